@@ -1,0 +1,66 @@
+# Top-level build: one entry point, each folder adds its own rules in its
+# module.mk. See README.md for the targets.
+#
+#   make [BOARD=qemu-virt]      build hypervisor, guests, host tools
+#   make run [DEMO=..] [GUESTS="a.bin b.bin"]
+#   make test                   every suite; non-zero exit on any failure
+#   make debug | clean | tools | fuzz | bench
+
+BOARD  ?= qemu-virt
+B      := build
+HOSTB  := $(B)/host
+RVB    := $(B)/riscv
+SRC    := $(B)/src
+PY     := /usr/bin/python3
+
+# Cross toolchain (Debian gcc-riscv64-unknown-elf + picolibc).
+CROSS     ?= riscv64-unknown-elf-
+RV_CC     := $(CROSS)gcc
+RV_AR     := $(CROSS)ar
+RV_OBJCOPY:= $(CROSS)objcopy
+RV_ARCH   := -march=rv64gc -mabi=lp64d -mcmodel=medany
+RV_CFLAGS := $(RV_ARCH) -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+             -ffreestanding -fno-common -fno-strict-aliasing -ffunction-sections -fdata-sections \
+             --specs=picolibc.specs
+
+# Host toolchain (unit tests, simulator, tools).
+HOST_CC     := gcc
+HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
+SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# Filled in by the modules.
+SUITES :=          # test suites: each has a target test-<name>
+TOOLS  :=          # host binaries built by `make tools`
+BENCHES :=         # benchmark targets: bench-<name>
+FUZZERS :=         # libFuzzer targets: fuzz-<name>
+ALL    :=          # what plain `make` builds
+
+.PHONY: all deps deps-run deps-test deps-bench run debug test tools fuzz bench clean
+.DEFAULT_GOAL := all
+
+-include mk/*.mk
+-include $(wildcard */module.mk) $(wildcard */*/module.mk)
+
+all: deps $(ALL) tools
+
+deps:
+	@scripts/deps.sh build
+deps-run: deps
+	@scripts/deps.sh run
+deps-test: deps-run
+	@scripts/deps.sh test
+deps-bench: deps-test
+	@scripts/deps.sh bench
+
+tools: deps $(TOOLS)
+
+# Runs every suite even when one fails, then prints one closing line.
+test: deps-test
+	@$(MAKE) --no-print-directory all
+	@scripts/run-suites.sh $(SUITES)
+
+fuzz: deps-test $(addprefix fuzz-,$(FUZZERS))
+bench: deps-bench $(addprefix bench-,$(BENCHES))
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install the Debian packages a target needs, and nothing when they are all
+# present already (so `make run` / `make test` stay fast on a set-up machine).
+#   scripts/deps.sh GROUP...     groups: build run test bench
+set -euo pipefail
+
+declare -A pkgs=(
+  [build]="make gcc pkg-config gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf \
+           device-tree-compiler dpkg-dev python3 libpcap-dev"
+  [run]="qemu-system-misc opensbi gdb-multiarch"
+  [test]="libcmocka-dev python3-pytest python3-scapy tshark iperf clang \
+          libclang-rt-14-dev iproute2 curl"
+  [bench]="libdpdk-dev valgrind"
+)
+
+want=()
+for g in "$@"; do
+  [[ -n "${pkgs[$g]+x}" ]] || { echo "deps.sh: unknown group '$g' (build run test bench)" >&2; exit 2; }
+  for p in ${pkgs[$g]}; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || want+=("$p")
+  done
+done
+((${#want[@]})) || exit 0
+
+sudo=""
+[[ $(id -u) -eq 0 ]] || sudo="sudo"
+echo "deps.sh: installing ${want[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${want[@]}"
