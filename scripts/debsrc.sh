@@ -2,7 +2,7 @@
 # Unpack one folder of a Debian source package into the build tree:
 # third-party code (libfdt, lwIP) arrives at build time and is never copied
 # into the repository.
-#   scripts/debsrc.sh DESTDIR PACKAGE:SUBDIR [PACKAGE:SUBDIR ...]
+#   scripts/debsrc.sh DESTDIR PACKAGE[:SUBDIR] [PACKAGE[:SUBDIR] ...]
 # The candidates are tried in order; the first whose source downloads wins
 # (some mirrors lack a package's orig tarball, see README "Dependencies").
 set -euo pipefail
@@ -35,6 +35,7 @@ work=$(dirname "$dest")/.debsrc-$$
 trap 'rm -rf "$work"' EXIT
 for cand in "$@"; do
   pkg=${cand%%:*} sub=${cand#*:}
+  [[ $cand == *:* ]] || sub=.
   rm -rf "$work"; mkdir -p "$work"
   if ! (cd "$work" && apt-get source --download-only -qq "$pkg" >log 2>&1); then
     echo "debsrc.sh: source of $pkg not downloadable here, trying the next candidate" >&2
@@ -43,7 +44,7 @@ for cand in "$@"; do
   dsc=$(ls "$work"/*.dsc | head -n 1)
   dpkg-source --no-check -x "$dsc" "$work/tree" >/dev/null
   rm -rf "$dest"; mkdir -p "$(dirname "$dest")"
-  mv "$work/tree/$sub" "$dest"
+  if [[ $sub == . ]]; then mv "$work/tree" "$dest"; else mv "$work/tree/$sub" "$dest"; fi
   echo "$(basename "$dsc" .dsc):$sub" >"$dest/.unpacked"
   echo "debsrc.sh: $dest from Debian source $(cat "$dest/.unpacked")"
   exit 0
