@@ -6,7 +6,7 @@ set -euo pipefail
 
 declare -A pkgs=(
   [build]="make gcc pkg-config gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf \
-           device-tree-compiler dpkg-dev python3 libpcap-dev"
+           device-tree-compiler dpkg-dev xz-utils python3 libpcap-dev"
   [run]="qemu-system-misc opensbi gdb-multiarch"
   [test]="libcmocka-dev python3-pytest python3-scapy tshark iperf clang \
           libclang-rt-14-dev iproute2 curl"
