@@ -1,0 +1,21 @@
+/* hello: greets, sleeps one second on the timer, shuts down. */
+#include <stdio.h>
+
+#include "guest/guest.h"
+#include "guest/timer.h"
+
+int main(void)
+{
+	const struct dt_info *di = guest_info();
+
+	printf("hello: hello from vcpu %u of vm %s (boot %u, %s timer, %lu Hz)\n", guest_vcpu_id(),
+	       di->vm_name, (unsigned)di->boot_count, timer_uses_sstc() ? "sstc" : "sbi",
+	       (unsigned long)timer_hz());
+	uint64_t t0 = timer_now();
+	printf("hello: sleeping 1000 ms\n");
+	timer_sleep_ms(1000);
+	uint64_t dt = timer_now() - t0;
+	printf("hello: slept %lu ms\n", (unsigned long)timer_ticks_to_ms(dt));
+	printf("hello: bye\n");
+	return 0;
+}

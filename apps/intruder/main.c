@@ -1,0 +1,45 @@
+/* intruder: tries one thing a guest must not be able to do, chosen by
+ * bootargs, and reports if it ever gets past it:
+ *   attempt=read addr=0x..    load from addr
+ *   attempt=write addr=0x..   store to addr
+ *   attempt=priv              read an H-extension CSR (virtual instruction)
+ *   attempt=jump addr=0x..    jump to addr */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "guest/console.h"
+#include "guest/guest.h"
+
+int main(void)
+{
+	char what[16];
+	uint64_t addr = guest_arg_u64("addr", 0);
+
+	if (guest_arg("attempt", what, sizeof(what)) < 0) {
+		printf("intruder: no attempt= in bootargs (read, write, priv, jump)\n");
+		return 1;
+	}
+	printf("intruder: attempt=%s addr=0x%lx\n", what, (unsigned long)addr);
+	console_flush();
+
+	if (strcmp(what, "read") == 0) {
+		uint64_t v = *(volatile uint64_t *)(uintptr_t)addr;
+		printf("intruder: read 0x%lx\n", (unsigned long)v);
+	} else if (strcmp(what, "write") == 0) {
+		*(volatile uint32_t *)(uintptr_t)addr = 0xdeadbeef;
+	} else if (strcmp(what, "priv") == 0) {
+		uint64_t v;
+		/* hgatp (0x680) exists only for HS-mode: from VS-mode this is a
+		 * virtual-instruction exception (privileged spec §8.6.1). */
+		__asm__ volatile("csrr %0, 0x680" : "=r"(v)::"memory");
+		printf("intruder: hgatp=0x%lx\n", (unsigned long)v);
+	} else if (strcmp(what, "jump") == 0) {
+		((void (*)(void))(uintptr_t)addr)();
+	} else {
+		printf("intruder: unknown attempt '%s'\n", what);
+		return 1;
+	}
+	printf("intruder: attempt survived\n");
+	return 1;
+}
