@@ -56,3 +56,31 @@ $(RVB)/apps/%.bin: $(RVB)/apps/%.elf $(GUEST_DIR)/mkimage.py
 	@$(PY) $(GUEST_DIR)/mkimage.py $< $@
 
 ALL += $(foreach a,$(APPS),$(RVB)/apps/$(a).bin)
+
+# Host unit tests of the runtime's parsers (cmocka, ASan/UBSan); the device
+# trees are compiled by dtc, the independent implementation of the format.
+GUEST_TB := $(HOSTB)/guest-tests
+GUEST_TEST_CFLAGS := $(HOST_CFLAGS) $(SAN_FLAGS) -I$(GUEST_DIR)/include -I$(LIBFDT_INC)
+
+$(GUEST_TB)/test_bootargs: $(GUEST_DIR)/tests/test_bootargs.c $(GUEST_DIR)/bootargs.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(HOST_CC) $(GUEST_TEST_CFLAGS) -o $@ $^ -lcmocka
+
+$(GUEST_TB)/test_dt: $(GUEST_DIR)/tests/test_dt.c $(GUEST_DIR)/dt.c $(LIBFDT_HOST)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(HOST_CC) $(GUEST_TEST_CFLAGS) -o $@ $(filter %.c,$^) $(LIBFDT_HOST) -lcmocka
+
+$(GUEST_TB)/%.dtb: $(GUEST_DIR)/tests/%.dts
+	@mkdir -p $(dir $@)
+	@dtc -q -I dts -O dtb -o $@ $<
+
+GUEST_TESTS := $(GUEST_TB)/test_bootargs $(GUEST_TB)/test_dt
+SUITES += guest
+test-guest: $(GUEST_TESTS) $(GUEST_TB)/full.dtb $(GUEST_TB)/minimal.dtb
+	@pass=0; fail=0; \
+	 if $(GUEST_TB)/test_bootargs; then pass=$$((pass+1)); else fail=$$((fail+1)); fi; \
+	 if $(GUEST_TB)/test_dt $(GUEST_TB); then pass=$$((pass+1)); else fail=$$((fail+1)); fi; \
+	 echo "guest unit test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+.PHONY: test-guest
