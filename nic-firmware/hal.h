@@ -1,0 +1,80 @@
+/* The NIC firmware's only door to the world (DESIGN §6).
+ *
+ * Every backend (sim: a Linux process; qemu: the NIC core under the
+ * hypervisor; fpga later) implements exactly these functions. The firmware
+ * core includes nothing else that touches memory it does not own.
+ */
+#ifndef NIC_HAL_H
+#define NIC_HAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mbox.h"
+
+/* HAL error codes (negative on return). */
+enum hal_err {
+	HAL_OK = 0,
+	HAL_EFAULT = 1, /* guest address range outside the VF's DMA window */
+	HAL_EAGAIN = 2, /* port busy or nothing to receive */
+	HAL_EINVAL = 3, /* bad port, VF or argument */
+	HAL_EIO = 4,	/* backend I/O failure */
+};
+
+/* A scatter-gather element of a frame handed to a port. An element either
+ * points into NIC memory (vf == HAL_SG_LOCAL, local != NULL) or at guest
+ * memory (vf, gpa), so payload goes from the guest to the wire uncopied.
+ */
+#define HAL_SG_LOCAL 0xffffu
+struct hal_sg {
+	const void *local;
+	uint64_t gpa;
+	uint32_t len;
+	uint16_t vf;
+};
+
+/* DMA between NIC memory and the guest memory behind a VF. The range
+ * [gpa, gpa+len) must lie inside the VF's DMA window, else -HAL_EFAULT and
+ * nothing is read or written.
+ */
+int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len);
+int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len);
+
+/* Direct read-only view of guest memory for the engines (the NIC core has
+ * every guest window mapped for DMA). NULL when outside the window. The
+ * guest may change the bytes under us: only payload is read this way,
+ * never a header the firmware parses.
+ */
+const void *hal_dma_view(uint16_t vf, uint64_t gpa, uint32_t len);
+
+/* Store-store ordering for guest-visible rings (used elem before used idx),
+ * and a full fence (used idx store before reading avail flags).
+ */
+void hal_wmb(void);
+void hal_mb(void);
+
+/* Ports: the uplink(s). Transmit one frame given as a gather list.
+ * Returns 0, -HAL_EAGAIN when the port cannot take it now, or another error.
+ */
+int hal_port_count(void);
+int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg);
+/* Poll one received frame into buf; returns its length, 0 when none. */
+int hal_port_rx(int port, void *buf, uint32_t cap);
+
+/* Raise the interrupt of VF queue q; HAL_IRQ_CONFIG for a configuration
+ * change (virtio 1.2 §4.2.2 InterruptStatus bit 1, used for NEEDS_RESET).
+ */
+#define HAL_IRQ_CONFIG 0xffffu
+void hal_irq_raise(uint16_t vf, uint16_t q);
+
+/* Monotonic clock in nanoseconds. */
+uint64_t hal_now_ns(void);
+
+/* Mailbox with the hypervisor (or the simulator's control thread).
+ * hal_mbox_poll returns 1 and fills *msg when a request waits, else 0;
+ * the firmware answers each request with hal_mbox_reply.
+ */
+int hal_mbox_poll(struct nic_mbox_msg *msg);
+void hal_mbox_reply(const struct nic_mbox_msg *msg);
+
+#endif

@@ -1,0 +1,175 @@
+/* Mailbox commands: the one way the hypervisor or the simulator configures
+ * the NIC (mbox.h). Every argument is checked: the caller is trusted more
+ * than a guest, but a bad value must still not corrupt the VF table. */
+#include <string.h>
+
+#include "nic.h"
+#include "vf.h"
+#include "vq.h"
+
+static void mac_from_u64(uint8_t mac[6], uint64_t v)
+{
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)(v >> (40 - 8 * i));
+}
+
+static uint64_t mac_to_u64(const uint8_t mac[6])
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 6; i++)
+		v = (v << 8) | mac[i];
+	return v;
+}
+
+static int errno_of(int err)
+{
+	switch (err) {
+	case 0:
+		return NIC_MBOX_OK;
+	case -NIC_EAGAIN:
+		return NIC_MBOX_EBUSY;
+	default:
+		return NIC_MBOX_EINVAL;
+	}
+}
+
+static int read_counters(const uint64_t *cnt, unsigned int n, struct nic_mbox_msg *m)
+{
+	uint64_t first = m->arg[0];
+	int got = 0;
+
+	for (unsigned int i = 0; i < 6; i++) {
+		m->arg[i] = 0;
+		if (first + i < n) {
+			m->arg[i] = cnt[first + i];
+			got++;
+		}
+	}
+	return got;
+}
+
+static void kick(struct vf *vf, uint64_t q)
+{
+	vf->cnt[VFC_KICKS]++;
+	if (q == VIRTIO_NET_TXQ)
+		vf->tx_kicked = true;
+	/* An RX kick means new buffers: the next delivery finds them. */
+}
+
+/* Commands that need no existing VF. Returns 1 when handled. */
+static int nic_mbox_global(struct nic *nic, struct nic_mbox_msg *m)
+{
+	uint8_t mac[6];
+	int rc;
+
+	switch (m->cmd) {
+	case NIC_MBOX_NOP:
+		m->status = NIC_MBOX_OK;
+		return 1;
+	case NIC_MBOX_VF_CREATE:
+		mac_from_u64(mac, m->arg[2]);
+		if (m->arg[3] > NIC_MTU_MAX) {
+			m->status = NIC_MBOX_EINVAL;
+			return 1;
+		}
+		rc = vf_create(nic, m->vf, m->arg[0], m->arg[1], mac, (uint16_t)m->arg[3]);
+		m->status = rc == -NIC_EAGAIN ? NIC_MBOX_EEXIST : errno_of(rc);
+		return 1;
+	case NIC_MBOX_SET_POLICY:
+		if (m->vf != NIC_MBOX_HOST)
+			return 0;
+		if (m->arg[0] & ~(uint64_t)NIC_POL_ALL) {
+			m->status = NIC_MBOX_EINVAL;
+			return 1;
+		}
+		/* Like the per-VF switch, it reaches each VF at its reset. */
+		nic->host_policy = (uint32_t)m->arg[0];
+		m->status = NIC_MBOX_OK;
+		return 1;
+	case NIC_MBOX_PORT_COUNTERS:
+		if (m->vf >= nic->nports)
+			m->status = NIC_MBOX_ENOENT;
+		else
+			m->status = read_counters(nic->port_cnt[m->vf], PC_COUNT, m);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void nic_mbox_exec(struct nic *nic, struct nic_mbox_msg *m)
+{
+	struct vf *vf;
+	uint8_t mac[6];
+	int rc = 0;
+
+	if (nic_mbox_global(nic, m))
+		return;
+	vf = nic_vf(nic, m->vf);
+	if (!vf) {
+		m->status = NIC_MBOX_ENOENT;
+		return;
+	}
+
+	switch (m->cmd) {
+	case NIC_MBOX_VF_DESTROY:
+		vf_destroy(nic, m->vf);
+		break;
+	case NIC_MBOX_VF_SET_MAC:
+		mac_from_u64(mac, m->arg[0]);
+		if (mac[0] & 1)
+			rc = -NIC_EINVAL; /* multicast can't be a source */
+		else
+			memcpy(vf->next_mac, mac, 6);
+		break;
+	case NIC_MBOX_VF_SET_MTU:
+		if (m->arg[0] < NIC_MTU_MIN || m->arg[0] > NIC_MTU_MAX)
+			rc = -NIC_EINVAL;
+		else
+			vf->next_mtu = (uint16_t)m->arg[0];
+		break;
+	case NIC_MBOX_SET_POLICY:
+		if (m->arg[0] & ~(uint64_t)NIC_POL_ALL)
+			rc = -NIC_EINVAL;
+		else
+			vf->next_policy = (uint32_t)m->arg[0];
+		break;
+	case NIC_MBOX_VF_RESET:
+		vf_reset(nic, vf);
+		break;
+	case NIC_MBOX_VF_COUNTERS:
+		m->status = read_counters(vf->cnt, VFC_COUNT, m);
+		return;
+	case NIC_MBOX_VF_GET_FEATURES:
+		m->arg[0] = vf->dev_features;
+		break;
+	case NIC_MBOX_VF_SET_FEATURES:
+		rc = vf_set_features(vf, m->arg[0]);
+		break;
+	case NIC_MBOX_VF_SET_QUEUE:
+		if (m->arg[0] >= NIC_QUEUES || m->arg[1] > NIC_QUEUE_MAX)
+			rc = -NIC_EINVAL;
+		else
+			rc = vf_set_queue(vf, (uint16_t)m->arg[0], (uint16_t)m->arg[1], m->arg[2],
+					  m->arg[3], m->arg[4]);
+		break;
+	case NIC_MBOX_VF_DRIVER_OK:
+		rc = vf_driver_ok(vf);
+		break;
+	case NIC_MBOX_VF_KICK:
+		kick(vf, m->arg[0]);
+		break;
+	case NIC_MBOX_VF_GET_STATE:
+		m->arg[0] = vf->state == VF_STATE_FAILED ? VIRTIO_STATUS_DEVICE_NEEDS_RESET : 0;
+		m->arg[1] = mac_to_u64(vf->mac);
+		m->arg[2] = vf->mtu;
+		m->arg[3] = VIRTIO_NET_S_LINK_UP;
+		m->arg[4] = NIC_QUEUE_MAX;
+		break;
+	default:
+		m->status = NIC_MBOX_ENOTSUP;
+		return;
+	}
+	m->status = errno_of(rc);
+}

@@ -1,0 +1,70 @@
+/* Mailbox between the hypervisor (or the simulator) and the NIC firmware.
+ * One request, one reply, same layout; fixed-width little-endian fields
+ * because it crosses the hypervisor/NIC boundary in shared memory.
+ *
+ * The VF transport (virtio-mmio register model, in the hypervisor or the
+ * simulator) turns guest register writes into these commands, so the NIC
+ * never trusts a register file it does not own.
+ */
+#ifndef NIC_MBOX_H
+#define NIC_MBOX_H
+
+#include <stdint.h>
+
+enum nic_mbox_cmd {
+	NIC_MBOX_NOP = 0,
+	/* arg0 window base (guest-physical), arg1 window size, arg2 MAC
+	 * (48 bits, first octet in bits 47..40), arg3 MTU */
+	NIC_MBOX_VF_CREATE = 1,
+	NIC_MBOX_VF_DESTROY = 2,
+	NIC_MBOX_VF_SET_MAC = 3,    /* arg0 MAC, applied at next reset */
+	NIC_MBOX_VF_SET_MTU = 4,    /* arg0 MTU, applied at next reset */
+	NIC_MBOX_SET_POLICY = 5,    /* arg0 NIC_POL_* mask allowed; vf or
+				       NIC_MBOX_HOST for the host-wide switch */
+	NIC_MBOX_VF_RESET = 6,	    /* driver wrote 0 to Status */
+	NIC_MBOX_VF_COUNTERS = 7,   /* arg0 first index; reply arg0..5,
+				       status = how many filled */
+	NIC_MBOX_PORT_COUNTERS = 8, /* vf = port; like VF_COUNTERS */
+	/* Transport commands (virtio-mmio register model). */
+	NIC_MBOX_VF_GET_FEATURES = 9,  /* reply arg0 device features */
+	NIC_MBOX_VF_SET_FEATURES = 10, /* arg0 driver features; status 0 =
+					  FEATURES_OK may be set */
+	NIC_MBOX_VF_SET_QUEUE = 11,    /* arg0 q, arg1 size, arg2 desc,
+					  arg3 driver (avail), arg4 device (used) */
+	NIC_MBOX_VF_DRIVER_OK = 12,    /* start the datapath */
+	NIC_MBOX_VF_KICK = 13,	       /* arg0 q (QueueNotify) */
+	NIC_MBOX_VF_GET_STATE = 14,    /* reply arg0 device status bits,
+					  arg1 MAC, arg2 MTU, arg3 link status,
+					  arg4 queue size max */
+};
+
+#define NIC_MBOX_HOST 0xffffu
+
+/* Offload policy bits (host-wide and per VF; a feature is offered only when
+ * the engines can do it and both switches allow it). */
+#define NIC_POL_TX_CSUM (1u << 0)
+#define NIC_POL_TSO4	(1u << 1)
+#define NIC_POL_TSO6	(1u << 2)
+#define NIC_POL_USO	(1u << 3)
+#define NIC_POL_RX_CSUM (1u << 4)
+#define NIC_POL_ALL	0x1fu
+
+enum nic_mbox_status {
+	NIC_MBOX_OK = 0,
+	NIC_MBOX_EINVAL = -22, /* bad argument */
+	NIC_MBOX_ENOENT = -2,  /* no such VF */
+	NIC_MBOX_EEXIST = -17, /* VF exists */
+	NIC_MBOX_EBUSY = -16,  /* wrong state for the command */
+	NIC_MBOX_ENOTSUP = -95,
+};
+
+struct nic_mbox_msg {
+	uint32_t cmd;
+	uint16_t vf;
+	uint16_t seq; /* echoed in the reply */
+	int32_t status;
+	uint32_t rsvd;
+	uint64_t arg[6];
+};
+
+#endif

@@ -1,0 +1,75 @@
+/* The firmware's main loop: mailbox, VF transmit queues, ports. */
+#include "nic.h"
+
+#include <string.h>
+
+#include "veb.h"
+#include "vf.h"
+#include "vf_tx.h"
+#include "vq.h"
+
+#define NIC_TX_BUDGET 64 /* chains per VF per pass: fairness between VFs */
+#define NIC_RX_BUDGET 64 /* frames per port per pass */
+
+void nic_init(struct nic *nic, uint32_t engine_caps)
+{
+	memset(nic, 0, sizeof(*nic));
+	nic->engine_caps = engine_caps & NIC_POL_ALL;
+	nic->host_policy = NIC_POL_ALL;
+	nic->nports = hal_port_count();
+	if (nic->nports > NIC_MAX_PORTS)
+		nic->nports = NIC_MAX_PORTS;
+	oe_cls_init(&nic->cls, nic->cls_slots, NIC_CLS_SLOTS);
+}
+
+int nic_poll(struct nic *nic)
+{
+	struct nic_mbox_msg m;
+	int work = 0;
+
+	while (hal_mbox_poll(&m)) {
+		nic_mbox_exec(nic, &m);
+		hal_mbox_reply(&m);
+		work++;
+	}
+	for (int k = 0; k < NIC_MAX_VF; k++) {
+		struct vf *vf = &nic->vf[(nic->rr + k) % NIC_MAX_VF];
+
+		if (vf->state == VF_STATE_RUNNING)
+			work += vf_tx_poll(nic, vf, NIC_TX_BUDGET);
+	}
+	nic->rr++;
+	for (int p = 0; p < nic->nports; p++) {
+		for (int k = 0; k < NIC_RX_BUDGET; k++) {
+			int len = hal_port_rx(p, nic->scr.rx, sizeof(nic->scr.rx));
+
+			if (len <= 0)
+				break;
+			veb_from_port(nic, p, nic->scr.rx, (uint32_t)len);
+			work++;
+		}
+	}
+	return work;
+}
+
+int nic_prepare_idle(struct nic *nic)
+{
+	int pending = 0;
+
+	for (int i = 0; i < NIC_MAX_VF; i++) {
+		struct vf *vf = &nic->vf[i];
+		struct vq *q = &vf->q[VIRTIO_NET_TXQ];
+
+		if (vf->state != VF_STATE_RUNNING)
+			continue;
+		if (vq_set_no_notify(vf, q, false)) {
+			vf_fail(vf, VFC_DMA_VIOLATION);
+			continue;
+		}
+		/* §2.7.10: re-check after enabling, or a kick-less frame that
+		 * raced the flag would wait forever. */
+		hal_mb();
+		pending |= vq_has_work(vf, q);
+	}
+	return pending;
+}

@@ -1,0 +1,133 @@
+/* NIC firmware state: the VF table, ports, policy. The firmware is a
+ * run-to-completion poll loop (nic_poll) over the mailbox, the VFs' TX
+ * queues and the ports; everything outside goes through hal.h.
+ */
+#ifndef NIC_H
+#define NIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "counters.h"
+#include "hal.h"
+#include "mbox.h"
+#include "oe.h"
+
+#define NIC_MAX_VF	64
+#define NIC_MAX_PORTS	4
+#define NIC_QUEUES	2   /* one RX/TX pair per VF (no MQ yet) */
+#define NIC_QUEUE_MAX	256 /* QueueNumMax: bounds every chain walk */
+#define NIC_MTU_MIN	68
+#define NIC_MTU_MAX	9000
+#define NIC_FRAME_MAX	65550 /* 64 KiB of IP + Ethernet/VLAN header room */
+#define NIC_NET_HDR_LEN 12    /* virtio_net_hdr with num_buffers (§5.1.6) */
+
+/* Firmware error values (negative on return). */
+enum nic_err {
+	NIC_OK = 0,
+	NIC_EFAULT = 1,	    /* guest address outside the DMA window */
+	NIC_EMALFORMED = 2, /* descriptor or ring content the spec forbids */
+	NIC_EAGAIN = 3,	    /* nothing to do / no resource now */
+	NIC_EINVAL = 4,
+};
+
+enum vf_state {
+	VF_STATE_FREE = 0,
+	VF_STATE_RESET,	      /* created, driver not running */
+	VF_STATE_FEATURES_OK, /* features accepted, queues being set up */
+	VF_STATE_RUNNING,     /* DRIVER_OK: datapath live */
+	VF_STATE_FAILED,      /* DEVICE_NEEDS_RESET: nothing touched */
+};
+
+struct vq {
+	uint64_t desc, avail, used; /* guest-physical */
+	uint16_t size;		    /* 0: not configured */
+	uint16_t last_avail;	    /* next avail slot to consume */
+	uint16_t used_idx;	    /* our copy of used->idx */
+	bool no_notify;		    /* VIRTQ_USED_F_NO_NOTIFY currently set */
+};
+
+struct vf {
+	enum vf_state state;
+	uint16_t id;
+	uint64_t win_base, win_size; /* DMA window, guest-physical */
+	/* Active configuration, latched at reset. */
+	uint8_t mac[6];
+	uint16_t mtu;
+	uint32_t policy;       /* NIC_POL_* in force */
+	uint64_t dev_features; /* offered */
+	uint64_t drv_features; /* negotiated */
+	/* Requested by the mailbox, applied at the next reset so traffic in
+	 * flight never sees a half-changed VF. */
+	uint8_t next_mac[6];
+	uint16_t next_mtu;
+	uint32_t next_policy;
+	struct vq q[NIC_QUEUES];
+	bool tx_kicked;
+	bool cls_mac_set; /* cls_mac is in the switch's classifier */
+	uint8_t cls_mac[6];
+	uint64_t cnt[VFC_COUNT];
+};
+
+/* One descriptor chain as the device saw it (vq.c fills it). */
+struct vq_seg {
+	uint64_t addr;
+	uint32_t len;
+	bool write; /* device-writable */
+};
+
+struct vq_chain {
+	uint16_t head;
+	uint16_t nseg;
+	uint16_t nout;	  /* device-readable segments, all before writable */
+	uint32_t out_len; /* bytes readable */
+	uint32_t in_len;  /* bytes writable */
+	struct vq_seg seg[NIC_QUEUE_MAX];
+};
+
+/* NIC-local working memory of the datapath (never guest-visible). */
+struct nic_scratch {
+	uint8_t hdr[OE_HDR_MAX];       /* TX headers copied out of the guest */
+	uint8_t seg_hdr[OE_HDR_MAX];   /* one segment's fresh headers */
+	uint8_t tx[NIC_FRAME_MAX];     /* small TX frame, or split payload */
+	uint8_t rx[NIC_FRAME_MAX];     /* port RX, or hairpin frame */
+	uint16_t heads[NIC_QUEUE_MAX]; /* RX chains of one merged frame */
+	uint32_t lens[NIC_QUEUE_MAX];
+};
+
+#define NIC_CLS_SLOTS 128 /* 2 x NIC_MAX_VF, keeps the table under 3/4 */
+
+struct nic {
+	struct vf vf[NIC_MAX_VF];
+	struct oe_cls_table cls; /* destination MAC -> VF */
+	struct oe_cls_entry cls_slots[NIC_CLS_SLOTS];
+	struct vq_chain tx_chain, rx_chain;
+	struct nic_scratch scr;
+	uint32_t host_policy; /* host-wide switch, NIC_POL_* */
+	uint32_t engine_caps; /* what the engines can do, NIC_POL_* */
+	int nports;
+	uint64_t port_cnt[NIC_MAX_PORTS][PC_COUNT];
+	uint32_t rr; /* round-robin start over VFs */
+};
+
+/* nic.c: struct nic is large (frame buffers): static in an image, heap
+ * on the host. */
+void nic_init(struct nic *nic, uint32_t engine_caps);
+/* One pass of the datapath; returns how much work was done (0 = idle). */
+int nic_poll(struct nic *nic);
+/* Mark every running VF's TX queue as wanting notifications again before
+ * the caller sleeps; returns non-zero if work arrived meanwhile. */
+int nic_prepare_idle(struct nic *nic);
+
+/* mailbox.c */
+void nic_mbox_exec(struct nic *nic, struct nic_mbox_msg *msg);
+
+/* Accessor used by tests and tools. */
+static inline struct vf *nic_vf(struct nic *nic, uint16_t id)
+{
+	if (id >= NIC_MAX_VF || nic->vf[id].state == VF_STATE_FREE)
+		return 0;
+	return &nic->vf[id];
+}
+
+#endif

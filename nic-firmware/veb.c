@@ -1,0 +1,133 @@
+/* Embedded switch. Destination lookup is the engines' classifier (MAC and
+ * outermost VLAN -> VF); the switch only decides where copies go. */
+#include "veb.h"
+
+#include <string.h>
+
+#include "vf.h"
+#include "vf_rx.h"
+
+void veb_vf_mac(struct nic *nic, struct vf *vf, bool present)
+{
+	if (vf->cls_mac_set) {
+		oe_cls_del(&nic->cls, vf->cls_mac, OE_VLAN_NONE);
+		vf->cls_mac_set = false;
+	}
+	if (!present)
+		return;
+	/* Two VFs given the same MAC: the first keeps the RX path; the second
+	 * still sends (anti-spoofing checks its own MAC). */
+	if (oe_cls_add(&nic->cls, vf->mac, OE_VLAN_NONE, vf->id) == OE_OK) {
+		memcpy(vf->cls_mac, vf->mac, ETH_ALEN);
+		vf->cls_mac_set = true;
+	}
+}
+
+bool veb_src_ok(const struct vf *vf, const uint8_t *eth, uint32_t len)
+{
+	return len >= ETH_HLEN && memcmp(eth + ETH_OFF_SRC, vf->mac, ETH_ALEN) == 0;
+}
+
+/* Copy a gather list into one NIC buffer (hairpin: guest A -> NIC -> B). */
+static int veb_linearize(const struct hal_sg *sg, unsigned int nsg, uint8_t *out, uint32_t cap)
+{
+	uint32_t off = 0;
+
+	for (unsigned int i = 0; i < nsg; i++) {
+		if (sg[i].len > cap - off)
+			return -NIC_EINVAL;
+		if (sg[i].vf == HAL_SG_LOCAL)
+			memcpy(out + off, sg[i].local, sg[i].len);
+		else if (hal_dma_read(sg[i].vf, sg[i].gpa, out + off, sg[i].len))
+			return -NIC_EFAULT;
+		off += sg[i].len;
+	}
+	return (int)off;
+}
+
+static void veb_to_port(struct nic *nic, struct vf *src, int port, const struct hal_sg *sg,
+			unsigned int nsg, uint32_t len)
+{
+	if (port >= nic->nports)
+		return;
+	if (hal_port_tx(port, sg, nsg)) {
+		nic->port_cnt[port][PC_TX_DROP_BUSY]++;
+		src->cnt[VFC_TX_DROP_PORT]++;
+		return;
+	}
+	nic->port_cnt[port][PC_TX_PACKETS]++;
+	nic->port_cnt[port][PC_TX_BYTES] += len;
+}
+
+void veb_from_vf(struct nic *nic, struct vf *src, const struct hal_sg *sg, unsigned int nsg,
+		 uint32_t len)
+{
+	const uint8_t *eth = sg[0].local;
+	const uint8_t *lin = NULL;
+	struct vf_rx_meta meta = {0};
+	int dst = -1;
+
+	src->cnt[VFC_TX_PACKETS]++;
+	src->cnt[VFC_TX_BYTES] += len;
+	if (!(eth[ETH_OFF_DST] & 1)) {
+		dst = oe_cls_find(&nic->cls, eth + ETH_OFF_DST, OE_VLAN_NONE);
+		if (dst < 0) {
+			veb_to_port(nic, src, VEB_UPLINK, sg, nsg, len);
+			return;
+		}
+	}
+	/* A VF receives it: bring the frame into NIC memory once. */
+	if (nsg == 1) {
+		lin = sg[0].local;
+	} else {
+		int n = veb_linearize(sg, nsg, nic->scr.rx, sizeof(nic->scr.rx));
+
+		if (n < 0) {
+			vf_fail_err(src, n);
+			return;
+		}
+		lin = nic->scr.rx;
+	}
+	if (dst >= 0) {
+		vf_rx_deliver(nic, &nic->vf[dst], lin, len, &meta);
+		return;
+	}
+	/* Broadcast/multicast: every port and every other VF. */
+	for (int p = 0; p < nic->nports; p++)
+		veb_to_port(nic, src, p, sg, nsg, len);
+	for (int i = 0; i < NIC_MAX_VF; i++)
+		if (i != src->id && nic->vf[i].state == VF_STATE_RUNNING)
+			vf_rx_deliver(nic, &nic->vf[i], lin, len, &meta);
+}
+
+void veb_from_port(struct nic *nic, int port, const uint8_t *frame, uint32_t len)
+{
+	uint64_t *pc = nic->port_cnt[port];
+	struct vf_rx_meta meta = {0};
+	struct oe_cls_result res = {.vf = -1};
+	int rc;
+
+	pc[PC_RX_PACKETS]++;
+	pc[PC_RX_BYTES] += len;
+	if (len < ETH_HLEN) {
+		pc[PC_RX_DROP_RUNT]++;
+		return;
+	}
+	rc = oe_cls_frame(&nic->cls, frame, len, &res);
+	if (rc < 0 && rc != OE_ERR_NOT_FOUND) {
+		pc[PC_RX_DROP_RUNT]++; /* too short for its own VLAN tags */
+		return;
+	}
+	if (res.flags & (OE_CLS_F_BCAST | OE_CLS_F_MCAST)) {
+		pc[PC_RX_FLOOD]++;
+		for (int i = 0; i < NIC_MAX_VF; i++)
+			if (nic->vf[i].state == VF_STATE_RUNNING)
+				vf_rx_deliver(nic, &nic->vf[i], frame, len, &meta);
+		return;
+	}
+	if (res.vf < 0 || res.vf >= NIC_MAX_VF || nic->vf[res.vf].state == VF_STATE_FREE) {
+		pc[PC_RX_DROP_NO_VF]++;
+		return;
+	}
+	vf_rx_deliver(nic, &nic->vf[res.vf], frame, len, &meta);
+}

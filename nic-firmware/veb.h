@@ -1,0 +1,21 @@
+/* Embedded switch (VEB): VF<->VF hairpin, VF<->uplink, flooding of
+ * broadcast and multicast, MAC anti-spoofing (DESIGN §4). */
+#ifndef NIC_VEB_H
+#define NIC_VEB_H
+
+#include "nic.h"
+
+#define VEB_UPLINK 0 /* port unknown unicast from a VF goes to */
+
+/* Classifier entry of a VF follows its MAC (called at VF reset/destroy). */
+void veb_vf_mac(struct nic *nic, struct vf *vf, bool present);
+/* Anti-spoofing: the source MAC of a frame from a VF must be the VF's. */
+bool veb_src_ok(const struct vf *vf, const uint8_t *eth, uint32_t len);
+/* Forward one wire frame sent by a VF. sg[0] is in NIC memory and holds at
+ * least the Ethernet header; the rest may point into the VF's memory. */
+void veb_from_vf(struct nic *nic, struct vf *src, const struct hal_sg *sg, unsigned int nsg,
+		 uint32_t len);
+/* Forward one frame received on a port (in NIC memory). */
+void veb_from_port(struct nic *nic, int port, const uint8_t *frame, uint32_t len);
+
+#endif

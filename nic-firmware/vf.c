@@ -1,0 +1,143 @@
+/* VF lifecycle and feature negotiation. */
+#include "vf.h"
+
+#include <string.h>
+
+#include "veb.h"
+#include "vq.h"
+
+uint64_t vf_features_for(uint32_t pol)
+{
+	uint64_t f = VF_FEATURES_BASE;
+
+	if (pol & NIC_POL_RX_CSUM)
+		f |= VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM);
+	/* §5.1.3.1: HOST_TSO4/TSO6/USO require CSUM, so without TX checksum
+	 * offload no segmentation offload is offered either. */
+	if (pol & NIC_POL_TX_CSUM) {
+		f |= VIRTIO_BIT(VIRTIO_NET_F_CSUM);
+		if (pol & NIC_POL_TSO4)
+			f |= VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4);
+		if (pol & NIC_POL_TSO6)
+			f |= VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6);
+		if (pol & NIC_POL_USO)
+			f |= VIRTIO_BIT(VIRTIO_NET_F_HOST_USO);
+	}
+	return f;
+}
+
+int vf_create(struct nic *nic, uint16_t id, uint64_t base, uint64_t size, const uint8_t mac[6],
+	      uint16_t mtu)
+{
+	struct vf *vf;
+
+	if (id >= NIC_MAX_VF)
+		return -NIC_EINVAL;
+	vf = &nic->vf[id];
+	if (vf->state != VF_STATE_FREE)
+		return -NIC_EAGAIN;
+	if (size == 0 || base + size < base || mtu < NIC_MTU_MIN || mtu > NIC_MTU_MAX ||
+	    (mac[0] & 1))
+		return -NIC_EINVAL;
+	memset(vf, 0, sizeof(*vf));
+	vf->id = id;
+	vf->win_base = base;
+	vf->win_size = size;
+	memcpy(vf->next_mac, mac, 6);
+	vf->next_mtu = mtu;
+	vf->next_policy = NIC_POL_ALL;
+	vf->state = VF_STATE_RESET;
+	vf_reset(nic, vf);
+	vf->cnt[VFC_RESETS] = 0;
+	return 0;
+}
+
+void vf_destroy(struct nic *nic, uint16_t id)
+{
+	if (id >= NIC_MAX_VF)
+		return;
+	veb_vf_mac(nic, &nic->vf[id], false);
+	memset(&nic->vf[id], 0, sizeof(nic->vf[id]));
+}
+
+void vf_reset(struct nic *nic, struct vf *vf)
+{
+	memset(vf->q, 0, sizeof(vf->q));
+	vf->tx_kicked = false;
+	vf->drv_features = 0;
+	memcpy(vf->mac, vf->next_mac, 6);
+	vf->mtu = vf->next_mtu;
+	vf->policy = vf->next_policy & nic->host_policy & nic->engine_caps;
+	vf->dev_features = vf_features_for(vf->policy);
+	vf->state = VF_STATE_RESET;
+	vf->cnt[VFC_RESETS]++;
+	veb_vf_mac(nic, vf, true);
+}
+
+void vf_fail(struct vf *vf, enum nic_vf_counter cause)
+{
+	vf->cnt[cause]++;
+	if (vf->state == VF_STATE_FAILED)
+		return;
+	vf->state = VF_STATE_FAILED;
+	vf->cnt[VFC_NEEDS_RESET]++;
+	/* §2.1.2: tell the driver through a configuration change interrupt. */
+	hal_irq_raise(vf->id, HAL_IRQ_CONFIG);
+}
+
+void vf_fail_err(struct vf *vf, int err)
+{
+	vf_fail(vf, err == -NIC_EFAULT ? VFC_DMA_VIOLATION : VFC_MALFORMED_DESC);
+}
+
+int vf_set_features(struct vf *vf, uint64_t f)
+{
+	const uint64_t csum = VIRTIO_BIT(VIRTIO_NET_F_CSUM);
+	const uint64_t needs_csum = VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |
+				    VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6) |
+				    VIRTIO_BIT(VIRTIO_NET_F_HOST_USO);
+
+	if (vf->state != VF_STATE_RESET)
+		return -NIC_EAGAIN;
+	/* §6: a modern-only device refuses drivers without VERSION_1; a driver
+	 * may not accept what was not offered (§2.2.1). */
+	if ((f & ~vf->dev_features) || !(f & VIRTIO_BIT(VIRTIO_F_VERSION_1)))
+		return -NIC_EINVAL;
+	if ((f & needs_csum) && !(f & csum))
+		return -NIC_EINVAL;
+	vf->drv_features = f;
+	vf->state = VF_STATE_FEATURES_OK;
+	return 0;
+}
+
+int vf_set_queue(struct vf *vf, uint16_t q, uint16_t size, uint64_t desc, uint64_t avail,
+		 uint64_t used)
+{
+	if (vf->state != VF_STATE_FEATURES_OK || q >= NIC_QUEUES)
+		return -NIC_EAGAIN;
+	vf->q[q] = (struct vq){.desc = desc, .avail = avail, .used = used, .size = size};
+	return 0;
+}
+
+int vf_driver_ok(struct vf *vf)
+{
+	int q, rc;
+
+	if (vf->state != VF_STATE_FEATURES_OK)
+		return -NIC_EAGAIN;
+	for (q = 0; q < NIC_QUEUES; q++) {
+		rc = vq_check_layout(vf, &vf->q[q]);
+		if (rc) {
+			vf_fail_err(vf, rc);
+			return rc;
+		}
+	}
+	vf->state = VF_STATE_RUNNING;
+	/* Polling starts now: a busy driver need not kick (DESIGN §4). */
+	rc = vq_set_no_notify(vf, &vf->q[VIRTIO_NET_TXQ], true);
+	if (rc) {
+		vf_fail_err(vf, rc);
+		return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,170 @@
+/* VF receive path: frame -> posted buffers, with DATA_VALID and mergeable
+ * buffers. Each posted chain is written in order; nothing is published
+ * until the whole frame fits, so a drop leaves the ring as it was. */
+#include "vf_rx.h"
+
+#include <string.h>
+
+#include "le.h"
+#include "vf.h"
+#include "vq.h"
+
+/* Copy src into the writable segments of ch starting at byte *pos. */
+static int chain_write(struct vf *vf, const struct vq_chain *ch, uint32_t *pos, const uint8_t *src,
+		       uint32_t len)
+{
+	uint32_t off = *pos, skip = 0;
+
+	for (unsigned int i = ch->nout; i < ch->nseg && len; i++) {
+		const struct vq_seg *s = &ch->seg[i];
+		uint32_t n;
+
+		if (off >= skip + s->len) {
+			skip += s->len;
+			continue;
+		}
+		n = s->len - (off - skip);
+		if (n > len)
+			n = len;
+		if (hal_dma_write(vf->id, s->addr + (off - skip), src, n))
+			return -NIC_EFAULT;
+		src += n;
+		len -= n;
+		off += n;
+		skip += s->len;
+	}
+	*pos = off;
+	return 0;
+}
+
+/* Where the 12 header bytes of the first chain live (they may straddle
+ * descriptors); written last, once num_buffers is known. */
+struct hdr_map {
+	unsigned int n;
+	uint64_t addr[NIC_NET_HDR_LEN];
+	uint32_t len[NIC_NET_HDR_LEN];
+};
+
+static void hdr_map_of(const struct vq_chain *ch, struct hdr_map *m)
+{
+	uint32_t need = NIC_NET_HDR_LEN;
+
+	m->n = 0;
+	for (unsigned int i = ch->nout; i < ch->nseg && need; i++) {
+		uint32_t n = ch->seg[i].len < need ? ch->seg[i].len : need;
+
+		if (!n)
+			continue;
+		m->addr[m->n] = ch->seg[i].addr;
+		m->len[m->n++] = n;
+		need -= n;
+	}
+}
+
+static int hdr_write(struct vf *vf, const struct hdr_map *m, const struct virtio_net_hdr *vh)
+{
+	const uint8_t *p = (const uint8_t *)vh;
+
+	for (unsigned int i = 0; i < m->n; i++) {
+		if (hal_dma_write(vf->id, m->addr[i], p, m->len[i]))
+			return -NIC_EFAULT;
+		p += m->len[i];
+	}
+	return 0;
+}
+
+static uint8_t rx_flags(struct vf *vf, const uint8_t *frame, uint32_t len, struct vf_rx_meta *meta)
+{
+	if (!vf_has(vf, VIRTIO_NET_F_GUEST_CSUM))
+		return 0;
+	if (!meta->checked) {
+		oe_rx_check(frame, len, &meta->res);
+		meta->checked = true;
+	}
+	if (oe_rx_data_valid(&meta->res)) {
+		vf->cnt[VFC_RX_CSUM_VALID]++;
+		return VIRTIO_NET_HDR_F_DATA_VALID;
+	}
+	if (meta->res.l4 == OE_L4_BAD || meta->res.ip == OE_IP_BAD)
+		vf->cnt[VFC_RX_CSUM_BAD]++;
+	return 0;
+}
+
+void vf_rx_deliver(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
+		   struct vf_rx_meta *meta)
+{
+	struct vq *q = &vf->q[VIRTIO_NET_RXQ];
+	struct vq_chain *ch = &nic->rx_chain;
+	struct virtio_net_hdr vh = {0};
+	struct hdr_map hm = {0};
+	bool mrg = vf_has(vf, VIRTIO_NET_F_MRG_RXBUF);
+	uint32_t total = NIC_NET_HDR_LEN + len, done = 0;
+	uint16_t n = 0;
+	int rc;
+
+	if (vf->state != VF_STATE_RUNNING) {
+		vf->cnt[VFC_RX_DROP_NOT_READY]++;
+		return;
+	}
+	/* The VF's MTU bounds what it must accept (§5.1.4.2), plus L2. */
+	if (len > (uint32_t)vf->mtu + ETH_HLEN + VLAN_HLEN) {
+		vf->cnt[VFC_RX_DROP_SIZE]++;
+		return;
+	}
+	while (done < total) {
+		uint32_t pos = 0, want;
+
+		rc = vq_pop(vf, q, ch);
+		if (rc < 0)
+			goto fatal;
+		if (rc == 0 || (!mrg && ch->in_len < total)) {
+			/* Leave the ring as the driver posted it. */
+			if (rc)
+				n++;
+			q->last_avail -= n;
+			vf->cnt[rc ? VFC_RX_DROP_SMALL_BUF : VFC_RX_DROP_NO_BUF]++;
+			return;
+		}
+		if (ch->nout || ch->in_len == 0) {
+			rc = -NIC_EMALFORMED; /* RX buffers are device-writable */
+			goto fatal;
+		}
+		nic->scr.heads[n] = ch->head;
+		if (n == 0) {
+			if (ch->in_len < NIC_NET_HDR_LEN) {
+				rc = -NIC_EMALFORMED;
+				goto fatal;
+			}
+			hdr_map_of(ch, &hm);
+			pos = done = NIC_NET_HDR_LEN;
+		}
+		want = total - done;
+		if (want > ch->in_len - pos)
+			want = ch->in_len - pos;
+		rc = chain_write(vf, ch, &pos, frame + (done - NIC_NET_HDR_LEN), want);
+		if (rc)
+			goto fatal;
+		done += want;
+		nic->scr.lens[n] = pos;
+		n++;
+	}
+	/* §5.1.6.4: num_buffers is 1 without mergeable buffers. */
+	vh.flags = rx_flags(vf, frame, len, meta);
+	vh.num_buffers = cpu_to_le16(n);
+	rc = hdr_write(vf, &hm, &vh);
+	if (rc)
+		goto fatal;
+	for (uint16_t i = 0; i < n; i++) {
+		rc = vq_push(vf, q, nic->scr.heads[i], nic->scr.lens[i], i);
+		if (rc)
+			goto fatal;
+	}
+	rc = vq_publish(vf, q, VIRTIO_NET_RXQ, n);
+	if (rc)
+		goto fatal;
+	vf->cnt[VFC_RX_PACKETS]++;
+	vf->cnt[VFC_RX_BYTES] += len;
+	return;
+fatal:
+	vf_fail_err(vf, rc);
+}

@@ -1,0 +1,20 @@
+/* Receive side of a VF: write a frame into the driver's posted buffers
+ * (virtio 1.2 §5.1.6.3, §5.1.6.4). */
+#ifndef NIC_VF_RX_H
+#define NIC_VF_RX_H
+
+#include "nic.h"
+
+/* What the switch learnt about a frame once, shared by every VF it is
+ * flooded to. */
+struct vf_rx_meta {
+	bool checked; /* rx verdicts computed */
+	struct oe_rx_result res;
+};
+
+/* Deliver one frame (NIC memory) to a VF. Drops are counted, never
+ * reported: the sender cannot do anything about a full receiver. */
+void vf_rx_deliver(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
+		   struct vf_rx_meta *meta);
+
+#endif

@@ -1,0 +1,250 @@
+/* VF transmit path.
+ *
+ * Frames without segmentation are copied into NIC memory (at most an MTU)
+ * and checksummed there. Super-frames are zero-copy: only the first
+ * OE_HDR_MAX bytes (all headers the engine parses) are copied, the payload
+ * is referenced where the guest put it and each segment goes to the port as
+ * [fresh headers | payload in guest memory]. The guest can still rewrite
+ * that payload in flight, but only to corrupt its own data.
+ *
+ * hal_port_tx is synchronous: guest references are consumed when it
+ * returns, so the chain can be given back right after.
+ */
+#include "vf_tx.h"
+
+#include <string.h>
+
+#include "le.h"
+#include "veb.h"
+#include "vf.h"
+#include "vq.h"
+
+/* Read readable bytes [off, off+len) of a chain into NIC memory. */
+static int chain_read(struct vf *vf, const struct vq_chain *ch, uint32_t off, uint8_t *dst,
+		      uint32_t len)
+{
+	uint32_t skip = 0;
+
+	for (unsigned int i = 0; i < ch->nout && len; i++) {
+		const struct vq_seg *s = &ch->seg[i];
+		uint32_t in, n;
+
+		if (off >= skip + s->len) {
+			skip += s->len;
+			continue;
+		}
+		in = off - skip;
+		n = s->len - in < len ? s->len - in : len;
+		if (hal_dma_read(vf->id, s->addr + in, dst, n))
+			return -NIC_EFAULT;
+		dst += n;
+		len -= n;
+		off += n;
+		skip += s->len;
+	}
+	return len ? -NIC_EMALFORMED : 0;
+}
+
+/* Is [off, off+len) of the chain one run of guest-physical addresses? */
+static bool chain_contig(const struct vq_chain *ch, uint32_t off, uint32_t len, uint64_t *gpa)
+{
+	uint32_t skip = 0;
+	uint64_t next = 0;
+	bool started = false;
+
+	for (unsigned int i = 0; i < ch->nout && len; i++) {
+		const struct vq_seg *s = &ch->seg[i];
+		uint32_t in, n;
+
+		if (!started && off >= skip + s->len) {
+			skip += s->len;
+			continue;
+		}
+		in = started ? 0 : off - skip;
+		if (started && s->addr != next)
+			return false;
+		if (!started)
+			*gpa = s->addr + in;
+		started = true;
+		n = s->len - in < len ? s->len - in : len;
+		len -= n;
+		next = s->addr + s->len;
+	}
+	return len == 0;
+}
+
+/* Which negotiated feature a header needs (§5.1.6.2). */
+static bool tx_hdr_allowed(const struct vf *vf, const struct virtio_net_hdr *vh)
+{
+	if ((vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && !vf_has(vf, VIRTIO_NET_F_CSUM))
+		return false;
+	if (vh->gso_type & VIRTIO_NET_HDR_GSO_ECN)
+		return false; /* HOST_ECN is never offered */
+	switch (vh->gso_type) {
+	case VIRTIO_NET_HDR_GSO_NONE:
+		return true;
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		return vf_has(vf, VIRTIO_NET_F_HOST_TSO4);
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		return vf_has(vf, VIRTIO_NET_F_HOST_TSO6);
+	case VIRTIO_NET_HDR_GSO_UDP_L4:
+		return vf_has(vf, VIRTIO_NET_F_HOST_USO);
+	default:
+		return false;
+	}
+}
+
+static int tx_plain(struct nic *nic, struct vf *vf, const struct vq_chain *ch,
+		    const struct virtio_net_hdr *vh, uint32_t flen)
+{
+	struct hal_sg sg = {.local = nic->scr.tx, .len = flen, .vf = HAL_SG_LOCAL};
+	int rc;
+
+	if (flen > (uint32_t)vf->mtu + ETH_HLEN + VLAN_HLEN) {
+		vf->cnt[VFC_TX_DROP_SIZE]++;
+		return 0;
+	}
+	rc = chain_read(vf, ch, NIC_NET_HDR_LEN, nic->scr.tx, flen);
+	if (rc)
+		return rc;
+	if (!veb_src_ok(vf, nic->scr.tx, flen)) {
+		vf->cnt[VFC_TX_DROP_SPOOF]++;
+		return 0;
+	}
+	if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+		if (oe_tx_csum_vnet(nic->scr.tx, flen, vh) < 0) {
+			vf_fail(vf, VFC_TX_DROP_HDR);
+			return 0;
+		}
+		vf->cnt[VFC_TX_CSUM_OFFLOAD]++;
+	}
+	veb_from_vf(nic, vf, &sg, 1, flen);
+	return 0;
+}
+
+static int tx_gso(struct nic *nic, struct vf *vf, const struct vq_chain *ch,
+		  const struct virtio_net_hdr *vh, uint32_t flen)
+{
+	uint32_t hlen = flen < OE_HDR_MAX ? flen : OE_HDR_MAX;
+	uint32_t rest = flen - hlen;
+	const uint8_t *data = NULL;
+	uint64_t gpa = 0;
+	bool guest = false;
+	struct oe_gso g;
+	struct oe_seg seg;
+	int rc;
+
+	rc = chain_read(vf, ch, NIC_NET_HDR_LEN, nic->scr.hdr, hlen);
+	if (rc)
+		return rc;
+	if (!veb_src_ok(vf, nic->scr.hdr, hlen)) {
+		vf->cnt[VFC_TX_DROP_SPOOF]++;
+		return 0;
+	}
+	if (rest && chain_contig(ch, NIC_NET_HDR_LEN + hlen, rest, &gpa)) {
+		data = hal_dma_view(vf->id, gpa, rest);
+		if (!data)
+			return -NIC_EFAULT;
+		guest = true;
+	} else if (rest) {
+		/* Payload split over descriptors: gather it once. */
+		rc = chain_read(vf, ch, NIC_NET_HDR_LEN + hlen, nic->scr.tx, rest);
+		if (rc)
+			return rc;
+		data = nic->scr.tx;
+	}
+	if (oe_gso_start(&g, vh, nic->scr.hdr, hlen, data, rest, 0) < 0) {
+		vf_fail(vf, VFC_TX_DROP_HDR);
+		return 0;
+	}
+	if ((uint32_t)(g.pkt.payload_off - g.pkt.l3_off) + g.mss > vf->mtu) {
+		vf->cnt[VFC_TX_DROP_SIZE]++;
+		return 0;
+	}
+	vf->cnt[VFC_TX_GSO_PACKETS]++;
+	while ((rc = oe_gso_next(&g, nic->scr.seg_hdr, sizeof(nic->scr.seg_hdr), &seg)) == 1) {
+		struct hal_sg sg[OE_SEG_SG_MAX];
+
+		for (unsigned int i = 0; i < seg.n_sg; i++) {
+			const uint8_t *a = seg.sg[i].addr;
+
+			sg[i].len = seg.sg[i].len;
+			if (guest && a >= data && a < data + rest) {
+				sg[i].vf = vf->id;
+				sg[i].gpa = gpa + (uint64_t)(a - data);
+				sg[i].local = NULL;
+			} else {
+				sg[i].vf = HAL_SG_LOCAL;
+				sg[i].local = a;
+			}
+		}
+		vf->cnt[VFC_TX_GSO_WIRE]++;
+		vf->cnt[VFC_TX_CSUM_OFFLOAD]++;
+		veb_from_vf(nic, vf, sg, seg.n_sg, seg.len);
+		if (vf->state != VF_STATE_RUNNING)
+			return 0;
+	}
+	if (rc < 0)
+		vf_fail(vf, VFC_TX_DROP_HDR);
+	return 0;
+}
+
+static int tx_one(struct nic *nic, struct vf *vf, const struct vq_chain *ch)
+{
+	struct virtio_net_hdr vh;
+	uint32_t flen;
+	int rc;
+
+	/* TX buffers are device-readable only (§5.1.6.2), header first. */
+	if (ch->nout != ch->nseg || ch->out_len < NIC_NET_HDR_LEN)
+		return -NIC_EMALFORMED;
+	flen = ch->out_len - NIC_NET_HDR_LEN;
+	if (flen < ETH_HLEN || flen > NIC_FRAME_MAX) {
+		vf->cnt[VFC_TX_DROP_SIZE]++;
+		return 0;
+	}
+	rc = chain_read(vf, ch, 0, (uint8_t *)&vh, NIC_NET_HDR_LEN);
+	if (rc)
+		return rc;
+	if (!tx_hdr_allowed(vf, &vh)) {
+		vf_fail(vf, VFC_TX_DROP_FEATURE);
+		return 0;
+	}
+	if (vh.gso_type == VIRTIO_NET_HDR_GSO_NONE)
+		return tx_plain(nic, vf, ch, &vh, flen);
+	return tx_gso(nic, vf, ch, &vh, flen);
+}
+
+int vf_tx_poll(struct nic *nic, struct vf *vf, int budget)
+{
+	struct vq *q = &vf->q[VIRTIO_NET_TXQ];
+	struct vq_chain *ch = &nic->tx_chain;
+	uint16_t n = 0;
+	int rc = 0;
+
+	vf->tx_kicked = false;
+	while (n < budget && vf->state == VF_STATE_RUNNING) {
+		rc = vq_pop(vf, q, ch);
+		if (rc <= 0)
+			break;
+		rc = tx_one(nic, vf, ch);
+		if (rc)
+			break;
+		if (vf->state != VF_STATE_RUNNING)
+			return n + 1;
+		/* TX buffers are only read: used length 0 (§2.7.8). */
+		rc = vq_push(vf, q, ch->head, 0, n);
+		if (rc)
+			break;
+		n++;
+	}
+	if (!rc && n && vf->state == VF_STATE_RUNNING) {
+		rc = vq_publish(vf, q, VIRTIO_NET_TXQ, n);
+		/* Busy: poll instead of taking kicks (DESIGN §4). */
+		if (!rc)
+			rc = vq_set_no_notify(vf, q, true);
+	}
+	if (rc < 0)
+		vf_fail_err(vf, rc);
+	return n;
+}

@@ -1,0 +1,179 @@
+/* Split virtqueue, device side (virtio 1.2 §2.7). */
+#include "vq.h"
+
+#include <string.h>
+
+#include "le.h"
+#include "vf.h"
+
+/* Window check done here as well as in the HAL: the firmware must know an
+ * access is hostile before it asks for it, to count it as such. */
+static int vq_read(struct vf *vf, uint64_t gpa, void *dst, uint32_t len)
+{
+	if (!vf_in_window(vf, gpa, len))
+		return -NIC_EFAULT;
+	return hal_dma_read(vf->id, gpa, dst, len) ? -NIC_EFAULT : 0;
+}
+
+static int vq_write(struct vf *vf, uint64_t gpa, const void *src, uint32_t len)
+{
+	if (!vf_in_window(vf, gpa, len))
+		return -NIC_EFAULT;
+	return hal_dma_write(vf->id, gpa, src, len) ? -NIC_EFAULT : 0;
+}
+
+int vq_check_layout(const struct vf *vf, const struct vq *q)
+{
+	if (q->size == 0 || q->size > NIC_QUEUE_MAX || (q->size & (q->size - 1)))
+		return -NIC_EMALFORMED;
+	if ((q->desc % VIRTQ_DESC_ALIGN) || (q->avail % VIRTQ_AVAIL_ALIGN) ||
+	    (q->used % VIRTQ_USED_ALIGN))
+		return -NIC_EMALFORMED;
+	if (!vf_in_window(vf, q->desc, virtq_desc_bytes(q->size)) ||
+	    !vf_in_window(vf, q->avail, virtq_avail_bytes(q->size)) ||
+	    !vf_in_window(vf, q->used, virtq_used_bytes(q->size)))
+		return -NIC_EFAULT;
+	return 0;
+}
+
+static int vq_avail_idx(struct vf *vf, struct vq *q, uint16_t *idx)
+{
+	uint16_t v = 0;
+	int rc = vq_read(vf, q->avail + VIRTQ_AVAIL_IDX_OFF, &v, 2);
+
+	*idx = le16_to_cpu(v);
+	return rc;
+}
+
+int vq_has_work(struct vf *vf, struct vq *q)
+{
+	uint16_t idx;
+
+	if (vq_avail_idx(vf, q, &idx))
+		return 0;
+	return idx != q->last_avail;
+}
+
+int vq_pop(struct vf *vf, struct vq *q, struct vq_chain *ch)
+{
+	uint16_t avail_idx, head, i;
+	struct virtq_desc d;
+	int rc;
+
+	rc = vq_avail_idx(vf, q, &avail_idx);
+	if (rc)
+		return rc;
+	if (avail_idx == q->last_avail)
+		return 0;
+	/* §2.7.13.3: the driver can be at most a ring ahead of us. */
+	if ((uint16_t)(avail_idx - q->last_avail) > q->size)
+		return -NIC_EMALFORMED;
+	hal_mb(); /* ring entry read after idx */
+	rc = vq_read(vf, q->avail + VIRTQ_AVAIL_RING_OFF + 2ull * (q->last_avail & (q->size - 1)),
+		     &head, 2);
+	if (rc)
+		return rc;
+	head = le16_to_cpu(head);
+	if (head >= q->size)
+		return -NIC_EMALFORMED;
+
+	memset(ch, 0, offsetof(struct vq_chain, seg));
+	ch->head = head;
+	i = head;
+	for (;;) {
+		struct vq_seg *s;
+
+		/* More descriptors than the ring holds: a loop (§2.7.5.2). */
+		if (ch->nseg >= q->size)
+			return -NIC_EMALFORMED;
+		rc = vq_read(vf, q->desc + 16ull * i, &d, sizeof(d));
+		if (rc)
+			return rc;
+		d.addr = le64_to_cpu(d.addr);
+		d.len = le32_to_cpu(d.len);
+		d.flags = le16_to_cpu(d.flags);
+		d.next = le16_to_cpu(d.next);
+		/* VIRTIO_F_INDIRECT_DESC is not offered (§2.7.5.3.1). */
+		if (d.flags & VIRTQ_DESC_F_INDIRECT)
+			return -NIC_EMALFORMED;
+		if (!vf_in_window(vf, d.addr, d.len))
+			return -NIC_EFAULT;
+		s = &ch->seg[ch->nseg++];
+		s->addr = d.addr;
+		s->len = d.len;
+		s->write = d.flags & VIRTQ_DESC_F_WRITE;
+		if (s->write) {
+			ch->in_len += d.len;
+		} else {
+			/* §2.7.4.2: readable descriptors come first. */
+			if (ch->nseg != ch->nout + 1u)
+				return -NIC_EMALFORMED;
+			ch->nout++;
+			ch->out_len += d.len;
+		}
+		/* Window is below 4 GiB of bytes per chain: no wrap of the sums,
+		 * but bound them anyway against a queue of huge descriptors. */
+		if (ch->in_len > (1u << 30) || ch->out_len > (1u << 30))
+			return -NIC_EMALFORMED;
+		if (!(d.flags & VIRTQ_DESC_F_NEXT))
+			break;
+		if (d.next >= q->size)
+			return -NIC_EMALFORMED;
+		i = d.next;
+	}
+	q->last_avail++;
+	return 1;
+}
+
+void vq_unpop(struct vq *q)
+{
+	q->last_avail--;
+}
+
+int vq_push(struct vf *vf, struct vq *q, uint16_t head, uint32_t len, uint16_t nth)
+{
+	struct virtq_used_elem e = {
+	    .id = cpu_to_le32(head),
+	    .len = cpu_to_le32(len),
+	};
+	uint16_t slot = (uint16_t)(q->used_idx + nth) & (q->size - 1);
+
+	return vq_write(vf, q->used + VIRTQ_USED_RING_OFF + 8ull * slot, &e, sizeof(e));
+}
+
+int vq_publish(struct vf *vf, struct vq *q, uint16_t qid, uint16_t n)
+{
+	uint16_t idx, flags = 0;
+	int rc;
+
+	if (!n)
+		return 0;
+	q->used_idx += n;
+	idx = cpu_to_le16(q->used_idx);
+	hal_wmb(); /* §2.7.8.2: elements visible before idx */
+	rc = vq_write(vf, q->used + VIRTQ_USED_IDX_OFF, &idx, 2);
+	if (rc)
+		return rc;
+	hal_mb(); /* idx store before the flags load, or an irq is lost */
+	rc = vq_read(vf, q->avail + VIRTQ_AVAIL_FLAGS_OFF, &flags, 2);
+	if (rc)
+		return rc;
+	if (!(le16_to_cpu(flags) & VIRTQ_AVAIL_F_NO_INTERRUPT)) {
+		vf->cnt[VFC_IRQS]++;
+		hal_irq_raise(vf->id, qid);
+	}
+	return 0;
+}
+
+int vq_set_no_notify(struct vf *vf, struct vq *q, bool on)
+{
+	uint16_t flags = cpu_to_le16(on ? VIRTQ_USED_F_NO_NOTIFY : 0);
+	int rc;
+
+	if (q->no_notify == on)
+		return 0;
+	rc = vq_write(vf, q->used + VIRTQ_USED_FLAGS_OFF, &flags, 2);
+	if (!rc)
+		q->no_notify = on;
+	return rc;
+}

@@ -1,0 +1,27 @@
+/* Device side of a split virtqueue (virtio 1.2 §2.7): take descriptor
+ * chains from the available ring, give them back on the used ring. Every
+ * guest-controlled index, length and address is bounded here.
+ */
+#ifndef NIC_VQ_H
+#define NIC_VQ_H
+
+#include "nic.h"
+
+/* Check a queue's rings lie in the window, aligned, size a power of 2. */
+int vq_check_layout(const struct vf *vf, const struct vq *q);
+/* 1: a chain was taken; 0: ring empty; -NIC_EFAULT / -NIC_EMALFORMED:
+ * fatal guest error (caller puts the VF in NEEDS_RESET). */
+int vq_pop(struct vf *vf, struct vq *q, struct vq_chain *ch);
+/* Give back the chain taken last (not consumed, e.g. too small). */
+void vq_unpop(struct vq *q);
+/* Write one used element (not yet visible to the driver). */
+int vq_push(struct vf *vf, struct vq *q, uint16_t head, uint32_t len, uint16_t nth);
+/* Make n pushed elements visible (barrier, then used->idx) and interrupt
+ * unless the driver set VIRTQ_AVAIL_F_NO_INTERRUPT. */
+int vq_publish(struct vf *vf, struct vq *q, uint16_t qid, uint16_t n);
+/* Set or clear VIRTQ_USED_F_NO_NOTIFY. */
+int vq_set_no_notify(struct vf *vf, struct vq *q, bool on);
+/* 1 when the driver has made chains available. */
+int vq_has_work(struct vf *vf, struct vq *q);
+
+#endif

@@ -1,0 +1,153 @@
+/* Fake HAL: plain buffers, recording what the firmware did. */
+#include "fake_hal.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fake_hal fh;
+
+void fh_init(void)
+{
+	memset(&fh, 0, sizeof(fh));
+	for (int i = 0; i < FH_VFS; i++)
+		fh.mem[i] = calloc(1, FH_WIN_SIZE);
+}
+
+void fh_fini(void)
+{
+	for (int i = 0; i < FH_VFS; i++)
+		free(fh.mem[i]);
+	for (unsigned int i = 0; i < fh.ntx; i++)
+		free(fh.tx[i].data);
+	for (unsigned int i = 0; i < fh.nrx; i++)
+		free(fh.rx[i].data);
+	memset(&fh, 0, sizeof(fh));
+}
+
+static uint8_t *range(uint16_t vf, uint64_t gpa, uint64_t len)
+{
+	if (vf >= FH_VFS || gpa < FH_WIN_BASE || len > FH_WIN_SIZE ||
+	    gpa - FH_WIN_BASE > FH_WIN_SIZE - len) {
+		fh.dma_faults++;
+		return NULL;
+	}
+	return fh.mem[vf] + (gpa - FH_WIN_BASE);
+}
+
+void *fh_ptr(uint16_t vf, uint64_t gpa)
+{
+	uint8_t *p = range(vf, gpa, 0);
+
+	assert(p);
+	return p;
+}
+
+int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len)
+{
+	uint8_t *p = range(vf, gpa, len);
+
+	if (!p)
+		return -HAL_EFAULT;
+	memcpy(dst, p, len);
+	return 0;
+}
+
+int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len)
+{
+	uint8_t *p = range(vf, gpa, len);
+
+	if (!p)
+		return -HAL_EFAULT;
+	memcpy(p, src, len);
+	return 0;
+}
+
+const void *hal_dma_view(uint16_t vf, uint64_t gpa, uint32_t len)
+{
+	return range(vf, gpa, len);
+}
+
+void hal_wmb(void)
+{
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+void hal_mb(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+int hal_port_count(void)
+{
+	return 1;
+}
+
+int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
+{
+	uint32_t len = 0, off = 0;
+	uint8_t *buf;
+
+	if (fh.tx_fail)
+		return fh.tx_fail;
+	assert(port == 0 && fh.ntx < FH_MAX_FRAMES);
+	for (unsigned int i = 0; i < nsg; i++)
+		len += sg[i].len;
+	buf = malloc(len ? len : 1);
+	for (unsigned int i = 0; i < nsg; i++) {
+		if (sg[i].vf == HAL_SG_LOCAL) {
+			memcpy(buf + off, sg[i].local, sg[i].len);
+		} else {
+			const uint8_t *p = range(sg[i].vf, sg[i].gpa, sg[i].len);
+
+			assert(p); /* the firmware checked it before */
+			memcpy(buf + off, p, sg[i].len);
+		}
+		off += sg[i].len;
+	}
+	fh.tx[fh.ntx].data = buf;
+	fh.tx[fh.ntx++].len = len;
+	return 0;
+}
+
+void fh_port_inject(const void *frame, uint32_t len)
+{
+	assert(fh.nrx < FH_MAX_FRAMES);
+	fh.rx[fh.nrx].data = malloc(len);
+	memcpy(fh.rx[fh.nrx].data, frame, len);
+	fh.rx[fh.nrx++].len = len;
+}
+
+int hal_port_rx(int port, void *buf, uint32_t cap)
+{
+	struct fh_frame *f;
+
+	if (port != 0 || fh.rx_next >= fh.nrx)
+		return 0;
+	f = &fh.rx[fh.rx_next++];
+	assert(f->len <= cap);
+	memcpy(buf, f->data, f->len);
+	return (int)f->len;
+}
+
+void hal_irq_raise(uint16_t vf, uint16_t q)
+{
+	assert(vf < FH_VFS);
+	fh.irqs[vf][q == HAL_IRQ_CONFIG ? 2 : (q & 1)]++;
+}
+
+uint64_t hal_now_ns(void)
+{
+	return 0;
+}
+
+int hal_mbox_poll(struct nic_mbox_msg *msg)
+{
+	(void)msg;
+	return 0;
+}
+
+void hal_mbox_reply(const struct nic_mbox_msg *msg)
+{
+	(void)msg;
+}

@@ -1,0 +1,39 @@
+/* A HAL backed by plain buffers, for the firmware's unit tests: each VF's
+ * guest memory is one array, the port records what it was given. */
+#ifndef FAKE_HAL_H
+#define FAKE_HAL_H
+
+#include <stdint.h>
+
+#include "hal.h"
+
+#define FH_VFS	      4
+#define FH_WIN_BASE   0x80000000ull
+#define FH_WIN_SIZE   (1u << 20)
+#define FH_MAX_FRAMES 512
+
+struct fh_frame {
+	uint8_t *data;
+	uint32_t len;
+};
+
+struct fake_hal {
+	uint8_t *mem[FH_VFS];		   /* guest memory of VF i at FH_WIN_BASE */
+	struct fh_frame tx[FH_MAX_FRAMES]; /* what went out of port 0 */
+	unsigned int ntx;
+	struct fh_frame rx[FH_MAX_FRAMES]; /* queued for port 0 to receive */
+	unsigned int nrx, rx_next;
+	unsigned int irqs[FH_VFS][3]; /* [queue 0, queue 1, config] */
+	unsigned int dma_faults;      /* out-of-window requests refused */
+	int tx_fail;		      /* hal_port_tx returns this when set */
+};
+
+extern struct fake_hal fh;
+
+void fh_init(void);
+void fh_fini(void);
+/* Host pointer to guest address gpa of VF vf (asserts it is in range). */
+void *fh_ptr(uint16_t vf, uint64_t gpa);
+void fh_port_inject(const void *frame, uint32_t len);
+
+#endif

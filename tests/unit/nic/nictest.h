@@ -1,0 +1,31 @@
+/* Shared fixture of the NIC unit tests: a NIC with the fake HAL and two
+ * VFs created (not started). */
+#ifndef NICTEST_H
+#define NICTEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "frames.h"
+#include "tdrv.h"
+
+extern struct nic *nic;
+extern uint8_t mac0[6], mac1[6], mac_bcast[6], mac_peer[6];
+
+/* All features the device model offers. */
+#define ALLF (~0ull)
+
+int nt_setup(void **state);
+int nt_teardown(void **state);
+/* Frame from VF vf to the peer on the uplink, plain; true if it left. */
+bool nt_vf_to_uplink_ok(uint16_t vf);
+/* Frame from the uplink to VF vf; true if the VF received it. */
+bool nt_uplink_to_vf_ok(uint16_t vf);
+
+#endif

@@ -1,0 +1,47 @@
+/* A minimal virtio-net driver for the unit tests: writes rings straight
+ * into the fake HAL's guest memory so tests can also write what no honest
+ * driver would. Layout inside each VF's window (offsets from its base):
+ * RX rings 0x0000/0x1000/0x2000, TX rings 0x3000/0x4000/0x5000,
+ * RX buffers 0x10000 + i*2048, TX buffers 0x50000 + i*2048,
+ * one large TX buffer at 0x80000. */
+#ifndef TDRV_H
+#define TDRV_H
+
+#include "fake_hal.h"
+#include "nic.h"
+#include "virtio_wire.h"
+
+#define TD_QSIZE    128
+#define TD_RXBUF(i) (FH_WIN_BASE + 0x10000 + (uint64_t)(i)*2048)
+#define TD_TXBUF(i) (FH_WIN_BASE + 0x50000 + (uint64_t)(i)*2048)
+#define TD_BIGBUF   (FH_WIN_BASE + 0x80000)
+
+struct tq {
+	uint64_t desc, avail, used;
+	uint16_t size, avail_idx, used_seen;
+};
+
+extern struct tq td_q[FH_VFS][2];
+
+void td_mac(uint8_t mac[6], uint16_t vf); /* 02:00:00:00:00:vf+1 */
+int td_mbox(struct nic *nic, uint32_t cmd, uint16_t vf, uint64_t a0, uint64_t a1, uint64_t a2,
+	    uint64_t a3, uint64_t a4, struct nic_mbox_msg *out);
+int td_create(struct nic *nic, uint16_t vf);
+/* Negotiate want & offered, set up both queues, DRIVER_OK. */
+int td_up(struct nic *nic, uint16_t vf, uint64_t want);
+uint64_t td_cnt(struct nic *nic, uint16_t vf, enum nic_vf_counter c);
+uint64_t td_pcnt(struct nic *nic, enum nic_port_counter c);
+bool td_needs_reset(struct nic *nic, uint16_t vf);
+
+void td_desc(uint16_t vf, int q, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
+	     uint16_t next);
+void td_avail_add(uint16_t vf, int q, uint16_t head);
+/* Queue a frame for transmission: header descriptor + frame descriptor. */
+void td_tx(uint16_t vf, const struct virtio_net_hdr *vh, const void *frame, uint32_t len);
+/* TX chains the device has given back. */
+int td_tx_done(uint16_t vf);
+void td_rx_post(uint16_t vf, int n, uint32_t buflen);
+/* Next received frame (num_buffers chains joined): length, or -1. */
+int td_rx(uint16_t vf, struct virtio_net_hdr *vh, uint8_t *out, uint32_t cap);
+
+#endif

@@ -1,0 +1,272 @@
+/* Every isolation rule (DESIGN §5): a hostile VF gets its counter, goes to
+ * DEVICE_NEEDS_RESET, is not touched any more, and the other VF keeps
+ * passing traffic both ways. One table row per hostile case. */
+#include "nictest.h"
+
+#include "vf.h"
+
+#define TXQ VIRTIO_NET_TXQ
+#define RXQ VIRTIO_NET_RXQ
+#define END (FH_WIN_BASE + FH_WIN_SIZE)
+
+struct hostile {
+	const char *name;
+	void (*arm)(void); /* makes VF 0 misbehave */
+	enum nic_vf_counter counter;
+	bool at_driver_ok; /* the violation is in the queue layout */
+};
+
+static void tx_chain(uint64_t addr, uint32_t len)
+{
+	td_desc(0, TXQ, 0, TD_TXBUF(0), NIC_NET_HDR_LEN, VIRTQ_DESC_F_NEXT, 1);
+	td_desc(0, TXQ, 1, addr, len, 0, 0);
+	td_avail_add(0, TXQ, 0);
+}
+
+static void arm_addr_out(void)
+{
+	tx_chain(END, 64);
+}
+static void arm_len_past_end(void)
+{
+	tx_chain(END - 32, 64);
+}
+static void arm_below_window(void)
+{
+	tx_chain(FH_WIN_BASE - 64, 128);
+}
+static void arm_addr_wraps(void)
+{
+	tx_chain(~0ull - 15, 64);
+}
+static void arm_loop(void)
+{
+	td_desc(0, TXQ, 0, TD_TXBUF(0), 16, VIRTQ_DESC_F_NEXT, 1);
+	td_desc(0, TXQ, 1, TD_TXBUF(1), 16, VIRTQ_DESC_F_NEXT, 0);
+	td_avail_add(0, TXQ, 0);
+}
+static void arm_self_loop(void)
+{
+	td_desc(0, TXQ, 5, TD_TXBUF(0), 64, VIRTQ_DESC_F_NEXT, 5);
+	td_avail_add(0, TXQ, 5);
+}
+static void arm_next_out_of_range(void)
+{
+	td_desc(0, TXQ, 0, TD_TXBUF(0), 64, VIRTQ_DESC_F_NEXT, TD_QSIZE);
+	td_avail_add(0, TXQ, 0);
+}
+static void arm_head_out_of_range(void)
+{
+	td_avail_add(0, TXQ, 0xffff);
+}
+static void arm_avail_jump(void)
+{
+	uint16_t *idx = fh_ptr(0, td_q[0][TXQ].avail + 2);
+
+	*idx = TD_QSIZE + 1; /* more chains than the ring can hold */
+}
+static void arm_indirect(void)
+{
+	td_desc(0, TXQ, 0, TD_TXBUF(0), 64, VIRTQ_DESC_F_INDIRECT, 0);
+	td_avail_add(0, TXQ, 0);
+}
+static void arm_tx_writable(void)
+{
+	td_desc(0, TXQ, 0, TD_TXBUF(0), 128, VIRTQ_DESC_F_WRITE, 0);
+	td_avail_add(0, TXQ, 0);
+}
+static void arm_tx_short_hdr(void)
+{
+	td_desc(0, TXQ, 0, TD_TXBUF(0), NIC_NET_HDR_LEN - 2, 0, 0);
+	td_avail_add(0, TXQ, 0);
+}
+/* Hostile RX descriptors sit where td_rx_post does not write. */
+#define HI (TD_QSIZE - 1)
+static void arm_rx_out_of_window(void)
+{
+	td_desc(0, RXQ, HI, END - 100, 2048, VIRTQ_DESC_F_WRITE, 0);
+	td_avail_add(0, RXQ, HI);
+	nt_uplink_to_vf_ok(0); /* a frame for VF 0 finds the buffer */
+}
+static void arm_rx_readable(void)
+{
+	td_desc(0, RXQ, HI, TD_RXBUF(0), 2048, 0, 0);
+	td_avail_add(0, RXQ, HI);
+	nt_uplink_to_vf_ok(0);
+}
+static void arm_readable_after_writable(void)
+{
+	td_desc(0, RXQ, HI, TD_RXBUF(0), 1024, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, HI - 1);
+	td_desc(0, RXQ, HI - 1, TD_RXBUF(1), 1024, 0, 0);
+	td_avail_add(0, RXQ, HI);
+	nt_uplink_to_vf_ok(0);
+}
+static void tx_hdr(const struct virtio_net_hdr *vh, uint32_t pay)
+{
+	uint8_t f[4096];
+	struct virtio_net_hdr dummy;
+	uint32_t len = fr_tcp4(f, mac_peer, mac0, pay, true, &dummy);
+
+	td_tx(0, vh, f, len);
+}
+static void arm_gso_size_zero(void)
+{
+	struct virtio_net_hdr vh = {
+	    VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 54, 0, 34, 16, 0};
+	tx_hdr(&vh, 3000);
+}
+static void arm_gso_no_needs_csum(void)
+{
+	struct virtio_net_hdr vh = {0, VIRTIO_NET_HDR_GSO_TCPV4, 54, 1000, 34, 16, 0};
+	tx_hdr(&vh, 3000);
+}
+static void arm_csum_start_past_end(void)
+{
+	struct virtio_net_hdr vh = {VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 1400, 16, 0};
+	tx_hdr(&vh, 100);
+}
+static void arm_gso_wrong_l4(void)
+{
+	/* TSO4 on a frame whose L4 is UDP */
+	struct virtio_net_hdr vh = {
+	    VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 42, 1000, 34, 6, 0};
+	uint8_t f[4096];
+	struct virtio_net_hdr dummy;
+	uint32_t len = fr_udp4(f, mac_peer, mac0, 3000, true, &dummy);
+
+	td_tx(0, &vh, f, len);
+}
+static void arm_gso_ecn(void)
+{
+	struct virtio_net_hdr vh = {VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				    VIRTIO_NET_HDR_GSO_TCPV4 | VIRTIO_NET_HDR_GSO_ECN,
+				    54,
+				    1000,
+				    34,
+				    16,
+				    0};
+	tx_hdr(&vh, 3000);
+}
+static void arm_gso_ufo(void)
+{
+	struct virtio_net_hdr vh = {
+	    VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_UDP, 42, 1000, 34, 6, 0};
+	tx_hdr(&vh, 3000);
+}
+static void arm_ring_out_of_window(void)
+{
+	td_q[0][TXQ].used = END - 8;
+}
+static void arm_ring_misaligned(void)
+{
+	td_q[0][TXQ].desc += 8;
+}
+static void arm_qsize_not_pow2(void)
+{
+	td_q[0][RXQ].size = 100;
+}
+
+static const struct hostile cases[] = {
+    {"desc addr past window", arm_addr_out, VFC_DMA_VIOLATION, false},
+    {"desc len past window", arm_len_past_end, VFC_DMA_VIOLATION, false},
+    {"desc below window", arm_below_window, VFC_DMA_VIOLATION, false},
+    {"desc addr+len wraps", arm_addr_wraps, VFC_DMA_VIOLATION, false},
+    {"chain loop", arm_loop, VFC_MALFORMED_DESC, false},
+    {"chain self loop", arm_self_loop, VFC_MALFORMED_DESC, false},
+    {"next out of range", arm_next_out_of_range, VFC_MALFORMED_DESC, false},
+    {"head out of range", arm_head_out_of_range, VFC_MALFORMED_DESC, false},
+    {"avail idx jump", arm_avail_jump, VFC_MALFORMED_DESC, false},
+    {"indirect not offered", arm_indirect, VFC_MALFORMED_DESC, false},
+    {"writable TX desc", arm_tx_writable, VFC_MALFORMED_DESC, false},
+    {"TX shorter than header", arm_tx_short_hdr, VFC_MALFORMED_DESC, false},
+    {"RX buffer past window", arm_rx_out_of_window, VFC_DMA_VIOLATION, false},
+    {"readable RX buffer", arm_rx_readable, VFC_MALFORMED_DESC, false},
+    {"readable after writable", arm_readable_after_writable, VFC_MALFORMED_DESC, false},
+    {"gso_size 0", arm_gso_size_zero, VFC_TX_DROP_HDR, false},
+    {"gso without NEEDS_CSUM", arm_gso_no_needs_csum, VFC_TX_DROP_HDR, false},
+    {"csum_start past end", arm_csum_start_past_end, VFC_TX_DROP_HDR, false},
+    {"TSO4 on UDP", arm_gso_wrong_l4, VFC_TX_DROP_HDR, false},
+    {"ECN not offered", arm_gso_ecn, VFC_TX_DROP_FEATURE, false},
+    {"UFO not offered", arm_gso_ufo, VFC_TX_DROP_FEATURE, false},
+    {"used ring past window", arm_ring_out_of_window, VFC_DMA_VIOLATION, true},
+    {"misaligned desc table", arm_ring_misaligned, VFC_MALFORMED_DESC, true},
+    {"queue size not 2^n", arm_qsize_not_pow2, VFC_MALFORMED_DESC, true},
+};
+
+static void run_case(void **state)
+{
+	const struct hostile *h = *state;
+	static uint8_t snap[FH_WIN_SIZE];
+	uint64_t before;
+
+	print_message("  case: %s\n", h->name);
+	assert_int_equal(td_up(nic, 1, ALLF), 0);
+	if (h->at_driver_ok) {
+		/* td_up lays out the rings; corrupt them, then redo DRIVER_OK. */
+		assert_int_equal(td_mbox(nic, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, 0, NULL), 0);
+		assert_int_equal(td_up(nic, 0, ALLF), 0);
+		assert_int_equal(td_mbox(nic, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, 0, NULL), 0);
+		{
+			struct nic_mbox_msg m;
+
+			td_mbox(nic, NIC_MBOX_VF_GET_FEATURES, 0, 0, 0, 0, 0, 0, &m);
+			td_mbox(nic, NIC_MBOX_VF_SET_FEATURES, 0, m.arg[0], 0, 0, 0, 0, NULL);
+		}
+		h->arm();
+		for (int q = 0; q < 2; q++) {
+			struct tq *t = &td_q[0][q];
+
+			td_mbox(nic, NIC_MBOX_VF_SET_QUEUE, 0, q, t->size, t->desc, t->avail,
+				t->used, NULL);
+		}
+		before = td_cnt(nic, 0, h->counter);
+		assert_int_not_equal(td_mbox(nic, NIC_MBOX_VF_DRIVER_OK, 0, 0, 0, 0, 0, 0, NULL),
+				     0);
+	} else {
+		assert_int_equal(td_up(nic, 0, ALLF), 0);
+		before = td_cnt(nic, 0, h->counter);
+		h->arm();
+		nic_poll(nic);
+	}
+	assert_int_equal(td_cnt(nic, 0, h->counter), before + 1);
+	assert_true(td_needs_reset(nic, 0));
+	assert_int_equal(td_cnt(nic, 0, VFC_NEEDS_RESET), 1);
+	assert_int_equal(fh.irqs[0][2], 1); /* config change interrupt */
+
+	/* The failed VF is left alone: more work queued, nothing touched. */
+	td_avail_add(0, TXQ, 0);
+	memcpy(snap, fh.mem[0], FH_WIN_SIZE);
+	{
+		uint8_t f[256];
+		struct virtio_net_hdr vh;
+		uint32_t len = fr_udp4(f, mac0, mac_peer, 64, false, &vh);
+
+		fh_port_inject(f, len); /* for VF 0: dropped, not written */
+	}
+	nic_poll(nic);
+	assert_memory_equal(snap, fh.mem[0], FH_WIN_SIZE);
+	assert_int_equal(td_cnt(nic, 0, VFC_NEEDS_RESET), 1);
+
+	/* The other VF is unaffected, both directions. */
+	assert_true(nt_vf_to_uplink_ok(1));
+	assert_true(nt_uplink_to_vf_ok(1));
+
+	/* A reset brings the hostile VF back. */
+	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, 0, NULL), 0);
+	assert_false(td_needs_reset(nic, 0));
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	assert_true(nt_vf_to_uplink_ok(0));
+	assert_true(nt_uplink_to_vf_ok(0));
+}
+
+int main(void)
+{
+	enum { N = sizeof(cases) / sizeof(cases[0]) };
+	struct CMUnitTest t[N];
+
+	for (int i = 0; i < N; i++) {
+		t[i] = (struct CMUnitTest){cases[i].name, run_case, nt_setup, nt_teardown,
+					   (void *)(uintptr_t)&cases[i]};
+	}
+	return cmocka_run_group_tests_name("nic isolation", t, NULL, NULL);
+}
