@@ -1,0 +1,39 @@
+/* Calls to OpenSBI (SBI 1.0): the numbers are in hv/sbi_defs.h. */
+#include "sbi_call.h"
+#include "../../hv/sbi_defs.h"
+
+struct sbi_ret sbi_call(unsigned long eid, unsigned long fid, unsigned long a0, unsigned long a1,
+			unsigned long a2)
+{
+	register unsigned long r0 asm("a0") = a0;
+	register unsigned long r1 asm("a1") = a1;
+	register unsigned long r2 asm("a2") = a2;
+	register unsigned long r6 asm("a6") = fid;
+	register unsigned long r7 asm("a7") = eid;
+	asm volatile("ecall" : "+r"(r0), "+r"(r1) : "r"(r2), "r"(r6), "r"(r7) : "memory");
+	return (struct sbi_ret){.error = (long)r0, .value = (long)r1};
+}
+
+int sbi_hart_start(unsigned long hartid, unsigned long start, unsigned long opaque)
+{
+	return (int)sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hartid, start, opaque).error;
+}
+
+int sbi_send_ipi_hart(unsigned long hartid)
+{
+	/* hart_mask_base = hartid, bit 0 of the mask = that hart */
+	return (int)sbi_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, hartid, 0).error;
+}
+
+void sbi_set_timer(uint64_t when)
+{
+	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, when, 0, 0);
+}
+
+void sbi_shutdown(int failure)
+{
+	sbi_call(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_TYPE_SHUTDOWN,
+		 failure ? SBI_SRST_REASON_SYSFAIL : SBI_SRST_REASON_NONE, 0);
+	for (;;)
+		asm volatile("wfi");
+}

@@ -1,0 +1,182 @@
+/* Console output: one lock so lines of different harts never interleave. */
+#include "console.h"
+#include "spinlock.h"
+#include "vm.h"
+#include "../platform/ns16550.h"
+#include <stdint.h>
+
+static spinlock_t console_lock;
+static int panic_mode;
+static unsigned focus_vm; /* index into vm_table of the VM that gets input */
+
+static void put_raw(char c)
+{
+	if (c == '\n')
+		ns16550_putc('\r');
+	ns16550_putc(c);
+}
+
+static void puts_raw(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put_raw(s[i]);
+}
+
+static void put_num(uint64_t v, unsigned base, int neg, int width, char pad)
+{
+	char tmp[24];
+	int n = 0;
+	do {
+		tmp[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	if (neg)
+		tmp[n++] = '-';
+	while (width-- > n)
+		put_raw(pad);
+	while (n)
+		put_raw(tmp[--n]);
+}
+
+static void vformat(const char *fmt, va_list ap)
+{
+	for (; *fmt; fmt++) {
+		if (*fmt != '%') {
+			put_raw(*fmt);
+			continue;
+		}
+		fmt++;
+		char pad = ' ';
+		int width = 0, lng = 0;
+		if (*fmt == '0')
+			pad = '0';
+		while (*fmt >= '0' && *fmt <= '9')
+			width = width * 10 + (*fmt++ - '0');
+		while (*fmt == 'l') {
+			lng = 1;
+			fmt++;
+		}
+		switch (*fmt) {
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			s = s ? s : "(null)";
+			while (*s)
+				put_raw(*s++);
+			break;
+		}
+		case 'c':
+			put_raw((char)va_arg(ap, int));
+			break;
+		case 'd': {
+			int64_t v = lng ? va_arg(ap, long) : va_arg(ap, int);
+			put_num(v < 0 ? -(uint64_t)v : (uint64_t)v, 10, v < 0, width, pad);
+			break;
+		}
+		case 'u':
+			put_num(lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned), 10, 0, width,
+				pad);
+			break;
+		case 'x':
+			put_num(lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned), 16, 0, width,
+				pad);
+			break;
+		case 'p':
+			put_num((uintptr_t)va_arg(ap, void *), 16, 0, width, pad);
+			break;
+		case '%':
+			put_raw('%');
+			break;
+		case '\0':
+			return;
+		default:
+			put_raw('%');
+			put_raw(*fmt);
+		}
+	}
+}
+
+void hv_vprintf(const char *fmt, va_list ap)
+{
+	if (!panic_mode)
+		spin_lock(&console_lock);
+	vformat(fmt, ap);
+	if (!panic_mode)
+		spin_unlock(&console_lock);
+}
+
+void hv_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	hv_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+void console_panic_begin(void)
+{
+	/* a hart that faulted may hold the lock: give the others a moment,
+	 * then print regardless */
+	for (int i = 0; i < 1000000 && __atomic_load_n(&console_lock.locked, __ATOMIC_RELAXED); i++)
+		;
+	panic_mode = 1;
+}
+
+static void flush_line(struct vm *vm)
+{
+	spin_lock(&console_lock);
+	put_raw('[');
+	puts_raw(vm->cfg->name, __builtin_strlen(vm->cfg->name));
+	puts_raw("] ", 2);
+	puts_raw(vm->line.buf, vm->line.len);
+	put_raw('\n');
+	spin_unlock(&console_lock);
+	vm->line.len = 0;
+}
+
+void console_vm_putc(struct vm *vm, char c)
+{
+	if (c == '\r')
+		return;
+	spin_lock(&vm->line_lock);
+	if (c == '\n')
+		flush_line(vm);
+	else {
+		vm->line.buf[vm->line.len++] = c;
+		if (vm->line.len == CONSOLE_LINE_MAX)
+			flush_line(vm);
+	}
+	spin_unlock(&vm->line_lock);
+}
+
+void console_vm_flush(struct vm *vm)
+{
+	spin_lock(&vm->line_lock);
+	if (vm->line.len)
+		flush_line(vm);
+	spin_unlock(&vm->line_lock);
+}
+
+static int has_focus(struct vm *vm)
+{
+	return vm_table[focus_vm % vm_count] == vm;
+}
+
+int console_vm_rx_ready(struct vm *vm)
+{
+	return has_focus(vm) && ns16550_rx_ready();
+}
+
+int console_vm_getc(struct vm *vm)
+{
+	if (!has_focus(vm))
+		return -1;
+	spin_lock(&console_lock);
+	int c = ns16550_getc();
+	spin_unlock(&console_lock);
+	if (c == 0x14) {
+		focus_vm = (focus_vm + 1) % vm_count;
+		hv_printf("hv: console input to vm %s\n", vm_table[focus_vm]->cfg->name);
+		return -1;
+	}
+	return c;
+}

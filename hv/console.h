@@ -1,0 +1,31 @@
+/* The hypervisor's console on the one physical UART: its own messages
+ * ("hv: ...") and each VM's output, line-buffered and prefixed "[name] ". */
+#ifndef HV_CONSOLE_H
+#define HV_CONSOLE_H
+#include <stdarg.h>
+#include <stddef.h>
+
+#define CONSOLE_LINE_MAX 160
+
+struct console_line {
+	char buf[CONSOLE_LINE_MAX];
+	size_t len;
+};
+
+struct vm;
+
+/* printf subset: %s %c %d %u %x %lx %lu %ld %p %%, field width with 0 pad */
+void hv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void hv_vprintf(const char *fmt, va_list ap);
+/* One VM output byte; full lines go out whole under the console lock. */
+void console_vm_putc(struct vm *vm, char c);
+/* Prints a partial line left in the VM's buffer (before its stop message). */
+void console_vm_flush(struct vm *vm);
+/* Next input byte for vm, -1 when none or when vm lacks the focus. Ctrl-T
+ * (0x14) typed on the UART moves the focus to the next VM. */
+int console_vm_getc(struct vm *vm);
+int console_vm_rx_ready(struct vm *vm);
+/* Buffer raw bytes of an emergency message (trap dump) without the lock. */
+void console_panic_begin(void);
+
+#endif

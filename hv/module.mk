@@ -1,0 +1,98 @@
+# The hypervisor image: arch/riscv + platform + hv + the board's header,
+# linked with one partition config (scripts/mkconfig.py) into
+# $(RVB)/hv/<config name>/hv.elf and hv.bin. The config is validated twice
+# by the same C code (hv/vm_config.c): here on the host against the board's
+# nominal machine after linking, and at boot against the real one.
+#
+#   make hv-image CONFIG=path.cfg   build it; last stdout line = hv.bin path
+#   make run [DEMO=name] [CONFIG=path.cfg] [GUESTS="a.bin b.bin"]
+#   make debug [...]                same, QEMU waits for gdb on :1234
+
+DEMO    ?= default
+CONFIG  ?= board/$(BOARD)/$(DEMO).cfg
+ifneq ($(strip $(GUESTS)),)
+HV_CONFIG := $(RVB)/hv/guests.cfg
+$(shell mkdir -p $(RVB)/hv && $(PY) scripts/mkconfig.py --guests $(HV_CONFIG) $(GUESTS))
+else
+HV_CONFIG := $(CONFIG)
+endif
+
+HV_CORE_SRCS := $(wildcard arch/riscv/*.c arch/riscv/*.S platform/*.c) \
+                $(filter-out hv/vmcfg_check.c,$(wildcard hv/*.c))
+HV_CORE_OBJS := $(patsubst %,$(RVB)/hv/obj/%.o,$(HV_CORE_SRCS))
+HV_CFLAGS    := $(RV_CFLAGS) -Ihv -Iboard/$(BOARD) -I$(LIBFDT_INC) -MMD -MP
+HV_LDFLAGS   := $(RV_ARCH) --specs=picolibc.specs -nostartfiles -static -T arch/riscv/hv.ld \
+                -Wl,--gc-sections -Wl,--no-warn-rwx-segments
+RV_NM        := $(CROSS)nm
+# nominal machine of the board for the build-time check (board/<b>/module.mk)
+BOARD_RAM_BASE ?= 0x80000000
+BOARD_RAM_SIZE ?= 0x40000000
+BOARD_HARTS    ?= 4
+
+$(RVB)/hv/obj/%.c.o: %.c | $(FDT_SRC)/.unpacked
+	@mkdir -p $(dir $@)
+	@$(RV_CC) $(HV_CFLAGS) -c $< -o $@
+
+$(RVB)/hv/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@$(RV_CC) $(HV_CFLAGS) -c $< -o $@
+
+-include $(HV_CORE_OBJS:.o=.d)
+
+# $(1) = config name (output folder), $(2) = .cfg path
+define hv_image_rules
+HV_OUT_$(1)    := $(RVB)/hv/$(1)
+HV_IMAGES_$(1) := $$(shell $(PY) scripts/mkconfig.py $(2) --apps $(RVB)/apps --images 2>/dev/null)
+
+$$(HV_OUT_$(1))/gen/.stamp: $(2) scripts/mkconfig.py $$(HV_IMAGES_$(1))
+	@mkdir -p $$(dir $$@)
+	@$(PY) scripts/mkconfig.py $(2) --apps $(RVB)/apps --out $$(dir $$@)
+	@touch $$@
+
+$$(HV_OUT_$(1))/config.o: $$(HV_OUT_$(1))/gen/.stamp hv/vm_config.h
+	@$(RV_CC) $(HV_CFLAGS) -c $$(HV_OUT_$(1))/gen/config.c -o $$@
+
+$$(HV_OUT_$(1))/images.o: $$(HV_OUT_$(1))/gen/.stamp
+	@$(RV_CC) $(HV_CFLAGS) -c $$(HV_OUT_$(1))/gen/images.S -o $$@
+
+$(HOSTB)/hv/$(1)/vmcfg_check: $$(HV_OUT_$(1))/gen/.stamp hv/vmcfg_check.c hv/vm_config.c hv/vm_config.h
+	@mkdir -p $$(dir $$@)
+	@$(HOST_CC) $(HOST_CFLAGS) -Ihv -o $$@ hv/vmcfg_check.c hv/vm_config.c $$(HV_OUT_$(1))/gen/config.c
+
+# link, then validate the config against the linked layout before keeping it
+$$(HV_OUT_$(1))/hv.elf: $(HV_CORE_OBJS) $$(HV_OUT_$(1))/config.o $$(HV_OUT_$(1))/images.o \
+		$(LIBFDT_RV) arch/riscv/hv.ld $(HOSTB)/hv/$(1)/vmcfg_check
+	@$(RV_CC) $(HV_LDFLAGS) -o $$@.tmp $(HV_CORE_OBJS) $$(HV_OUT_$(1))/config.o \
+		$$(HV_OUT_$(1))/images.o $(LIBFDT_RV)
+	@set -e; syms=$$$$($(RV_NM) $$@.tmp); \
+	 s=0x$$$$(echo "$$$$syms" | awk '$$$$3=="__hv_start"{print $$$$1}'); \
+	 e=0x$$$$(echo "$$$$syms" | awk '$$$$3=="__hv_end"{print $$$$1}'); \
+	 if ! $(HOSTB)/hv/$(1)/vmcfg_check $$$$s $$$$e $(BOARD_RAM_BASE) $(BOARD_RAM_SIZE) $(BOARD_HARTS); then \
+	   echo "$(2): rejected (see above)" >&2; rm -f $$@.tmp; exit 1; fi
+	@mv $$@.tmp $$@
+
+$$(HV_OUT_$(1))/hv.bin: $$(HV_OUT_$(1))/hv.elf
+	@$(RV_OBJCOPY) -O binary $$< $$@
+endef
+
+hv_cfg_name = $(basename $(notdir $(1)))
+HV_SEL     := $(call hv_cfg_name,$(HV_CONFIG))
+HV_SEL_BIN := $(RVB)/hv/$(HV_SEL)/hv.bin
+HV_DEFAULT_CFG := board/$(BOARD)/default.cfg
+$(eval $(call hv_image_rules,$(HV_SEL),$(HV_CONFIG)))
+ifneq ($(HV_SEL),default)
+$(eval $(call hv_image_rules,default,$(HV_DEFAULT_CFG)))
+endif
+ALL += $(RVB)/hv/default/hv.bin
+
+hv-image: $(HV_SEL_BIN)
+	@echo $(HV_SEL_BIN)
+
+run: deps-run $(HV_SEL_BIN)
+	board/$(BOARD)/qemu.sh $(HV_SEL_BIN)
+
+debug: deps-run $(HV_SEL_BIN)
+	@echo "gdb-multiarch -ex 'target remote :1234' $(RVB)/hv/$(HV_SEL)/hv.elf"
+	board/$(BOARD)/qemu.sh $(HV_SEL_BIN) -s -S
+
+.PHONY: hv-image

@@ -1,0 +1,166 @@
+/* VM lifecycle: create, (re)boot, stop, shut down, and powering the machine
+ * off once no VM is left. */
+#include "vm.h"
+#include "hv.h"
+#include "vuart.h"
+#include "../arch/riscv/csr.h"
+#include "../arch/riscv/hart.h"
+#include "../arch/riscv/sbi_call.h"
+#include <string.h>
+
+struct vm *vm_table[VMCFG_MAX_VMS];
+unsigned vm_count;
+
+static struct vm vms[VMCFG_MAX_VMS];
+static struct vuart vuarts[VMCFG_MAX_VMS];
+static uint64_t gstage_roots[VMCFG_MAX_VMS][GSTAGE_ROOT_ENTRIES]
+	__attribute__((aligned(GSTAGE_ROOT_ALIGN)));
+static uint64_t gstage_pages[128][512] __attribute__((aligned(4096)));
+static struct gstage_pool gstage_pool = {gstage_pages, 128, 0};
+
+int vm_create(unsigned index, const struct vm_config *cfg, uint64_t ram_hpa, const uint8_t *image)
+{
+	struct vm *vm = &vms[index];
+	memset(vm, 0, sizeof(*vm));
+	vm->cfg = cfg;
+	vm->index = index;
+	vm->ram_hpa = ram_hpa;
+	vm->ram_size = cfg->ram_size;
+	vm->image = image;
+	vm->image_size = cfg->image_size;
+	vm->state = VM_STOPPED;
+	int err = gstage_init(&vm->gstage, gstage_roots[index], &gstage_pool, (uint16_t)(index + 1));
+	if (!err)
+		err = gstage_map(&vm->gstage, VMCFG_GUEST_BASE, ram_hpa, cfg->ram_size,
+				 GSTAGE_PTE_R | GSTAGE_PTE_W | GSTAGE_PTE_X);
+	if (err)
+		return err;
+	if (vuart_attach(vm, &vuarts[index]))
+		return -1;
+	for (unsigned i = 0; i < cfg->num_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		v->vm = vm;
+		v->id = i;
+		v->hart = cfg->harts[i];
+		v->state = VCPU_STOPPED;
+		hart_table[v->hart].vcpu = v;
+	}
+	vm_table[index] = vm;
+	vm_count = index + 1;
+	return 0;
+}
+
+void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	if (gpa < VMCFG_GUEST_BASE || gpa - VMCFG_GUEST_BASE > vm->ram_size ||
+	    len > vm->ram_size - (gpa - VMCFG_GUEST_BASE))
+		return 0;
+	return (void *)(uintptr_t)(vm->ram_hpa + (gpa - VMCFG_GUEST_BASE));
+}
+
+int vm_boot(struct vm *vm)
+{
+	uint8_t *ram = (uint8_t *)(uintptr_t)vm->ram_hpa;
+	memcpy(ram, vm->image, vm->image_size);
+	memset(ram + vm->image_size, 0, vm->ram_size - vm->image_size);
+	vm->dt_gpa = VMCFG_GUEST_BASE + vm->ram_size - VMCFG_DT_SPACE;
+	int err = guest_fdt_build(vm, vm_gpa_to_host(vm, vm->dt_gpa, VMCFG_DT_SPACE),
+				  VMCFG_DT_SPACE);
+	if (err) {
+		hv_printf("hv: vm %s: device tree: error %d\n", vm->cfg->name, err);
+		return err;
+	}
+	vm->state = VM_RUNNING;
+	vcpu_start(&vm->vcpus[0], VMCFG_GUEST_BASE, vm->dt_gpa);
+	return 0;
+}
+
+static void power_off_if_idle(void)
+{
+	for (unsigned i = 0; i < vm_count; i++)
+		if (vm_table[i]->state != VM_STOPPED)
+			return;
+	hv_printf("hv: no VM running, powering off\n");
+	sbi_shutdown(0);
+}
+
+/* Parks every vCPU of vm but the caller's own; start-pending ones are
+ * cancelled before their hart picks them up. */
+static void park_others(struct vm *vm)
+{
+	struct vcpu *self = hart_self()->vcpu;
+	for (unsigned i = 0; i < vm->cfg->num_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		if (v == self)
+			continue;
+		enum vcpu_state exp = VCPU_START_PENDING;
+		if (__atomic_compare_exchange_n(&v->state, &exp, VCPU_STOPPED, 0, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			continue;
+		if (exp == VCPU_RUNNING)
+			vcpu_request(v, VCPU_REQ_PARK);
+	}
+}
+
+/* Moves vm from RUNNING to next; 0 when someone else got there first. */
+static int vm_transition(struct vm *vm, enum vm_state next)
+{
+	int ok;
+	spin_lock(&vm->lock);
+	ok = vm->state == VM_RUNNING;
+	if (ok)
+		vm->state = next;
+	spin_unlock(&vm->lock);
+	return ok;
+}
+
+void vm_stop(struct vm *vm, const char *cause, uint64_t sepc, uint64_t addr)
+{
+	if (!vm_transition(vm, VM_STOPPED))
+		return;
+	console_vm_flush(vm);
+	hv_printf("hv: vm %s stopped: %s sepc=0x%lx addr=0x%lx\n", vm->cfg->name, cause, sepc,
+		  addr);
+	park_others(vm);
+	power_off_if_idle();
+}
+
+void vm_shutdown(struct vm *vm)
+{
+	if (!vm_transition(vm, VM_STOPPED))
+		return;
+	console_vm_flush(vm);
+	hv_printf("hv: vm %s shut down\n", vm->cfg->name);
+	park_others(vm);
+	power_off_if_idle();
+}
+
+void vm_reboot(struct vm *vm)
+{
+	if (!vm_transition(vm, VM_REBOOTING))
+		return;
+	console_vm_flush(vm);
+	hv_printf("hv: vm %s rebooting\n", vm->cfg->name);
+	park_others(vm);
+	struct vcpu *self = hart_self()->vcpu;
+	/* the image may only be rewritten once no other vCPU runs it; a parked
+	 * hart answers within microseconds, the bound is for safety */
+	uint64_t deadline = csr_read(CSR_TIME) + hv_timebase / 10;
+	for (unsigned i = 0; i < vm->cfg->num_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		while (v != self && v->state != VCPU_STOPPED && csr_read(CSR_TIME) < deadline)
+			;
+		if (v != self && v->state != VCPU_STOPPED) {
+			vm->state = VM_RUNNING; /* so that vm_stop applies */
+			vm_stop(vm, "reboot: a vCPU did not stop", 0, 0);
+			return;
+		}
+	}
+	if (self && self->vm == vm)
+		self->state = VCPU_STOPPED;
+	vm->boot_count++;
+	if (vm_boot(vm)) {
+		vm->state = VM_RUNNING;
+		vm_stop(vm, "reboot: device tree", 0, 0);
+	}
+}

@@ -1,0 +1,158 @@
+/* Partition config validation and RAM placement (see vm_config.h). */
+#include "vm_config.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static enum vmcfg_err fail(struct vmcfg_error *err, enum vmcfg_err code, int vm, const char *fmt,
+			   ...)
+{
+	va_list ap;
+	err->code = code;
+	err->vm = vm;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int name_ok(const char *n)
+{
+	size_t len = n ? strlen(n) : 0;
+	if (len == 0 || len > VMCFG_NAME_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = n[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+static int overlaps(uint64_t a, uint64_t asz, uint64_t b, uint64_t bsz)
+{
+	return a < b + bsz && b < a + asz;
+}
+
+/* checks everything that does not depend on placement */
+static enum vmcfg_err check_vm(const struct hv_config *cfg, const struct vmcfg_machine *m, int i,
+			       uint64_t *harts_used, struct vmcfg_error *err)
+{
+	const struct vm_config *v = &cfg->vms[i];
+	if (!name_ok(v->name))
+		return fail(err, VMCFG_E_BAD_NAME, i,
+			    "vm #%d: bad name '%s' (1-%d of [A-Za-z0-9_-])", i,
+			    v->name ? v->name : "", VMCFG_NAME_MAX);
+	for (int j = 0; j < i; j++)
+		if (!strcmp(cfg->vms[j].name, v->name))
+			return fail(err, VMCFG_E_DUP_NAME, i, "vm %s: name used twice", v->name);
+	if (v->num_vcpus == 0)
+		return fail(err, VMCFG_E_NO_HARTS, i, "vm %s: no harts", v->name);
+	if (v->num_vcpus > VMCFG_MAX_VCPUS)
+		return fail(err, VMCFG_E_TOO_MANY_VCPUS, i, "vm %s: %u vCPUs, at most %d", v->name,
+			    v->num_vcpus, VMCFG_MAX_VCPUS);
+	for (int c = 0; c < v->num_vcpus; c++) {
+		unsigned h = v->harts[c];
+		if (h >= 64 || !(m->hart_mask & (1UL << h)))
+			return fail(err, VMCFG_E_HART_MISSING, i, "vm %s: hart %u not present",
+				    v->name, h);
+		if (cfg->nic_hart >= 0 && h == (unsigned)cfg->nic_hart)
+			return fail(err, VMCFG_E_NIC_HART, i,
+				    "vm %s: hart %u is reserved for the NIC", v->name, h);
+		if (*harts_used & (1UL << h))
+			return fail(err, VMCFG_E_HART_TWICE, i, "vm %s: hart %u given twice",
+				    v->name, h);
+		*harts_used |= 1UL << h;
+	}
+	if (v->ram_size == 0 || (v->ram_size & (VMCFG_ALIGN_SMALL - 1)) ||
+	    v->ram_size <= VMCFG_DT_SPACE)
+		return fail(err, VMCFG_E_RAM_SIZE, i,
+			    "vm %s: ram 0x%llx must be a multiple of 4K above 64K", v->name,
+			    (unsigned long long)v->ram_size);
+	if (v->ram_base & (VMCFG_ALIGN_SMALL - 1))
+		return fail(err, VMCFG_E_RAM_ALIGN, i, "vm %s: base 0x%llx not 4K aligned",
+			    v->name, (unsigned long long)v->ram_base);
+	if (v->image_size == 0 || v->image_size > v->ram_size - VMCFG_DT_SPACE)
+		return fail(err, VMCFG_E_IMAGE_SIZE, i,
+			    "vm %s: image of %llu bytes does not fit its ram (%llu bytes, 64K kept "
+			    "for the device tree)",
+			    v->name, (unsigned long long)v->image_size,
+			    (unsigned long long)v->ram_size);
+	return VMCFG_OK;
+}
+
+static int fits(const struct vmcfg_machine *m, uint64_t base, uint64_t size)
+{
+	return base >= m->ram_base && base + size >= base && base + size <= m->ram_base + m->ram_size;
+}
+
+enum vmcfg_err vmcfg_layout(const struct hv_config *cfg, const struct vmcfg_machine *m,
+			    uint64_t *bases, struct vmcfg_error *err)
+{
+	uint64_t harts_used = 0;
+	memset(err, 0, sizeof(*err));
+	err->vm = -1;
+	if (cfg->num_vms == 0)
+		return fail(err, VMCFG_E_NO_VMS, -1, "no VM configured");
+	if (cfg->num_vms > VMCFG_MAX_VMS)
+		return fail(err, VMCFG_E_TOO_MANY_VMS, -1, "%u VMs, at most %d", cfg->num_vms,
+			    VMCFG_MAX_VMS);
+	for (uint32_t i = 0; i < cfg->num_vms; i++) {
+		enum vmcfg_err e = check_vm(cfg, m, (int)i, &harts_used, err);
+		if (e)
+			return e;
+	}
+	/* explicit bases first, so automatic blocks can avoid them */
+	for (uint32_t i = 0; i < cfg->num_vms; i++) {
+		const struct vm_config *v = &cfg->vms[i];
+		bases[i] = v->ram_base;
+		if (!v->ram_base)
+			continue;
+		if (!fits(m, v->ram_base, v->ram_size))
+			return fail(err, VMCFG_E_OUTSIDE_RAM, (int)i,
+				    "vm %s: ram 0x%llx+0x%llx outside host RAM", v->name,
+				    (unsigned long long)v->ram_base,
+				    (unsigned long long)v->ram_size);
+		if (v->ram_base < m->hv_end)
+			return fail(err, VMCFG_E_OVERLAP_HV, (int)i,
+				    "vm %s: ram 0x%llx below the end of the hypervisor (0x%llx)",
+				    v->name, (unsigned long long)v->ram_base,
+				    (unsigned long long)m->hv_end);
+		for (uint32_t j = 0; j < i; j++)
+			if (cfg->vms[j].ram_base &&
+			    overlaps(v->ram_base, v->ram_size, bases[j], cfg->vms[j].ram_size))
+				return fail(err, VMCFG_E_OVERLAP_VM, (int)i,
+					    "vm %s: ram overlaps vm %s", v->name,
+					    cfg->vms[j].name);
+	}
+	uint64_t next = m->hv_end;
+	for (uint32_t i = 0; i < cfg->num_vms; i++) {
+		const struct vm_config *v = &cfg->vms[i];
+		if (v->ram_base)
+			continue;
+		uint64_t align =
+			(v->ram_size % VMCFG_ALIGN_MEGA) == 0 ? VMCFG_ALIGN_MEGA : VMCFG_ALIGN_SMALL;
+		uint64_t at = (next + align - 1) & ~(align - 1);
+		/* step over explicit blocks in the way */
+		for (int moved = 1; moved;) {
+			moved = 0;
+			for (uint32_t j = 0; j < cfg->num_vms; j++) {
+				if (j == i || !bases[j] || (!cfg->vms[j].ram_base && j > i))
+					continue;
+				if (overlaps(at, v->ram_size, bases[j], cfg->vms[j].ram_size)) {
+					at = (bases[j] + cfg->vms[j].ram_size + align - 1) &
+					     ~(align - 1);
+					moved = 1;
+				}
+			}
+		}
+		if (!fits(m, at, v->ram_size))
+			return fail(err, VMCFG_E_NO_SPACE, (int)i,
+				    "vm %s: no room for 0x%llx bytes of ram in host RAM", v->name,
+				    (unsigned long long)v->ram_size);
+		bases[i] = at;
+		next = at + v->ram_size;
+	}
+	return VMCFG_OK;
+}

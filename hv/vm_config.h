@@ -1,0 +1,75 @@
+/* Static partition configuration: what scripts/mkconfig.py generates from a
+ * board's .cfg file, and the one validator that checks it both at build time
+ * (host build, against the board's nominal machine) and at boot (against the
+ * machine found in the host device tree). Host-compilable. */
+#ifndef HV_VM_CONFIG_H
+#define HV_VM_CONFIG_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define VMCFG_MAX_VMS     8
+#define VMCFG_MAX_VCPUS   8
+#define VMCFG_NAME_MAX    15
+#define VMCFG_GUEST_BASE  0x80000000UL /* guest-physical RAM base */
+#define VMCFG_DT_SPACE    0x10000UL    /* top of guest RAM kept for its DT */
+#define VMCFG_ALIGN_SMALL 0x1000UL
+#define VMCFG_ALIGN_MEGA  0x200000UL
+#define VMCFG_NO_NIC      (-1)
+
+struct vm_config {
+	const char *name;
+	uint8_t harts[VMCFG_MAX_VCPUS]; /* vCPU i runs on harts[i] */
+	uint8_t num_vcpus;
+	uint64_t ram_base; /* host-physical; 0 = place automatically */
+	uint64_t ram_size;
+	uint64_t image_size;
+	const char *bootargs;
+};
+
+struct hv_config {
+	const struct vm_config *vms;
+	uint32_t num_vms;
+	int32_t nic_hart; /* VMCFG_NO_NIC when none is reserved */
+};
+
+struct vmcfg_machine {
+	uint64_t ram_base, ram_size; /* host RAM */
+	uint64_t hv_start, hv_end;   /* hypervisor image incl. bss */
+	uint64_t hart_mask;          /* harts present */
+};
+
+enum vmcfg_err {
+	VMCFG_OK = 0,
+	VMCFG_E_NO_VMS,
+	VMCFG_E_TOO_MANY_VMS,
+	VMCFG_E_BAD_NAME,
+	VMCFG_E_DUP_NAME,
+	VMCFG_E_NO_HARTS,
+	VMCFG_E_TOO_MANY_VCPUS,
+	VMCFG_E_HART_MISSING,
+	VMCFG_E_HART_TWICE,
+	VMCFG_E_NIC_HART,
+	VMCFG_E_RAM_SIZE,
+	VMCFG_E_RAM_ALIGN,
+	VMCFG_E_IMAGE_SIZE,
+	VMCFG_E_OUTSIDE_RAM,
+	VMCFG_E_OVERLAP_HV,
+	VMCFG_E_OVERLAP_VM,
+	VMCFG_E_NO_SPACE,
+};
+
+struct vmcfg_error {
+	enum vmcfg_err code;
+	int vm; /* index of the VM named in msg, -1 for the whole config */
+	char msg[160];
+};
+
+/* Validates cfg against m and assigns each VM's host RAM base into bases[]
+ * (cfg->num_vms entries): explicit ram_base kept, others placed after the
+ * hypervisor and the previous blocks, 2 MiB aligned when the size is a
+ * multiple of 2 MiB, 4 KiB otherwise. Returns VMCFG_OK or the first error,
+ * described in err (which names the VM). */
+enum vmcfg_err vmcfg_layout(const struct hv_config *cfg, const struct vmcfg_machine *m,
+			    uint64_t *bases, struct vmcfg_error *err);
+
+#endif

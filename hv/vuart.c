@@ -1,0 +1,76 @@
+/* ns16550a register model (platform/ns16550.h for the names). */
+#include "vuart.h"
+#include "vm.h"
+#include "../platform/ns16550.h"
+
+static uint64_t vuart_read(void *ctx, uint64_t off, unsigned width)
+{
+	struct vuart *u = ctx;
+	int dlab = u->lcr & NS16550_LCR_DLAB;
+	(void)width;
+	switch (off) {
+	case NS16550_RBR: {
+		if (dlab)
+			return u->dll;
+		int c = console_vm_getc(u->vm);
+		return c < 0 ? 0 : (uint8_t)c;
+	}
+	case NS16550_IER:
+		return dlab ? u->dlm : u->ier;
+	case NS16550_IIR:
+		return NS16550_IIR_FIFO | NS16550_IIR_NO_INT;
+	case NS16550_LCR:
+		return u->lcr;
+	case NS16550_MCR:
+		return u->mcr;
+	case NS16550_LSR:
+		/* output never waits: the line buffer takes every byte */
+		return NS16550_LSR_THRE | NS16550_LSR_TEMT |
+		       (console_vm_rx_ready(u->vm) ? NS16550_LSR_DR : 0);
+	case NS16550_MSR:
+		return 0xb0; /* DCD, DSR, CTS */
+	case NS16550_SCR:
+		return u->scr;
+	}
+	return 0;
+}
+
+static void vuart_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
+{
+	struct vuart *u = ctx;
+	uint8_t b = (uint8_t)val;
+	int dlab = u->lcr & NS16550_LCR_DLAB;
+	(void)width;
+	switch (off) {
+	case NS16550_THR:
+		if (dlab)
+			u->dll = b;
+		else
+			console_vm_putc(u->vm, (char)b);
+		break;
+	case NS16550_IER:
+		if (dlab)
+			u->dlm = b;
+		else
+			u->ier = b & 0x0f;
+		break;
+	case NS16550_LCR:
+		u->lcr = b;
+		break;
+	case NS16550_MCR:
+		u->mcr = b & 0x1f;
+		break;
+	case NS16550_SCR:
+		u->scr = b;
+		break;
+	}
+}
+
+static const struct mmio_ops vuart_ops = {.read = vuart_read, .write = vuart_write};
+
+int vuart_attach(struct vm *vm, struct vuart *u)
+{
+	*u = (struct vuart){.vm = vm, .lcr = 0x03};
+	vm->vuart = u;
+	return mmio_register(vm, VUART_GPA, VUART_SIZE, &vuart_ops, u);
+}

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Partition config compiler: a board's declarative .cfg -> generated C.
+
+    # comment
+    vm NAME harts=1[,2...] ram=16M image=APP|PATH [args="..."] [base=0x...]
+    nic hart=3
+
+image= is an app name (build/riscv/apps/NAME.bin) or a path to a raw binary
+(it contains '/' or ends in .bin; relative paths are looked up beside the
+config file first, then from the current directory). ram= and base= take
+plain or 0x numbers with an optional K/M/G suffix.
+
+Modes:
+  mkconfig.py CFG --apps DIR --images          print the image paths
+  mkconfig.py CFG --apps DIR --out DIR         write config.c and images.S
+  mkconfig.py --guests OUT.cfg A.bin [B.bin..]  write a config, one VM per
+                                               image on harts 1, 2, ...
+
+Semantic checks (overlaps, harts present, image size) are NOT done here but
+by the C validator hv/vm_config.c, which the build runs on the linked image.
+"""
+import os
+import re
+import shlex
+import sys
+
+NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,15}$")
+
+
+class ConfigError(Exception):
+    pass
+
+
+def parse_size(text, where):
+    m = re.fullmatch(r"(0x[0-9a-fA-F]+|[0-9]+)([KMG]?)", text)
+    if not m:
+        raise ConfigError(f"{where}: bad size or address '{text}'")
+    mult = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[m.group(2)]
+    return int(m.group(1), 0) * mult
+
+
+def resolve_image(image, cfg_path, apps_dir):
+    if "/" not in image and not image.endswith(".bin"):
+        return os.path.join(apps_dir, image + ".bin")
+    if os.path.isabs(image):
+        return image
+    beside = os.path.join(os.path.dirname(os.path.abspath(cfg_path)), image)
+    return beside if os.path.exists(beside) else os.path.abspath(image)
+
+
+def parse(cfg_path, apps_dir):
+    vms, nic = [], -1
+    with open(cfg_path) as f:
+        lines = f.read().splitlines()
+    for no, line in enumerate(lines, 1):
+        where = f"{cfg_path}:{no}"
+        try:
+            words = shlex.split(line, comments=True)
+        except ValueError as e:
+            raise ConfigError(f"{where}: {e}")
+        if not words:
+            continue
+        kind, rest = words[0], words[1:]
+        if kind == "vm":
+            if not rest or "=" in rest[0]:
+                raise ConfigError(f"{where}: 'vm' needs a name first")
+            name, kv = rest[0], rest[1:]
+        elif kind == "nic":
+            name, kv = None, rest
+        else:
+            raise ConfigError(f"{where}: unknown statement '{kind}' (vm, nic)")
+        opts = {}
+        for item in kv:
+            if "=" not in item:
+                raise ConfigError(f"{where}: expected key=value, got '{item}'")
+            k, v = item.split("=", 1)
+            if k in opts:
+                raise ConfigError(f"{where}: '{k}' given twice")
+            opts[k] = v
+        if kind == "nic":
+            if set(opts) != {"hart"} or not opts["hart"].isdigit():
+                raise ConfigError(f"{where}: nic takes exactly hart=N")
+            if nic >= 0:
+                raise ConfigError(f"{where}: a second nic line")
+            nic = int(opts["hart"])
+            continue
+        if not NAME_RE.match(name):
+            raise ConfigError(f"{where}: vm '{name}': bad name (1-15 of A-Z a-z 0-9 _ -)")
+        unknown = set(opts) - {"harts", "ram", "image", "args", "base"}
+        if unknown:
+            raise ConfigError(f"{where}: vm {name}: unknown key(s) {', '.join(sorted(unknown))}")
+        for k in ("harts", "ram", "image"):
+            if k not in opts:
+                raise ConfigError(f"{where}: vm {name}: missing {k}=")
+        if not re.fullmatch(r"[0-9]+(,[0-9]+)*", opts["harts"]):
+            raise ConfigError(f"{where}: vm {name}: harts= is a comma list of hart numbers")
+        harts = [int(h) for h in opts["harts"].split(",")]
+        if len(harts) > 8:
+            raise ConfigError(f"{where}: vm {name}: at most 8 harts")
+        if any(h > 255 for h in harts):
+            raise ConfigError(f"{where}: vm {name}: hart number too large")
+        image = resolve_image(opts["image"], cfg_path, apps_dir)
+        vms.append({
+            "name": name,
+            "harts": harts,
+            "ram": parse_size(opts["ram"], where),
+            "base": parse_size(opts["base"], where) if "base" in opts else 0,
+            "image": image,
+            "args": opts.get("args", ""),
+            "where": where,
+        })
+    if not vms:
+        raise ConfigError(f"{cfg_path}: no vm lines")
+    return vms, nic
+
+
+def c_string(s):
+    out = '"'
+    for ch in s.encode():
+        if ch in (0x22, 0x5C):
+            out += "\\" + chr(ch)
+        elif 0x20 <= ch < 0x7F:
+            out += chr(ch)
+        else:
+            out += "\\%03o" % ch
+    return out + '"'
+
+
+def write_if_changed(path, text):
+    try:
+        with open(path) as f:
+            if f.read() == text:
+                return
+    except OSError:
+        pass
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def generate(cfg_path, vms, nic, out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    c = [f"/* Generated by scripts/mkconfig.py from {cfg_path}: do not edit. */",
+         '#include "vm_config.h"', "",
+         "static const struct vm_config vms[] = {"]
+    for vm in vms:
+        try:
+            size = os.path.getsize(vm["image"])
+        except OSError:
+            raise ConfigError(f"{vm['where']}: vm {vm['name']}: image {vm['image']} not found")
+        harts = ", ".join(str(h) for h in vm["harts"])
+        c += ["\t{",
+              f"\t\t.name = {c_string(vm['name'])},",
+              f"\t\t.harts = {{{harts}}},",
+              f"\t\t.num_vcpus = {len(vm['harts'])},",
+              f"\t\t.ram_base = {vm['base']:#x}UL,",
+              f"\t\t.ram_size = {vm['ram']:#x}UL,",
+              f"\t\t.image_size = {size}UL,",
+              f"\t\t.bootargs = {c_string(vm['args'])},",
+              "\t},"]
+    c += ["};", "",
+          "const struct hv_config hv_config = {",
+          "\t.vms = vms,",
+          f"\t.num_vms = {len(vms)},",
+          f"\t.nic_hart = {nic},",
+          "};", ""]
+    s = [f"/* Generated by scripts/mkconfig.py from {cfg_path}: do not edit.",
+         " * The pristine guest images, kept read-only for reboots. */",
+         '\t.section .rodata.vm_images, "a"']
+    for i, vm in enumerate(vms):
+        s += ["\t.balign 16", f"vm_image_{i}:", f'\t.incbin "{os.path.abspath(vm["image"])}"']
+    s += ["\t.balign 8", "\t.globl hv_vm_images", "hv_vm_images:"]
+    s += [f"\t.dword vm_image_{i}" for i in range(len(vms))]
+    s += [""]
+    write_if_changed(os.path.join(out_dir, "config.c"), "\n".join(c))
+    write_if_changed(os.path.join(out_dir, "images.S"), "\n".join(s))
+
+
+def guests_cfg(out, images):
+    lines = ["# Generated by `make run GUESTS=...`: one VM per image, harts 1, 2, ..."]
+    seen = set()
+    for i, img in enumerate(images, 1):
+        base = re.sub(r"[^A-Za-z0-9_-]", "_", os.path.splitext(os.path.basename(img))[0])[:15]
+        name = base or "vm"
+        n = 2
+        while name in seen:
+            name = f"{base[:13]}{n}"
+            n += 1
+        seen.add(name)
+        lines.append(f"vm {name} harts={i} ram=64M image={shlex.quote(os.path.abspath(img))}")
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    write_if_changed(out, "\n".join(lines) + "\n")
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[0] == "--guests":
+        guests_cfg(argv[1], argv[2:])
+        return 0
+    args = {"--apps": None, "--out": None}
+    images_only = False
+    cfg = None
+    it = iter(argv)
+    for a in it:
+        if a in args:
+            args[a] = next(it, None)
+        elif a == "--images":
+            images_only = True
+        elif cfg is None:
+            cfg = a
+        else:
+            print(f"mkconfig.py: unexpected argument '{a}'", file=sys.stderr)
+            return 2
+    if cfg is None or args["--apps"] is None or (not images_only and not args["--out"]):
+        print(__doc__, file=sys.stderr)
+        return 2
+    try:
+        vms, nic = parse(cfg, args["--apps"])
+        if images_only:
+            print(" ".join(vm["image"] for vm in vms))
+        else:
+            generate(cfg, vms, nic, args["--out"])
+    except (ConfigError, OSError) as e:
+        print(f"config error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
