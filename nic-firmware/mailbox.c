@@ -41,7 +41,7 @@ static int read_counters(const uint64_t *cnt, unsigned int n, struct nic_mbox_ms
 
 	for (unsigned int i = 0; i < 6; i++) {
 		m->arg[i] = 0;
-		if (first + i < n) {
+		if (first < n && i < n - first) { /* no wrap */
 			m->arg[i] = cnt[first + i];
 			got++;
 		}

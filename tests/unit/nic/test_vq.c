@@ -1,0 +1,252 @@
+/* Virtqueue device logic and the VF datapath: TX offloads against the
+ * independent checksum oracle, RX buffers, notification suppression. */
+#include "nictest.h"
+
+static uint8_t f[70000], out[70000];
+
+static void tx_plain_used_ring(void **state)
+{
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	assert_true(nt_vf_to_uplink_ok(0));
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_PACKETS), 1);
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_BYTES), fh.tx[0].len);
+	assert_int_equal(td_pcnt(nic, PC_TX_PACKETS), 1);
+	/* Used element: the head we posted, nothing written (len 0). */
+	struct virtq_used_elem *e = fh_ptr(0, td_q[0][1].used + 4);
+	assert_int_equal(e[0].id, 0);
+	assert_int_equal(e[0].len, 0);
+}
+
+static void tx_csum_offload(void **state)
+{
+	struct virtio_net_hdr vh;
+	uint32_t len;
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	len = fr_udp4(f, mac_peer, mac0, 333, true, &vh);
+	assert_false(fr_csum_ok(f, len)); /* only the seed is there */
+	td_tx(0, &vh, f, len);
+	len = fr_tcp6(f, mac_peer, mac0, 1000, true, &vh);
+	td_tx(0, &vh, f, len);
+	nic_poll(nic);
+	assert_int_equal(fh.ntx, 2);
+	assert_true(fr_csum_ok(fh.tx[0].data, fh.tx[0].len));
+	assert_true(fr_csum_ok(fh.tx[1].data, fh.tx[1].len));
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_CSUM_OFFLOAD), 2);
+}
+
+static void check_tso(bool v6, uint32_t pay, uint16_t mss)
+{
+	struct virtio_net_hdr vh;
+	uint32_t len, got = 0, l4 = v6 ? FR_L4_OFF6 : FR_L4_OFF4;
+	uint32_t nseg = (pay + mss - 1) / mss, seq = 0x10000000;
+
+	nt_teardown(NULL);
+	nt_setup(NULL);
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	len = v6 ? fr_tcp6(f, mac_peer, mac0, pay, true, &vh)
+		 : fr_tcp4(f, mac_peer, mac0, pay, true, &vh);
+	vh.gso_type = v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+	vh.gso_size = mss;
+	vh.hdr_len = (uint16_t)(l4 + 20);
+	td_tx(0, &vh, f, len);
+	nic_poll(nic);
+	assert_int_equal(fh.ntx, nseg);
+	for (unsigned int i = 0; i < fh.ntx; i++) {
+		const uint8_t *s = fh.tx[i].data;
+		uint32_t p = fh.tx[i].len - l4 - 20;
+
+		assert_true(fr_csum_ok(s, fh.tx[i].len));
+		assert_true(fh.tx[i].len - 14 <= 1500); /* never over the MTU */
+		assert_int_equal(oe_get_be32(s + l4 + 4), seq + got);
+		/* PSH only on the last segment (edge case 12) */
+		assert_int_equal(!!(s[l4 + 13] & TCP_FLAG_PSH), i == nseg - 1);
+		for (uint32_t k = 0; k < p; k++)
+			assert_int_equal(s[l4 + 20 + k], fr_pay(got + k));
+		got += p;
+	}
+	assert_int_equal(got, pay);
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_GSO_PACKETS), 1);
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_GSO_WIRE), nseg);
+	assert_int_equal(td_tx_done(0), 1);
+}
+
+static void tx_tso(void **state)
+{
+	(void)state;
+	check_tso(false, 3000, 1000); /* 3 x MSS */
+	check_tso(false, 3001, 1000);
+	check_tso(false, 1, 1000);
+	check_tso(true, 1440 * 45, 1440); /* 64 KiB-ish, payload in guest */
+	check_tso(false, 65495 - 20 - 20 + 20, 1460);
+}
+
+static void tx_over_mtu_dropped(void **state)
+{
+	struct virtio_net_hdr vh;
+	uint32_t len;
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	len = fr_udp4(f, mac_peer, mac0, 1600, false, &vh);
+	td_tx(0, &vh, f, len);
+	/* TSO whose segments would exceed the MTU */
+	len = fr_tcp4(f, mac_peer, mac0, 6000, true, &vh);
+	vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	vh.gso_size = 2000;
+	vh.hdr_len = 54;
+	td_tx(0, &vh, f, len);
+	nic_poll(nic);
+	assert_int_equal(fh.ntx, 0);
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_DROP_SIZE), 2);
+	assert_false(td_needs_reset(nic, 0)); /* a drop, not hostile */
+	assert_int_equal(td_tx_done(0), 2);
+}
+
+static void rx_plain_and_data_valid(void **state)
+{
+	struct virtio_net_hdr vh, rh;
+	uint32_t len;
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	td_rx_post(0, 4, 2048);
+	len = fr_udp4(f, mac0, mac_peer, 200, false, &vh);
+	fh_port_inject(f, len);
+	f[len - 1] ^= 0xff; /* bad L4 sum: delivered, not flagged */
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), len);
+	assert_int_equal(rh.flags, VIRTIO_NET_HDR_F_DATA_VALID);
+	assert_int_equal(rh.num_buffers, 1);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), len);
+	assert_int_equal(rh.flags, 0);
+	assert_memory_equal(out, f, len);
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_CSUM_VALID), 1);
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_CSUM_BAD), 1);
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_PACKETS), 2);
+}
+
+static void rx_no_guest_csum_no_flag(void **state)
+{
+	struct virtio_net_hdr vh, rh;
+	uint32_t len;
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF & ~VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM)), 0);
+	td_rx_post(0, 1, 2048);
+	len = fr_udp4(f, mac0, mac_peer, 200, false, &vh);
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), len);
+	assert_int_equal(rh.flags, 0);
+}
+
+static void rx_mergeable(void **state)
+{
+	struct virtio_net_hdr vh, rh;
+	uint32_t len;
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	td_rx_post(0, 8, 500);
+	len = fr_tcp4(f, mac0, mac_peer, 1400, false, &vh);
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), len);
+	assert_int_equal(rh.num_buffers, (12 + len + 499) / 500);
+	assert_memory_equal(out, f, len);
+}
+
+static void rx_no_buffer_and_small_buffer(void **state)
+{
+	struct virtio_net_hdr vh, rh;
+	uint32_t len;
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF & ~VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF)), 0);
+	len = fr_tcp4(f, mac0, mac_peer, 1400, false, &vh);
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_DROP_NO_BUF), 1);
+	td_rx_post(0, 1, 500); /* too small without mergeable buffers */
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_DROP_SMALL_BUF), 1);
+	/* The small buffer is still there for a small frame. */
+	len = fr_udp4(f, mac0, mac_peer, 100, false, &vh);
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), len);
+	assert_false(td_needs_reset(nic, 0));
+}
+
+static void notify_suppression(void **state)
+{
+	uint16_t *aflags, *uflags;
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	uflags = fh_ptr(0, td_q[0][1].used);
+	aflags = fh_ptr(0, td_q[0][0].avail);
+	/* Polling from DRIVER_OK on: the driver need not kick. */
+	assert_int_equal(*uflags & VIRTQ_USED_F_NO_NOTIFY, VIRTQ_USED_F_NO_NOTIFY);
+	assert_int_equal(nic_prepare_idle(nic), 0);
+	assert_int_equal(*uflags & VIRTQ_USED_F_NO_NOTIFY, 0);
+	assert_true(nt_vf_to_uplink_ok(0));
+	assert_int_equal(*uflags & VIRTQ_USED_F_NO_NOTIFY, VIRTQ_USED_F_NO_NOTIFY);
+	/* RX interrupts honour VIRTQ_AVAIL_F_NO_INTERRUPT. */
+	assert_true(nt_uplink_to_vf_ok(0));
+	assert_int_equal(fh.irqs[0][0], 1);
+	*aflags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+	assert_true(nt_uplink_to_vf_ok(0));
+	assert_int_equal(fh.irqs[0][0], 1);
+}
+
+static void idle_sees_late_work(void **state)
+{
+	uint8_t fr[128];
+	struct virtio_net_hdr vh;
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	td_tx(0, &vh, fr, fr_udp4(fr, mac_peer, mac0, 50, false, &vh));
+	/* Work queued before the flag flips must not be slept on. */
+	assert_int_equal(nic_prepare_idle(nic), 1);
+}
+
+static void reset_returns_to_start(void **state)
+{
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	assert_true(nt_vf_to_uplink_ok(0));
+	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, 0, NULL), 0);
+	/* After reset no queue is live: posted work is not consumed. */
+	td_avail_add(0, 1, 0);
+	nic_poll(nic);
+	assert_int_equal(fh.ntx, 1);
+	/* DRIVER_OK before FEATURES_OK is refused. */
+	assert_int_not_equal(td_mbox(nic, NIC_MBOX_VF_DRIVER_OK, 0, 0, 0, 0, 0, 0, NULL), 0);
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	assert_true(nt_vf_to_uplink_ok(0));
+}
+
+int main(void)
+{
+	const struct CMUnitTest t[] = {
+	    cmocka_unit_test_setup_teardown(tx_plain_used_ring, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(tx_csum_offload, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(tx_tso, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(tx_over_mtu_dropped, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(rx_plain_and_data_valid, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(rx_no_guest_csum_no_flag, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(rx_mergeable, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(rx_no_buffer_and_small_buffer, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(notify_suppression, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(idle_sees_late_work, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(reset_returns_to_start, nt_setup, nt_teardown),
+	};
+	return cmocka_run_group_tests_name("nic virtqueue datapath", t, NULL, NULL);
+}
