@@ -96,3 +96,7 @@ debug: deps-run $(HV_SEL_BIN)
 	board/$(BOARD)/qemu.sh $(HV_SEL_BIN) -s -S
 
 .PHONY: hv-image
+
+# the unit tests live beside the other host tests, three folders deep,
+# which the top-level Makefile does not glob
+include tests/unit/hv/module.mk

@@ -1,0 +1,46 @@
+# Host unit tests of the hypervisor's pure logic (cmocka), built twice:
+# plain and with ASan+UBSan ($(SAN_FLAGS)); suite `unit-hv` runs both.
+UHV_DIR   := tests/unit/hv
+UHV_OUT   := $(HOSTB)/unit-hv
+UHV_INC   := -Iarch/riscv -Ihv -I$(UHV_OUT)
+UHV_TESTS := gstage insn_decode vm_config sbi_args
+uhv_src_gstage      := arch/riscv/gstage.c
+uhv_src_insn_decode := arch/riscv/insn_decode.c
+uhv_src_vm_config   := hv/vm_config.c
+uhv_src_sbi_args    := hv/sbi_args.c
+
+# decoder oracle: encodings assembled by binutils from mem_insns.S
+$(UHV_OUT)/mem_insns.h: $(UHV_DIR)/mem_insns.S
+	@mkdir -p $(dir $@)
+	@$(RV_CC) $(RV_ARCH) -c $< -o $(UHV_OUT)/mem_insns.o
+	@$(RV_OBJCOPY) -O binary -j .text $(UHV_OUT)/mem_insns.o $(UHV_OUT)/mem_insns.bin
+	@syms=$$($(CROSS)nm $(UHV_OUT)/mem_insns.o); \
+	 off=$$(echo "$$syms" | awk '$$3=="reject_start"{print $$1}'); \
+	 end=$$(echo "$$syms" | awk '$$3=="reject_end"{print $$1}'); \
+	 $(PY) -c 'import sys; b=open(sys.argv[1],"rb").read(); \
+print("/* generated from mem_insns.S by binutils */"); \
+print("static const unsigned char mem_insns[] = {" + ",".join(str(x) for x in b) + "};"); \
+print("static const unsigned long mem_insns_len = 0x%s;" % sys.argv[3]); \
+print("static const unsigned long reject_offset = 0x%s;" % sys.argv[2])' \
+	   $(UHV_OUT)/mem_insns.bin $$off $$end > $@
+
+define uhv_rules
+$(UHV_OUT)/test_$(1): $(UHV_DIR)/test_$(1).c $(uhv_src_$(1)) $(UHV_OUT)/mem_insns.h
+	@mkdir -p $$(dir $$@)
+	@$(HOST_CC) $(HOST_CFLAGS) $(UHV_INC) -o $$@ $(UHV_DIR)/test_$(1).c $(uhv_src_$(1)) -lcmocka
+$(UHV_OUT)/test_$(1)-san: $(UHV_DIR)/test_$(1).c $(uhv_src_$(1)) $(UHV_OUT)/mem_insns.h
+	@mkdir -p $$(dir $$@)
+	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(UHV_INC) -o $$@ $(UHV_DIR)/test_$(1).c $(uhv_src_$(1)) -lcmocka
+endef
+$(foreach t,$(UHV_TESTS),$(eval $(call uhv_rules,$(t))))
+
+UHV_BINS := $(foreach t,$(UHV_TESTS),$(UHV_OUT)/test_$(t) $(UHV_OUT)/test_$(t)-san)
+
+SUITES += unit-hv
+test-unit-hv: $(UHV_BINS)
+	@pass=0; fail=0; \
+	 for t in $(UHV_BINS); do \
+	   if $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
+	 done; \
+	 echo "unit-hv test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+.PHONY: test-unit-hv

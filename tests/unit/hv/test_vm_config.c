@@ -1,0 +1,180 @@
+/* Partition validator (hv/vm_config.c): every error, each naming its VM,
+ * and the automatic placement rules. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "vm_config.h"
+
+#define M (1UL << 20)
+
+static const struct vmcfg_machine machine = {
+	.ram_base = 0x80000000,
+	.ram_size = 1024 * M,
+	.hv_start = 0x80200000,
+	.hv_end = 0x802d6000,
+	.hart_mask = 0xf,
+};
+
+static struct vm_config vms[3];
+static struct hv_config cfg;
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(vms, 0, sizeof(vms));
+	vms[0] = (struct vm_config){.name = "hello", .harts = {1}, .num_vcpus = 1,
+				    .ram_size = 16 * M, .image_size = 20000};
+	vms[1] = (struct vm_config){.name = "ticker", .harts = {2}, .num_vcpus = 1,
+				    .ram_size = 16 * M, .image_size = 20000};
+	cfg = (struct hv_config){.vms = vms, .num_vms = 2, .nic_hart = 3};
+	return 0;
+}
+
+static enum vmcfg_err run(struct vmcfg_error *err, uint64_t *bases)
+{
+	uint64_t tmp[VMCFG_MAX_VMS];
+	return vmcfg_layout(&cfg, &machine, bases ? bases : tmp, err);
+}
+
+/* the error names the VM (or the config as a whole when vm == -1) */
+static void expect(enum vmcfg_err code, int vm, const char *word)
+{
+	struct vmcfg_error err;
+	assert_int_equal(run(&err, NULL), code);
+	assert_int_equal(err.vm, vm);
+	if (vm >= 0 && vms[vm].name && vms[vm].name[0])
+		assert_non_null(strstr(err.msg, vms[vm].name));
+	assert_non_null(strstr(err.msg, word));
+}
+
+static void valid_default_layout(void **state)
+{
+	(void)state;
+	struct vmcfg_error err;
+	uint64_t bases[2];
+	assert_int_equal(run(&err, bases), VMCFG_OK);
+	/* after the hypervisor, 2 MiB aligned, back to back */
+	assert_int_equal(bases[0], 0x80400000);
+	assert_int_equal(bases[1], 0x81400000);
+}
+
+static void small_alignment_for_odd_sizes(void **state)
+{
+	(void)state;
+	vms[0].ram_size = 1 * M + 0x1000;
+	struct vmcfg_error err;
+	uint64_t bases[2];
+	assert_int_equal(run(&err, bases), VMCFG_OK);
+	assert_int_equal(bases[0], 0x802d6000); /* 4 KiB aligned, right after hv */
+	assert_int_equal(bases[1], 0x80400000); /* next 2 MiB boundary */
+}
+
+static void explicit_base_kept_and_avoided(void **state)
+{
+	(void)state;
+	vms[1].ram_base = 0x80400000; /* where hello would have gone */
+	struct vmcfg_error err;
+	uint64_t bases[2];
+	assert_int_equal(run(&err, bases), VMCFG_OK);
+	assert_int_equal(bases[1], 0x80400000);
+	assert_int_equal(bases[0], 0x81400000);
+}
+
+static void bad_names(void **state)
+{
+	(void)state;
+	vms[1].name = "has space";
+	expect(VMCFG_E_BAD_NAME, 1, "bad name");
+	vms[1].name = "";
+	expect(VMCFG_E_BAD_NAME, 1, "bad name");
+	vms[1].name = "sixteen_chars_xx";
+	expect(VMCFG_E_BAD_NAME, 1, "sixteen_chars_xx");
+	vms[1].name = "hello";
+	expect(VMCFG_E_DUP_NAME, 1, "twice");
+}
+
+static void hart_errors(void **state)
+{
+	(void)state;
+	vms[1].harts[0] = 1;
+	expect(VMCFG_E_HART_TWICE, 1, "hart 1 given twice");
+	vms[1].harts[0] = 2;
+	vms[1].harts[1] = 2;
+	vms[1].num_vcpus = 2;
+	expect(VMCFG_E_HART_TWICE, 1, "hart 2 given twice");
+	vms[1].num_vcpus = 1;
+	vms[1].harts[0] = 3;
+	expect(VMCFG_E_NIC_HART, 1, "NIC");
+	vms[1].harts[0] = 4;
+	expect(VMCFG_E_HART_MISSING, 1, "hart 4 not present");
+	vms[1].harts[0] = 200;
+	expect(VMCFG_E_HART_MISSING, 1, "not present");
+	vms[1].harts[0] = 2;
+	vms[1].num_vcpus = 0;
+	expect(VMCFG_E_NO_HARTS, 1, "no harts");
+	vms[1].num_vcpus = 9;
+	expect(VMCFG_E_TOO_MANY_VCPUS, 1, "at most");
+	/* without a NIC reservation hart 3 is usable */
+	vms[1].num_vcpus = 1;
+	vms[1].harts[0] = 3;
+	cfg.nic_hart = VMCFG_NO_NIC;
+	struct vmcfg_error err;
+	assert_int_equal(run(&err, NULL), VMCFG_OK);
+}
+
+static void memory_errors(void **state)
+{
+	(void)state;
+	vms[0].image_size = 16 * M - VMCFG_DT_SPACE + 1;
+	expect(VMCFG_E_IMAGE_SIZE, 0, "does not fit");
+	vms[0].image_size = 16 * M - VMCFG_DT_SPACE; /* exactly fits */
+	struct vmcfg_error err;
+	assert_int_equal(run(&err, NULL), VMCFG_OK);
+	vms[0].image_size = 0;
+	expect(VMCFG_E_IMAGE_SIZE, 0, "image");
+	vms[0].image_size = 100;
+	vms[0].ram_size = 16 * M + 5;
+	expect(VMCFG_E_RAM_SIZE, 0, "multiple of 4K");
+	vms[0].ram_size = 16 * M;
+	vms[1].ram_base = 0x80400123;
+	expect(VMCFG_E_RAM_ALIGN, 1, "not 4K aligned");
+	vms[1].ram_base = 0x80200000;
+	expect(VMCFG_E_OVERLAP_HV, 1, "hypervisor");
+	vms[1].ram_base = 0x80000000; /* the firmware's */
+	expect(VMCFG_E_OVERLAP_HV, 1, "hypervisor");
+	vms[1].ram_base = 0xbf800000; /* runs past the end of RAM */
+	expect(VMCFG_E_OUTSIDE_RAM, 1, "outside");
+	vms[0].ram_base = 0x90000000;
+	vms[1].ram_base = 0x90800000;
+	expect(VMCFG_E_OVERLAP_VM, 1, "overlaps vm hello");
+	vms[0].ram_base = 0;
+	vms[1].ram_base = 0;
+	vms[1].ram_size = 1024 * M;
+	expect(VMCFG_E_NO_SPACE, 1, "no room");
+}
+
+static void config_errors(void **state)
+{
+	(void)state;
+	cfg.num_vms = 0;
+	expect(VMCFG_E_NO_VMS, -1, "no VM");
+	cfg.num_vms = VMCFG_MAX_VMS + 1;
+	expect(VMCFG_E_TOO_MANY_VMS, -1, "at most");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(valid_default_layout, setup),
+		cmocka_unit_test_setup(small_alignment_for_odd_sizes, setup),
+		cmocka_unit_test_setup(explicit_base_kept_and_avoided, setup),
+		cmocka_unit_test_setup(bad_names, setup),
+		cmocka_unit_test_setup(hart_errors, setup),
+		cmocka_unit_test_setup(memory_errors, setup),
+		cmocka_unit_test_setup(config_errors, setup),
+	};
+	return cmocka_run_group_tests_name("vm_config", tests, NULL, NULL);
+}
