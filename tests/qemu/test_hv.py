@@ -1,0 +1,197 @@
+"""End-to-end tests of the hypervisor with the guest apps (issue 2): each
+boots a VM set with `make hv-image` + board/qemu-virt/qemu.sh and reads the
+console. Every run must end by itself with the power-off line and exit 0."""
+import re
+
+import pytest
+
+from conftest import done_line
+
+POWER_OFF = "hv: no VM running, powering off"
+INTRUDER_RAM = 1 << 20  # ram=1M: guest window 0x80000000-0x80100000
+GUEST_BASE = 0x80000000
+
+
+def assert_clean_exit(r):
+    assert not r.timed_out, f"QEMU killed after the timeout: {r.describe()}"
+    assert r.rc == 0, r.describe()
+    assert r.has(POWER_OFF), r.describe()
+
+
+def assert_prefixed(r, vm, app):
+    """Every line the app prints carries exactly its VM's prefix."""
+    for l in r.lines:
+        if f"{app}: " in l and not l.startswith("hv: "):
+            assert l.startswith(f"[{vm}] {app}: "), f"unprefixed line {l!r} in {r.log}"
+
+
+# -- boot and clean exit ------------------------------------------------------
+
+def test_hello_boots_and_powers_off(hv_run):
+    r = hv_run("hv-hello", "vm hello harts=1 ram=16M image=hello\n")
+    assert_clean_exit(r)
+    assert "hello" in r.vms and r.hv, f"boot lines missing: {r.describe()}"
+    out = r.vm_lines("hello")
+    assert any(re.match(r"^hello: hello from vcpu 0 of vm hello \(boot 0, ", l) for l in out), out
+    ms = [int(m.group(1)) for m in (re.match(r"^hello: slept (\d+) ms$", l) for l in out) if m]
+    assert len(ms) == 1 and 1000 <= ms[0] <= 1100, (ms, r.describe())
+    assert r.index(lambda l: l == "hv: vm hello shut down") < r.index(lambda l: l == POWER_OFF)
+    assert_prefixed(r, "hello", "hello")
+
+
+# -- two VMs at once; ticker accuracy under full load -----------------------------
+
+@pytest.fixture(scope="module")
+def pair(hv_run):
+    return hv_run("hv-pair", "vm hello harts=1 ram=16M image=hello\n"
+                             "vm ticker harts=2 ram=16M image=ticker args=\"seconds=2\"\n")
+
+
+def test_two_vms_interleaved(pair):
+    r = pair
+    assert_clean_exit(r)
+    assert set(r.vms) == {"hello", "ticker"}, r.describe()
+    (h0, h1), (t0, t1) = r.vms["hello"], r.vms["ticker"]
+    assert h1 <= t0 or t1 <= h0, f"RAM of the two VMs overlaps: {r.vms}"
+    hello = [i for i, l in enumerate(r.lines) if l.startswith("[hello] ")]
+    ticker = [i for i, l in enumerate(r.lines) if l.startswith("[ticker] ")]
+    assert len(hello) >= 4 and len(ticker) >= 4, r.describe()
+    # Both ran at the same time: each one's output starts before the other's ends.
+    assert hello[0] < ticker[-1] and ticker[0] < hello[-1], r.describe()
+    assert r.has("hv: vm hello shut down") and r.has("hv: vm ticker shut down"), r.describe()
+    assert_prefixed(r, "hello", "hello")
+    assert_prefixed(r, "ticker", "ticker")
+
+
+def test_ticker_counts_within_half_percent(pair):
+    r = pair
+    assert_clean_exit(r)
+    d = done_line(r.vm_lines("ticker"), "ticker")
+    assert d, r.describe()
+    ticks, expected = d
+    # 2 s of guest time at 1 kHz, counted while the main loop spins.
+    assert expected >= 2000, d
+    assert abs(ticks - expected) <= 0.005 * expected, f"ticks={ticks} expected={expected}"
+    reports = [int(m.group(1)) for m in
+               (re.match(r"^ticker: (\d+) ticks at \d+ ms$", l) for l in r.vm_lines("ticker")) if m]
+    assert reports == sorted(reports) and len(reports) >= 2, reports
+
+
+# -- isolation: every intruder attempt ends the intruder only --------------------
+
+def intruder_config(args):
+    return (f"vm ticker harts=2 ram=16M image=ticker args=\"seconds=2\"\n"
+            f"vm intruder harts=1 ram=1M image=intruder args=\"{args}\"\n")
+
+
+@pytest.fixture(scope="module")
+def layout(hv_run):
+    """Host addresses from a first run's boot lines (the layout is static,
+    so the same VM set gets the same addresses in the runs that follow).
+    That first run is the privileged-instruction attempt."""
+    r = hv_run("hv-intruder-priv", intruder_config("attempt=priv"))
+    assert "ticker" in r.vms and "intruder" in r.vms and r.hv, f"boot lines missing: {r.describe()}"
+    return r
+
+
+def outside_intruder_window(start, end):
+    """An address in [start, end) that the intruder's own window does not
+    cover (reading it from the intruder must not hit its own RAM)."""
+    for a in (start, (start + end) // 2 & ~7, end - 8):
+        if not GUEST_BASE <= a < GUEST_BASE + INTRUDER_RAM:
+            return a
+    pytest.fail(f"range 0x{start:x}-0x{end:x} lies inside the intruder's guest window")
+
+
+def check_intruder_stopped(r, attempt, cause_word, addr=None):
+    assert_clean_exit(r)
+    out = r.vm_lines("intruder")
+    assert any(l.startswith(f"intruder: attempt={attempt} ") for l in out), r.describe()
+    assert "intruder: attempt survived" not in out, r.describe()
+    stops = r.stops()
+    assert len(stops) == 1, f"expected one stop line, got {stops}: {r.describe()}"
+    vm, cause, sepc, faddr = stops[0]
+    assert vm == "intruder" and cause_word in cause, stops
+    if addr is not None:
+        assert int(faddr, 16) == addr, f"stop line addr 0x{faddr} != attempted 0x{addr:x}"
+    assert not r.has("hv: vm ticker stopped"), r.describe()
+    # The other VM goes on: it prints after the stop and finishes its 2 s.
+    stop_at = r.index(lambda l: l.startswith("hv: vm intruder stopped:"))
+    assert r.index(lambda l: l.startswith("[ticker] ticker: ") and " ticks at " in l, stop_at) > 0, \
+        f"ticker printed nothing after the intruder stopped: {r.describe()}"
+    d = done_line(r.vm_lines("ticker"), "ticker")
+    assert d and abs(d[0] - d[1]) <= 0.005 * d[1], (d, r.describe())
+    assert r.has("hv: vm ticker shut down"), r.describe()
+    return int(sepc, 16), cause
+
+
+def test_intruder_privileged_instruction(layout):
+    sepc, cause = check_intruder_stopped(layout, "priv", "instruction")
+    assert GUEST_BASE <= sepc < GUEST_BASE + INTRUDER_RAM, hex(sepc)
+
+
+def test_intruder_reads_other_vm_ram(hv_run, layout):
+    addr = outside_intruder_window(*layout.vms["ticker"])
+    r = hv_run("hv-intruder-read-vm", intruder_config(f"attempt=read addr=0x{addr:x}"))
+    assert r.vms == layout.vms, "layout changed between runs"
+    sepc, _ = check_intruder_stopped(r, "read", "load", addr)
+    assert GUEST_BASE <= sepc < GUEST_BASE + INTRUDER_RAM, hex(sepc)
+
+
+def test_intruder_reads_hypervisor(hv_run, layout):
+    addr = outside_intruder_window(*layout.hv)
+    r = hv_run("hv-intruder-read-hv", intruder_config(f"attempt=read addr=0x{addr:x}"))
+    check_intruder_stopped(r, "read", "load", addr)
+
+
+@pytest.mark.parametrize("addr", [0x0C000000, 0x30000000])
+def test_intruder_writes_unmapped_mmio(hv_run, addr):
+    # 0x0c000000: the PLIC on virt; 0x30000000: PCIe ECAM. Neither is the guest's.
+    r = hv_run(f"hv-intruder-write-{addr:x}", intruder_config(f"attempt=write addr=0x{addr:x}"))
+    check_intruder_stopped(r, "write", "store", addr)
+
+
+def test_intruder_wild_jump(hv_run):
+    addr = 0x40000000
+    r = hv_run("hv-intruder-jump", intruder_config(f"attempt=jump addr=0x{addr:x}"))
+    sepc, _ = check_intruder_stopped(r, "jump", "instruction", addr)
+    assert sepc == addr, hex(sepc)
+
+
+# -- lifecycle: reboot of one VM, secondary vCPU ------------------------------------
+
+def test_reboot_restarts_only_that_vm(hv_run):
+    # Boots ~1 s apart, so the ticker reports (once a second) while the
+    # reboot VM goes through its reboots, and outlives it (4 s > 3 boots).
+    r = hv_run("hv-reboot", "vm ticker harts=2 ram=16M image=ticker args=\"seconds=4\"\n"
+                            "vm reboot harts=1 ram=16M image=reboot args=\"delay_ms=1000\"\n")
+    assert_clean_exit(r)
+    boots = [l for l in r.vm_lines("reboot") if l.startswith("reboot: boot ")]
+    assert boots == ["reboot: boot 0", "reboot: boot 1", "reboot: boot 2"], boots
+    assert sum(l == "hv: vm reboot rebooting" for l in r.lines) == 2, r.describe()
+    assert r.has("hv: vm reboot shut down"), r.describe()
+    # The ticker started once and its count only grew.
+    t = r.vm_lines("ticker")
+    assert sum(l.startswith("ticker: 1000 Hz ticks") for l in t) == 1, t
+    assert not any(l.startswith(("hv: vm ticker stopped", "hv: vm ticker rebooting")) for l in r.lines)
+    reports = [int(m.group(1)) for m in (re.match(r"^ticker: (\d+) ticks at", l) for l in t) if m]
+    assert len(reports) >= 2 and reports == sorted(reports), reports
+    first = r.index(lambda l: l == "hv: vm reboot rebooting")
+    gone = r.index(lambda l: l == "hv: vm reboot shut down")
+    during = [l for l in r.lines[first:gone] if re.match(r"^\[ticker\] ticker: \d+ ticks at", l)]
+    assert during, f"ticker printed nothing while the other VM rebooted: {r.describe()}"
+    assert r.index(lambda l: l.startswith("[ticker] ticker: "), gone) > 0, r.describe()
+    d = done_line(t, "ticker")
+    assert d and abs(d[0] - d[1]) <= 0.005 * d[1], d
+
+
+def test_smp_secondary_vcpu(hv_run):
+    r = hv_run("hv-smp", "vm smp harts=1,2 ram=16M image=smp\n")
+    assert_clean_exit(r)
+    out = r.vm_lines("smp")
+    for want in ("smp: vcpu 1 up", "smp: vcpu 1 got ipi", "smp: vcpu 1 stopped, vcpu 0 reports ok"):
+        assert want in out, (want, r.describe())
+    assert not any("FAIL" in l for l in out), out
+    assert r.index(lambda l: l == "[smp] smp: vcpu 1 up") < \
+        r.index(lambda l: l == "[smp] smp: vcpu 1 got ipi")
+    assert any(re.match(r"^hv: vm smp harts 1,2 ram ", l) for l in r.lines), r.describe()
