@@ -1,6 +1,7 @@
 /* hello: greets, sleeps one second on the timer, shuts down. */
 #include <stdio.h>
 
+#include "guest/console.h"
 #include "guest/guest.h"
 #include "guest/timer.h"
 
@@ -8,8 +9,9 @@ int main(void)
 {
 	const struct dt_info *di = guest_info();
 
-	printf("hello: hello from vcpu %u of vm %s (boot %u, %s timer, %lu Hz)\n", guest_vcpu_id(),
-	       di->vm_name, (unsigned)di->boot_count, timer_uses_sstc() ? "sstc" : "sbi",
+	printf("hello: hello from vcpu %u of vm %s (boot %u, %s timer, %s console, %lu Hz)\n",
+	       guest_vcpu_id(), di->vm_name, (unsigned)di->boot_count,
+	       timer_uses_sstc() ? "sstc" : "sbi", console_has_dbcn() ? "dbcn" : "legacy",
 	       (unsigned long)timer_hz());
 	uint64_t t0 = timer_now();
 	printf("hello: sleeping 1000 ms\n");

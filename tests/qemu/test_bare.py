@@ -9,7 +9,8 @@ from conftest import done_line
 def test_hello_on_opensbi(bare_run):
     r = bare_run("bare-hello", "hello")
     assert not r.timed_out and r.rc == 0, r.describe()
-    assert any(re.match(r"^hello: hello from vcpu 0 of vm guest \(boot 0, sstc timer, 10000000 Hz\)$", l)
+    assert any(re.match(r"^hello: hello from vcpu 0 of vm guest \(boot 0, sstc timer, legacy console, "
+                        r"10000000 Hz\)$", l)
                for l in r.lines), r.describe()
     ms = [int(m.group(1)) for m in (re.match(r"^hello: slept (\d+) ms$", l) for l in r.lines) if m]
     assert len(ms) == 1 and 1000 <= ms[0] <= 1100, (ms, r.describe())
