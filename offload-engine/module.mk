@@ -39,3 +39,6 @@ $(OE_LIB_SAN): $(OE_OBJS_SAN)
 	ar rcs $@ $^
 
 ALL += $(OE_LIB_RV) $(OE_LIB_HOST) $(OE_LIB_SAN)
+
+# Tests three levels deep are not picked up by the top-level wildcard.
+include tests/unit/offload/module.mk
