@@ -57,8 +57,9 @@ $(RVB)/apps/%.bin: $(RVB)/apps/%.elf $(GUEST_DIR)/mkimage.py
 
 ALL += $(foreach a,$(APPS),$(RVB)/apps/$(a).bin)
 
-# Host unit tests of the runtime's parsers (cmocka, ASan/UBSan); the device
-# trees are compiled by dtc, the independent implementation of the format.
+# Host unit tests of the runtime's parsers (cmocka, ASan/UBSan; the device
+# trees are compiled by dtc, the independent implementation of the format)
+# and of mkimage.py (pytest, on images assembled by binutils).
 GUEST_TB := $(HOSTB)/guest-tests
 GUEST_TEST_CFLAGS := $(HOST_CFLAGS) $(SAN_FLAGS) -I$(GUEST_DIR)/include -I$(LIBFDT_INC)
 
@@ -82,5 +83,6 @@ test-guest: $(GUEST_TESTS) $(GUEST_TB)/full.dtb $(GUEST_TB)/minimal.dtb
 	@pass=0; fail=0; \
 	 if $(GUEST_TB)/test_bootargs; then pass=$$((pass+1)); else fail=$$((fail+1)); fi; \
 	 if $(GUEST_TB)/test_dt $(GUEST_TB); then pass=$$((pass+1)); else fail=$$((fail+1)); fi; \
-	 echo "guest unit test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+	 if PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider $(GUEST_DIR)/tests; then pass=$$((pass+1)); else fail=$$((fail+1)); fi; \
+	 echo "guest test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 .PHONY: test-guest

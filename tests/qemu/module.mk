@@ -2,5 +2,5 @@
 # under the hypervisor. Logs: build/test-logs/<test>.log.
 SUITES += qemu
 test-qemu: all
-	@$(PY) -m pytest -q tests/qemu
+	@PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider tests/qemu
 .PHONY: test-qemu
