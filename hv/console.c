@@ -3,10 +3,11 @@
 #include "spinlock.h"
 #include "vm.h"
 #include "../platform/ns16550.h"
+#include "../arch/riscv/hart.h"
 #include <stdint.h>
 
 static spinlock_t console_lock;
-static int panic_mode;
+static volatile int panic_owner; /* hart id + 1 of a hart printing a fatal dump */
 static unsigned focus_vm; /* index into vm_table of the VM that gets input */
 
 static void put_raw(char c)
@@ -97,10 +98,11 @@ static void vformat(const char *fmt, va_list ap)
 
 void hv_vprintf(const char *fmt, va_list ap)
 {
-	if (!panic_mode)
+	int owner = panic_owner == (int)hart_self()->hartid + 1;
+	if (!owner)
 		spin_lock(&console_lock);
 	vformat(fmt, ap);
-	if (!panic_mode)
+	if (!owner)
 		spin_unlock(&console_lock);
 }
 
@@ -114,11 +116,19 @@ void hv_printf(const char *fmt, ...)
 
 void console_panic_begin(void)
 {
-	/* a hart that faulted may hold the lock: give the others a moment,
-	 * then print regardless */
-	for (int i = 0; i < 1000000 && __atomic_load_n(&console_lock.locked, __ATOMIC_RELAXED); i++)
-		;
-	panic_mode = 1;
+	/* the dump goes out in one piece; if the lock stays taken (this very
+	 * hart may have faulted inside the console) print regardless */
+	for (long i = 0; i < 10000000; i++)
+		if (!__atomic_exchange_n(&console_lock.locked, 1, __ATOMIC_ACQUIRE))
+			break;
+	__atomic_store_n(&console_lock.locked, 1, __ATOMIC_RELEASE);
+	panic_owner = (int)hart_self()->hartid + 1;
+}
+
+void console_panic_end(void)
+{
+	panic_owner = 0;
+	spin_unlock(&console_lock);
 }
 
 static void flush_line(struct vm *vm)

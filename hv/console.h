@@ -25,7 +25,8 @@ void console_vm_flush(struct vm *vm);
  * (0x14) typed on the UART moves the focus to the next VM. */
 int console_vm_getc(struct vm *vm);
 int console_vm_rx_ready(struct vm *vm);
-/* Buffer raw bytes of an emergency message (trap dump) without the lock. */
+/* Around a fatal trap dump: holds the console for this hart alone. */
 void console_panic_begin(void);
+void console_panic_end(void);
 
 #endif

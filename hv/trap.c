@@ -119,6 +119,7 @@ void hv_trap_hs(struct hs_frame *f)
 	for (int i = 1; i < 32; i++)
 		hv_printf("hv: %4s=0x%016lx%s", abi[i], f->x[i], (i % 4 == 3) ? "\n" : " ");
 	hv_printf("\nhv: hart %u halted\n", h->hartid);
+	console_panic_end();
 	for (;;)
 		asm volatile("wfi");
 }

@@ -38,8 +38,11 @@ void hart_local_init(void)
 	csr_write(CSR_HTIMEDELTA, 0);
 	csr_write(CSR_HGATP, 0);
 	/* Sstc: the guest owns vstimecmp, timer interrupts never exit */
-	csr_set(CSR_HENVCFG, HENVCFG_STCE);
-	hv_has_sstc = (csr_read(CSR_HENVCFG) & HENVCFG_STCE) != 0;
+	hv_has_sstc = hext_probe_vstimecmp();
+	if (hv_has_sstc)
+		csr_set(CSR_HENVCFG, HENVCFG_STCE);
+	else
+		csr_clear(CSR_HENVCFG, HENVCFG_STCE);
 	/* HS interrupts are taken only while a guest runs (SIE stays 0 here):
 	 * software = cross-hart requests, timer = fallback without Sstc */
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);

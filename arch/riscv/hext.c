@@ -17,3 +17,15 @@ int hext_fetch_half(uint64_t gva, uint16_t *out)
 	*out = (uint16_t)v;
 	return 0;
 }
+
+int hext_probe_vstimecmp(void)
+{
+	struct hart *h = hart_self();
+	unsigned long v;
+	h->fault_taken = 0;
+	h->fault_expected = 1;
+	asm volatile(".option push\n.option norvc\ncsrr %0, 0x24d\n.option pop" : "=r"(v)::"memory");
+	h->fault_expected = 0;
+	(void)v;
+	return !h->fault_taken;
+}

@@ -21,4 +21,9 @@ static inline void hext_hfence_vvma_all(void)
  * faulted: the fault is absorbed by the trap handler (hart.fault_expected). */
 int hext_fetch_half(uint64_t gva, uint16_t *out);
 
+/* Whether vstimecmp (Sstc) is accessible from HS-mode: the read traps as an
+ * illegal instruction where it is not, and that trap is absorbed. QEMU 7.2
+ * lets henvcfg.STCE be set even without Sstc, so it cannot tell. */
+int hext_probe_vstimecmp(void);
+
 #endif
