@@ -24,7 +24,7 @@ $(HOSTB)/offload-engine/%.o: $(OE_DIR)/src/%.c $(OE_HDRS)
 
 $(HOSTB)/offload-engine-san/%.o: $(OE_DIR)/src/%.c $(OE_HDRS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(OE_OPT) -c $< -o $@
+	$(HOST_CC) $(HOST_CFLAGS) -ffreestanding $(SAN_FLAGS) $(OE_OPT) -c $< -o $@
 
 $(OE_LIB_RV): $(OE_OBJS_RV)
 	@rm -f $@

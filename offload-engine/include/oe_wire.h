@@ -93,17 +93,46 @@ struct ipv6_hdr {
 
 /* IPv6 extension headers, RFC 8200 §4. Generic form: next header(1),
  * hdr ext len(1) in 8-octet units not counting the first 8. */
+/* Hosted users (tools, tests) get libc's IPPROTO_* first, so the two
+ * definitions never clash; the numbers are IANA's either way. */
+#if defined(__STDC_HOSTED__) && __STDC_HOSTED__ && defined(__has_include)
+#if __has_include(<netinet/in.h>)
+#include <netinet/in.h>
+#endif
+#endif
+#ifndef IPPROTO_HOPOPTS
 #define IPPROTO_HOPOPTS	  0   /* RFC 8200 §4.3 hop-by-hop options */
+#endif
+#ifndef IPPROTO_ROUTING
 #define IPPROTO_ROUTING	  43  /* RFC 8200 §4.4 routing header */
+#endif
+#ifndef IPPROTO_FRAGMENT
 #define IPPROTO_FRAGMENT  44  /* RFC 8200 §4.5 fragment header (fixed 8 bytes) */
+#endif
+#ifndef IPPROTO_ESP
 #define IPPROTO_ESP	  50  /* RFC 4303: opaque, ends the walk */
+#endif
+#ifndef IPPROTO_AH
 #define IPPROTO_AH	  51  /* RFC 4302 §2.2: length in 4-octet units minus 2 */
+#endif
+#ifndef IPPROTO_NONE
 #define IPPROTO_NONE	  59  /* RFC 8200 §4.7 no next header */
+#endif
+#ifndef IPPROTO_DSTOPTS
 #define IPPROTO_DSTOPTS	  60  /* RFC 8200 §4.6 destination options */
+#endif
+#ifndef IPPROTO_ICMP
 #define IPPROTO_ICMP	  1
+#endif
+#ifndef IPPROTO_TCP
 #define IPPROTO_TCP	  6
+#endif
+#ifndef IPPROTO_UDP
 #define IPPROTO_UDP	  17
+#endif
+#ifndef IPPROTO_ICMPV6
 #define IPPROTO_ICMPV6	  58
+#endif
 
 #define IPV6_OPT_OFF_NEXTHDR 0
 #define IPV6_OPT_OFF_LEN     1
