@@ -3,11 +3,9 @@
 #include "vm.h"
 #include "../platform/ns16550.h"
 
-static uint64_t vuart_read(void *ctx, uint64_t off, unsigned width)
+static uint8_t reg_read(struct vuart *u, uint64_t off)
 {
-	struct vuart *u = ctx;
 	int dlab = u->lcr & NS16550_LCR_DLAB;
-	(void)width;
 	switch (off) {
 	case NS16550_RBR: {
 		if (dlab)
@@ -35,12 +33,9 @@ static uint64_t vuart_read(void *ctx, uint64_t off, unsigned width)
 	return 0;
 }
 
-static void vuart_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
+static void reg_write(struct vuart *u, uint64_t off, uint8_t b)
 {
-	struct vuart *u = ctx;
-	uint8_t b = (uint8_t)val;
 	int dlab = u->lcr & NS16550_LCR_DLAB;
-	(void)width;
 	switch (off) {
 	case NS16550_THR:
 		if (dlab)
@@ -64,6 +59,23 @@ static void vuart_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 		u->scr = b;
 		break;
 	}
+}
+
+/* An access wider than a byte spans consecutive byte registers, lowest
+ * address in the least significant byte, as an 8-bit device on a
+ * little-endian bus with byte lanes. */
+static uint64_t vuart_read(void *ctx, uint64_t off, unsigned width)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < width; i++)
+		v |= (uint64_t)reg_read(ctx, off + i) << (8 * i);
+	return v;
+}
+
+static void vuart_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
+{
+	for (unsigned i = 0; i < width; i++)
+		reg_write(ctx, off + i, (uint8_t)(val >> (8 * i)));
 }
 
 static const struct mmio_ops vuart_ops = {.read = vuart_read, .write = vuart_write};

@@ -42,10 +42,12 @@ def parse_size(text, where):
 def resolve_image(image, cfg_path, apps_dir):
     if "/" not in image and not image.endswith(".bin"):
         return os.path.join(apps_dir, image + ".bin")
-    if os.path.isabs(image):
-        return image
-    beside = os.path.join(os.path.dirname(os.path.abspath(cfg_path)), image)
-    return beside if os.path.exists(beside) else os.path.abspath(image)
+    if not os.path.isabs(image):
+        beside = os.path.join(os.path.dirname(os.path.abspath(cfg_path)), image)
+        image = beside if os.path.exists(beside) else os.path.abspath(image)
+    # inside the tree: relative, so that make's rules for it match
+    rel = os.path.relpath(image)
+    return image if rel.startswith("..") else rel
 
 
 def parse(cfg_path, apps_dir):

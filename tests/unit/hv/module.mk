@@ -44,3 +44,16 @@ test-unit-hv: $(UHV_BINS)
 	 done; \
 	 echo "unit-hv test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 .PHONY: test-unit-hv
+
+# QEMU run of the MMIO/SBI test guest under the real hypervisor
+$(RVB)/unit-hv/mmio_guest.bin: $(UHV_DIR)/mmio_guest.S
+	@mkdir -p $(dir $@)
+	@$(RV_CC) $(RV_ARCH) -nostdlib -static -Wl,-Ttext=0x80000000 -Wl,--no-warn-rwx-segments \
+		-o $(@:.bin=.elf) $<
+	@$(RV_OBJCOPY) -O binary $(@:.bin=.elf) $@
+$(eval $(call hv_image_rules,test-mmio,$(UHV_DIR)/mmio.cfg))
+
+SUITES += hv-mmio
+test-hv-mmio: $(RVB)/hv/test-mmio/hv.bin deps-run
+	@$(UHV_DIR)/test_mmio_qemu.sh $<
+.PHONY: test-hv-mmio

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Boots mmio_guest (beside a hello VM) under the real hypervisor on QEMU and
+# checks the console: all checks passed, the refused FP load stopped only the
+# test VM with the one-line report, and the machine powered off (exit 0).
+#   test_mmio_qemu.sh HV_BIN
+set -uo pipefail
+hv=$1
+out=$(timeout 60 board/qemu-virt/qemu.sh "$hv" </dev/null 2>&1)
+rc=$?
+out=${out//$'\r'/} # the UART sends CR LF
+pass=0 fail=0
+check() { # description, command...
+	local what=$1; shift
+	if "$@"; then pass=$((pass + 1)); echo "ok: $what"; else fail=$((fail + 1)); echo "FAIL: $what"; fi
+}
+has() { grep -qE -- "$1" <<<"$out"; }
+check "qemu exited 0 (rc=$rc)" test "$rc" -eq 0
+check "all 28 MMIO/SBI checks passed" has '^\[mmio\] mmio: 28 checks, 00 failed'
+check "no failed check" bash -c "! grep -q 'FAIL check' <<<\"\$0\"" "$out"
+check "wide stores reached THR byte by byte" has '^\[mmio\] SCP$'
+check "DBCN write printed" has '^\[mmio\] dbcn$'
+check "FP load stops the VM with one line" \
+	has '^hv: vm mmio stopped: mmio: not an integer load/store sepc=0x800[0-9a-f]+ addr=0x10000000$'
+check "exactly one stop line" test "$(grep -c '^hv: vm mmio stopped' <<<"$out")" -eq 1
+check "the guest never ran past the refusal" bash -c "! grep -q 'not refused' <<<\"\$0\"" "$out"
+check "the other VM finished normally" has '^hv: vm hello shut down$'
+check "power off after the last VM" has '^hv: no VM running, powering off$'
+if ((fail)); then echo "--- console:"; echo "$out"; fi
+echo "hv-mmio: $pass passed, $fail failed"
+((fail == 0))
