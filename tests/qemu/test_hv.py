@@ -143,6 +143,7 @@ def test_intruder_reads_other_vm_ram(hv_run, layout):
 def test_intruder_reads_hypervisor(hv_run, layout):
     addr = outside_intruder_window(*layout.hv)
     r = hv_run("hv-intruder-read-hv", intruder_config(f"attempt=read addr=0x{addr:x}"))
+    assert r.hv == layout.hv and r.vms == layout.vms, "layout changed between runs"
     check_intruder_stopped(r, "read", "load", addr)
 
 
