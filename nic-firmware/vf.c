@@ -133,8 +133,11 @@ int vf_driver_ok(struct vf *vf)
 		}
 	}
 	vf->state = VF_STATE_RUNNING;
-	/* Polling starts now: a busy driver need not kick (DESIGN §4). */
+	/* Polling starts now: a busy driver need not kick (DESIGN §4). RX
+	 * never needs a kick: buffers are looked for when a frame arrives. */
 	rc = vq_set_no_notify(vf, &vf->q[VIRTIO_NET_TXQ], true);
+	if (!rc)
+		rc = vq_set_no_notify(vf, &vf->q[VIRTIO_NET_RXQ], true);
 	if (rc) {
 		vf_fail_err(vf, rc);
 		return rc;

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "le.h"
+#include "virtio_le.h"
 #include "vf.h"
 #include "vq.h"
 

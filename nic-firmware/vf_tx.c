@@ -14,7 +14,7 @@
 
 #include <string.h>
 
-#include "le.h"
+#include "virtio_le.h"
 #include "veb.h"
 #include "vf.h"
 #include "vq.h"

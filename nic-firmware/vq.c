@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "le.h"
+#include "virtio_le.h"
 #include "vf.h"
 
 /* Window check done here as well as in the HAL: the firmware must know an

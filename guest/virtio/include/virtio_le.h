@@ -1,6 +1,6 @@
 /* Byte order at the guest boundary: virtio is little-endian (§1.4). */
-#ifndef NIC_LE_H
-#define NIC_LE_H
+#ifndef VIRTIO_LE_H
+#define VIRTIO_LE_H
 
 #include <stdint.h>
 

@@ -1,0 +1,88 @@
+/* The firmware HAL on Linux: guest memory is shared memory, ports are TAP
+ * devices or pcap files, interrupts go to the guest process over the
+ * control socket. The mailbox is not used: the register model runs in this
+ * process and calls nic_mbox_exec directly (same commands, synchronous). */
+#include <string.h>
+#include <time.h>
+
+#include "hal.h"
+#include "sim.h"
+#include "virtio_wire.h"
+
+struct sim_mem sim_mem[NIC_MAX_VF];
+
+uint8_t *sim_gpa(uint16_t vf, uint64_t gpa, uint64_t len)
+{
+	struct sim_mem *m;
+
+	if (vf >= NIC_MAX_VF)
+		return NULL;
+	m = &sim_mem[vf];
+	if (!m->map || gpa < m->base || len > m->size || gpa - m->base > m->size - len)
+		return NULL;
+	return m->map + (gpa - m->base);
+}
+
+int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len)
+{
+	uint8_t *p = sim_gpa(vf, gpa, len);
+
+	if (!p)
+		return -HAL_EFAULT;
+	memcpy(dst, p, len);
+	return 0;
+}
+
+int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len)
+{
+	uint8_t *p = sim_gpa(vf, gpa, len);
+
+	if (!p)
+		return -HAL_EFAULT;
+	memcpy(p, src, len);
+	return 0;
+}
+
+const void *hal_dma_view(uint16_t vf, uint64_t gpa, uint32_t len)
+{
+	return sim_gpa(vf, gpa, len);
+}
+
+void hal_wmb(void)
+{
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+void hal_mb(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+int hal_port_count(void)
+{
+	return sim_nports();
+}
+
+void hal_irq_raise(uint16_t vf, uint16_t q)
+{
+	sim_transport_irq(vf, q == HAL_IRQ_CONFIG ? VIRTIO_MMIO_INT_CONFIG : VIRTIO_MMIO_INT_VRING);
+}
+
+uint64_t hal_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int hal_mbox_poll(struct nic_mbox_msg *msg)
+{
+	(void)msg;
+	return 0;
+}
+
+void hal_mbox_reply(const struct nic_mbox_msg *msg)
+{
+	(void)msg;
+}

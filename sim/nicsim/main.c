@@ -1,0 +1,360 @@
+/* nicsim: the NIC firmware as one Linux process (DESIGN §6).
+ *
+ *   nicsim --ctl PATH [--port tap:NAME | --port pcap:IN,OUT]...
+ *          [--vf mac=02:..,mtu=1500,mem=64M,base=0x80000000,policy=LIST]...
+ *          [--host-policy LIST] [--counters FILE] [--config FILE]
+ *
+ * LIST is "all", "none" or a '+'-joined subset of tx_csum, tso4, tso6, uso,
+ * rx_csum. A config file holds the same options, one "key value" a line.
+ * Counters are written as one JSON line to stdout (and FILE) on SIGUSR1
+ * and on exit (SIGINT/SIGTERM).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "sim.h"
+
+static struct nic *nic;
+static volatile sig_atomic_t want_dump, want_stop;
+static const char *counters_path;
+static int nvf;
+
+static void on_signal(int s)
+{
+	if (s == SIGUSR1)
+		want_dump = 1;
+	else
+		want_stop = 1;
+}
+
+static int parse_policy(const char *s, uint32_t *out)
+{
+	static const struct {
+		const char *name;
+		uint32_t bit;
+	} names[] = {{"tx_csum", NIC_POL_TX_CSUM},
+		     {"tso4", NIC_POL_TSO4},
+		     {"tso6", NIC_POL_TSO6},
+		     {"uso", NIC_POL_USO},
+		     {"rx_csum", NIC_POL_RX_CSUM}};
+	char buf[128], *save, *tok;
+
+	if (!strcmp(s, "all")) {
+		*out = NIC_POL_ALL;
+		return 0;
+	}
+	*out = 0;
+	if (!strcmp(s, "none"))
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (tok = strtok_r(buf, "+", &save); tok; tok = strtok_r(NULL, "+", &save)) {
+		size_t i;
+
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (!strcmp(tok, names[i].name))
+				break;
+		if (i == sizeof(names) / sizeof(names[0]))
+			return -1;
+		*out |= names[i].bit;
+	}
+	return 0;
+}
+
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	uint64_t v = strtoull(s, &end, 0);
+
+	if (*end == 'K' || *end == 'k')
+		v <<= 10;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20;
+	else if (*end == 'G' || *end == 'g')
+		v <<= 30;
+	return v;
+}
+
+static int add_vf(const char *spec)
+{
+	uint64_t mac = 0x020000000000ull | (uint64_t)(nvf + 1), mtu = 1500;
+	uint64_t size = 64 << 20, base = 0x80000000ull;
+	uint32_t policy = NIC_POL_ALL;
+	struct sim_mem *m = &sim_mem[nvf];
+	struct nic_mbox_msg msg = {0};
+	char buf[256], *save, *kv;
+	int fd;
+
+	if (nvf >= NIC_MAX_VF)
+		return -ENOSPC;
+	snprintf(buf, sizeof(buf), "%s", spec);
+	for (kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *v = strchr(kv, '=');
+
+		if (!v)
+			return -EINVAL;
+		*v++ = 0;
+		if (!strcmp(kv, "mac")) {
+			unsigned int b[6];
+
+			if (sscanf(v, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
+				   &b[5]) != 6)
+				return -EINVAL;
+			mac = 0;
+			for (int i = 0; i < 6; i++)
+				mac = (mac << 8) | (b[i] & 0xff);
+		} else if (!strcmp(kv, "mtu")) {
+			mtu = strtoull(v, NULL, 0);
+		} else if (!strcmp(kv, "mem")) {
+			size = parse_size(v);
+		} else if (!strcmp(kv, "base")) {
+			base = strtoull(v, NULL, 0);
+		} else if (!strcmp(kv, "policy")) {
+			if (parse_policy(v, &policy))
+				return -EINVAL;
+		} else {
+			return -EINVAL;
+		}
+	}
+	snprintf(m->shm, sizeof(m->shm), "/nicsim.%d.vf%d", (int)getpid(), nvf);
+	fd = shm_open(m->shm, O_CREAT | O_EXCL | O_RDWR, 0600);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)size)) {
+		close(fd);
+		return -errno;
+	}
+	m->map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (m->map == MAP_FAILED) {
+		m->map = NULL;
+		return -errno;
+	}
+	m->base = base;
+	m->size = size;
+	msg = (struct nic_mbox_msg){
+	    .cmd = NIC_MBOX_VF_CREATE, .vf = (uint16_t)nvf, .arg = {base, size, mac, mtu}};
+	nic_mbox_exec(nic, &msg);
+	if (msg.status)
+		return msg.status;
+	msg =
+	    (struct nic_mbox_msg){.cmd = NIC_MBOX_SET_POLICY, .vf = (uint16_t)nvf, .arg = {policy}};
+	nic_mbox_exec(nic, &msg);
+	msg = (struct nic_mbox_msg){.cmd = NIC_MBOX_VF_RESET, .vf = (uint16_t)nvf};
+	nic_mbox_exec(nic, &msg);
+	nvf++;
+	return 0;
+}
+
+static void dump_counters(void)
+{
+	FILE *f = counters_path ? fopen(counters_path, "w") : NULL;
+	char line[65536];
+	size_t o = 0;
+
+	o += (size_t)snprintf(line + o, sizeof(line) - o, "{\"vf\":{");
+	for (int v = 0; v < nvf; v++) {
+		struct nic_mbox_msg m = {.cmd = NIC_MBOX_VF_GET_STATE, .vf = (uint16_t)v};
+
+		nic_mbox_exec(nic, &m);
+		o += (size_t)snprintf(line + o, sizeof(line) - o, "%s\"%d\":{\"needs_reset\":%d",
+				      v ? "," : "", v, m.arg[0] ? 1 : 0);
+		for (unsigned int c = 0; c < VFC_COUNT; c += 6) {
+			m = (struct nic_mbox_msg){
+			    .cmd = NIC_MBOX_VF_COUNTERS, .vf = (uint16_t)v, .arg = {c}};
+			nic_mbox_exec(nic, &m);
+			for (int k = 0; k < m.status; k++)
+				o += (size_t)snprintf(line + o, sizeof(line) - o, ",\"%s\":%llu",
+						      nic_vf_counter_names[c + (unsigned)k],
+						      (unsigned long long)m.arg[k]);
+		}
+		o += (size_t)snprintf(line + o, sizeof(line) - o, "}");
+	}
+	o += (size_t)snprintf(line + o, sizeof(line) - o, "},\"port\":{");
+	for (int p = 0; p < sim_nports(); p++) {
+		o += (size_t)snprintf(line + o, sizeof(line) - o, "%s\"%d\":{", p ? "," : "", p);
+		for (unsigned int c = 0; c < PC_COUNT; c += 6) {
+			struct nic_mbox_msg m = {
+			    .cmd = NIC_MBOX_PORT_COUNTERS, .vf = (uint16_t)p, .arg = {c}};
+
+			nic_mbox_exec(nic, &m);
+			for (int k = 0; k < m.status; k++)
+				o += (size_t)snprintf(line + o, sizeof(line) - o, "%s\"%s\":%llu",
+						      c + (unsigned)k ? "," : "",
+						      nic_port_counter_names[c + (unsigned)k],
+						      (unsigned long long)m.arg[k]);
+		}
+		o += (size_t)snprintf(line + o, sizeof(line) - o, "}");
+	}
+	snprintf(line + o, sizeof(line) - o, "}}");
+	printf("%s\n", line);
+	fflush(stdout);
+	if (f) {
+		fprintf(f, "%s\n", line);
+		fclose(f);
+	}
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: nicsim --ctl PATH [--port tap:NAME|pcap:IN,OUT]... "
+			"[--vf mac=..,mtu=..,mem=..,base=..,policy=..]... "
+			"[--host-policy LIST] [--counters FILE] [--config FILE]\n");
+	exit(2);
+}
+
+struct opts {
+	const char *ctl;
+	const char *ports[SIM_MAX_PORTS];
+	int nports;
+	const char *vfs[NIC_MAX_VF];
+	int nvfs;
+	const char *host_policy;
+};
+
+static char *strs[1024];
+static int nstrs;
+
+static int set_opt(struct opts *o, const char *k, const char *v)
+{
+	if (!strcmp(k, "ctl"))
+		o->ctl = v;
+	else if (!strcmp(k, "port") && o->nports < SIM_MAX_PORTS)
+		o->ports[o->nports++] = v;
+	else if (!strcmp(k, "vf") && o->nvfs < NIC_MAX_VF)
+		o->vfs[o->nvfs++] = v;
+	else if (!strcmp(k, "host-policy"))
+		o->host_policy = v;
+	else if (!strcmp(k, "counters"))
+		counters_path = v;
+	else
+		return -1;
+	return 0;
+}
+
+static int read_config(struct opts *o, const char *path)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char k[64], v[448];
+
+		if (line[0] == '#' || sscanf(line, "%63s %447s", k, v) != 2)
+			continue;
+		if (nstrs + 2 > 1024)
+			break;
+		strs[nstrs] = strdup(k);
+		strs[nstrs + 1] = strdup(v);
+		if (set_opt(o, strs[nstrs], strs[nstrs + 1])) {
+			fclose(f);
+			return -1;
+		}
+		nstrs += 2;
+	}
+	fclose(f);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {0};
+	struct sigaction sa = {.sa_handler = on_signal};
+	uint32_t hp = NIC_POL_ALL;
+	unsigned int idle = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "--", 2) || i + 1 >= argc)
+			usage();
+		if (!strcmp(argv[i], "--config")) {
+			if (read_config(&o, argv[++i]))
+				usage();
+			continue;
+		}
+		if (set_opt(&o, argv[i] + 2, argv[i + 1]))
+			usage();
+		i++;
+	}
+	if (!o.ctl)
+		usage();
+	if (o.host_policy && parse_policy(o.host_policy, &hp))
+		usage();
+	for (int i = 0; i < o.nports; i++) {
+		int rc = sim_port_open(o.ports[i]);
+
+		if (rc) {
+			fprintf(stderr, "nicsim: port %s: %s\n", o.ports[i], strerror(-rc));
+			return 1;
+		}
+	}
+	nic = calloc(1, sizeof(*nic));
+	nic_init(nic, NIC_POL_ALL);
+	{
+		struct nic_mbox_msg m = {
+		    .cmd = NIC_MBOX_SET_POLICY, .vf = NIC_MBOX_HOST, .arg = {hp}};
+		nic_mbox_exec(nic, &m);
+	}
+	for (int i = 0; i < o.nvfs; i++) {
+		int rc = add_vf(o.vfs[i]);
+
+		if (rc) {
+			fprintf(stderr, "nicsim: vf %s: error %d\n", o.vfs[i], rc);
+			goto out;
+		}
+	}
+	if (sim_transport_open(o.ctl, nic)) {
+		perror("nicsim: ctl socket");
+		goto out;
+	}
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	fprintf(stderr, "nicsim: %d VF(s), %d port(s), ctl %s\n", nvf, sim_nports(), o.ctl);
+
+	while (!want_stop) {
+		struct pollfd pfd[NIC_MAX_VF + SIM_MAX_PORTS + 1];
+		int fds[NIC_MAX_VF + 1], n, np = 0;
+
+		if (want_dump) {
+			want_dump = 0;
+			dump_counters();
+		}
+		if (nic_poll(nic) + sim_transport_poll()) {
+			idle = 0;
+			continue;
+		}
+		/* Spin a little before sleeping: a busy guest's next frame is
+		 * usually microseconds away. */
+		if (++idle < 200 || nic_prepare_idle(nic))
+			continue;
+		n = sim_transport_fds(fds, NIC_MAX_VF + 1);
+		for (int i = 0; i < n; i++)
+			pfd[np++] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+		for (int p = 0; p < sim_nports(); p++)
+			if (sim_port_fd(p) >= 0)
+				pfd[np++] = (struct pollfd){.fd = sim_port_fd(p), .events = POLLIN};
+		poll(pfd, (nfds_t)np, 50);
+		idle = 0;
+	}
+	dump_counters();
+out:
+	sim_transport_close();
+	sim_port_close_all();
+	for (int i = 0; i < nvf; i++) {
+		munmap(sim_mem[i].map, sim_mem[i].size);
+		shm_unlink(sim_mem[i].shm);
+	}
+	free(nic);
+	for (int i = 0; i < nstrs; i++)
+		free(strs[i]);
+	return 0;
+}

@@ -1,0 +1,12 @@
+# nicsim: the NIC firmware with the simulator HAL, as a Linux process.
+NS_DIR	:= sim/nicsim
+NS_BIN	:= $(HOSTB)/bin/nicsim
+NS_SRCS := $(wildcard $(NS_DIR)/*.c)
+NS_HDRS := $(wildcard $(NS_DIR)/*.h sim/include/*.h) $(NF_HDRS)
+
+$(NS_BIN): $(NS_SRCS) $(NS_HDRS) $(NF_LIB_HOST) $(HOSTB)/offload-engine/liboe.a
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(NF_INC) -I$(NS_DIR) -Isim/include \
+	  $(NS_SRCS) $(NF_LIB_HOST) $(HOSTB)/offload-engine/liboe.a -lpcap -o $@
+
+TOOLS += $(NS_BIN)

@@ -1,0 +1,17 @@
+/* nicsim ports and guest memory lookup. Kept apart from sim.h: libpcap
+ * pulls in <netinet/in.h>, whose IPPROTO_* clash with oe_wire.h. */
+#ifndef NICSIM_PORT_H
+#define NICSIM_PORT_H
+
+#include <stdint.h>
+
+#define SIM_MAX_PORTS 4 /* NIC_MAX_PORTS */
+
+int sim_port_open(const char *spec); /* "tap:NAME" or "pcap:IN,OUT" */
+int sim_port_fd(int port);	     /* fd to poll for RX, or -1 */
+void sim_port_close_all(void);
+int sim_nports(void);
+/* Pointer for a (vf, gpa, len) range, NULL outside the window. */
+uint8_t *sim_gpa(uint16_t vf, uint64_t gpa, uint64_t len);
+
+#endif
