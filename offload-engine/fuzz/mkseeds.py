@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+# Writes the committed seed corpora (run by hand with /usr/bin/python3, which
+# has scapy; the build only reads the files). Frames come from scapy, so the
+# seeds do not depend on the code under test.
+import os, struct, sys
+from scapy.all import Ether, Dot1Q, Dot1AD, IP, IPv6, TCP, UDP, ICMP, Raw, raw
+from scapy.layers.inet6 import (IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting,
+                                IPv6ExtHdrFragment, IPv6ExtHdrSegmentRouting, ICMPv6EchoRequest)
+
+here = os.path.dirname(os.path.abspath(__file__))
+E = Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+A4 = dict(src="192.0.2.1", dst="198.51.100.7")
+A6 = dict(src="2001:db8::1", dst="2001:db8::2")
+
+def frames():
+    pay = Raw(bytes(range(256)) * 12)
+    for l2 in (E, E / Dot1Q(vlan=100), E / Dot1AD(vlan=100) / Dot1Q(vlan=200)):
+        yield l2 / IP(**A4) / TCP(flags="PA") / Raw(b"x" * 40)
+        yield l2 / IP(**A4, options=b"\x01\x01\x01\x00") / TCP(options=[("Timestamp", (1, 2)), ("SAckOK", b"")], flags="FPA") / pay
+        yield l2 / IP(**A4) / UDP(sport=5353, dport=4789) / Raw(b"y" * 3)
+        yield l2 / IP(**A4, flags="MF") / UDP() / Raw(b"z" * 64)
+        yield l2 / IP(**A4) / ICMP() / Raw(b"ping")
+        yield l2 / IPv6(**A6) / TCP(flags="SA") / pay
+        yield l2 / IPv6(**A6) / IPv6ExtHdrHopByHop() / IPv6ExtHdrDestOpt() / UDP() / Raw(b"u" * 100)
+        yield l2 / IPv6(**A6) / IPv6ExtHdrRouting(addresses=["2001:db8::5", "2001:db8::9"], segleft=2) / TCP() / Raw(b"r" * 30)
+        yield l2 / IPv6(**A6) / IPv6ExtHdrSegmentRouting(addresses=["2001:db8::9", "2001:db8::5"], segleft=1) / UDP() / Raw(b"s" * 30)
+        yield l2 / IPv6(**A6) / IPv6ExtHdrFragment(m=1) / UDP() / Raw(b"f" * 30)
+        yield l2 / IPv6(**A6) / ICMPv6EchoRequest()
+
+def vnet(flags, gso, hdr_len, gso_size, cs, co):
+    return struct.pack("<BBHHHHH", flags, gso, hdr_len, gso_size, cs, co, 0)
+
+def write(name, blobs):
+    d = os.path.join(here, "seeds", name)
+    os.makedirs(d, exist_ok=True)
+    for i, b in enumerate(blobs):
+        with open(os.path.join(d, "seed%03d" % i), "wb") as f:
+            f.write(b)
+
+fs = [raw(f) for f in frames()]
+write("rx", fs)
+
+def l4_info(b):
+    p = Ether(b)
+    l4 = p.getlayer(TCP) or p.getlayer(UDP)
+    if l4 is None:
+        return None
+    start = len(b) - len(raw(l4))
+    hl = len(raw(l4)) - len(raw(l4.payload))
+    return start, (16 if isinstance(l4, TCP) else 6), start + hl, isinstance(l4, TCP), p.haslayer(IPv6)
+
+tx = []
+for i, b in enumerate(fs):
+    info = l4_info(b)
+    cs, co = (info[0], info[1]) if info else (14, 10)
+    tx.append(vnet(1, 0, 0, 0, cs, co) + bytes([0x87 if i % 2 else 0x06]) + b)
+write("tx", tx)
+
+gso = []
+for i, b in enumerate(fs):
+    info = l4_info(b)
+    if not info:
+        continue
+    cs, co, hl, tcp, v6 = info
+    t = (4 if v6 else 1) if tcp else 5
+    for mss in (1, 100, 1448):
+        split = hl + (i % 3)
+        gso.append(vnet(1, t, hl, mss, cs, co) + bytes([i % 4]) + struct.pack(">H", split) + b)
+write("gso", gso)
+print("seeds: rx %d, tx %d, gso %d" % (len(fs), len(tx), len(gso)))
