@@ -58,11 +58,26 @@ void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
 	return (void *)(uintptr_t)(vm->ram_hpa + (gpa - VMCFG_GUEST_BASE));
 }
 
+/* picolibc's memset goes byte by byte (built for size): 16 MiB took 200 ms
+ * under QEMU, which a rebooting VM would feel. 64-byte strides instead. */
+static void zero_ram(uint8_t *p, uint64_t len)
+{
+	while (len && ((uintptr_t)p & 63)) {
+		*p++ = 0;
+		len--;
+	}
+	uint64_t *q = (uint64_t *)p;
+	for (; len >= 64; len -= 64, q += 8)
+		q[0] = q[1] = q[2] = q[3] = q[4] = q[5] = q[6] = q[7] = 0;
+	for (p = (uint8_t *)q; len; len--)
+		*p++ = 0;
+}
+
 int vm_boot(struct vm *vm)
 {
 	uint8_t *ram = (uint8_t *)(uintptr_t)vm->ram_hpa;
 	memcpy(ram, vm->image, vm->image_size);
-	memset(ram + vm->image_size, 0, vm->ram_size - vm->image_size);
+	zero_ram(ram + vm->image_size, vm->ram_size - vm->image_size);
 	vm->dt_gpa = VMCFG_GUEST_BASE + vm->ram_size - VMCFG_DT_SPACE;
 	int err = guest_fdt_build(vm, vm_gpa_to_host(vm, vm->dt_gpa, VMCFG_DT_SPACE),
 				  VMCFG_DT_SPACE);
