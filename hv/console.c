@@ -8,7 +8,7 @@
 
 static spinlock_t console_lock;
 static volatile int panic_owner; /* hart id + 1 of a hart printing a fatal dump */
-static unsigned focus_vm; /* index into vm_table of the VM that gets input */
+static unsigned focus_vm;	 /* index into vm_table of the VM that gets input */
 
 static void put_raw(char c)
 {
@@ -74,12 +74,12 @@ static void vformat(const char *fmt, va_list ap)
 			break;
 		}
 		case 'u':
-			put_num(lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned), 10, 0, width,
-				pad);
+			put_num(lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned), 10, 0,
+				width, pad);
 			break;
 		case 'x':
-			put_num(lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned), 16, 0, width,
-				pad);
+			put_num(lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned), 16, 0,
+				width, pad);
 			break;
 		case 'p':
 			put_num((uintptr_t)va_arg(ap, void *), 16, 0, width, pad);

@@ -33,9 +33,9 @@ static int cpus(void *fdt, struct vm *vm)
 		TRY(fdt_property_u32(fdt, "reg", i));
 		TRY(fdt_property_string(fdt, "status", "okay"));
 		TRY(fdt_property_string(fdt, "compatible", "riscv"));
-		TRY(fdt_property_string(fdt, "riscv,isa", hv_has_sstc
-								  ? "rv64imafdc_zicsr_zifencei_sstc"
-								  : "rv64imafdc_zicsr_zifencei"));
+		TRY(fdt_property_string(fdt, "riscv,isa",
+					hv_has_sstc ? "rv64imafdc_zicsr_zifencei_sstc"
+						    : "rv64imafdc_zicsr_zifencei"));
 		TRY(fdt_property_string(fdt, "mmu-type", "riscv,sv39"));
 		TRY(fdt_begin_node(fdt, "interrupt-controller"));
 		TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));

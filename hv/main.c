@@ -48,11 +48,11 @@ void hv_main(unsigned long hartid, const void *dtb)
 	/* the same validator ran at build time against the board's nominal
 	 * machine; here it meets the real one */
 	struct vmcfg_machine m = {
-		.ram_base = host.ram_base,
-		.ram_size = host.ram_size,
-		.hv_start = (uintptr_t)__hv_start,
-		.hv_end = (uintptr_t)__hv_end,
-		.hart_mask = host.hart_mask & ((1UL << HART_MAX) - 1),
+	    .ram_base = host.ram_base,
+	    .ram_size = host.ram_size,
+	    .hv_start = (uintptr_t)__hv_start,
+	    .hv_end = (uintptr_t)__hv_end,
+	    .hart_mask = host.hart_mask & ((1UL << HART_MAX) - 1),
 	};
 	uint64_t bases[VMCFG_MAX_VMS];
 	struct vmcfg_error verr;

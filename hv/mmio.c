@@ -38,7 +38,7 @@ static int fetch(uint64_t pc, uint32_t *insn)
 int mmio_guest_fault(struct hart *h, struct vm *vm, uint64_t scause, uint64_t gpa)
 {
 	const char *cause = scause == EXC_LOAD_GUEST_PAGE_FAULT ? "load guest-page fault"
-								 : "store guest-page fault";
+								: "store guest-page fault";
 	struct mmio_region *r = find(vm, gpa);
 	if (!r) {
 		vm_stop(vm, cause, h->sepc, gpa);

@@ -106,9 +106,9 @@ static struct sbi_result hsm(struct vcpu *self, unsigned long fid, unsigned long
 		if (sbi_args_vcpu_id(a0, vm->cfg->num_vcpus))
 			return (struct sbi_result){SBI_ERR_INVALID_PARAM, 0, 0};
 		static const long map[] = {
-			[VCPU_STOPPED] = SBI_HSM_STATE_STOPPED,
-			[VCPU_START_PENDING] = SBI_HSM_STATE_START_PENDING,
-			[VCPU_RUNNING] = SBI_HSM_STATE_STARTED,
+		    [VCPU_STOPPED] = SBI_HSM_STATE_STOPPED,
+		    [VCPU_START_PENDING] = SBI_HSM_STATE_START_PENDING,
+		    [VCPU_RUNNING] = SBI_HSM_STATE_STARTED,
 		};
 		return (struct sbi_result){0, map[vm->vcpus[a0].state], 0};
 	}
@@ -116,8 +116,8 @@ static struct sbi_result hsm(struct vcpu *self, unsigned long fid, unsigned long
 	return (struct sbi_result){SBI_ERR_NOT_SUPPORTED, 0, 0};
 }
 
-static struct sbi_result dbcn(struct vm *vm, unsigned long fid, unsigned long a0,
-			      unsigned long a1, unsigned long a2)
+static struct sbi_result dbcn(struct vm *vm, unsigned long fid, unsigned long a0, unsigned long a1,
+			      unsigned long a2)
 {
 	uint64_t off;
 	long err;

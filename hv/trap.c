@@ -8,24 +8,24 @@
 #include "../arch/riscv/sbi_call.h"
 
 static const char *const exc_names[] = {
-	[EXC_INSN_MISALIGNED] = "instruction address misaligned",
-	[EXC_INSN_ACCESS] = "instruction access fault",
-	[EXC_ILLEGAL_INSN] = "illegal instruction",
-	[EXC_BREAKPOINT] = "breakpoint",
-	[EXC_LOAD_MISALIGNED] = "load address misaligned",
-	[EXC_LOAD_ACCESS] = "load access fault",
-	[EXC_STORE_MISALIGNED] = "store address misaligned",
-	[EXC_STORE_ACCESS] = "store access fault",
-	[EXC_ECALL_U] = "ecall from U-mode",
-	[EXC_ECALL_HS] = "ecall from HS-mode",
-	[EXC_ECALL_VS] = "ecall from VS-mode",
-	[EXC_INSN_PAGE_FAULT] = "instruction page fault",
-	[EXC_LOAD_PAGE_FAULT] = "load page fault",
-	[EXC_STORE_PAGE_FAULT] = "store page fault",
-	[EXC_INSN_GUEST_PAGE_FAULT] = "instruction guest-page fault",
-	[EXC_LOAD_GUEST_PAGE_FAULT] = "load guest-page fault",
-	[EXC_VIRTUAL_INSN] = "virtual instruction",
-	[EXC_STORE_GUEST_PAGE_FAULT] = "store guest-page fault",
+    [EXC_INSN_MISALIGNED] = "instruction address misaligned",
+    [EXC_INSN_ACCESS] = "instruction access fault",
+    [EXC_ILLEGAL_INSN] = "illegal instruction",
+    [EXC_BREAKPOINT] = "breakpoint",
+    [EXC_LOAD_MISALIGNED] = "load address misaligned",
+    [EXC_LOAD_ACCESS] = "load access fault",
+    [EXC_STORE_MISALIGNED] = "store address misaligned",
+    [EXC_STORE_ACCESS] = "store access fault",
+    [EXC_ECALL_U] = "ecall from U-mode",
+    [EXC_ECALL_HS] = "ecall from HS-mode",
+    [EXC_ECALL_VS] = "ecall from VS-mode",
+    [EXC_INSN_PAGE_FAULT] = "instruction page fault",
+    [EXC_LOAD_PAGE_FAULT] = "load page fault",
+    [EXC_STORE_PAGE_FAULT] = "store page fault",
+    [EXC_INSN_GUEST_PAGE_FAULT] = "instruction guest-page fault",
+    [EXC_LOAD_GUEST_PAGE_FAULT] = "load guest-page fault",
+    [EXC_VIRTUAL_INSN] = "virtual instruction",
+    [EXC_STORE_GUEST_PAGE_FAULT] = "store guest-page fault",
 };
 
 static const char *exc_name(uint64_t scause)
@@ -112,9 +112,9 @@ void hv_trap_hs(struct hs_frame *f)
 		  scause & SCAUSE_IRQ ? "interrupt" : exc_name(scause), scause);
 	hv_printf("hv: sepc=0x%lx stval=0x%lx htval=0x%lx sstatus=0x%lx hstatus=0x%lx\n", f->sepc,
 		  csr_read(CSR_STVAL), csr_read(CSR_HTVAL), f->sstatus, csr_read(CSR_HSTATUS));
-	static const char *const abi[32] = {"zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2",
-					    "s0",   "s1", "a0", "a1", "a2",  "a3",  "a4", "a5",
-					    "a6",   "a7", "s2", "s3", "s4",  "s5",  "s6", "s7",
+	static const char *const abi[32] = {"zero", "ra", "sp",	 "gp",	"tp", "t0", "t1", "t2",
+					    "s0",   "s1", "a0",	 "a1",	"a2", "a3", "a4", "a5",
+					    "a6",   "a7", "s2",	 "s3",	"s4", "s5", "s6", "s7",
 					    "s8",   "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
 	for (int i = 1; i < 32; i++)
 		hv_printf("hv: %4s=0x%016lx%s", abi[i], f->x[i], (i % 4 == 3) ? "\n" : " ");

@@ -26,10 +26,10 @@ void hart_local_init(void)
 	/* like KVM: the guest handles its own misaligned accesses, breakpoints,
 	 * user ecalls, VS-stage page faults and illegal instructions */
 	csr_write(CSR_HEDELEG, (1UL << EXC_INSN_MISALIGNED) | (1UL << EXC_BREAKPOINT) |
-				       (1UL << EXC_LOAD_MISALIGNED) | (1UL << EXC_STORE_MISALIGNED) |
-				       (1UL << EXC_ECALL_U) | (1UL << EXC_INSN_PAGE_FAULT) |
-				       (1UL << EXC_LOAD_PAGE_FAULT) | (1UL << EXC_STORE_PAGE_FAULT) |
-				       (1UL << EXC_ILLEGAL_INSN));
+				   (1UL << EXC_LOAD_MISALIGNED) | (1UL << EXC_STORE_MISALIGNED) |
+				   (1UL << EXC_ECALL_U) | (1UL << EXC_INSN_PAGE_FAULT) |
+				   (1UL << EXC_LOAD_PAGE_FAULT) | (1UL << EXC_STORE_PAGE_FAULT) |
+				   (1UL << EXC_ILLEGAL_INSN));
 	csr_write(CSR_HIDELEG, HIP_VSSIP | HIP_VSTIP | HIP_VSEIP);
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HIE, 0);

@@ -14,7 +14,7 @@ unsigned vm_count;
 static struct vm vms[VMCFG_MAX_VMS];
 static struct vuart vuarts[VMCFG_MAX_VMS];
 static uint64_t gstage_roots[VMCFG_MAX_VMS][GSTAGE_ROOT_ENTRIES]
-	__attribute__((aligned(GSTAGE_ROOT_ALIGN)));
+    __attribute__((aligned(GSTAGE_ROOT_ALIGN)));
 static uint64_t gstage_pages[128][512] __attribute__((aligned(4096)));
 static struct gstage_pool gstage_pool = {gstage_pages, 128, 0};
 
@@ -29,7 +29,8 @@ int vm_create(unsigned index, const struct vm_config *cfg, uint64_t ram_hpa, con
 	vm->image = image;
 	vm->image_size = cfg->image_size;
 	vm->state = VM_STOPPED;
-	int err = gstage_init(&vm->gstage, gstage_roots[index], &gstage_pool, (uint16_t)(index + 1));
+	int err =
+	    gstage_init(&vm->gstage, gstage_roots[index], &gstage_pool, (uint16_t)(index + 1));
 	if (!err)
 		err = gstage_map(&vm->gstage, VMCFG_GUEST_BASE, ram_hpa, cfg->ram_size,
 				 GSTAGE_PTE_R | GSTAGE_PTE_W | GSTAGE_PTE_X);
@@ -79,8 +80,8 @@ int vm_boot(struct vm *vm)
 	memcpy(ram, vm->image, vm->image_size);
 	zero_ram(ram + vm->image_size, vm->ram_size - vm->image_size);
 	vm->dt_gpa = VMCFG_GUEST_BASE + vm->ram_size - VMCFG_DT_SPACE;
-	int err = guest_fdt_build(vm, vm_gpa_to_host(vm, vm->dt_gpa, VMCFG_DT_SPACE),
-				  VMCFG_DT_SPACE);
+	int err =
+	    guest_fdt_build(vm, vm_gpa_to_host(vm, vm->dt_gpa, VMCFG_DT_SPACE), VMCFG_DT_SPACE);
 	if (err) {
 		hv_printf("hv: vm %s: device tree: error %d\n", vm->cfg->name, err);
 		return err;

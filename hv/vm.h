@@ -16,10 +16,10 @@ enum vcpu_state {
 };
 
 /* requests another hart posts to a vCPU, then IPIs its hart */
-#define VCPU_REQ_PARK    (1u << 0) /* stop running the guest (VM stop/reboot) */
-#define VCPU_REQ_VSSIP   (1u << 1) /* SBI IPI: raise the guest's software irq */
+#define VCPU_REQ_PARK	 (1u << 0) /* stop running the guest (VM stop/reboot) */
+#define VCPU_REQ_VSSIP	 (1u << 1) /* SBI IPI: raise the guest's software irq */
 #define VCPU_REQ_FENCE_I (1u << 2)
-#define VCPU_REQ_VVMA    (1u << 3) /* hfence.vvma for the guest's sfence.vma */
+#define VCPU_REQ_VVMA	 (1u << 3) /* hfence.vvma for the guest's sfence.vma */
 
 struct vm;
 

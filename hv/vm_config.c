@@ -71,8 +71,8 @@ static enum vmcfg_err check_vm(const struct hv_config *cfg, const struct vmcfg_m
 			    "vm %s: ram 0x%llx must be a multiple of 4K above 64K", v->name,
 			    (unsigned long long)v->ram_size);
 	if (v->ram_base & (VMCFG_ALIGN_SMALL - 1))
-		return fail(err, VMCFG_E_RAM_ALIGN, i, "vm %s: base 0x%llx not 4K aligned",
-			    v->name, (unsigned long long)v->ram_base);
+		return fail(err, VMCFG_E_RAM_ALIGN, i, "vm %s: base 0x%llx not 4K aligned", v->name,
+			    (unsigned long long)v->ram_base);
 	if (v->image_size == 0 || v->image_size > v->ram_size - VMCFG_DT_SPACE)
 		return fail(err, VMCFG_E_IMAGE_SIZE, i,
 			    "vm %s: image of %llu bytes does not fit its ram (%llu bytes, 64K kept "
@@ -84,7 +84,8 @@ static enum vmcfg_err check_vm(const struct hv_config *cfg, const struct vmcfg_m
 
 static int fits(const struct vmcfg_machine *m, uint64_t base, uint64_t size)
 {
-	return base >= m->ram_base && base + size >= base && base + size <= m->ram_base + m->ram_size;
+	return base >= m->ram_base && base + size >= base &&
+	       base + size <= m->ram_base + m->ram_size;
 }
 
 enum vmcfg_err vmcfg_layout(const struct hv_config *cfg, const struct vmcfg_machine *m,
@@ -123,8 +124,7 @@ enum vmcfg_err vmcfg_layout(const struct hv_config *cfg, const struct vmcfg_mach
 			if (cfg->vms[j].ram_base &&
 			    overlaps(v->ram_base, v->ram_size, bases[j], cfg->vms[j].ram_size))
 				return fail(err, VMCFG_E_OVERLAP_VM, (int)i,
-					    "vm %s: ram overlaps vm %s", v->name,
-					    cfg->vms[j].name);
+					    "vm %s: ram overlaps vm %s", v->name, cfg->vms[j].name);
 	}
 	uint64_t next = m->hv_end;
 	for (uint32_t i = 0; i < cfg->num_vms; i++) {
@@ -132,7 +132,7 @@ enum vmcfg_err vmcfg_layout(const struct hv_config *cfg, const struct vmcfg_mach
 		if (v->ram_base)
 			continue;
 		uint64_t align =
-			(v->ram_size % VMCFG_ALIGN_MEGA) == 0 ? VMCFG_ALIGN_MEGA : VMCFG_ALIGN_SMALL;
+		    (v->ram_size % VMCFG_ALIGN_MEGA) == 0 ? VMCFG_ALIGN_MEGA : VMCFG_ALIGN_SMALL;
 		uint64_t at = (next + align - 1) & ~(align - 1);
 		/* step over explicit blocks in the way */
 		for (int moved = 1; moved;) {

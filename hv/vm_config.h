@@ -7,14 +7,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VMCFG_MAX_VMS     8
-#define VMCFG_MAX_VCPUS   8
-#define VMCFG_NAME_MAX    15
+#define VMCFG_MAX_VMS	  8
+#define VMCFG_MAX_VCPUS	  8
+#define VMCFG_NAME_MAX	  15
 #define VMCFG_GUEST_BASE  0x80000000UL /* guest-physical RAM base */
-#define VMCFG_DT_SPACE    0x10000UL    /* top of guest RAM kept for its DT */
+#define VMCFG_DT_SPACE	  0x10000UL    /* top of guest RAM kept for its DT */
 #define VMCFG_ALIGN_SMALL 0x1000UL
 #define VMCFG_ALIGN_MEGA  0x200000UL
-#define VMCFG_NO_NIC      (-1)
+#define VMCFG_NO_NIC	  (-1)
 
 struct vm_config {
 	const char *name;
@@ -35,7 +35,7 @@ struct hv_config {
 struct vmcfg_machine {
 	uint64_t ram_base, ram_size; /* host RAM */
 	uint64_t hv_start, hv_end;   /* hypervisor image incl. bss */
-	uint64_t hart_mask;          /* harts present */
+	uint64_t hart_mask;	     /* harts present */
 };
 
 enum vmcfg_err {

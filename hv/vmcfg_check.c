@@ -16,11 +16,11 @@ int main(int argc, char **argv)
 	}
 	unsigned long nharts = strtoul(argv[5], NULL, 0);
 	struct vmcfg_machine m = {
-		.hv_start = strtoull(argv[1], NULL, 0),
-		.hv_end = strtoull(argv[2], NULL, 0),
-		.ram_base = strtoull(argv[3], NULL, 0),
-		.ram_size = strtoull(argv[4], NULL, 0),
-		.hart_mask = nharts >= 64 ? ~0UL : (1UL << nharts) - 1,
+	    .hv_start = strtoull(argv[1], NULL, 0),
+	    .hv_end = strtoull(argv[2], NULL, 0),
+	    .ram_base = strtoull(argv[3], NULL, 0),
+	    .ram_size = strtoull(argv[4], NULL, 0),
+	    .hart_mask = nharts >= 64 ? ~0UL : (1UL << nharts) - 1,
 	};
 	uint64_t bases[VMCFG_MAX_VMS];
 	struct vmcfg_error err;

@@ -5,8 +5,8 @@
 #define HV_VUART_H
 #include <stdint.h>
 
-#define VUART_GPA  0x10000000UL
-#define VUART_SIZE 0x100UL
+#define VUART_GPA   0x10000000UL
+#define VUART_SIZE  0x100UL
 #define VUART_CLOCK 3686400 /* what QEMU virt reports for its ns16550a */
 
 struct vm;

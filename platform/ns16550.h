@@ -5,24 +5,24 @@
 #define PLATFORM_NS16550_H
 #include <stdint.h>
 
-#define NS16550_RBR 0 /* receiver buffer (read, DLAB=0) */
-#define NS16550_THR 0 /* transmitter holding (write, DLAB=0) */
-#define NS16550_DLL 0 /* divisor latch low (DLAB=1) */
-#define NS16550_IER 1
-#define NS16550_DLM 1 /* DLAB=1 */
-#define NS16550_IIR 2 /* read */
-#define NS16550_FCR 2 /* write */
-#define NS16550_LCR 3
-#define NS16550_MCR 4
-#define NS16550_LSR 5
-#define NS16550_MSR 6
-#define NS16550_SCR 7
+#define NS16550_RBR  0 /* receiver buffer (read, DLAB=0) */
+#define NS16550_THR  0 /* transmitter holding (write, DLAB=0) */
+#define NS16550_DLL  0 /* divisor latch low (DLAB=1) */
+#define NS16550_IER  1
+#define NS16550_DLM  1 /* DLAB=1 */
+#define NS16550_IIR  2 /* read */
+#define NS16550_FCR  2 /* write */
+#define NS16550_LCR  3
+#define NS16550_MCR  4
+#define NS16550_LSR  5
+#define NS16550_MSR  6
+#define NS16550_SCR  7
 #define NS16550_REGS 8
 
-#define NS16550_LCR_DLAB  0x80
-#define NS16550_LSR_DR    0x01
-#define NS16550_LSR_THRE  0x20
-#define NS16550_LSR_TEMT  0x40
+#define NS16550_LCR_DLAB   0x80
+#define NS16550_LSR_DR	   0x01
+#define NS16550_LSR_THRE   0x20
+#define NS16550_LSR_TEMT   0x40
 #define NS16550_IIR_NO_INT 0x01
 #define NS16550_IIR_FIFO   0xc0
 

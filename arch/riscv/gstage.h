@@ -10,28 +10,28 @@
 #include <stdint.h>
 
 /* 4.4.1 PTE bits */
-#define GSTAGE_PTE_V (1UL << 0)
-#define GSTAGE_PTE_R (1UL << 1)
-#define GSTAGE_PTE_W (1UL << 2)
-#define GSTAGE_PTE_X (1UL << 3)
-#define GSTAGE_PTE_U (1UL << 4) /* G-stage leaves must have U (8.5.1) */
-#define GSTAGE_PTE_A (1UL << 6)
-#define GSTAGE_PTE_D (1UL << 7)
-#define GSTAGE_PERM_MASK (GSTAGE_PTE_R | GSTAGE_PTE_W | GSTAGE_PTE_X)
+#define GSTAGE_PTE_V	     (1UL << 0)
+#define GSTAGE_PTE_R	     (1UL << 1)
+#define GSTAGE_PTE_W	     (1UL << 2)
+#define GSTAGE_PTE_X	     (1UL << 3)
+#define GSTAGE_PTE_U	     (1UL << 4) /* G-stage leaves must have U (8.5.1) */
+#define GSTAGE_PTE_A	     (1UL << 6)
+#define GSTAGE_PTE_D	     (1UL << 7)
+#define GSTAGE_PERM_MASK     (GSTAGE_PTE_R | GSTAGE_PTE_W | GSTAGE_PTE_X)
 #define GSTAGE_PTE_PPN_SHIFT 10
 #define GSTAGE_PTE_PPN_MASK  ((1UL << 44) - 1)
 
-#define GSTAGE_PAGE_SIZE   0x1000UL
-#define GSTAGE_MEGA_SIZE   0x200000UL
+#define GSTAGE_PAGE_SIZE    0x1000UL
+#define GSTAGE_MEGA_SIZE    0x200000UL
 #define GSTAGE_ROOT_ENTRIES 2048
-#define GSTAGE_ROOT_ALIGN  0x4000UL
-#define GSTAGE_GPA_BITS    41
+#define GSTAGE_ROOT_ALIGN   0x4000UL
+#define GSTAGE_GPA_BITS	    41
 
-#define GSTAGE_OK      0
-#define GSTAGE_EINVAL  -1 /* misaligned, zero size, bad permission */
-#define GSTAGE_ERANGE  -2 /* beyond the 41-bit guest-physical space */
-#define GSTAGE_EEXIST  -3 /* overlaps an existing mapping */
-#define GSTAGE_ENOMEM  -4 /* table pool exhausted */
+#define GSTAGE_OK     0
+#define GSTAGE_EINVAL -1 /* misaligned, zero size, bad permission */
+#define GSTAGE_ERANGE -2 /* beyond the 41-bit guest-physical space */
+#define GSTAGE_EEXIST -3 /* overlaps an existing mapping */
+#define GSTAGE_ENOMEM -4 /* table pool exhausted */
 
 /* 4 KiB pages for the non-root levels */
 struct gstage_pool {

@@ -4,18 +4,18 @@
 #ifndef ARCH_RISCV_HART_H
 #define ARCH_RISCV_HART_H
 
-#define HART_GPR       0   /* guest x0..x31, 32 * 8 bytes */
-#define HART_SEPC      256 /* guest pc */
-#define HART_T0_SAVE   264
-#define HART_STACK_TOP 272
-#define HART_SSTATUS   280 /* guest sstatus (SPP = guest mode) */
-#define HART_MAX       8      /* harts the hypervisor supports */
+#define HART_GPR	0   /* guest x0..x31, 32 * 8 bytes */
+#define HART_SEPC	256 /* guest pc */
+#define HART_T0_SAVE	264
+#define HART_STACK_TOP	272
+#define HART_SSTATUS	280 /* guest sstatus (SPP = guest mode) */
+#define HART_MAX	8   /* harts the hypervisor supports */
 #define HART_STACK_SIZE 16384
 
 /* HS trap frame (entry.S .Lfrom_hs): x1..x31 at 8*i, then sepc, sstatus */
-#define HS_FRAME_SEPC    256
+#define HS_FRAME_SEPC	 256
 #define HS_FRAME_SSTATUS 264
-#define HS_FRAME_SIZE    288
+#define HS_FRAME_SIZE	 288
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

@@ -24,7 +24,8 @@ int hext_probe_vstimecmp(void)
 	unsigned long v;
 	h->fault_taken = 0;
 	h->fault_expected = 1;
-	asm volatile(".option push\n.option norvc\ncsrr %0, 0x24d\n.option pop" : "=r"(v)::"memory");
+	asm volatile(".option push\n.option norvc\ncsrr %0, 0x24d\n.option pop"
+		     : "=r"(v)::"memory");
 	h->fault_expected = 0;
 	(void)v;
 	return !h->fault_taken;

@@ -53,13 +53,26 @@ static int decode16(uint16_t c, struct insn_mem *m)
 			return -1; /* the defined illegal instruction */
 		m->reg = 8 + ((c >> 2) & 7);
 		switch (funct3) {
-		case 2: m->is_store = false; m->width = 4; m->sign_extend = true; return 0;
-		case 3: m->is_store = false; m->width = 8; return 0;
-		case 6: m->is_store = true; m->width = 4; return 0;
-		case 7: m->is_store = true; m->width = 8; return 0;
+		case 2:
+			m->is_store = false;
+			m->width = 4;
+			m->sign_extend = true;
+			return 0;
+		case 3:
+			m->is_store = false;
+			m->width = 8;
+			return 0;
+		case 6:
+			m->is_store = true;
+			m->width = 4;
+			return 0;
+		case 7:
+			m->is_store = true;
+			m->width = 8;
+			return 0;
 		}
 		return -1; /* c.addi4spn, c.fld, c.fsd, reserved */
-	case 2: /* quadrant 2: c.lwsp 010, c.ldsp 011, c.swsp 110, c.sdsp 111 */
+	case 2:		   /* quadrant 2: c.lwsp 010, c.ldsp 011, c.swsp 110, c.sdsp 111 */
 		switch (funct3) {
 		case 2:
 		case 3:

@@ -10,9 +10,9 @@
 struct insn_mem {
 	bool is_store;
 	bool sign_extend; /* loads: lb/lh/lw sign-extend, lbu/lhu/lwu/ld do not */
-	uint8_t width;    /* bytes: 1, 2, 4, 8 */
-	uint8_t reg;      /* rd for loads, rs2 for stores */
-	uint8_t len;      /* instruction length: 2 or 4 */
+	uint8_t width;	  /* bytes: 1, 2, 4, 8 */
+	uint8_t reg;	  /* rd for loads, rs2 for stores */
+	uint8_t len;	  /* instruction length: 2 or 4 */
 };
 
 /* Length in bytes of the instruction whose first halfword is lo (2 or 4;

@@ -5,11 +5,11 @@
 #ifndef BOARD_QEMU_VIRT_H
 #define BOARD_QEMU_VIRT_H
 
-#define BOARD_NAME       "qemu-virt"
-#define BOARD_UART_BASE  0x10000000UL /* fallback before the DT is read */
-#define BOARD_RAM_BASE   0x80000000UL
-#define BOARD_RAM_SIZE   0x40000000UL /* -m 1G */
-#define BOARD_HARTS      4            /* -smp 4 */
-#define BOARD_HV_BASE    0x80200000UL /* where OpenSBI fw_jump enters */
+#define BOARD_NAME	"qemu-virt"
+#define BOARD_UART_BASE 0x10000000UL /* fallback before the DT is read */
+#define BOARD_RAM_BASE	0x80000000UL
+#define BOARD_RAM_SIZE	0x40000000UL /* -m 1G */
+#define BOARD_HARTS	4	     /* -smp 4 */
+#define BOARD_HV_BASE	0x80200000UL /* where OpenSBI fw_jump enters */
 
 #endif

@@ -69,7 +69,8 @@ static void megapages_when_aligned(void **state)
 {
 	struct fixture *f = *state;
 	uint64_t hpa = 0x90000000; /* 2 MiB aligned */
-	assert_int_equal(gstage_map(&f->g, 0x80000000, hpa, 16 << 20, GSTAGE_PTE_R | GSTAGE_PTE_W | GSTAGE_PTE_X),
+	assert_int_equal(gstage_map(&f->g, 0x80000000, hpa, 16 << 20,
+				    GSTAGE_PTE_R | GSTAGE_PTE_W | GSTAGE_PTE_X),
 			 GSTAGE_OK);
 	assert_int_equal(f->pool.used, 1); /* one level-1 table, 8 leaves */
 	for (uint64_t off = 0; off < (16 << 20); off += 0x1000 * 97) {
@@ -171,10 +172,8 @@ static void bad_arguments(void **state)
 			 GSTAGE_EINVAL);
 	/* Sv39x4 covers 41 bits of guest-physical space */
 	assert_int_equal(gstage_map(&f->g, 0x1fffffff000UL, 0x90000000, 0x1000, rw), GSTAGE_OK);
-	assert_int_equal(gstage_map(&f->g, 0x20000000000UL, 0x90000000, 0x1000, rw),
-			 GSTAGE_ERANGE);
-	assert_int_equal(gstage_map(&f->g, 0x1ffffffe000UL, 0x90000000, 0x3000, rw),
-			 GSTAGE_ERANGE);
+	assert_int_equal(gstage_map(&f->g, 0x20000000000UL, 0x90000000, 0x1000, rw), GSTAGE_ERANGE);
+	assert_int_equal(gstage_map(&f->g, 0x1ffffffe000UL, 0x90000000, 0x3000, rw), GSTAGE_ERANGE);
 	assert_int_equal(gstage_map(&f->g, ~0xfffUL, 0x90000000, 0x2000, rw), GSTAGE_ERANGE);
 	uint64_t *unaligned_root = (uint64_t *)((char *)f->root + 0x1000);
 	struct gstage g2;
@@ -197,21 +196,21 @@ static void hgatp_encoding(void **state)
 {
 	struct fixture *f = *state;
 	uint64_t h = gstage_hgatp(&f->g);
-	assert_int_equal(h >> 60, 8);                       /* Sv39x4 */
-	assert_int_equal((h >> 44) & 0x3fff, 7);            /* VMID */
+	assert_int_equal(h >> 60, 8);		 /* Sv39x4 */
+	assert_int_equal((h >> 44) & 0x3fff, 7); /* VMID */
 	assert_int_equal((h & ((1UL << 44) - 1)) << 12, (uintptr_t)f->root);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(megapages_when_aligned, setup, teardown),
-		cmocka_unit_test_setup_teardown(small_pages_when_host_unaligned, setup, teardown),
-		cmocka_unit_test_setup_teardown(mixed_edges, setup, teardown),
-		cmocka_unit_test_setup_teardown(overlap_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_arguments, setup, teardown),
-		cmocka_unit_test_setup_teardown(pool_exhaustion, setup, teardown),
-		cmocka_unit_test_setup_teardown(hgatp_encoding, setup, teardown),
+	    cmocka_unit_test_setup_teardown(megapages_when_aligned, setup, teardown),
+	    cmocka_unit_test_setup_teardown(small_pages_when_host_unaligned, setup, teardown),
+	    cmocka_unit_test_setup_teardown(mixed_edges, setup, teardown),
+	    cmocka_unit_test_setup_teardown(overlap_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(bad_arguments, setup, teardown),
+	    cmocka_unit_test_setup_teardown(pool_exhaustion, setup, teardown),
+	    cmocka_unit_test_setup_teardown(hgatp_encoding, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("gstage", tests, NULL, NULL);
 }

@@ -14,27 +14,27 @@ struct expect {
 
 /* same order as mem_insns.S */
 static const struct expect accepted[] = {
-	{0, 1, 1, 10, 4}, /* lb a0 */
-	{0, 2, 1, 6, 4},  /* lh t1 */
-	{0, 4, 1, 27, 4}, /* lw s11 */
-	{0, 8, 0, 1, 4},  /* ld ra */
-	{0, 1, 0, 15, 4}, /* lbu a5 */
-	{0, 2, 0, 31, 4}, /* lhu x31 */
-	{0, 4, 0, 3, 4},  /* lwu gp */
-	{1, 1, 0, 10, 4}, /* sb a0 */
-	{1, 2, 0, 7, 4},  /* sh t2 */
-	{1, 4, 0, 19, 4}, /* sw s3 */
-	{1, 8, 0, 31, 4}, /* sd x31 */
-	{1, 8, 0, 0, 4},  /* sd zero */
-	{0, 4, 1, 0, 4},  /* lw zero */
-	{0, 4, 1, 10, 2}, /* c.lw a0 */
-	{0, 8, 0, 9, 2},  /* c.ld s1 */
-	{1, 4, 0, 14, 2}, /* c.sw a4 */
-	{1, 8, 0, 13, 2}, /* c.sd a3 */
-	{0, 4, 1, 1, 2},  /* c.lwsp ra */
-	{0, 8, 0, 31, 2}, /* c.ldsp t6 */
-	{1, 4, 0, 18, 2}, /* c.swsp s2 */
-	{1, 8, 0, 0, 2},  /* c.sdsp zero */
+    {0, 1, 1, 10, 4}, /* lb a0 */
+    {0, 2, 1, 6, 4},  /* lh t1 */
+    {0, 4, 1, 27, 4}, /* lw s11 */
+    {0, 8, 0, 1, 4},  /* ld ra */
+    {0, 1, 0, 15, 4}, /* lbu a5 */
+    {0, 2, 0, 31, 4}, /* lhu x31 */
+    {0, 4, 0, 3, 4},  /* lwu gp */
+    {1, 1, 0, 10, 4}, /* sb a0 */
+    {1, 2, 0, 7, 4},  /* sh t2 */
+    {1, 4, 0, 19, 4}, /* sw s3 */
+    {1, 8, 0, 31, 4}, /* sd x31 */
+    {1, 8, 0, 0, 4},  /* sd zero */
+    {0, 4, 1, 0, 4},  /* lw zero */
+    {0, 4, 1, 10, 2}, /* c.lw a0 */
+    {0, 8, 0, 9, 2},  /* c.ld s1 */
+    {1, 4, 0, 14, 2}, /* c.sw a4 */
+    {1, 8, 0, 13, 2}, /* c.sd a3 */
+    {0, 4, 1, 1, 2},  /* c.lwsp ra */
+    {0, 8, 0, 31, 2}, /* c.ldsp t6 */
+    {1, 4, 0, 18, 2}, /* c.swsp s2 */
+    {1, 8, 0, 0, 2},  /* c.sdsp zero */
 };
 
 static uint32_t fetch(size_t off)
@@ -110,9 +110,9 @@ static void load_extension(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_load_store_form),
-		cmocka_unit_test(non_memory_rejected),
-		cmocka_unit_test(load_extension),
+	    cmocka_unit_test(every_load_store_form),
+	    cmocka_unit_test(non_memory_rejected),
+	    cmocka_unit_test(load_extension),
 	};
 	return cmocka_run_group_tests_name("insn_decode", tests, NULL, NULL);
 }

@@ -94,10 +94,10 @@ static void vcpu_ids(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(hart_mask),
-		cmocka_unit_test(guest_buffer),
-		cmocka_unit_test(srst),
-		cmocka_unit_test(vcpu_ids),
+	    cmocka_unit_test(hart_mask),
+	    cmocka_unit_test(guest_buffer),
+	    cmocka_unit_test(srst),
+	    cmocka_unit_test(vcpu_ids),
 	};
 	return cmocka_run_group_tests_name("sbi_args", tests, NULL, NULL);
 }

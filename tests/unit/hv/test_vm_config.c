@@ -11,11 +11,11 @@
 #define M (1UL << 20)
 
 static const struct vmcfg_machine machine = {
-	.ram_base = 0x80000000,
-	.ram_size = 1024 * M,
-	.hv_start = 0x80200000,
-	.hv_end = 0x802d6000,
-	.hart_mask = 0xf,
+    .ram_base = 0x80000000,
+    .ram_size = 1024 * M,
+    .hv_start = 0x80200000,
+    .hv_end = 0x802d6000,
+    .hart_mask = 0xf,
 };
 
 static struct vm_config vms[3];
@@ -25,10 +25,13 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(vms, 0, sizeof(vms));
-	vms[0] = (struct vm_config){.name = "hello", .harts = {1}, .num_vcpus = 1,
-				    .ram_size = 16 * M, .image_size = 20000};
-	vms[1] = (struct vm_config){.name = "ticker", .harts = {2}, .num_vcpus = 1,
-				    .ram_size = 16 * M, .image_size = 20000};
+	vms[0] = (struct vm_config){
+	    .name = "hello", .harts = {1}, .num_vcpus = 1, .ram_size = 16 * M, .image_size = 20000};
+	vms[1] = (struct vm_config){.name = "ticker",
+				    .harts = {2},
+				    .num_vcpus = 1,
+				    .ram_size = 16 * M,
+				    .image_size = 20000};
 	cfg = (struct hv_config){.vms = vms, .num_vms = 2, .nic_hart = 3};
 	return 0;
 }
@@ -168,13 +171,13 @@ static void config_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(valid_default_layout, setup),
-		cmocka_unit_test_setup(small_alignment_for_odd_sizes, setup),
-		cmocka_unit_test_setup(explicit_base_kept_and_avoided, setup),
-		cmocka_unit_test_setup(bad_names, setup),
-		cmocka_unit_test_setup(hart_errors, setup),
-		cmocka_unit_test_setup(memory_errors, setup),
-		cmocka_unit_test_setup(config_errors, setup),
+	    cmocka_unit_test_setup(valid_default_layout, setup),
+	    cmocka_unit_test_setup(small_alignment_for_odd_sizes, setup),
+	    cmocka_unit_test_setup(explicit_base_kept_and_avoided, setup),
+	    cmocka_unit_test_setup(bad_names, setup),
+	    cmocka_unit_test_setup(hart_errors, setup),
+	    cmocka_unit_test_setup(memory_errors, setup),
+	    cmocka_unit_test_setup(config_errors, setup),
 	};
 	return cmocka_run_group_tests_name("vm_config", tests, NULL, NULL);
 }
