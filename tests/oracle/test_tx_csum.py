@@ -47,3 +47,55 @@ def test_input_really_needs_fixing(corpus):
     spoiled = sum(fill_checksums(f) != f for f in ins)
     assert spoiled > len(ins) // 2
     assert len(tshark_bad(cpath("csum.pcap"))) > len(ins) // 3
+
+
+def deep_frame(ext_bytes, n_ext, l4="udp"):
+    """QinQ + IPv6 + n_ext destination-options headers totalling ext_bytes
+    (multiples of 8) + UDP/TCP: a header stack as deep as we like."""
+    from scapy.all import (Dot1AD, Dot1Q, IPv6, IPv6ExtHdrDestOpt, PadN,
+                           Raw, TCP)
+    sizes = [8] * n_ext
+    for i in range((ext_bytes - 8 * n_ext) // 8):
+        sizes[i % n_ext] += 8
+    p = Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / \
+        Dot1AD(vlan=10) / Dot1Q(vlan=20) / \
+        IPv6(src="2001:db8::1", dst="2001:db8::2")
+    for s in sizes:
+        p = p / IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\0" * (s - 4))])
+    p = p / (UDP(sport=7, dport=9) if l4 == "udp" else
+             TCP(sport=7, dport=9, flags="PA")) / Raw(b"deep" * 300)
+    raw = bytearray(bytes(p))
+    l4off = 14 + 8 + 40 + ext_bytes
+    raw[l4off + (6 if l4 == "udp" else 16)] ^= 0x12  # spoil the sum
+    return bytes(raw), l4off
+
+
+def test_deepest_stack_accepted_and_one_past_refused(tool, tmp_path):
+    """Edge case 10: the engine bounds headers at OE_HDR_MAX (512) bytes and
+    OE_IPV6_EXT_MAX (8) extension headers. QinQ+IPv6+440 bytes of options+UDP
+    ends at 510 (the deepest stack that fits, lengths being 2 mod 4) and
+    gets a right sum; 8 more bytes (518) and a 9th extension header are each
+    refused by name, and the frames around them still come out."""
+    ok, off = deep_frame(440, 8)
+    assert off + 8 == 510
+    past, _ = deep_frame(448, 8)
+    nine, _ = deep_frame(72, 9)
+    src = str(tmp_path / "deep.pcap")
+    out = str(tmp_path / "out.pcap")
+    from oracle import write_pcap
+    write_pcap(src, [ok, past, nine, ok])
+    p = tool("tx", "--csum", src, out, check=False)
+    err = p.stderr.decode()
+    assert p.returncode == 1, err
+    assert "frame 2:" in err and "hdr_depth" in err
+    assert "frame 3:" in err and "ext_depth" in err
+    outs = read_pcap(out)
+    assert outs == [fill_checksums(ok)] * 2
+    assert ok != fill_checksums(ok)
+    assert tshark_bad(out) == []
+    # segmentation of the deepest stack works too
+    p = tool("tx", "--uso", "100", src, out, check=False)
+    assert p.returncode == 1
+    segs = read_pcap(out)
+    assert len(segs) == 2 * 12 and all(len(s) <= 510 + 100 for s in segs)
+    assert tshark_bad(out) == []
