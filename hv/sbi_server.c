@@ -62,9 +62,30 @@ static struct sbi_result base(unsigned long fid, unsigned long a0)
 	return (struct sbi_result){SBI_ERR_NOT_SUPPORTED, 0, 0};
 }
 
+/* Remote fences complete before the call returns (SBI 8): wait until each
+ * target has taken its request or left the guest. Our own requests are
+ * served meanwhile, so two vCPUs fencing each other cannot deadlock; the
+ * bound keeps a wedged target from holding this hart. Nonzero: park. */
+static int wait_fences(struct vcpu *self, uint64_t set, uint32_t req)
+{
+	struct vm *vm = self->vm;
+	uint64_t deadline = csr_read(CSR_TIME) + hv_timebase / 100;
+	int park = 0;
+	for (unsigned i = 0; i < vm->cfg->num_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		if (v == self || !(set & (1UL << i)))
+			continue;
+		while ((__atomic_load_n(&v->requests, __ATOMIC_ACQUIRE) & req) &&
+		       v->state == VCPU_RUNNING && csr_read(CSR_TIME) < deadline)
+			if (__atomic_load_n(&self->requests, __ATOMIC_ACQUIRE))
+				park |= vcpu_handle_requests(self);
+	}
+	return park;
+}
+
 /* posts req to every vCPU in the SBI hart mask */
 static struct sbi_result to_vcpus(struct vcpu *self, unsigned long mask, unsigned long mbase,
-				  uint32_t req)
+				  uint32_t req, int wait)
 {
 	struct vm *vm = self->vm;
 	uint64_t set;
@@ -77,7 +98,7 @@ static struct sbi_result to_vcpus(struct vcpu *self, unsigned long mask, unsigne
 		if ((set & (1UL << i)) && (v == self || v->state == VCPU_RUNNING))
 			vcpu_request(v, req);
 	}
-	return (struct sbi_result){0, 0, 0};
+	return (struct sbi_result){0, 0, wait ? wait_fences(self, set, req) : 0};
 }
 
 static struct sbi_result hsm(struct vcpu *self, unsigned long fid, unsigned long a0,
@@ -195,14 +216,14 @@ int sbi_server_call(struct hart *h, struct vcpu *v)
 		break;
 	case SBI_EXT_IPI:
 		if (fid == SBI_IPI_SEND_IPI)
-			r = to_vcpus(v, a0, a1, VCPU_REQ_VSSIP);
+			r = to_vcpus(v, a0, a1, VCPU_REQ_VSSIP, 0);
 		break;
 	case SBI_EXT_RFENCE:
 		/* the address range is widened to everything: always correct */
 		if (fid == SBI_RFENCE_FENCE_I)
-			r = to_vcpus(v, a0, a1, VCPU_REQ_FENCE_I);
+			r = to_vcpus(v, a0, a1, VCPU_REQ_FENCE_I, 1);
 		else if (fid == SBI_RFENCE_SFENCE_VMA || fid == SBI_RFENCE_SFENCE_VMA_ASID)
-			r = to_vcpus(v, a0, a1, VCPU_REQ_VVMA);
+			r = to_vcpus(v, a0, a1, VCPU_REQ_VVMA, 1);
 		break;
 	case SBI_EXT_HSM:
 		r = hsm(v, fid, a0, a1, a2);
@@ -214,6 +235,12 @@ int sbi_server_call(struct hart *h, struct vcpu *v)
 	case SBI_EXT_DBCN:
 		r = dbcn(vm, fid, a0, a1, a2);
 		break;
+	default:
+		if (eid < SBI_EXT_BASE) {
+			/* other legacy calls (5.3-5.7): a0 alone, a1 kept */
+			x[10] = (uint64_t)SBI_ERR_NOT_SUPPORTED;
+			return 0;
+		}
 	}
 	x[10] = (uint64_t)r.error;
 	x[11] = (uint64_t)r.value;

@@ -13,6 +13,7 @@
 #define SBI_EXT_IPI  0x735049
 #define SBI_EXT_HSM  0x48534D
 #define SBI_EXT_DBCN 0x4442434E
+#define SBI_EXT_RFENCE 0x52464E43
 
 	.macro EXPECT reg, val
 	li	t6, \val
@@ -156,6 +157,21 @@ _start:
 	andi	a0, a0, 2
 	EXPECT	a0, 2
 	csrci	sip, 2
+	/* 29-30: RFENCE fence.i on all harts; sfence.vma on a missing one */
+	li	a0, 0
+	li	a1, -1
+	SBI	SBI_EXT_RFENCE, 0
+	EXPECT	a0, 0
+	li	a0, 4
+	li	a1, 0
+	li	a2, 0
+	li	a3, -1
+	SBI	SBI_EXT_RFENCE, 1
+	EXPECT	a0, -3
+	/* 31: legacy remote fence.i (EID 5) is not offered: a0 alone */
+	li	a1, 0x5a5a
+	SBI	5, 0
+	EXPECT	a1, 0x5a5a
 
 	/* summary: "mmio: NN checks, NN failed" */
 	la	a0, msg_head

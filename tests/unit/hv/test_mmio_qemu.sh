@@ -15,7 +15,7 @@ check() { # description, command...
 }
 has() { grep -qE -- "$1" <<<"$out"; }
 check "qemu exited 0 (rc=$rc)" test "$rc" -eq 0
-check "all 28 MMIO/SBI checks passed" has '^\[mmio\] mmio: 28 checks, 00 failed'
+check "all 31 MMIO/SBI checks passed" has '^\[mmio\] mmio: 31 checks, 00 failed'
 check "no failed check" bash -c "! grep -q 'FAIL check' <<<\"\$0\"" "$out"
 check "wide stores reached THR byte by byte" has '^\[mmio\] SCP$'
 check "DBCN write printed" has '^\[mmio\] dbcn$'
