@@ -36,7 +36,8 @@ def test_hello_boots_and_powers_off(hv_run):
     assert "hello: hello from vcpu 0 of vm hello (boot 0, sstc timer, dbcn console, 10000000 Hz)" \
         in out, out
     ms = [int(m.group(1)) for m in (re.match(r"^hello: slept (\d+) ms$", l) for l in out) if m]
-    assert len(ms) == 1 and 1000 <= ms[0] <= 1100, (ms, r.describe())
+    # Never early; late only by host scheduling (seen: +140 ms on a loaded host).
+    assert len(ms) == 1 and 1000 <= ms[0] <= 1500, (ms, r.describe())
     assert r.index(lambda l: l == "hv: vm hello shut down") < r.index(lambda l: l == POWER_OFF)
     assert_prefixed(r, "hello", "hello")
 
