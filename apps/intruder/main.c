@@ -3,13 +3,16 @@
  *   attempt=read addr=0x..    load from addr
  *   attempt=write addr=0x..   store to addr
  *   attempt=priv              read an H-extension CSR (virtual instruction)
- *   attempt=jump addr=0x..    jump to addr */
+ *   attempt=jump addr=0x..    jump to addr
+ *   attempt=dbcn addr=0x.. [len=N]   SBI DBCN write of memory that is not
+ *                             (all) ours: must be refused with an error */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "guest/console.h"
 #include "guest/guest.h"
+#include "guest/sbi.h"
 
 int main(void)
 {
@@ -36,6 +39,15 @@ int main(void)
 		printf("intruder: hgatp=0x%lx\n", (unsigned long)v);
 	} else if (strcmp(what, "jump") == 0) {
 		((void (*)(void))(uintptr_t)addr)();
+	} else if (strcmp(what, "dbcn") == 0) {
+		uint64_t len = guest_arg_u64("len", 64);
+		long r = sbi_dbcn_write((const void *)(uintptr_t)addr, len);
+		printf("intruder: dbcn write of 0x%lx bytes at 0x%lx returned %ld\n",
+		       (unsigned long)len, (unsigned long)addr, r);
+		if (r < 0) {
+			printf("intruder: refused\n");
+			return 0;
+		}
 	} else {
 		printf("intruder: unknown attempt '%s'\n", what);
 		return 1;

@@ -162,6 +162,30 @@ def test_intruder_wild_jump(hv_run):
     assert sepc == addr, hex(sepc)
 
 
+@pytest.mark.parametrize("where,length", [
+    ("hypervisor", 64),          # the hypervisor's own memory
+    ("ticker", 64),              # the other VM's RAM
+    ("straddle", 64),            # starts in the intruder's RAM, runs past its end
+    ("wrap", (1 << 64) - 16),    # base + length wraps around
+])
+def test_intruder_dbcn_with_foreign_buffer(hv_run, layout, where, length):
+    addr = {"hypervisor": layout.hv[0], "ticker": outside_intruder_window(*layout.vms["ticker"]),
+            "straddle": GUEST_BASE + INTRUDER_RAM - 16, "wrap": GUEST_BASE}[where]
+    r = hv_run(f"hv-intruder-dbcn-{where}",
+               f"vm intruder harts=1 ram=1M image=intruder "
+               f"args=\"attempt=dbcn addr=0x{addr:x} len=0x{length:x}\"\n")
+    assert_clean_exit(r)
+    out = r.vm_lines("intruder")
+    m = [re.match(r"^intruder: dbcn write of 0x[0-9a-f]+ bytes at 0x[0-9a-f]+ returned (-?\d+)$", l)
+         for l in out]
+    rets = [int(x.group(1)) for x in m if x]
+    assert rets and rets[0] < 0, f"DBCN accepted a foreign buffer: {r.describe()}"
+    assert "intruder: refused" in out and "intruder: attempt survived" not in out, r.describe()
+    # Refused, not faulted: the VM shut itself down, and nothing else was printed.
+    assert r.has("hv: vm intruder shut down") and not r.stops(), r.describe()
+    assert len(out) == 3, out
+
+
 # -- lifecycle: reboot of one VM, secondary vCPU ------------------------------------
 
 def test_reboot_restarts_only_that_vm(hv_run):
