@@ -38,12 +38,16 @@ static inline uint16_t fold32(uint32_t s)
 	return (uint16_t)s;
 }
 
-/* Native-order sum of len bytes. Each accumulator takes at most
- * len/64 words of < 2^32, so 64 bits cannot overflow below 2^32 * 64 bytes. */
-static uint64_t sum_native(const uint8_t *p, size_t len)
+/* Native-order sum of len bytes from an 8-byte aligned p. Each accumulator
+ * takes at most len/32 words of < 2^32, so 64 bits cannot overflow below
+ * 2^32 * 32 bytes. */
+static uint64_t sum_aligned(const uint8_t *p, size_t len)
 {
 	uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
 
+	/* Known alignment lets targets without fast misaligned access (rv64gc)
+	 * use word loads instead of byte loads. */
+	p = __builtin_assume_aligned(p, 8);
 	while (len >= 64) {
 		/* 16 words, 8 accumulators: independent adds the CPU (or the
 		 * vectorizer) can run side by side. */
@@ -79,11 +83,53 @@ static uint64_t sum_native(const uint8_t *p, size_t len)
 		/* The tail, zero-padded to a word in memory order (RFC 1071
 		 * pads the odd byte on the right). */
 		uint8_t t[4] = {0, 0, 0, 0};
-		memcpy(t, p, len);
+		for (size_t i = 0; i < len; i++)
+			t[i] = p[i];
 		a1 += load32(t);
 	}
 	/* Sums of 64-bit values: fold each before adding to keep headroom. */
 	return fold64(fold64(a0) + fold64(a1) + fold64(a2) + fold64(a3));
+}
+
+static inline uint16_t load16(const uint8_t *p)
+{
+	uint16_t w;
+	__builtin_memcpy(&w, p, 2);
+	return w;
+}
+
+/* Native-order sum of any buffer: a short head brings p to 8-byte alignment.
+ * An odd start is summed as if a zero byte preceded it, which swaps the
+ * bytes of the result (RFC 1071 §2 (B): x256 is a rotation mod 0xFFFF). */
+static uint64_t sum_native(const uint8_t *p, size_t len)
+{
+	uint64_t s = 0;
+	bool odd = (uintptr_t)p & 1;
+
+	if (len == 0)
+		return 0;
+	if (odd) {
+		const uint8_t t[2] = {0, p[0]};
+		s = load16(t);
+		p++;
+		len--;
+	}
+	while (((uintptr_t)p & 7) && len >= 2) {
+		s += load16(p);
+		p += 2;
+		len -= 2;
+	}
+	if (((uintptr_t)p & 7) == 0) {
+		s += sum_aligned(p, len);
+	} else if (len) { /* fewer than 2 bytes left before alignment */
+		const uint8_t t[2] = {p[0], 0};
+		s += load16(t);
+	}
+	if (odd) {
+		uint16_t f = fold32((uint32_t)fold64(s));
+		s = (uint16_t)((f >> 8) | (f << 8));
+	}
+	return s;
 }
 
 uint32_t csum_partial(const void *buf, size_t len, uint32_t sum)
