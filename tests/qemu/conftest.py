@@ -95,12 +95,12 @@ def _hv_available():
 
 @pytest.fixture(scope="session")
 def hv_run():
-    """hv_run(name, config_text) -> Run: builds hv.bin for the VM set and
+    """hv_run(name, config_text, qemu_args=()) -> Run: builds hv.bin for the VM set and
     boots it under QEMU until it powers off (or the timeout kills it)."""
     if not _hv_available():
         pytest.skip("hypervisor not in the tree yet (no hv-image target / board/qemu-virt/qemu.sh)")
 
-    def run(name, config, timeout=RUN_TIMEOUT):
+    def run(name, config, qemu_args=(), timeout=RUN_TIMEOUT):
         LOGS.mkdir(parents=True, exist_ok=True)
         cfg = LOGS / f"{name}.cfg"
         cfg.write_text(config)
@@ -109,7 +109,7 @@ def hv_run():
         assert b.returncode == 0, f"hv-image for {cfg} failed:\n{b.stdout}\n{b.stderr}"
         hv_bin = b.stdout.strip().split("\n")[-1]
         assert hv_bin and (REPO / hv_bin).exists(), f"hv-image printed no image path: {b.stdout!r}"
-        return _run(name, [str(QEMU_SH), hv_bin], timeout)
+        return _run(name, [str(QEMU_SH), hv_bin, *qemu_args], timeout)
 
     return run
 

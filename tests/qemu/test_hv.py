@@ -80,6 +80,24 @@ def test_ticker_counts_within_half_percent(pair):
     assert reports == sorted(reports) and len(reports) >= 2, reports
 
 
+def test_timer_without_sstc(hv_run):
+    """A CPU without Sstc: the guests' DT must not offer it, the runtime falls
+    back to SBI set_timer, and the hypervisor's injected timer keeps the
+    ticker just as exact (QEMU takes the last -cpu option)."""
+    r = hv_run("hv-pair-nosstc", "vm hello harts=1 ram=16M image=hello\n"
+                                 "vm ticker harts=2 ram=16M image=ticker args=\"seconds=2\"\n",
+               qemu_args=("-cpu", "rv64,h=true,sstc=false"))
+    assert_clean_exit(r)
+    hello = r.vm_lines("hello")
+    assert any(l.startswith("hello: hello from vcpu 0 of vm hello (boot 0, sbi timer, ") for l in hello), hello
+    ms = [int(m.group(1)) for m in (re.match(r"^hello: slept (\d+) ms$", l) for l in hello) if m]
+    assert len(ms) == 1 and 1000 <= ms[0] <= 1500, (ms, r.describe())
+    t = r.vm_lines("ticker")
+    assert "ticker: 1000 Hz ticks, sbi timer, bounded" in t, t
+    d = done_line(t, "ticker")
+    assert d and d[1] >= 2000 and abs(d[0] - d[1]) <= 0.005 * d[1], (d, r.describe())
+
+
 # -- isolation: every intruder attempt ends the intruder only --------------------
 
 def intruder_config(args):
