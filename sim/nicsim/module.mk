@@ -10,3 +10,9 @@ $(NS_BIN): $(NS_SRCS) $(NS_HDRS) $(NF_LIB_HOST) $(HOSTB)/offload-engine/liboe.a
 	  $(NS_SRCS) $(NF_LIB_HOST) $(HOSTB)/offload-engine/liboe.a -lpcap -o $@
 
 TOOLS += $(NS_BIN)
+
+# Simulator suite (tests/sim, pytest): network namespaces + TAP, needs root.
+SUITES += sim
+.PHONY: test-sim
+test-sim: $(NS_BIN) $(HOSTB)/bin/vfdrv
+	cd tests/sim && $(PY) -m pytest -q -p no:cacheprovider $(SIM_PYTEST_ARGS)

@@ -1,0 +1,104 @@
+"""Traffic ends for the simulator tests, run inside a namespace:
+  netpeer.py tcp-sink PORT           accept one connection, check the
+                                     pattern, print the byte count
+  netpeer.py tcp-send ADDR PORT N    send N pattern bytes
+  netpeer.py udp-echo PORT           echo datagrams until killed
+  netpeer.py udp-probe ADDR PORT S.. send one datagram of each size S and
+                                     check the echo; print how many matched
+The pattern is position-dependent, so a corrupted, lost or reordered byte
+that the checksums missed is caught."""
+import socket
+import sys
+
+
+def pattern(off, n):
+    return bytes(((off + i) * 131 + ((off + i) >> 8)) & 0xFF for i in range(n))
+
+
+PAT = pattern(0, 1 << 20)
+
+
+def chunk(off, n):
+    """Pattern bytes [off, off+n) from the 1 MiB table (period 1 MiB)."""
+    out = bytearray()
+    while n:
+        s = off % len(PAT)
+        k = min(n, len(PAT) - s)
+        out += PAT[s:s + k]
+        off += k
+        n -= k
+    return bytes(out)
+
+
+def tcp_sink(port):
+    fam = socket.AF_INET6
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.bind(("::", port))
+    s.listen(1)
+    print("listening", flush=True)
+    c, _ = s.accept()
+    got = 0
+    while True:
+        b = c.recv(1 << 16)
+        if not b:
+            break
+        if b != chunk(got, len(b)):
+            print(f"corrupt at {got}", flush=True)
+            sys.exit(1)
+        got += len(b)
+    print(got, flush=True)
+
+
+def tcp_send(addr, port, n):
+    c = socket.create_connection((addr, port), timeout=60)
+    off = 0
+    while off < n:
+        k = min(1 << 16, n - off)
+        c.sendall(chunk(off, k))
+        off += k
+    c.shutdown(socket.SHUT_WR)
+    c.recv(1)
+    c.close()
+
+
+def udp_echo(port):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.bind(("::", port))
+    print("listening", flush=True)
+    while True:
+        b, a = s.recvfrom(65535)
+        s.sendto(b, a)
+
+
+def udp_probe(addr, port, sizes):
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.settimeout(2)
+    ok = 0
+    for n in sizes:
+        data = chunk(n, n)
+        for _ in range(3):  # UDP: a retry covers a drop at start-up
+            s.sendto(data, (addr, port))
+            try:
+                b, _ = s.recvfrom(65535)
+            except socket.timeout:
+                continue
+            if b == data:
+                ok += 1
+                break
+    print(ok, flush=True)
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1]
+    if cmd == "tcp-sink":
+        tcp_sink(int(sys.argv[2]))
+    elif cmd == "tcp-send":
+        tcp_send(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif cmd == "udp-echo":
+        udp_echo(int(sys.argv[2]))
+    elif cmd == "udp-probe":
+        udp_probe(sys.argv[2], int(sys.argv[3]), [int(x) for x in sys.argv[4:]])
