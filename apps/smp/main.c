@@ -24,6 +24,11 @@ static void smp_secondary(void *arg)
 	(void)arg;
 	trap_set_handler(IRQ_S_SOFT, smp_ipi);
 	printf("smp: vcpu %u up\n", guest_vcpu_id());
+	/* Its own timer, interrupt and TLS: sleep on it. */
+	uint64_t t0 = timer_now();
+	timer_sleep_ms(100);
+	printf("smp: vcpu %u slept %lu ms\n", guest_vcpu_id(),
+	       (unsigned long)timer_ticks_to_ms(timer_now() - t0));
 	__atomic_store_n(&smp_up, 1, __ATOMIC_RELEASE);
 	/* Interrupts off around the check so the IPI cannot slip in between
 	 * the test and the wfi; wfi still wakes on the pending interrupt. */
@@ -67,6 +72,8 @@ int main(void)
 	}
 	printf("smp: vcpu %u status %ld (started=%d)\n", other, smp_status(other),
 	       SBI_HSM_STATE_STARTED);
+	rc = sbi_remote_fence_i((1UL << self) | (1UL << other), 0);
+	printf("smp: remote fence.i on vcpus %u,%u returned %ld\n", self, other, rc);
 	rc = smp_send_ipi(other);
 	if (rc || !wait_for(&smp_done)) {
 		printf("smp: FAIL ipi to vcpu %u (send_ipi %ld)\n", other, rc);

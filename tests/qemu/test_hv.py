@@ -235,9 +235,12 @@ def test_smp_secondary_vcpu(hv_run):
     r = hv_run("hv-smp", "vm smp harts=1,2 ram=16M image=smp\n")
     assert_clean_exit(r)
     out = r.vm_lines("smp")
-    for want in ("smp: vcpu 1 up", "smp: vcpu 1 got ipi", "smp: vcpu 1 stopped, vcpu 0 reports ok"):
+    for want in ("smp: vcpu 1 up", "smp: remote fence.i on vcpus 0,1 returned 0",
+                 "smp: vcpu 1 got ipi", "smp: vcpu 1 stopped, vcpu 0 reports ok"):
         assert want in out, (want, r.describe())
     assert not any("FAIL" in l for l in out), out
+    ms = [int(m.group(1)) for m in (re.match(r"^smp: vcpu 1 slept (\d+) ms$", l) for l in out) if m]
+    assert len(ms) == 1 and 100 <= ms[0] <= 600, (ms, out)
     assert r.index(lambda l: l == "[smp] smp: vcpu 1 up") < \
         r.index(lambda l: l == "[smp] smp: vcpu 1 got ipi")
     assert any(re.match(r"^hv: vm smp harts 1,2 ram ", l) for l in r.lines), r.describe()
