@@ -16,10 +16,11 @@ static void wr(unsigned reg, uint8_t v)
 void ns16550_init(uintptr_t base)
 {
 	uart = (volatile uint8_t *)base;
-	/* 8N1, FIFOs on, no interrupts: firmware already set the baud rate */
+	/* 8N1, FIFOs on, no interrupts: firmware already set the baud rate;
+	 * the FIFOs are not reset, so input typed during boot is kept */
 	wr(NS16550_IER, 0);
 	wr(NS16550_LCR, 0x03);
-	wr(NS16550_FCR, 0x07);
+	wr(NS16550_FCR, 0x01);
 }
 
 void ns16550_putc(char c)

@@ -5,7 +5,7 @@
  * (SCR is plain storage, LSR = THRE|TEMT = 0x60, MSR = 0xb0, IIR = 0xc1,
  * LCR = 0x03); wider accesses span consecutive byte registers. The expected
  * values below come from those and the ISA's sign/zero-extension rules.
- * Then SBI calls with bad arguments. Prints "mmio: N checks, F failed" and
+ * Then SBI calls with bad arguments, and console input. Prints "mmio: N checks, F failed" and
  * ends with an FP load from the UART, which the hypervisor must refuse by
  * stopping this VM. */
 #define UART 0x10000000
@@ -173,6 +173,35 @@ _start:
 	SBI	5, 0
 	EXPECT	a1, 0x5a5a
 
+	/* 32-33: console input: once it sees the line below, the test feeds
+	 * "ok" on stdin, and this VM (the first) has the focus. RBR after
+	 * LSR.DR, then DBCN read; each waits at most 10 s of time. */
+	la	a0, msg_ready
+	call	puts
+	rdtime	s4
+	li	t0, 100000000
+	add	s4, s4, t0
+1:	lbu	t0, 5(s0)
+	andi	t0, t0, 1
+	bnez	t0, 2f
+	rdtime	t0
+	bltu	t0, s4, 1b
+2:	lbu	a0, 0(s0)
+	EXPECT	a0, 'o'
+	rdtime	s4
+	li	t0, 100000000
+	add	s4, s4, t0
+3:	li	a0, 1
+	la	a1, inbuf
+	li	a2, 0
+	SBI	SBI_EXT_DBCN, 1
+	bnez	a1, 4f
+	rdtime	t0
+	bltu	t0, s4, 3b
+4:	la	t0, inbuf
+	lbu	a0, 0(t0)
+	EXPECT	a0, 'k'
+
 	/* summary: "mmio: NN checks, NN failed" */
 	la	a0, msg_head
 	call	puts
@@ -225,9 +254,12 @@ put2:
 	ret
 
 	.section .rodata
+msg_ready:	.asciz "mmio: waiting for input\n"
 msg_head:	.asciz "mmio: "
 msg_mid:	.asciz " checks, "
 msg_tail:	.asciz " failed\n"
 msg_fail:	.asciz "mmio: FAIL check "
 msg_survived:	.asciz "mmio: FP load was not refused\n"
 dbcn_msg:	.ascii "dbcn\n"
+	.data
+inbuf:	.byte 0

@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
 # Boots mmio_guest (beside a hello VM) under the real hypervisor on QEMU and
-# checks the console: all checks passed, the refused FP load stopped only the
+# checks the console (stdin feeds "ok" to the guest): all checks passed, the refused FP load stopped only the
 # test VM with the one-line report, and the machine powered off (exit 0).
 #   test_mmio_qemu.sh HV_BIN
 set -uo pipefail
 hv=$1
-out=$(timeout 60 board/qemu-virt/qemu.sh "$hv" </dev/null 2>&1)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkfifo "$tmp/in"
+exec 3<>"$tmp/in" # held open: QEMU never sees EOF
+timeout 60 board/qemu-virt/qemu.sh "$hv" <"$tmp/in" >"$tmp/out" 2>&1 &
+qemu=$!
+for _ in $(seq 300); do
+	grep -q 'mmio: waiting for input' "$tmp/out" && break
+	sleep 0.1
+done
+printf ok >&3
+wait $qemu
 rc=$?
+exec 3>&-
+out=$(cat "$tmp/out")
 out=${out//$'\r'/} # the UART sends CR LF
 pass=0 fail=0
 check() { # description, command...
@@ -15,7 +28,7 @@ check() { # description, command...
 }
 has() { grep -qE -- "$1" <<<"$out"; }
 check "qemu exited 0 (rc=$rc)" test "$rc" -eq 0
-check "all 31 MMIO/SBI checks passed" has '^\[mmio\] mmio: 31 checks, 00 failed'
+check "all 33 MMIO/SBI/input checks passed" has '^\[mmio\] mmio: 33 checks, 00 failed'
 check "no failed check" bash -c "! grep -q 'FAIL check' <<<\"\$0\"" "$out"
 check "wide stores reached THR byte by byte" has '^\[mmio\] SCP$'
 check "DBCN write printed" has '^\[mmio\] dbcn$'
