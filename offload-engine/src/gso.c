@@ -34,8 +34,7 @@ static int gso_check_meta(const struct virtio_net_hdr *vh, size_t total, uint8_t
 	return OE_OK;
 }
 
-static int gso_check_frame(const struct oe_gso *g, const struct virtio_net_hdr *vh, size_t total,
-			   unsigned flags)
+static int gso_check_frame(const struct oe_gso *g, const struct virtio_net_hdr *vh, unsigned flags)
 {
 	const struct oe_pkt *p = &g->pkt;
 	bool tcp = g->gso_type != VIRTIO_NET_HDR_GSO_UDP_L4;
@@ -54,7 +53,7 @@ static int gso_check_frame(const struct oe_gso *g, const struct virtio_net_hdr *
 	if (hl < p->payload_off || ((flags & OE_GSO_F_HDRLEN_EXACT) && hl != p->payload_off))
 		return OE_ERR_HDR_LEN_LIE;
 	/* The datagram's own length field must be able to hold it. */
-	size_t ip_len = total - p->l3_off;
+	size_t ip_len = p->ip_end - p->l3_off;
 	if (p->ip_ver == 6)
 		ip_len -= IPV6_HLEN;
 	if (ip_len > OE_GSO_MAX_IP)
@@ -83,7 +82,7 @@ int oe_gso_start(struct oe_gso *g, const struct virtio_net_hdr *vh, const uint8_
 	err = oe_parse_ex(hdr, hdr_len, total, true, &g->pkt);
 	if (err)
 		return err;
-	err = gso_check_frame(g, vh, total, flags);
+	err = gso_check_frame(g, vh, flags);
 	if (err)
 		return err;
 
@@ -96,7 +95,7 @@ int oe_gso_start(struct oe_gso *g, const struct virtio_net_hdr *vh, const uint8_
 	g->hdr_buf_len = (uint32_t)hdr_len;
 	g->data = data;
 	g->data_len = (uint32_t)data_len;
-	g->pay_total = (uint32_t)(total - p->payload_off);
+	g->pay_total = p->ip_end - p->payload_off; /* bytes past ip_end are padding */
 	g->nsegs = g->pay_total ? (g->pay_total + g->mss - 1) / g->mss : 1;
 	if (p->ip_ver == 4)
 		g->ipid0 = oe_get_be16(hdr + p->l3_off + IPV4_OFF_ID);

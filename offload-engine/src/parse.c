@@ -31,6 +31,19 @@ static int parse_l2(const uint8_t *f, size_t len, struct oe_pkt *pkt, size_t *of
 	return OE_OK;
 }
 
+/*
+ * Where a GSO super-frame's datagram ends. Its length field is only a hint
+ * (0 for "as long as the buffer", as Linux sends big TCP): the buffer wins
+ * unless the field says less, in which case the bytes past it are padding,
+ * not payload to segment.
+ */
+static uint32_t gso_end(size_t l3_off, size_t ip_len, size_t frame_len)
+{
+	if (ip_len && l3_off + ip_len < frame_len)
+		return (uint32_t)(l3_off + ip_len);
+	return (uint32_t)frame_len;
+}
+
 static int parse_ipv4(const uint8_t *f, size_t buf_len, size_t frame_len, bool gso, size_t o,
 		      struct oe_pkt *pkt)
 {
@@ -44,10 +57,10 @@ static int parse_ipv4(const uint8_t *f, size_t buf_len, size_t frame_len, bool g
 		return OE_ERR_IP_HLEN;
 	if (buf_len < o + ihl)
 		return OE_ERR_TRUNC_L3;
+	size_t tot = oe_get_be16(f + o + IPV4_OFF_TOT_LEN);
 	if (gso) {
-		pkt->ip_end = (uint32_t)frame_len;
+		pkt->ip_end = gso_end(o, tot, frame_len);
 	} else {
-		size_t tot = oe_get_be16(f + o + IPV4_OFF_TOT_LEN);
 		if (tot < ihl || o + tot > frame_len)
 			return OE_ERR_IP_LEN;
 		pkt->ip_end = (uint32_t)(o + tot);
@@ -105,10 +118,10 @@ static int parse_ipv6(const uint8_t *f, size_t buf_len, size_t frame_len, bool g
 	if (f[o] >> 4 != 6)
 		return OE_ERR_IP_VERSION;
 	pkt->ip_ver = 6;
+	size_t plen = oe_get_be16(f + o + IPV6_OFF_PLEN);
 	if (gso) {
-		pkt->ip_end = (uint32_t)frame_len;
+		pkt->ip_end = gso_end(o, plen ? IPV6_HLEN + plen : 0, frame_len);
 	} else {
-		size_t plen = oe_get_be16(f + o + IPV6_OFF_PLEN);
 		if (o + IPV6_HLEN + plen > frame_len)
 			return OE_ERR_IP_LEN;
 		pkt->ip_end = (uint32_t)(o + IPV6_HLEN + plen);

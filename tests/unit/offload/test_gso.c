@@ -147,6 +147,31 @@ static void ec11_15_boundaries(void **state)
 			}
 }
 
+/* A padded super-frame: the bytes past the IP length are not payload; a
+ * length field of 0 (Linux big TCP) means "to the end of the buffer". */
+static void padded_and_zero_length(void **state)
+{
+	(void)state;
+	for (int c = 0; c < NCFG; c++) {
+		struct fb fb = {.ipv = cfg[c].ipv, .vlans = cfg[c].vlans, .proto = 6, .pay_len = 3,
+				.pad_to = 60};
+		struct fb_out o;
+		size_t len = fb_build(sf, sizeof(sf), &fb, &o);
+		struct virtio_net_hdr vh = vh_for(&o, gso_type_for(fb.ipv, 6), 1);
+		int n = oe_gso_all(&vh, sf, len, NULL, 0, 0, arena, 1 << 20, segs, 64);
+		assert_int_equal(n, 3);
+		check_segments(&o, o.ip_end, n, 1, false);
+		fb = (struct fb){.ipv = cfg[c].ipv, .vlans = cfg[c].vlans, .proto = 17,
+				 .pay_len = 5000};
+		len = fb_build(sf, sizeof(sf), &fb, &o);
+		wr16(sf + o.l3 + (fb.ipv == 4 ? 2 : 4), 0);
+		vh = vh_for(&o, VIRTIO_NET_HDR_GSO_UDP_L4, 1000);
+		n = oe_gso_all(&vh, sf, len, NULL, 0, 0, arena, 1 << 20, segs, 64);
+		assert_int_equal(n, 5);
+		check_segments(&o, len, n, 1000, false);
+	}
+}
+
 /* 15: gso_size 1, the largest datagram, and the most segments. */
 static void ec15_extremes(void **state)
 {
@@ -438,6 +463,7 @@ struct group_result run_gso_tests(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ec11_15_boundaries),
 		cmocka_unit_test(ec15_extremes),
+		cmocka_unit_test(padded_and_zero_length),
 		cmocka_unit_test(ec12_13_14_flags_id_options),
 		cmocka_unit_test(split_input_and_iterator),
 		cmocka_unit_test(ec16_hostile_metadata),
