@@ -1,5 +1,6 @@
 # Host unit tests of the hypervisor's pure logic (cmocka), built twice:
-# plain and with ASan+UBSan ($(SAN_FLAGS)); suite `unit-hv` runs both.
+# plain and with ASan+UBSan ($(SAN_FLAGS)); suite `unit-hv` runs both, and
+# the pytest of scripts/mkconfig.py (grammar, generated C + validator).
 UHV_DIR   := tests/unit/hv
 UHV_OUT   := $(HOSTB)/unit-hv
 UHV_INC   := -Iarch/riscv -Ihv -I$(UHV_OUT)
@@ -42,6 +43,8 @@ test-unit-hv: $(UHV_BINS)
 	 for t in $(UHV_BINS); do \
 	   if $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
 	 done; \
+	 if PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider $(UHV_DIR)/test_mkconfig.py; \
+	 then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: test_mkconfig.py"; fi; \
 	 echo "unit-hv test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 .PHONY: test-unit-hv
 

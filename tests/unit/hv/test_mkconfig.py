@@ -1,0 +1,129 @@
+"""scripts/mkconfig.py: the .cfg grammar, its error messages, the generated
+C (compiled here with the host gcc and run through the shared validator
+hv/vm_config.c, as the build does) and `make run GUESTS=...` configs."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+MKCONFIG = os.path.join(REPO, "scripts", "mkconfig.py")
+
+
+def mkconfig(*args, cwd=REPO):
+    return subprocess.run([sys.executable, MKCONFIG, *args], cwd=cwd, capture_output=True,
+                          text=True)
+
+
+def write(tmp_path, text, name="t.cfg"):
+    p = tmp_path / name
+    p.write_text(text)
+    return str(p)
+
+
+def test_board_default_images():
+    r = mkconfig("board/qemu-virt/default.cfg", "--apps", "build/riscv/apps", "--images")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["build/riscv/apps/hello.bin", "build/riscv/apps/ticker.bin"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("vmm a harts=1 ram=1M image=x\n", "unknown statement 'vmm'"),
+    ("vm harts=1 ram=1M image=x\n", "needs a name first"),
+    ("vm a/b harts=1 ram=1M image=x\n", "bad name"),
+    ("vm a harts=1 harts=2 ram=1M image=x\n", "'harts' given twice"),
+    ("vm a harts=1 image=x\n", "missing ram="),
+    ("vm a ram=1M image=x\n", "missing harts="),
+    ("vm a harts=1 ram=1M\n", "missing image="),
+    ("vm a harts=1,,2 ram=1M image=x\n", "comma list"),
+    ("vm a harts=1 ram=12Q image=x\n", "bad size"),
+    ("vm a harts=1 ram=1M image=x colour=red\n", "unknown key(s) colour"),
+    ("vm a harts=1 ram=1M image=x stray\n", "expected key=value"),
+    ("vm a harts=1 ram=1M image=x\nnic hart=3\nnic hart=2\n", "a second nic line"),
+    ("nic hart=x\n", "nic takes exactly hart=N"),
+    ("# nothing\n", "no vm lines"),
+    ('vm a harts=1 ram=1M image=x args="open\n', "No closing quotation"),
+])
+def test_syntax_errors_name_the_line(tmp_path, text, message):
+    cfg = write(tmp_path, text)
+    r = mkconfig(cfg, "--apps", "build/riscv/apps", "--images")
+    assert r.returncode == 1
+    assert message in r.stderr, r.stderr
+    assert cfg in r.stderr
+
+
+def build_checker(tmp_path, text, image_size=4096):
+    """Generate C from text, compile it with the validator, return the binary."""
+    (tmp_path / "img.bin").write_bytes(b"\x13" * image_size)
+    cfg = write(tmp_path, text)
+    out = tmp_path / "gen"
+    r = mkconfig(cfg, "--apps", str(tmp_path), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    exe = tmp_path / "check"
+    subprocess.run(["gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I" + REPO + "/hv",
+                    "-o", str(exe), REPO + "/hv/vmcfg_check.c", REPO + "/hv/vm_config.c",
+                    str(out / "config.c")], check=True)
+    return str(exe), out
+
+
+# the machine of board/qemu-virt: hypervisor 0x80200000.., 1 GiB, 4 harts
+MACHINE = ["0x80200000", "0x80300000", "0x80000000", "0x40000000", "4"]
+
+
+def test_generated_config_is_valid_and_carries_everything(tmp_path):
+    exe, out = build_checker(tmp_path, 'vm one harts=1,2 ram=8M image=img.bin args="a=1 b=\\"2\\""\n'
+                                       "vm two harts=3 ram=2M image=img base=0x90000000\n")
+    r = subprocess.run([exe, *MACHINE], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    c = (out / "config.c").read_text()
+    assert '.name = "one"' in c and ".harts = {1, 2}" in c and ".num_vcpus = 2" in c
+    assert ".ram_size = 0x800000UL" in c and ".image_size = 4096UL" in c
+    assert '.bootargs = "a=1 b=\\"2\\""' in c
+    assert ".ram_base = 0x90000000UL" in c and ".nic_hart = -1" in c
+    s = (out / "images.S").read_text()
+    assert s.count(".incbin") == 2 and str(tmp_path / "img.bin") in s
+
+
+@pytest.mark.parametrize("text, message", [
+    ("vm a harts=1 ram=16M image=img.bin\nvm b harts=1 ram=16M image=img.bin\n",
+     "vm b: hart 1 given twice"),
+    ("vm a harts=3 ram=16M image=img.bin\nnic hart=3\n", "vm a: hart 3 is reserved for the NIC"),
+    ("vm a harts=4 ram=16M image=img.bin\n", "vm a: hart 4 not present"),
+    ("vm a harts=1 ram=68K image=img.bin\n", "vm a: image of 8192 bytes does not fit"),
+    ("vm a harts=1 ram=16M image=img.bin base=0x90000000\n"
+     "vm b harts=2 ram=16M image=img.bin base=0x90800000\n", "vm b: ram overlaps vm a"),
+    ("vm a harts=1 ram=16M image=img.bin base=0x80200000\n", "below the end of the hypervisor"),
+    ("vm a harts=1 ram=2G image=img.bin\n", "vm a: no room"),
+])
+def test_validator_rejects_and_names_the_vm(tmp_path, text, message):
+    exe, _ = build_checker(tmp_path, text, image_size=8192)
+    r = subprocess.run([exe, *MACHINE], capture_output=True, text=True)
+    assert r.returncode == 1
+    assert message in r.stderr, r.stderr
+
+
+def test_missing_image(tmp_path):
+    cfg = write(tmp_path, "vm a harts=1 ram=1M image=nothere\n")
+    r = mkconfig(cfg, "--apps", str(tmp_path), "--out", str(tmp_path / "gen"))
+    assert r.returncode == 1 and "image" in r.stderr and "not found" in r.stderr
+
+
+def test_guests_config(tmp_path):
+    a = tmp_path / "a.bin"
+    a.write_bytes(b"x")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "a.bin").write_bytes(b"y")
+    (tmp_path / "my app!.bin").write_bytes(b"z")
+    out = tmp_path / "g" / "guests.cfg"
+    r = mkconfig("--guests", str(out), str(a), str(sub / "a.bin"), str(tmp_path / "my app!.bin"))
+    assert r.returncode == 0, r.stderr
+    lines = [l for l in out.read_text().splitlines() if not l.startswith("#")]
+    assert lines[0] == f"vm a harts=1 ram=64M image={a}"
+    assert lines[1] == f"vm a2 harts=2 ram=64M image={sub / 'a.bin'}"
+    assert lines[2].startswith("vm my_app_ harts=3 ram=64M image=")
+    # and it parses back, with the odd file name intact
+    r = mkconfig(str(out), "--apps", "x", "--images")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split("\n")[0].endswith("my app!.bin")
