@@ -6,6 +6,8 @@
  * nicsim also sends unsolicited IRQ messages (val = InterruptStatus bits),
  * which a waiting guest skips. Guest memory is a POSIX shared memory object
  * (name in the HELLO reply) mapped at guest-physical address `base`.
+ * Any connection may also send SIMP_MBOX: a NIC mailbox command (mbox.h),
+ * executed as the hypervisor's would be (set policy, MAC, read counters).
  * Host byte order: both ends are on one machine.
  */
 #ifndef SIMPROTO_H
@@ -18,6 +20,8 @@ enum simproto_op {
 	SIMP_READ = 2,	/* off -> val */
 	SIMP_WRITE = 3, /* off, val -> status */
 	SIMP_IRQ = 4,	/* nicsim -> guest: val = InterruptStatus */
+	SIMP_MBOX = 5,	/* admin: run mbox (a struct nic_mbox_msg) as the
+			   hypervisor would; the reply carries its result */
 };
 
 struct simproto_msg {
@@ -30,6 +34,7 @@ struct simproto_msg {
 	uint64_t base;
 	uint64_t size;
 	char shm[64];
+	uint8_t mbox[64]; /* struct nic_mbox_msg, for SIMP_MBOX */
 };
 
 #endif

@@ -7,7 +7,8 @@
  * LIST is "all", "none" or a '+'-joined subset of tx_csum, tso4, tso6, uso,
  * rx_csum. A config file holds the same options, one "key value" a line.
  * Counters are written as one JSON line to stdout (and FILE) on SIGUSR1
- * and on exit (SIGINT/SIGTERM).
+ * and on exit (SIGINT/SIGTERM). A pcap port's input is replayed once every
+ * VF is running (DRIVER_OK).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -154,11 +155,18 @@ static int add_vf(const char *spec)
 
 static void dump_counters(void)
 {
-	FILE *f = counters_path ? fopen(counters_path, "w") : NULL;
-	char line[65536];
+	static unsigned long long seq;
+	char line[65536], tmp[4200];
 	size_t o = 0;
+	FILE *f = NULL;
 
-	o += (size_t)snprintf(line + o, sizeof(line) - o, "{\"vf\":{");
+	/* Written whole then renamed: a reader never sees half a dump, and
+	 * seq tells it the dump is a new one. */
+	if (counters_path) {
+		snprintf(tmp, sizeof(tmp), "%s.tmp", counters_path);
+		f = fopen(tmp, "w");
+	}
+	o += (size_t)snprintf(line + o, sizeof(line) - o, "{\"seq\":%llu,\"vf\":{", ++seq);
 	for (int v = 0; v < nvf; v++) {
 		struct nic_mbox_msg m = {.cmd = NIC_MBOX_VF_GET_STATE, .vf = (uint16_t)v};
 
@@ -198,7 +206,16 @@ static void dump_counters(void)
 	if (f) {
 		fprintf(f, "%s\n", line);
 		fclose(f);
+		rename(tmp, counters_path);
 	}
+}
+
+static bool all_running(void)
+{
+	for (int i = 0; i < nvf; i++)
+		if (nic->vf[i].state != VF_STATE_RUNNING)
+			return false;
+	return true;
 }
 
 static void usage(void)
@@ -320,9 +337,13 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	fprintf(stderr, "nicsim: %d VF(s), %d port(s), ctl %s\n", nvf, sim_nports(), o.ctl);
 
+	sim_port_hold(nvf > 0);
 	while (!want_stop) {
 		struct pollfd pfd[NIC_MAX_VF + SIM_MAX_PORTS + 1];
 		int fds[NIC_MAX_VF + 1], n, np = 0;
+
+		if (nvf)
+			sim_port_hold(!all_running());
 
 		if (want_dump) {
 			want_dump = 0;

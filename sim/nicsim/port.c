@@ -25,6 +25,12 @@ struct sim_port {
 
 static struct sim_port ports[SIM_MAX_PORTS];
 static int nports;
+static int pcap_hold;
+
+void sim_port_hold(int hold)
+{
+	pcap_hold = hold;
+}
 
 int sim_nports(void)
 {
@@ -168,7 +174,7 @@ int hal_port_rx(int port, void *buf, uint32_t cap)
 
 		return n > 0 ? (int)n : 0;
 	}
-	if (p->in) {
+	if (p->in && !pcap_hold) {
 		struct pcap_pkthdr *h;
 		const u_char *d;
 		int rc = pcap_next_ex(p->in, &h, &d);

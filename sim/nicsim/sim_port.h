@@ -11,6 +11,9 @@ int sim_port_open(const char *spec); /* "tap:NAME" or "pcap:IN,OUT" */
 int sim_port_fd(int port);	     /* fd to poll for RX, or -1 */
 void sim_port_close_all(void);
 int sim_nports(void);
+/* pcap input is held back while hold is set (nicsim holds it until every
+ * configured VF is running, so no test frame is lost to start-up order). */
+void sim_port_hold(int hold);
 /* Pointer for a (vf, gpa, len) range, NULL outside the window. */
 uint8_t *sim_gpa(uint16_t vf, uint64_t gpa, uint64_t len);
 

@@ -264,6 +264,13 @@ static void serve(int i, struct simproto_msg *m)
 			m->size = sim_mem[m->vf].size;
 			snprintf(m->shm, sizeof(m->shm), "%s", sim_mem[m->vf].shm);
 		}
+	} else if (m->op == SIMP_MBOX) {
+		struct nic_mbox_msg mb;
+
+		_Static_assert(sizeof(mb) <= sizeof(m->mbox), "mbox size");
+		memcpy(&mb, m->mbox, sizeof(mb));
+		nic_mbox_exec(the_nic, &mb);
+		memcpy(m->mbox, &mb, sizeof(mb));
 	} else if (c->vf < 0 || (m->off & 3) || m->off >= 0x200) {
 		m->status = -EINVAL;
 	} else if (m->op == SIMP_READ) {

@@ -4,6 +4,8 @@ in a namespace of its own, on documentation addresses (DESIGN §7)."""
 import json
 import os
 import signal
+import socket
+import struct
 import subprocess
 import time
 
@@ -13,6 +15,11 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, "build", "host", "bin")
 UP_ADDR = "192.0.2.1"
 UP_ADDR6 = "2001:db8::1"
+SIMP_MBOX = 5
+# nic-firmware/mbox.h
+MBOX_SET_POLICY, MBOX_VF_GET_FEATURES, MBOX_HOST = 5, 9, 0xFFFF
+# guest/virtio/include virtio feature bits (virtio 1.2 §5.1.3)
+F_CSUM, F_GUEST_CSUM, F_HOST_TSO4 = 0, 1, 11
 
 
 def vf_addr(i):
@@ -35,7 +42,8 @@ class Topo:
     """nicsim in namespace `up` with TAP up0; VF i bridged by vfdrv to TAP
     vm<i> in namespace vm<i>. Everything started here is stopped by pid."""
 
-    def __init__(self, tmp, n_vfs, features, host_policy="all", vf_policy=None, tap_mac=None):
+    def __init__(self, tmp, n_vfs, features, host_policy="all", vf_policy=None, tap_mac=None,
+                 port=None):
         tag = f"nsim{os.getpid()}x{id(self) % 10000}"
         self.tmp = tmp
         self.ctl = str(tmp / "ctl")
@@ -47,7 +55,7 @@ class Topo:
             sh("ip", "netns", "add", ns)
             sh("ip", "-n", ns, "link", "set", "lo", "up")
         args = ["ip", "netns", "exec", self.up, f"{BIN}/nicsim", "--ctl", self.ctl,
-                "--port", "tap:up0", "--host-policy", host_policy,
+                "--port", port or "tap:up0", "--host-policy", host_policy,
                 "--counters", self.counters_path]
         for i in range(n_vfs):
             pol = (vf_policy or {}).get(i, "all")
@@ -57,17 +65,47 @@ class Topo:
             if os.path.exists(self.ctl):
                 break
             time.sleep(0.02)
-        self.up_link("up0", self.up, UP_ADDR, UP_ADDR6)
-        for i, ns in enumerate(self.vms):
-            f = features[i] if isinstance(features, (list, tuple)) else features
-            a = ["ip", "netns", "exec", ns, f"{BIN}/vfdrv", "--ctl", self.ctl,
-                 "--vf", str(i), "--tap", "vm0", "--features", f]
-            p = self._start(a, f"vfdrv{i}")
-            self._wait_line(p, f"vfdrv{i}")
-            if tap_mac and i in tap_mac:
-                sh("ip", "-n", ns, "link", "set", "vm0", "address", tap_mac[i])
-            self.up_link("vm0", ns, vf_addr(i), vf_addr6(i))
+        if not port:
+            self.up_link("up0", self.up, UP_ADDR, UP_ADDR6)
+        self.features = [features[i] if isinstance(features, (list, tuple)) else features
+                         for i in range(n_vfs)]
+        self.vfdrv = [None] * n_vfs
+        for i in range(n_vfs):
+            self.start_guest(i, (tap_mac or {}).get(i))
         time.sleep(0.3)  # IPv6 DAD is off; let links settle
+
+    def start_guest(self, i, tap_mac=None):
+        """vfdrv for VF i: brings the VF up (features negotiated now) and its
+        TAP vm0 in namespace vms[i]."""
+        ns = self.vms[i]
+        a = ["ip", "netns", "exec", ns, f"{BIN}/vfdrv", "--ctl", self.ctl,
+             "--vf", str(i), "--tap", "vm0", "--features", self.features[i]]
+        name = f"vfdrv{i}.{len(self.procs)}"
+        p = self.vfdrv[i] = self._start(a, name)
+        self._wait_line(p, name)
+        if tap_mac:
+            sh("ip", "-n", ns, "link", "set", "vm0", "address", tap_mac)
+        self.up_link("vm0", ns, vf_addr(i), vf_addr6(i))
+
+    def stop_guest(self, i):
+        """The guest goes away: its TAP disappears, nicsim resets the VF."""
+        p = self.vfdrv[i]
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=10)
+        return p.returncode
+
+    def mbox(self, cmd, vf, *args):
+        """A NIC mailbox command as the hypervisor would send it
+        (nic-firmware/mbox.h over simproto.h's SIMP_MBOX)."""
+        a = list(args) + [0] * (6 - len(args))
+        mb = struct.pack("<IHHiI6Q", cmd, vf, 0, 0, 0, *a)
+        msg = struct.pack("<IIIIiIQQ64s64s", SIMP_MBOX, 0, 0, 0, 0, 0, 0, 0, b"", mb)
+        with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as s:
+            s.connect(self.ctl)
+            s.send(msg)
+            r = s.recv(len(msg))
+        f = struct.unpack("<IHHiI6Q", r[-64:])
+        return f[3], list(f[5:])
 
     def _start(self, args, name):
         out = open(self.tmp / f"{name}.out", "w")
@@ -102,15 +140,18 @@ class Topo:
         return p
 
     def counters(self):
-        """Ask nicsim for its counters (SIGUSR1) and read the JSON."""
-        before = os.path.getmtime(self.counters_path) if os.path.exists(self.counters_path) else 0
+        """Ask nicsim for its counters (SIGUSR1) and read the new dump."""
+        def read():
+            try:
+                return json.loads(open(self.counters_path).read())
+            except (OSError, ValueError):
+                return None
+        old = read()
         self.nicsim.send_signal(signal.SIGUSR1)
-        for _ in range(200):
-            if os.path.exists(self.counters_path) and os.path.getmtime(self.counters_path) != before:
-                try:
-                    return json.loads(open(self.counters_path).read())
-                except ValueError:
-                    pass
+        for _ in range(500):
+            c = read()
+            if c and (not old or c["seq"] != old["seq"]):
+                return c
             time.sleep(0.01)
         raise AssertionError("no counters from nicsim")
 
