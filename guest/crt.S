@@ -1,6 +1,7 @@
 /* Guest entry points and the trap vector (VS-mode; S-mode on bare OpenSBI).
  * Boot protocol: a0 = vCPU id, a1 = guest-physical address of the FDT. */
 #include "guest/layout.h"
+#include "guest/trap.h"
 
 #define SSTATUS_SIE     0x2
 #define SSTATUS_FS_INIT 0x2000
@@ -97,13 +98,6 @@ guest_secondary_entry:
 	.dword	0x80000000
 
 /* Trap vector: interrupts and exceptions from S-mode code on the current stack. */
-#define TF_SIZE    464
-#define TF_SEPC    256
-#define TF_SSTATUS 264
-#define TF_SCAUSE  272
-#define TF_STVAL   280
-#define TF_FCSR    288
-#define TF_F       296
 
 .macro SAVE_X n
 	sd	x\n, (\n * 8)(sp)

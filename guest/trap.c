@@ -1,5 +1,6 @@
 /* Trap dispatch: interrupts go to per-vCPU handlers; an exception is a bug
  * in the guest, so it is reported (scause, sepc, stval) and the VM shut down. */
+#include <stddef.h>
 #include <stdio.h>
 
 #include "guest/console.h"
@@ -8,6 +9,14 @@
 #include "guest/trap.h"
 
 #define TRAP_IRQS 16
+
+_Static_assert(offsetof(struct guest_trap_frame, sepc) == TF_SEPC, "crt.S frame");
+_Static_assert(offsetof(struct guest_trap_frame, sstatus) == TF_SSTATUS, "crt.S frame");
+_Static_assert(offsetof(struct guest_trap_frame, scause) == TF_SCAUSE, "crt.S frame");
+_Static_assert(offsetof(struct guest_trap_frame, stval) == TF_STVAL, "crt.S frame");
+_Static_assert(offsetof(struct guest_trap_frame, fcsr) == TF_FCSR, "crt.S frame");
+_Static_assert(offsetof(struct guest_trap_frame, f) == TF_F, "crt.S frame");
+_Static_assert(sizeof(struct guest_trap_frame) == TF_SIZE && TF_SIZE % 16 == 0, "crt.S frame");
 
 extern char guest_trap_vector[];
 static __thread guest_irq_handler trap_handlers[TRAP_IRQS];

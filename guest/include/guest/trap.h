@@ -2,9 +2,18 @@
 #ifndef GUEST_TRAP_H
 #define GUEST_TRAP_H
 
+/* Trap frame layout, shared with crt.S; trap.c checks it against the struct. */
+#define TF_SEPC	   256
+#define TF_SSTATUS 264
+#define TF_SCAUSE  272
+#define TF_STVAL   280
+#define TF_FCSR	   288
+#define TF_F	   296
+#define TF_SIZE	   464
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 
-/* Layout shared with crt.S (TF_* offsets there). */
 struct guest_trap_frame {
 	uint64_t x[32]; /* x[0] holds the interrupted sp */
 	uint64_t sepc;
@@ -25,4 +34,5 @@ int trap_set_handler(unsigned int irq, guest_irq_handler fn);
 void trap_dispatch(struct guest_trap_frame *tf);
 void trap_install(void);
 
+#endif /* __ASSEMBLER__ */
 #endif
