@@ -83,6 +83,13 @@ static void __attribute__((noreturn)) vcpu_enter(struct hart *h, struct vcpu *v)
 
 void hart_idle(struct hart *h)
 {
+	/* a parked guest's interrupt sources would keep wfi from sleeping */
+	csr_write(CSR_VSIE, 0);
+	csr_write(CSR_HVIP, 0);
+	if (hv_has_sstc)
+		csr_write(CSR_VSTIMECMP, ~0UL);
+	else
+		sbi_set_timer(~0UL);
 	for (;;) {
 		csr_clear(CSR_SIP, SIP_SSIP);
 		struct vcpu *v = h->vcpu;
