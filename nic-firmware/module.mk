@@ -49,6 +49,11 @@ $(NFT_OUT)/%.o: $(NFT_DIR)/%.c $(wildcard $(NFT_DIR)/*.h) $(NF_HDRS)
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(NF_INC) -I$(NFT_DIR) -c $< -o $@
 $(NFT_OUT)/test_%: $(NFT_OUT)/test_%.o $(NFT_OBJS) $(NF_LIB_SAN) $(NFT_OE_SAN)
 	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lcmocka
+# The guest driver's own code, built with the sanitizers for its test.
+NFT_GV_SRCS := $(wildcard guest/virtio/*.c)
+$(NFT_OUT)/test_guest_virtio: $(NFT_OUT)/test_guest_virtio.o $(NFT_OBJS) $(NF_LIB_SAN) $(NFT_OE_SAN) $(NFT_GV_SRCS)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Iguest/virtio/include -I$(OE_INC) -o $@ \
+	  $(NFT_OUT)/test_guest_virtio.o $(NFT_OBJS) $(NFT_GV_SRCS) $(NF_LIB_SAN) $(NFT_OE_SAN) -lcmocka
 .SECONDARY: $(NFT_OBJS) $(NFT_BINS:=.o)
 
 SUITES += unit-nic

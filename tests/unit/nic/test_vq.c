@@ -83,6 +83,72 @@ static void tx_tso(void **state)
 	check_tso(false, 65495 - 20 - 20 + 20, 1460);
 }
 
+static void tx_uso(void **state)
+{
+	struct virtio_net_hdr vh;
+	uint32_t len, got = 0;
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	len = fr_udp4(f, mac_peer, mac0, 4000, true, &vh);
+	vh.gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
+	vh.gso_size = 1400;
+	vh.hdr_len = FR_L4_OFF4 + 8;
+	td_tx(0, &vh, f, len);
+	nic_poll(nic);
+	/* Every segment a whole datagram with its own length and sum. */
+	assert_int_equal(fh.ntx, 3);
+	for (unsigned int i = 0; i < fh.ntx; i++) {
+		const uint8_t *d = fh.tx[i].data;
+		uint32_t ulen = oe_get_be16(d + FR_L4_OFF4 + 4);
+
+		assert_true(fr_csum_ok(d, fh.tx[i].len));
+		assert_int_equal(ulen, fh.tx[i].len - FR_L4_OFF4);
+		for (uint32_t k = 0; k < ulen - 8; k++)
+			assert_int_equal(d[FR_L4_OFF4 + 8 + k], fr_pay(got + k));
+		got += ulen - 8;
+	}
+	assert_int_equal(got, 4000);
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_GSO_WIRE), 3);
+}
+
+/* Payload spread over descriptors that are not adjacent in guest memory:
+ * the NIC gathers it (the zero-copy path needs one run). */
+static void tx_tso_scattered_payload(void **state)
+{
+	struct virtio_net_hdr vh;
+	uint32_t len, got = 0, cut[4];
+	uint64_t at[3] = {TD_BIGBUF, TD_BIGBUF + 0x30000, TD_BIGBUF + 0x18000};
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	len = fr_tcp6(f, mac_peer, mac0, 30000, true, &vh);
+	vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
+	vh.gso_size = 1440;
+	vh.hdr_len = FR_L4_OFF6 + 20;
+	cut[0] = 0, cut[1] = 100, cut[2] = 12345, cut[3] = len;
+	memcpy(fh_ptr(0, TD_TXBUF(0)), &vh, NIC_NET_HDR_LEN);
+	td_desc(0, 1, 0, TD_TXBUF(0), NIC_NET_HDR_LEN, VIRTQ_DESC_F_NEXT, 1);
+	for (int i = 0; i < 3; i++) {
+		memcpy(fh_ptr(0, at[i]), f + cut[i], cut[i + 1] - cut[i]);
+		td_desc(0, 1, (uint16_t)(1 + i), at[i], cut[i + 1] - cut[i],
+			i < 2 ? VIRTQ_DESC_F_NEXT : 0, (uint16_t)(2 + i));
+	}
+	td_avail_add(0, 1, 0);
+	nic_poll(nic);
+	assert_int_equal(fh.ntx, (30000 + 1439) / 1440);
+	for (unsigned int i = 0; i < fh.ntx; i++) {
+		const uint8_t *d = fh.tx[i].data;
+		uint32_t p = fh.tx[i].len - FR_L4_OFF6 - 20;
+
+		assert_true(fr_csum_ok(d, fh.tx[i].len));
+		for (uint32_t k = 0; k < p; k++)
+			assert_int_equal(d[FR_L4_OFF6 + 20 + k], fr_pay(got + k));
+		got += p;
+	}
+	assert_int_equal(got, 30000);
+}
+
 static void tx_over_mtu_dropped(void **state)
 {
 	struct virtio_net_hdr vh;
@@ -239,6 +305,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(tx_plain_used_ring, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(tx_csum_offload, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(tx_tso, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(tx_uso, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(tx_tso_scattered_payload, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(tx_over_mtu_dropped, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(rx_plain_and_data_valid, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(rx_no_guest_csum_no_flag, nt_setup, nt_teardown),
