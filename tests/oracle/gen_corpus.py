@@ -301,6 +301,12 @@ def gen_gso(g, l4k, mss):
         raw, m = superframe(g, l4k, v6, None, g.r.randrange(1, 30000))
         frames.append(raw)
         meta.append(dict(m, case="random"))
+    # Trailing bytes after the IP datagram (Ethernet padding or junk): the
+    # IP length ends the payload, the junk is not segmented.
+    for v6 in (False, True):
+        raw, m = superframe(g, l4k, v6, "vlan", 2 * mss + 100)
+        frames.append(raw + g.payload(7))
+        meta.append(dict(m, case="trailing-junk"))
     # Pass-through frames: the other L4 protocol, ICMP, ARP.
     other = "udp" if l4k == "tcp" else "tcp"
     for v6 in (False, True):

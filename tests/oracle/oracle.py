@@ -134,17 +134,14 @@ def rss_input(pkt):
         b = socket.inet_pton(socket.AF_INET, ip.src) + \
             socket.inet_pton(socket.AF_INET, ip.dst)
         frag = ipv4_is_fragment(ip)
-        proto = ip.proto
     elif IPv6 in pkt:
         ip = pkt[IPv6]
         b = socket.inet_pton(socket.AF_INET6, ip.src) + \
             socket.inet_pton(socket.AF_INET6, ip.dst)
         frag = ipv6_is_fragment(pkt)
-        proto = None
     else:
         return None
     l4 = l4_layer(pkt)
     if l4 is not None and not frag:
         b += struct.pack("!HH", l4.sport, l4.dport)
-    _ = proto
     return b
