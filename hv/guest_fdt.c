@@ -38,6 +38,7 @@ static int cpus(void *fdt, struct vm *vm)
 						    : "rv64imafdc_zicsr_zifencei"));
 		TRY(fdt_property_string(fdt, "mmu-type", "riscv,sv39"));
 		TRY(fdt_begin_node(fdt, "interrupt-controller"));
+		TRY(fdt_property_u32(fdt, "#address-cells", 0));
 		TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));
 		TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
 		TRY(fdt_property_string(fdt, "compatible", "riscv,cpu-intc"));

@@ -1,6 +1,7 @@
 # Host unit tests of the hypervisor's pure logic (cmocka), built twice:
 # plain and with ASan+UBSan ($(SAN_FLAGS)); suite `unit-hv` runs both, and
-# the pytest of scripts/mkconfig.py (grammar, generated C + validator).
+# the pytests of scripts/mkconfig.py (grammar, generated C + validator) and
+# of the guest device trees (decompiled by dtc).
 UHV_DIR   := tests/unit/hv
 UHV_OUT   := $(HOSTB)/unit-hv
 UHV_INC   := -Iarch/riscv -Ihv -I$(UHV_OUT)
@@ -37,14 +38,20 @@ $(foreach t,$(UHV_TESTS),$(eval $(call uhv_rules,$(t))))
 
 UHV_BINS := $(foreach t,$(UHV_TESTS),$(UHV_OUT)/test_$(t) $(UHV_OUT)/test_$(t)-san)
 
+# the guest DT writer, run by test_guest_fdt.py and checked with dtc
+$(UHV_OUT)/guest_fdt_gen: $(UHV_DIR)/guest_fdt_gen.c hv/guest_fdt.c $(LIBFDT_HOST)
+	@mkdir -p $(dir $@)
+	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Ihv -Iarch/riscv -I$(LIBFDT_INC) -o $@ \
+		$(UHV_DIR)/guest_fdt_gen.c hv/guest_fdt.c $(LIBFDT_HOST)
+
 SUITES += unit-hv
-test-unit-hv: $(UHV_BINS)
+test-unit-hv: $(UHV_BINS) $(UHV_OUT)/guest_fdt_gen
 	@pass=0; fail=0; \
 	 for t in $(UHV_BINS); do \
 	   if $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
 	 done; \
-	 if PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider $(UHV_DIR)/test_mkconfig.py; \
-	 then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: test_mkconfig.py"; fi; \
+	 if PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider $(UHV_DIR)/test_mkconfig.py $(UHV_DIR)/test_guest_fdt.py; \
+	 then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: test_mkconfig.py test_guest_fdt.py"; fi; \
 	 echo "unit-hv test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 .PHONY: test-unit-hv
 
