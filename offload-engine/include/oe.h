@@ -238,6 +238,8 @@ struct oe_gso {
 	uint8_t tcp_flags0;
 	uint8_t _pad;
 	uint32_t pseudo_addr_sum; /* addresses + protocol, without length */
+	uint32_t ip_base_sum;	  /* IPv4 header with length, ID, checksum as 0 */
+	uint32_t l4_base_sum;	  /* L4 header with the per-segment fields as 0 */
 };
 
 /* Check the metadata and the frame, prepare iteration. Nothing is written. */

@@ -104,13 +104,32 @@ int oe_gso_start(struct oe_gso *g, const struct virtio_net_hdr *vh, const uint8_
 		g->tcp_flags0 = l4[TCP_OFF_FLAGS];
 	}
 	g->pseudo_addr_sum = oe_pseudo_sum(hdr, p, p->l4_proto, 0);
+
+	/* Sums of the header bytes that are the same in every segment, so a
+	 * segment only adds its own lengths, ID, sequence and flags. */
+	uint8_t tmp[TCP_HLEN_MAX > IPV4_HLEN_MAX ? TCP_HLEN_MAX : IPV4_HLEN_MAX];
+	if (p->ip_ver == 4) {
+		memcpy(tmp, hdr + p->l3_off, p->l3_hlen);
+		memset(tmp + IPV4_OFF_TOT_LEN, 0, 4); /* total length, ID */
+		memset(tmp + IPV4_OFF_CSUM, 0, 2);
+		g->ip_base_sum = csum_partial(tmp, p->l3_hlen, 0);
+	}
+	memcpy(tmp, l4, p->l4_hlen);
+	if (p->l4_proto == IPPROTO_TCP) {
+		memset(tmp + TCP_OFF_SEQ, 0, 4);
+		tmp[TCP_OFF_FLAGS] = 0;
+		memset(tmp + TCP_OFF_CSUM, 0, 2);
+	} else {
+		memset(tmp + UDP_OFF_LEN, 0, 4); /* length, checksum */
+	}
+	g->l4_base_sum = csum_partial(tmp, p->l4_hlen, 0);
 	return OE_OK;
 }
 
 /* Payload of the logical frame (hdr ‖ data) from `start`, `len` bytes, as up
  * to two references; returns their ones'-complement sum. */
 static uint32_t gso_payload(const struct oe_gso *g, uint32_t start, uint32_t len,
-			    struct oe_seg *seg)
+			    struct oe_seg *seg, bool sum_it)
 {
 	uint32_t sum = 0;
 
@@ -119,7 +138,8 @@ static uint32_t gso_payload(const struct oe_gso *g, uint32_t start, uint32_t len
 		if (n > len)
 			n = len;
 		seg->sg[seg->n_sg++] = (struct oe_sg){g->hdr + start, n};
-		sum = csum_partial(g->hdr + start, n, 0);
+		if (sum_it)
+			sum = csum_partial(g->hdr + start, n, 0);
 		start += n;
 		len -= n;
 	}
@@ -127,7 +147,8 @@ static uint32_t gso_payload(const struct oe_gso *g, uint32_t start, uint32_t len
 		const uint8_t *p = g->data + (start - g->hdr_buf_len);
 		size_t before = seg->pay_len - len; /* bytes already summed */
 		seg->sg[seg->n_sg++] = (struct oe_sg){p, len};
-		sum = csum_block_add(sum, csum_partial(p, len, 0), before);
+		if (sum_it)
+			sum = csum_block_add(sum, csum_partial(p, len, 0), before);
 	}
 	return sum;
 }
@@ -148,7 +169,8 @@ int oe_gso_next(struct oe_gso *g, uint8_t *out, size_t out_len, struct oe_seg *s
 	uint32_t plen = g->pay_total - off < g->mss ? g->pay_total - off : g->mss;
 	bool last = i + 1 == g->nsegs;
 
-	memset(seg, 0, sizeof(*seg));
+	for (int k = 0; k < OE_SEG_SG_MAX; k++)
+		seg->sg[k] = (struct oe_sg){NULL, 0};
 	memcpy(out, g->hdr, hl);
 	seg->sg[0] = (struct oe_sg){out, hl};
 	seg->n_sg = 1;
@@ -160,14 +182,19 @@ int oe_gso_next(struct oe_gso *g, uint8_t *out, size_t out_len, struct oe_seg *s
 	uint8_t *l4 = out + p->l4_off;
 	uint32_t l4_len = hl - p->l4_off + plen;
 	if (p->ip_ver == 4) {
-		oe_put_be16(ip + IPV4_OFF_TOT_LEN, (uint16_t)(hl - p->l3_off + plen));
-		oe_put_be16(ip + IPV4_OFF_ID, (uint16_t)(g->ipid0 + i)); /* wraps: edge 13 */
-		oe_put_be16(ip + IPV4_OFF_CSUM, 0);
-		oe_put_be16(ip + IPV4_OFF_CSUM, csum_ipv4_hdr(ip, p->l3_hlen));
+		uint16_t tot = (uint16_t)(hl - p->l3_off + plen);
+		uint16_t id = (uint16_t)(g->ipid0 + i); /* wraps: edge case 13 */
+		oe_put_be16(ip + IPV4_OFF_TOT_LEN, tot);
+		oe_put_be16(ip + IPV4_OFF_ID, id);
+		oe_put_be16(ip + IPV4_OFF_CSUM, csum_finish(g->ip_base_sum + tot + id));
 	} else {
 		oe_put_be16(ip + IPV6_OFF_PLEN, (uint16_t)(hl - p->l3_off - IPV6_HLEN + plen));
 	}
 
+	/* L4 sum: the constant header part, the per-segment fields, the
+	 * pseudo-header and the payload where it lies (header length is even). */
+	uint32_t pseudo = csum_add(g->pseudo_addr_sum, l4_len);
+	uint32_t s = g->l4_base_sum;
 	int csum_off;
 	if (p->l4_proto == IPPROTO_TCP) {
 		uint8_t fl = g->tcp_flags0;
@@ -175,23 +202,24 @@ int oe_gso_next(struct oe_gso *g, uint8_t *out, size_t out_len, struct oe_seg *s
 			fl &= (uint8_t)~(TCP_FLAG_FIN | TCP_FLAG_PSH);
 		if (i)
 			fl &= (uint8_t)~TCP_FLAG_CWR; /* RFC 3168 §6.1.2: once */
-		oe_put_be32(l4 + TCP_OFF_SEQ, g->seq0 + off);
+		uint32_t seq = g->seq0 + off;
+		oe_put_be32(l4 + TCP_OFF_SEQ, seq);
 		l4[TCP_OFF_FLAGS] = fl;
+		s += (seq >> 16) + (seq & 0xffff) + fl; /* flags: low byte of its word */
 		csum_off = TCP_OFF_CSUM;
 	} else {
 		oe_put_be16(l4 + UDP_OFF_LEN, (uint16_t)l4_len);
+		s += l4_len;
 		csum_off = UDP_OFF_CSUM;
 	}
 
-	uint32_t pseudo = csum_add(g->pseudo_addr_sum, l4_len);
-	uint32_t pay_sum = gso_payload(g, p->payload_off + off, plen, seg);
-	if (g->flags & OE_GSO_F_PSEUDO_ONLY) {
+	bool full = !(g->flags & OE_GSO_F_PSEUDO_ONLY);
+	uint32_t pay_sum = gso_payload(g, p->payload_off + off, plen, seg, full);
+	if (!full) {
 		/* What a Linux driver leaves for a checksum engine. */
 		oe_put_be16(l4 + csum_off, csum_fold(pseudo));
 	} else {
-		oe_put_be16(l4 + csum_off, 0);
-		uint32_t s = csum_partial(l4, p->l4_hlen, pseudo);
-		uint16_t r = csum_finish(csum_add(s, pay_sum)); /* header length is even */
+		uint16_t r = csum_finish(csum_add(csum_add(s, pseudo), pay_sum));
 		if (r == 0 && p->l4_proto == IPPROTO_UDP)
 			r = 0xFFFF;
 		oe_put_be16(l4 + csum_off, r);
