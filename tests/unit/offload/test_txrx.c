@@ -172,6 +172,26 @@ static void ec05_incremental_ttl_vlan(void **state)
 			rx_expect(f, n, OE_IP_GOOD, OE_L4_GOOD);
 		}
 	}
+	/* An address rewrite (NAT-style) on every configuration: the L4 sum
+	 * covers the address through the pseudo-header. */
+	for (int c = 0; c < NCFG; c++)
+		for (int proto = 6; proto <= 17; proto += 11) {
+			struct fb_out o;
+			struct fb fb = base(c, (uint8_t)proto, 123);
+			size_t n = fb_build(f, sizeof(f), &fb, &o);
+			int co = ref_l4_csum_off((uint8_t)proto);
+			uint8_t *a = f + o.l3 + (cfg[c].ipv == 4 ? 12 : 8 + 12); /* last word of src */
+			for (uint32_t k = 0; k < 64; k++) {
+				uint32_t old = rd32(a), nw = old * 2654435761u + k;
+				wr32(a, nw);
+				memcpy(o.src, f + o.l3 + (cfg[c].ipv == 4 ? 12 : 8), cfg[c].ipv == 4 ? 4 : 16);
+				wr16(f + o.l4 + co, csum_update32(rd16(f + o.l4 + co), old, nw));
+				if (cfg[c].ipv == 4)
+					wr16(f + o.l3 + 10, csum_update32(rd16(f + o.l3 + 10), old, nw));
+				assert_true(ref_l4_ok(f, &o));
+				rx_expect(f, n, ip_good(c), OE_L4_GOOD);
+			}
+		}
 }
 
 /* 6. Verdicts are per layer. */
