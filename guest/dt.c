@@ -1,5 +1,6 @@
 /* Device-tree reading for the guest: every property optional, every length
  * checked, so a hostile or minimal blob yields defaults, never a fault. */
+#include <stdint.h>
 #include <string.h>
 
 #include <libfdt.h>
@@ -112,9 +113,15 @@ int dt_parse(const void *fdt, uint32_t hartid, uint64_t ram_hint, struct dt_info
 
 	if (!fdt)
 		return -FDT_ERR_BADMAGIC;
+	/* The blob and its structure block must be aligned (DT spec §5.1, §5.4):
+	 * libfdt reads 32-bit cells in place. */
+	if ((uintptr_t)fdt & 7)
+		return -FDT_ERR_BADLAYOUT;
 	int err = fdt_check_header(fdt);
 	if (err)
 		return err;
+	if (fdt_off_dt_struct(fdt) & 3)
+		return -FDT_ERR_BADLAYOUT;
 
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	if (chosen >= 0) {

@@ -86,3 +86,23 @@ test-guest: $(GUEST_TESTS) $(GUEST_TB)/full.dtb $(GUEST_TB)/minimal.dtb
 	 if PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider $(GUEST_DIR)/tests; then pass=$$((pass+1)); else fail=$$((fail+1)); fi; \
 	 echo "guest test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 .PHONY: test-guest
+
+# libFuzzer target for the DT/bootargs parsers, libfdt built in (clang) so
+# coverage guides it; seeded with the dtc-compiled test trees.
+FUZZ_SECONDS ?= 60
+GUEST_FUZZ    := $(HOSTB)/fuzz/guest
+FUZZERS += guest-dt
+$(GUEST_FUZZ)/fuzz_dt: $(GUEST_DIR)/tests/fuzz_dt.c $(GUEST_DIR)/dt.c $(GUEST_DIR)/bootargs.c \
+		| $(FDT_SRC)/.unpacked
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -I$(GUEST_DIR)/include -I$(LIBFDT_INC) \
+	  $(GUEST_DIR)/tests/fuzz_dt.c $(GUEST_DIR)/dt.c $(GUEST_DIR)/bootargs.c \
+	  $$(ls $(LIBFDT_INC)/fdt*.c) -o $@
+.PHONY: fuzz-guest-dt
+fuzz-guest-dt: $(GUEST_FUZZ)/fuzz_dt $(GUEST_TB)/full.dtb $(GUEST_TB)/minimal.dtb
+	@mkdir -p $(GUEST_FUZZ)/corpus-dt $(GUEST_FUZZ)/artifacts-dt
+	@cp $(GUEST_TB)/full.dtb $(GUEST_TB)/minimal.dtb $(GUEST_FUZZ)/corpus-dt/
+	$(GUEST_FUZZ)/fuzz_dt -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
+		-artifact_prefix=$(GUEST_FUZZ)/artifacts-dt/ $(GUEST_FUZZ)/corpus-dt

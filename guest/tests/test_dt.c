@@ -85,6 +85,15 @@ static void test_bad_blobs(void **state)
 	assert_string_equal(di.vm_name, DT_DEFAULT_NAME);
 	assert_int_equal(di.timebase_hz, DT_DEFAULT_TIMEBASE);
 
+	/* Misaligned blob or structure block: refused, not read in place. */
+	uint8_t *odd = malloc(n + 1);
+	memcpy(odd + 1, fdt, n);
+	assert_int_equal(dt_parse(odd + 1, 0, 0, &di), -FDT_ERR_BADLAYOUT);
+	memcpy(odd, fdt, n);
+	fdt_set_off_dt_struct(odd, fdt_off_dt_struct(odd) + 2);
+	assert_int_equal(dt_parse(odd, 0, 0, &di), -FDT_ERR_BADLAYOUT);
+	free(odd);
+
 	fdt[0] ^= 0xff; /* magic */
 	assert_true(dt_parse(fdt, 0, 0, &di) < 0);
 	assert_string_equal(di.bootargs, "");
