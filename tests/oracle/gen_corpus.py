@@ -46,13 +46,17 @@ class Gen:
 
     # --- layer choices -------------------------------------------------
     def l2(self, kind=None):
-        kind = kind or self.r.choice(["plain", "plain", "vlan", "qinq"])
+        kind = kind or self.r.choice(["plain", "plain", "vlan", "qinq",
+                                      "qinq-8100"])
         e = Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
         if kind == "vlan":
             return e / Dot1Q(vlan=self.r.randrange(1, 4095),
                              prio=self.r.randrange(8)), kind
         if kind == "qinq":
             return e / Dot1AD(vlan=self.r.randrange(1, 4095)) / \
+                Dot1Q(vlan=self.r.randrange(1, 4095)), kind
+        if kind == "qinq-8100":  # pre-802.1ad double tagging
+            return e / Dot1Q(vlan=self.r.randrange(1, 4095)) / \
                 Dot1Q(vlan=self.r.randrange(1, 4095)), kind
         return e, kind
 
@@ -74,8 +78,8 @@ class Gen:
 
     def ipv6(self, chain=None):
         chain = chain if chain is not None else self.r.choice(
-            ["", "", "hbh", "dst", "rt0", "rt0-done", "srh", "hbh+rt0+dst",
-             "atomic-frag"])
+            ["", "", "hbh", "dst", "rt0", "rt0-done", "srh", "srh-done", "rt2",
+             "hbh+rt0+dst", "atomic-frag"])
         h = IPv6(src=SRC6, dst=DST6, hlim=self.r.randrange(1, 256),
                  fl=self.r.randrange(1 << 20))
         for part in filter(None, chain.split("+")):
@@ -97,6 +101,13 @@ class Gen:
                 # Segment List[0] (RFC 8754 §2).
                 h = h / IPv6ExtHdrSegmentRouting(
                     addresses=["2001:db8:3::1", "2001:db8:3::2"], segleft=1)
+            elif part == "srh-done":
+                h = h / IPv6ExtHdrSegmentRouting(
+                    addresses=["2001:db8:3::1", "2001:db8:3::2"], segleft=0)
+            elif part == "rt2":
+                # Type 2 (Mobile IPv6, RFC 6275 §6.4): one address.
+                h = h / IPv6ExtHdrRouting(type=2, addresses=["2001:db8:9::1"],
+                                          segleft=1)
             elif part == "atomic-frag":
                 h = h / IPv6ExtHdrFragment(offset=0, m=0,
                                            id=self.r.getrandbits(32))
@@ -291,7 +302,7 @@ def gen_gso(g, l4k, mss):
         frames.append(raw)
         meta.append(dict(m, case="idwrap-flags", flags=flags))
     # IPv6 extension chains incl. routing headers.
-    for chain in ("hbh", "rt0", "srh", "hbh+rt0+dst"):
+    for chain in ("hbh", "rt0", "srh", "rt2", "hbh+rt0+dst"):
         raw, m = superframe(g, l4k, True, "qinq", 3 * mss + 5, chain=chain)
         frames.append(raw)
         meta.append(dict(m, case="ipv6-ext"))
