@@ -224,3 +224,21 @@ def test_random_mutations(corpus, tool_san, tmp_path):
         assert p.returncode in (0, 1)
     assert tool_san("rx", str(path)).returncode == 0
     assert tool_san("rss", "--key", KEY, str(path)).returncode == 0
+
+
+@pytest.mark.parametrize("args", [["tx", "--csum"], ["tx", "--tso", "1448"],
+                                  ["tx", "--uso", "1200"], ["rx"], ["rss", "--key", KEY]])
+@pytest.mark.parametrize("name", ["csum", "tso", "uso", "rx"])
+def test_corpus_under_sanitizers(corpus, tool, tool_san, tmp_path, args, name):
+    """The whole corpus through the ASan/UBSan build: no report, and the
+    same output as the optimised build."""
+    src = cpath(name + ".pcap")
+    if args[0] == "tx":
+        a, b = str(tmp_path / "a.pcap"), str(tmp_path / "b.pcap")
+        pa = tool(*args, src, a, check=False)
+        pb = tool_san(*args, src, b, check=False)
+        assert pa.returncode == pb.returncode
+        assert read_pcap(a) == read_pcap(b)
+    else:
+        pa, pb = tool(*args, src), tool_san(*args, src)
+        assert pa.stdout == pb.stdout
