@@ -20,41 +20,41 @@
 /* ---- errors: one code per cause (oe_strerror names it) ------------------- */
 enum oe_err {
 	OE_OK = 0,
-	OE_ERR_ARG = -1,	       /* NULL pointer or impossible argument from the caller */
-	OE_ERR_TRUNC_L2 = -2,	       /* frame shorter than its Ethernet/VLAN headers */
-	OE_ERR_VLAN_DEPTH = -3,	       /* more than OE_VLAN_MAX tags */
-	OE_ERR_NOT_IP = -4,	       /* EtherType is neither IPv4 nor IPv6 */
-	OE_ERR_TRUNC_L3 = -5,	       /* IP header runs past the frame */
-	OE_ERR_IP_VERSION = -6,	       /* version field disagrees with the EtherType */
-	OE_ERR_IP_HLEN = -7,	       /* IPv4 IHL < 5 */
-	OE_ERR_IP_LEN = -8,	       /* IP length field < header or > frame */
-	OE_ERR_EXT_DEPTH = -9,	       /* IPv6 extension chain longer than OE_IPV6_EXT_MAX */
-	OE_ERR_EXT_TRUNC = -10,	       /* IPv6 extension header runs past the datagram */
-	OE_ERR_EXT_ROUTING = -11,      /* malformed routing header (odd length, bad segment list) */
-	OE_ERR_TRUNC_L4 = -12,	       /* TCP/UDP fixed header runs past the datagram */
-	OE_ERR_TCP_HLEN = -13,	       /* TCP data offset < 5 */
-	OE_ERR_TCP_HLEN_PAST = -14,    /* TCP header length runs past the buffer */
-	OE_ERR_UDP_LEN = -15,	       /* UDP length field disagrees with the IP length */
-	OE_ERR_HDR_DEPTH = -16,	       /* headers end past OE_HDR_MAX (engine bound) */
-	OE_ERR_WRONG_L3 = -17,	       /* offload asks for the other IP version / no IP */
-	OE_ERR_WRONG_L4 = -18,	       /* offload asks for TCP on UDP, UDP on TCP, ... */
-	OE_ERR_FRAGMENT = -19,	       /* L4 offload requested on an IP fragment */
-	OE_ERR_CSUM_START = -20,       /* csum_start at or past the end of the data */
-	OE_ERR_CSUM_OFFSET = -21,      /* csum_start + csum_offset + 2 past the data */
-	OE_ERR_CSUM_MISMATCH = -22,    /* GSO: csum_start/offset do not name the L4 checksum */
-	OE_ERR_NO_NEEDS_CSUM = -23,    /* gso_type set without VIRTIO_NET_HDR_F_NEEDS_CSUM */
-	OE_ERR_GSO_TYPE = -24,	       /* unknown/unsupported gso_type (UFO, ECN on UDP) */
-	OE_ERR_GSO_SIZE_ZERO = -25,    /* gso_size == 0 */
-	OE_ERR_HDR_LEN_PAST = -26,     /* hdr_len past the end of the data */
-	OE_ERR_HDR_LEN_LIE = -27,      /* hdr_len disagrees with the parsed headers */
-	OE_ERR_TOO_BIG = -28,	       /* IP datagram over 64 KiB (its length field) */
-	OE_ERR_ARENA = -29,	       /* header arena too small for the segments' headers */
-	OE_ERR_TOO_MANY_SEGS = -30,    /* more segments than the caller's segment array */
-	OE_ERR_TABLE_FULL = -31,       /* classification table at capacity */
-	OE_ERR_NOT_FOUND = -32,	       /* classification entry absent */
-	OE_ERR_EXISTS = -33,	       /* classification entry already present */
-	OE_ERR_RSS_KEY = -34,	       /* RSS key length outside 4..OE_RSS_KEY_MAX */
-	OE_ERR_RSS_INDIR = -35,	       /* indirection table size not a power of 2 <= max */
+	OE_ERR_ARG = -1,	    /* NULL pointer or impossible argument from the caller */
+	OE_ERR_TRUNC_L2 = -2,	    /* frame shorter than its Ethernet/VLAN headers */
+	OE_ERR_VLAN_DEPTH = -3,	    /* more than OE_VLAN_MAX tags */
+	OE_ERR_NOT_IP = -4,	    /* EtherType is neither IPv4 nor IPv6 */
+	OE_ERR_TRUNC_L3 = -5,	    /* IP header runs past the frame */
+	OE_ERR_IP_VERSION = -6,	    /* version field disagrees with the EtherType */
+	OE_ERR_IP_HLEN = -7,	    /* IPv4 IHL < 5 */
+	OE_ERR_IP_LEN = -8,	    /* IP length field < header or > frame */
+	OE_ERR_EXT_DEPTH = -9,	    /* IPv6 extension chain longer than OE_IPV6_EXT_MAX */
+	OE_ERR_EXT_TRUNC = -10,	    /* IPv6 extension header runs past the datagram */
+	OE_ERR_EXT_ROUTING = -11,   /* malformed routing header (odd length, bad segment list) */
+	OE_ERR_TRUNC_L4 = -12,	    /* TCP/UDP fixed header runs past the datagram */
+	OE_ERR_TCP_HLEN = -13,	    /* TCP data offset < 5 */
+	OE_ERR_TCP_HLEN_PAST = -14, /* TCP header length runs past the buffer */
+	OE_ERR_UDP_LEN = -15,	    /* UDP length field disagrees with the IP length */
+	OE_ERR_HDR_DEPTH = -16,	    /* headers end past OE_HDR_MAX (engine bound) */
+	OE_ERR_WRONG_L3 = -17,	    /* offload asks for the other IP version / no IP */
+	OE_ERR_WRONG_L4 = -18,	    /* offload asks for TCP on UDP, UDP on TCP, ... */
+	OE_ERR_FRAGMENT = -19,	    /* L4 offload requested on an IP fragment */
+	OE_ERR_CSUM_START = -20,    /* csum_start at or past the end of the data */
+	OE_ERR_CSUM_OFFSET = -21,   /* csum_start + csum_offset + 2 past the data */
+	OE_ERR_CSUM_MISMATCH = -22, /* GSO: csum_start/offset do not name the L4 checksum */
+	OE_ERR_NO_NEEDS_CSUM = -23, /* gso_type set without VIRTIO_NET_HDR_F_NEEDS_CSUM */
+	OE_ERR_GSO_TYPE = -24,	    /* unknown/unsupported gso_type (UFO, ECN on UDP) */
+	OE_ERR_GSO_SIZE_ZERO = -25, /* gso_size == 0 */
+	OE_ERR_HDR_LEN_PAST = -26,  /* hdr_len past the end of the data */
+	OE_ERR_HDR_LEN_LIE = -27,   /* hdr_len disagrees with the parsed headers */
+	OE_ERR_TOO_BIG = -28,	    /* IP datagram over 64 KiB (its length field) */
+	OE_ERR_ARENA = -29,	    /* header arena too small for the segments' headers */
+	OE_ERR_TOO_MANY_SEGS = -30, /* more segments than the caller's segment array */
+	OE_ERR_TABLE_FULL = -31,    /* classification table at capacity */
+	OE_ERR_NOT_FOUND = -32,	    /* classification entry absent */
+	OE_ERR_EXISTS = -33,	    /* classification entry already present */
+	OE_ERR_RSS_KEY = -34,	    /* RSS key length outside 4..OE_RSS_KEY_MAX */
+	OE_ERR_RSS_INDIR = -35,	    /* indirection table size not a power of 2 <= max */
 	OE_ERR__COUNT = 36
 };
 
@@ -64,10 +64,10 @@ const char *oe_strerror(int err);
 const char *oe_errname(int err);
 
 /* ---- engine bounds -------------------------------------------------------- */
-#define OE_VLAN_MAX	 2   /* 802.1Q, or QinQ (0x88A8 or 0x8100 outer + 0x8100) */
-#define OE_IPV6_EXT_MAX	 8   /* extension headers walked before giving up */
-#define OE_HDR_MAX	 512 /* L2+L3+L4 headers (and csum_start) must end by here */
-#define OE_GSO_MAX_IP	 65535 /* an IP datagram's length field is 16 bits */
+#define OE_VLAN_MAX	2     /* 802.1Q, or QinQ (0x88A8 or 0x8100 outer + 0x8100) */
+#define OE_IPV6_EXT_MAX 8     /* extension headers walked before giving up */
+#define OE_HDR_MAX	512   /* L2+L3+L4 headers (and csum_start) must end by here */
+#define OE_GSO_MAX_IP	65535 /* an IP datagram's length field is 16 bits */
 
 /* ---- checksum core (csum.c): RFC 1071 ------------------------------------- */
 /*
@@ -81,8 +81,8 @@ const char *oe_errname(int err);
 uint32_t csum_partial(const void *buf, size_t len, uint32_t sum);
 uint32_t csum_add(uint32_t a, uint32_t b);
 uint32_t csum_block_add(uint32_t sum, uint32_t block, size_t offset);
-uint16_t csum_fold(uint32_t sum);	      /* 16-bit sum, not complemented */
-uint16_t csum_finish(uint32_t sum);	      /* ~fold: the value to store */
+uint16_t csum_fold(uint32_t sum);			     /* 16-bit sum, not complemented */
+uint16_t csum_finish(uint32_t sum);			     /* ~fold: the value to store */
 uint16_t csum_ipv4_hdr(const uint8_t *ip, size_t ihl_bytes); /* value to store */
 /* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') for a 16-bit field change m -> m'.
  * Host-order values of the stored checksum and field. */
@@ -95,28 +95,28 @@ uint32_t csum_pseudo_v6(const uint8_t saddr[16], const uint8_t daddr[16], uint8_
 			uint32_t l4_len);
 
 /* ---- frame parsing (parse.c) ---------------------------------------------- */
-#define OE_PKT_F_FRAG	 0x01 /* IPv4 MF/offset, or IPv6 fragment header with MF/offset */
+#define OE_PKT_F_FRAG	    0x01 /* IPv4 MF/offset, or IPv6 fragment header with MF/offset */
 #define OE_PKT_F_FRAG_FIRST 0x02 /* fragment with offset 0 (L4 header present) */
-#define OE_PKT_F_ROUTING 0x04 /* IPv6 routing header: pseudo-header uses final dst */
-#define OE_PKT_F_IPOPT	 0x08 /* IPv4 options present */
+#define OE_PKT_F_ROUTING    0x04 /* IPv6 routing header: pseudo-header uses final dst */
+#define OE_PKT_F_IPOPT	    0x08 /* IPv4 options present */
 
 struct oe_pkt {
-	uint16_t ethertype;	      /* innermost EtherType (after the tags) */
-	uint8_t n_vlan;		      /* 0..OE_VLAN_MAX */
-	uint8_t ip_ver;		      /* 4, 6, or 0 when not IP */
+	uint16_t ethertype;		 /* innermost EtherType (after the tags) */
+	uint8_t n_vlan;			 /* 0..OE_VLAN_MAX */
+	uint8_t ip_ver;			 /* 4, 6, or 0 when not IP */
 	uint16_t vlan_tpid[OE_VLAN_MAX]; /* outermost first */
 	uint16_t vlan_tci[OE_VLAN_MAX];
-	uint16_t l3_off;	      /* IP header */
-	uint16_t l3_hlen;	      /* IPv4 IHL*4, IPv6 40 + extension headers */
-	uint16_t l4_off;	      /* upper-layer header = l3_off + l3_hlen */
-	uint16_t l4_hlen;	      /* TCP doff*4, UDP 8, ICMP 8, else 0 */
-	uint16_t payload_off;	      /* l4_off + l4_hlen */
-	uint8_t l4_proto;	      /* upper-layer protocol (IPPROTO_*) */
-	uint8_t n_ext;		      /* IPv6 extension headers walked */
-	uint8_t flags;		      /* OE_PKT_F_* */
+	uint16_t l3_off;      /* IP header */
+	uint16_t l3_hlen;     /* IPv4 IHL*4, IPv6 40 + extension headers */
+	uint16_t l4_off;      /* upper-layer header = l3_off + l3_hlen */
+	uint16_t l4_hlen;     /* TCP doff*4, UDP 8, ICMP 8, else 0 */
+	uint16_t payload_off; /* l4_off + l4_hlen */
+	uint8_t l4_proto;     /* upper-layer protocol (IPPROTO_*) */
+	uint8_t n_ext;	      /* IPv6 extension headers walked */
+	uint8_t flags;	      /* OE_PKT_F_* */
 	uint8_t _pad;
-	uint16_t final_dst_off;	      /* IPv6: offset of the pseudo-header destination */
-	uint32_t ip_end;	      /* l3_off + IP length from the header (excludes padding) */
+	uint16_t final_dst_off; /* IPv6: offset of the pseudo-header destination */
+	uint32_t ip_end;	/* l3_off + IP length from the header (excludes padding) */
 };
 
 /*
@@ -185,8 +185,8 @@ struct oe_rx_result {
 int oe_rx_check(const uint8_t *frame, size_t len, struct oe_rx_result *res);
 /* The virtio DATA_VALID rule (§5.1.6.4): L4 good and IP not bad. */
 bool oe_rx_data_valid(const struct oe_rx_result *res);
-const char *oe_ip_verdict_name(int v); /* "good" "bad" "none" */
-const char *oe_l4_verdict_name(int v); /* "good" "bad" "none" "unchecked" */
+const char *oe_ip_verdict_name(int v);			     /* "good" "bad" "none" */
+const char *oe_l4_verdict_name(int v);			     /* "good" "bad" "none" "unchecked" */
 const char *oe_proto_name(uint8_t ip_ver, uint8_t l4_proto); /* "tcp" "udp" "icmp"... */
 
 /* ---- segmentation (gso.c): TSO4, TSO6, USO, + ECN ------------------------- */
@@ -206,25 +206,27 @@ struct oe_sg {
 struct oe_seg {
 	struct oe_sg sg[OE_SEG_SG_MAX];
 	uint8_t n_sg;
-	uint16_t hdr_len;  /* sg[0].len */
-	uint32_t len;	   /* frame length: sum of the sg lengths */
-	uint32_t pay_len;  /* payload bytes in this segment */
+	uint16_t hdr_len; /* sg[0].len */
+	uint32_t len;	  /* frame length: sum of the sg lengths */
+	uint32_t pay_len; /* payload bytes in this segment */
 };
 
 /* flags for oe_gso_start */
-#define OE_GSO_F_HDRLEN_EXACT 0x1 /* VIRTIO_NET_F_GUEST_HDRLEN: hdr_len must equal
-				   * the headers; otherwise it may be larger (a hint,
-				   * as Linux sends skb_headlen), never smaller */
-#define OE_GSO_F_PSEUDO_ONLY  0x2 /* leave the L4 field holding the pseudo-header sum
-				   * (for a port with its own checksum engine) */
+#define OE_GSO_F_HDRLEN_EXACT                                                                      \
+	0x1 /* VIRTIO_NET_F_GUEST_HDRLEN: hdr_len must equal                                       \
+	     * the headers; otherwise it may be larger (a hint,                                    \
+	     * as Linux sends skb_headlen), never smaller */
+#define OE_GSO_F_PSEUDO_ONLY                                                                       \
+	0x2 /* leave the L4 field holding the pseudo-header sum                                    \
+	     * (for a port with its own checksum engine) */
 
 struct oe_gso {
 	/* read-only for the caller after oe_gso_start */
 	struct oe_pkt pkt;
-	uint32_t nsegs;	    /* segments this frame yields (>= 1) */
-	uint32_t seg_idx;   /* next segment to produce */
+	uint32_t nsegs;	  /* segments this frame yields (>= 1) */
+	uint32_t seg_idx; /* next segment to produce */
 	uint16_t mss;
-	uint8_t gso_type;   /* VIRTIO_NET_HDR_GSO_* without ECN */
+	uint8_t gso_type; /* VIRTIO_NET_HDR_GSO_* without ECN */
 	uint8_t ecn;
 	uint32_t flags;
 	/* private */
@@ -300,15 +302,15 @@ int oe_cls_frame(const struct oe_cls_table *t, const uint8_t *frame, size_t len,
 		 struct oe_cls_result *res);
 
 /* ---- RSS (rss.c): Toeplitz hash + indirection ------------------------------ */
-#define OE_RSS_KEY_MAX	  40 /* Microsoft/virtio standard key length */
-#define OE_RSS_INPUT_MAX  36 /* IPv6 4-tuple: 16 + 16 + 2 + 2 */
-#define OE_RSS_INDIR_MAX  128
+#define OE_RSS_KEY_MAX	 40 /* Microsoft/virtio standard key length */
+#define OE_RSS_INPUT_MAX 36 /* IPv6 4-tuple: 16 + 16 + 2 + 2 */
+#define OE_RSS_INDIR_MAX 128
 struct oe_rss {
 	uint32_t tbl[OE_RSS_INPUT_MAX][256]; /* per input byte position, per value */
 	uint8_t key[OE_RSS_KEY_MAX];
 	uint8_t key_len;
-	uint32_t types;	     /* VIRTIO_NET_RSS_HASH_TYPE_* enabled */
-	uint16_t indir_len;  /* power of 2 */
+	uint32_t types;	    /* VIRTIO_NET_RSS_HASH_TYPE_* enabled */
+	uint16_t indir_len; /* power of 2 */
 	uint16_t indir[OE_RSS_INDIR_MAX];
 };
 /* Inputs longer than key_len - 4 bytes are truncated to what the key covers. */

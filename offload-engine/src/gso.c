@@ -199,7 +199,7 @@ int oe_gso_next(struct oe_gso *g, uint8_t *out, size_t out_len, struct oe_seg *s
 	if (p->l4_proto == IPPROTO_TCP) {
 		uint8_t fl = g->tcp_flags0;
 		if (!last)
-			fl &= (uint8_t)~(TCP_FLAG_FIN | TCP_FLAG_PSH);
+			fl &= (uint8_t) ~(TCP_FLAG_FIN | TCP_FLAG_PSH);
 		if (i)
 			fl &= (uint8_t)~TCP_FLAG_CWR; /* RFC 3168 §6.1.2: once */
 		uint32_t seq = g->seq0 + off;

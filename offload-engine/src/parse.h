@@ -12,7 +12,6 @@
  * the end is ignored. Otherwise frame_len == buf_len and the datagram ends
  * exactly where the IP header says.
  */
-int oe_parse_ex(const uint8_t *buf, size_t buf_len, size_t frame_len, bool gso,
-		struct oe_pkt *pkt);
+int oe_parse_ex(const uint8_t *buf, size_t buf_len, size_t frame_len, bool gso, struct oe_pkt *pkt);
 
 #endif

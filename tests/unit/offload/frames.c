@@ -111,7 +111,7 @@ static size_t put_ext(uint8_t *p, uint8_t e, uint8_t next, struct fb_out *out)
 		p[1] = 6;
 		p[2] = 4;
 		p[3] = 2;
-		p[4] = 2; /* last entry */
+		p[4] = 2;		 /* last entry */
 		memcpy(p + 8, FIN6, 16); /* Segment List[0]: final */
 		memcpy(p + 24, MID6, 16);
 		memcpy(p + 40, DST6, 16);
@@ -128,7 +128,9 @@ static size_t put_ext(uint8_t *p, uint8_t e, uint8_t next, struct fb_out *out)
 
 size_t fb_build(uint8_t *buf, size_t cap, const struct fb *o, struct fb_out *out)
 {
-	size_t l4_hlen = o->proto == 6 ? 20u + o->tcp_opt : (o->proto == 17 || o->proto == 1 || o->proto == 58) ? 8 : 0;
+	size_t l4_hlen = o->proto == 6					       ? 20u + o->tcp_opt
+			 : (o->proto == 17 || o->proto == 1 || o->proto == 58) ? 8
+									       : 0;
 	size_t l3_hlen = o->ipv == 4 ? 20u + o->ip4_opt : 40;
 	for (int i = 0; o->ipv == 6 && i < o->n_ext; i++)
 		l3_hlen += ext_len(o->ext[i]);

@@ -11,39 +11,39 @@
 #include <stdbool.h>
 
 enum fb_ext {
-	EXT_HBH = 1,	/* hop-by-hop options, 8 bytes */
-	EXT_DST,	/* destination options, 16 bytes */
-	EXT_RT0,	/* routing type 0, 2 addresses, segments left 2 */
-	EXT_SRH,	/* segment routing header, 3 segments, left 2 */
-	EXT_RT_DONE,	/* routing type 0 with segments left 0 */
+	EXT_HBH = 1,	 /* hop-by-hop options, 8 bytes */
+	EXT_DST,	 /* destination options, 16 bytes */
+	EXT_RT0,	 /* routing type 0, 2 addresses, segments left 2 */
+	EXT_SRH,	 /* segment routing header, 3 segments, left 2 */
+	EXT_RT_DONE,	 /* routing type 0 with segments left 0 */
 	EXT_FRAG_ATOMIC, /* fragment header, offset 0, no MF */
-	EXT_FRAG_FIRST, /* offset 0, MF */
-	EXT_FRAG_LATER, /* offset 185 (1480 bytes), no MF */
-	EXT_AH,		/* authentication header, 16 bytes */
-	EXT_BIG,	/* destination options, 64 bytes */
+	EXT_FRAG_FIRST,	 /* offset 0, MF */
+	EXT_FRAG_LATER,	 /* offset 185 (1480 bytes), no MF */
+	EXT_AH,		 /* authentication header, 16 bytes */
+	EXT_BIG,	 /* destination options, 64 bytes */
 };
 
 struct fb {
-	int vlans;		/* 0, 1, 2 (QinQ: 0x88A8 + 0x8100) */
-	uint16_t outer_tpid;	/* 0: default */
-	int ipv;		/* 4 or 6 */
-	uint8_t proto;		/* IPPROTO_TCP/UDP/ICMP/ICMPV6/other */
-	uint32_t pay_len;	/* L4 payload bytes */
-	uint8_t ip4_opt;	/* IPv4 option bytes (multiple of 4) */
-	uint8_t tcp_opt;	/* TCP option bytes (multiple of 4) */
-	uint8_t tcp_flags;	/* default ACK */
+	int vlans;	     /* 0, 1, 2 (QinQ: 0x88A8 + 0x8100) */
+	uint16_t outer_tpid; /* 0: default */
+	int ipv;	     /* 4 or 6 */
+	uint8_t proto;	     /* IPPROTO_TCP/UDP/ICMP/ICMPV6/other */
+	uint32_t pay_len;    /* L4 payload bytes */
+	uint8_t ip4_opt;     /* IPv4 option bytes (multiple of 4) */
+	uint8_t tcp_opt;     /* TCP option bytes (multiple of 4) */
+	uint8_t tcp_flags;   /* default ACK */
 	uint16_t ipid;
 	uint32_t seq;
-	int frag4;		/* 0 none, 1 first (MF), 2 later (offset) */
+	int frag4; /* 0 none, 1 first (MF), 2 later (offset) */
 	int n_ext;
-	uint8_t ext[16];	/* enum fb_ext, in order */
-	size_t pad_to;		/* minimum frame length (Ethernet padding, 0xA5 bytes) */
-	bool no_csum;		/* leave checksums 0 */
+	uint8_t ext[16]; /* enum fb_ext, in order */
+	size_t pad_to;	 /* minimum frame length (Ethernet padding, 0xA5 bytes) */
+	bool no_csum;	 /* leave checksums 0 */
 	uint8_t pay_seed;
 };
 
 struct fb_out {
-	size_t len;	/* frame bytes (incl. padding) */
+	size_t len; /* frame bytes (incl. padding) */
 	size_t l3, l4, pay, ip_end;
 	uint8_t final_dst[16];
 	uint8_t src[16];

@@ -113,10 +113,10 @@ static void cls_churn_model(void **state)
 	assert_int_equal(t.count, count);
 }
 
-static const uint8_t ms_key[40] = {
-	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
-	0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
-	0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};
+static const uint8_t ms_key[40] = {0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
+				   0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb,
+				   0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30,
+				   0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};
 
 /* Microsoft "Verifying the RSS Hash Calculation": destination, source,
  * IPv4-only hash, IPv4-with-TCP hash. Input order: src, dst, sport, dport. */
@@ -127,11 +127,11 @@ static const struct {
 	uint16_t sport;
 	uint32_t h2, h4;
 } v4vec[] = {
-	{{161, 142, 100, 80}, 1766, {66, 9, 149, 187}, 2794, 0x323e8fc2, 0x51ccc178},
-	{{65, 69, 140, 83}, 4739, {199, 92, 111, 2}, 14230, 0xd718262a, 0xc626b0ea},
-	{{12, 22, 207, 184}, 38024, {24, 19, 198, 95}, 12898, 0xd2d0a5de, 0x5c2b394a},
-	{{209, 142, 163, 6}, 2217, {38, 27, 205, 30}, 48228, 0x82989176, 0xafc7327f},
-	{{202, 188, 127, 2}, 1303, {153, 39, 163, 191}, 44251, 0x5d1809c5, 0x10e828a2},
+    {{161, 142, 100, 80}, 1766, {66, 9, 149, 187}, 2794, 0x323e8fc2, 0x51ccc178},
+    {{65, 69, 140, 83}, 4739, {199, 92, 111, 2}, 14230, 0xd718262a, 0xc626b0ea},
+    {{12, 22, 207, 184}, 38024, {24, 19, 198, 95}, 12898, 0xd2d0a5de, 0x5c2b394a},
+    {{209, 142, 163, 6}, 2217, {38, 27, 205, 30}, 48228, 0x82989176, 0xafc7327f},
+    {{202, 188, 127, 2}, 1303, {153, 39, 163, 191}, 44251, 0x5d1809c5, 0x10e828a2},
 };
 
 static const struct {
@@ -141,16 +141,25 @@ static const struct {
 	uint16_t sport;
 	uint32_t h2, h4;
 } v6vec[] = {
-	{{0x3f, 0xfe, 0x25, 0x01, 0x02, 0x00, 0x00, 0x03, 0, 0, 0, 0, 0, 0, 0, 1}, 1766,
-	 {0x3f, 0xfe, 0x25, 0x01, 0x02, 0x00, 0x1f, 0xff, 0, 0, 0, 0, 0, 0, 0, 7}, 2794,
-	 0x2cc18cd5, 0x40207d3d},
-	{{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 4739,
-	 {0x3f, 0xfe, 0x05, 0x01, 0x00, 0x08, 0, 0, 0x02, 0x60, 0x97, 0xff, 0xfe, 0x40, 0xef, 0xab},
-	 14230, 0x0f0c461c, 0xdde51bbf},
-	{{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x02, 0x00, 0xf8, 0xff, 0xfe, 0x21, 0x67, 0xcf}, 38024,
-	 {0x3f, 0xfe, 0x19, 0x00, 0x45, 0x45, 0x00, 0x03, 0x02, 0x00, 0xf8, 0xff, 0xfe, 0x21, 0x67,
-	  0xcf},
-	 44251, 0x4b61e985, 0x02d1feef},
+    {{0x3f, 0xfe, 0x25, 0x01, 0x02, 0x00, 0x00, 0x03, 0, 0, 0, 0, 0, 0, 0, 1},
+     1766,
+     {0x3f, 0xfe, 0x25, 0x01, 0x02, 0x00, 0x1f, 0xff, 0, 0, 0, 0, 0, 0, 0, 7},
+     2794,
+     0x2cc18cd5,
+     0x40207d3d},
+    {{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},
+     4739,
+     {0x3f, 0xfe, 0x05, 0x01, 0x00, 0x08, 0, 0, 0x02, 0x60, 0x97, 0xff, 0xfe, 0x40, 0xef, 0xab},
+     14230,
+     0x0f0c461c,
+     0xdde51bbf},
+    {{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x02, 0x00, 0xf8, 0xff, 0xfe, 0x21, 0x67, 0xcf},
+     38024,
+     {0x3f, 0xfe, 0x19, 0x00, 0x45, 0x45, 0x00, 0x03, 0x02, 0x00, 0xf8, 0xff, 0xfe, 0x21, 0x67,
+      0xcf},
+     44251,
+     0x4b61e985,
+     0x02d1feef},
 };
 
 static void rss_ms_vectors(void **state)
@@ -193,11 +202,11 @@ static void rss_frames_and_indirection(void **state)
 	static struct oe_rss r;
 	uint8_t f[256];
 	struct fb_out o;
-	assert_int_equal(oe_rss_init(&r, ms_key, 40,
-				     VIRTIO_NET_RSS_HASH_TYPE_IPv4 | VIRTIO_NET_RSS_HASH_TYPE_TCPv4 |
-					     VIRTIO_NET_RSS_HASH_TYPE_IPv6 |
-					     VIRTIO_NET_RSS_HASH_TYPE_TCPv6),
-			 OE_OK);
+	assert_int_equal(
+	    oe_rss_init(&r, ms_key, 40,
+			VIRTIO_NET_RSS_HASH_TYPE_IPv4 | VIRTIO_NET_RSS_HASH_TYPE_TCPv4 |
+			    VIRTIO_NET_RSS_HASH_TYPE_IPv6 | VIRTIO_NET_RSS_HASH_TYPE_TCPv6),
+	    OE_OK);
 	uint16_t q[8] = {0, 1, 2, 3, 4, 5, 6, 7};
 	assert_int_equal(oe_rss_set_indir(&r, q, 8), OE_OK);
 	for (size_t i = 0; i < 5; i++)
@@ -234,7 +243,7 @@ static void rss_frames_and_indirection(void **state)
 		assert_int_equal(res.hash, v6vec[i].h4);
 		assert_int_equal(res.report, VIRTIO_NET_HASH_REPORT_TCPv6);
 		assert_int_equal(oe_rss_frame(&r, f, o.l4 + 10, &res), OE_OK); /* cut TCP */
-		assert_int_equal(res.report, VIRTIO_NET_HASH_REPORT_NONE); /* IP length lies */
+		assert_int_equal(res.report, VIRTIO_NET_HASH_REPORT_NONE);     /* IP length lies */
 	}
 	/* Non-IP: no hash, queue indir[0]. Bad sizes refused. */
 	memset(f, 0, 60);
@@ -263,10 +272,10 @@ static void rss_frames_and_indirection(void **state)
 struct group_result run_cls_rss_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(cls_basic),
-		cmocka_unit_test(cls_churn_model),
-		cmocka_unit_test(rss_ms_vectors),
-		cmocka_unit_test(rss_frames_and_indirection),
+	    cmocka_unit_test(cls_basic),
+	    cmocka_unit_test(cls_churn_model),
+	    cmocka_unit_test(rss_ms_vectors),
+	    cmocka_unit_test(rss_frames_and_indirection),
 	};
 	return RUN_GROUP(tests);
 }

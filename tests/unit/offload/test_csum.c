@@ -114,21 +114,21 @@ static void pseudo_headers(void **state)
 			 ref_pseudo(&o, f, 17, 41));
 	fb.ipv = 4;
 	fb_build(f, sizeof(f), &fb, &o);
-	assert_int_equal(csum_fold(csum_pseudo_v4(o.src, o.final_dst, 6, 70000)),
-			 ref_sum((const uint8_t[]){192, 0, 2, 1, 198, 51, 100, 7, 0, 6, 0x00, 0x01,
-						   0x11, 0x70},
-				 14, 0));
+	assert_int_equal(
+	    csum_fold(csum_pseudo_v4(o.src, o.final_dst, 6, 70000)),
+	    ref_sum((const uint8_t[]){192, 0, 2, 1, 198, 51, 100, 7, 0, 6, 0x00, 0x01, 0x11, 0x70},
+		    14, 0));
 }
 
 struct group_result run_csum_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(rfc1071_example),
-		cmocka_unit_test(rfc1624_examples),
-		cmocka_unit_test(incremental_matches_recompute),
-		cmocka_unit_test(fast_sum_matches_reference),
-		cmocka_unit_test(block_add_odd_split),
-		cmocka_unit_test(pseudo_headers),
+	    cmocka_unit_test(rfc1071_example),
+	    cmocka_unit_test(rfc1624_examples),
+	    cmocka_unit_test(incremental_matches_recompute),
+	    cmocka_unit_test(fast_sum_matches_reference),
+	    cmocka_unit_test(block_add_odd_split),
+	    cmocka_unit_test(pseudo_headers),
 	};
 	return RUN_GROUP(tests);
 }

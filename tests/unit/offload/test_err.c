@@ -100,9 +100,9 @@ static void parse_lengths(void **state)
 struct group_result run_err_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(names_distinct),
-		cmocka_unit_test(generic_and_vnet),
-		cmocka_unit_test(parse_lengths),
+	    cmocka_unit_test(names_distinct),
+	    cmocka_unit_test(generic_and_vnet),
+	    cmocka_unit_test(parse_lengths),
 	};
 	return RUN_GROUP(tests);
 }

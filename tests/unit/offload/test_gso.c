@@ -64,7 +64,8 @@ static void check_segments(const struct fb_out *o, size_t len, int n, uint16_t m
 		assert_int_equal(s->pay_len, plen);
 		/* Payload in place: references point into the super-frame. */
 		for (int k = 1; k < s->n_sg; k++)
-			assert_true(s->sg[k].addr >= sf && s->sg[k].addr + s->sg[k].len <= sf + len);
+			assert_true(s->sg[k].addr >= sf &&
+				    s->sg[k].addr + s->sg[k].len <= sf + len);
 		memcpy(joined + joined_len, seg_buf + hl, plen);
 		joined_len += plen;
 
@@ -84,9 +85,9 @@ static void check_segments(const struct fb_out *o, size_t len, int n, uint16_t m
 		if (tcp) {
 			uint8_t fl0 = sf[o->l4 + 13], fl = l4[13];
 			assert_int_equal(rd32(l4 + 4), rd32(sf + o->l4 + 4) + (uint32_t)i * mss);
-			assert_int_equal(fl & 0x09, last ? fl0 & 0x09 : 0);    /* FIN, PSH */
-			assert_int_equal(fl & 0x80, i == 0 ? fl0 & 0x80 : 0);  /* CWR */
-			assert_int_equal(fl & 0x76, fl0 & 0x76);	       /* the rest */
+			assert_int_equal(fl & 0x09, last ? fl0 & 0x09 : 0);   /* FIN, PSH */
+			assert_int_equal(fl & 0x80, i == 0 ? fl0 & 0x80 : 0); /* CWR */
+			assert_int_equal(fl & 0x76, fl0 & 0x76);	      /* the rest */
 		} else {
 			assert_int_equal(rd16(l4 + 4), at - o->l4);
 			assert_int_not_equal(rd16(l4 + 6), 0);
@@ -136,9 +137,12 @@ static void ec11_15_boundaries(void **state)
 	for (int c = 0; c < NCFG; c++)
 		for (int proto = 6; proto <= 17; proto += 11)
 			for (size_t k = 0; k < sizeof(pays) / sizeof(pays[0]); k++) {
-				struct fb fb = {.ipv = cfg[c].ipv, .vlans = cfg[c].vlans,
-						.proto = (uint8_t)proto, .pay_len = pays[k],
-						.ipid = 1000, .seq = 0xfffff000u};
+				struct fb fb = {.ipv = cfg[c].ipv,
+						.vlans = cfg[c].vlans,
+						.proto = (uint8_t)proto,
+						.pay_len = pays[k],
+						.ipid = 1000,
+						.seq = 0xfffff000u};
 				struct fb_out o;
 				size_t len;
 				int n = segment(&fb, &o, &len, mss, 0);
@@ -153,7 +157,10 @@ static void padded_and_zero_length(void **state)
 {
 	(void)state;
 	for (int c = 0; c < NCFG; c++) {
-		struct fb fb = {.ipv = cfg[c].ipv, .vlans = cfg[c].vlans, .proto = 6, .pay_len = 3,
+		struct fb fb = {.ipv = cfg[c].ipv,
+				.vlans = cfg[c].vlans,
+				.proto = 6,
+				.pay_len = 3,
 				.pad_to = 60};
 		struct fb_out o;
 		size_t len = fb_build(sf, sizeof(sf), &fb, &o);
@@ -161,8 +168,8 @@ static void padded_and_zero_length(void **state)
 		int n = oe_gso_all(&vh, sf, len, NULL, 0, 0, arena, 1 << 20, segs, 64);
 		assert_int_equal(n, 3);
 		check_segments(&o, o.ip_end, n, 1, false);
-		fb = (struct fb){.ipv = cfg[c].ipv, .vlans = cfg[c].vlans, .proto = 17,
-				 .pay_len = 5000};
+		fb = (struct fb){
+		    .ipv = cfg[c].ipv, .vlans = cfg[c].vlans, .proto = 17, .pay_len = 5000};
 		len = fb_build(sf, sizeof(sf), &fb, &o);
 		wr16(sf + o.l3 + (fb.ipv == 4 ? 2 : 4), 0);
 		vh = vh_for(&o, VIRTIO_NET_HDR_GSO_UDP_L4, 1000);
@@ -206,10 +213,15 @@ static void ec12_13_14_flags_id_options(void **state)
 {
 	(void)state;
 	for (int c = 0; c < NCFG; c++) {
-		struct fb fb = {.ipv = cfg[c].ipv, .vlans = cfg[c].vlans, .proto = 6,
-				.pay_len = 4 * 1000 + 1, .ipid = 65534, .seq = 0xffffffffu,
+		struct fb fb = {.ipv = cfg[c].ipv,
+				.vlans = cfg[c].vlans,
+				.proto = 6,
+				.pay_len = 4 * 1000 + 1,
+				.ipid = 65534,
+				.seq = 0xffffffffu,
 				.tcp_flags = 0x10 | 0x08 | 0x01 | 0x80 | 0x40 | 0x20,
-				.tcp_opt = 32, .ip4_opt = 12};
+				.tcp_opt = 32,
+				.ip4_opt = 12};
 		if (cfg[c].ipv == 6) {
 			fb.n_ext = 3;
 			fb.ext[0] = EXT_HBH, fb.ext[1] = EXT_SRH, fb.ext[2] = EXT_DST;
@@ -227,8 +239,8 @@ static void ec12_13_14_flags_id_options(void **state)
 		assert_int_equal(segs[2].sg[0].addr[o.l4 + 13], 0x10 | 0x40 | 0x20);
 		assert_int_equal(segs[4].sg[0].addr[o.l4 + 13], 0x10 | 0x08 | 0x01 | 0x40 | 0x20);
 		/* ECN bit in gso_type is accepted for TCP. */
-		struct virtio_net_hdr vh = vh_for(&o, gso_type_for(fb.ipv, 6) | VIRTIO_NET_HDR_GSO_ECN,
-						  1000);
+		struct virtio_net_hdr vh =
+		    vh_for(&o, gso_type_for(fb.ipv, 6) | VIRTIO_NET_HDR_GSO_ECN, 1000);
 		assert_int_equal(oe_gso_all(&vh, sf, len, NULL, 0, 0, arena, 1 << 20, segs, 8), 5);
 		check_segments(&o, len, 5, 1000, false);
 	}
@@ -241,8 +253,10 @@ static void split_input_and_iterator(void **state)
 	(void)state;
 	for (int c = 0; c < NCFG; c++)
 		for (int proto = 6; proto <= 17; proto += 11) {
-			struct fb fb = {.ipv = cfg[c].ipv, .vlans = cfg[c].vlans,
-					.proto = (uint8_t)proto, .pay_len = 5000};
+			struct fb fb = {.ipv = cfg[c].ipv,
+					.vlans = cfg[c].vlans,
+					.proto = (uint8_t)proto,
+					.pay_len = 5000};
 			struct fb_out o;
 			size_t len = fb_build(sf, sizeof(sf), &fb, &o);
 			struct virtio_net_hdr vh = vh_for(&o, gso_type_for(fb.ipv, fb.proto), 999);
@@ -258,8 +272,8 @@ static void split_input_and_iterator(void **state)
 			/* Iterator: each segment built into the same 1-header buffer. */
 			struct oe_gso g;
 			uint8_t hdr[OE_HDR_MAX];
-			assert_int_equal(oe_gso_start(&g, &vh, sf, len, NULL, 0, OE_GSO_F_HDRLEN_EXACT),
-					 OE_OK);
+			assert_int_equal(
+			    oe_gso_start(&g, &vh, sf, len, NULL, 0, OE_GSO_F_HDRLEN_EXACT), OE_OK);
 			assert_int_equal(g.nsegs, 6);
 			assert_int_equal(oe_gso_next(&g, hdr, oe_gso_seg_hdr_len(&g) - 1, &segs[0]),
 					 OE_ERR_ARENA);
@@ -274,8 +288,8 @@ static void split_input_and_iterator(void **state)
 			assert_int_equal(k, 6);
 			check_segments(&o, len, k, 999, false);
 			/* PSEUDO_ONLY leaves the seed a port checksum engine expects. */
-			assert_int_equal(oe_gso_all(&vh, sf, len, NULL, 0, OE_GSO_F_PSEUDO_ONLY, arena,
-						    1 << 20, segs, 16),
+			assert_int_equal(oe_gso_all(&vh, sf, len, NULL, 0, OE_GSO_F_PSEUDO_ONLY,
+						    arena, 1 << 20, segs, 16),
 					 6);
 			check_segments(&o, len, 6, 999, true);
 		}
@@ -289,8 +303,11 @@ static void ec16_hostile_metadata(void **state)
 	(void)state;
 	for (int c = 0; c < NCFG; c++)
 		for (int proto = 6; proto <= 17; proto += 11) {
-			struct fb fb = {.ipv = cfg[c].ipv, .vlans = cfg[c].vlans,
-					.proto = (uint8_t)proto, .pay_len = 3000, .tcp_opt = 12};
+			struct fb fb = {.ipv = cfg[c].ipv,
+					.vlans = cfg[c].vlans,
+					.proto = (uint8_t)proto,
+					.pay_len = 3000,
+					.tcp_opt = 12};
 			struct fb_out o;
 			size_t len = fb_build(sf, sizeof(sf), &fb, &o);
 			uint8_t t = gso_type_for(fb.ipv, fb.proto);
@@ -326,24 +343,26 @@ static void ec16_hostile_metadata(void **state)
 			EXPECT(OE_ERR_GSO_TYPE, &b, sf, len, NULL, 0, 0);
 			/* Wrong protocol: the other IP version, the other L4. */
 			b = vh, b.gso_type = proto == 17 ? (fb.ipv == 4 ? VIRTIO_NET_HDR_GSO_TCPV4
-								     : VIRTIO_NET_HDR_GSO_TCPV6)
-							   : VIRTIO_NET_HDR_GSO_UDP_L4;
+									: VIRTIO_NET_HDR_GSO_TCPV6)
+							 : VIRTIO_NET_HDR_GSO_UDP_L4;
 			EXPECT(OE_ERR_WRONG_L4, &b, sf, len, NULL, 0, 0);
 			if (proto == 6) {
 				b = vh, b.gso_type = fb.ipv == 4 ? VIRTIO_NET_HDR_GSO_TCPV6
-								  : VIRTIO_NET_HDR_GSO_TCPV4;
+								 : VIRTIO_NET_HDR_GSO_TCPV4;
 				EXPECT(OE_ERR_WRONG_L3, &b, sf, len, NULL, 0, 0);
 			}
 			/* Arena and segment array too small. */
-			assert_int_equal(oe_gso_all(&vh, sf, len, NULL, 0, 0, arena, 3 * o.pay - 1,
-						    segs, 64),
-					 OE_ERR_ARENA);
-			assert_int_equal(oe_gso_all(&vh, sf, len, NULL, 0, 0, arena, 1 << 20, segs, 2),
-					 OE_ERR_TOO_MANY_SEGS);
+			assert_int_equal(
+			    oe_gso_all(&vh, sf, len, NULL, 0, 0, arena, 3 * o.pay - 1, segs, 64),
+			    OE_ERR_ARENA);
+			assert_int_equal(
+			    oe_gso_all(&vh, sf, len, NULL, 0, 0, arena, 1 << 20, segs, 2),
+			    OE_ERR_TOO_MANY_SEGS);
 			/* Headers cut by the header buffer. */
-			EXPECT(OE_ERR_TRUNC_L4, &vh, sf, o.l4 + 7,
-			       sf + o.l4 + 7, len - o.l4 - 7, 0);
-			EXPECT(OE_ERR_TRUNC_L3, &vh, sf, o.l3 + 10, sf + o.l3 + 10, len - o.l3 - 10, 0);
+			EXPECT(OE_ERR_TRUNC_L4, &vh, sf, o.l4 + 7, sf + o.l4 + 7, len - o.l4 - 7,
+			       0);
+			EXPECT(OE_ERR_TRUNC_L3, &vh, sf, o.l3 + 10, sf + o.l3 + 10, len - o.l3 - 10,
+			       0);
 			EXPECT(OE_ERR_ARG, &vh, sf, len, NULL, 5, 0);
 			EXPECT(OE_ERR_ARG, &vh, sf, len, NULL, 0, 0x100);
 			EXPECT(OE_ERR_ARG, NULL, sf, len, NULL, 0, 0);
@@ -368,8 +387,8 @@ static void ec16_hostile_frames(void **state)
 	struct virtio_net_hdr vh = vh_for(&o, VIRTIO_NET_HDR_GSO_TCPV4, 1400);
 	EXPECT(OE_ERR_FRAGMENT, &vh, sf, len, NULL, 0, 0);
 	/* IPv6 fragment header. */
-	fb = (struct fb){.ipv = 6, .proto = 6, .pay_len = 3000, .n_ext = 1,
-			 .ext = {EXT_FRAG_FIRST}};
+	fb =
+	    (struct fb){.ipv = 6, .proto = 6, .pay_len = 3000, .n_ext = 1, .ext = {EXT_FRAG_FIRST}};
 	len = fb_build(sf, sizeof(sf), &fb, &o);
 	vh = vh_for(&o, VIRTIO_NET_HDR_GSO_TCPV6, 1400);
 	EXPECT(OE_ERR_FRAGMENT, &vh, sf, len, NULL, 0, 0);
@@ -461,15 +480,15 @@ static int teardown(void **state)
 struct group_result run_gso_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(ec11_15_boundaries),
-		cmocka_unit_test(ec15_extremes),
-		cmocka_unit_test(padded_and_zero_length),
-		cmocka_unit_test(ec12_13_14_flags_id_options),
-		cmocka_unit_test(split_input_and_iterator),
-		cmocka_unit_test(ec16_hostile_metadata),
-		cmocka_unit_test(ec16_hostile_frames),
-		cmocka_unit_test(ec17_hairpin),
+	    cmocka_unit_test(ec11_15_boundaries),
+	    cmocka_unit_test(ec15_extremes),
+	    cmocka_unit_test(padded_and_zero_length),
+	    cmocka_unit_test(ec12_13_14_flags_id_options),
+	    cmocka_unit_test(split_input_and_iterator),
+	    cmocka_unit_test(ec16_hostile_metadata),
+	    cmocka_unit_test(ec16_hostile_frames),
+	    cmocka_unit_test(ec17_hairpin),
 	};
 	return (struct group_result){(int)(sizeof(tests) / sizeof(tests[0])),
-				    cmocka_run_group_tests(tests, setup, teardown)};
+				     cmocka_run_group_tests(tests, setup, teardown)};
 }

@@ -5,7 +5,7 @@
 int main(void)
 {
 	struct group_result (*groups[])(void) = {run_csum_tests, run_txrx_tests, run_gso_tests,
-						  run_cls_rss_tests, run_err_tests};
+						 run_cls_rss_tests, run_err_tests};
 	int run = 0, failed = 0;
 
 	setvbuf(stdout, NULL, _IONBF, 0); /* keep order with cmocka's stderr lines */

@@ -19,7 +19,8 @@ static uint8_t f[70000], g[70000];
 
 static struct fb base(int c, uint8_t proto, uint32_t pay)
 {
-	return (struct fb){.ipv = cfg[c].ipv, .vlans = cfg[c].vlans, .proto = proto, .pay_len = pay};
+	return (struct fb){
+	    .ipv = cfg[c].ipv, .vlans = cfg[c].vlans, .proto = proto, .pay_len = pay};
 }
 
 static void rx_expect(const uint8_t *fr, size_t len, int ip, int l4)
@@ -76,7 +77,8 @@ static void ec01_udp_zero_sent_as_ffff(void **state)
 		vh.csum_offset = oe_cpu_to_le16(6);
 		uint8_t arena[256];
 		struct oe_seg seg;
-		assert_int_equal(oe_gso_all(&vh, f, n, NULL, 0, 0, arena, sizeof(arena), &seg, 1), 1);
+		assert_int_equal(oe_gso_all(&vh, f, n, NULL, 0, 0, arena, sizeof(arena), &seg, 1),
+				 1);
 		assert_int_equal(rd16(arena + o.l4 + 6), 0xFFFF);
 	}
 }
@@ -104,15 +106,15 @@ static void ec03_04_ipv6_ext_chain_and_final_dst(void **state)
 {
 	(void)state;
 	static const uint8_t chains[][6] = {
-		{EXT_HBH},
-		{EXT_DST},
-		{EXT_RT0},
-		{EXT_SRH},
-		{EXT_RT_DONE},
-		{EXT_HBH, EXT_DST, EXT_RT0, EXT_DST},
-		{EXT_HBH, EXT_SRH, EXT_AH, EXT_DST},
-		{EXT_FRAG_ATOMIC},
-		{EXT_HBH, EXT_DST, EXT_SRH, EXT_FRAG_ATOMIC, EXT_DST},
+	    {EXT_HBH},
+	    {EXT_DST},
+	    {EXT_RT0},
+	    {EXT_SRH},
+	    {EXT_RT_DONE},
+	    {EXT_HBH, EXT_DST, EXT_RT0, EXT_DST},
+	    {EXT_HBH, EXT_SRH, EXT_AH, EXT_DST},
+	    {EXT_FRAG_ATOMIC},
+	    {EXT_HBH, EXT_DST, EXT_SRH, EXT_FRAG_ATOMIC, EXT_DST},
 	};
 	static const uint8_t nlen[] = {1, 1, 1, 1, 1, 4, 4, 1, 5};
 	for (int c = 3; c < NCFG; c++)
@@ -140,7 +142,8 @@ static void ec03_04_ipv6_ext_chain_and_final_dst(void **state)
 				/* Generic insertion needs no parsing: seed + csum_start. */
 				uint32_t len = (uint32_t)(o.ip_end - o.l4);
 				wr16(f + o.l4 + co, ref_pseudo(&o, f, o.l4_proto, len));
-				assert_int_equal(oe_tx_csum_generic(f, n, (uint16_t)o.l4, (uint16_t)co), 0);
+				assert_int_equal(
+				    oe_tx_csum_generic(f, n, (uint16_t)o.l4, (uint16_t)co), 0);
 				assert_true(ref_l4_ok(f, &o));
 				/* The header destination instead of the final one is wrong
 				 * whenever a routing header with segments left is present. */
@@ -164,7 +167,8 @@ static void ec05_incremental_ttl_vlan(void **state)
 		for (int ttl = 255; ttl >= 0; ttl--) {
 			uint16_t old = rd16(f + o.l3 + 8);
 			f[o.l3 + 8] = (uint8_t)ttl;
-			wr16(f + o.l3 + 10, csum_update16(rd16(f + o.l3 + 10), old, rd16(f + o.l3 + 8)));
+			wr16(f + o.l3 + 10,
+			     csum_update16(rd16(f + o.l3 + 10), old, rd16(f + o.l3 + 8)));
 			assert_int_equal(rd16(f + o.l3 + 10), ref_ip4_csum(f, &o));
 		}
 		if (cfg[c].vlans) {
@@ -180,14 +184,17 @@ static void ec05_incremental_ttl_vlan(void **state)
 			struct fb fb = base(c, (uint8_t)proto, 123);
 			size_t n = fb_build(f, sizeof(f), &fb, &o);
 			int co = ref_l4_csum_off((uint8_t)proto);
-			uint8_t *a = f + o.l3 + (cfg[c].ipv == 4 ? 12 : 8 + 12); /* last word of src */
+			uint8_t *a =
+			    f + o.l3 + (cfg[c].ipv == 4 ? 12 : 8 + 12); /* last word of src */
 			for (uint32_t k = 0; k < 64; k++) {
 				uint32_t old = rd32(a), nw = old * 2654435761u + k;
 				wr32(a, nw);
-				memcpy(o.src, f + o.l3 + (cfg[c].ipv == 4 ? 12 : 8), cfg[c].ipv == 4 ? 4 : 16);
+				memcpy(o.src, f + o.l3 + (cfg[c].ipv == 4 ? 12 : 8),
+				       cfg[c].ipv == 4 ? 4 : 16);
 				wr16(f + o.l4 + co, csum_update32(rd16(f + o.l4 + co), old, nw));
 				if (cfg[c].ipv == 4)
-					wr16(f + o.l3 + 10, csum_update32(rd16(f + o.l3 + 10), old, nw));
+					wr16(f + o.l3 + 10,
+					     csum_update32(rd16(f + o.l3 + 10), old, nw));
 				assert_true(ref_l4_ok(f, &o));
 				rx_expect(f, n, ip_good(c), OE_L4_GOOD);
 			}
@@ -235,7 +242,8 @@ static void ec07_wrong_protocol_refused(void **state)
 		assert_int_equal(oe_tx_csum(f, n, OE_CSUM_TCP), OE_ERR_WRONG_L4);
 		assert_memory_equal(f, g, n);
 		if (cfg[c].ipv == 6) {
-			assert_int_equal(oe_tx_csum(f, n, OE_CSUM_IP4 | OE_CSUM_UDP), OE_ERR_WRONG_L3);
+			assert_int_equal(oe_tx_csum(f, n, OE_CSUM_IP4 | OE_CSUM_UDP),
+					 OE_ERR_WRONG_L3);
 			assert_memory_equal(f, g, n);
 		}
 		fb.proto = IPPROTO_TCP;
@@ -270,8 +278,9 @@ static void ec08_fragments(void **state)
 				size_t n = fb_build(f, sizeof(f), &fb, &o);
 				rx_expect(f, n, ip_good(c), OE_L4_UNCHECKED);
 				memcpy(g, f, n);
-				assert_int_equal(oe_tx_csum(f, n, proto == 6 ? OE_CSUM_TCP : OE_CSUM_UDP),
-						 OE_ERR_FRAGMENT);
+				assert_int_equal(
+				    oe_tx_csum(f, n, proto == 6 ? OE_CSUM_TCP : OE_CSUM_UDP),
+				    OE_ERR_FRAGMENT);
 				assert_memory_equal(f, g, n);
 				int want = cfg[c].ipv == 4 ? OE_CSUM_IP4 : 0;
 				assert_int_equal(oe_tx_csum(f, n, OE_CSUM_ALL), want);
@@ -418,17 +427,17 @@ static void truncated_everywhere(void **state)
 struct group_result run_txrx_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(ec01_udp_zero_sent_as_ffff),
-		cmocka_unit_test(ec02_udp_zero_rx),
-		cmocka_unit_test(ec03_04_ipv6_ext_chain_and_final_dst),
-		cmocka_unit_test(ec05_incremental_ttl_vlan),
-		cmocka_unit_test(ec06_per_layer_verdicts),
-		cmocka_unit_test(ec07_wrong_protocol_refused),
-		cmocka_unit_test(ec08_fragments),
-		cmocka_unit_test(ec09_padding),
-		cmocka_unit_test(ec10_deep_stacks),
-		cmocka_unit_test(icmp_and_unknown),
-		cmocka_unit_test(truncated_everywhere),
+	    cmocka_unit_test(ec01_udp_zero_sent_as_ffff),
+	    cmocka_unit_test(ec02_udp_zero_rx),
+	    cmocka_unit_test(ec03_04_ipv6_ext_chain_and_final_dst),
+	    cmocka_unit_test(ec05_incremental_ttl_vlan),
+	    cmocka_unit_test(ec06_per_layer_verdicts),
+	    cmocka_unit_test(ec07_wrong_protocol_refused),
+	    cmocka_unit_test(ec08_fragments),
+	    cmocka_unit_test(ec09_padding),
+	    cmocka_unit_test(ec10_deep_stacks),
+	    cmocka_unit_test(icmp_and_unknown),
+	    cmocka_unit_test(truncated_everywhere),
 	};
 	return RUN_GROUP(tests);
 }
