@@ -171,22 +171,43 @@ static int has_focus(struct vm *vm)
 	return vm_table[focus_vm % vm_count] == vm;
 }
 
+/* One byte read from the UART and not yet taken by the focused VM: any
+ * VM's poll moves input along, so Ctrl-T works whoever is polling. */
+static int rx_pending = -1;
+
+static void rx_poll(void)
+{
+	if (rx_pending >= 0)
+		return;
+	rx_pending = ns16550_getc();
+	if (rx_pending == 0x14) {
+		rx_pending = -1;
+		focus_vm = (focus_vm + 1) % vm_count;
+		const char *name = vm_table[focus_vm]->cfg->name;
+		puts_raw("hv: console input to vm ", 24);
+		puts_raw(name, __builtin_strlen(name));
+		put_raw('\n');
+	}
+}
+
 int console_vm_rx_ready(struct vm *vm)
 {
-	return has_focus(vm) && ns16550_rx_ready();
+	spin_lock(&console_lock);
+	rx_poll();
+	int ready = has_focus(vm) && rx_pending >= 0;
+	spin_unlock(&console_lock);
+	return ready;
 }
 
 int console_vm_getc(struct vm *vm)
 {
-	if (!has_focus(vm))
-		return -1;
+	int c = -1;
 	spin_lock(&console_lock);
-	int c = ns16550_getc();
-	spin_unlock(&console_lock);
-	if (c == 0x14) {
-		focus_vm = (focus_vm + 1) % vm_count;
-		hv_printf("hv: console input to vm %s\n", vm_table[focus_vm]->cfg->name);
-		return -1;
+	rx_poll();
+	if (has_focus(vm)) {
+		c = rx_pending;
+		rx_pending = -1;
 	}
+	spin_unlock(&console_lock);
 	return c;
 }

@@ -74,6 +74,7 @@ void hv_main(unsigned long hartid, const void *dtb)
 		print_size(c->ram_size);
 		hv_printf(")\n");
 	}
+	hv_printf("hv: console input to vm %s (Ctrl-T: next VM)\n", hv_config.vms[0].name);
 	/* host DT no longer needed: guest RAM may cover it from here on */
 	for (unsigned i = 0; i < vm_count; i++)
 		if (vm_boot(vm_table[i]))

@@ -15,7 +15,7 @@ for _ in $(seq 300); do
 	grep -q 'mmio: waiting for input' "$tmp/out" && break
 	sleep 0.1
 done
-printf ok >&3
+printf '\024\024ok' >&3 # Ctrl-T twice: focus to hello and back
 wait $qemu
 rc=$?
 exec 3>&-
@@ -32,6 +32,8 @@ check "all 33 MMIO/SBI/input checks passed" has '^\[mmio\] mmio: 33 checks, 00 f
 check "no failed check" bash -c "! grep -q 'FAIL check' <<<\"\$0\"" "$out"
 check "wide stores reached THR byte by byte" has '^\[mmio\] SCP$'
 check "DBCN write printed" has '^\[mmio\] dbcn$'
+check "Ctrl-T moved the input focus to hello" has '^hv: console input to vm hello$'
+check "...and back to mmio" has '^hv: console input to vm mmio$'
 check "FP load stops the VM with one line" \
 	has '^hv: vm mmio stopped: mmio: not an integer load/store sepc=0x800[0-9a-f]+ addr=0x10000000$'
 check "exactly one stop line" test "$(grep -c '^hv: vm mmio stopped' <<<"$out")" -eq 1
