@@ -29,7 +29,11 @@ int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len)
 
 	if (!p)
 		return -HAL_EFAULT;
-	memcpy(dst, p, len);
+	/* Ring indices are shared with a running guest: one access each. */
+	if (len == 2 && !((uintptr_t)p & 1))
+		*(uint16_t *)dst = __atomic_load_n((uint16_t *)p, __ATOMIC_RELAXED);
+	else
+		memcpy(dst, p, len);
 	return 0;
 }
 
@@ -39,7 +43,10 @@ int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len)
 
 	if (!p)
 		return -HAL_EFAULT;
-	memcpy(p, src, len);
+	if (len == 2 && !((uintptr_t)p & 1))
+		__atomic_store_n((uint16_t *)p, *(const uint16_t *)src, __ATOMIC_RELAXED);
+	else
+		memcpy(p, src, len);
 	return 0;
 }
 

@@ -81,6 +81,8 @@ class Topo:
         a = ["ip", "netns", "exec", ns, f"{BIN}/vfdrv", "--ctl", self.ctl,
              "--vf", str(i), "--tap", "vm0", "--features", self.features[i]]
         name = f"vfdrv{i}.{len(self.procs)}"
+        self.vfdrv_err = getattr(self, "vfdrv_err", {})
+        self.vfdrv_err[i] = self.tmp / f"{name}.err"
         p = self.vfdrv[i] = self._start(a, name)
         self._wait_line(p, name)
         if tap_mac:
