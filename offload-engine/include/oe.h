@@ -289,7 +289,7 @@ struct oe_cls_table {
 #define OE_CLS_F_MCAST 0x04 /* group bit set, not broadcast */
 struct oe_cls_result {
 	int32_t vf;    /* VF index, or -1 on a miss */
-	uint16_t vlan; /* the key's VLAN: outermost VID, or OE_VLAN_NONE */
+	uint16_t vlan; /* the key's VLAN: outermost VID, or OE_VLAN_NONE (untagged, VID 0) */
 	uint8_t flags;
 };
 int oe_cls_init(struct oe_cls_table *t, struct oe_cls_entry *slots, uint32_t cap);

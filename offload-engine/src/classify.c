@@ -121,7 +121,10 @@ int oe_cls_frame(const struct oe_cls_table *t, const uint8_t *frame, size_t len,
 	if (type == ETH_P_8021Q || type == ETH_P_8021AD) {
 		if (len < ETH_HLEN + VLAN_HLEN)
 			return OE_ERR_TRUNC_L2;
-		res->vlan = oe_get_be16(frame + ETH_HLEN) & VLAN_VID_MASK;
+		uint16_t vid = oe_get_be16(frame + ETH_HLEN) & VLAN_VID_MASK;
+		/* VID 0 is a priority tag: the frame belongs to no VLAN
+		 * (IEEE 802.1Q §9.6). */
+		res->vlan = vid ? vid : OE_VLAN_NONE;
 	}
 	const uint8_t *dst = frame + ETH_OFF_DST;
 	if (memcmp(dst, bcast, ETH_ALEN) == 0)

@@ -59,6 +59,11 @@ static void cls_basic(void **state)
 	assert_int_equal(oe_cls_add(&t, m2, 100, 11), OE_OK);
 	assert_int_equal(oe_cls_frame(&t, f, n, &r), OE_OK);
 	assert_int_equal(r.vf, 11);
+	/* A priority tag (VID 0) classifies as untagged. */
+	wr16(f + 14, 0x6000); /* PCP 3, VID 0; m2 untagged is VF 9 */
+	assert_int_equal(oe_cls_frame(&t, f, n, &r), OE_OK);
+	assert_int_equal(r.vlan, OE_VLAN_NONE);
+	assert_int_equal(r.vf, 9);
 	memset(f, 0xff, 6);
 	assert_int_equal(oe_cls_frame(&t, f, n, &r), OE_OK);
 	assert_int_equal(r.flags, OE_CLS_F_BCAST);
