@@ -23,13 +23,12 @@ from scapy.all import (ARP, ICMP, IP, IPOption_NOP, IPOption_RR, IPv6,
                        IPv6ExtHdrDestOpt, IPv6ExtHdrFragment,
                        IPv6ExtHdrHopByHop, IPv6ExtHdrRouting,
                        IPv6ExtHdrSegmentRouting, ICMPv6EchoRequest, PadN,
-                       Dot1AD, Dot1Q, Ether, Padding, Raw, TCP, UDP,
-                       PcapWriter, fragment)
+                       Dot1AD, Dot1Q, Ether, Raw, TCP, UDP,
+                       fragment)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from oracle import rfc1071  # noqa: E402
+from oracle import write_pcap  # noqa: E402
 
-SNAPLEN = 262144
 MSS_TSO = 1448
 MSS_USO = 1200
 SRC6, DST6 = "2001:db8::1", "2001:db8:1::2"
@@ -411,10 +410,7 @@ def gen_rss(g, n=200):
 
 
 def write(path, frames):
-    w = PcapWriter(path, linktype=1, snaplen=SNAPLEN, sync=False)
-    for f in frames:
-        w.write(f)
-    w.close()
+    write_pcap(path, frames)  # fixed timestamps: the files are reproducible
 
 
 def main():

@@ -4,8 +4,8 @@ Microsoft's RSS specification. Nothing here shares code with offload-engine/."""
 
 import struct
 
-from scapy.all import (IP, TCP, UDP, ICMP, IPv6, Ether, Raw, Padding,
-                       IPv6ExtHdrFragment, ICMPv6EchoRequest)
+from scapy.all import (IP, TCP, UDP, ICMP, IPv6, Ether,
+                       IPv6ExtHdrFragment)
 from scapy.layers.inet6 import _ICMPv6
 
 L4_CLASSES = (TCP, UDP)
@@ -41,19 +41,6 @@ def write_pcap(path, frames):
         for i, fr in enumerate(frames):
             f.write(struct.pack("<IIII", i, 0, len(fr), len(fr)))
             f.write(fr)
-
-
-def rfc1071(data: bytes, start: int = 0) -> int:
-    """One's complement sum of 16-bit big-endian words (RFC 1071 §4.1),
-    folded, not complemented."""
-    if len(data) & 1:
-        data += b"\0"
-    s = start
-    for (w,) in struct.iter_unpack("!H", data):
-        s += w
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return s
 
 
 def ipv4_is_fragment(ip) -> bool:

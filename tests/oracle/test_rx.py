@@ -7,8 +7,8 @@ import pytest
 from scapy.all import IP, IPv6, UDP, Ether
 
 from conftest import cpath
-from oracle import fill_checksums, icmp_layer, is_fragment, l4_layer, \
-    read_pcap  # noqa: F401
+from oracle import icmp_layer, is_fragment, l4_layer, \
+    read_pcap
 
 
 def expected(raw):
