@@ -147,6 +147,10 @@ void console_vm_putc(struct vm *vm, char c)
 {
 	if (c == '\r')
 		return;
+	/* no terminal control from a guest: an escape sequence could rewrite
+	 * what the hypervisor or another VM printed */
+	if (((unsigned char)c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+		c = '?';
 	spin_lock(&vm->line_lock);
 	if (c == '\n')
 		flush_line(vm);

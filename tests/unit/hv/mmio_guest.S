@@ -119,6 +119,8 @@ _start:
 	EXPECT	zero, 0
 	li	t0, '\n'
 	sb	t0, 0(s0)	/* ends the "SCP" line */
+	la	a0, msg_esc	/* a terminal escape, which must not pass */
+	call	puts
 
 	/* 21-22: SBI basics */
 	SBI	SBI_EXT_BASE, 0
@@ -254,6 +256,7 @@ put2:
 	ret
 
 	.section .rodata
+msg_esc:	.asciz "esc:\033[2J\n"
 msg_ready:	.asciz "mmio: waiting for input\n"
 msg_head:	.asciz "mmio: "
 msg_mid:	.asciz " checks, "

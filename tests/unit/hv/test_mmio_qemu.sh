@@ -31,6 +31,7 @@ check "qemu exited 0 (rc=$rc)" test "$rc" -eq 0
 check "all 33 MMIO/SBI/input checks passed" has '^\[mmio\] mmio: 33 checks, 00 failed'
 check "no failed check" bash -c "! grep -q 'FAIL check' <<<\"\$0\"" "$out"
 check "wide stores reached THR byte by byte" has '^\[mmio\] SCP$'
+check "control characters from a guest are neutralized" has '^\[mmio\] esc:\?\[2J$'
 check "DBCN write printed" has '^\[mmio\] dbcn$'
 check "Ctrl-T moved the input focus to hello" has '^hv: console input to vm hello$'
 check "...and back to mmio" has '^hv: console input to vm mmio$'
