@@ -389,8 +389,19 @@ def gen_rss(g, n=200):
                   dst="2001:db8:1::%x" % g.r.getrandbits(16)) if v6 else \
             IP(src="192.0.2.%d" % g.r.randrange(256),
                dst="198.51.100.%d" % g.r.randrange(256))
-        k = g.r.choice(["tcp", "udp", "icmp", "frag"])
-        if k == "tcp":
+        k = g.r.choice(["tcp", "udp", "icmp", "frag", "tcp-ext"])
+        if k == "tcp-ext":
+            # ports found behind IPv4 options / IPv6 extension headers (the
+            # plain IPv6 hash types hash the IPv6 header's addresses)
+            if v6:
+                chain = g.r.choice(["hbh", "dst", "hbh+dst", "rt0", "srh"])
+                ext, _ = g.ipv6(chain)
+                ext.src, ext.dst = ip.src, ip.dst
+                ip = ext
+            else:
+                ip.options = [IPOption_RR(routers=["192.0.2.9"])]
+            p = e / ip / (g.tcp() if g.r.random() < 0.5 else g.udp())
+        elif k == "tcp":
             p = e / ip / g.tcp()
         elif k == "udp":
             p = e / ip / g.udp() / Raw(g.payload(10))
