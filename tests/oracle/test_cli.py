@@ -242,3 +242,25 @@ def test_corpus_under_sanitizers(corpus, tool, tool_san, tmp_path, args, name):
     else:
         pa, pb = tool(*args, src), tool_san(*args, src)
         assert pa.stdout == pb.stdout
+
+
+def test_pcapng_input(corpus, tool, tmp_path):
+    """pcapng (tshark's default format, converted by editcap) reads the same
+    as classic pcap."""
+    import subprocess
+    ng = str(tmp_path / "in.pcapng")
+    subprocess.run(["editcap", "-F", "pcapng", cpath("csum.pcap"), ng], check=True,
+                   capture_output=True)
+    a, b = str(tmp_path / "a.pcap"), str(tmp_path / "b.pcap")
+    tool("tx", "--csum", ng, a)
+    tool("tx", "--csum", cpath("csum.pcap"), b)
+    assert read_pcap(a) == read_pcap(b)
+    assert tool("rx", ng).stdout == tool("rx", cpath("csum.pcap")).stdout
+
+
+def test_record_over_snaplen(tool_san, tmp_path):
+    """A record longer than any Ethernet capture may be: a file error."""
+    path = tmp_path / "in.pcap"
+    path.write_bytes(pcap_bytes([b"x" * 300000]))
+    p = tool_san("rx", str(path), check=False)
+    assert p.returncode == 2 and "in.pcap" in p.stderr.decode()
