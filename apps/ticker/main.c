@@ -63,8 +63,9 @@ int main(void)
 			break;
 	}
 	/* Interrupts due by `end` may still be in flight when the host ran us
-	 * late; give them 100 ms of guest time. A lost tick never arrives. */
-	uint64_t grace = end + hz / 10;
+	 * late (stalls of 100+ ms seen on a loaded host); give them 1 s of guest
+	 * time. A lost tick never arrives. */
+	uint64_t grace = end + hz;
 	while (!ticker_stopped && timer_now() < grace)
 		;
 	uint64_t flags = irq_save();

@@ -55,7 +55,11 @@ class Run:
         return [m.groups() for m in map(STOP_RE.match, self.lines) if m]
 
     def describe(self):
-        return f"{self.name}: rc={self.rc} timed_out={self.timed_out} log={self.log}"
+        """One line of facts, then the hypervisor's and the VMs' lines (the
+        OpenSBI banner left out) so a CI log shows what happened."""
+        body = [l for l in self.lines if l.startswith(("hv:", "["))][-25:]
+        return (f"{self.name}: rc={self.rc} timed_out={self.timed_out} "
+                f"after {self.seconds:.1f} s, log {self.log}\n" + "\n".join(body))
 
 
 def _run(name, cmd, timeout):

@@ -13,8 +13,8 @@ def test_hello_on_opensbi(bare_run):
                         r"10000000 Hz\)$", l)
                for l in r.lines), r.describe()
     ms = [int(m.group(1)) for m in (re.match(r"^hello: slept (\d+) ms$", l) for l in r.lines) if m]
-    # Never early; late only by host scheduling (seen: +140 ms on a loaded host).
-    assert len(ms) == 1 and 1000 <= ms[0] <= 1500, (ms, r.describe())
+    # Never early; late only by host scheduling (+140 ms seen on a loaded host).
+    assert len(ms) == 1 and 1000 <= ms[0] <= 2000, (ms, r.describe())
     assert r.has("hello: bye"), r.describe()
 
 

@@ -36,8 +36,8 @@ def test_hello_boots_and_powers_off(hv_run):
     assert "hello: hello from vcpu 0 of vm hello (boot 0, sstc timer, dbcn console, 10000000 Hz)" \
         in out, out
     ms = [int(m.group(1)) for m in (re.match(r"^hello: slept (\d+) ms$", l) for l in out) if m]
-    # Never early; late only by host scheduling (seen: +140 ms on a loaded host).
-    assert len(ms) == 1 and 1000 <= ms[0] <= 1500, (ms, r.describe())
+    # Never early; late only by host scheduling (+140 ms seen on a loaded host).
+    assert len(ms) == 1 and 1000 <= ms[0] <= 2000, (ms, r.describe())
     assert r.index(lambda l: l == "hv: vm hello shut down") < r.index(lambda l: l == POWER_OFF)
     assert_prefixed(r, "hello", "hello")
 
@@ -91,7 +91,7 @@ def test_timer_without_sstc(hv_run):
     hello = r.vm_lines("hello")
     assert any(l.startswith("hello: hello from vcpu 0 of vm hello (boot 0, sbi timer, ") for l in hello), hello
     ms = [int(m.group(1)) for m in (re.match(r"^hello: slept (\d+) ms$", l) for l in hello) if m]
-    assert len(ms) == 1 and 1000 <= ms[0] <= 1500, (ms, r.describe())
+    assert len(ms) == 1 and 1000 <= ms[0] <= 2000, (ms, r.describe())
     t = r.vm_lines("ticker")
     assert "ticker: 1000 Hz ticks, sbi timer, bounded" in t, t
     d = done_line(t, "ticker")
@@ -240,7 +240,7 @@ def test_smp_secondary_vcpu(hv_run):
         assert want in out, (want, r.describe())
     assert not any("FAIL" in l for l in out), out
     ms = [int(m.group(1)) for m in (re.match(r"^smp: vcpu 1 slept (\d+) ms$", l) for l in out) if m]
-    assert len(ms) == 1 and 100 <= ms[0] <= 600, (ms, out)
+    assert len(ms) == 1 and 100 <= ms[0] <= 1000, (ms, out)
     assert r.index(lambda l: l == "[smp] smp: vcpu 1 up") < \
         r.index(lambda l: l == "[smp] smp: vcpu 1 got ipi")
     assert any(re.match(r"^hv: vm smp harts 1,2 ram ", l) for l in r.lines), r.describe()
