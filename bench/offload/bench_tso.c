@@ -150,6 +150,55 @@ static double dpdk_run(struct rte_gso_ctx *ctx, struct rte_mbuf *in, int cksum, 
 	return (double)dt / TSO_ITERS;
 }
 
+/* Independent check: our wire-ready segments equal DPDK's (segmented, then
+ * checksummed by DPDK's own functions) byte for byte. Returns 1 when equal. */
+static int crosscheck(struct rte_gso_ctx *ctx, struct rte_mbuf *in)
+{
+	static uint8_t hdrs[MAX_SEGS][128], ours[2048], theirs[2048];
+	struct virtio_net_hdr vh = {
+		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		.gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+		.hdr_len = oe_cpu_to_le16(L2 + L3 + L4),
+		.gso_size = oe_cpu_to_le16(MSS),
+		.csum_start = oe_cpu_to_le16(L2 + L3),
+		.csum_offset = oe_cpu_to_le16(TCP_OFF_CSUM),
+	};
+	struct rte_mbuf *out[MAX_SEGS];
+	struct oe_gso g;
+	struct oe_seg seg;
+	in->ol_flags = RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	int n = rte_gso_segment(in, ctx, out, MAX_SEGS);
+	if (n <= 0 || oe_gso_start(&g, &vh, frame, FRAME_LEN, NULL, 0, 0) < 0)
+		return 0;
+	int equal = 1;
+	for (int i = 0; i < n; i++) {
+		struct rte_mbuf *m = out[i];
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, L2);
+		struct rte_tcp_hdr *tcp = rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, L2 + L3);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		tcp->cksum = 0;
+		tcp->cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip, L2 + L3);
+		const void *t = rte_pktmbuf_read(m, 0, m->pkt_len, theirs);
+		if (oe_gso_next(&g, hdrs[i], sizeof(hdrs[i]), &seg) != 1 || seg.len != m->pkt_len ||
+		    seg.len > sizeof(ours)) {
+			equal = 0;
+		} else {
+			uint32_t o = 0;
+			for (unsigned k = 0; k < seg.n_sg; k++) {
+				memcpy(ours + o, seg.sg[k].addr, seg.sg[k].len);
+				o += seg.sg[k].len;
+			}
+			if (!t || memcmp(ours, t, seg.len)) {
+				fprintf(stderr, "tso crosscheck: segment %d differs from DPDK's\n", i);
+				equal = 0;
+			}
+		}
+		rte_pktmbuf_free(m);
+	}
+	return equal && oe_gso_next(&g, hdrs[0], sizeof(hdrs[0]), &seg) == 0;
+}
+
 static void report(const char *impl, double *ns, unsigned nsegs, uint64_t bytes)
 {
 	double med = bench_median(ns, BENCH_RUNS);
@@ -158,53 +207,82 @@ static void report(const char *impl, double *ns, unsigned nsegs, uint64_t bytes)
 	bench_row("tso", impl, 65536, "superframe_time", med, "ns");
 }
 
+enum { T_OE_FULL, T_OE_PSEUDO, T_DPDK, T_DPDK_CKSUM, T_N };
+static const char *const t_name[T_N] = {"oe_gso_full", "oe_gso_pseudo", "dpdk_gso",
+					"dpdk_gso_cksum"};
+
+static double run_impl(int t, struct rte_gso_ctx *ctx, struct rte_mbuf *in, unsigned *nsegs,
+		       uint64_t *bytes)
+{
+	switch (t) {
+	case T_OE_FULL:
+		return oe_run(0, nsegs, bytes);
+	case T_OE_PSEUDO:
+		return oe_run(OE_GSO_F_PSEUDO_ONLY, nsegs, bytes);
+	default:
+		return dpdk_run(ctx, in, t == T_DPDK_CKSUM, nsegs, bytes);
+	}
+}
+
 int bench_tso(int have_eal)
 {
 	build_frame();
-	unsigned nsegs = 0;
-	uint64_t bytes = 0;
-	double ns[BENCH_RUNS];
-	static const struct {
-		const char *name;
-		unsigned flags;
-	} oe_modes[] = {{"oe_gso_full", 0}, {"oe_gso_pseudo", OE_GSO_F_PSEUDO_ONLY}};
-	for (unsigned m = 0; m < 2; m++) {
-		oe_run(oe_modes[m].flags, &nsegs, &bytes); /* warm up */
-		for (int r = 0; r < BENCH_RUNS; r++)
-			ns[r] = oe_run(oe_modes[m].flags, &nsegs, &bytes);
-		if (ns[0] < 0 || nsegs != 46)
-			return fprintf(stderr, "oe gso failed (%u segments)\n", nsegs), 1;
-		report(oe_modes[m].name, ns, nsegs, bytes);
+	struct rte_gso_ctx ctx = {0};
+	struct rte_mbuf *in = NULL;
+	int n_impl = 2;
+	if (have_eal) {
+		struct rte_mempool *big = rte_pktmbuf_pool_create("big", 8, 0, 0, 32768 + 128 + 64,
+								  SOCKET_ID_ANY);
+		struct rte_mempool *direct = rte_pktmbuf_pool_create(
+			"direct", 1024, 64, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+		struct rte_mempool *indirect = rte_pktmbuf_pool_create("indirect", 1024, 64, 0, 0,
+								       SOCKET_ID_ANY);
+		if (!big || !direct || !indirect)
+			return fprintf(stderr, "dpdk: mempool creation failed\n"), 1;
+		in = dpdk_input(big);
+		if (!in)
+			return fprintf(stderr, "dpdk: input mbuf failed\n"), 1;
+		ctx = (struct rte_gso_ctx){
+			.direct_pool = direct,
+			.indirect_pool = indirect,
+			.flag = 0, /* incrementing IP IDs, as ours */
+			.gso_types = RTE_ETH_TX_OFFLOAD_TCP_TSO,
+			.gso_size = L2 + L3 + L4 + MSS, /* DPDK counts the headers */
+		};
+		int same = crosscheck(&ctx, in);
+		bench_row("tso", "oe_equals_dpdk_cksum", 65536, "segments_identical", same, "bool");
+		if (!same)
+			return fprintf(stderr, "tso: our segments differ from DPDK's\n"), 1;
+		n_impl = T_N;
 	}
-	if (!have_eal)
-		return 0;
-
-	struct rte_mempool *big = rte_pktmbuf_pool_create("big", 8, 0, 0, 32768 + 128 + 64,
-							  SOCKET_ID_ANY);
-	struct rte_mempool *direct = rte_pktmbuf_pool_create("direct", 1024, 64, 0,
-							     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	struct rte_mempool *indirect = rte_pktmbuf_pool_create("indirect", 1024, 64, 0, 0,
-							       SOCKET_ID_ANY);
-	if (!big || !direct || !indirect)
-		return fprintf(stderr, "dpdk: mempool creation failed\n"), 1;
-	struct rte_mbuf *in = dpdk_input(big);
-	if (!in)
-		return fprintf(stderr, "dpdk: input mbuf failed\n"), 1;
-	struct rte_gso_ctx ctx = {
-		.direct_pool = direct,
-		.indirect_pool = indirect,
-		.flag = 0, /* incrementing IP IDs, as ours */
-		.gso_types = RTE_ETH_TX_OFFLOAD_TCP_TSO,
-		.gso_size = L2 + L3 + L4 + MSS, /* DPDK counts the headers */
-	};
-	for (int ck = 0; ck < 2; ck++) {
-		dpdk_run(&ctx, in, ck, &nsegs, &bytes);
-		for (int r = 0; r < BENCH_RUNS; r++)
-			ns[r] = dpdk_run(&ctx, in, ck, &nsegs, &bytes);
-		if (ns[0] < 0 || nsegs != 46)
-			return fprintf(stderr, "dpdk gso failed (%u segments)\n", nsegs), 1;
-		report(ck ? "dpdk_gso_cksum" : "dpdk_gso", ns, nsegs, bytes);
+	/* Interleaved runs (a noisy neighbour hits every implementation
+	 * alike); ratios per run, then the median. */
+	double ns[T_N][BENCH_RUNS], r_full[BENCH_RUNS], r_bare[BENCH_RUNS];
+	unsigned nsegs[T_N] = {0};
+	uint64_t bytes[T_N] = {0};
+	for (int t = 0; t < n_impl; t++)
+		run_impl(t, &ctx, in, &nsegs[t], &bytes[t]); /* warm up */
+	for (int r = 0; r < BENCH_RUNS; r++) {
+		for (int t = 0; t < n_impl; t++) {
+			ns[t][r] = run_impl(t, &ctx, in, &nsegs[t], &bytes[t]);
+			if (ns[t][r] < 0 || nsegs[t] != 46)
+				return fprintf(stderr, "%s failed (%u segments)\n", t_name[t],
+					       nsegs[t]),
+				       1;
+		}
+		if (n_impl == T_N) {
+			r_full[r] = ns[T_DPDK_CKSUM][r] / ns[T_OE_FULL][r];
+			r_bare[r] = ns[T_DPDK][r] / ns[T_OE_PSEUDO][r];
+		}
 	}
-	rte_pktmbuf_free(in);
+	for (int t = 0; t < n_impl; t++)
+		report(t_name[t], ns[t], nsegs[t], bytes[t]);
+	if (n_impl == T_N) {
+		bench_row("tso", "oe_full_vs_dpdk_cksum", 65536, "speedup",
+			  bench_median(r_full, BENCH_RUNS), "x");
+		bench_row("tso", "oe_pseudo_vs_dpdk", 65536, "speedup",
+			  bench_median(r_bare, BENCH_RUNS), "x");
+		rte_pktmbuf_free(in);
+	}
 	return 0;
 }
