@@ -72,6 +72,16 @@ def main(elf_path, out_path):
             fail(f"{elf_path}: symbol {need} missing (not linked with guest.ld?)")
     base, end = syms["__guest_start"], syms["__image_end"]
 
+    # runtime.c copies the TLS template from __tdata_start and points tp at
+    # the copy: that only matches the linker's tp offsets if the TLS segment
+    # starts there.
+    (e_phoff,) = struct.unpack_from("<Q", data, 0x20)
+    e_phentsize, e_phnum = struct.unpack_from("<HH", data, 0x36)
+    for i in range(e_phnum):
+        p_type, _, _, p_vaddr = struct.unpack_from("<IIQQ", data, e_phoff + i * e_phentsize)
+        if p_type == 7 and p_vaddr != syms.get("__tdata_start"):  # PT_TLS
+            fail(f"{elf_path}: TLS segment at 0x{p_vaddr:x}, not at __tdata_start")
+
     offsets = []
     for rs in secs:
         if rs["type"] != SHT_RELA or not secs[rs["info"]]["flags"] & SHF_ALLOC:

@@ -4,6 +4,6 @@
 
 #define GUEST_MAX_VCPUS	 8
 #define GUEST_STACK_SIZE 16384
-#define GUEST_TLS_SIZE	 512
+#define GUEST_TLS_SIZE	 1024
 
 #endif
