@@ -99,3 +99,33 @@ def test_deepest_stack_accepted_and_one_past_refused(tool, tmp_path):
     segs = read_pcap(out)
     assert len(segs) == 2 * 12 and all(len(s) <= 510 + 100 for s in segs)
     assert tshark_bad(out) == []
+
+
+def test_tx_without_options_copies(corpus, tool, tmp_path):
+    out = str(tmp_path / "out.pcap")
+    tool("tx", cpath("csum.pcap"), out)
+    assert read_pcap(out) == read_pcap(cpath("csum.pcap"))
+
+
+def test_tso_and_uso_together(corpus, tool, tmp_path):
+    """Both offloads on one mixed file: each super-frame is cut by its own
+    MSS, the rest gets its sums; tshark sees nothing bad."""
+    from test_gso import layout, check_segments
+    from scapy.all import TCP
+    from oracle import write_pcap
+    mixed = read_pcap(cpath("tso.pcap"))[:30] + read_pcap(cpath("uso.pcap"))[:30]
+    src, out = str(tmp_path / "mixed.pcap"), str(tmp_path / "out.pcap")
+    write_pcap(src, mixed)
+    tool("tx", "--tso", "1000", "--uso", "700", src, out)
+    outs, pos = read_pcap(out), 0
+    for f in mixed:
+        lo = layout(f)
+        mss = 1000 if lo and lo["cls"] is TCP else 700
+        k = -(-(lo["end"] - lo["payoff"]) // mss) if lo else 1
+        if k <= 1:
+            assert outs[pos] == fill_checksums(f)
+        else:
+            assert check_segments(f, outs[pos:pos + k], mss) == []
+        pos += max(k, 1)
+    assert pos == len(outs)
+    assert tshark_bad(out) == []
