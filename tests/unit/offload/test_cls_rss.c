@@ -250,6 +250,17 @@ static void rss_frames_and_indirection(void **state)
 		assert_int_equal(oe_rss_frame(&r, f, o.l4 + 10, &res), OE_OK); /* cut TCP */
 		assert_int_equal(res.report, VIRTIO_NET_HASH_REPORT_NONE);     /* IP length lies */
 	}
+	/* No hash type enabled: no hash, first queue. */
+	assert_int_equal(oe_rss_init(&r, ms_key, 40, 0), OE_OK);
+	assert_int_equal(oe_rss_set_indir(&r, q + 5, 1), OE_OK);
+	struct fb fb = {.ipv = 4, .proto = 6, .pay_len = 20};
+	fb_build(f, sizeof(f), &fb, &o);
+	struct oe_rss_result res0;
+	assert_int_equal(oe_rss_frame(&r, f, o.len, &res0), OE_OK);
+	assert_int_equal(res0.report, VIRTIO_NET_HASH_REPORT_NONE);
+	assert_int_equal(res0.hash, 0);
+	assert_int_equal(res0.queue, 5);
+	assert_int_equal(oe_rss_set_indir(&r, q, 8), OE_OK);
 	/* Non-IP: no hash, queue indir[0]. Bad sizes refused. */
 	memset(f, 0, 60);
 	struct oe_rss_result res;

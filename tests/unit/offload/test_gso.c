@@ -446,7 +446,10 @@ static void ec17_hairpin(void **state)
 	assert_false(oe_gso_hairpin_whole(&vh, tso4));
 	assert_false(oe_gso_hairpin_whole(&vh, csum | tso6));
 	assert_true(oe_gso_hairpin_whole(&vh, csum | tso4));
-	vh.gso_type |= VIRTIO_NET_HDR_GSO_ECN;
+	vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
+	assert_false(oe_gso_hairpin_whole(&vh, csum | tso4));
+	assert_true(oe_gso_hairpin_whole(&vh, csum | tso6));
+	vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV4 | VIRTIO_NET_HDR_GSO_ECN;
 	assert_false(oe_gso_hairpin_whole(&vh, csum | tso4));
 	assert_true(oe_gso_hairpin_whole(&vh, csum | tso4 | ecn));
 	vh.gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
