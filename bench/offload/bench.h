@@ -26,8 +26,8 @@ static inline uint64_t bench_now_ns(void)
 double bench_median(double *v, int n);
 
 /* One CSV row: group,impl,size,metric,value,unit */
-void bench_row(const char *group, const char *impl, unsigned size, const char *metric,
-	       double value, const char *unit);
+void bench_row(const char *group, const char *impl, unsigned size, const char *metric, double value,
+	       const char *unit);
 
 int bench_csum(void);
 int bench_tso(int have_eal);

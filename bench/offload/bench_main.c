@@ -24,8 +24,8 @@ double bench_median(double *v, int n)
 	return n & 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-void bench_row(const char *group, const char *impl, unsigned size, const char *metric,
-	       double value, const char *unit)
+void bench_row(const char *group, const char *impl, unsigned size, const char *metric, double value,
+	       const char *unit)
 {
 	printf("%s,%s,%u,%s,%.6g,%s\n", group, impl, size, metric, value, unit);
 	fflush(stdout);
@@ -34,9 +34,17 @@ void bench_row(const char *group, const char *impl, unsigned size, const char *m
 int main(void)
 {
 	/* No hugepages, no PCI, no shared files: EAL only for mempools. */
-	char *eal_argv[] = {"bench-offload", "--no-huge", "--no-pci",	   "-m",
-			    "256",	     "--no-shconf", "--no-telemetry",
-			    "--log-level=lib.*:error", "-l", "0", NULL};
+	char *eal_argv[] = {"bench-offload",
+			    "--no-huge",
+			    "--no-pci",
+			    "-m",
+			    "256",
+			    "--no-shconf",
+			    "--no-telemetry",
+			    "--log-level=lib.*:error",
+			    "-l",
+			    "0",
+			    NULL};
 	int eal_argc = (int)(sizeof(eal_argv) / sizeof(eal_argv[0])) - 1;
 	int have_eal = rte_eal_init(eal_argc, eal_argv) >= 0;
 	if (!have_eal)

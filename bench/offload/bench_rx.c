@@ -11,9 +11,9 @@
 
 #include "oe.h"
 
-#define NFRAMES	  256
-#define RX_ITERS  (NFRAMES * 400)
-#define IP_LEN	  1500
+#define NFRAMES	 256
+#define RX_ITERS (NFRAMES * 400)
+#define IP_LEN	 1500
 
 static uint8_t frames[NFRAMES][1536];
 static uint32_t lens[NFRAMES];

@@ -26,13 +26,13 @@
 
 #include "oe.h"
 
-#define MSS	   1448
-#define L2	   14
-#define L3	   20
-#define L4	   20
-#define FRAME_LEN  (L2 + 65535)
-#define MAX_SEGS   64
-#define TSO_ITERS  4000
+#define MSS	  1448
+#define L2	  14
+#define L3	  20
+#define L4	  20
+#define FRAME_LEN (L2 + 65535)
+#define MAX_SEGS  64
+#define TSO_ITERS 4000
 
 static uint8_t frame[FRAME_LEN];
 
@@ -62,12 +62,12 @@ static double oe_run(unsigned flags, unsigned *nsegs, uint64_t *bytes)
 {
 	static uint8_t hdrs[MAX_SEGS][128];
 	struct virtio_net_hdr vh = {
-		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
-		.gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
-		.hdr_len = oe_cpu_to_le16(L2 + L3 + L4),
-		.gso_size = oe_cpu_to_le16(MSS),
-		.csum_start = oe_cpu_to_le16(L2 + L3),
-		.csum_offset = oe_cpu_to_le16(TCP_OFF_CSUM),
+	    .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+	    .gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+	    .hdr_len = oe_cpu_to_le16(L2 + L3 + L4),
+	    .gso_size = oe_cpu_to_le16(MSS),
+	    .csum_start = oe_cpu_to_le16(L2 + L3),
+	    .csum_offset = oe_cpu_to_le16(TCP_OFF_CSUM),
 	};
 	struct oe_seg seg;
 	struct oe_gso g;
@@ -130,9 +130,9 @@ static double dpdk_run(struct rte_gso_ctx *ctx, struct rte_mbuf *in, int cksum, 
 			struct rte_mbuf *m = out[i];
 			if (cksum) {
 				struct rte_ipv4_hdr *ip =
-					rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, L2);
+				    rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, L2);
 				struct rte_tcp_hdr *tcp =
-					rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, L2 + L3);
+				    rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, L2 + L3);
 				ip->hdr_checksum = 0;
 				ip->hdr_checksum = rte_ipv4_cksum(ip);
 				tcp->cksum = 0;
@@ -156,12 +156,12 @@ static int crosscheck(struct rte_gso_ctx *ctx, struct rte_mbuf *in)
 {
 	static uint8_t hdrs[MAX_SEGS][128], ours[2048], theirs[2048];
 	struct virtio_net_hdr vh = {
-		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
-		.gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
-		.hdr_len = oe_cpu_to_le16(L2 + L3 + L4),
-		.gso_size = oe_cpu_to_le16(MSS),
-		.csum_start = oe_cpu_to_le16(L2 + L3),
-		.csum_offset = oe_cpu_to_le16(TCP_OFF_CSUM),
+	    .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+	    .gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+	    .hdr_len = oe_cpu_to_le16(L2 + L3 + L4),
+	    .gso_size = oe_cpu_to_le16(MSS),
+	    .csum_start = oe_cpu_to_le16(L2 + L3),
+	    .csum_offset = oe_cpu_to_le16(TCP_OFF_CSUM),
 	};
 	struct rte_mbuf *out[MAX_SEGS];
 	struct oe_gso g;
@@ -190,7 +190,8 @@ static int crosscheck(struct rte_gso_ctx *ctx, struct rte_mbuf *in)
 				o += seg.sg[k].len;
 			}
 			if (!t || memcmp(ours, t, seg.len)) {
-				fprintf(stderr, "tso crosscheck: segment %d differs from DPDK's\n", i);
+				fprintf(stderr, "tso crosscheck: segment %d differs from DPDK's\n",
+					i);
 				equal = 0;
 			}
 		}
@@ -231,23 +232,23 @@ int bench_tso(int have_eal)
 	struct rte_mbuf *in = NULL;
 	int n_impl = 2;
 	if (have_eal) {
-		struct rte_mempool *big = rte_pktmbuf_pool_create("big", 8, 0, 0, 32768 + 128 + 64,
-								  SOCKET_ID_ANY);
+		struct rte_mempool *big =
+		    rte_pktmbuf_pool_create("big", 8, 0, 0, 32768 + 128 + 64, SOCKET_ID_ANY);
 		struct rte_mempool *direct = rte_pktmbuf_pool_create(
-			"direct", 1024, 64, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-		struct rte_mempool *indirect = rte_pktmbuf_pool_create("indirect", 1024, 64, 0, 0,
-								       SOCKET_ID_ANY);
+		    "direct", 1024, 64, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+		struct rte_mempool *indirect =
+		    rte_pktmbuf_pool_create("indirect", 1024, 64, 0, 0, SOCKET_ID_ANY);
 		if (!big || !direct || !indirect)
 			return fprintf(stderr, "dpdk: mempool creation failed\n"), 1;
 		in = dpdk_input(big);
 		if (!in)
 			return fprintf(stderr, "dpdk: input mbuf failed\n"), 1;
 		ctx = (struct rte_gso_ctx){
-			.direct_pool = direct,
-			.indirect_pool = indirect,
-			.flag = 0, /* incrementing IP IDs, as ours */
-			.gso_types = RTE_ETH_TX_OFFLOAD_TCP_TSO,
-			.gso_size = L2 + L3 + L4 + MSS, /* DPDK counts the headers */
+		    .direct_pool = direct,
+		    .indirect_pool = indirect,
+		    .flag = 0, /* incrementing IP IDs, as ours */
+		    .gso_types = RTE_ETH_TX_OFFLOAD_TCP_TSO,
+		    .gso_size = L2 + L3 + L4 + MSS, /* DPDK counts the headers */
 		};
 		int same = crosscheck(&ctx, in);
 		bench_row("tso", "oe_equals_dpdk_cksum", 65536, "segments_identical", same, "bool");

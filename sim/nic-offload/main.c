@@ -16,19 +16,19 @@
 #include "oe.h"
 
 static const char usage[] =
-	"usage: nic-offload tx [--csum] [--tso MSS] [--uso MSS] IN.pcap OUT.pcap\n"
-	"       nic-offload rx IN.pcap\n"
-	"       nic-offload rss --key HEX [--table N] IN.pcap\n"
-	"\n"
-	"tx   each frame is a guest's transmit (super-)frame; writes what the wire\n"
-	"     carries. --csum fills the IPv4 header, TCP, UDP and ICMP sums;\n"
-	"     --tso/--uso segment TCP/UDP frames whose payload exceeds MSS\n"
-	"     (1..65535); other frames pass through with their sums filled.\n"
-	"rx   one JSON object per frame with the receive verdicts.\n"
-	"rss  one JSON object per frame with the Toeplitz hash and the queue for\n"
-	"     an identity indirection table of N entries (power of 2, default 128).\n"
-	"\n"
-	"exit: 0 ok, 1 some frames refused or damaged, 2 usage or file error\n";
+    "usage: nic-offload tx [--csum] [--tso MSS] [--uso MSS] IN.pcap OUT.pcap\n"
+    "       nic-offload rx IN.pcap\n"
+    "       nic-offload rss --key HEX [--table N] IN.pcap\n"
+    "\n"
+    "tx   each frame is a guest's transmit (super-)frame; writes what the wire\n"
+    "     carries. --csum fills the IPv4 header, TCP, UDP and ICMP sums;\n"
+    "     --tso/--uso segment TCP/UDP frames whose payload exceeds MSS\n"
+    "     (1..65535); other frames pass through with their sums filled.\n"
+    "rx   one JSON object per frame with the receive verdicts.\n"
+    "rss  one JSON object per frame with the Toeplitz hash and the queue for\n"
+    "     an identity indirection table of N entries (power of 2, default 128).\n"
+    "\n"
+    "exit: 0 ok, 1 some frames refused or damaged, 2 usage or file error\n";
 
 static int bad_usage(const char *fmt, const char *arg)
 {

@@ -12,10 +12,10 @@ static struct oe_rss rss; /* ~37 KiB of tables: not on the stack */
 static const char *report_name(uint8_t report)
 {
 	static const char *const names[] = {
-		[VIRTIO_NET_HASH_REPORT_NONE] = "none",	  [VIRTIO_NET_HASH_REPORT_IPv4] = "ipv4",
-		[VIRTIO_NET_HASH_REPORT_TCPv4] = "tcpv4", [VIRTIO_NET_HASH_REPORT_UDPv4] = "udpv4",
-		[VIRTIO_NET_HASH_REPORT_IPv6] = "ipv6",	  [VIRTIO_NET_HASH_REPORT_TCPv6] = "tcpv6",
-		[VIRTIO_NET_HASH_REPORT_UDPv6] = "udpv6",
+	    [VIRTIO_NET_HASH_REPORT_NONE] = "none",   [VIRTIO_NET_HASH_REPORT_IPv4] = "ipv4",
+	    [VIRTIO_NET_HASH_REPORT_TCPv4] = "tcpv4", [VIRTIO_NET_HASH_REPORT_UDPv4] = "udpv4",
+	    [VIRTIO_NET_HASH_REPORT_IPv6] = "ipv6",   [VIRTIO_NET_HASH_REPORT_TCPv6] = "tcpv6",
+	    [VIRTIO_NET_HASH_REPORT_UDPv6] = "udpv6",
 	};
 	return report < sizeof(names) / sizeof(names[0]) && names[report] ? names[report] : "?";
 }

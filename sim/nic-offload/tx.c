@@ -33,12 +33,12 @@ static int segment(struct nio_writer *w, const struct timeval *ts, unsigned long
 {
 	bool tcp = pkt->l4_proto == IPPROTO_TCP;
 	struct virtio_net_hdr vh = {
-		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
-		.gso_type = gso_type,
-		.hdr_len = oe_cpu_to_le16(pkt->payload_off),
-		.gso_size = oe_cpu_to_le16(mss),
-		.csum_start = oe_cpu_to_le16(pkt->l4_off),
-		.csum_offset = oe_cpu_to_le16(tcp ? TCP_OFF_CSUM : UDP_OFF_CSUM),
+	    .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+	    .gso_type = gso_type,
+	    .hdr_len = oe_cpu_to_le16(pkt->payload_off),
+	    .gso_size = oe_cpu_to_le16(mss),
+	    .csum_start = oe_cpu_to_le16(pkt->l4_off),
+	    .csum_offset = oe_cpu_to_le16(tcp ? TCP_OFF_CSUM : UDP_OFF_CSUM),
 	};
 	/* Linux marks a TCP super-frame with CWR as SKB_GSO_TCP_ECN. */
 	if (tcp && (f[pkt->l4_off + TCP_OFF_FLAGS] & TCP_FLAG_CWR))
