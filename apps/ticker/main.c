@@ -55,8 +55,13 @@ int main(void)
 	for (;;) {
 		uint64_t now = timer_now();
 		if (now >= report) {
-			printf("ticker: %lu ticks at %lu ms\n", (unsigned long)ticker_ticks,
-			       (unsigned long)timer_ticks_to_ms(now - start));
+			/* Count and time read together: a host stall between two
+			 * reads would let catch-up ticks run ahead of the time. */
+			uint64_t flags = irq_save();
+			uint64_t t = timer_now(), ticks = ticker_ticks;
+			irq_restore(flags);
+			printf("ticker: %lu ticks at %lu ms\n", (unsigned long)ticks,
+			       (unsigned long)timer_ticks_to_ms(t - start));
 			report += hz;
 		}
 		if (now >= end)
