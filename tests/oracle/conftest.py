@@ -16,7 +16,10 @@ TOOL = os.environ.get("NIC_OFFLOAD",
 # The same tool built with ASan/UBSan, for the hostile-input tests.
 TOOL_SAN = os.environ.get("NIC_OFFLOAD_SAN",
                           os.path.join(ROOT, "build/host/nic-offload-san"))
-CORPUS = os.path.join(ROOT, "build/oracle")
+# ORACLE_SEED=N runs the suite on another corpus (build/oracle-seed-N), for
+# soaking the engines beyond the fixed seed `make test` uses.
+SEED = os.environ.get("ORACLE_SEED")
+CORPUS = os.path.join(ROOT, "build/oracle" + ("-seed-" + SEED if SEED else ""))
 TSHARK_OPTS = ["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
                "-o", "udp.check_checksum:TRUE"]
 
@@ -44,8 +47,8 @@ def corpus():
     man = os.path.join(CORPUS, "manifest.json")
     if not os.path.exists(man) or os.path.getmtime(man) < max(
             os.path.getmtime(gen), os.path.getmtime(os.path.join(HERE, "oracle.py"))):
-        subprocess.run([sys.executable, gen, CORPUS], check=True,
-                       capture_output=True)
+        subprocess.run([sys.executable, gen, CORPUS] + ([SEED] if SEED else []),
+                       check=True, capture_output=True)
     with open(man) as f:
         return json.load(f)
 

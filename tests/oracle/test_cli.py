@@ -79,7 +79,7 @@ def test_bad_files(tool_san, tmp_path, content, what, cmd):
     assert "in.pcap" in err, err
 
 
-def test_unwritable_output(tool_san, tmp_path):
+def test_unwritable_output(corpus, tool_san, tmp_path):
     p = tool_san("tx", cpath("csum.pcap"), "/nonexistent/dir/o.pcap", check=False)
     assert p.returncode == 2 and "/nonexistent/dir/o.pcap" in p.stderr.decode()
 
