@@ -4,7 +4,7 @@
 BOFF_DIR  := bench/offload
 BOFF_OUT  := $(B)/bench-offload
 BOFF_HOST := $(BOFF_OUT)/bench-offload
-BOFF_RV   := $(RVB)/bench-offload/rv_csum
+BOFF_RV   := $(RVB)/bench-offload/rv_bench
 # Deferred: pkg-config only runs when the benchmark is built.
 BOFF_DPDK_CFLAGS = $(shell pkg-config --cflags libdpdk)
 BOFF_DPDK_LIBS   = $(shell pkg-config --libs libdpdk)
@@ -15,7 +15,7 @@ $(BOFF_HOST): $(wildcard $(BOFF_DIR)/*.c) $(BOFF_DIR)/bench.h $(OE_LIB_HOST) $(O
 	$(HOST_CC) $(HOST_CFLAGS) $(BOFF_DPDK_CFLAGS) -I$(OE_INC) $(wildcard $(BOFF_DIR)/*.c) \
 	  $(OE_LIB_HOST) $(BOFF_DPDK_LIBS) -o $@
 
-$(BOFF_RV).o: $(BOFF_DIR)/rv/rv_csum.c $(OE_HDRS) | $(FDT_SRC)/.unpacked
+$(BOFF_RV).o: $(BOFF_DIR)/rv/rv_bench.c $(OE_HDRS) | $(FDT_SRC)/.unpacked
 	@mkdir -p $(dir $@)
 	$(RV_CC) $(GUEST_CFLAGS) -I$(OE_INC) -c $< -o $@
 
