@@ -12,7 +12,7 @@
  * keep another one from reporting. */
 #define CONSOLE_LOCK_SPINS 10000000
 
-static int console_dbcn;
+static int console_dbcn, console_dbcn_in;
 static int console_lock;
 static __thread char console_line[CONSOLE_LINE_MAX];
 static __thread size_t console_len;
@@ -84,22 +84,28 @@ static int console_putc(char c, FILE *f)
 	return (unsigned char)c;
 }
 
+int console_poll(void)
+{
+	if (console_dbcn_in) {
+		char c;
+		long r = sbi_dbcn_read(&c, 1);
+		if (r == 1)
+			return (unsigned char)c;
+		if (r >= 0)
+			return -1;
+		console_dbcn_in = 0; /* refused: fall back to the legacy call */
+	}
+	int c = sbi_legacy_getchar();
+	return c >= 0 ? (c & 0xff) : -1;
+}
+
 static int console_getc(FILE *f)
 {
 	(void)f;
 	for (;;) {
-		if (console_dbcn) {
-			char c;
-			long r = sbi_dbcn_read(&c, 1);
-			if (r == 1)
-				return (unsigned char)c;
-			if (r < 0)
-				console_dbcn = 0;
-		} else {
-			int c = sbi_legacy_getchar();
-			if (c >= 0)
-				return c & 0xff;
-		}
+		int c = console_poll();
+		if (c >= 0)
+			return c;
 	}
 }
 
@@ -118,7 +124,7 @@ FILE *const stderr = &console_file;
 
 void console_init(void)
 {
-	console_dbcn = sbi_probe(SBI_EXT_DBCN);
+	console_dbcn = console_dbcn_in = sbi_probe(SBI_EXT_DBCN);
 }
 
 int console_has_dbcn(void)

@@ -5,6 +5,7 @@ import os
 import re
 import signal
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,19 +63,56 @@ class Run:
                 f"after {self.seconds:.1f} s, log {self.log}\n" + "\n".join(body))
 
 
-def _run(name, cmd, timeout):
+def _run(name, cmd, timeout, script=()):
+    """Runs cmd, killing its process group after `timeout` s. `script` is a
+    list of (regex, bytes): each waits for regex in the output so far, then
+    types bytes on QEMU's stdin (the console)."""
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"{name}.log"
     t0 = time.monotonic()
-    p = subprocess.Popen(cmd, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, start_new_session=True)
+    p = subprocess.Popen(cmd, cwd=REPO, stdin=subprocess.PIPE if script else subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    chunks, cond = [], threading.Condition()
+
+    def reader():
+        for data in iter(lambda: p.stdout.read1(4096), b""):
+            with cond:
+                chunks.append(data)
+                cond.notify_all()
+        with cond:
+            chunks.append(b"")  # EOF
+            cond.notify_all()
+
+    def feeder():
+        for pattern, data in script:
+            with cond:
+                seen = cond.wait_for(lambda: re.search(pattern, b"".join(chunks).decode(
+                    "utf-8", "replace")) or (chunks and chunks[-1] == b""),
+                    timeout=max(0.0, t0 + timeout - time.monotonic()))
+                if not seen or chunks[-1] == b"":
+                    return
+            try:
+                p.stdin.write(data)
+                p.stdin.flush()
+            except OSError:
+                return
+
+    threads = [threading.Thread(target=reader, daemon=True)]
+    if script:
+        threads.append(threading.Thread(target=feeder, daemon=True))
+    for t in threads:
+        t.start()
     timed_out = False
     try:
-        out, _ = p.communicate(timeout=timeout)
+        p.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
         os.killpg(p.pid, signal.SIGKILL)
-        out, _ = p.communicate()
+        p.wait()
+    for t in threads:
+        t.join(timeout=5)
+    with cond:
+        out = b"".join(chunks)
     secs = time.monotonic() - t0
     text = out.decode("utf-8", "replace").replace("\r", "")
     log.write_text(f"$ {' '.join(map(str, cmd))}\n{text}\n"
@@ -99,12 +137,12 @@ def _hv_available():
 
 @pytest.fixture(scope="session")
 def hv_run():
-    """hv_run(name, config_text, qemu_args=()) -> Run: builds hv.bin for the VM set and
+    """hv_run(name, config_text, qemu_args=(), script=()) -> Run: builds hv.bin for the VM set and
     boots it under QEMU until it powers off (or the timeout kills it)."""
     if not _hv_available():
         pytest.skip("hypervisor not in the tree yet (no hv-image target / board/qemu-virt/qemu.sh)")
 
-    def run(name, config, qemu_args=(), timeout=RUN_TIMEOUT):
+    def run(name, config, qemu_args=(), script=(), timeout=RUN_TIMEOUT):
         LOGS.mkdir(parents=True, exist_ok=True)
         cfg = LOGS / f"{name}.cfg"
         cfg.write_text(config)
@@ -113,17 +151,17 @@ def hv_run():
         assert b.returncode == 0, f"hv-image for {cfg} failed:\n{b.stdout}\n{b.stderr}"
         hv_bin = b.stdout.strip().split("\n")[-1]
         assert hv_bin and (REPO / hv_bin).exists(), f"hv-image printed no image path: {b.stdout!r}"
-        return _run(name, [str(QEMU_SH), hv_bin, *qemu_args], timeout)
+        return _run(name, [str(QEMU_SH), hv_bin, *qemu_args], timeout, script)
 
     return run
 
 
 @pytest.fixture(scope="session")
 def bare_run():
-    """bare_run(name, app, args="", smp=1) -> Run: the app straight on OpenSBI
+    """bare_run(name, app, args="", smp=1, script=()) -> Run: the app straight on OpenSBI
     fw_jump (loaded at 0x80200000), without the hypervisor."""
 
-    def run(name, app, args="", smp=1, timeout=RUN_TIMEOUT):
+    def run(name, app, args="", smp=1, script=(), timeout=RUN_TIMEOUT):
         image = APPS / f"{app}.bin"
         assert image.exists(), f"{image} not built (make)"
         cmd = ["qemu-system-riscv64", "-M", "virt", "-cpu", "rv64,h=true,sstc=true",
@@ -131,7 +169,7 @@ def bare_run():
                "-kernel", str(image)]
         if args:
             cmd += ["-append", args]
-        return _run(name, cmd, timeout)
+        return _run(name, cmd, timeout, script)
 
     return run
 

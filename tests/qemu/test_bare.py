@@ -48,3 +48,10 @@ def test_exception_is_reported(bare_run):
     assert any(re.match(r"^guest: vcpu 0 load access fault: scause=0x5 sepc=0x802[0-9a-f]{5} "
                         r"stval=0x80000000 ", l) for l in r.lines), r.describe()
     assert not r.has("intruder: attempt survived"), r.describe()
+
+
+def test_console_input_on_opensbi(bare_run):
+    r = bare_run("bare-conin", "conin", script=[(r"conin: ready", b"typed on the console\r")])
+    assert not r.timed_out and r.rc == 0, r.describe()
+    assert r.has("conin: ready (legacy console)"), r.describe()
+    assert r.has('conin: got "typed on the console" (20 bytes)'), r.describe()

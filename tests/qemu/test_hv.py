@@ -98,6 +98,21 @@ def test_timer_without_sstc(hv_run):
     assert d and d[1] >= 2000 and abs(d[0] - d[1]) <= 0.005 * d[1], (d, r.describe())
 
 
+def test_console_input_goes_to_one_vm(hv_run):
+    """Console input (SBI DBCN read) reaches only the VM that has the
+    console; Ctrl-T hands it to the next VM, which never saw the first line."""
+    r = hv_run("hv-conin", "vm conin1 harts=1 ram=4M image=conin\n"
+                           "vm conin2 harts=2 ram=4M image=conin\n",
+               script=[(r"\[conin1\] conin: ready[^\n]*\n[\s\S]*\[conin2\] conin: ready|"
+                        r"\[conin2\] conin: ready[^\n]*\n[\s\S]*\[conin1\] conin: ready",
+                        b"for one\r"),
+                       (r"\[conin1\] conin: got", b"\x14"),
+                       (r"hv: console input to vm conin2", b"for two\r")])
+    assert_clean_exit(r)
+    assert r.vm_lines("conin1") == ["conin: ready (dbcn console)", 'conin: got "for one" (7 bytes)']
+    assert r.vm_lines("conin2") == ["conin: ready (dbcn console)", 'conin: got "for two" (7 bytes)']
+
+
 # -- isolation: every intruder attempt ends the intruder only --------------------
 
 def intruder_config(args):

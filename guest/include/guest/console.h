@@ -12,5 +12,7 @@ int console_has_dbcn(void);
 void console_write(const char *s, size_t n);
 /* Flushes this vCPU's pending partial line. */
 void console_flush(void);
+/* One input byte, or -1 when none is waiting (never blocks). */
+int console_poll(void);
 
 #endif
