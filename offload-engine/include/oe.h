@@ -197,6 +197,9 @@ const char *oe_proto_name(uint8_t ip_ver, uint8_t l4_proto); /* "tcp" "udp" "icm
  * headers written into caller memory, then one or two payload references
  * pointing into `hdr`/`data` (never copied). L4 checksums (and the IPv4
  * header checksum) of every segment are computed over header + payload.
+ * The super-frame's IP length field is a hint: the payload runs to the end
+ * of hdr + data, unless the field is nonzero and says less (padding). The
+ * L4 checksum field's content (the driver's seed) is ignored.
  */
 #define OE_SEG_SG_MAX 3
 struct oe_sg {
