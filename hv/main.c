@@ -9,9 +9,11 @@
 #include "board.h" /* board/$(BOARD)/, on the include path */
 #include "../platform/host_fdt.h"
 #include "../platform/ns16550.h"
+#include "../platform/sifive_test.h"
 
 uint32_t hv_timebase;
 uint32_t hv_uart_clock;
+static uintptr_t test_finisher;
 
 static void print_size(uint64_t s)
 {
@@ -26,7 +28,9 @@ static void print_size(uint64_t s)
 static void __attribute__((noreturn)) boot_failed(const char *what)
 {
 	hv_printf("hv: %s\n", what);
-	hv_printf("hv: boot failed, powering off\n");
+	hv_printf("hv: boot failed, powering off (exit status 1 under QEMU)\n");
+	/* SBI SRST has no failure status on QEMU (OpenSBI 1.1 always passes) */
+	sifive_test_fail(test_finisher, 1);
 	sbi_shutdown(1);
 }
 
@@ -37,6 +41,7 @@ void hv_main(unsigned long hartid, const void *dtb)
 	ns16550_init(err ? BOARD_UART_BASE : host.uart_base);
 	if (err)
 		boot_failed("cannot read the host device tree");
+	test_finisher = host.test_base;
 	hv_timebase = host.timebase;
 	hv_uart_clock = host.uart_clock;
 	hart_local_init();

@@ -46,6 +46,10 @@ int host_fdt_read(const void *fdt, struct host_info *out)
 	const fdt32_t *clk = fdt_getprop(fdt, node, "clock-frequency", NULL);
 	out->uart_clock = clk ? fdt32_to_cpu(*clk) : 3686400;
 
+	node = fdt_node_offset_by_compatible(fdt, -1, "sifive,test0");
+	if (node >= 0 && !read_reg(fdt, node, &addr, &size))
+		out->test_base = addr;
+
 	node = fdt_path_offset(fdt, "/memory");
 	if (node < 0) {
 		/* /memory@80000000: look the unit name up by device_type */

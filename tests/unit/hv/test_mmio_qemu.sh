@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Boots mmio_guest (beside a hello VM) under the real hypervisor on QEMU and
-# checks the console (stdin feeds "ok" to the guest): all checks passed, the refused FP load stopped only the
-# test VM with the one-line report, and the machine powered off (exit 0).
+# checks the console: all guest checks passed (stdin feeds it Ctrl-T twice
+# and "ok"), the refused FP load stopped only the test VM with the one-line
+# report, and the machine powered off (exit 0). Then boots the same image on
+# 2 harts, which the boot-time config check must refuse (exit 1).
 #   test_mmio_qemu.sh HV_BIN
 set -uo pipefail
 hv=$1
@@ -12,7 +14,7 @@ exec 3<>"$tmp/in" # held open: QEMU never sees EOF
 timeout 60 board/qemu-virt/qemu.sh "$hv" <"$tmp/in" >"$tmp/out" 2>&1 &
 qemu=$!
 for _ in $(seq 300); do
-	grep -q 'mmio: waiting for input' "$tmp/out" && break
+	grep -qs 'mmio: waiting for input' "$tmp/out" && break
 	sleep 0.1
 done
 printf '\024\024ok' >&3 # Ctrl-T twice: focus to hello and back
@@ -42,5 +44,16 @@ check "the guest never ran past the refusal" bash -c "! grep -q 'not refused' <<
 check "the other VM finished normally" has '^hv: vm hello shut down$'
 check "power off after the last VM" has '^hv: no VM running, powering off$'
 if ((fail)); then echo "--- console:"; echo "$out"; fi
+
+# Boot-time validation against the real machine: with 2 harts, hello's hart 2
+# is missing, so nothing boots and QEMU exits non-zero.
+out2=$(timeout 60 board/qemu-virt/qemu.sh "$hv" -smp 2 </dev/null 2>&1)
+rc2=$?
+out2=${out2//$'\r'/}
+check "boot-time check names the VM and its missing hart" \
+	grep -qx 'hv: config error: vm hello: hart 2 not present' <<<"$out2"
+check "a failed boot exits QEMU with status 1 (rc=$rc2)" test "$rc2" -eq 1
+check "no VM ran" bash -c "! grep -q '^\[' <<<\"\$0\"" "$out2"
+if ((fail)); then echo "--- console (-smp 2):"; echo "$out2"; fi
 echo "hv-mmio: $pass passed, $fail failed"
 ((fail == 0))
