@@ -2,7 +2,7 @@
 /*
  * nic-offload: apply the NIC's offload engines to pcap files.
  *
- *   nic-offload tx [--csum] [--tso MSS] [--uso MSS] IN.pcap OUT.pcap
+ *   nic-offload tx [--csum|--generic] [--tso MSS] [--uso MSS] IN.pcap OUT.pcap
  *   nic-offload rx IN.pcap
  *   nic-offload rss --key HEX [--table N] IN.pcap
  */
@@ -107,6 +107,8 @@ static int main_tx(int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--csum")) {
 			o.csum = 1;
+		} else if (!strcmp(argv[i], "--generic")) {
+			o.csum = o.generic = 1;
 		} else if (!strcmp(argv[i], "--tso") || !strcmp(argv[i], "--uso")) {
 			uint32_t *mss = argv[i][2] == 't' ? &o.tso : &o.uso;
 			if (i + 1 >= argc)

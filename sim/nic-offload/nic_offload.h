@@ -12,6 +12,7 @@ enum nio_exit { NIO_EXIT_OK = 0, NIO_EXIT_FRAMES = 1, NIO_EXIT_USAGE = 2 };
 
 struct nio_tx_opts {
 	int csum;     /* fill every checksum the frame has */
+	int generic;  /* TCP/UDP sums by virtio NEEDS_CSUM generic insertion */
 	uint32_t tso; /* MSS for TCP segmentation, 0 = off */
 	uint32_t uso; /* MSS for UDP segmentation, 0 = off */
 };

@@ -68,6 +68,34 @@ static int segment(struct nio_writer *w, const struct timeval *ts, unsigned long
 	return 0;
 }
 
+/* --generic: the transmit checksum as a Linux guest asks for it with
+ * VIRTIO_NET_HDR_F_NEEDS_CSUM (virtio 1.2 §5.1.6.2): the driver fills the
+ * IPv4 header sum and seeds the L4 field with the folded pseudo-header sum;
+ * the device sums from csum_start to the end of the datagram (Ethernet
+ * padding is the device's, not in the guest's buffer) and stores the result
+ * at csum_start + csum_offset. Returns 1 when it applied (TCP/UDP, not a
+ * fragment), 0 when the frame needs the protocol-aware path, or an error. */
+static int tx_generic(uint8_t *f, const struct oe_pkt *pkt)
+{
+	if ((pkt->l4_proto != IPPROTO_TCP && pkt->l4_proto != IPPROTO_UDP) ||
+	    (pkt->flags & OE_PKT_F_FRAG) || !pkt->l4_hlen)
+		return 0;
+	int rc = oe_tx_csum(f, pkt->ip_end, OE_CSUM_IP4 | OE_CSUM_AUTO);
+	if (rc < 0)
+		return rc;
+	uint32_t l4_len = pkt->ip_end - pkt->l4_off;
+	const uint8_t *ip = f + pkt->l3_off;
+	uint32_t seed =
+	    pkt->ip_ver == 4
+		? csum_pseudo_v4(ip + IPV4_OFF_SADDR, ip + IPV4_OFF_DADDR, pkt->l4_proto, l4_len)
+		: csum_pseudo_v6(ip + IPV6_OFF_SADDR, f + pkt->final_dst_off, pkt->l4_proto,
+				 l4_len);
+	uint16_t off = pkt->l4_proto == IPPROTO_TCP ? TCP_OFF_CSUM : UDP_OFF_CSUM;
+	oe_put_be16(f + pkt->l4_off + off, csum_fold(seed));
+	rc = oe_tx_csum_generic(f, pkt->ip_end, pkt->l4_off, off);
+	return rc < 0 ? rc : 1;
+}
+
 static int tx_one(const struct nio_tx_opts *o, struct nio_writer *w, const struct timeval *ts,
 		  unsigned long n, uint8_t *f, uint32_t len)
 {
@@ -92,6 +120,15 @@ static int tx_one(const struct nio_tx_opts *o, struct nio_writer *w, const struc
 		if (o->uso && pkt.l4_proto == IPPROTO_UDP && pay > o->uso)
 			return segment(w, ts, n, f, len, &pkt, VIRTIO_NET_HDR_GSO_UDP_L4,
 				       (uint16_t)o->uso);
+	}
+	if (o->generic) {
+		rc = tx_generic(f, &pkt);
+		if (rc < 0) {
+			nio_frame_error(n, "checksum refused", rc);
+			return 1;
+		}
+		if (rc == 1)
+			return write_frame(w, ts, f, len);
 	}
 	rc = oe_tx_csum(f, len, OE_CSUM_ALL);
 	if (rc < 0) {
