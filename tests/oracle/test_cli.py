@@ -218,7 +218,7 @@ def test_random_mutations(corpus, tool_san, tmp_path):
         frames.append(bytes(f))
     path, out = tmp_path / "in.pcap", tmp_path / "o.pcap"
     write_pcap(str(path), frames)
-    for args in (["tx", "--csum"], ["tx", "--tso", "100"], ["tx", "--uso", "33"],
+    for args in (["tx", "--csum"], ["tx", "--generic"], ["tx", "--tso", "100"], ["tx", "--uso", "33"],
                  ["tx", "--tso", "1", "--uso", "1", "--csum"]):
         p = tool_san(*args, str(path), str(out), check=False)
         assert p.returncode in (0, 1)
@@ -226,7 +226,7 @@ def test_random_mutations(corpus, tool_san, tmp_path):
     assert tool_san("rss", "--key", KEY, str(path)).returncode == 0
 
 
-@pytest.mark.parametrize("args", [["tx", "--csum"], ["tx", "--tso", "1448"],
+@pytest.mark.parametrize("args", [["tx", "--csum"], ["tx", "--generic"], ["tx", "--tso", "1448"],
                                   ["tx", "--uso", "1200"], ["rx"], ["rss", "--key", KEY]])
 @pytest.mark.parametrize("name", ["csum", "tso", "uso", "rx"])
 def test_corpus_under_sanitizers(corpus, tool, tool_san, tmp_path, args, name):
