@@ -5,7 +5,9 @@
  *   attempt=priv              read an H-extension CSR (virtual instruction)
  *   attempt=jump addr=0x..    jump to addr
  *   attempt=dbcn addr=0x.. [len=N]   SBI DBCN write of memory that is not
- *                             (all) ours: must be refused with an error */
+ *                             (all) ours: must be refused with an error
+ *   attempt=illegal | ebreak  an exception the guest handles itself: the
+ *                             runtime reports it and shuts the VM down */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +39,10 @@ int main(void)
 		 * virtual-instruction exception (privileged spec §8.6.1). */
 		__asm__ volatile("csrr %0, 0x680" : "=r"(v)::"memory");
 		printf("intruder: hgatp=0x%lx\n", (unsigned long)v);
+	} else if (strcmp(what, "illegal") == 0) {
+		__asm__ volatile("unimp" ::: "memory");
+	} else if (strcmp(what, "ebreak") == 0) {
+		__asm__ volatile("ebreak" ::: "memory");
 	} else if (strcmp(what, "jump") == 0) {
 		((void (*)(void))(uintptr_t)addr)();
 	} else if (strcmp(what, "dbcn") == 0) {
