@@ -93,9 +93,14 @@ int vm_boot(struct vm *vm)
 
 static void power_off_if_idle(void)
 {
+	static int powering_off;
 	for (unsigned i = 0; i < vm_count; i++)
 		if (vm_table[i]->state != VM_STOPPED)
 			return;
+	/* the last two VMs may stop at once on two harts: one message */
+	if (__atomic_exchange_n(&powering_off, 1, __ATOMIC_ACQ_REL))
+		for (;;)
+			asm volatile("wfi");
 	hv_printf("hv: no VM running, powering off\n");
 	sbi_shutdown(0);
 }
