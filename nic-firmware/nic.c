@@ -5,6 +5,7 @@
 
 #include "veb.h"
 #include "vf.h"
+#include "vf_rx.h"
 #include "vf_tx.h"
 #include "vq.h"
 
@@ -49,6 +50,9 @@ int nic_poll(struct nic *nic)
 			work++;
 		}
 	}
+	for (int i = 0; i < NIC_MAX_VF; i++)
+		if (nic->vf[i].q[VIRTIO_NET_RXQ].pending)
+			vf_rx_flush(&nic->vf[i]);
 	return work;
 }
 

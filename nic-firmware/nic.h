@@ -44,6 +44,7 @@ struct vq {
 	uint16_t size;		    /* 0: not configured */
 	uint16_t last_avail;	    /* next avail slot to consume */
 	uint16_t used_idx;	    /* our copy of used->idx */
+	uint16_t pending;	    /* used elements written, not yet published */
 	bool no_notify;		    /* VIRTQ_USED_F_NO_NOTIFY currently set */
 };
 

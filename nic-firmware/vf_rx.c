@@ -90,6 +90,17 @@ static uint8_t rx_flags(struct vf *vf, const uint8_t *frame, uint32_t len, struc
 	return 0;
 }
 
+void vf_rx_flush(struct vf *vf)
+{
+	int rc;
+
+	if (vf->state != VF_STATE_RUNNING)
+		return;
+	rc = vq_publish(vf, &vf->q[VIRTIO_NET_RXQ], VIRTIO_NET_RXQ);
+	if (rc)
+		vf_fail_err(vf, rc);
+}
+
 void vf_rx_deliver(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
 		   struct vf_rx_meta *meta)
 {
@@ -155,13 +166,12 @@ void vf_rx_deliver(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_
 	if (rc)
 		goto fatal;
 	for (uint16_t i = 0; i < n; i++) {
-		rc = vq_push(vf, q, nic->scr.heads[i], nic->scr.lens[i], i);
+		rc = vq_push(vf, q, nic->scr.heads[i], nic->scr.lens[i]);
 		if (rc)
 			goto fatal;
 	}
-	rc = vq_publish(vf, q, VIRTIO_NET_RXQ, n);
-	if (rc)
-		goto fatal;
+	/* Published by nic_poll once per pass (vf_rx_flush): one fence and
+	 * at most one interrupt for a burst. */
 	vf->cnt[VFC_RX_PACKETS]++;
 	vf->cnt[VFC_RX_BYTES] += len;
 	return;

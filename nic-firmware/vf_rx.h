@@ -16,5 +16,7 @@ struct vf_rx_meta {
  * reported: the sender cannot do anything about a full receiver. */
 void vf_rx_deliver(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
 		   struct vf_rx_meta *meta);
+/* Publish what vf_rx_deliver wrote since the last flush. */
+void vf_rx_flush(struct vf *vf);
 
 #endif

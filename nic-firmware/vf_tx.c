@@ -233,13 +233,13 @@ int vf_tx_poll(struct nic *nic, struct vf *vf, int budget)
 		if (vf->state != VF_STATE_RUNNING)
 			return n + 1;
 		/* TX buffers are only read: used length 0 (§2.7.8). */
-		rc = vq_push(vf, q, ch->head, 0, n);
+		rc = vq_push(vf, q, ch->head, 0);
 		if (rc)
 			break;
 		n++;
 	}
 	if (!rc && n && vf->state == VF_STATE_RUNNING) {
-		rc = vq_publish(vf, q, VIRTIO_NET_TXQ, n);
+		rc = vq_publish(vf, q, VIRTIO_NET_TXQ);
 		/* Busy: poll instead of taking kicks (DESIGN §4). */
 		if (!rc)
 			rc = vq_set_no_notify(vf, q, true);

@@ -130,25 +130,29 @@ void vq_unpop(struct vq *q)
 	q->last_avail--;
 }
 
-int vq_push(struct vf *vf, struct vq *q, uint16_t head, uint32_t len, uint16_t nth)
+int vq_push(struct vf *vf, struct vq *q, uint16_t head, uint32_t len)
 {
 	struct virtq_used_elem e = {
 	    .id = cpu_to_le32(head),
 	    .len = cpu_to_le32(len),
 	};
-	uint16_t slot = (uint16_t)(q->used_idx + nth) & (q->size - 1);
+	uint16_t slot = (uint16_t)(q->used_idx + q->pending) & (q->size - 1);
+	int rc = vq_write(vf, q->used + VIRTQ_USED_RING_OFF + 8ull * slot, &e, sizeof(e));
 
-	return vq_write(vf, q->used + VIRTQ_USED_RING_OFF + 8ull * slot, &e, sizeof(e));
+	if (!rc)
+		q->pending++;
+	return rc;
 }
 
-int vq_publish(struct vf *vf, struct vq *q, uint16_t qid, uint16_t n)
+int vq_publish(struct vf *vf, struct vq *q, uint16_t qid)
 {
 	uint16_t idx, flags = 0;
 	int rc;
 
-	if (!n)
+	if (!q->pending)
 		return 0;
-	q->used_idx += n;
+	q->used_idx += q->pending;
+	q->pending = 0;
 	idx = cpu_to_le16(q->used_idx);
 	hal_wmb(); /* §2.7.8.2: elements visible before idx */
 	rc = vq_write(vf, q->used + VIRTQ_USED_IDX_OFF, &idx, 2);

@@ -15,10 +15,11 @@ int vq_pop(struct vf *vf, struct vq *q, struct vq_chain *ch);
 /* Give back the chain taken last (not consumed, e.g. too small). */
 void vq_unpop(struct vq *q);
 /* Write one used element (not yet visible to the driver). */
-int vq_push(struct vf *vf, struct vq *q, uint16_t head, uint32_t len, uint16_t nth);
-/* Make n pushed elements visible (barrier, then used->idx) and interrupt
- * unless the driver set VIRTQ_AVAIL_F_NO_INTERRUPT. */
-int vq_publish(struct vf *vf, struct vq *q, uint16_t qid, uint16_t n);
+int vq_push(struct vf *vf, struct vq *q, uint16_t head, uint32_t len);
+/* Make the pushed elements visible (barrier, then used->idx) and interrupt
+ * unless the driver set VIRTQ_AVAIL_F_NO_INTERRUPT. Batching many pushes
+ * per publish saves fences and interrupts. */
+int vq_publish(struct vf *vf, struct vq *q, uint16_t qid);
 /* Set or clear VIRTQ_USED_F_NO_NOTIFY. */
 int vq_set_no_notify(struct vf *vf, struct vq *q, bool on);
 /* 1 when the driver has made chains available. */
