@@ -166,10 +166,11 @@ enum oe_ip_verdict {
 	OE_IP_BAD = 2,	/* IPv4 checksum wrong, or any IP header malformed/truncated */
 };
 enum oe_l4_verdict {
-	OE_L4_NONE = 0,	     /* no L4 checksum to check (unknown protocol, not IP) */
+	OE_L4_NONE = 0,	     /* no IP layer found (not IP, L2 cut or too many tags) */
 	OE_L4_GOOD = 1,	     /* TCP/UDP/ICMP checksum right */
 	OE_L4_BAD = 2,	     /* wrong, IPv6 UDP 0 (RFC 8200 §8.1), or L4 header truncated */
-	OE_L4_UNCHECKED = 3, /* IPv4 UDP 0 (RFC 768), IP fragment, or malformed L3 */
+	OE_L4_UNCHECKED = 3, /* IPv4 UDP 0 (RFC 768), IP fragment, a protocol the engine
+			      * does not check (issue 3: "unknown protocols"), malformed L3 */
 };
 struct oe_rx_result {
 	uint8_t ip;	  /* enum oe_ip_verdict */

@@ -43,10 +43,10 @@ static uint8_t l4_verdict(const uint8_t *f, const struct oe_pkt *pkt, struct oe_
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		if (!pkt->l4_hlen)
-			return OE_L4_NONE;
+			return OE_L4_UNCHECKED; /* the other family's ICMP */
 		break;
 	default:
-		return OE_L4_NONE;
+		return OE_L4_UNCHECKED; /* a protocol the engine has no sum for */
 	}
 	uint32_t s = oe_pseudo_sum(f, pkt, pkt->l4_proto, l4_len);
 	return sum_ok(csum_partial(l4, l4_len, s)) ? OE_L4_GOOD : OE_L4_BAD;

@@ -385,7 +385,7 @@ static void icmp_and_unknown(void **state)
 		rx_expect(f, n, ip_good(c), OE_L4_GOOD);
 		fb = base(c, 253, 20); /* experimental protocol: nothing to check */
 		n = fb_build(f, sizeof(f), &fb, &o);
-		rx_expect(f, n, ip_good(c), OE_L4_NONE);
+		rx_expect(f, n, ip_good(c), OE_L4_UNCHECKED);
 		assert_int_equal(oe_tx_csum(f, n, OE_CSUM_L4), OE_ERR_WRONG_L4);
 	}
 	memset(f, 0, 64);
