@@ -63,3 +63,24 @@ test-unit-nic: $(NFT_BINS)
 	@fail=0; for t in $(NFT_BINS); do $$t || fail=$$((fail + 1)); done; \
 	 echo "unit-nic: $(words $(NFT_BINS)) programs, $$fail failed"; \
 	 test $$fail -eq 0
+
+# libFuzzer (clang): a hostile guest's rings and buffers against the
+# firmware on the fake HAL; the other VF must keep working. Registered in
+# FUZZERS, so the fuzz-short suite runs it too.
+FUZZ_SECONDS ?= 60
+NFZ_OUT	:= $(HOSTB)/fuzz/nic
+NFZ_BIN	:= $(NFZ_OUT)/fuzz_nic
+NFZ_SRCS = $(NF_SRCS) $(wildcard offload-engine/src/*.c) $(addprefix $(NFT_DIR)/,fake_hal.c tdrv.c frames.c)
+
+$(NFZ_BIN): $(NFT_DIR)/fuzz_nic.c $(NF_SRCS) $(NF_HDRS) $(wildcard $(NFT_DIR)/*.[ch]) $(wildcard offload-engine/src/*.[ch])
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all $(NF_INC) -I$(NFT_DIR) $< $(NFZ_SRCS) -o $@
+
+FUZZERS += nic
+.PHONY: fuzz-nic
+fuzz-nic: $(NFZ_BIN)
+	@mkdir -p $(NFZ_OUT)/corpus $(NFZ_OUT)/artifacts
+	$(PY) $(NFT_DIR)/fuzz_seeds.py $(NFZ_OUT)/seeds
+	$(NFZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=200000 -print_final_stats=1 \
+	  -artifact_prefix=$(NFZ_OUT)/artifacts/ $(NFZ_OUT)/corpus $(NFZ_OUT)/seeds
