@@ -1,0 +1,88 @@
+/* The page shared by the hypervisor and the NIC core (issue 5).
+ *
+ * Both sides include this header; it is the only description of the
+ * layout. Every field is fixed-width little-endian (RISC-V is LE), the
+ * struct is naturally aligned and its offsets are pinned by static
+ * asserts, so a hypervisor and a firmware built apart still agree.
+ *
+ * Ownership of each field:
+ *   magic, version  the hv zeroes the page and writes them before it starts
+ *                   the NIC partition; the NIC refuses any other page (a
+ *                   page still all zero is initialised by the NIC itself).
+ *   nic_ready       the NIC writes 1 once its poll loop runs (after the VFs
+ *                   from its DT exist), 0 if it stops.
+ *   heartbeat       the NIC increments it on every poll pass (diagnostics:
+ *                   the hv can tell a stuck NIC from a slow one).
+ *   slot[h]         one mailbox per hypervisor hart h (h < NIC_SHARED_SLOTS),
+ *                   so harts never share a slot and need no lock.
+ *   irq_status[vf]  virtio-mmio InterruptStatus of VF vf (virtio 1.2
+ *                   §4.2.2: bit 0 used buffer, bit 1 configuration change).
+ *                   The NIC sets bits with amoor.w, the hv clears them with
+ *                   amoand.w on InterruptACK.
+ *
+ * Mailbox protocol (one request in flight per slot):
+ *   hv:  write msg; fence w,w; req_seq++ (store);
+ *        wait, bounded (~50 ms of `time`), until ack_seq == req_seq;
+ *        fence r,r; read the reply from msg. A timeout is an error (the
+ *        guest sees its device fail); the hv never waits forever.
+ *   NIC: see req_seq != ack_seq; fence r,r; copy msg; nic_mbox_exec;
+ *        write the reply into msg; fence w,w; ack_seq = req_seq.
+ *
+ * Interrupt doorbell NIC -> hv: after the amoor into irq_status[vf], the
+ * NIC makes an SBI call from its partition (vendor extension below); the
+ * hv sets that VF's source pending in its VM's virtual PLIC and IPIs the
+ * VM's vCPU 0 hart. Only the NIC partition may use this extension.
+ */
+#ifndef NIC_SHARED_H
+#define NIC_SHARED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mbox.h"
+
+#define NIC_SHARED_MAGIC   0x5348434eu /* "NCHS" little-endian: 'N','C','H','S' */
+#define NIC_SHARED_VERSION 1u
+#define NIC_SHARED_SIZE	   0x1000u /* one 4 KiB page; the DT's `shared` size may be larger */
+#define NIC_SHARED_SLOTS   8u	   /* mailbox slots, one per hv hart id */
+#define NIC_SHARED_VFS	   64u	   /* irq_status entries; == NIC_MAX_VF */
+
+/* InterruptStatus bits (virtio 1.2 §4.2.2). */
+#define NIC_IRQ_USED   (1u << 0)
+#define NIC_IRQ_CONFIG (1u << 1)
+
+/* SBI vendor extension of the hypervisor ("RVHV", vendor EID range
+ * 0x09000000-0x09FFFFFF, SBI 1.0 §3). */
+#define NIC_SBI_EXT	     0x09525648u
+#define NIC_SBI_RAISE_VF_IRQ 0u /* a0 = VF id; returns SBI_SUCCESS or an error */
+#define NIC_SBI_LOG	     1u /* a0 = level (optional, for diagnostics) */
+
+struct nic_shared_slot {
+	uint32_t req_seq; /* written by the hv */
+	uint32_t ack_seq; /* written by the NIC */
+	struct nic_mbox_msg msg;
+};
+
+struct nic_shared {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t nic_ready;
+	uint32_t heartbeat;
+	uint32_t nvf; /* VFs the NIC created from its DT (informative) */
+	uint32_t rsvd[3];
+	struct nic_shared_slot slot[NIC_SHARED_SLOTS];
+	uint32_t irq_status[NIC_SHARED_VFS];
+};
+
+_Static_assert(sizeof(struct nic_mbox_msg) == 64, "mailbox message is 64 bytes");
+_Static_assert(offsetof(struct nic_mbox_msg, status) == 8, "msg.status");
+_Static_assert(offsetof(struct nic_mbox_msg, arg) == 16, "msg.arg");
+_Static_assert(offsetof(struct nic_shared_slot, msg) == 8, "slot.msg");
+_Static_assert(sizeof(struct nic_shared_slot) == 72, "slot is 72 bytes");
+_Static_assert(offsetof(struct nic_shared, nic_ready) == 8, "nic_ready");
+_Static_assert(offsetof(struct nic_shared, heartbeat) == 12, "heartbeat");
+_Static_assert(offsetof(struct nic_shared, slot) == 32, "slots");
+_Static_assert(offsetof(struct nic_shared, irq_status) == 32 + 72 * NIC_SHARED_SLOTS, "irq_status");
+_Static_assert(sizeof(struct nic_shared) <= NIC_SHARED_SIZE, "fits one page");
+
+#endif
