@@ -2,8 +2,6 @@
 
 import json
 
-import pytest
-
 from scapy.all import IP, IPv6, UDP, Ether
 
 from conftest import cpath
@@ -49,8 +47,7 @@ def test_rx_verdicts(corpus, tool):
     bad, kinds = [], set()
     for f, g, m in zip(frames, got, corpus["rx"] + [{}]):
         ip, l4 = expected(f)
-        if l4 is None:
-            continue  # unknown protocol: see test_rx_unknown_protocol
+        l4 = l4 or "unchecked"  # unknown protocol (issue 3)
         kinds.add((ip, l4))
         if (g["ip"], g["l4"]) != (ip, l4):
             bad.append("frame %d %s: got ip=%s l4=%s, scapy says ip=%s l4=%s" % (
@@ -75,14 +72,10 @@ def test_rx_proto_names(corpus, tool):
             assert g["proto"] == "none", g
 
 
-@pytest.mark.xfail(reason="LIBRARY DEVIATION (reported): oe_rx_check gives "
-                   "OE_L4_NONE for an unknown IP protocol; issue 3 lists "
-                   "unknown protocols under L4 not-checked", strict=False)
 def test_rx_unknown_protocol(corpus, tool):
     """Issue 3: 'L4 good/bad/not-checked (IPv4 UDP zero sum, fragments,
-    unknown protocols)': an unknown protocol is "unchecked". The library
-    (rx_check.c) answers OE_L4_NONE instead, which the tool prints as
-    "none"; kept apart so the deviation stays visible."""
+    unknown protocols)': an unknown protocol is "unchecked". (The library
+    first answered "none"; found here, fixed in 217cbf6.)"""
     frames = read_pcap(cpath("rx.pcap"))
     got = run_rx(tool, cpath("rx.pcap"))
     unknown = [g for f, g in zip(frames, got) if expected(f)[1] is None]
@@ -97,3 +90,26 @@ def test_rx_after_tx_is_all_good(corpus, tool, tmp_path):
     for g in run_rx(tool, out):
         assert g["ip"] in ("good", "none") and g["l4"] in (
             "good", "unchecked", "none"), g
+
+
+def test_scapy_and_tshark_agree_on_rx_corpus(corpus):
+    """The oracle checked against a second, independent dissector: wherever
+    tshark gives an IPv4/TCP/UDP/ICMP/ICMPv6 checksum status for an rx corpus
+    frame, it is the verdict scapy's recomputation gives."""
+    from conftest import tshark_fields
+    frames = read_pcap(cpath("rx.pcap"))
+    rows = tshark_fields(cpath("rx.pcap"), "ip.checksum.status", "tcp.checksum.status",
+                         "udp.checksum.status", "icmp.checksum.status",
+                         "icmpv6.checksum.status",
+                         extra=["-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE"])
+    assert len(rows) == len(frames)
+    name = {"1": "good", "0": "bad"}
+    compared = 0
+    for n, (f, r) in enumerate(zip(frames, rows), 1):
+        ip, l4 = expected(f)
+        assert name.get(r[0], "none") == ip, (n, r)
+        st = [x for x in r[1:] if x in name]
+        if st and l4 in ("good", "bad"):
+            assert name[st[0]] == l4, (n, r, l4)
+            compared += 1
+    assert compared > len(frames) // 3
