@@ -29,6 +29,13 @@
 
 #define SLOT (VIRTIO_NET_HDR_LEN + 65550)
 
+/* Linux 6.2+ (uapi linux/if_tun.h); Debian 12's headers predate them. An
+ * older kernel refuses the flags and vfdrv retries without USO. */
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20
+#define TUN_F_USO6 0x40
+#endif
+
 static volatile sig_atomic_t stop;
 
 static void on_signal(int s)
@@ -89,12 +96,11 @@ static int open_tap(const char *name, const struct vnet *n)
 			off |= TUN_F_TSO4;
 		if (vnet_has(n, VIRTIO_NET_F_HOST_TSO6))
 			off |= TUN_F_TSO6;
-#ifdef TUN_F_USO4
 		if (vnet_has(n, VIRTIO_NET_F_HOST_USO))
 			off |= TUN_F_USO4 | TUN_F_USO6;
-#endif
 	}
-	if (ioctl(fd, TUNSETOFFLOAD, off))
+	if (ioctl(fd, TUNSETOFFLOAD, off) &&
+	    ioctl(fd, TUNSETOFFLOAD, off & ~(TUN_F_USO4 | TUN_F_USO6)))
 		return -errno;
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	memcpy(ifr.ifr_hwaddr.sa_data, n->mac, 6);

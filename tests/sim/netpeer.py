@@ -5,6 +5,10 @@
   netpeer.py udp-echo PORT           echo datagrams until killed
   netpeer.py udp-probe ADDR PORT S.. send one datagram of each size S and
                                      check the echo; print how many matched
+  netpeer.py udp-gso ADDR PORT N SEG send N bytes as one UDP_SEGMENT (USO)
+                                     send of SEG-byte datagrams
+  netpeer.py udp-count PORT K        receive K datagrams, check each one's
+                                     pattern, print how many were right
 The pattern is position-dependent, so a corrupted, lost or reordered byte
 that the checksums missed is caught."""
 import socket
@@ -92,6 +96,36 @@ def udp_probe(addr, port, sizes):
     print(ok, flush=True)
 
 
+UDP_SEGMENT = 103  # linux/udp.h
+
+
+def udp_gso(addr, port, n, seg):
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_UDP, UDP_SEGMENT, seg)
+    # Each datagram carries its index in its first byte and the pattern
+    # from that index on, so the receiver can check every one.
+    data = b"".join(bytes([i]) + chunk(i * seg, seg - 1) for i in range(n // seg))
+    s.sendto(data, (addr, port))
+
+
+def udp_count(port, k):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.bind(("::", port))
+    s.settimeout(5)
+    print("listening", flush=True)
+    ok = 0
+    try:
+        for _ in range(k):
+            b, _ = s.recvfrom(65535)
+            i = b[0]
+            ok += b[1:] == chunk(i * len(b), len(b) - 1)
+    except socket.timeout:
+        pass
+    print(ok, flush=True)
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "tcp-sink":
@@ -100,5 +134,9 @@ if __name__ == "__main__":
         tcp_send(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif cmd == "udp-echo":
         udp_echo(int(sys.argv[2]))
+    elif cmd == "udp-gso":
+        udp_gso(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+    elif cmd == "udp-count":
+        udp_count(int(sys.argv[2]), int(sys.argv[3]))
     elif cmd == "udp-probe":
         udp_probe(sys.argv[2], int(sys.argv[3]), [int(x) for x in sys.argv[4:]])

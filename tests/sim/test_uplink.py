@@ -4,7 +4,8 @@ offloads on and off; tshark on the TAP checks every checksum and size."""
 import pytest
 
 from conftest import UP_ADDR, UP_ADDR6, vf_addr, vf_addr6
-from simnet import Capture, assert_wire_clean, ping, tcp_transfer, udp_roundtrip
+from simnet import (NETPEER, PY, Capture, assert_wire_clean, ping, tcp_transfer,
+                    udp_roundtrip)
 
 MiB = 1 << 20
 UDP_SIZES = [1, 18, 100, 1472, 1473, 4000, 8192]
@@ -53,3 +54,23 @@ def test_vf_and_linux(topo, tmp_path, case):
         assert vf["tx-hw-gso-packets"] == 0
         assert vf["tx_csum_offload"] == 0
         assert vf["rx_csum_valid"] == 0
+
+
+def test_uso_from_linux(topo, tmp_path):
+    """Linux's UDP_SEGMENT super-datagram (USO) is cut by the NIC into
+    whole datagrams, each with its own length and checksum."""
+    t = topo(n_vfs=1)
+    vm = t.vms[0]
+    cap = Capture(t.up, "up0", tmp_path / "up0.pcap")
+    try:
+        sink = t.popen(t.up, PY, NETPEER, "udp-count", "7100", "40")
+        assert sink.stdout.readline().strip() == "listening"
+        t.run(vm, PY, NETPEER, "udp-gso", UP_ADDR, "7100", str(40 * 1200), "1200")
+        out, _ = sink.communicate(timeout=30)
+    finally:
+        cap.stop()
+    assert int(out.strip()) == 40
+    assert_wire_clean(cap.frames())
+    vf = t.counters()["vf"]["0"]
+    assert vf["tx-hw-gso-packets"] >= 1
+    assert vf["tx-hw-gso-wire-packets"] >= 40
