@@ -2,5 +2,5 @@
 # under the hypervisor. Logs: build/test-logs/<test>.log.
 SUITES += qemu
 test-qemu: all
-	@PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider tests/qemu
+	@PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider -rf tests/qemu
 .PHONY: test-qemu
