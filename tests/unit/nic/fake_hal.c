@@ -143,11 +143,14 @@ uint64_t hal_now_ns(void)
 
 int hal_mbox_poll(struct nic_mbox_msg *msg)
 {
-	(void)msg;
-	return 0;
+	if (fh.mbox_next >= fh.mbox_nin)
+		return 0;
+	*msg = fh.mbox_in[fh.mbox_next++];
+	return 1;
 }
 
 void hal_mbox_reply(const struct nic_mbox_msg *msg)
 {
-	(void)msg;
+	assert(fh.mbox_nout < 8);
+	fh.mbox_out[fh.mbox_nout++] = *msg;
 }

@@ -23,9 +23,11 @@ struct fake_hal {
 	unsigned int ntx;
 	struct fh_frame rx[FH_MAX_FRAMES]; /* queued for port 0 to receive */
 	unsigned int nrx, rx_next;
-	unsigned int irqs[FH_VFS][3]; /* [queue 0, queue 1, config] */
-	unsigned int dma_faults;      /* out-of-window requests refused */
-	int tx_fail;		      /* hal_port_tx returns this when set */
+	unsigned int irqs[FH_VFS][3];		     /* [queue 0, queue 1, config] */
+	unsigned int dma_faults;		     /* out-of-window requests refused */
+	int tx_fail;				     /* hal_port_tx returns this when set */
+	struct nic_mbox_msg mbox_in[8], mbox_out[8]; /* requests, replies */
+	unsigned int mbox_nin, mbox_next, mbox_nout;
 };
 
 extern struct fake_hal fh;

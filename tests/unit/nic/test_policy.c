@@ -162,6 +162,30 @@ static void mailbox_errors_and_counters(void **state)
 	assert_int_equal(oe_cls_find(&nic->cls, mac1, OE_VLAN_NONE), OE_ERR_NOT_FOUND);
 }
 
+/* The hypervisor's path: requests through hal_mbox_poll, answered in
+ * order through hal_mbox_reply with the sequence number echoed. */
+static void mailbox_through_hal(void **state)
+{
+	(void)state;
+	fh.mbox_in[0] =
+	    (struct nic_mbox_msg){.cmd = NIC_MBOX_VF_CREATE,
+				  .vf = 2,
+				  .seq = 7,
+				  .arg = {FH_WIN_BASE, FH_WIN_SIZE, 0x020000000003ull, 1500}};
+	fh.mbox_in[1] = (struct nic_mbox_msg){.cmd = NIC_MBOX_VF_GET_STATE, .vf = 2, .seq = 8};
+	fh.mbox_in[2] = (struct nic_mbox_msg){.cmd = NIC_MBOX_VF_RESET, .vf = 40, .seq = 9};
+	fh.mbox_nin = 3;
+	assert_true(nic_poll(nic) >= 3);
+	assert_int_equal(fh.mbox_nout, 3);
+	assert_int_equal(fh.mbox_out[0].seq, 7);
+	assert_int_equal(fh.mbox_out[0].status, NIC_MBOX_OK);
+	assert_int_equal(fh.mbox_out[1].seq, 8);
+	assert_int_equal(fh.mbox_out[1].arg[1], 0x020000000003ull);
+	assert_int_equal(fh.mbox_out[1].arg[2], 1500);
+	assert_int_equal(fh.mbox_out[2].status, NIC_MBOX_ENOENT);
+	assert_int_equal(nic_poll(nic), 0); /* nothing left */
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -172,6 +196,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(set_features_checks, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(mac_mtu_at_reset, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(mailbox_errors_and_counters, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(mailbox_through_hal, nt_setup, nt_teardown),
 	};
 	return cmocka_run_group_tests_name("nic policy and mailbox", t, NULL, NULL);
 }
