@@ -1,0 +1,158 @@
+/* The firmware HAL (hal.h) on the NIC core under the hypervisor: the NIC
+ * partition's G-stage map is the identity, so a VF's guest-physical address
+ * becomes hpa + (gpa - window base) once it is inside the window. The
+ * mailbox and the interrupt status words live in the shared page
+ * (nic_shared.h); the interrupt doorbell is the hypervisor's SBI vendor
+ * extension. Ports are in nq_port.c. */
+#include <string.h>
+
+#include "guest/sbi.h"
+#include "guest/timer.h"
+#include "hal.h"
+#include "nq.h"
+
+struct nq_window {
+	uint64_t base, size, hpa;
+};
+
+static struct nq_window win[NIC_MAX_VF];
+static volatile struct nic_shared *shared;
+static unsigned int cur_slot, next_slot;
+uint64_t nq_irq_errors;
+void (*nq_irq_hook)(uint16_t vf, uint32_t bits);
+
+int nq_hal_set_window(uint16_t vf, uint64_t win_base, uint64_t win_size, uint64_t hpa)
+{
+	if (vf >= NIC_MAX_VF || win_base + win_size < win_base || hpa + win_size < hpa)
+		return -HAL_EINVAL;
+	win[vf] = (struct nq_window){.base = win_base, .size = win_size, .hpa = hpa};
+	return 0;
+}
+
+void nq_hal_set_shared(volatile struct nic_shared *sh)
+{
+	shared = sh;
+}
+
+/* Host address of [gpa, gpa+len) of VF vf, or NULL outside its window.
+ * Written so that no sum can wrap (len and gpa are guest-controlled). */
+static uint8_t *xlate(uint16_t vf, uint64_t gpa, uint64_t len)
+{
+	const struct nq_window *w;
+
+	if (vf >= NIC_MAX_VF)
+		return NULL;
+	w = &win[vf];
+	if (!w->size || gpa < w->base || len > w->size || gpa - w->base > w->size - len)
+		return NULL;
+	return (uint8_t *)(uintptr_t)(w->hpa + (gpa - w->base));
+}
+
+int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len)
+{
+	const uint8_t *p = xlate(vf, gpa, len);
+
+	if (!p)
+		return -HAL_EFAULT;
+	/* Ring indices and flags change under us: one access each. */
+	if (len == 2 && !((uintptr_t)p & 1))
+		*(uint16_t *)dst = *(const volatile uint16_t *)p;
+	else
+		memcpy(dst, p, len);
+	return 0;
+}
+
+int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len)
+{
+	uint8_t *p = xlate(vf, gpa, len);
+
+	if (!p)
+		return -HAL_EFAULT;
+	if (len == 2 && !((uintptr_t)p & 1))
+		*(volatile uint16_t *)p = *(const uint16_t *)src;
+	else
+		memcpy(p, src, len);
+	return 0;
+}
+
+const void *hal_dma_view(uint16_t vf, uint64_t gpa, uint32_t len)
+{
+	return xlate(vf, gpa, len);
+}
+
+/* Called before a used index is published: the TX chains being given back
+ * may still be referenced by the port's descriptors (zero-copy payload), so
+ * the port must have read them first, or the guest could reuse the memory
+ * while QEMU still sends from it. */
+void hal_wmb(void)
+{
+	nq_port_drain_guest();
+	__asm__ volatile("fence w, w" ::: "memory");
+}
+
+void hal_mb(void)
+{
+	__asm__ volatile("fence rw, rw" ::: "memory");
+}
+
+int hal_port_count(void)
+{
+	return nq_port_count();
+}
+
+void hal_irq_raise(uint16_t vf, uint16_t q)
+{
+	uint32_t bits = q == HAL_IRQ_CONFIG ? NIC_IRQ_CONFIG : NIC_IRQ_USED;
+	struct sbiret r;
+
+	if (nq_irq_hook) {
+		nq_irq_hook(vf, bits);
+		return;
+	}
+	if (!shared || vf >= NIC_SHARED_VFS)
+		return;
+	/* amoor.w with release: the used ring stores are visible before the
+	 * status bit the hv reads when the guest asks. */
+	__atomic_fetch_or(&shared->irq_status[vf], bits, __ATOMIC_RELEASE);
+	r = sbi_ecall(NIC_SBI_EXT, NIC_SBI_RAISE_VF_IRQ, vf, 0, 0, 0);
+	if (r.error)
+		nq_irq_errors++;
+}
+
+uint64_t hal_now_ns(void)
+{
+	uint64_t t = timer_now(), hz = timer_hz();
+
+	return t / hz * 1000000000ull + t % hz * 1000000000ull / hz;
+}
+
+int hal_mbox_poll(struct nic_mbox_msg *msg)
+{
+	if (!shared)
+		return 0;
+	for (unsigned int k = 0; k < NIC_SHARED_SLOTS; k++) {
+		unsigned int s = (next_slot + k) % NIC_SHARED_SLOTS;
+		volatile struct nic_shared_slot *sl = &shared->slot[s];
+
+		if (sl->req_seq == sl->ack_seq)
+			continue;
+		__asm__ volatile("fence r, r" ::: "memory"); /* msg after req_seq */
+		memcpy(msg, (const void *)&sl->msg, sizeof(*msg));
+		cur_slot = s;
+		next_slot = (s + 1) % NIC_SHARED_SLOTS; /* no slot starves another */
+		return 1;
+	}
+	return 0;
+}
+
+void hal_mbox_reply(const struct nic_mbox_msg *msg)
+{
+	volatile struct nic_shared_slot *sl;
+
+	if (!shared)
+		return;
+	sl = &shared->slot[cur_slot];
+	memcpy((void *)&sl->msg, msg, sizeof(*msg));
+	__asm__ volatile("fence w, w" ::: "memory"); /* reply before ack */
+	sl->ack_seq = sl->req_seq;
+}

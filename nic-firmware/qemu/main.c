@@ -1,0 +1,168 @@
+/* nicfw: the NIC core's image on QEMU (issue 5). Under the hypervisor its
+ * DT has /rvhv-nic: it creates the VFs listed there through nic_mbox_exec
+ * (the commands the simulator uses), sets nic_ready in the shared page and
+ * runs the poll loop forever. On bare OpenSBI (no /rvhv-nic) it runs the
+ * self-test (nq_selftest.c) and powers off with its verdict. */
+#include <stdio.h>
+#include <string.h>
+
+#include "guest/guest.h"
+#include "guest/timer.h"
+#include "nq.h"
+
+#define NQ_IDLE_US  200 /* idle this long before sleeping */
+#define NQ_SLEEP_US 50	/* wfi at most this long (<= 100 us) */
+
+_Static_assert(NIC_SHARED_VFS == NIC_MAX_VF, "irq_status covers every VF");
+
+static struct nic nic; /* large (frame buffers): static, in .bss */
+static struct nq_cfg cfg;
+
+static uint64_t us_to_ticks(uint64_t us)
+{
+	return us * timer_hz() / 1000000u;
+}
+
+static uint64_t mac_u64(const uint8_t m[6])
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 6; i++)
+		v = v << 8 | m[i];
+	return v;
+}
+
+static int exec(uint32_t cmd, uint16_t vf, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	struct nic_mbox_msg m = {.cmd = cmd, .vf = vf, .arg = {a0, a1, a2, a3, 0, 0}};
+
+	nic_mbox_exec(&nic, &m);
+	return m.status;
+}
+
+static void ports_up(void)
+{
+	for (unsigned int i = 0; i < cfg.nport_addr; i++) {
+		int rc;
+
+		if (!nq_port_probe(cfg.port_addr[i]))
+			continue;
+		rc = nq_port_add(cfg.port_addr[i]);
+		if (rc)
+			printf("nic: port at 0x%llx failed (%d)\n",
+			       (unsigned long long)cfg.port_addr[i], rc);
+	}
+}
+
+static int vfs_up(void)
+{
+	int made = 0;
+
+	if (exec(NIC_MBOX_SET_POLICY, NIC_MBOX_HOST, cfg.host_policy, 0, 0, 0))
+		printf("nic: host policy 0x%x refused\n", cfg.host_policy);
+	for (unsigned int i = 0; i < cfg.nvf; i++) {
+		const struct nq_vf_cfg *v = &cfg.vf[i];
+		int rc = nq_hal_set_window(v->id, v->win_base, v->win_size, v->hpa);
+
+		if (!rc)
+			rc = exec(NIC_MBOX_VF_CREATE, v->id, v->win_base, v->win_size,
+				  mac_u64(v->mac), v->mtu);
+		if (!rc)
+			rc = exec(NIC_MBOX_SET_POLICY, v->id, v->policy, 0, 0, 0);
+		if (rc) {
+			printf("nic: vf %u (%s) not created (%d)\n", v->id, v->vm_name, rc);
+			continue;
+		}
+		made++;
+	}
+	return made;
+}
+
+/* Anything for us that nic_poll would find? (mailbox request, port RX);
+ * the VF TX queues are checked by nic_prepare_idle. */
+static bool pending(volatile struct nic_shared *sh)
+{
+	for (unsigned int s = 0; s < NIC_SHARED_SLOTS; s++)
+		if (sh->slot[s].req_seq != sh->slot[s].ack_seq)
+			return true;
+	return nq_port_rx_pending();
+}
+
+static __attribute__((noreturn)) void poll_loop(volatile struct nic_shared *sh)
+{
+	uint64_t idle_since = 0;
+
+	for (;;) {
+		int work = nic_poll(&nic);
+
+		sh->heartbeat++;
+		if (work) {
+			idle_since = 0;
+			continue;
+		}
+		if (!idle_since) {
+			idle_since = timer_now();
+			continue;
+		}
+		if (timer_now() - idle_since < us_to_ticks(NQ_IDLE_US))
+			continue;
+		/* Ask for kicks again, then sleep only if nothing raced in;
+		 * the short timer bounds the latency of what cannot wake us
+		 * (port RX, mailbox: both polled). */
+		if (nic_prepare_idle(&nic) || pending(sh))
+			continue;
+		timer_sleep_until(timer_now() + us_to_ticks(NQ_SLEEP_US));
+	}
+}
+
+static void print_mac(const char *prefix, const uint8_t *m)
+{
+	if (m)
+		printf("%s%02x:%02x:%02x:%02x:%02x:%02x", prefix, m[0], m[1], m[2], m[3], m[4],
+		       m[5]);
+	else
+		printf("%snone", prefix);
+}
+
+int main(void)
+{
+	volatile struct nic_shared *sh;
+	char why[96];
+	int nvf;
+
+	if (nq_dt_read(guest_fdt(), &cfg, why, sizeof(why))) {
+		printf("nic: bad device tree: %s\n", why);
+		return 1;
+	}
+	ports_up();
+	nic_init(&nic, NIC_POL_ALL);
+	if (!cfg.hv) {
+		int rc;
+
+		print_mac("nicq: selftest, no /rvhv-nic; port ", nq_port_mac(0));
+		printf("\n");
+		rc = nq_selftest(&nic, guest_info()->bootargs);
+		printf("nicq: selftest %s\n", rc ? "FAILED" : "passed");
+		return rc ? 1 : 0;
+	}
+	sh = (volatile struct nic_shared *)(uintptr_t)cfg.shared;
+	if (sh->magic == 0 && sh->version == 0) {
+		sh->magic = NIC_SHARED_MAGIC;
+		sh->version = NIC_SHARED_VERSION;
+	}
+	if (sh->magic != NIC_SHARED_MAGIC || sh->version != NIC_SHARED_VERSION) {
+		printf("nic: shared page 0x%llx has magic 0x%x version %u, want 0x%x %u\n",
+		       (unsigned long long)cfg.shared, sh->magic, sh->version, NIC_SHARED_MAGIC,
+		       NIC_SHARED_VERSION);
+		return 1;
+	}
+	nq_hal_set_shared(sh);
+	nvf = vfs_up();
+	sh->nvf = (uint32_t)nvf;
+	__asm__ volatile("fence w, w" ::: "memory"); /* VFs exist before ready */
+	sh->nic_ready = 1;
+	printf("nic: ready, %d VFs", nvf);
+	print_mac(", port ", nq_port_mac(0));
+	printf("\n");
+	poll_loop(sh);
+}

@@ -1,0 +1,69 @@
+/* The NIC core on QEMU (issue 5): internals shared by the qemu HAL backend
+ * (hal_qemu.c), the physical-port driver (nq_port.c), the DT reader
+ * (nq_dt.c), the self-test (nq_selftest.c) and main.c. */
+#ifndef NQ_H
+#define NQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nic.h"
+#include "nic_shared.h"
+
+#define NQ_MAX_PORTS NIC_MAX_PORTS
+
+/* One VF as the NIC's DT describes it (/rvhv-nic/vf@<id>). */
+struct nq_vf_cfg {
+	uint16_t id;
+	uint64_t win_base, win_size; /* guest-physical window */
+	uint64_t hpa;		     /* host-physical base of that window */
+	uint8_t mac[6];
+	uint16_t mtu;
+	uint32_t policy;
+	char vm_name[32];
+};
+
+struct nq_cfg {
+	bool hv; /* /rvhv-nic present: under the hypervisor */
+	uint64_t shared, shared_size;
+	uint32_t host_policy;
+	unsigned int nvf;
+	struct nq_vf_cfg vf[NIC_MAX_VF];
+	unsigned int nport_addr;
+	uint64_t port_addr[8]; /* every virtio,mmio node's base */
+};
+
+/* nq_dt.c: fills *cfg from the DT; negative on a malformed /rvhv-nic. */
+int nq_dt_read(const void *fdt, struct nq_cfg *cfg, char *why, unsigned int why_len);
+
+/* hal_qemu.c: DMA windows of the VFs and the shared page. */
+int nq_hal_set_window(uint16_t vf, uint64_t win_base, uint64_t win_size, uint64_t hpa);
+void nq_hal_set_shared(volatile struct nic_shared *sh);
+/* Counts of doorbells that the hv refused (SBI error). */
+extern uint64_t nq_irq_errors;
+/* Self-test: interrupts go to this hook instead of the SBI doorbell. */
+extern void (*nq_irq_hook)(uint16_t vf, uint32_t bits);
+
+/* nq_port.c: the uplink(s), QEMU virtio-net-device driven with guest/virtio
+ * negotiating no offload (every sum and segment is ours). */
+int nq_port_probe(uint64_t base); /* 1 if a modern virtio-net is there */
+int nq_port_add(uint64_t base);	  /* 0 or negative; the port's index is the count before */
+int nq_port_count(void);
+/* A received frame waits on some port (cheap check before sleeping). */
+bool nq_port_rx_pending(void);
+const uint8_t *nq_port_mac(int port);
+/* Wait (bounded) until the port has read every guest byte it was given;
+ * returns 0, or -1 on timeout. */
+int nq_port_drain_guest(void);
+struct nq_port_stats {
+	uint64_t tx_frames, tx_copied_bytes, tx_zero_copy_bytes, tx_full, drain_timeouts;
+	uint64_t rx_frames, rx_too_big;
+};
+void nq_port_stats(int port, struct nq_port_stats *st);
+
+/* nq_selftest.c: a loopback VF whose "guest memory" is NIC RAM, driven
+ * by guest/virtio's own driver; sends super-frames through the engines to
+ * the uplink. Returns 0 when every check passed. */
+int nq_selftest(struct nic *nic, const char *bootargs);
+
+#endif

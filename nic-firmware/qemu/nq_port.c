@@ -1,0 +1,275 @@
+/* The physical port on QEMU: a modern virtio-net-device (virtio-mmio),
+ * driven with guest/virtio's vnet driver. It negotiates VERSION_1 and MAC
+ * only, so QEMU never computes a sum or cuts a segment: every byte on the
+ * wire is what our engines made.
+ *
+ * TX is scatter-gather: pieces in guest memory go to the port's ring as
+ * they are (zero-copy, through the identity map); pieces in NIC memory
+ * (fresh segment headers, small frames) are copied into a per-frame slot,
+ * because the firmware reuses its scratch buffers as soon as hal_port_tx
+ * returns. Completed frames are reclaimed before their slot is reused, and
+ * all of them before the firmware publishes a used index (hal_wmb), so a
+ * guest never gets a buffer back that QEMU still reads. RX is polled.
+ */
+#include <string.h>
+
+#include "guest/timer.h"
+#include "hal.h"
+#include "nq.h"
+#include "virtio_le.h"
+#include "virtio_mmio.h"
+#include "virtio_net.h"
+
+#define NQ_PORTS      2		     /* static memory for this many */
+#define NQ_QSIZE      256	     /* QEMU's virtio-net queue size */
+#define NQ_RX_BUF     9232	     /* hdr + 9000 MTU + Ethernet/VLAN, 16-aligned */
+#define NQ_SLOTS      (NQ_QSIZE / 2) /* a frame takes at least 2 descriptors */
+#define NQ_SLOT_LEN   (OE_HDR_MAX + 9216)
+#define NQ_PIECES     8	   /* vnet_tx's limit */
+#define NQ_TX_WAIT_US 2000 /* how long a full ring may stall us */
+#define NQ_DRAIN_US   20000
+
+struct nq_slot {
+	bool busy, guest;
+	uint8_t buf[NQ_SLOT_LEN];
+};
+
+struct nq_port {
+	struct vmmio_dev dev;
+	struct vnet vn;
+	uint64_t base;
+	unsigned int next;
+	unsigned int guest_inflight;
+	struct nq_port_stats st;
+	struct nq_slot slot[NQ_SLOTS];
+	/* Rings (with the driver's token arrays), RX buffers, TX headers. */
+	uint8_t mem[NQ_QSIZE * NQ_RX_BUF + 64 * NQ_QSIZE + 16384] __attribute__((aligned(16)));
+};
+
+static struct nq_port ports[NQ_PORTS];
+static int nports;
+
+int nq_port_probe(uint64_t base)
+{
+	volatile uint32_t *r = (volatile uint32_t *)(uintptr_t)base;
+
+	return r[VIRTIO_MMIO_MAGIC_VALUE / 4] == VIRTIO_MMIO_MAGIC &&
+	       r[VIRTIO_MMIO_VERSION / 4] == 2 && r[VIRTIO_MMIO_DEVICE_ID / 4] == VIRTIO_ID_NET;
+}
+
+int nq_port_add(uint64_t base)
+{
+	struct nq_port *p;
+	int rc;
+
+	if (nports >= NQ_PORTS)
+		return -HAL_EINVAL;
+	p = &ports[nports];
+	if (vnet_mem_size(NQ_QSIZE, NQ_RX_BUF) > sizeof(p->mem))
+		return -HAL_EINVAL;
+	vmmio_init_direct(&p->dev, (uintptr_t)base);
+	rc = vnet_init(&p->vn, &p->dev, p->mem, sizeof(p->mem), NQ_QSIZE, NQ_RX_BUF,
+		       VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC));
+	if (rc)
+		return rc;
+	/* Polled: no interrupts from either queue. */
+	vnet_rx_irq(&p->vn, false);
+	vring_irq(&p->vn.tx, 0);
+	p->base = base;
+	nports++;
+	return 0;
+}
+
+int nq_port_count(void)
+{
+	return nports;
+}
+
+bool nq_port_rx_pending(void)
+{
+	for (int i = 0; i < nports; i++) {
+		struct vring *r = &ports[i].vn.rx;
+
+		if (le16_to_cpu(r->used->idx) != r->last_used)
+			return true;
+	}
+	return false;
+}
+
+const uint8_t *nq_port_mac(int port)
+{
+	return port >= 0 && port < nports ? ports[port].vn.mac : NULL;
+}
+
+void nq_port_stats(int port, struct nq_port_stats *st)
+{
+	if (port >= 0 && port < nports)
+		*st = ports[port].st;
+}
+
+static void reclaim(struct nq_port *p)
+{
+	void *tok[32];
+	int n;
+
+	while ((n = vnet_tx_reclaim(&p->vn, tok, 32)) > 0) {
+		for (int i = 0; i < n; i++) {
+			uintptr_t s = (uintptr_t)tok[i] - 1;
+
+			if (s >= NQ_SLOTS || !p->slot[s].busy)
+				continue; /* not ours: QEMU is trusted, but stay safe */
+			p->slot[s].busy = false;
+			if (p->slot[s].guest)
+				p->guest_inflight--;
+		}
+	}
+}
+
+static uint64_t deadline_us(uint64_t us)
+{
+	return timer_now() + us * timer_hz() / 1000000u;
+}
+
+int nq_port_drain_guest(void)
+{
+	uint64_t end = 0;
+
+	for (int i = 0; i < nports; i++) {
+		struct nq_port *p = &ports[i];
+
+		reclaim(p);
+		while (p->guest_inflight) {
+			if (!end)
+				end = deadline_us(NQ_DRAIN_US);
+			else if (timer_now() > end) {
+				p->st.drain_timeouts++;
+				return -1;
+			}
+			reclaim(p);
+		}
+	}
+	return 0;
+}
+
+/* Copy the frame's NIC-local pieces into slot s; build the piece list.
+ * Returns the number of pieces or a negative HAL error. */
+static int build(struct nq_slot *s, const struct hal_sg *sg, unsigned int nsg, const void **piece,
+		 uint32_t *plen, struct nq_port_stats *st)
+{
+	uint32_t used = 0, total = 0;
+	bool linear = nsg > NQ_PIECES;
+
+	s->guest = false;
+	for (unsigned int i = 0; i < nsg; i++) {
+		if (sg[i].len > NIC_FRAME_MAX - total)
+			return -HAL_EINVAL;
+		total += sg[i].len;
+	}
+	if (linear && total > NQ_SLOT_LEN)
+		return -HAL_EINVAL;
+	for (unsigned int i = 0; i < nsg; i++) {
+		const void *src = sg[i].local;
+
+		if (sg[i].vf != HAL_SG_LOCAL) {
+			src = hal_dma_view(sg[i].vf, sg[i].gpa, sg[i].len);
+			if (!src)
+				return -HAL_EFAULT;
+			if (!linear) {
+				piece[i] = src;
+				plen[i] = sg[i].len;
+				s->guest = true;
+				st->tx_zero_copy_bytes += sg[i].len;
+				continue;
+			}
+		}
+		if (sg[i].len > NQ_SLOT_LEN - used)
+			return -HAL_EINVAL;
+		memcpy(s->buf + used, src, sg[i].len);
+		st->tx_copied_bytes += sg[i].len;
+		if (!linear) {
+			piece[i] = s->buf + used;
+			plen[i] = sg[i].len;
+		}
+		used += sg[i].len;
+	}
+	if (linear) {
+		piece[0] = s->buf;
+		plen[0] = used;
+		return 1;
+	}
+	return (int)nsg;
+}
+
+int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
+{
+	struct virtio_net_hdr vh = {0}; /* no offload asked of QEMU */
+	const void *piece[NQ_PIECES];
+	uint32_t plen[NQ_PIECES];
+	struct nq_port *p;
+	struct nq_slot *s;
+	uint64_t end = 0;
+	int n, rc;
+
+	if (port < 0 || port >= nports || nsg == 0)
+		return -HAL_EINVAL;
+	p = &ports[port];
+	s = &p->slot[p->next];
+	for (;;) {
+		reclaim(p);
+		if (!s->busy)
+			break;
+		if (!end)
+			end = deadline_us(NQ_TX_WAIT_US);
+		else if (timer_now() > end) {
+			p->st.tx_full++;
+			return -HAL_EAGAIN;
+		}
+	}
+	n = build(s, sg, nsg, piece, plen, &p->st);
+	if (n < 0)
+		return n;
+	for (;;) {
+		rc = vnet_tx(&p->vn, &vh, piece, plen, (unsigned int)n,
+			     (void *)(uintptr_t)(p->next + 1));
+		if (rc != -VNET_EFULL)
+			break;
+		if (!end)
+			end = deadline_us(NQ_TX_WAIT_US);
+		else if (timer_now() > end) {
+			p->st.tx_full++;
+			return -HAL_EAGAIN;
+		}
+		reclaim(p);
+	}
+	if (rc)
+		return -HAL_EIO;
+	s->busy = true;
+	if (s->guest)
+		p->guest_inflight++;
+	p->next = (p->next + 1) % NQ_SLOTS;
+	p->st.tx_frames++;
+	return 0;
+}
+
+int hal_port_rx(int port, void *buf, uint32_t cap)
+{
+	struct virtio_net_hdr vh;
+	struct nq_port *p;
+
+	if (port < 0 || port >= nports)
+		return 0;
+	p = &ports[port];
+	reclaim(p);
+	for (int tries = 0; tries < 16; tries++) {
+		int rc = vnet_rx(&p->vn, &vh, buf, cap);
+
+		if (rc > 0) {
+			p->st.rx_frames++;
+			return rc;
+		}
+		if (rc == 0)
+			return 0;
+		p->st.rx_too_big++; /* dropped by the driver; try the next */
+	}
+	return 0;
+}

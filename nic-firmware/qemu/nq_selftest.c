@@ -1,0 +1,444 @@
+/* Self-test of the NIC core on bare OpenSBI (no /rvhv-nic in the DT): one
+ * loopback VF whose "guest memory" is a block of NIC RAM, driven by
+ * guest/virtio's own driver through a small virtio-mmio register model that
+ * turns register accesses into the same mailbox commands the hypervisor's
+ * VF transport issues. It sends super-frames (TSO4, TSO6, USO) and
+ * checksum-offloaded frames through the engines to the uplink, where the
+ * test (tests/nicq) captures them and checks every frame with tshark and
+ * scapy; and it pings the peer to check the receive path.
+ *
+ * bootargs: peer=<mac> (the TAP's MAC), mac=<mac> (the VF's), rounds=N.
+ * Addresses are the documentation ones of the e2e design.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "guest/guest.h"
+#include "guest/timer.h"
+#include "nq.h"
+#include "virtio_mmio.h"
+#include "virtio_net.h"
+#include "vf.h"
+
+#define ST_MEM	  (4u << 20)
+#define ST_VF	  0
+#define ST_QSIZE  256
+#define ST_RX_BUF 2048
+#define ST_MTU	  1500
+
+static uint8_t st_mem[ST_MEM] __attribute__((aligned(4096)));
+static struct nic *st_nic;
+
+/* ---- register model (virtio 1.2 §4.2.2) -> mailbox ---------------------- */
+struct st_regs {
+	uint32_t dev_sel, drv_sel, queue_sel, status, isr;
+	uint64_t drv_features;
+	struct {
+		uint32_t num, ready;
+		uint64_t desc, avail, used;
+	} q[NIC_QUEUES];
+};
+static struct st_regs regs;
+
+static int mbox(uint32_t cmd, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		struct nic_mbox_msg *out)
+{
+	struct nic_mbox_msg m = {.cmd = cmd, .vf = ST_VF, .arg = {a0, a1, a2, a3, a4, 0}};
+
+	nic_mbox_exec(st_nic, &m);
+	if (out)
+		*out = m;
+	return m.status;
+}
+
+static uint32_t reg_read(void *ctx, uint32_t off)
+{
+	struct nic_mbox_msg m;
+	uint32_t qs = regs.queue_sel;
+
+	(void)ctx;
+	if (off >= VIRTIO_MMIO_CONFIG) {
+		uint8_t cfg[16] = {0};
+		uint32_t v = 0;
+
+		mbox(NIC_MBOX_VF_GET_STATE, 0, 0, 0, 0, 0, &m);
+		for (int i = 0; i < 6; i++)
+			cfg[i] = (uint8_t)(m.arg[1] >> (40 - 8 * i));
+		cfg[6] = (uint8_t)m.arg[3]; /* status, le16 */
+		cfg[8] = 1;		    /* max_virtqueue_pairs */
+		cfg[10] = (uint8_t)m.arg[2];
+		cfg[11] = (uint8_t)(m.arg[2] >> 8);
+		off -= VIRTIO_MMIO_CONFIG;
+		for (uint32_t i = 0; i < 4; i++)
+			if (off + i < sizeof(cfg))
+				v |= (uint32_t)cfg[off + i] << (8 * i);
+		return v;
+	}
+	switch (off) {
+	case VIRTIO_MMIO_MAGIC_VALUE:
+		return VIRTIO_MMIO_MAGIC;
+	case VIRTIO_MMIO_VERSION:
+		return 2;
+	case VIRTIO_MMIO_DEVICE_ID:
+		return VIRTIO_ID_NET;
+	case VIRTIO_MMIO_DEVICE_FEATURES:
+		mbox(NIC_MBOX_VF_GET_FEATURES, 0, 0, 0, 0, 0, &m);
+		return regs.dev_sel == 0   ? (uint32_t)m.arg[0]
+		       : regs.dev_sel == 1 ? (uint32_t)(m.arg[0] >> 32)
+					   : 0;
+	case VIRTIO_MMIO_QUEUE_NUM_MAX:
+		return qs < NIC_QUEUES ? NIC_QUEUE_MAX : 0;
+	case VIRTIO_MMIO_QUEUE_READY:
+		return qs < NIC_QUEUES ? regs.q[qs].ready : 0;
+	case VIRTIO_MMIO_INTERRUPT_STATUS:
+		return regs.isr;
+	case VIRTIO_MMIO_STATUS:
+		mbox(NIC_MBOX_VF_GET_STATE, 0, 0, 0, 0, 0, &m);
+		return regs.status | (uint32_t)m.arg[0];
+	default:
+		return 0;
+	}
+}
+
+static void set_u64(uint64_t *p, bool high, uint32_t v)
+{
+	*p = high ? (*p & 0xffffffffull) | ((uint64_t)v << 32) : (*p & ~0xffffffffull) | v;
+}
+
+static void reg_write(void *ctx, uint32_t off, uint32_t v)
+{
+	uint32_t qs = regs.queue_sel, nb;
+	bool qok = qs < NIC_QUEUES;
+
+	(void)ctx;
+	switch (off) {
+	case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
+		regs.dev_sel = v;
+		break;
+	case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
+		regs.drv_sel = v;
+		break;
+	case VIRTIO_MMIO_DRIVER_FEATURES:
+		if (regs.drv_sel < 2)
+			set_u64(&regs.drv_features, regs.drv_sel, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_SEL:
+		regs.queue_sel = v;
+		break;
+	case VIRTIO_MMIO_QUEUE_NUM:
+		if (qok)
+			regs.q[qs].num = v;
+		break;
+	case VIRTIO_MMIO_QUEUE_DESC_LOW:
+	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+		if (qok)
+			set_u64(&regs.q[qs].desc, off & 4, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_DRIVER_LOW:
+	case VIRTIO_MMIO_QUEUE_DRIVER_HIGH:
+		if (qok)
+			set_u64(&regs.q[qs].avail, off & 4, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_DEVICE_LOW:
+	case VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
+		if (qok)
+			set_u64(&regs.q[qs].used, off & 4, v);
+		break;
+	case VIRTIO_MMIO_QUEUE_READY:
+		if (qok && (v & 1)) {
+			regs.q[qs].ready = 1;
+			mbox(NIC_MBOX_VF_SET_QUEUE, qs, regs.q[qs].num, regs.q[qs].desc,
+			     regs.q[qs].avail, regs.q[qs].used, NULL);
+		}
+		break;
+	case VIRTIO_MMIO_QUEUE_NOTIFY:
+		mbox(NIC_MBOX_VF_KICK, v, 0, 0, 0, 0, NULL);
+		break;
+	case VIRTIO_MMIO_INTERRUPT_ACK:
+		regs.isr &= ~v;
+		break;
+	case VIRTIO_MMIO_STATUS:
+		if (v == 0) {
+			memset(&regs, 0, sizeof(regs));
+			mbox(NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, NULL);
+			break;
+		}
+		nb = v & ~regs.status;
+		if ((nb & VIRTIO_STATUS_FEATURES_OK) &&
+		    mbox(NIC_MBOX_VF_SET_FEATURES, regs.drv_features, 0, 0, 0, 0, NULL))
+			v &= ~VIRTIO_STATUS_FEATURES_OK;
+		if (nb & VIRTIO_STATUS_DRIVER_OK)
+			mbox(NIC_MBOX_VF_DRIVER_OK, 0, 0, 0, 0, 0, NULL);
+		regs.status = v & ~VIRTIO_STATUS_DEVICE_NEEDS_RESET;
+		break;
+	default:
+		break;
+	}
+}
+
+static uint64_t v2p(void *ctx, const void *va)
+{
+	(void)ctx;
+	return (uint64_t)(uintptr_t)va; /* identity: window base == its address */
+}
+
+static void irq_hook(uint16_t vf, uint32_t bits)
+{
+	if (vf == ST_VF)
+		regs.isr |= bits;
+}
+
+/* ---- frames ----------------------------------------------------------- */
+static uint8_t vf_mac[6] = {0x02, 0, 0, 0, 0, 0x0a};
+static uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0x01, 0x01};
+static const uint8_t ip4_src[4] = {192, 0, 2, 10}, ip4_dst[4] = {192, 0, 2, 1};
+static const uint8_t ip6_src[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x10};
+static const uint8_t ip6_dst[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x01};
+
+/* The byte at stream offset i (tests/nicq checks the reassembled payload
+ * against the same formula). */
+static uint8_t pat(uint32_t i)
+{
+	return (uint8_t)(i * 131u + (i >> 8));
+}
+
+static void put16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v);
+}
+
+static uint16_t sum16(const uint8_t *p, uint32_t n, uint32_t s)
+{
+	for (uint32_t i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		s += (uint32_t)p[n - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* Ethernet + IP header for an L4 payload of l4len bytes; returns the L4
+ * offset. */
+static uint32_t l2l3(uint8_t *f, bool v6, uint8_t proto, uint32_t l4len)
+{
+	memcpy(f, peer_mac, 6);
+	memcpy(f + 6, vf_mac, 6);
+	if (v6) {
+		put16(f + 12, 0x86dd);
+		memset(f + 14, 0, 40);
+		f[14] = 0x60;
+		put16(f + 18, l4len);
+		f[20] = proto;
+		f[21] = 64;
+		memcpy(f + 22, ip6_src, 16);
+		memcpy(f + 38, ip6_dst, 16);
+		return 54;
+	}
+	put16(f + 12, 0x0800);
+	memset(f + 14, 0, 20);
+	f[14] = 0x45;
+	put16(f + 16, 20 + l4len);
+	put16(f + 18, 0x1234);
+	put16(f + 20, 0x4000); /* DF */
+	f[22] = 64;
+	f[23] = proto;
+	memcpy(f + 26, ip4_src, 4);
+	memcpy(f + 30, ip4_dst, 4);
+	put16(f + 24, sum16(f + 14, 20, 0));
+	return 34;
+}
+
+static uint32_t tcp_frame(uint8_t *f, bool v6, uint16_t sport, uint32_t seq, uint32_t plen)
+{
+	uint32_t l4 = l2l3(f, v6, 6, 20 + plen);
+	uint8_t *t = f + l4;
+
+	memset(t, 0, 20);
+	put16(t, sport);
+	put16(t + 2, 9); /* discard */
+	put32(t + 4, seq);
+	put32(t + 8, 1);
+	t[12] = 5 << 4;
+	t[13] = 0x18; /* PSH ACK */
+	put16(t + 14, 65535);
+	for (uint32_t i = 0; i < plen; i++)
+		t[20 + i] = pat(i);
+	return l4 + 20 + plen;
+}
+
+static uint32_t udp_frame(uint8_t *f, bool v6, uint16_t sport, uint32_t plen)
+{
+	uint32_t l4 = l2l3(f, v6, 17, 8 + plen);
+	uint8_t *u = f + l4;
+
+	put16(u, sport);
+	put16(u + 2, 9);
+	put16(u + 4, 8 + plen);
+	put16(u + 6, 0);
+	for (uint32_t i = 0; i < plen; i++)
+		u[8 + i] = pat(i);
+	return l4 + 8 + plen;
+}
+
+static uint32_t icmp_echo(uint8_t *f, uint16_t id, uint16_t seq)
+{
+	uint32_t l4 = l2l3(f, false, 1, 8 + 32);
+	uint8_t *c = f + l4;
+
+	c[0] = 8;
+	c[1] = 0;
+	put16(c + 2, 0);
+	put16(c + 4, id);
+	put16(c + 6, seq);
+	for (int i = 0; i < 32; i++)
+		c[8 + i] = (uint8_t)i;
+	put16(c + 2, sum16(c, 40, 0));
+	return l4 + 40;
+}
+
+/* ---- driving ---------------------------------------------------------- */
+static struct vmmio_dev dev;
+static struct vnet vn;
+static uint8_t *frame_area;
+static unsigned int failed;
+
+static void check(bool ok, const char *what)
+{
+	printf("nicq: %s %s\n", ok ? "pass" : "FAIL", what);
+	if (!ok)
+		failed++;
+}
+
+/* Send one frame from frame_area and poll the NIC until the driver gets it
+ * back; returns 0 or -1 (timeout or refused). */
+static int send(uint32_t len, uint16_t gso, bool offload)
+{
+	struct virtio_net_hdr vh = {0};
+	const void *piece[1] = {frame_area};
+	uint32_t plen[1] = {len};
+	uint64_t end = timer_now() + timer_ms_to_ticks(2000);
+	void *tok;
+
+	if (offload && vnet_offload_prepare(frame_area, len, gso, &vh))
+		return -1;
+	if (vnet_tx(&vn, &vh, piece, plen, 1, (void *)1))
+		return -1;
+	while (timer_now() < end) {
+		nic_poll(st_nic);
+		if (vnet_tx_reclaim(&vn, &tok, 1) == 1)
+			return 0;
+	}
+	return -1;
+}
+
+static uint64_t cnt(unsigned int c)
+{
+	return st_nic->vf[ST_VF].cnt[c];
+}
+
+static void tx_case(const char *name, bool v6, bool udp, uint32_t plen, uint16_t gso,
+		    uint16_t sport)
+{
+	uint64_t w0 = cnt(VFC_TX_GSO_WIRE), p0 = cnt(VFC_TX_PACKETS);
+	uint32_t len = udp ? udp_frame(frame_area, v6, sport, plen)
+			   : tcp_frame(frame_area, v6, sport, 1000, plen);
+	uint32_t want = gso ? (plen + gso - 1) / gso : 1;
+	char what[96];
+	int rc = send(len, gso, true);
+
+	snprintf(what, sizeof(what), "%s: %u payload bytes -> %u frames (sent %llu, wire %llu)",
+		 name, (unsigned)plen, (unsigned)want,
+		 (unsigned long long)(cnt(VFC_TX_PACKETS) - p0),
+		 (unsigned long long)(cnt(VFC_TX_GSO_WIRE) - w0));
+	check(rc == 0 && cnt(VFC_TX_PACKETS) - p0 == want &&
+		  (!gso || cnt(VFC_TX_GSO_WIRE) - w0 == want),
+	      what);
+}
+
+static void rx_ping(void)
+{
+	static uint8_t in[ST_RX_BUF];
+	struct virtio_net_hdr vh;
+	uint64_t end;
+	bool got = false;
+	int n;
+
+	for (uint16_t seq = 1; seq <= 3 && !got; seq++) {
+		if (send(icmp_echo(frame_area, 0x4e51, seq), 0, false)) {
+			check(false, "rx: echo request sent");
+			return;
+		}
+		end = timer_now() + timer_ms_to_ticks(1000);
+		while (!got && timer_now() < end) {
+			nic_poll(st_nic);
+			while ((n = vnet_rx(&vn, &vh, in, sizeof(in))) > 0)
+				if (n >= 42 && in[12] == 8 && in[13] == 0 && in[23] == 1 &&
+				    in[34] == 0 && in[38] == 0x4e && in[39] == 0x51 &&
+				    !memcmp(in, vf_mac, 6))
+					got = true;
+		}
+	}
+	check(got, "rx: echo reply from the peer delivered to the VF");
+}
+
+static void parse_mac(const char *key, uint8_t mac[6])
+{
+	char v[32];
+	unsigned int b[6];
+
+	if (guest_arg(key, v, sizeof(v)) > 0 &&
+	    sscanf(v, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) == 6)
+		for (int i = 0; i < 6; i++)
+			mac[i] = (uint8_t)b[i];
+}
+
+int nq_selftest(struct nic *nic, const char *bootargs)
+{
+	uint64_t mac = 0, rounds;
+	size_t drv_mem = vnet_mem_size(ST_QSIZE, ST_RX_BUF);
+	int rc;
+
+	(void)bootargs;
+	st_nic = nic;
+	parse_mac("mac", vf_mac);
+	parse_mac("peer", peer_mac);
+	rounds = guest_arg_u64("rounds", 1);
+	for (int i = 0; i < 6; i++)
+		mac = mac << 8 | vf_mac[i];
+	nq_irq_hook = irq_hook;
+	nq_hal_set_window(ST_VF, (uintptr_t)st_mem, ST_MEM, (uintptr_t)st_mem);
+	rc = mbox(NIC_MBOX_VF_CREATE, (uintptr_t)st_mem, ST_MEM, mac, ST_MTU, 0, NULL);
+	if (rc) {
+		printf("nicq: VF_CREATE failed (%d)\n", rc);
+		return -1;
+	}
+	dev = (struct vmmio_dev){.read32 = reg_read, .write32 = reg_write, .v2p = v2p};
+	rc = vnet_init(&vn, &dev, st_mem, drv_mem, ST_QSIZE, ST_RX_BUF, VNET_FEATURES_SUPPORTED);
+	if (rc) {
+		printf("nicq: driver bring-up failed (%d)\n", rc);
+		return -1;
+	}
+	frame_area = st_mem + ((drv_mem + 4095) & ~(size_t)4095);
+	printf("nicq: selftest VF mac %02x:%02x:%02x:%02x:%02x:%02x features 0x%llx\n", vf_mac[0],
+	       vf_mac[1], vf_mac[2], vf_mac[3], vf_mac[4], vf_mac[5],
+	       (unsigned long long)vn.features);
+	rx_ping();
+	for (uint64_t r = 0; r < rounds; r++) {
+		tx_case("tso4", false, false, 64000, 1448, 40000);
+		tx_case("tso6", true, false, 60000, 1428, 40001);
+		tx_case("uso4", false, true, 12000, 1400, 40002);
+		tx_case("uso6", true, true, 9000, 1000, 40003);
+		tx_case("csum4-tcp", false, false, 1000, 0, 40004);
+		tx_case("csum6-udp", true, true, 700, 0, 40005);
+	}
+	check(nq_port_drain_guest() == 0, "port: every zero-copy frame read before the end");
+	return failed ? -1 : 0;
+}
