@@ -48,7 +48,8 @@ $(NFT_OUT)/%.o: $(NFT_DIR)/%.c $(wildcard $(NFT_DIR)/*.h) $(NF_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(NF_INC) -I$(NFT_DIR) -c $< -o $@
 $(NFT_OUT)/test_%: $(NFT_OUT)/test_%.o $(NFT_OBJS) $(NF_LIB_SAN) $(NFT_OE_SAN)
-	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lcmocka
+	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lcmocka $(LDLIBS_EXTRA)
+$(NFT_OUT)/test_shmbox: LDLIBS_EXTRA := -lpthread
 # The guest driver's own code, built with the sanitizers for its test.
 NFT_GV_SRCS := $(wildcard guest/virtio/*.c)
 $(NFT_OUT)/test_guest_virtio: $(NFT_OUT)/test_guest_virtio.o $(NFT_OBJS) $(NF_LIB_SAN) $(NFT_OE_SAN) $(NFT_GV_SRCS)

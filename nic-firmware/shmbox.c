@@ -1,0 +1,75 @@
+/* The NIC end of the shared-page mailbox (protocol in nic_shared.h). The
+ * hypervisor writes a slot's message and then bumps req_seq (release); we
+ * read req_seq (acquire), copy the message, and after writing the reply
+ * publish ack_seq (release). Acquire/release are fence r,rw / fence rw,w on
+ * RISC-V, the fences the protocol names. */
+#include "shmbox.h"
+
+#include <string.h>
+
+static unsigned int next_slot;
+static uint32_t taken[NIC_SHARED_SLOTS]; /* req_seq being served, per slot */
+
+int shmbox_attach(struct nic_shared *sh)
+{
+	uint32_t magic = __atomic_load_n(&sh->magic, __ATOMIC_ACQUIRE);
+
+	if (magic == 0 && sh->version == 0) {
+		memset(sh, 0, sizeof(*sh));
+		sh->version = NIC_SHARED_VERSION;
+		__atomic_store_n(&sh->magic, NIC_SHARED_MAGIC, __ATOMIC_RELEASE);
+	} else if (magic != NIC_SHARED_MAGIC || sh->version != NIC_SHARED_VERSION) {
+		return -1;
+	}
+	for (unsigned int i = 0; i < NIC_SHARED_SLOTS; i++)
+		taken[i] = __atomic_load_n(&sh->slot[i].ack_seq, __ATOMIC_RELAXED);
+	next_slot = 0;
+	return 0;
+}
+
+void shmbox_ready(struct nic_shared *sh, uint32_t nvf, int ready)
+{
+	sh->nvf = nvf;
+	__atomic_store_n(&sh->nic_ready, ready ? 1u : 0u, __ATOMIC_RELEASE);
+}
+
+void shmbox_heartbeat(struct nic_shared *sh)
+{
+	__atomic_store_n(&sh->heartbeat, sh->heartbeat + 1, __ATOMIC_RELAXED);
+}
+
+int shmbox_poll(struct nic_shared *sh, struct nic_mbox_msg *msg, unsigned int *slot)
+{
+	for (unsigned int k = 0; k < NIC_SHARED_SLOTS; k++) {
+		unsigned int i = (next_slot + k) % NIC_SHARED_SLOTS;
+		struct nic_shared_slot *s = &sh->slot[i];
+		uint32_t req = __atomic_load_n(&s->req_seq, __ATOMIC_ACQUIRE);
+
+		if (req == __atomic_load_n(&s->ack_seq, __ATOMIC_RELAXED))
+			continue;
+		/* One request in flight per slot: the message is stable now. */
+		memcpy(msg, (const void *)&s->msg, sizeof(*msg));
+		taken[i] = req;
+		*slot = i;
+		next_slot = i + 1;
+		return 1;
+	}
+	return 0;
+}
+
+void shmbox_reply(struct nic_shared *sh, unsigned int slot, const struct nic_mbox_msg *msg)
+{
+	struct nic_shared_slot *s;
+
+	if (slot >= NIC_SHARED_SLOTS)
+		return;
+	s = &sh->slot[slot];
+	memcpy((void *)&s->msg, msg, sizeof(*msg));
+	__atomic_store_n(&s->ack_seq, taken[slot], __ATOMIC_RELEASE);
+}
+
+void shmbox_irq(struct nic_shared *sh, uint16_t vf, uint32_t bits)
+{
+	if (vf < NIC_SHARED_VFS)
+		__atomic_fetch_or(&sh->irq_status[vf], bits, __ATOMIC_RELEASE);
+}
