@@ -1,0 +1,44 @@
+"""A hostile guest (`badvf`) posts descriptors the NIC must refuse: buffers
+outside its window, a looping chain, GSO with gso_size 0. Its VF is reset
+(DEVICE_NEEDS_RESET) and the NIC counts it; the iperf guest beside it
+finishes a transfer unharmed and the hypervisor keeps answering."""
+import pytest
+
+from conftest import MiB, delta, iperf_ok
+from harness import MTU, guest_addr
+import wire
+
+NBYTES = 10 * MiB
+# attack -> the counter of the bad VF that must move
+ATTACKS = {
+    "window": "dma_window_violations",
+    "loop": "malformed_descriptors",
+    "gso0": "tx_drop_bad_hdr",
+}
+
+
+@pytest.mark.parametrize("attack", list(ATTACKS))
+def test_hostile_vf_is_reset_and_neighbour_unharmed(boot, attack):
+    s = boot(f"bad-{attack}", [("badvf", "badvf", f"attack={attack}", None),
+                               ("iperf", "iperf", "", None)])
+    try:
+        s.wait_vm("badvf", r"NEEDS_RESET|needs.reset", timeout=60)
+        i0 = s.vf("iperf")
+        res = s.iperf(guest_addr(1), NBYTES, reverse=True)
+        iperf_ok(res, "fwd", NBYTES)
+        iperf_ok(res, "rev", NBYTES)
+        di = delta(s.vf("iperf"), i0)
+        assert di["rx_bytes"] >= NBYTES and di["tx_bytes"] >= NBYTES, di
+        bad = s.vf("badvf")
+        assert bad[ATTACKS[attack]] > 0, (attack, bad)
+        assert bad["needs_reset_events"] > 0, (attack, bad)
+        good = s.vf("iperf")
+        for k in ATTACKS.values():
+            assert good[k] == 0, (k, good)
+        assert good["needs_reset_events"] == 0, good
+        assert "badvf" in s.hv.traps(), "hv console stopped answering"
+        fr = s.wire()
+        problems = wire.problems(fr, MTU)
+        assert not problems, "\n".join(problems[:10])
+    finally:
+        s.close()

@@ -1,0 +1,61 @@
+"""Offloads switched off for the whole host in the board config
+(`nic ... policy=none`): traffic works with the guests computing every
+checksum and segment themselves; the NIC offloads nothing. Then the console
+switches them back on host-wide (`offload host all on` + `reset`) and the
+next transfer is offloaded again."""
+import pytest
+
+from conftest import MiB, delta, iperf_ok
+from harness import MTU, guest_addr
+import wire
+
+VMS = [("httpd", "httpd", "", None), ("iperf", "iperf", "", None)]
+NBYTES = 20 * MiB
+OFFLOAD_COUNTERS = ("tx-hw-gso-packets", "tx-hw-gso-wire-packets", "tx_csum_offload",
+                    "rx_csum_valid")
+
+
+@pytest.fixture(scope="module")
+def s(boot):
+    return boot("hostoff", VMS, host_policy="none")
+
+
+def test_ping_and_curl(s):
+    assert s.ping(guest_addr(0)) and s.ping(guest_addr(1))
+    code, body, err = s.curl(guest_addr(0))
+    assert code == "200" and b"<html" in body.lower(), (code, err, body[:200])
+
+
+def test_iperf_both_ways_without_offloads(s):
+    c0 = s.hv.counters()
+    res = s.iperf(guest_addr(1), NBYTES, reverse=True)
+    iperf_ok(res, "fwd", NBYTES)
+    iperf_ok(res, "rev", NBYTES)
+    c1 = s.hv.counters()
+    for vm in ("httpd", "iperf"):
+        d = delta(c1[vm], c0[vm])
+        for k in OFFLOAD_COUNTERS:
+            assert c1[vm][k] == 0, (vm, k, c1[vm])
+        if vm == "iperf":
+            assert d["tx_bytes"] >= NBYTES and d["rx_bytes"] >= NBYTES, d
+
+
+def test_console_switches_host_offloads_back_on(s):
+    s.hv.cmd("offload host all on")
+    for vf in (0, 1):
+        s.hv.cmd(f"reset {vf}")
+    assert s.ping(guest_addr(1), timeout=30), "iperf guest lost after the reset"
+    c0 = s.vf("iperf")
+    res = s.iperf(guest_addr(1), 4 * MiB, reverse=True)
+    iperf_ok(res, "rev", 4 * MiB)
+    d = delta(s.vf("iperf"), c0)
+    assert d["tx-hw-gso-packets"] > 0 and d["tx-hw-gso-wire-packets"] > d["tx-hw-gso-packets"], d
+    assert d["rx_csum_valid"] > 0, d
+
+
+def test_wire_is_clean(s):
+    fr = s.wire()
+    bad = wire.problems(fr, MTU)
+    assert not bad, f"{len(bad)} bad frames, first: " + "\n".join(bad[:10])
+    from_guest = [f for f in fr if f.src == guest_addr(1) and f.tcp_len > 0]
+    assert len(from_guest) > NBYTES // MTU and all(f.tcp_ok == "1" for f in from_guest)

@@ -1,0 +1,111 @@
+"""The demo with every offload on: httpd (192.0.2.10) and iperf
+(192.0.2.11) guests behind their VFs, Linux on the TAP. Ping, curl, iperf
+20 MiB each way, the traps the datapath costs, the NIC's TSO counters, and
+tshark over the whole capture."""
+import pytest
+
+from conftest import MiB, delta, iperf_ok
+from harness import MTU, PEER4, guest_addr, guest_addr6
+import wire
+
+VMS = [("httpd", "httpd", "", None), ("iperf", "iperf", "", None)]
+NBYTES = 20 * MiB
+MAX_TRAPS_PER_PACKET = 0.05
+seen = {}  # results handed from the traffic tests to the counter checks
+
+
+@pytest.fixture(scope="module")
+def s(boot):
+    return boot("on", VMS)
+
+
+def test_ping_both_guests(s):
+    assert s.ping(guest_addr(0)), "httpd guest does not answer ping"
+    assert s.ping(guest_addr(1)), "iperf guest does not answer ping"
+
+
+def test_ping6_both_guests(s):
+    assert s.ping(guest_addr6(0)), "httpd guest does not answer ping over IPv6"
+    assert s.ping(guest_addr6(1)), "iperf guest does not answer ping over IPv6"
+
+
+def test_curl_page(s):
+    code, body, err = s.curl(guest_addr(0))
+    assert code == "200", f"curl: HTTP {code!r} {err}"
+    assert b"<html" in body.lower() and len(body) > 100, body[:200]
+
+
+def _traps_and_counters(s):
+    return s.hv.traps("iperf")["iperf"], s.vf("iperf")
+
+
+def test_iperf_to_guest_and_traps_per_packet(s, record_property):
+    """20 MiB Linux -> guest. The guest's hart may trap at most once per 20
+    packets (the NIC polls and suppresses notifications)."""
+    t0, c0 = _traps_and_counters(s)
+    res = s.iperf(guest_addr(1), NBYTES)
+    t1, c1 = _traps_and_counters(s)
+    iperf_ok(res, "fwd", NBYTES)
+    dt, dc = delta(t1, t0), delta(c1, c0)
+    packets = dc["rx_packets"] + dc["tx_packets"]
+    assert dc["rx_bytes"] >= NBYTES, dc
+    ratio = dt["total"] / packets
+    record_property("traps_per_packet_rx", round(ratio, 4))
+    record_property("iperf_to_guest_mbps", res["fwd_bps"] / 1e6)
+    seen["rx"] = (dt, dc, res)
+    print(f"to guest: {res['fwd_bps'] / 1e6:.1f} Mbit/s, {packets} packets, traps {dt}")
+    assert ratio < MAX_TRAPS_PER_PACKET, f"{dt['total']} traps for {packets} packets: {dt}"
+
+
+def test_iperf_from_guest_and_traps_per_packet(s, record_property):
+    """The tradeoff test: after 20 MiB to the guest, the guest's lwiperf
+    sends 20 MiB back to our listener, as TSO super-frames."""
+    t0, c0 = _traps_and_counters(s)
+    res = s.iperf(guest_addr(1), NBYTES, reverse=True)
+    t1, c1 = _traps_and_counters(s)
+    iperf_ok(res, "fwd", NBYTES)
+    iperf_ok(res, "rev", NBYTES)
+    dt, dc = delta(t1, t0), delta(c1, c0)
+    packets = dc["rx_packets"] + dc["tx_packets"]
+    assert dc["tx_bytes"] >= NBYTES, dc
+    ratio = dt["total"] / packets
+    record_property("traps_per_packet_both", round(ratio, 4))
+    record_property("iperf_from_guest_mbps", res["rev_bps"] / 1e6)
+    seen["tx"] = (dt, dc, res)
+    print(f"from guest: {res['rev_bps'] / 1e6:.1f} Mbit/s, {packets} packets, traps {dt}")
+    assert ratio < MAX_TRAPS_PER_PACKET, f"{dt['total']} traps for {packets} packets: {dt}"
+
+
+def test_nic_segmented_tso_super_frames(s):
+    """The guest's lwIP sent super-frames (gso) and the NIC cut them."""
+    assert "tx" in seen, "the transfer from the guest did not run"
+    dc = seen["tx"][1]
+    assert dc["tx-hw-gso-packets"] > 0, dc
+    assert dc["tx-hw-gso-wire-packets"] > dc["tx-hw-gso-packets"], dc
+    assert dc["tx_csum_offload"] > 0, dc
+    assert dc["rx_csum_valid"] > 0, dc
+    for bad in ("tx_drop_bad_hdr", "tx_drop_feature", "tx_drop_spoof", "tx_drop_size",
+                "dma_window_violations", "malformed_descriptors", "needs_reset_events"):
+        assert dc[bad] == 0, (bad, dc)
+
+
+def test_traps_are_counted_by_cause(s):
+    """`traps` answers per VM with a total and its causes adding up."""
+    t = s.hv.traps()
+    assert set(t) >= {"httpd", "iperf"}, t
+    for vm, causes in t.items():
+        parts = sum(v for k, v in causes.items() if k != "total")
+        assert causes["total"] == parts, (vm, causes)
+        assert causes["total"] > 0, (vm, causes)
+
+
+def test_wire_is_clean(s):
+    """tshark over the whole run: no bad IP/TCP/UDP checksum, no frame over
+    the MTU, and the guests' TCP really was checked."""
+    fr = s.wire()
+    bad = wire.problems(fr, MTU)
+    assert not bad, f"{len(bad)} bad frames, first: " + "\n".join(bad[:10])
+    from_guest = [f for f in fr if f.src == guest_addr(1) and f.tcp_len > 0]
+    assert len(from_guest) > NBYTES // MTU, f"only {len(from_guest)} TCP data frames from the guest"
+    assert all(f.tcp_ok == "1" for f in from_guest), "tshark did not verify the guest's TCP sums"
+    assert any(f.src == PEER4 and f.dst == guest_addr(1) for f in fr)
