@@ -25,6 +25,9 @@ static uint8_t guest_tls[GUEST_MAX_VCPUS][GUEST_TLS_SIZE] __attribute__((aligned
 extern char __tdata_start[], __tdata_end[], __tbss_start[], __tbss_end[];
 extern char __guest_start[], __bss_start[], __guest_end[];
 
+#define STACK_GUARD_WORD  0x5354414b47554152ULL /* "RAUGKATS" */
+#define STACK_GUARD_CHECK 256			/* bytes below the usable stack checked per trap */
+
 static __thread unsigned int runtime_vcpu;
 static struct dt_info runtime_info;
 static const void *runtime_fdt;
@@ -68,6 +71,9 @@ void runtime_cpu_init(unsigned int vcpu)
 	__asm__ volatile("mv tp, %0" ::"r"(tls) : "memory");
 
 	runtime_vcpu = vcpu;
+	uint64_t *guard = (uint64_t *)guest_stacks[vcpu];
+	for (size_t i = 0; i < GUEST_STACK_GUARD / sizeof(*guard); i++)
+		guard[i] = STACK_GUARD_WORD;
 	trap_install();
 	timer_cpu_init();
 }
@@ -92,6 +98,17 @@ void guest_boot_primary(unsigned long vcpu, void *fdt)
 	timer_init(runtime_info.timebase_hz, runtime_info.sstc);
 	irq_enable();
 	guest_exit(main());
+}
+
+uintptr_t runtime_stack_overflow(void)
+{
+	/* A growing stack crosses the top of the guard first. */
+	const uint64_t *top = (const uint64_t *)(guest_stacks[runtime_vcpu] + GUEST_STACK_GUARD);
+
+	for (size_t i = 1; i <= STACK_GUARD_CHECK / sizeof(*top); i++)
+		if (top[-(long)i] != STACK_GUARD_WORD)
+			return (uintptr_t)&top[-(long)i];
+	return 0;
 }
 
 unsigned int guest_vcpu_id(void)

@@ -6,6 +6,7 @@
 #include "guest/console.h"
 #include "guest/csr.h"
 #include "guest/guest.h"
+#include "guest/runtime.h"
 #include "guest/trap.h"
 
 #define TRAP_IRQS 16
@@ -59,6 +60,17 @@ void trap_dispatch(struct guest_trap_frame *tf)
 {
 	uint64_t code = tf->scause & ~SCAUSE_INTERRUPT;
 	char msg[192];
+	uintptr_t clobbered = runtime_stack_overflow();
+
+	if (clobbered) {
+		int n = snprintf(msg, sizeof(msg),
+				 "guest: vcpu %u stack overflow: guard word at 0x%lx clobbered "
+				 "(sepc=0x%lx sp=0x%lx)\n",
+				 guest_vcpu_id(), (unsigned long)clobbered, (unsigned long)tf->sepc,
+				 (unsigned long)tf->x[0]);
+		console_write(msg, (size_t)n);
+		guest_exit(GUEST_EXIT_FAULT);
+	}
 
 	if (tf->scause & SCAUSE_INTERRUPT) {
 		if (code == IRQ_S_SOFT)

@@ -7,7 +7,9 @@
  *   attempt=dbcn addr=0x.. [len=N]   SBI DBCN write of memory that is not
  *                             (all) ours: must be refused with an error
  *   attempt=illegal | ebreak  an exception the guest handles itself: the
- *                             runtime reports it and shuts the VM down */
+ *                             runtime reports it and shuts the VM down
+ *   attempt=overflow          recurse into the stack guard, then take a
+ *                             timer interrupt: the runtime must report it */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +17,21 @@
 #include "guest/console.h"
 #include "guest/guest.h"
 #include "guest/sbi.h"
+#include "guest/timer.h"
+
+/* 1 KiB frames, each written, so the recursion walks the stack down. */
+static __attribute__((noinline)) unsigned overflow(unsigned depth)
+{
+	volatile uint8_t frame[1024];
+
+	for (unsigned i = 0; i < sizeof(frame); i++)
+		frame[i] = (uint8_t)depth;
+	if (depth == 0) {
+		timer_sleep_ms(20); /* a trap while the stack is this deep */
+		return frame[0];
+	}
+	return overflow(depth - 1) + frame[depth % sizeof(frame)];
+}
 
 int main(void)
 {
@@ -43,6 +60,9 @@ int main(void)
 		__asm__ volatile("unimp" ::: "memory");
 	} else if (strcmp(what, "ebreak") == 0) {
 		__asm__ volatile("ebreak" ::: "memory");
+	} else if (strcmp(what, "overflow") == 0) {
+		/* ~30 KiB: past the 28 KiB usable, 2 KiB into the 4 KiB guard. */
+		printf("intruder: recursion returned %u\n", overflow(28));
 	} else if (strcmp(what, "jump") == 0) {
 		((void (*)(void))(uintptr_t)addr)();
 	} else if (strcmp(what, "dbcn") == 0) {
