@@ -55,3 +55,11 @@ def test_console_input_on_opensbi(bare_run):
     assert not r.timed_out and r.rc == 0, r.describe()
     assert r.has("conin: ready (legacy console)"), r.describe()
     assert r.has('conin: got "typed on the console" (20 bytes)'), r.describe()
+
+
+def test_stack_overflow_is_reported(bare_run):
+    r = bare_run("bare-overflow", "intruder", args="attempt=overflow")
+    assert not r.timed_out and r.rc == 0, r.describe()
+    assert any(re.match(r"^guest: vcpu 0 stack overflow: guard word at 0x802[0-9a-f]{5} clobbered ", l)
+               for l in r.lines), r.describe()
+    assert not any(l.startswith("intruder: recursion returned") for l in r.lines), r.describe()
