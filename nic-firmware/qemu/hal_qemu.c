@@ -3,7 +3,7 @@
  * becomes hpa + (gpa - window base) once it is inside the window. The
  * mailbox and the interrupt status words live in the shared page
  * (nic_shared.h); the interrupt doorbell is the hypervisor's SBI vendor
- * extension. Ports are in nq_port.c. */
+ * extension. DMA is in nq_win.c, ports in nq_port.c. */
 #include <string.h>
 
 #include "guest/sbi.h"
@@ -11,73 +11,14 @@
 #include "hal.h"
 #include "nq.h"
 
-struct nq_window {
-	uint64_t base, size, hpa;
-};
-
-static struct nq_window win[NIC_MAX_VF];
 static volatile struct nic_shared *shared;
 static unsigned int cur_slot, next_slot;
 uint64_t nq_irq_errors;
 void (*nq_irq_hook)(uint16_t vf, uint32_t bits);
 
-int nq_hal_set_window(uint16_t vf, uint64_t win_base, uint64_t win_size, uint64_t hpa)
-{
-	if (vf >= NIC_MAX_VF || win_base + win_size < win_base || hpa + win_size < hpa)
-		return -HAL_EINVAL;
-	win[vf] = (struct nq_window){.base = win_base, .size = win_size, .hpa = hpa};
-	return 0;
-}
-
 void nq_hal_set_shared(volatile struct nic_shared *sh)
 {
 	shared = sh;
-}
-
-/* Host address of [gpa, gpa+len) of VF vf, or NULL outside its window.
- * Written so that no sum can wrap (len and gpa are guest-controlled). */
-static uint8_t *xlate(uint16_t vf, uint64_t gpa, uint64_t len)
-{
-	const struct nq_window *w;
-
-	if (vf >= NIC_MAX_VF)
-		return NULL;
-	w = &win[vf];
-	if (!w->size || gpa < w->base || len > w->size || gpa - w->base > w->size - len)
-		return NULL;
-	return (uint8_t *)(uintptr_t)(w->hpa + (gpa - w->base));
-}
-
-int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len)
-{
-	const uint8_t *p = xlate(vf, gpa, len);
-
-	if (!p)
-		return -HAL_EFAULT;
-	/* Ring indices and flags change under us: one access each. */
-	if (len == 2 && !((uintptr_t)p & 1))
-		*(uint16_t *)dst = *(const volatile uint16_t *)p;
-	else
-		memcpy(dst, p, len);
-	return 0;
-}
-
-int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len)
-{
-	uint8_t *p = xlate(vf, gpa, len);
-
-	if (!p)
-		return -HAL_EFAULT;
-	if (len == 2 && !((uintptr_t)p & 1))
-		*(volatile uint16_t *)p = *(const uint16_t *)src;
-	else
-		memcpy(p, src, len);
-	return 0;
-}
-
-const void *hal_dma_view(uint16_t vf, uint64_t gpa, uint32_t len)
-{
-	return xlate(vf, gpa, len);
 }
 
 /* Called before a used index is published: the TX chains being given back

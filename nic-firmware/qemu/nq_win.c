@@ -1,0 +1,67 @@
+/* DMA of the qemu HAL (hal.h): a VF's guest-physical range, once inside
+ * the VF's window, is at hpa + (gpa - window base) in the NIC partition,
+ * whose G-stage map is the identity. Plain C (host-testable: tests/nicq). */
+#include <string.h>
+
+#include "hal.h"
+#include "nq.h"
+
+struct nq_window {
+	uint64_t base, size, hpa;
+};
+
+static struct nq_window win[NIC_MAX_VF];
+
+int nq_hal_set_window(uint16_t vf, uint64_t win_base, uint64_t win_size, uint64_t hpa)
+{
+	if (vf >= NIC_MAX_VF || win_base + win_size < win_base || hpa + win_size < hpa)
+		return -HAL_EINVAL;
+	win[vf] = (struct nq_window){.base = win_base, .size = win_size, .hpa = hpa};
+	return 0;
+}
+
+/* Host address of [gpa, gpa+len) of VF vf, or NULL outside its window.
+ * Written so that no sum can wrap (len and gpa are guest-controlled). */
+static uint8_t *xlate(uint16_t vf, uint64_t gpa, uint64_t len)
+{
+	const struct nq_window *w;
+
+	if (vf >= NIC_MAX_VF)
+		return NULL;
+	w = &win[vf];
+	if (!w->size || gpa < w->base || len > w->size || gpa - w->base > w->size - len)
+		return NULL;
+	return (uint8_t *)(uintptr_t)(w->hpa + (gpa - w->base));
+}
+
+int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len)
+{
+	const uint8_t *p = xlate(vf, gpa, len);
+
+	if (!p)
+		return -HAL_EFAULT;
+	/* Ring indices and flags change under us: one access each. */
+	if (len == 2 && !((uintptr_t)p & 1))
+		*(uint16_t *)dst = *(const volatile uint16_t *)p;
+	else
+		memcpy(dst, p, len);
+	return 0;
+}
+
+int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len)
+{
+	uint8_t *p = xlate(vf, gpa, len);
+
+	if (!p)
+		return -HAL_EFAULT;
+	if (len == 2 && !((uintptr_t)p & 1))
+		*(volatile uint16_t *)p = *(const uint16_t *)src;
+	else
+		memcpy(p, src, len);
+	return 0;
+}
+
+const void *hal_dma_view(uint16_t vf, uint64_t gpa, uint32_t len)
+{
+	return xlate(vf, gpa, len);
+}

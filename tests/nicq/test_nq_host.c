@@ -1,0 +1,182 @@
+/* Host tests of the NIC core's qemu backend parts that are plain C: the DT
+ * reader (nq_dt.c, on trees compiled by dtc) and the DMA window check
+ * (nq_win.c), under ASan/UBSan. argv[1] = directory of the .dtb files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "nq.h"
+
+static const char *dtb_dir;
+
+static void *load(const char *name, size_t *len)
+{
+	char path[512];
+	FILE *f;
+	void *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", dtb_dir, name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static struct nq_cfg cfg;
+static char why[96];
+
+static void dt_hv_tree(void **state)
+{
+	size_t len;
+	void *fdt = load("nic_hv.dtb", &len);
+	static const uint8_t mac1[6] = {2, 0, 0, 0, 0, 2};
+
+	(void)state;
+	assert_int_equal(nq_dt_read(fdt, &cfg, why, sizeof(why)), 0);
+	assert_true(cfg.hv);
+	assert_int_equal(cfg.shared, 0x80401000);
+	assert_int_equal(cfg.shared_size, 0x1000);
+	assert_int_equal(cfg.host_policy, 0x1b);
+	assert_int_equal(cfg.nport_addr, 1);
+	assert_int_equal(cfg.port_addr[0], 0x10008000);
+	assert_int_equal(cfg.nvf, 2);
+	assert_int_equal(cfg.vf[0].id, 0);
+	assert_int_equal(cfg.vf[0].win_base, 0x80000000);
+	assert_int_equal(cfg.vf[0].win_size, 0x1000000);
+	assert_int_equal(cfg.vf[0].hpa, 0x92000000);
+	assert_int_equal(cfg.vf[0].mtu, 1500);
+	assert_int_equal(cfg.vf[0].policy, NIC_POL_ALL);
+	assert_string_equal(cfg.vf[0].vm_name, "httpd");
+	assert_int_equal(cfg.vf[1].id, 1);
+	assert_int_equal(cfg.vf[1].win_size, 0x800000);
+	assert_int_equal(cfg.vf[1].hpa, 0x93000000);
+	assert_memory_equal(cfg.vf[1].mac, mac1, 6);
+	assert_int_equal(cfg.vf[1].mtu, 9000);
+	assert_int_equal(cfg.vf[1].policy, NIC_POL_TX_CSUM | NIC_POL_TSO4);
+	assert_string_equal(cfg.vf[1].vm_name, "iperf");
+	free(fdt);
+}
+
+static void dt_bare_tree(void **state)
+{
+	size_t len;
+	void *fdt = load("nic_bare.dtb", &len);
+
+	(void)state;
+	assert_int_equal(nq_dt_read(fdt, &cfg, why, sizeof(why)), 0);
+	assert_false(cfg.hv);
+	assert_int_equal(cfg.nvf, 0);
+	assert_int_equal(cfg.nport_addr, 2);
+	assert_int_equal(cfg.port_addr[0] + cfg.port_addr[1], 0x10008000 + 0x10007000);
+	free(fdt);
+}
+
+static void dt_bad_mac_refused(void **state)
+{
+	size_t len;
+	void *fdt = load("nic_bad.dtb", &len);
+
+	(void)state;
+	assert_int_equal(nq_dt_read(fdt, &cfg, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "mac"));
+	assert_int_equal(nq_dt_read(NULL, &cfg, why, sizeof(why)), -1);
+	free(fdt);
+}
+
+/* Every single-byte corruption of the tree: an error or a parse, never an
+ * access outside the blob (ASan) and never a VF id out of range. */
+static void dt_corruption(void **state)
+{
+	size_t len;
+	uint8_t *good = load("nic_hv.dtb", &len), *bad = malloc(len);
+
+	(void)state;
+	assert_non_null(bad);
+	for (size_t i = 0; i < len; i++) {
+		for (int k = 0; k < 2; k++) {
+			memcpy(bad, good, len);
+			bad[i] = k ? 0xff : (uint8_t)(bad[i] ^ 0x5a);
+			if (nq_dt_read(bad, &cfg, why, sizeof(why)) == 0) {
+				assert_true(cfg.nvf <= NIC_MAX_VF);
+				for (unsigned int v = 0; v < cfg.nvf; v++)
+					assert_true(cfg.vf[v].id < NIC_MAX_VF);
+			}
+		}
+	}
+	free(bad);
+	free(good);
+}
+
+/* ---- DMA windows ---------------------------------------------------- */
+static uint8_t ram[4096];
+
+static void win_inside_and_edges(void **state)
+{
+	uint8_t b[16] = {0};
+	const uint64_t base = 0x80000000;
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(ram); i++)
+		ram[i] = (uint8_t)i;
+	assert_int_equal(nq_hal_set_window(3, base, sizeof(ram), (uintptr_t)ram), 0);
+	assert_int_equal(hal_dma_read(3, base + 16, b, 4), 0);
+	assert_int_equal(b[0], 16);
+	assert_int_equal(hal_dma_read(3, base + sizeof(ram) - 4, b, 4), 0); /* last bytes */
+	assert_int_equal(b[3], (uint8_t)(sizeof(ram) - 1));
+	assert_int_equal(hal_dma_read(3, base + sizeof(ram) - 3, b, 4), -HAL_EFAULT);
+	assert_int_equal(hal_dma_read(3, base - 1, b, 1), -HAL_EFAULT);
+	assert_int_equal(hal_dma_read(3, base + sizeof(ram), b, 0), 0); /* empty, at end */
+	assert_int_equal(hal_dma_read(3, base + sizeof(ram) + 1, b, 0), -HAL_EFAULT);
+	assert_int_equal(hal_dma_write(3, base + 8, "\xaa\xbb", 2), 0);
+	assert_int_equal(ram[8], 0xaa);
+	assert_int_equal(ram[9], 0xbb);
+	assert_int_equal(hal_dma_write(3, base + sizeof(ram) - 1, "\1\2", 2), -HAL_EFAULT);
+	assert_int_equal(ram[sizeof(ram) - 1], (uint8_t)(sizeof(ram) - 1)); /* untouched */
+	assert_ptr_equal(hal_dma_view(3, base + 100, 10), ram + 100);
+	assert_null(hal_dma_view(3, base + 100, sizeof(ram)));
+}
+
+static void win_wrap_and_ids(void **state)
+{
+	uint8_t b[4];
+
+	(void)state;
+	assert_int_equal(nq_hal_set_window(3, 0x80000000, sizeof(ram), (uintptr_t)ram), 0);
+	/* gpa + len wraps past 2^64: outside, whatever the sum says. */
+	assert_int_equal(hal_dma_read(3, UINT64_MAX - 1, b, 4), -HAL_EFAULT);
+	assert_null(hal_dma_view(3, 0x80000010, UINT32_MAX));
+	assert_null(hal_dma_view(3, UINT64_MAX, 1));
+	/* Another VF, an unset VF, an id past the table. */
+	assert_int_equal(hal_dma_read(4, 0x80000000, b, 1), -HAL_EFAULT);
+	assert_int_equal(hal_dma_read(NIC_MAX_VF, 0x80000000, b, 1), -HAL_EFAULT);
+	assert_int_equal(hal_dma_read(HAL_SG_LOCAL, 0x80000000, b, 1), -HAL_EFAULT);
+	/* Windows that would wrap are refused. */
+	assert_int_equal(nq_hal_set_window(5, UINT64_MAX - 10, 100, 0x1000), -HAL_EINVAL);
+	assert_int_equal(nq_hal_set_window(5, 0x1000, 100, UINT64_MAX - 10), -HAL_EINVAL);
+	assert_int_equal(nq_hal_set_window(NIC_MAX_VF, 0, 100, 0), -HAL_EINVAL);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(dt_hv_tree),	    cmocka_unit_test(dt_bare_tree),
+	    cmocka_unit_test(dt_bad_mac_refused),   cmocka_unit_test(dt_corruption),
+	    cmocka_unit_test(win_inside_and_edges), cmocka_unit_test(win_wrap_and_ids),
+	};
+
+	dtb_dir = argc > 1 ? argv[1] : ".";
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
