@@ -25,8 +25,8 @@
 #define NQ_RX_BUF     9232	     /* hdr + 9000 MTU + Ethernet/VLAN, 16-aligned */
 #define NQ_SLOTS      (NQ_QSIZE / 2) /* a frame takes at least 2 descriptors */
 #define NQ_SLOT_LEN   (OE_HDR_MAX + 9216)
-#define NQ_PIECES     8	   /* vnet_tx's limit */
-#define NQ_TX_WAIT_US 2000 /* how long a full ring may stall us */
+#define NQ_PIECES     8	    /* vnet_tx's limit */
+#define NQ_TX_WAIT_US 10000 /* how long a full ring may stall us (then a drop) */
 #define NQ_DRAIN_US   20000
 
 struct nq_slot {

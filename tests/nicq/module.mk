@@ -26,3 +26,9 @@ test-nicq: $(NQT_BIN) $(NQT_DTB) $(RVB)/apps/nicfw.bin
 	 PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider -rf $(NQT_DIR) || \
 	   fail=$$((fail + 1)); \
 	 echo "nicq: 2 programs, $$fail failed"; test $$fail -eq 0
+
+BENCHES += nicq
+NICQ_BENCH_N ?= 200
+.PHONY: bench-nicq
+bench-nicq: $(RVB)/apps/nicfw.bin
+	@cd $(NQT_DIR) && PYTHONDONTWRITEBYTECODE=1 $(PY) bench.py $(NICQ_BENCH_N)

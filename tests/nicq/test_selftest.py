@@ -8,22 +8,11 @@ every frame the VF sent, scapy reassembles each stream and compares it with
 the pattern the firmware wrote (nq_selftest.c: byte i = i*131 + i>>8), and
 checks segment sizes against the MSS / gso_size. The receive path is
 checked by the peer's echo reply reaching the VF."""
-import os
-import signal
 import subprocess
-import time
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-LOGS = REPO / "build" / "test-logs"
-IMAGE = REPO / "build" / "riscv" / "apps" / "nicfw.bin"
-OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
-VF_MAC = "02:00:00:00:00:0a"
-PEER_MAC = "02:00:00:00:01:01"
-PORT_MAC = "02:00:00:00:01:00"
-TIMEOUT = 90
+from nicq_run import VF_MAC, PEER_MAC, run_nicfw
 
 # (name, ipv6, udp, payload bytes, gso_size, source port) as nq_selftest.c
 CASES = [("tso4", False, False, 64000, 1448, 40000),
@@ -38,67 +27,12 @@ def pattern(n):
     return bytes((i * 131 + (i >> 8)) & 0xFF for i in range(n))
 
 
-def sh(*args):
-    return subprocess.run(list(args), check=True, capture_output=True, text=True)
-
-
 @pytest.fixture(scope="module")
 def run():
+    import os
     if os.geteuid() != 0:
         pytest.skip("needs root for the network namespace")
-    assert IMAGE.exists(), f"{IMAGE} not built (make)"
-    LOGS.mkdir(parents=True, exist_ok=True)
-    ns = f"nicq{os.getpid()}"
-    pcap = LOGS / "nicq-selftest.pcap"
-    log = LOGS / "nicq-selftest.log"
-    pcap.unlink(missing_ok=True)
-    sh("ip", "netns", "add", ns)
-    tshark = qemu = None
-    try:
-        ip = ["ip", "-n", ns]
-        sh(*ip, "link", "set", "lo", "up")
-        sh(*ip, "tuntap", "add", "dev", "tap0", "mode", "tap")
-        sh(*ip, "link", "set", "tap0", "address", PEER_MAC, "up")
-        sh(*ip, "addr", "add", "192.0.2.1/24", "dev", "tap0")
-        sh(*ip, "-6", "addr", "add", "2001:db8::1/64", "dev", "tap0", "nodad")
-        sh(*ip, "neigh", "add", "192.0.2.10", "lladdr", VF_MAC, "dev", "tap0")
-        sh(*ip, "-6", "neigh", "add", "2001:db8::10", "lladdr", VF_MAC, "dev", "tap0")
-        tshark = subprocess.Popen(["ip", "netns", "exec", ns, "tshark", "-q", "-i", "tap0",
-                                   "-w", str(pcap)], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, text=True, start_new_session=True)
-        for line in tshark.stderr:  # "Capturing on 'tap0'" once it listens
-            if "Capturing on" in line:
-                break
-        cmd = ["ip", "netns", "exec", ns, "qemu-system-riscv64", "-M", "virt", "-cpu",
-               "rv64,h=true,sstc=true", "-smp", "1", "-m", "256M", "-nographic",
-               "-bios", OPENSBI, "-kernel", str(IMAGE),
-               "-global", "virtio-mmio.force-legacy=false",
-               "-netdev", "tap,id=port0,ifname=tap0,script=no,downscript=no",
-               "-device", f"virtio-net-device,netdev=port0,mac={PORT_MAC}",
-               "-append", f"mac={VF_MAC} peer={PEER_MAC}"]
-        t0 = time.monotonic()
-        qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            out, _ = qemu.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(qemu.pid, signal.SIGKILL)
-            out, _ = qemu.communicate()
-        secs = time.monotonic() - t0
-        text = out.decode("utf-8", "replace").replace("\r", "")
-        log.write_text(f"$ {' '.join(cmd)}\n{text}\n# exit {qemu.returncode} after {secs:.1f} s\n")
-        time.sleep(0.5)
-    finally:
-        if tshark:
-            os.killpg(tshark.pid, signal.SIGINT)
-            try:
-                tshark.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(tshark.pid, signal.SIGKILL)
-                tshark.wait()
-        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
-    lines = text.split("\n")
-    return {"rc": qemu.returncode, "lines": lines, "pcap": pcap, "log": log}
+    return run_nicfw("nicq-selftest", f"mac={VF_MAC} peer={PEER_MAC}")
 
 
 def test_selftest_passes(run):
