@@ -1,117 +1,13 @@
 """Fixtures of the e2e suite: one QEMU boot (hypervisor + NIC core + two lwIP
-guests with VFs) per test module, its Linux peer, capture and console, and
-the traffic tools of the peer (ping, curl, iperf 2, UDP/TCP echo)."""
-import re
+guests with VFs) per scenario, closed after its test module even on failure."""
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import (PEER4, REPO, Scenario, guest_addr, guest_addr6, guest_mac,  # noqa: E402
-                     sh)
-import wire  # noqa: E402
-
-PY = "/usr/bin/python3"
-PEER_PY = Path(__file__).resolve().parent / "peer.py"
-MiB = 1 << 20
-BOOT_TIMEOUT = 120
-# what each app prints once it serves (apps/*/: NET's ready lines)
-READY = {
-    "httpd": r"httpd: listening",
-    "iperf": r"iperf: (server|client)",
-    "echo": r"echo: ",
-    "badvf": r"badvf: ",
-}
-APPS = REPO / "build" / "riscv" / "apps"
-
-
-def missing(apps):
-    """The pieces of issue 5 a scenario needs that are not built yet."""
-    gaps = [f"{APPS.relative_to(REPO)}/{a}.bin" for a in ["nicfw", *apps]
-            if not (APPS / f"{a}.bin").exists()]
-    if "NET" not in (REPO / "board/qemu-virt/qemu.sh").read_text():
-        gaps.append("qemu.sh NET=tap:IFNAME")
-    hv_src = "".join(p.read_text() for p in (REPO / "hv").glob("*.c"))
-    for word in ("counters", "traps", "offload"):
-        if f'"{word}"' not in hv_src:
-            gaps.append(f"hv console command `{word}`")
-    return gaps
-
-
-def config(vms, host_policy=None):
-    """Partition config: VM i on hart i+1 with VF i (MAC 02:..:0i+1, guest
-    192.0.2.(10+i)); the NIC core on hart 3; hart 0 keeps the hv console.
-    vms = [(name, app, extra bootargs, VF policy or None)]."""
-    lines = ["# e2e test config (tests/e2e/conftest.py)"]
-    for i, (name, app, extra, pol) in enumerate(vms):
-        args = f"ip={guest_addr(i)}/24 gw={PEER4} ip6={guest_addr6(i)}/64 {extra}".strip()
-        lines.append(f"vm {name} harts={i + 1} ram=16M image={app} vf=yes mac={guest_mac(i)}"
-                     f"{f' policy={pol}' if pol else ''} args=\"{args}\"")
-    lines.append("nic hart=3 ram=32M image=nicfw" + (f" policy={host_policy}" if host_policy else ""))
-    return "\n".join(lines) + "\n"
-
-
-class E2E(Scenario):
-    """A booted scenario plus the peer-side traffic the tests use."""
-
-    def wait_ready(self, timeout=BOOT_TIMEOUT):
-        t0 = time.monotonic()
-        self.con.wait_for(r"nic: ready", timeout)
-        for name, app in self.vms:
-            left = max(5, timeout - (time.monotonic() - t0))
-            self.wait_vm(name, READY.get(app, ""), left)
-        self.boot_seconds = time.monotonic() - t0
-
-    def curl(self, addr, path="/", timeout=30):
-        out = self.tmp / "curl.body"
-        r = self.ns.run("curl", "-sS", "-m", timeout, "-o", out, "-w", "%{http_code}",
-                        f"http://{addr}{path}", check=False, timeout=timeout + 10)
-        return r.stdout.strip(), (out.read_bytes() if out.exists() else b""), r.stderr
-
-    def iperf(self, addr, nbytes, reverse=False, timeout=240):
-        """Debian's iperf 2 as client: nbytes to the guest's lwiperf (and,
-        with reverse, the guest's tradeoff test back to our listener).
-        Returns {'fwd': bytes, 'rev': bytes, 'fwd_bps':.., 'rev_bps':..}."""
-        args = ["iperf", "-c", addr, "-p", "5001", "-n", nbytes, "-y", "C"]
-        if reverse:
-            args += ["-r", "-L", "5002"]
-        r = self.ns.run(*args, check=False, timeout=timeout)
-        res = {}
-        for line in r.stdout.splitlines():
-            f = line.split(",")
-            if len(f) < 9 or "-" not in f[6]:
-                continue
-            key = "rev" if f[2] == "5002" else "fwd"
-            res[key] = int(f[7])
-            res[key + "_bps"] = int(f[8])
-        res["out"] = r.stdout + r.stderr
-        return res
-
-    def udp_echo(self, addr, sizes, port=7):
-        r = self.ns.run(PY, PEER_PY, "udp-echo", addr, port, *sizes, check=False, timeout=120)
-        return {int(a): b for a, b in (l.split() for l in r.stdout.splitlines() if l.strip())}
-
-    def tcp_echo(self, addr, n, port=7):
-        r = self.ns.run(PY, PEER_PY, "tcp-echo", addr, port, n, check=False, timeout=60)
-        return int(r.stdout.strip() or -1)
-
-    def wire(self):
-        """Stops the capture; every frame of the run, dissected by tshark."""
-        self.cap.stop()
-        return wire.frames(self.pcap)
-
-    def vf(self, vm):
-        """The VF counters of one VM (hv console `counters`)."""
-        c = self.hv.counters()
-        assert vm in c, f"no counters for {vm}: {sorted(c)}"
-        return c[vm]
-
-
-def delta(after, before):
-    return {k: v - before.get(k, 0) for k, v in after.items()}
+from topology import E2E, config, missing  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -134,15 +30,3 @@ def boot(tmp_path_factory, request):
     for s in made:
         s.close()
 
-
-def iperf_ok(res, key, nbytes):
-    assert res.get(key, 0) >= nbytes, f"iperf {key}: {res.get(key)} of {nbytes} bytes\n{res['out']}"
-
-
-def guest_counter_line(s, vm, pattern, start=0, timeout=60):
-    """A line the guest printed (e.g. its iperf report) as a match."""
-    return s.wait_vm(vm, pattern, timeout, start)
-
-
-def int_field(m, name):
-    return int(re.sub(r"\D", "", m.group(name)))

@@ -263,7 +263,7 @@ class HvConsole:
 class Scenario:
     """One boot of one partition config: namespace, capture, QEMU, console."""
 
-    def __init__(self, name, config_text, vms, tmp):
+    def __init__(self, name, config_text, vms, tmp, qemu_extra=()):
         self.name = name
         self.vms = vms  # [(vm name, app)], in config (= VF) order
         self.tmp = Path(tmp)
@@ -274,10 +274,12 @@ class Scenario:
             self.pcap = self.tmp / f"{name}.pcap"
             self.cap = Capture(self.ns, self.pcap)
             env_net = "NET" in QEMU_SH.read_text()
-            cmd = self.ns.cmd("env", f"NET=tap:{self.ns.tap}", QEMU_SH, hv_bin) if env_net else \
+            cmd = self.ns.cmd("env", f"NET=tap:{self.ns.tap}", QEMU_SH, hv_bin, *qemu_extra) \
+                if env_net else \
                 self.ns.cmd(QEMU_SH, hv_bin, "-global", "virtio-mmio.force-legacy=false",
                             "-netdev", f"tap,id=port0,ifname={self.ns.tap},script=no,downscript=no",
-                            "-device", f"virtio-net-device,netdev=port0,mac={PORT_MAC}")
+                            "-device", f"virtio-net-device,netdev=port0,mac={PORT_MAC}",
+                            *qemu_extra)
             LOGS.mkdir(parents=True, exist_ok=True)
             self.log = LOGS / f"{name}.log"
             self.con = Console(cmd, self.log)

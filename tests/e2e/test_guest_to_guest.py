@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import MiB, delta
+from topology import MiB, delta
 from harness import MTU, guest_addr
 import wire
 

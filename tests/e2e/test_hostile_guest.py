@@ -4,7 +4,7 @@ outside its window, a looping chain, GSO with gso_size 0. Its VF is reset
 finishes a transfer unharmed and the hypervisor keeps answering."""
 import pytest
 
-from conftest import MiB, delta, iperf_ok
+from topology import MiB, delta, iperf_ok
 from harness import MTU, guest_addr
 import wire
 

@@ -5,7 +5,7 @@ switches them back on host-wide (`offload host all on` + `reset`) and the
 next transfer is offloaded again."""
 import pytest
 
-from conftest import MiB, delta, iperf_ok
+from topology import MiB, delta, iperf_ok
 from harness import MTU, guest_addr
 import wire
 

@@ -5,7 +5,7 @@ NIC offloads for VF 0 only. Then the console swaps it at run time (VF 0
 off, VF 1 on) and the counters follow."""
 import pytest
 
-from conftest import MiB, delta, iperf_ok
+from topology import MiB, delta, iperf_ok
 from harness import MTU, guest_addr, guest_addr6
 import wire
 
