@@ -1,5 +1,6 @@
 /* Console output: one lock so lines of different harts never interleave. */
 #include "console.h"
+#include "mgmt.h"
 #include "spinlock.h"
 #include "vm.h"
 #include "../platform/ns16550.h"
@@ -175,31 +176,66 @@ static int has_focus(struct vm *vm)
 	return vm_table[focus_vm % vm_count] == vm;
 }
 
-/* One byte read from the UART and not yet taken by the focused VM: any
- * VM's poll moves input along, so Ctrl-T works whoever is polling. */
-static int rx_pending = -1;
+/* Bytes read from the UART for the focused VM and not yet taken by it. Any
+ * poll (a VM's, or the console hart's) drains the UART through the
+ * management console's filter (Ctrl-A escapes, command mode), so Ctrl-A
+ * works whether or not the focused VM reads input. A focus change drops
+ * what the previous VM left. */
+#define RX_RING 64
+static uint8_t rx_ring[RX_RING];
+static unsigned rx_head, rx_tail;
+
+static void focus_locked(unsigned idx)
+{
+	focus_vm = idx % vm_count;
+	rx_head = rx_tail = 0;
+	const char *name = vm_table[focus_vm]->cfg->name;
+	puts_raw("hv: console input to vm ", 24);
+	puts_raw(name, __builtin_strlen(name));
+	put_raw('\n');
+}
+
+void console_raw_write(const char *s, size_t n)
+{
+	puts_raw(s, n);
+}
 
 static void rx_poll(void)
 {
-	if (rx_pending >= 0)
-		return;
-	rx_pending = ns16550_getc();
-	if (rx_pending == 0x14) {
-		rx_pending = -1;
-		focus_vm = (focus_vm + 1) % vm_count;
-		const char *name = vm_table[focus_vm]->cfg->name;
-		puts_raw("hv: console input to vm ", 24);
-		puts_raw(name, __builtin_strlen(name));
-		put_raw('\n');
+	int c;
+	while ((c = ns16550_getc()) >= 0) {
+		if (c == 0x14) { /* Ctrl-T */
+			focus_locked(focus_vm + 1);
+			continue;
+		}
+		int to = mgmt_input(c);
+		if (to == MGMT_INPUT_EATEN)
+			continue;
+		if (to >= 0) { /* Ctrl-A <digit> */
+			if ((unsigned)to < vm_count)
+				focus_locked((unsigned)to);
+			continue;
+		}
+		if (rx_head - rx_tail == RX_RING)
+			rx_tail++; /* the oldest byte goes */
+		rx_ring[rx_head++ % RX_RING] = (uint8_t)c;
 	}
+}
+
+void console_poll_input(void)
+{
+	spin_lock(&console_lock);
+	rx_poll();
+	spin_unlock(&console_lock);
 }
 
 int console_vm_rx_ready(struct vm *vm)
 {
 	spin_lock(&console_lock);
 	rx_poll();
-	int ready = has_focus(vm) && rx_pending >= 0;
+	int ready = has_focus(vm) && !mgmt_active() && rx_head != rx_tail;
 	spin_unlock(&console_lock);
+	mgmt_run();
 	return ready;
 }
 
@@ -208,10 +244,9 @@ int console_vm_getc(struct vm *vm)
 	int c = -1;
 	spin_lock(&console_lock);
 	rx_poll();
-	if (has_focus(vm)) {
-		c = rx_pending;
-		rx_pending = -1;
-	}
+	if (has_focus(vm) && !mgmt_active() && rx_head != rx_tail)
+		c = rx_ring[rx_tail++ % RX_RING];
 	spin_unlock(&console_lock);
+	mgmt_run();
 	return c;
 }

@@ -25,6 +25,12 @@ void console_vm_flush(struct vm *vm);
  * (0x14) typed on the UART moves the focus to the next VM. */
 int console_vm_getc(struct vm *vm);
 int console_vm_rx_ready(struct vm *vm);
+/* Drains the UART into the focused VM's input and the management console
+ * (the console hart calls it when no VM polls). */
+void console_poll_input(void);
+/* Raw output for the management console while it holds the console lock
+ * (called from inside console_poll_input's filter). */
+void console_raw_write(const char *s, size_t n);
 /* Around a fatal trap dump: holds the console for this hart alone. */
 void console_panic_begin(void);
 void console_panic_end(void);

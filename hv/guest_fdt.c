@@ -19,7 +19,7 @@ static int prop_reg64(void *fdt, uint64_t addr, uint64_t size)
 	return fdt_property(fdt, "reg", reg, sizeof(reg));
 }
 
-static int cpus(void *fdt, struct vm *vm)
+int guest_fdt_cpus(void *fdt, struct vm *vm)
 {
 	TRY(fdt_begin_node(fdt, "cpus"));
 	TRY(fdt_property_u32(fdt, "#address-cells", 1));
@@ -42,6 +42,8 @@ static int cpus(void *fdt, struct vm *vm)
 		TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));
 		TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
 		TRY(fdt_property_string(fdt, "compatible", "riscv,cpu-intc"));
+		/* the vPLIC's interrupts-extended names it (vf_fdt.c) */
+		TRY(fdt_property_u32(fdt, "phandle", GUEST_FDT_INTC_PHANDLE(i)));
 		TRY(fdt_end_node(fdt));
 		TRY(fdt_end_node(fdt));
 	}
@@ -71,7 +73,7 @@ int guest_fdt_build(struct vm *vm, void *fdt, uint64_t size)
 	TRY(prop_reg64(fdt, VMCFG_GUEST_BASE, vm->ram_size));
 	TRY(fdt_end_node(fdt));
 
-	TRY(cpus(fdt, vm));
+	TRY(guest_fdt_cpus(fdt, vm));
 
 	TRY(fdt_begin_node(fdt, "soc"));
 	TRY(fdt_property_u32(fdt, "#address-cells", 2));
@@ -83,6 +85,8 @@ int guest_fdt_build(struct vm *vm, void *fdt, uint64_t size)
 	TRY(prop_reg64(fdt, VUART_GPA, VUART_SIZE));
 	TRY(fdt_property_u32(fdt, "clock-frequency", hv_uart_clock));
 	TRY(fdt_end_node(fdt));
+	if (vm->vf)
+		TRY(vf_fdt_nodes(fdt, vm));
 	TRY(fdt_end_node(fdt));
 
 	TRY(fdt_end_node(fdt));

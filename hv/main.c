@@ -2,6 +2,8 @@
  * partition config against the machine, builds every VM and starts the
  * harts that carry vCPUs. Every hart then waits in hart_idle. */
 #include "hv.h"
+#include "mgmt.h"
+#include "nic_part.h"
 #include "vm.h"
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/hart.h"
@@ -14,6 +16,7 @@
 uint32_t hv_timebase;
 uint32_t hv_uart_clock;
 static uintptr_t test_finisher;
+static int mgmt_hart = -1; /* the hart that polls the console, -1: none free */
 
 static void print_size(uint64_t s)
 {
@@ -34,6 +37,19 @@ static void __attribute__((noreturn)) boot_failed(const char *what)
 	sbi_shutdown(1);
 }
 
+/* How to reach the demo's servers from the host (board/qemu-virt/qemu.sh
+ * NET=user forwards these ports on 127.0.0.1 to the first two VF guests). */
+static void print_demo_hints(void)
+{
+	static const char *const how[] = {"curl http://127.0.0.1:8080/",
+					  "iperf -c 127.0.0.1 -p 5001"};
+	if (!nic_part.vm || !nic_part.nports)
+		return;
+	for (unsigned id = 0; id < nic_part.nvf && id < 2; id++)
+		hv_printf("hv: vm %s (VF %u): from the host (NET=user): %s\n",
+			  nic_part.vf_vm[id]->cfg->name, id, how[id]);
+}
+
 void hv_main(unsigned long hartid, const void *dtb)
 {
 	struct host_info host;
@@ -49,6 +65,7 @@ void hv_main(unsigned long hartid, const void *dtb)
 		  hartid, host.ram_base, host.ram_base + host.ram_size, host.hart_mask,
 		  host.timebase, hv_has_sstc ? "yes" : "no");
 	hv_printf("hv: hypervisor 0x%lx-0x%lx\n", (uintptr_t)__hv_start, (uintptr_t)__hv_end);
+	nic_part_probe(dtb); /* the physical ports, while the host DT is intact */
 
 	/* the same validator ran at build time against the board's nominal
 	 * machine; here it meets the real one */
@@ -59,9 +76,9 @@ void hv_main(unsigned long hartid, const void *dtb)
 	    .hv_end = (uintptr_t)__hv_end,
 	    .hart_mask = host.hart_mask & ((1UL << HART_MAX) - 1),
 	};
-	uint64_t bases[VMCFG_MAX_VMS];
+	uint64_t bases[VMCFG_MAX_VMS], nic_base;
 	struct vmcfg_error verr;
-	if (vmcfg_layout(&hv_config, &m, bases, &verr) != VMCFG_OK) {
+	if (vmcfg_layout_all(&hv_config, &m, bases, &nic_base, &verr) != VMCFG_OK) {
 		hv_printf("hv: config error: %s\n", verr.msg);
 		boot_failed("invalid partition config");
 	}
@@ -79,13 +96,39 @@ void hv_main(unsigned long hartid, const void *dtb)
 		print_size(c->ram_size);
 		hv_printf(")\n");
 	}
+	if (nic_part_create(nic_base, hv_nic_image))
+		boot_failed("cannot build the NIC partition");
 	hv_printf("hv: console input to vm %s (Ctrl-T: next VM)\n", hv_config.vms[0].name);
 	/* host DT no longer needed: guest RAM may cover it from here on */
+	if (nic_part.vm && vm_boot(nic_part.vm))
+		boot_failed("cannot build the NIC's device tree");
 	for (unsigned i = 0; i < vm_count; i++)
 		if (vm_boot(vm_table[i]))
 			boot_failed("cannot build a guest device tree");
+	/* the console is polled by the first hart left without a vCPU */
+	for (unsigned hh = 0; hh < HART_MAX && mgmt_hart < 0; hh++)
+		if ((m.hart_mask & (1UL << hh)) && !hart_table[hh].vcpu &&
+		    (int)hh != hv_config.nic_hart)
+			mgmt_hart = (int)hh;
+	if (mgmt_hart >= 0)
+		hv_printf("hv: Ctrl-A c: hypervisor console on hart %d (help lists its commands)\n",
+			  mgmt_hart);
+	print_demo_hints();
 
 	uint64_t started = 1UL << hartid;
+	if (nic_part.vm) {
+		unsigned nh = nic_part.vm->vcpus[0].hart;
+		if (!(started & (1UL << nh)) &&
+		    sbi_hart_start(nh, (uintptr_t)hart_secondary_entry, 0))
+			vm_stop(nic_part.vm, "its hart did not start", 0, 0);
+		started |= 1UL << nh;
+	}
+	if (mgmt_hart >= 0 && !(started & (1UL << mgmt_hart))) {
+		if (sbi_hart_start((unsigned)mgmt_hart, (uintptr_t)hart_secondary_entry, 0))
+			mgmt_hart = -1;
+		else
+			started |= 1UL << mgmt_hart;
+	}
 	for (unsigned i = 0; i < vm_count; i++) {
 		struct vm *vm = vm_table[i];
 		for (unsigned j = 0; j < vm->cfg->num_vcpus; j++) {
@@ -100,11 +143,15 @@ void hv_main(unsigned long hartid, const void *dtb)
 			}
 		}
 	}
+	if ((int)hartid == mgmt_hart)
+		mgmt_loop();
 	hart_idle(&hart_table[hartid]);
 }
 
 void hv_secondary_main(unsigned long hartid)
 {
 	hart_local_init();
+	if ((int)hartid == mgmt_hart)
+		mgmt_loop();
 	hart_idle(&hart_table[hartid]);
 }

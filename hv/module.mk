@@ -20,7 +20,11 @@ endif
 HV_CORE_SRCS := $(wildcard arch/riscv/*.c arch/riscv/*.S platform/*.c) \
                 $(filter-out hv/vmcfg_check.c,$(wildcard hv/*.c))
 HV_CORE_OBJS := $(patsubst %,$(RVB)/hv/obj/%.o,$(HV_CORE_SRCS))
-HV_CFLAGS    := $(RV_CFLAGS) -Ihv -Iboard/$(BOARD) -I$(LIBFDT_INC) -MMD -MP
+# nic-firmware/ for the shared page and mailbox formats, guest/virtio/ and
+# offload-engine/ for the virtio wire names the VF register file uses
+HV_INC       := -Ihv -Iboard/$(BOARD) -I$(LIBFDT_INC) -Inic-firmware -Iguest/virtio/include \
+                -Ioffload-engine/include
+HV_CFLAGS    := $(RV_CFLAGS) $(HV_INC) -MMD -MP
 HV_LDFLAGS   := $(RV_ARCH) --specs=picolibc.specs -nostartfiles -static -T arch/riscv/hv.ld \
                 -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 RV_NM        := $(CROSS)nm
@@ -88,12 +92,15 @@ ALL += $(RVB)/hv/default/hv.bin
 hv-image: $(HV_SEL_BIN)
 	@echo $(HV_SEL_BIN)
 
+# NET=user (default: QEMU user network, host ports forwarded on 127.0.0.1),
+# NET=tap:IFNAME, or NET=none (no NIC port); see board/<b>/qemu.sh
+NET ?= user
 run: deps-run $(HV_SEL_BIN)
-	board/$(BOARD)/qemu.sh $(HV_SEL_BIN)
+	NET=$(NET) board/$(BOARD)/qemu.sh $(HV_SEL_BIN)
 
 debug: deps-run $(HV_SEL_BIN)
 	@echo "gdb-multiarch -ex 'target remote :1234' $(RVB)/hv/$(HV_SEL)/hv.elf"
-	board/$(BOARD)/qemu.sh $(HV_SEL_BIN) -s -S
+	NET=$(NET) board/$(BOARD)/qemu.sh $(HV_SEL_BIN) -s -S
 
 .PHONY: hv-image
 

@@ -74,6 +74,10 @@
 #define SBI_DBCN_READ	    1
 #define SBI_DBCN_WRITE_BYTE 2
 
+/* vendor extension of this hypervisor (vendor range 0x09000000-0x09FFFFFF),
+ * for the NIC partition only: nic-firmware/nic_shared.h NIC_SBI_* */
+#define SBI_EXT_RVHV 0x09525648UL /* "RVHV" */
+
 /* spec version 2.0: (major << 24) | minor */
 #define SBI_SPEC_VERSION_2_0 (2UL << 24)
 /* implementation id of this hypervisor's SBI server (not in the spec's

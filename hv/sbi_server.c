@@ -32,6 +32,12 @@ static int probe(unsigned long eid)
 	return 0;
 }
 
+/* vendor extensions exist only for the partition allowed to use them */
+static int probe_vm(struct vm *vm, unsigned long eid)
+{
+	return eid == SBI_EXT_RVHV ? vm->is_nic : probe(eid);
+}
+
 static void set_timer(uint64_t when)
 {
 	if (hv_has_sstc) {
@@ -43,7 +49,7 @@ static void set_timer(uint64_t when)
 	sbi_set_timer(when);
 }
 
-static struct sbi_result base(unsigned long fid, unsigned long a0)
+static struct sbi_result base(struct vm *vm, unsigned long fid, unsigned long a0)
 {
 	switch (fid) {
 	case SBI_BASE_GET_SPEC_VERSION:
@@ -53,7 +59,7 @@ static struct sbi_result base(unsigned long fid, unsigned long a0)
 	case SBI_BASE_GET_IMPL_VERSION:
 		return (struct sbi_result){0, 1, 0};
 	case SBI_BASE_PROBE_EXT:
-		return (struct sbi_result){0, probe(a0), 0};
+		return (struct sbi_result){0, probe_vm(vm, a0), 0};
 	case SBI_BASE_GET_MVENDORID:
 	case SBI_BASE_GET_MARCHID:
 	case SBI_BASE_GET_MIMPID:
@@ -145,7 +151,7 @@ static struct sbi_result dbcn(struct vm *vm, unsigned long fid, unsigned long a0
 	switch (fid) {
 	case SBI_DBCN_WRITE:
 	case SBI_DBCN_READ:
-		err = sbi_args_guest_buf(a0, a1, a2, VMCFG_GUEST_BASE, vm->ram_size, &off);
+		err = sbi_args_guest_buf(a0, a1, a2, vm->ram_gpa, vm->ram_size, &off);
 		if (err)
 			return (struct sbi_result){err, 0, 0};
 		/* the VM's RAM is one host block: no hlv/hsv needed */
@@ -206,7 +212,7 @@ int sbi_server_call(struct hart *h, struct vcpu *v)
 		vm_shutdown(vm);
 		return 1;
 	case SBI_EXT_BASE:
-		r = base(fid, a0);
+		r = base(vm, fid, a0);
 		break;
 	case SBI_EXT_TIME:
 		if (fid == SBI_TIME_SET_TIMER) {
@@ -234,6 +240,11 @@ int sbi_server_call(struct hart *h, struct vcpu *v)
 		break;
 	case SBI_EXT_DBCN:
 		r = dbcn(vm, fid, a0, a1, a2);
+		break;
+	case SBI_EXT_RVHV:
+		/* the NIC's doorbell; every other VM is told it does not exist */
+		if (vm->is_nic)
+			r.error = nic_part_sbi(vm, fid, a0, &r.value);
 		break;
 	default:
 		if (eid < SBI_EXT_BASE) {

@@ -60,6 +60,7 @@ int hv_trap_guest(struct hart *h)
 	struct vm *vm = v->vm;
 	int park = 0;
 
+	trap_stats_count(&vm->traps, scause);
 	if (scause & SCAUSE_IRQ) {
 		park = guest_irq(v, scause & ~SCAUSE_IRQ);
 	} else {

@@ -1,6 +1,7 @@
 /* Running a vCPU on its hart: per-hart CSR set-up, the idle loop that waits
  * for a start, the clean entry into the guest, and cross-hart requests. */
 #include "hv.h"
+#include "virq.h"
 #include "vm.h"
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/hart.h"
@@ -114,6 +115,8 @@ int vcpu_handle_requests(struct vcpu *v)
 		asm volatile("fence.i" ::: "memory");
 	if (r & VCPU_REQ_VVMA)
 		hext_hfence_vvma_all();
+	if (r & VCPU_REQ_VIRQ)
+		virq_sync(v);
 	return (r & VCPU_REQ_PARK) != 0;
 }
 

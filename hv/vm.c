@@ -11,19 +11,23 @@
 struct vm *vm_table[VMCFG_MAX_VMS];
 unsigned vm_count;
 
-static struct vm vms[VMCFG_MAX_VMS];
-static struct vuart vuarts[VMCFG_MAX_VMS];
-static uint64_t gstage_roots[VMCFG_MAX_VMS][GSTAGE_ROOT_ENTRIES]
+/* one more than VMs: the NIC partition */
+static struct vm vms[VMCFG_MAX_VMS + 1];
+static struct vuart vuarts[VMCFG_MAX_VMS + 1];
+static uint64_t gstage_roots[VMCFG_MAX_VMS + 1][GSTAGE_ROOT_ENTRIES]
     __attribute__((aligned(GSTAGE_ROOT_ALIGN)));
 static uint64_t gstage_pages[128][512] __attribute__((aligned(4096)));
 static struct gstage_pool gstage_pool = {gstage_pages, 128, 0};
 
-int vm_create(unsigned index, const struct vm_config *cfg, uint64_t ram_hpa, const uint8_t *image)
+static int create(unsigned index, const struct vm_config *cfg, uint64_t ram_gpa, uint64_t ram_hpa,
+		  const uint8_t *image)
 {
 	struct vm *vm = &vms[index];
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = cfg;
 	vm->index = index;
+	vm->vf_id = -1;
+	vm->ram_gpa = ram_gpa;
 	vm->ram_hpa = ram_hpa;
 	vm->ram_size = cfg->ram_size;
 	vm->image = image;
@@ -32,7 +36,7 @@ int vm_create(unsigned index, const struct vm_config *cfg, uint64_t ram_hpa, con
 	int err =
 	    gstage_init(&vm->gstage, gstage_roots[index], &gstage_pool, (uint16_t)(index + 1));
 	if (!err)
-		err = gstage_map(&vm->gstage, VMCFG_GUEST_BASE, ram_hpa, cfg->ram_size,
+		err = gstage_map(&vm->gstage, ram_gpa, ram_hpa, cfg->ram_size,
 				 GSTAGE_PTE_R | GSTAGE_PTE_W | GSTAGE_PTE_X);
 	if (err)
 		return err;
@@ -46,17 +50,33 @@ int vm_create(unsigned index, const struct vm_config *cfg, uint64_t ram_hpa, con
 		v->state = VCPU_STOPPED;
 		hart_table[v->hart].vcpu = v;
 	}
-	vm_table[index] = vm;
+	return 0;
+}
+
+int vm_create(unsigned index, const struct vm_config *cfg, uint64_t ram_hpa, const uint8_t *image)
+{
+	int err = create(index, cfg, VMCFG_GUEST_BASE, ram_hpa, image);
+	if (err)
+		return err;
+	vm_table[index] = &vms[index];
 	vm_count = index + 1;
 	return 0;
 }
 
+struct vm *vm_create_nic(const struct vm_config *cfg, uint64_t ram_hpa, const uint8_t *image)
+{
+	if (create(VMCFG_MAX_VMS, cfg, ram_hpa, ram_hpa, image))
+		return 0;
+	vms[VMCFG_MAX_VMS].is_nic = 1;
+	return &vms[VMCFG_MAX_VMS];
+}
+
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
 {
-	if (gpa < VMCFG_GUEST_BASE || gpa - VMCFG_GUEST_BASE > vm->ram_size ||
-	    len > vm->ram_size - (gpa - VMCFG_GUEST_BASE))
+	if (gpa < vm->ram_gpa || gpa - vm->ram_gpa > vm->ram_size ||
+	    len > vm->ram_size - (gpa - vm->ram_gpa))
 		return 0;
-	return (void *)(uintptr_t)(vm->ram_hpa + (gpa - VMCFG_GUEST_BASE));
+	return (void *)(uintptr_t)(vm->ram_hpa + (gpa - vm->ram_gpa));
 }
 
 /* picolibc's memset goes byte by byte (built for size): 16 MiB took 200 ms
@@ -79,15 +99,17 @@ int vm_boot(struct vm *vm)
 	uint8_t *ram = (uint8_t *)(uintptr_t)vm->ram_hpa;
 	memcpy(ram, vm->image, vm->image_size);
 	zero_ram(ram + vm->image_size, vm->ram_size - vm->image_size);
-	vm->dt_gpa = VMCFG_GUEST_BASE + vm->ram_size - VMCFG_DT_SPACE;
-	int err =
-	    guest_fdt_build(vm, vm_gpa_to_host(vm, vm->dt_gpa, VMCFG_DT_SPACE), VMCFG_DT_SPACE);
+	vm->dt_gpa = vm->ram_gpa + vm->ram_size - VMCFG_DT_SPACE;
+	void *dt = vm_gpa_to_host(vm, vm->dt_gpa, VMCFG_DT_SPACE);
+	int err = vm->is_nic ? nic_fdt_build(vm, dt, VMCFG_DT_SPACE)
+			     : guest_fdt_build(vm, dt, VMCFG_DT_SPACE);
 	if (err) {
 		hv_printf("hv: vm %s: device tree: error %d\n", vm->cfg->name, err);
 		return err;
 	}
 	vm->state = VM_RUNNING;
-	vcpu_start(&vm->vcpus[0], VMCFG_GUEST_BASE, vm->dt_gpa);
+	/* a0 = vCPU id (0 for the NIC too), a1 = the DT */
+	vcpu_start(&vm->vcpus[0], vm->ram_gpa, vm->dt_gpa);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "console.h"
 #include "mmio.h"
 #include "spinlock.h"
+#include "trap_stats.h"
 #include "vm_config.h"
 #include "../arch/riscv/gstage.h"
 
@@ -20,6 +21,7 @@ enum vcpu_state {
 #define VCPU_REQ_VSSIP	 (1u << 1) /* SBI IPI: raise the guest's software irq */
 #define VCPU_REQ_FENCE_I (1u << 2)
 #define VCPU_REQ_VVMA	 (1u << 3) /* hfence.vvma for the guest's sfence.vma */
+#define VCPU_REQ_VIRQ	 (1u << 4) /* virtual PLIC changed: recompute hvip.VSEIP */
 
 struct vm;
 
@@ -46,6 +48,12 @@ struct vm {
 	spinlock_t line_lock;
 	struct console_line line;
 	uint64_t ram_hpa, ram_size;
+	uint64_t ram_gpa;  /* VMCFG_GUEST_BASE; == ram_hpa for the NIC partition */
+	int is_nic;	   /* the NIC partition (not in vm_table) */
+	int vf_id;	   /* its VF, -1 when none */
+	struct virq *virq; /* its virtual PLIC, when it has a VF */
+	struct vf_dev *vf;
+	struct trap_stats traps;
 	const uint8_t *image;
 	uint64_t image_size;
 	uint64_t dt_gpa;
@@ -62,6 +70,9 @@ extern unsigned vm_count;
 
 /* Builds VM number index (memory, G-stage, devices, image, DT). 0 or <0. */
 int vm_create(unsigned index, const struct vm_config *cfg, uint64_t ram_hpa, const uint8_t *image);
+/* The NIC partition: like vm_create, RAM identity-mapped (GPA == HPA), VMID
+ * after the VMs', not in vm_table (the machine powers off without it). */
+struct vm *vm_create_nic(const struct vm_config *cfg, uint64_t ram_hpa, const uint8_t *image);
 /* Loads the pristine image, zeroes the rest of RAM, writes the DT and marks
  * vCPU 0 start-pending (caller wakes its hart). */
 int vm_boot(struct vm *vm);

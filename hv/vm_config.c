@@ -156,3 +156,76 @@ enum vmcfg_err vmcfg_layout(const struct hv_config *cfg, const struct vmcfg_mach
 	}
 	return VMCFG_OK;
 }
+
+static enum vmcfg_err check_vf(const struct hv_config *cfg, int i, struct vmcfg_error *err)
+{
+	const struct vm_config *v = &cfg->vms[i];
+	static const uint8_t zero[6];
+	if (!v->vf)
+		return VMCFG_OK;
+	if (cfg->nic_hart < 0 || cfg->nic_ram_size == 0)
+		return fail(err, VMCFG_E_NIC_RAM, i,
+			    "vm %s: has a VF but no NIC partition (nic hart=N ram=.. image=..)",
+			    v->name);
+	/* I/G bit: a VF's address must be unicast (IEEE 802 §8.2) */
+	if ((v->mac[0] & 1) || !memcmp(v->mac, zero, 6))
+		return fail(err, VMCFG_E_VF_MAC, i, "vm %s: mac must be unicast and not zero",
+			    v->name);
+	for (int j = 0; j < i; j++)
+		if (cfg->vms[j].vf && !memcmp(cfg->vms[j].mac, v->mac, 6))
+			return fail(err, VMCFG_E_VF_DUP_MAC, i, "vm %s: mac already used by vm %s",
+				    v->name, cfg->vms[j].name);
+	if (v->mtu < VMCFG_MTU_MIN || v->mtu > VMCFG_MTU_MAX)
+		return fail(err, VMCFG_E_VF_MTU, i, "vm %s: mtu %u not in %d..%d", v->name, v->mtu,
+			    VMCFG_MTU_MIN, VMCFG_MTU_MAX);
+	if (v->policy & ~VMCFG_POLICY_ALL)
+		return fail(err, VMCFG_E_POLICY, i, "vm %s: unknown offload policy bits 0x%x",
+			    v->name, v->policy);
+	return VMCFG_OK;
+}
+
+enum vmcfg_err vmcfg_layout_all(const struct hv_config *cfg, const struct vmcfg_machine *m,
+				uint64_t *bases, uint64_t *nic_base, struct vmcfg_error *err)
+{
+	enum vmcfg_err e = vmcfg_layout(cfg, m, bases, err);
+	*nic_base = 0;
+	if (e)
+		return e;
+	for (uint32_t i = 0; i < cfg->num_vms; i++)
+		if ((e = check_vf(cfg, (int)i, err)))
+			return e;
+	if (cfg->nic_ram_size == 0)
+		return VMCFG_OK;
+	if (cfg->nic_hart < 0)
+		return fail(err, VMCFG_E_NIC_RAM, -1, "nic: ram= given without a hart");
+	if (cfg->nic_hart >= 64 || !(m->hart_mask & (1UL << cfg->nic_hart)))
+		return fail(err, VMCFG_E_HART_MISSING, -1, "nic: hart %d not present",
+			    (int)cfg->nic_hart);
+	if ((cfg->nic_ram_size & (VMCFG_ALIGN_SMALL - 1)) || cfg->nic_ram_size <= VMCFG_DT_SPACE)
+		return fail(err, VMCFG_E_RAM_SIZE, -1,
+			    "nic: ram 0x%llx must be a multiple of 4K above 64K",
+			    (unsigned long long)cfg->nic_ram_size);
+	if (cfg->nic_image_size == 0 || cfg->nic_image_size > cfg->nic_ram_size - VMCFG_DT_SPACE)
+		return fail(err, VMCFG_E_NIC_IMAGE, -1,
+			    "nic: image of %llu bytes does not fit its ram (%llu bytes, 64K kept "
+			    "for the device tree)",
+			    (unsigned long long)cfg->nic_image_size,
+			    (unsigned long long)cfg->nic_ram_size);
+	if (cfg->nic_policy & ~VMCFG_POLICY_ALL)
+		return fail(err, VMCFG_E_POLICY, -1, "nic: unknown offload policy bits 0x%x",
+			    cfg->nic_policy);
+	/* after the hypervisor and every VM block */
+	uint64_t at = m->hv_end;
+	for (uint32_t i = 0; i < cfg->num_vms; i++)
+		if (bases[i] + cfg->vms[i].ram_size > at)
+			at = bases[i] + cfg->vms[i].ram_size;
+	uint64_t align =
+	    (cfg->nic_ram_size % VMCFG_ALIGN_MEGA) == 0 ? VMCFG_ALIGN_MEGA : VMCFG_ALIGN_SMALL;
+	at = (at + align - 1) & ~(align - 1);
+	if (!fits(m, at, cfg->nic_ram_size))
+		return fail(err, VMCFG_E_NO_SPACE, -1,
+			    "nic: no room for 0x%llx bytes of ram in host RAM",
+			    (unsigned long long)cfg->nic_ram_size);
+	*nic_base = at;
+	return VMCFG_OK;
+}

@@ -15,6 +15,12 @@
 #define VMCFG_ALIGN_SMALL 0x1000UL
 #define VMCFG_ALIGN_MEGA  0x200000UL
 #define VMCFG_NO_NIC	  (-1)
+/* VF settings (issue 5): MTU bounds and offload policy bits are the NIC
+ * firmware's (nic-firmware/nic.h NIC_MTU_*, mbox.h NIC_POL_*) */
+#define VMCFG_MTU_MIN	  68
+#define VMCFG_MTU_MAX	  9000
+#define VMCFG_MTU_DEFAULT 1500
+#define VMCFG_POLICY_ALL  0x1fu
 
 struct vm_config {
 	const char *name;
@@ -24,12 +30,21 @@ struct vm_config {
 	uint64_t ram_size;
 	uint64_t image_size;
 	const char *bootargs;
+	/* its VF (ids given in config order from 0) */
+	uint8_t vf;	 /* 1: the VM has a VF */
+	uint8_t mac[6];	 /* unicast, unique */
+	uint16_t mtu;	 /* VMCFG_MTU_MIN..MAX */
+	uint32_t policy; /* offloads the admin allows this VF (NIC_POL_*) */
 };
 
 struct hv_config {
 	const struct vm_config *vms;
 	uint32_t num_vms;
 	int32_t nic_hart; /* VMCFG_NO_NIC when none is reserved */
+	/* the NIC partition: 0 = the hart is only reserved (no NIC image) */
+	uint64_t nic_ram_size;
+	uint64_t nic_image_size;
+	uint32_t nic_policy; /* host-wide offload switch (NIC_POL_*) */
 };
 
 struct vmcfg_machine {
@@ -56,6 +71,12 @@ enum vmcfg_err {
 	VMCFG_E_OVERLAP_HV,
 	VMCFG_E_OVERLAP_VM,
 	VMCFG_E_NO_SPACE,
+	VMCFG_E_VF_MAC, /* multicast or all-zero MAC */
+	VMCFG_E_VF_DUP_MAC,
+	VMCFG_E_VF_MTU,
+	VMCFG_E_POLICY,	 /* unknown offload bits */
+	VMCFG_E_NIC_RAM, /* VF without NIC partition, NIC RAM without hart */
+	VMCFG_E_NIC_IMAGE,
 };
 
 struct vmcfg_error {
@@ -71,5 +92,12 @@ struct vmcfg_error {
  * described in err (which names the VM). */
 enum vmcfg_err vmcfg_layout(const struct hv_config *cfg, const struct vmcfg_machine *m,
 			    uint64_t *bases, struct vmcfg_error *err);
+
+/* vmcfg_layout, then the VF and NIC settings (MACs unicast and unique, MTU,
+ * policy bits, a NIC partition with RAM whenever a VF is declared), and the
+ * NIC partition's RAM placed after the VMs' into *nic_base (0 when there is
+ * no NIC partition). What the build check and the boot use. */
+enum vmcfg_err vmcfg_layout_all(const struct hv_config *cfg, const struct vmcfg_machine *m,
+				uint64_t *bases, uint64_t *nic_base, struct vmcfg_error *err);
 
 #endif

@@ -22,9 +22,9 @@ int main(int argc, char **argv)
 	    .ram_size = strtoull(argv[4], NULL, 0),
 	    .hart_mask = nharts >= 64 ? ~0UL : (1UL << nharts) - 1,
 	};
-	uint64_t bases[VMCFG_MAX_VMS];
+	uint64_t bases[VMCFG_MAX_VMS], nic_base;
 	struct vmcfg_error err;
-	if (vmcfg_layout(&hv_config, &m, bases, &err) != VMCFG_OK) {
+	if (vmcfg_layout_all(&hv_config, &m, bases, &nic_base, &err) != VMCFG_OK) {
 		fprintf(stderr, "config error: %s\n", err.msg);
 		return 1;
 	}

@@ -3,7 +3,13 @@
 
     # comment
     vm NAME harts=1[,2...] ram=16M image=APP|PATH [args="..."] [base=0x...]
-    nic hart=3
+           [vf=yes mac=02:00:00:00:00:01 [mtu=1500] [policy=tx-csum,tso4,...]]
+    nic hart=3 [ram=32M image=APP|PATH] [policy=tx-csum,tso4,tso6,uso,rx-csum]
+
+nic without ram=/image= only reserves the hart; with them the hart runs the
+NIC firmware in a partition of its own. policy= lists the offloads the
+admin allows (default all; "none" for none): on the nic line host-wide, on a
+vm line for that VM's VF. VF ids follow the order of the vm lines with vf=yes.
 
 image= is an app name (build/riscv/apps/NAME.bin) or a path to a raw binary
 (it contains '/' or ends in .bin; relative paths are looked up beside the
@@ -25,6 +31,11 @@ import shlex
 import sys
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,15}$")
+MAC_RE = re.compile(r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")
+# NIC_POL_* of nic-firmware/mbox.h
+POLICY_BITS = {"tx-csum": 1 << 0, "tso4": 1 << 1, "tso6": 1 << 2, "uso": 1 << 3,
+               "rx-csum": 1 << 4}
+POLICY_ALL = 0x1F
 
 
 class ConfigError(Exception):
@@ -39,6 +50,59 @@ def parse_size(text, where):
     return int(m.group(1), 0) * mult
 
 
+def parse_policy(text, where):
+    if text == "none":
+        return 0
+    bits = 0
+    for name in text.split(","):
+        if name == "all":
+            bits |= POLICY_ALL
+        elif name in POLICY_BITS:
+            bits |= POLICY_BITS[name]
+        else:
+            raise ConfigError(f"{where}: unknown offload '{name}' in policy= "
+                              f"({', '.join(POLICY_BITS)}, all, none)")
+    return bits
+
+
+def parse_nic(opts, where, cfg_path, apps_dir):
+    unknown = set(opts) - {"hart", "ram", "image", "policy"}
+    if "hart" not in opts or not opts["hart"].isdigit() or unknown:
+        raise ConfigError(f"{where}: nic takes hart=N [ram=SIZE image=APP] [policy=...]")
+    if ("ram" in opts) != ("image" in opts):
+        raise ConfigError(f"{where}: nic: ram= and image= go together")
+    return {
+        "hart": int(opts["hart"]),
+        "ram": parse_size(opts["ram"], where) if "ram" in opts else 0,
+        "image": resolve_image(opts["image"], cfg_path, apps_dir) if "image" in opts else None,
+        "policy": parse_policy(opts["policy"], where) if "policy" in opts else POLICY_ALL,
+        "where": where,
+    }
+
+
+def parse_vf(opts, name, where):
+    vf = opts.get("vf", "no")
+    if vf not in ("yes", "no"):
+        raise ConfigError(f"{where}: vm {name}: vf= is yes or no")
+    if vf == "no":
+        extra = {"mac", "mtu", "policy"} & set(opts)
+        if extra:
+            raise ConfigError(f"{where}: vm {name}: {', '.join(sorted(extra))} without vf=yes")
+        return None
+    if "mac" not in opts:
+        raise ConfigError(f"{where}: vm {name}: vf=yes needs mac=")
+    if not MAC_RE.match(opts["mac"]):
+        raise ConfigError(f"{where}: vm {name}: bad mac '{opts['mac']}' (xx:xx:xx:xx:xx:xx)")
+    mtu = opts.get("mtu", "1500")
+    if not mtu.isdigit() or int(mtu) > 65535:
+        raise ConfigError(f"{where}: vm {name}: bad mtu '{mtu}'")
+    return {
+        "mac": [int(b, 16) for b in opts["mac"].split(":")],
+        "mtu": int(mtu),
+        "policy": parse_policy(opts["policy"], where) if "policy" in opts else POLICY_ALL,
+    }
+
+
 def resolve_image(image, cfg_path, apps_dir):
     if "/" not in image and not image.endswith(".bin"):
         return os.path.join(apps_dir, image + ".bin")
@@ -51,7 +115,7 @@ def resolve_image(image, cfg_path, apps_dir):
 
 
 def parse(cfg_path, apps_dir):
-    vms, nic = [], -1
+    vms, nic = [], None
     with open(cfg_path) as f:
         lines = f.read().splitlines()
     for no, line in enumerate(lines, 1):
@@ -80,15 +144,14 @@ def parse(cfg_path, apps_dir):
                 raise ConfigError(f"{where}: '{k}' given twice")
             opts[k] = v
         if kind == "nic":
-            if set(opts) != {"hart"} or not opts["hart"].isdigit():
-                raise ConfigError(f"{where}: nic takes exactly hart=N")
-            if nic >= 0:
+            if nic is not None:
                 raise ConfigError(f"{where}: a second nic line")
-            nic = int(opts["hart"])
+            nic = parse_nic(opts, where, cfg_path, apps_dir)
             continue
         if not NAME_RE.match(name):
             raise ConfigError(f"{where}: vm '{name}': bad name (1-15 of A-Z a-z 0-9 _ -)")
-        unknown = set(opts) - {"harts", "ram", "image", "args", "base"}
+        unknown = set(opts) - {"harts", "ram", "image", "args", "base", "vf", "mac", "mtu",
+                               "policy"}
         if unknown:
             raise ConfigError(f"{where}: vm {name}: unknown key(s) {', '.join(sorted(unknown))}")
         for k in ("harts", "ram", "image"):
@@ -109,10 +172,13 @@ def parse(cfg_path, apps_dir):
             "base": parse_size(opts["base"], where) if "base" in opts else 0,
             "image": image,
             "args": opts.get("args", ""),
+            "vf": parse_vf(opts, name, where),
             "where": where,
         })
     if not vms:
         raise ConfigError(f"{cfg_path}: no vm lines")
+    if nic is None:
+        nic = {"hart": -1, "ram": 0, "image": None, "policy": POLICY_ALL, "where": cfg_path}
     return vms, nic
 
 
@@ -157,14 +223,25 @@ def generate(cfg_path, vms, nic, out_dir):
               f"\t\t.ram_base = {vm['base']:#x}UL,",
               f"\t\t.ram_size = {vm['ram']:#x}UL,",
               f"\t\t.image_size = {size}UL,",
-              f"\t\t.bootargs = {c_string(vm['args'])},",
-              "\t},"]
+              f"\t\t.bootargs = {c_string(vm['args'])},"]
+        if vm["vf"]:
+            vf = vm["vf"]
+            mac = ", ".join(f"{b:#04x}" for b in vf["mac"])
+            c += ["\t\t.vf = 1,", f"\t\t.mac = {{{mac}}},", f"\t\t.mtu = {vf['mtu']},",
+                  f"\t\t.policy = {vf['policy']:#x}u,"]
+        c += ["\t},"]
     c += ["};", "",
           "const struct hv_config hv_config = {",
           "\t.vms = vms,",
           f"\t.num_vms = {len(vms)},",
-          f"\t.nic_hart = {nic},",
-          "};", ""]
+          f"\t.nic_hart = {nic['hart']},"]
+    if nic["image"]:
+        try:
+            nsize = os.path.getsize(nic["image"])
+        except OSError:
+            raise ConfigError(f"{nic['where']}: nic: image {nic['image']} not found")
+        c += [f"\t.nic_ram_size = {nic['ram']:#x}UL,", f"\t.nic_image_size = {nsize}UL,"]
+    c += [f"\t.nic_policy = {nic['policy']:#x}u,", "};", ""]
     s = [f"/* Generated by scripts/mkconfig.py from {cfg_path}: do not edit.",
          " * The pristine guest images, kept read-only for reboots. */",
          '\t.section .rodata.vm_images, "a"']
@@ -172,6 +249,9 @@ def generate(cfg_path, vms, nic, out_dir):
         s += ["\t.balign 16", f"vm_image_{i}:", f'\t.incbin "{os.path.abspath(vm["image"])}"']
     s += ["\t.balign 8", "\t.globl hv_vm_images", "hv_vm_images:"]
     s += [f"\t.dword vm_image_{i}" for i in range(len(vms))]
+    s += ["\t.balign 16", "\t.globl hv_nic_image", "hv_nic_image:"]
+    if nic["image"]:
+        s += [f'\t.incbin "{os.path.abspath(nic["image"])}"']
     s += [""]
     write_if_changed(os.path.join(out_dir, "config.c"), "\n".join(c))
     write_if_changed(os.path.join(out_dir, "images.S"), "\n".join(s))
@@ -217,7 +297,7 @@ def main(argv):
     try:
         vms, nic = parse(cfg, args["--apps"])
         if images_only:
-            print(" ".join(vm["image"] for vm in vms))
+            print(" ".join([vm["image"] for vm in vms] + ([nic["image"]] if nic["image"] else [])))
         else:
             generate(cfg, vms, nic, args["--out"])
     except (ConfigError, OSError) as e:

@@ -1,10 +1,37 @@
 #!/usr/bin/env bash
 # Boot a hypervisor image on QEMU riscv64 virt, console on stdio.
-#   board/qemu-virt/qemu.sh HV_BIN [extra qemu args...]
+#   [NET=none|user|tap:IFNAME] board/qemu-virt/qemu.sh HV_BIN [extra qemu args...]
+# NET gives the NIC core its physical port, a virtio-net-device (modern
+# virtio-mmio: the NIC firmware drives version 2 registers):
+#   none (default here; `make run` passes user)  no port
+#   user   QEMU user-mode network 192.0.2.0/24 (host 192.0.2.2), with
+#          127.0.0.1:8080 -> 192.0.2.10:80 (httpd) and
+#          127.0.0.1:5001 -> 192.0.2.11:5001 (iperf); HV_FWD overrides them
+#   tap:IF an existing TAP device IF (no scripts run)
 # Exit status is QEMU's: 0 after the hypervisor powers off cleanly.
 set -euo pipefail
 hv=${1:?usage: $0 HV_BIN [qemu args...]}
 shift
+net=${NET:-none}
+port_mac=02:00:00:00:01:00
+fwd=${HV_FWD-hostfwd=tcp:127.0.0.1:8080-192.0.2.10:80,hostfwd=tcp:127.0.0.1:5001-192.0.2.11:5001}
+case $net in
+none | "") netargs=() ;;
+user)
+	netargs=(-netdev "user,id=port0,net=192.0.2.0/24,host=192.0.2.2${fwd:+,$fwd}")
+	;;
+tap:?*)
+	netargs=(-netdev "tap,id=port0,ifname=${net#tap:},script=no,downscript=no")
+	;;
+*)
+	echo "$0: NET=$net: expected none, user or tap:IFNAME" >&2
+	exit 2
+	;;
+esac
+if [ ${#netargs[@]} -gt 0 ]; then
+	netargs+=(-global virtio-mmio.force-legacy=false
+		-device "virtio-net-device,netdev=port0,mac=$port_mac")
+fi
 exec qemu-system-riscv64 -M virt -cpu rv64,h=true,sstc=true -smp 4 -m 1G -nographic \
 	-bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin \
-	-kernel "$hv" "$@"
+	-kernel "$hv" "${netargs[@]}" "$@"

@@ -4,12 +4,16 @@
 # of the guest device trees (decompiled by dtc).
 UHV_DIR   := tests/unit/hv
 UHV_OUT   := $(HOSTB)/unit-hv
-UHV_INC   := -Iarch/riscv -Ihv -I$(UHV_OUT)
-UHV_TESTS := gstage insn_decode vm_config sbi_args
+UHV_INC   := -Iarch/riscv -Ihv -I$(UHV_OUT) -Inic-firmware -Iguest/virtio/include \
+             -Ioffload-engine/include
+UHV_TESTS := gstage insn_decode vm_config sbi_args vplic vf_regs vm_config_nic
 uhv_src_gstage      := arch/riscv/gstage.c
 uhv_src_insn_decode := arch/riscv/insn_decode.c
 uhv_src_vm_config   := hv/vm_config.c
 uhv_src_sbi_args    := hv/sbi_args.c
+uhv_src_vplic       := hv/vplic.c
+uhv_src_vf_regs     := hv/vf_regs.c
+uhv_src_vm_config_nic := hv/vm_config.c
 
 # decoder oracle: encodings assembled by binutils from mem_insns.S
 $(UHV_OUT)/mem_insns.h: $(UHV_DIR)/mem_insns.S
@@ -39,10 +43,10 @@ $(foreach t,$(UHV_TESTS),$(eval $(call uhv_rules,$(t))))
 UHV_BINS := $(foreach t,$(UHV_TESTS),$(UHV_OUT)/test_$(t) $(UHV_OUT)/test_$(t)-san)
 
 # the guest DT writer, run by test_guest_fdt.py and checked with dtc
-$(UHV_OUT)/guest_fdt_gen: $(UHV_DIR)/guest_fdt_gen.c hv/guest_fdt.c $(LIBFDT_HOST)
+$(UHV_OUT)/guest_fdt_gen: $(UHV_DIR)/guest_fdt_gen.c hv/guest_fdt.c hv/vf_fdt.c $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)
-	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Ihv -Iarch/riscv -I$(LIBFDT_INC) -o $@ \
-		$(UHV_DIR)/guest_fdt_gen.c hv/guest_fdt.c $(LIBFDT_HOST)
+	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(UHV_INC) -I$(LIBFDT_INC) -o $@ \
+		$(UHV_DIR)/guest_fdt_gen.c hv/guest_fdt.c hv/vf_fdt.c $(LIBFDT_HOST)
 
 SUITES += unit-hv
 test-unit-hv: $(UHV_BINS) $(UHV_OUT)/guest_fdt_gen

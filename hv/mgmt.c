@@ -1,0 +1,330 @@
+/* Management console (see mgmt.h): the Ctrl-A escapes, the command line
+ * editor (under the console lock, raw output only) and the commands (run
+ * outside it, through hv_printf and the NIC mailbox). */
+#include "mgmt.h"
+#include "hv.h"
+#include "nic_mbox.h"
+#include "nic_part.h"
+#include "counters.h" /* nic-firmware/: counter names */
+#include "vf_transport.h"
+#include "vm.h"
+#include "../arch/riscv/csr.h"
+#include "../arch/riscv/sbi_call.h"
+#include <string.h>
+
+#define LINE_MAX  96
+#define MAX_WORDS 6
+
+static int escape; /* Ctrl-A seen */
+static int cmd_mode;
+static char line[LINE_MAX];
+static unsigned line_len;
+static char cmd[LINE_MAX];     /* a completed line for mgmt_run */
+static volatile int cmd_ready; /* 1: cmd holds a line */
+static volatile int poweroff_req;
+static int running;
+
+static void raw(const char *s)
+{
+	console_raw_write(s, strlen(s));
+}
+
+int mgmt_active(void)
+{
+	return cmd_mode;
+}
+
+int mgmt_input(int c)
+{
+	if (escape) {
+		escape = 0;
+		if (c == 'c') {
+			cmd_mode = 1;
+			line_len = 0;
+			raw("\nhv> ");
+			return MGMT_INPUT_EATEN;
+		}
+		if (c == 'x') {
+			poweroff_req = 1;
+			return MGMT_INPUT_EATEN;
+		}
+		if (c >= '0' && c <= '9') {
+			cmd_mode = 0;
+			return c - '0';
+		}
+		if (c != 0x01)
+			return MGMT_INPUT_EATEN;
+		/* Ctrl-A Ctrl-A: a literal Ctrl-A for the VM */
+		return cmd_mode ? MGMT_INPUT_EATEN : MGMT_INPUT_PASS;
+	}
+	if (c == 0x01) {
+		escape = 1;
+		return MGMT_INPUT_EATEN;
+	}
+	if (!cmd_mode)
+		return MGMT_INPUT_PASS;
+	if (c == '\r' || c == '\n') {
+		if (cmd_ready)
+			return MGMT_INPUT_EATEN; /* one command at a time: typed-ahead lines go */
+		raw("\n");
+		memcpy(cmd, line, line_len);
+		cmd[line_len] = 0;
+		line_len = 0;
+		__atomic_store_n(&cmd_ready, 1, __ATOMIC_RELEASE);
+	} else if ((c == 0x7f || c == 0x08) && line_len) {
+		line_len--;
+		raw("\b \b");
+	} else if (c >= 0x20 && c < 0x7f && line_len < LINE_MAX - 1) {
+		char s[2] = {(char)c, 0};
+		line[line_len++] = (char)c;
+		raw(s);
+	}
+	return MGMT_INPUT_EATEN;
+}
+
+/* --- commands --- */
+
+static const char *state_name(enum vm_state s)
+{
+	return s == VM_RUNNING ? "running" : s == VM_REBOOTING ? "rebooting" : "stopped";
+}
+
+static int err(const char *why)
+{
+	hv_printf("hv: error: %s\n", why);
+	return -1;
+}
+
+static int cmd_vms(void)
+{
+	for (unsigned i = 0; i < vm_count; i++) {
+		struct vm *vm = vm_table[i];
+		const struct vm_config *c = vm->cfg;
+		hv_printf("hv: vm %u %s state=%s harts=", i, c->name, state_name(vm->state));
+		for (unsigned j = 0; j < c->num_vcpus; j++)
+			hv_printf("%s%u", j ? "," : "", c->harts[j]);
+		if (vm->vf_id >= 0)
+			hv_printf(" vf=%d mac=%02x:%02x:%02x:%02x:%02x:%02x\n", vm->vf_id,
+				  c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
+		else
+			hv_printf(" vf=- mac=-\n");
+	}
+	if (nic_part.vm)
+		hv_printf("hv: nic state=%s hart=%u ready=%s ports=%d vfs=%u\n",
+			  state_name(nic_part.vm->state), nic_part.cfg.harts[0],
+			  nic_mbox_ready() ? "yes" : "no", nic_part.nports, nic_part.nvf);
+	return 0;
+}
+
+static void print_traps(struct vm *vm)
+{
+	hv_printf("hv: traps %s total=%lu", vm->cfg->name, trap_stats_total(&vm->traps));
+	for (int i = 0; i < TRAP_NCAUSES; i++)
+		hv_printf(" %s=%lu", trap_cause_names[i],
+			  __atomic_load_n(&vm->traps.n[i], __ATOMIC_RELAXED));
+	hv_printf("\n");
+}
+
+static struct vm *vm_by_name(const char *s)
+{
+	for (unsigned i = 0; i < vm_count; i++)
+		if (!strcmp(vm_table[i]->cfg->name, s))
+			return vm_table[i];
+	if (nic_part.vm && !strcmp(s, "nic"))
+		return nic_part.vm;
+	if (s[0] >= '0' && s[0] <= '9' && !s[1] && (unsigned)(s[0] - '0') < vm_count)
+		return vm_table[s[0] - '0'];
+	return 0;
+}
+
+static int cmd_traps(int argc, char **argv)
+{
+	if (argc > 1) {
+		struct vm *vm = vm_by_name(argv[1]);
+		if (!vm)
+			return err("no such VM");
+		print_traps(vm);
+		return 0;
+	}
+	for (unsigned i = 0; i < vm_count; i++)
+		print_traps(vm_table[i]);
+	if (nic_part.vm)
+		print_traps(nic_part.vm);
+	return 0;
+}
+
+#define NAME(id, name) name,
+static const char *const vf_names[] = {NIC_VF_COUNTERS(NAME)};
+static const char *const port_names[] = {NIC_PORT_COUNTERS(NAME)};
+#undef NAME
+
+/* all counters of one VF or port, 6 per mailbox call */
+static int print_counters(uint32_t cmdno, uint16_t id, const char *prefix, const char *const *names,
+			  unsigned count)
+{
+	for (unsigned first = 0; first < count; first += 6) {
+		struct nic_mbox_msg m = {.cmd = cmdno, .vf = id, .arg = {first}};
+		if (nic_mbox_call(&m))
+			return err("the NIC did not answer");
+		if (m.status < 0)
+			return err("the NIC refused the request");
+		for (int k = 0; k < m.status && k < 6 && first + k < count; k++)
+			hv_printf("hv: %s.%s %lu\n", prefix, names[first + k], m.arg[k]);
+		if (m.status < 6)
+			break;
+	}
+	return 0;
+}
+
+static int cmd_counters(int argc, char **argv)
+{
+	if (!nic_part.vm)
+		return err("no NIC partition");
+	if (argc > 2 && !strcmp(argv[1], "port")) {
+		if (strcmp(argv[2], "0"))
+			return err("no such port");
+		return print_counters(NIC_MBOX_PORT_COUNTERS, 0, "port0", port_names, PC_COUNT);
+	}
+	if (argc > 1) {
+		int id = nic_part_vf_by_name(argv[1]);
+		if (id < 0)
+			return err("no such VF");
+		return print_counters(NIC_MBOX_VF_COUNTERS, (uint16_t)id,
+				      nic_part.vf_vm[id]->cfg->name, vf_names, VFC_COUNT);
+	}
+	for (unsigned id = 0; id < nic_part.nvf; id++)
+		if (print_counters(NIC_MBOX_VF_COUNTERS, (uint16_t)id,
+				   nic_part.vf_vm[id]->cfg->name, vf_names, VFC_COUNT))
+			return -1;
+	return print_counters(NIC_MBOX_PORT_COUNTERS, 0, "port0", port_names, PC_COUNT);
+}
+
+static const struct {
+	const char *name;
+	uint32_t bits;
+} offloads[] = {
+    {"tx-csum", NIC_POL_TX_CSUM}, {"tso4", NIC_POL_TSO4},	{"tso6", NIC_POL_TSO6},
+    {"uso", NIC_POL_USO},	  {"rx-csum", NIC_POL_RX_CSUM}, {"all", NIC_POL_ALL},
+};
+
+static int cmd_offload(int argc, char **argv)
+{
+	if (argc != 4)
+		return err(
+		    "usage: offload <host|VF|VM> <tx-csum|tso4|tso6|uso|rx-csum|all> <on|off>");
+	if (!nic_part.vm)
+		return err("no NIC partition");
+	int host = !strcmp(argv[1], "host");
+	int id = host ? -1 : nic_part_vf_by_name(argv[1]);
+	if (!host && id < 0)
+		return err("no such VF");
+	uint32_t bits = 0;
+	for (unsigned i = 0; i < sizeof(offloads) / sizeof(offloads[0]); i++)
+		if (!strcmp(argv[2], offloads[i].name))
+			bits = offloads[i].bits;
+	if (!bits)
+		return err("unknown offload");
+	int on = !strcmp(argv[3], "on");
+	if (!on && strcmp(argv[3], "off"))
+		return err("on or off");
+	uint32_t *pol = host ? &nic_part.host_policy : &nic_part.vf_policy[id];
+	uint32_t next = on ? (*pol | bits) : (*pol & ~bits);
+	struct nic_mbox_msg m = {
+	    .cmd = NIC_MBOX_SET_POLICY, .vf = host ? NIC_MBOX_HOST : (uint16_t)id, .arg = {next}};
+	if (nic_mbox_call(&m))
+		return err("the NIC did not answer");
+	if (m.status)
+		return err("the NIC refused the policy");
+	*pol = next;
+	hv_printf("hv: offload %s policy=0x%x (applies at the next VF reset)\n",
+		  host ? "host" : nic_part.vf_vm[id]->cfg->name, next);
+	return 0;
+}
+
+static int cmd_reset(int argc, char **argv)
+{
+	if (argc != 2)
+		return err("usage: reset <VF|VM>");
+	int id = nic_part_vf_by_name(argv[1]);
+	if (id < 0)
+		return err("no such VF");
+	vf_transport_request_reset(nic_part.vf_vm[id]);
+	hv_printf("hv: reset %s: device asks its driver for a reset\n",
+		  nic_part.vf_vm[id]->cfg->name);
+	return 0;
+}
+
+static int cmd_help(void)
+{
+	hv_printf("hv: vms | traps [VM] | counters [VF|port 0] | reset <VF>\n"
+		  "hv: offload <host|VF|VM> <tx-csum|tso4|tso6|uso|rx-csum|all> <on|off>\n"
+		  "hv: Ctrl-A 0..9 input to VM n, Ctrl-A x power off\n");
+	return 0;
+}
+
+static void execute(char *s)
+{
+	char *argv[MAX_WORDS];
+	int argc = 0;
+	while (*s && argc < MAX_WORDS) {
+		while (*s == ' ' || *s == '\t')
+			*s++ = 0;
+		if (!*s)
+			break;
+		argv[argc++] = s;
+		while (*s && *s != ' ' && *s != '\t')
+			s++;
+	}
+	if (*s)
+		*s = 0;
+	int r;
+	if (argc == 0)
+		r = 1; /* empty line: just a new prompt */
+	else if (!strcmp(argv[0], "vms"))
+		r = cmd_vms();
+	else if (!strcmp(argv[0], "traps"))
+		r = cmd_traps(argc, argv);
+	else if (!strcmp(argv[0], "counters"))
+		r = cmd_counters(argc, argv);
+	else if (!strcmp(argv[0], "offload"))
+		r = cmd_offload(argc, argv);
+	else if (!strcmp(argv[0], "reset"))
+		r = cmd_reset(argc, argv);
+	else if (!strcmp(argv[0], "help"))
+		r = cmd_help();
+	else
+		r = err("unknown command (help)");
+	if (r == 0)
+		hv_printf("hv: ok\n");
+	hv_printf("hv> ");
+}
+
+void mgmt_run(void)
+{
+	if (!cmd_ready && !poweroff_req)
+		return;
+	if (__atomic_exchange_n(&running, 1, __ATOMIC_ACQUIRE))
+		return;
+	if (poweroff_req) {
+		hv_printf("\nhv: power off (Ctrl-A x)\n");
+		sbi_shutdown(0);
+	}
+	if (__atomic_load_n(&cmd_ready, __ATOMIC_ACQUIRE)) {
+		execute(cmd);
+		__atomic_store_n(&cmd_ready, 0, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&running, 0, __ATOMIC_RELEASE);
+}
+
+void mgmt_loop(void)
+{
+	/* woken by our own timer (the UART interrupt is not wired up) */
+	csr_set(CSR_SIE, SIP_STIP);
+	for (;;) {
+		console_poll_input();
+		mgmt_run();
+		sbi_set_timer(csr_read(CSR_TIME) + hv_timebase / 100);
+		csr_clear(CSR_SIP, SIP_SSIP);
+		asm volatile("wfi");
+	}
+}

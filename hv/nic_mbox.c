@@ -1,0 +1,54 @@
+/* Mailbox client (protocol in nic-firmware/nic_shared.h). */
+#include "nic_mbox.h"
+#include "hv.h"
+#include "../arch/riscv/csr.h"
+#include "../arch/riscv/hart.h"
+#include <string.h>
+
+union nic_shared_u nic_shared_mem __attribute__((aligned(NIC_SHARED_SIZE)));
+
+static int enabled;
+static uint64_t boot_deadline;
+
+void nic_mbox_init(void)
+{
+	memset(&nic_shared_mem, 0, sizeof(nic_shared_mem));
+	nic_shared_page.magic = NIC_SHARED_MAGIC;
+	nic_shared_page.version = NIC_SHARED_VERSION;
+	boot_deadline = csr_read(CSR_TIME) + (uint64_t)hv_timebase * NIC_BOOT_WAIT_MS / 1000;
+	__atomic_store_n(&enabled, 1, __ATOMIC_RELEASE);
+}
+
+int nic_mbox_ready(void)
+{
+	return __atomic_load_n(&enabled, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(&nic_shared_page.nic_ready, __ATOMIC_ACQUIRE);
+}
+
+int nic_mbox_call(struct nic_mbox_msg *m)
+{
+	unsigned hart = hart_self()->hartid;
+	if (!__atomic_load_n(&enabled, __ATOMIC_ACQUIRE) || hart >= NIC_SHARED_SLOTS)
+		return -1;
+	uint64_t now = csr_read(CSR_TIME);
+	uint64_t deadline = now + (uint64_t)hv_timebase * NIC_MBOX_WAIT_MS / 1000;
+	/* a guest probing its VF while the NIC still boots waits for it, once */
+	if (!nic_mbox_ready() && boot_deadline > deadline)
+		deadline = boot_deadline;
+	while (!nic_mbox_ready())
+		if (csr_read(CSR_TIME) >= deadline)
+			return -1;
+
+	struct nic_shared_slot *s = &nic_shared_page.slot[hart];
+	uint32_t req = s->req_seq + 1;
+	m->seq = (uint16_t)req;
+	s->msg = *m;
+	__atomic_thread_fence(__ATOMIC_RELEASE); /* fence w,w: msg before req_seq */
+	__atomic_store_n(&s->req_seq, req, __ATOMIC_RELAXED);
+	deadline = csr_read(CSR_TIME) + (uint64_t)hv_timebase * NIC_MBOX_WAIT_MS / 1000;
+	while (__atomic_load_n(&s->ack_seq, __ATOMIC_ACQUIRE) != req)
+		if (csr_read(CSR_TIME) >= deadline)
+			return -1;
+	*m = s->msg;
+	return 0;
+}

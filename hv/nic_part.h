@@ -1,0 +1,35 @@
+/* The NIC partition (issue 5, DESIGN §3): the NIC firmware as its own
+ * image on the reserved hart, G-stage identity map (GPA == HPA) of exactly
+ * its RAM, the physical port(s), the shared page and every VF'd guest's
+ * RAM; and the VFs it serves, one per VM with vf=yes, ids in config order. */
+#ifndef HV_NIC_PART_H
+#define HV_NIC_PART_H
+#include <stdint.h>
+#include "vm_config.h"
+#include "../platform/virtio_probe.h"
+
+struct vm;
+
+struct nic_part {
+	struct vm *vm; /* NULL: no NIC partition in this config */
+	struct vm_config cfg;
+	struct virtio_port ports[VIRTIO_PROBE_MAX];
+	int nports;
+	uint32_t host_policy;		   /* as last set (config, then console) */
+	uint32_t vf_policy[VMCFG_MAX_VMS]; /* by VF id */
+	struct vm *vf_vm[VMCFG_MAX_VMS];   /* VF id -> VM */
+	unsigned nvf;
+};
+
+extern struct nic_part nic_part;
+
+/* While the host DT is intact: finds the physical ports. */
+void nic_part_probe(const void *host_fdt);
+/* After the VMs exist, before they boot: VFs to the VMs with vf=yes, and
+ * (when the config has NIC RAM) the NIC partition. 0 or <0 (message
+ * printed). */
+int nic_part_create(uint64_t nic_base, const uint8_t *image);
+/* VF id of a VM named or numbered by s ("1", "httpd"), -1 when none. */
+int nic_part_vf_by_name(const char *s);
+
+#endif

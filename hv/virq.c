@@ -1,0 +1,87 @@
+/* Virtual PLIC glue (see virq.h). */
+#include "virq.h"
+#include "nic_mbox.h"
+#include "vm.h"
+#include "../arch/riscv/csr.h"
+#include "../arch/riscv/hart.h"
+
+static struct virq virqs[VMCFG_MAX_VMS];
+
+/* source 1: the VF's InterruptStatus is not zero (level, virtio 4.2.2) */
+static uint32_t levels(void *ctx)
+{
+	struct vm *vm = ctx;
+	if (vm->vf_id < 0 || vm->vf_id >= (int)NIC_SHARED_VFS)
+		return 0;
+	return __atomic_load_n(&nic_shared_page.irq_status[vm->vf_id], __ATOMIC_ACQUIRE) ? 1u << 1
+											 : 0;
+}
+
+void virq_sync(struct vcpu *v)
+{
+	struct virq *q = v->vm->virq;
+	int eip = 0;
+	if (q) {
+		spin_lock(&q->lock);
+		eip = vplic_eip(&q->plic, v->id);
+		spin_unlock(&q->lock);
+	}
+	if (eip)
+		csr_set(CSR_HVIP, HIP_VSEIP);
+	else
+		csr_clear(CSR_HVIP, HIP_VSEIP);
+}
+
+void virq_update(struct vm *vm)
+{
+	struct virq *q = vm->virq;
+	struct vcpu *self = hart_self()->vcpu;
+	if (!q)
+		return;
+	for (unsigned i = 0; i < vm->cfg->num_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		if (v == self) {
+			virq_sync(v);
+			continue;
+		}
+		spin_lock(&q->lock);
+		int eip = vplic_eip(&q->plic, i);
+		spin_unlock(&q->lock);
+		/* a stale VSEIP elsewhere only costs a claim of 0, which resyncs */
+		if (eip && v->state == VCPU_RUNNING)
+			vcpu_request(v, VCPU_REQ_VIRQ);
+	}
+}
+
+static uint64_t vplic_mmio_read(void *ctx, uint64_t off, unsigned width)
+{
+	struct virq *q = ctx;
+	spin_lock(&q->lock);
+	uint32_t v = vplic_read(&q->plic, off, width);
+	spin_unlock(&q->lock);
+	virq_update(q->vm); /* a claim lowers this context's line */
+	return v;
+}
+
+static void vplic_mmio_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
+{
+	struct virq *q = ctx;
+	spin_lock(&q->lock);
+	vplic_write(&q->plic, off, width, (uint32_t)val);
+	spin_unlock(&q->lock);
+	virq_update(q->vm); /* enable, threshold, completion */
+}
+
+static const struct mmio_ops vplic_ops = {.read = vplic_mmio_read, .write = vplic_mmio_write};
+
+int virq_attach(struct vm *vm, uint32_t nsrc)
+{
+	if (vm->index >= VMCFG_MAX_VMS)
+		return -1;
+	struct virq *q = &virqs[vm->index];
+	q->vm = vm;
+	q->lock.locked = 0;
+	vplic_init(&q->plic, nsrc, vm->cfg->num_vcpus, levels, vm);
+	vm->virq = q;
+	return mmio_register(vm, VPLIC_GPA, VPLIC_SIZE, &vplic_ops, q);
+}

@@ -1,0 +1,28 @@
+/* A VM's virtual interrupt controller in the hypervisor: the vPLIC model
+ * (vplic.h) at VPLIC_GPA, its lines read live from the VF's InterruptStatus
+ * in the shared page, and each vCPU's hvip.VSEIP kept equal to "its
+ * context has an interrupt to take". */
+#ifndef HV_VIRQ_H
+#define HV_VIRQ_H
+#include "spinlock.h"
+#include "vplic.h"
+
+struct vm;
+struct vcpu;
+
+struct virq {
+	struct vplic plic;
+	spinlock_t lock;
+	struct vm *vm;
+};
+
+/* Gives vm a vPLIC with nsrc sources (source 1 = its VF). 0 or <0. */
+int virq_attach(struct vm *vm, uint32_t nsrc);
+/* A line changed (NIC doorbell, InterruptACK, admin reset): every vCPU
+ * that now has an interrupt gets hvip.VSEIP (cross-hart by request), the
+ * caller's own vCPU is synced directly. */
+void virq_update(struct vm *vm);
+/* On v's hart: hvip.VSEIP from the vPLIC state (VCPU_REQ_VIRQ). */
+void virq_sync(struct vcpu *v);
+
+#endif

@@ -1,0 +1,285 @@
+/* VF register file (hv/vf_regs.c) with a fake NIC behind the mailbox: the
+ * virtio-mmio modern registers at the offsets of virtio 1.2 §4.2.2 (written
+ * out here, not taken from the model's header), the driver initialisation of
+ * §3.1.1 turned into mailbox commands, config space §5.1.4, interrupt
+ * status/ack, and a NIC that stops answering. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "vf_regs.h"
+
+/* virtio 1.2 table 4.1 */
+#define MAGIC	     0x000
+#define VERSION	     0x004
+#define DEVICE_ID    0x008
+#define VENDOR_ID    0x00c
+#define DEV_FEAT     0x010
+#define DEV_FEAT_SEL 0x014
+#define DRV_FEAT     0x020
+#define DRV_FEAT_SEL 0x024
+#define QUEUE_SEL    0x030
+#define QUEUE_MAX    0x034
+#define QUEUE_NUM    0x038
+#define QUEUE_READY  0x044
+#define NOTIFY	     0x050
+#define ISR	     0x060
+#define ISR_ACK	     0x064
+#define STATUS	     0x070
+#define DESC_LO	     0x080
+#define DESC_HI	     0x084
+#define DRIVER_LO    0x090
+#define DRIVER_HI    0x094
+#define DEVICE_LO    0x0a0
+#define DEVICE_HI    0x0a4
+#define CONFIG_GEN   0x0fc
+#define CONFIG	     0x100
+
+struct fake {
+	int timeout;	      /* answer nothing */
+	int32_t refuse;	      /* status for SET_FEATURES / SET_QUEUE */
+	uint32_t needs_reset; /* GET_STATE arg0 */
+	unsigned calls;
+	struct nic_mbox_msg last[16];
+	uint32_t isr;
+};
+static struct fake nic;
+static struct vf_regs r;
+
+static int fake_mbox(void *ctx, struct nic_mbox_msg *m)
+{
+	struct fake *f = ctx;
+	if (f->timeout)
+		return -1;
+	f->last[f->calls++ % 16] = *m;
+	m->status = 0;
+	switch (m->cmd) {
+	case NIC_MBOX_VF_GET_FEATURES:
+		m->arg[0] = 0x100000000ULL | 0x20 | 0x1; /* VERSION_1, MAC, CSUM */
+		break;
+	case NIC_MBOX_VF_GET_STATE:
+		m->arg[0] = f->needs_reset;
+		m->arg[1] = 0x020000000001ULL;
+		m->arg[2] = 1500;
+		m->arg[3] = 1;
+		m->arg[4] = 256;
+		break;
+	case NIC_MBOX_VF_SET_FEATURES:
+	case NIC_MBOX_VF_SET_QUEUE:
+		m->status = f->refuse;
+		break;
+	}
+	return 0;
+}
+
+static uint32_t fake_isr(void *ctx)
+{
+	return ((struct fake *)ctx)->isr;
+}
+
+static void fake_ack(void *ctx, uint32_t bits)
+{
+	((struct fake *)ctx)->isr &= ~bits;
+}
+
+static const struct vf_regs_ops ops = {fake_mbox, fake_isr, fake_ack};
+
+static const struct nic_mbox_msg *last(void)
+{
+	return &nic.last[(nic.calls - 1) % 16];
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&nic, 0, sizeof(nic));
+	vf_regs_init(&r, 3, &ops, &nic);
+	return 0;
+}
+
+static uint32_t rd(uint64_t off)
+{
+	return vf_regs_read(&r, off, 4);
+}
+
+static void wr(uint64_t off, uint32_t v)
+{
+	vf_regs_write(&r, off, 4, v);
+}
+
+static void identity(void **state)
+{
+	(void)state;
+	assert_int_equal(rd(MAGIC), 0x74726976); /* "virt" */
+	assert_int_equal(rd(VERSION), 2);	 /* modern */
+	assert_int_equal(rd(DEVICE_ID), 1);	 /* net */
+	assert_int_equal(rd(VENDOR_ID), 0x52564856);
+	/* control registers are 32-bit only (§4.2.2.2) */
+	assert_int_equal(vf_regs_read(&r, MAGIC, 2), 0);
+	assert_int_equal(vf_regs_read(&r, MAGIC, 8), 0);
+	assert_int_equal(vf_regs_read(&r, MAGIC + 1, 4), 0);
+}
+
+static void init_sequence(void **state)
+{
+	(void)state;
+	wr(STATUS, 0); /* reset */
+	assert_int_equal(last()->cmd, NIC_MBOX_VF_RESET);
+	assert_int_equal(last()->vf, 3);
+	wr(STATUS, 1);
+	wr(STATUS, 3);
+	wr(DEV_FEAT_SEL, 0);
+	assert_int_equal(rd(DEV_FEAT), 0x21);
+	wr(DEV_FEAT_SEL, 1);
+	assert_int_equal(rd(DEV_FEAT), 1);
+	wr(DEV_FEAT_SEL, 2);
+	assert_int_equal(rd(DEV_FEAT), 0);
+	wr(DRV_FEAT_SEL, 0);
+	wr(DRV_FEAT, 0x21);
+	wr(DRV_FEAT_SEL, 1);
+	wr(DRV_FEAT, 1);
+	wr(STATUS, 3 | 8);
+	assert_int_equal(last()->cmd, NIC_MBOX_VF_SET_FEATURES);
+	assert_int_equal(last()->arg[0], 0x100000021ULL);
+	assert_int_equal(rd(STATUS), 11);
+	/* features are frozen once FEATURES_OK is set */
+	wr(DRV_FEAT_SEL, 0);
+	wr(DRV_FEAT, 0);
+	wr(QUEUE_SEL, 1);
+	assert_int_equal(rd(QUEUE_MAX), 256);
+	assert_int_equal(rd(QUEUE_READY), 0);
+	wr(QUEUE_NUM, 128);
+	wr(DESC_LO, 0x80001000);
+	wr(DESC_HI, 0x1);
+	wr(DRIVER_LO, 0x80002000);
+	wr(DEVICE_LO, 0x80003000);
+	wr(QUEUE_READY, 1);
+	const struct nic_mbox_msg *m = last();
+	assert_int_equal(m->cmd, NIC_MBOX_VF_SET_QUEUE);
+	assert_int_equal(m->arg[0], 1);
+	assert_int_equal(m->arg[1], 128);
+	assert_int_equal(m->arg[2], 0x180001000ULL);
+	assert_int_equal(m->arg[3], 0x80002000);
+	assert_int_equal(m->arg[4], 0x80003000);
+	assert_int_equal(rd(QUEUE_READY), 1);
+	wr(QUEUE_NUM, 4); /* ignored while ready */
+	assert_int_equal(r.q[1].num, 128);
+	wr(STATUS, 15);
+	assert_int_equal(last()->cmd, NIC_MBOX_VF_DRIVER_OK);
+	assert_int_equal(rd(STATUS), 15);
+	wr(NOTIFY, 1);
+	assert_int_equal(last()->cmd, NIC_MBOX_VF_KICK);
+	assert_int_equal(last()->arg[0], 1);
+	unsigned n = nic.calls;
+	wr(NOTIFY, 7); /* no such queue: nothing sent */
+	assert_int_equal(nic.calls, n);
+	/* reset clears everything */
+	wr(STATUS, 0);
+	assert_int_equal(last()->cmd, NIC_MBOX_VF_RESET);
+	assert_int_equal(rd(STATUS), 0);
+	wr(QUEUE_SEL, 1);
+	assert_int_equal(rd(QUEUE_READY), 0);
+	assert_int_equal(r.drv_features, 0);
+}
+
+static void refusals(void **state)
+{
+	(void)state;
+	nic.refuse = -22;
+	wr(STATUS, 3);
+	wr(STATUS, 11);
+	assert_int_equal(rd(STATUS), 3); /* §3.1.1: FEATURES_OK stays clear */
+	wr(QUEUE_SEL, 0);
+	wr(QUEUE_NUM, 3);
+	wr(QUEUE_READY, 1);
+	assert_int_equal(rd(QUEUE_READY), 0);
+	/* a driver cannot set NEEDS_RESET itself */
+	nic.refuse = 0;
+	wr(STATUS, 3 | 64);
+	assert_int_equal(rd(STATUS), 3);
+}
+
+static void config_space(void **state)
+{
+	(void)state;
+	uint8_t mac[6];
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)vf_regs_read(&r, CONFIG + i, 1);
+	const uint8_t want[6] = {2, 0, 0, 0, 0, 1};
+	assert_memory_equal(mac, want, 6);
+	assert_int_equal(vf_regs_read(&r, CONFIG + 6, 2), 1);	  /* status: link up */
+	assert_int_equal(vf_regs_read(&r, CONFIG + 8, 2), 1);	  /* max_virtqueue_pairs */
+	assert_int_equal(vf_regs_read(&r, CONFIG + 10, 2), 1500); /* mtu */
+	assert_int_equal(vf_regs_read(&r, CONFIG + 0, 4), 0x00000002);
+	assert_int_equal(vf_regs_read(&r, CONFIG + 7, 2), 0); /* misaligned */
+	assert_int_equal(vf_regs_read(&r, CONFIG + 0, 8), 0);
+	assert_int_equal(vf_regs_read(&r, CONFIG + 0x200, 4), 0); /* past the struct */
+	unsigned n = nic.calls;
+	vf_regs_write(&r, CONFIG, 1, 0xff); /* read-only */
+	assert_int_equal(nic.calls, n);
+	assert_int_equal(vf_regs_read(&r, CONFIG, 1), 2);
+}
+
+static void interrupts(void **state)
+{
+	(void)state;
+	nic.isr = 3;
+	assert_int_equal(rd(ISR), 3);
+	wr(ISR_ACK, 1);
+	assert_int_equal(nic.isr, 2);
+	assert_int_equal(rd(ISR), 2);
+	wr(ISR_ACK, 2);
+	assert_int_equal(rd(ISR), 0);
+}
+
+static void nic_timeout_fails_device(void **state)
+{
+	(void)state;
+	wr(STATUS, 3);
+	nic.timeout = 1;
+	assert_int_equal(rd(STATUS) & 64, 64); /* DEVICE_NEEDS_RESET */
+	assert_int_equal(r.timeouts, 1);
+	/* failed: no more waiting on the NIC for anything but a reset */
+	assert_int_equal(rd(DEV_FEAT), 0);
+	assert_int_equal(rd(QUEUE_MAX), 0);
+	wr(NOTIFY, 0);
+	assert_int_equal(r.timeouts, 1);
+	assert_int_equal(rd(MAGIC), 0x74726976);
+	/* reset tries again; the NIC is back */
+	nic.timeout = 0;
+	wr(STATUS, 0);
+	assert_int_equal(last()->cmd, NIC_MBOX_VF_RESET);
+	assert_int_equal(rd(STATUS), 0);
+	assert_int_equal(rd(DEV_FEAT), 0x21);
+}
+
+static void nic_and_admin_reset_requests(void **state)
+{
+	(void)state;
+	wr(STATUS, 15);
+	nic.needs_reset = 64; /* the NIC found a hostile descriptor */
+	assert_int_equal(rd(STATUS), 15 | 64);
+	nic.needs_reset = 0;
+	uint32_t gen = rd(CONFIG_GEN);
+	vf_regs_request_reset(&r);
+	assert_int_equal(rd(STATUS), 15 | 64);
+	assert_int_not_equal(rd(CONFIG_GEN), gen);
+	wr(STATUS, 0);
+	assert_int_equal(rd(STATUS), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup(identity, setup),
+	    cmocka_unit_test_setup(init_sequence, setup),
+	    cmocka_unit_test_setup(refusals, setup),
+	    cmocka_unit_test_setup(config_space, setup),
+	    cmocka_unit_test_setup(interrupts, setup),
+	    cmocka_unit_test_setup(nic_timeout_fails_device, setup),
+	    cmocka_unit_test_setup(nic_and_admin_reset_requests, setup),
+	};
+	return cmocka_run_group_tests_name("vf_regs", tests, NULL, NULL);
+}
