@@ -201,11 +201,15 @@ class Console:
         self.log.close()
 
 
-FOCUS_RE = r"^hv: console input to (?:vm )?(\S+)"
+FOCUS_RE = r"^(?:hv> )*hv: console input to (?:vm )?(\S+)"
+# QEMU's -nographic mux eats one Ctrl-A: Ctrl-A Ctrl-A passes one to the UART
+QEMU_CTRL_A = b"\x01\x01"
 
 
 class HvConsole:
-    """The hypervisor's management console, one stop of the Ctrl-T cycle."""
+    """The hypervisor's management console: one stop of the Ctrl-T cycle
+    (the interface of issue 5), or entered with Ctrl-A c when the boot
+    banner offers that instead."""
 
     def __init__(self, con, n_stops):
         self.con = con
@@ -214,6 +218,12 @@ class HvConsole:
 
     def focus_hv(self):
         if self.at_hv:
+            return
+        if re.search(r"^hv: Ctrl-A c\b", self.con.text, re.M):
+            start = self.con.mark()
+            self.con.type(QEMU_CTRL_A + b"c")
+            self.con.wait_for(r"hv> ", 10, start)
+            self.at_hv = True
             return
         for _ in range(self.n_stops + 1):
             start = self.con.mark()
@@ -230,8 +240,8 @@ class HvConsole:
         self.focus_hv()
         start = self.con.mark()
         self.con.type(line.encode() + b"\r")
-        m = self.con.wait_for(r"^hv: (ok|error: .*)$", timeout, start)
-        body = self.con.text[start:m.start()].split("\n")
+        m = self.con.wait_for(r"^(?:hv> )*hv: (ok|error: .*)$", timeout, start)
+        body = [re.sub(r"^(?:hv> )+", "", l) for l in self.con.text[start:m.start()].split("\n")]
         answer = [l[4:] for l in body if l.startswith("hv: ")]
         if m.group(1) != "ok":
             if ok:
@@ -289,7 +299,7 @@ class Scenario:
             raise
 
     def vm_re(self, vm, pattern):
-        return rf"^\[{re.escape(vm)}\] (?:.*?){pattern}"
+        return rf"^(?:hv> )*\[{re.escape(vm)}\] (?:.*?){pattern}"
 
     def wait_vm(self, vm, pattern, timeout=60, start=0):
         return self.con.wait_for(self.vm_re(vm, pattern), timeout, start)
