@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "guest/csr.h"
 #include "guest/guest.h"
 #include "guest/timer.h"
 #include "nq.h"
@@ -88,6 +89,21 @@ static bool pending(volatile struct nic_shared *sh)
 	return nq_port_rx_pending();
 }
 
+/* wfi until the deadline or any interrupt, with interrupts masked: a timer
+ * that fires between arming and wfi then leaves its pending bit set, which
+ * wakes wfi, instead of being taken (and cleared) by the handler just
+ * before a wfi that would then wait for ever. */
+static void nap(uint64_t deadline)
+{
+	uint64_t flags = irq_save();
+
+	timer_arm(deadline);
+	if (timer_now() < deadline)
+		cpu_wfi();
+	timer_disarm();
+	irq_restore(flags);
+}
+
 static __attribute__((noreturn)) void poll_loop(volatile struct nic_shared *sh)
 {
 	uint64_t idle_since = 0;
@@ -111,7 +127,7 @@ static __attribute__((noreturn)) void poll_loop(volatile struct nic_shared *sh)
 		 * (port RX, mailbox: both polled). */
 		if (nic_prepare_idle(&nic) || pending(sh))
 			continue;
-		timer_sleep_until(timer_now() + us_to_ticks(NQ_SLEEP_US));
+		nap(timer_now() + us_to_ticks(NQ_SLEEP_US));
 	}
 }
 
