@@ -20,6 +20,12 @@ def s(boot):
     return boot("hostoff", VMS, host_policy="none")
 
 
+def test_guests_negotiated_no_offload(s):
+    for vm in ("httpd", "iperf"):
+        got = s.offloads(vm)
+        assert got and not any(got.values()), (vm, got)
+
+
 def test_ping_and_curl(s):
     assert s.ping(guest_addr(0)) and s.ping(guest_addr(1))
     code, body, err = s.curl(guest_addr(0))
@@ -42,8 +48,9 @@ def test_iperf_both_ways_without_offloads(s):
 
 def test_console_switches_host_offloads_back_on(s):
     s.hv.cmd("offload host all on")
-    for vf in (0, 1):
-        s.hv.cmd(f"reset {vf}")
+    for vm in ("httpd", "iperf"):
+        got = s.reset_vf(vm)
+        assert got.get("tso4") and got.get("tx-csum") and got.get("rx-csum"), (vm, got)
     assert s.ping(guest_addr(1), timeout=30), "iperf guest lost after the reset"
     c0 = s.vf("iperf")
     res = s.iperf(guest_addr(1), 4 * MiB, reverse=True)

@@ -27,6 +27,12 @@ def _echo_all(s):
     assert s.tcp_echo(guest_addr(0), 256 * 1024) == 256 * 1024
 
 
+def test_only_the_second_vf_lost_its_offloads(s):
+    echo, iperf = s.offloads("echo"), s.offloads("iperf")
+    assert echo and all(echo.values()), echo
+    assert iperf and not any(iperf.values()), iperf
+
+
 def test_udp_and_tcp_echo_with_offloads(s):
     c0 = s.vf("echo")
     _echo_all(s)
@@ -49,8 +55,9 @@ def test_iperf_on_the_vf_without_offloads(s):
 def test_console_swaps_the_vf_policies(s):
     s.hv.cmd("offload echo all off")
     s.hv.cmd("offload iperf all on")
-    s.hv.cmd("reset 0")
-    s.hv.cmd("reset 1")
+    echo, iperf = s.reset_vf("echo"), s.reset_vf("iperf")
+    assert echo and not any(echo.values()), echo
+    assert iperf.get("tso4") and iperf.get("tx-csum"), iperf
     assert s.ping(guest_addr(0)) and s.ping(guest_addr(1)), "a guest was lost by its reset"
     e0, i0 = s.vf("echo"), s.vf("iperf")
     _echo_all(s)

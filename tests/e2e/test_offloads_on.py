@@ -19,6 +19,13 @@ def s(boot):
     return boot("on", VMS)
 
 
+def test_guests_negotiated_the_offloads(s):
+    for vm in ("httpd", "iperf"):
+        got = s.offloads(vm)
+        for k in ("tx-csum", "rx-csum", "tso4", "tso6"):
+            assert got.get(k), (vm, got)
+
+
 def test_ping_both_guests(s):
     assert s.ping(guest_addr(0)), "httpd guest does not answer ping"
     assert s.ping(guest_addr(1)), "iperf guest does not answer ping"

@@ -62,6 +62,20 @@ class E2E(Scenario):
             self.wait_vm(name, READY.get(app, ""), left)
         self.boot_seconds = time.monotonic() - t0
 
+    def offloads(self, vm, start=0, timeout=30):
+        """What the guest's netif negotiated, from its `net: vf at ...` line
+        after `start`: {'tx-csum': True, 'rx-csum':.., 'tso4':.., 'tso6':..}."""
+        m = self.wait_vm(vm, r"net: vf at .*", timeout, start)
+        return {k: v == "on" for k, v in re.findall(r"\b(tx-csum|rx-csum|tso4|tso6|uso) (on|off)\b",
+                                                    m.group(0))}
+
+    def reset_vf(self, vm):
+        """`reset VM` on the hv console; waits for the guest to renegotiate
+        and returns what it negotiated now."""
+        start = self.con.mark()
+        self.hv.cmd(f"reset {vm}")
+        return self.offloads(vm, start)
+
     def curl(self, addr, path="/", timeout=30):
         out = self.tmp / "curl.body"
         r = self.ns.run("curl", "-sS", "-m", timeout, "-o", out, "-w", "%{http_code}",
