@@ -21,6 +21,7 @@
 	X(TX_DROP_FEATURE, "tx_drop_feature")	 /* offload not negotiated */                      \
 	X(TX_DROP_SIZE, "tx_drop_size")		 /* runt, over MTU, over 64 KiB */                 \
 	X(TX_DROP_PORT, "tx_drop_port")		 /* uplink could not take it */                    \
+	X(RX_BACKLOGGED, "rx_backlogged")	 /* waited for a posted buffer */                  \
 	X(RX_DROP_NO_BUF, "rx_drop_no_buf")	 /* no posted buffer */                            \
 	X(RX_DROP_SMALL_BUF, "rx_drop_small_buf")                                                  \
 	X(RX_DROP_NOT_READY, "rx_drop_not_ready") /* VF not DRIVER_OK */                           \

@@ -50,9 +50,14 @@ int nic_poll(struct nic *nic)
 			work++;
 		}
 	}
-	for (int i = 0; i < NIC_MAX_VF; i++)
-		if (nic->vf[i].q[VIRTIO_NET_RXQ].pending)
-			vf_rx_flush(&nic->vf[i]);
+	for (int i = 0; i < NIC_MAX_VF; i++) {
+		struct vf *vf = &nic->vf[i];
+
+		if (vf->bl_count)
+			vf_rx_drain(nic, vf);
+		if (vf->q[VIRTIO_NET_RXQ].pending)
+			vf_rx_flush(vf);
+	}
 	return work;
 }
 

@@ -13,14 +13,16 @@
 #include "mbox.h"
 #include "oe.h"
 
-#define NIC_MAX_VF	64
-#define NIC_MAX_PORTS	4
-#define NIC_QUEUES	2   /* one RX/TX pair per VF (no MQ yet) */
-#define NIC_QUEUE_MAX	256 /* QueueNumMax: bounds every chain walk */
-#define NIC_MTU_MIN	68
-#define NIC_MTU_MAX	9000
-#define NIC_FRAME_MAX	65550 /* 64 KiB of IP + Ethernet/VLAN header room */
-#define NIC_NET_HDR_LEN 12    /* virtio_net_hdr with num_buffers (§5.1.6) */
+#define NIC_MAX_VF	     64
+#define NIC_MAX_PORTS	     4
+#define NIC_QUEUES	     2	 /* one RX/TX pair per VF (no MQ yet) */
+#define NIC_QUEUE_MAX	     256 /* QueueNumMax: bounds every chain walk */
+#define NIC_MTU_MIN	     68
+#define NIC_MTU_MAX	     9000
+#define NIC_FRAME_MAX	     65550 /* 64 KiB of IP + Ethernet/VLAN header room */
+#define NIC_NET_HDR_LEN	     12	   /* virtio_net_hdr with num_buffers (§5.1.6) */
+#define NIC_RX_BACKLOG	     8	   /* frames waiting per VF for a posted buffer */
+#define NIC_RX_BACKLOG_FRAME 1536  /* largest frame the backlog holds */
 
 /* Firmware error values (negative on return). */
 enum nic_err {
@@ -65,7 +67,9 @@ struct vf {
 	uint32_t next_policy;
 	struct vq q[NIC_QUEUES];
 	bool tx_kicked;
-	bool cls_mac_set; /* cls_mac is in the switch's classifier */
+	bool cls_mac_set;	    /* cls_mac is in the switch's classifier */
+	uint16_t bl_head, bl_count; /* RX backlog (nic->backlog[id]) */
+	uint16_t bl_len[NIC_RX_BACKLOG];
 	uint8_t cls_mac[6];
 	uint64_t cnt[VFC_COUNT];
 };
@@ -103,6 +107,7 @@ struct nic {
 	struct oe_cls_table cls; /* destination MAC -> VF */
 	struct oe_cls_entry cls_slots[NIC_CLS_SLOTS];
 	struct vq_chain tx_chain, rx_chain;
+	uint8_t backlog[NIC_MAX_VF][NIC_RX_BACKLOG][NIC_RX_BACKLOG_FRAME];
 	struct nic_scratch scr;
 	uint32_t host_policy; /* host-wide switch, NIC_POL_* */
 	uint32_t engine_caps; /* what the engines can do, NIC_POL_* */

@@ -101,8 +101,11 @@ void vf_rx_flush(struct vf *vf)
 		vf_fail_err(vf, rc);
 }
 
-void vf_rx_deliver(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
-		   struct vf_rx_meta *meta)
+/* Write one frame into posted buffers. -NIC_EAGAIN: no buffer posted (the
+ * ring is left as it was); anything else is final (delivered, dropped and
+ * counted, or the VF failed). */
+static int rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
+		  struct vf_rx_meta *meta)
 {
 	struct vq *q = &vf->q[VIRTIO_NET_RXQ];
 	struct vq_chain *ch = &nic->rx_chain;
@@ -113,15 +116,6 @@ void vf_rx_deliver(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_
 	uint16_t n = 0;
 	int rc;
 
-	if (vf->state != VF_STATE_RUNNING) {
-		vf->cnt[VFC_RX_DROP_NOT_READY]++;
-		return;
-	}
-	/* The VF's MTU bounds what it must accept (§5.1.4.2), plus L2. */
-	if (len > (uint32_t)vf->mtu + ETH_HLEN + VLAN_HLEN) {
-		vf->cnt[VFC_RX_DROP_SIZE]++;
-		return;
-	}
 	while (done < total) {
 		uint32_t pos = 0, want;
 
@@ -133,8 +127,10 @@ void vf_rx_deliver(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_
 			if (rc)
 				n++;
 			q->last_avail -= n;
-			vf->cnt[rc ? VFC_RX_DROP_SMALL_BUF : VFC_RX_DROP_NO_BUF]++;
-			return;
+			if (!rc)
+				return -NIC_EAGAIN;
+			vf->cnt[VFC_RX_DROP_SMALL_BUF]++;
+			return 0;
 		}
 		if (ch->nout || ch->in_len == 0) {
 			rc = -NIC_EMALFORMED; /* RX buffers are device-writable */
@@ -174,7 +170,57 @@ void vf_rx_deliver(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_
 	 * at most one interrupt for a burst. */
 	vf->cnt[VFC_RX_PACKETS]++;
 	vf->cnt[VFC_RX_BYTES] += len;
-	return;
+	return 0;
 fatal:
 	vf_fail_err(vf, rc);
+	return rc;
+}
+
+/* A frame that finds no posted buffer waits in the VF's backlog (NIC
+ * memory) instead of being dropped at once: a guest that was not scheduled
+ * for a moment loses nothing. Frames behind it wait too, to keep order. */
+static void backlog_push(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len)
+{
+	uint16_t slot;
+
+	if (vf->bl_count == NIC_RX_BACKLOG || len > NIC_RX_BACKLOG_FRAME) {
+		vf->cnt[VFC_RX_DROP_NO_BUF]++;
+		return;
+	}
+	slot = (uint16_t)((vf->bl_head + vf->bl_count) % NIC_RX_BACKLOG);
+	memcpy(nic->backlog[vf->id][slot], frame, len);
+	vf->bl_len[slot] = (uint16_t)len;
+	vf->bl_count++;
+	vf->cnt[VFC_RX_BACKLOGGED]++;
+}
+
+void vf_rx_drain(struct nic *nic, struct vf *vf)
+{
+	while (vf->bl_count && vf->state == VF_STATE_RUNNING) {
+		struct vf_rx_meta meta = {0};
+		uint16_t h = vf->bl_head;
+
+		if (rx_try(nic, vf, nic->backlog[vf->id][h], vf->bl_len[h], &meta) == -NIC_EAGAIN)
+			return;
+		vf->bl_head = (uint16_t)((h + 1) % NIC_RX_BACKLOG);
+		vf->bl_count--;
+	}
+}
+
+void vf_rx_deliver(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
+		   struct vf_rx_meta *meta)
+{
+	if (vf->state != VF_STATE_RUNNING) {
+		vf->cnt[VFC_RX_DROP_NOT_READY]++;
+		return;
+	}
+	/* The VF's MTU bounds what it must accept (§5.1.4.2), plus L2. */
+	if (len > (uint32_t)vf->mtu + ETH_HLEN + VLAN_HLEN) {
+		vf->cnt[VFC_RX_DROP_SIZE]++;
+		return;
+	}
+	if (vf->bl_count)
+		vf_rx_drain(nic, vf);
+	if (vf->bl_count || rx_try(nic, vf, frame, len, meta) == -NIC_EAGAIN)
+		backlog_push(nic, vf, frame, len);
 }

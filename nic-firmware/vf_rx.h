@@ -16,6 +16,8 @@ struct vf_rx_meta {
  * reported: the sender cannot do anything about a full receiver. */
 void vf_rx_deliver(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
 		   struct vf_rx_meta *meta);
+/* Deliver what waits in the VF's backlog, as far as buffers allow. */
+void vf_rx_drain(struct nic *nic, struct vf *vf);
 /* Publish what vf_rx_deliver wrote since the last flush. */
 void vf_rx_flush(struct vf *vf);
 

@@ -10,13 +10,14 @@
 #include "guest/timer.h"
 #include "hal.h"
 #include "nq.h"
+#include "shmbox.h"
 
-static volatile struct nic_shared *shared;
-static unsigned int cur_slot, next_slot;
+static struct nic_shared *shared;
+static unsigned int cur_slot;
 uint64_t nq_irq_errors;
 void (*nq_irq_hook)(uint16_t vf, uint32_t bits);
 
-void nq_hal_set_shared(volatile struct nic_shared *sh)
+void nq_hal_set_shared(struct nic_shared *sh)
 {
 	shared = sh;
 }
@@ -52,9 +53,9 @@ void hal_irq_raise(uint16_t vf, uint16_t q)
 	}
 	if (!shared || vf >= NIC_SHARED_VFS)
 		return;
-	/* amoor.w with release: the used ring stores are visible before the
-	 * status bit the hv reads when the guest asks. */
-	__atomic_fetch_or(&shared->irq_status[vf], bits, __ATOMIC_RELEASE);
+	/* The used ring stores are visible before the status bit (release
+	 * amoor), the status bit before the doorbell the hv acts on. */
+	shmbox_irq(shared, vf, bits);
 	r = sbi_ecall(NIC_SBI_EXT, NIC_SBI_RAISE_VF_IRQ, vf, 0, 0, 0);
 	if (r.error)
 		nq_irq_errors++;
@@ -67,33 +68,14 @@ uint64_t hal_now_ns(void)
 	return t / hz * 1000000000ull + t % hz * 1000000000ull / hz;
 }
 
+/* The mailbox is the shared page's slots (shmbox.c, nic_shared.h). */
 int hal_mbox_poll(struct nic_mbox_msg *msg)
 {
-	if (!shared)
-		return 0;
-	for (unsigned int k = 0; k < NIC_SHARED_SLOTS; k++) {
-		unsigned int s = (next_slot + k) % NIC_SHARED_SLOTS;
-		volatile struct nic_shared_slot *sl = &shared->slot[s];
-
-		if (sl->req_seq == sl->ack_seq)
-			continue;
-		__asm__ volatile("fence r, r" ::: "memory"); /* msg after req_seq */
-		memcpy(msg, (const void *)&sl->msg, sizeof(*msg));
-		cur_slot = s;
-		next_slot = (s + 1) % NIC_SHARED_SLOTS; /* no slot starves another */
-		return 1;
-	}
-	return 0;
+	return shared ? shmbox_poll(shared, msg, &cur_slot) : 0;
 }
 
 void hal_mbox_reply(const struct nic_mbox_msg *msg)
 {
-	volatile struct nic_shared_slot *sl;
-
-	if (!shared)
-		return;
-	sl = &shared->slot[cur_slot];
-	memcpy((void *)&sl->msg, msg, sizeof(*msg));
-	__asm__ volatile("fence w, w" ::: "memory"); /* reply before ack */
-	sl->ack_seq = sl->req_seq;
+	if (shared)
+		shmbox_reply(shared, cur_slot, msg);
 }

@@ -10,6 +10,7 @@
 #include "guest/guest.h"
 #include "guest/timer.h"
 #include "nq.h"
+#include "shmbox.h"
 
 #define NQ_IDLE_US  200 /* idle this long before sleeping */
 #define NQ_SLEEP_US 50	/* wfi at most this long (<= 100 us) */
@@ -81,10 +82,11 @@ static int vfs_up(void)
 
 /* Anything for us that nic_poll would find? (mailbox request, port RX);
  * the VF TX queues are checked by nic_prepare_idle. */
-static bool pending(volatile struct nic_shared *sh)
+static bool pending(struct nic_shared *sh)
 {
 	for (unsigned int s = 0; s < NIC_SHARED_SLOTS; s++)
-		if (sh->slot[s].req_seq != sh->slot[s].ack_seq)
+		if (__atomic_load_n(&sh->slot[s].req_seq, __ATOMIC_RELAXED) !=
+		    __atomic_load_n(&sh->slot[s].ack_seq, __ATOMIC_RELAXED))
 			return true;
 	return nq_port_rx_pending();
 }
@@ -104,14 +106,14 @@ static void nap(uint64_t deadline)
 	irq_restore(flags);
 }
 
-static __attribute__((noreturn)) void poll_loop(volatile struct nic_shared *sh)
+static __attribute__((noreturn)) void poll_loop(struct nic_shared *sh)
 {
 	uint64_t idle_since = 0;
 
 	for (;;) {
 		int work = nic_poll(&nic);
 
-		sh->heartbeat++;
+		shmbox_heartbeat(sh);
 		if (work) {
 			idle_since = 0;
 			continue;
@@ -142,7 +144,7 @@ static void print_mac(const char *prefix, const uint8_t *m)
 
 int main(void)
 {
-	volatile struct nic_shared *sh;
+	struct nic_shared *sh;
 	char why[96];
 	int nvf;
 
@@ -161,12 +163,8 @@ int main(void)
 		printf("nicq: selftest %s\n", rc ? "FAILED" : "passed");
 		return rc ? 1 : 0;
 	}
-	sh = (volatile struct nic_shared *)(uintptr_t)cfg.shared;
-	if (sh->magic == 0 && sh->version == 0) {
-		sh->magic = NIC_SHARED_MAGIC;
-		sh->version = NIC_SHARED_VERSION;
-	}
-	if (sh->magic != NIC_SHARED_MAGIC || sh->version != NIC_SHARED_VERSION) {
+	sh = (struct nic_shared *)(uintptr_t)cfg.shared;
+	if (shmbox_attach(sh)) {
 		printf("nic: shared page 0x%llx has magic 0x%x version %u, want 0x%x %u\n",
 		       (unsigned long long)cfg.shared, sh->magic, sh->version, NIC_SHARED_MAGIC,
 		       NIC_SHARED_VERSION);
@@ -174,9 +172,7 @@ int main(void)
 	}
 	nq_hal_set_shared(sh);
 	nvf = vfs_up();
-	sh->nvf = (uint32_t)nvf;
-	__asm__ volatile("fence w, w" ::: "memory"); /* VFs exist before ready */
-	sh->nic_ready = 1;
+	shmbox_ready(sh, (uint32_t)nvf, 1); /* release: VFs exist before ready */
 	printf("nic: ready, %d VFs", nvf);
 	print_mac(", port ", nq_port_mac(0));
 	printf("\n");

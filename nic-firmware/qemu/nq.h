@@ -38,7 +38,7 @@ int nq_dt_read(const void *fdt, struct nq_cfg *cfg, char *why, unsigned int why_
 
 /* hal_qemu.c: DMA windows of the VFs and the shared page. */
 int nq_hal_set_window(uint16_t vf, uint64_t win_base, uint64_t win_size, uint64_t hpa);
-void nq_hal_set_shared(volatile struct nic_shared *sh);
+void nq_hal_set_shared(struct nic_shared *sh);
 /* Counts of doorbells that the hv refused (SBI error). */
 extern uint64_t nq_irq_errors;
 /* Self-test: interrupts go to this hook instead of the SBI doorbell. */

@@ -226,18 +226,15 @@ static void rx_mergeable(void **state)
 	assert_memory_equal(out, f, len);
 }
 
-static void rx_no_buffer_and_small_buffer(void **state)
+static void rx_small_buffer(void **state)
 {
 	struct virtio_net_hdr vh, rh;
 	uint32_t len;
 
 	(void)state;
 	assert_int_equal(td_up(nic, 0, ALLF & ~VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF)), 0);
-	len = fr_tcp4(f, mac0, mac_peer, 1400, false, &vh);
-	fh_port_inject(f, len);
-	nic_poll(nic);
-	assert_int_equal(td_cnt(nic, 0, VFC_RX_DROP_NO_BUF), 1);
 	td_rx_post(0, 1, 500); /* too small without mergeable buffers */
+	len = fr_tcp4(f, mac0, mac_peer, 1400, false, &vh);
 	fh_port_inject(f, len);
 	nic_poll(nic);
 	assert_int_equal(td_cnt(nic, 0, VFC_RX_DROP_SMALL_BUF), 1);
@@ -247,6 +244,45 @@ static void rx_no_buffer_and_small_buffer(void **state)
 	nic_poll(nic);
 	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), len);
 	assert_false(td_needs_reset(nic, 0));
+}
+
+/* Frames finding no posted buffer wait (in order) in the VF's backlog;
+ * past its depth they are dropped and counted; a reset forgets them. */
+static void rx_backlog(void **state)
+{
+	struct virtio_net_hdr vh, rh;
+	uint32_t len[NIC_RX_BACKLOG + 3];
+	uint8_t fr[NIC_RX_BACKLOG + 3][256];
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	for (int i = 0; i < NIC_RX_BACKLOG + 3; i++) {
+		len[i] = fr_udp4(fr[i], mac0, mac_peer, 10u + (uint32_t)i, false, &vh);
+		fh_port_inject(fr[i], len[i]);
+	}
+	nic_poll(nic);
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_BACKLOGGED), NIC_RX_BACKLOG);
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_DROP_NO_BUF), 3);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), -1);
+	td_rx_post(0, 2, 2048);
+	nic_poll(nic);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(td_rx(0, &rh, out, sizeof(out)), len[i]);
+		assert_memory_equal(out, fr[i], len[i]);
+	}
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), -1);
+	/* A new frame queues behind the backlog, never ahead of it. */
+	fh_port_inject(fr[NIC_RX_BACKLOG + 2], len[NIC_RX_BACKLOG + 2]);
+	td_rx_post(0, 1, 2048);
+	nic_poll(nic);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), len[2]);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), -1);
+	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, 0, NULL), 0);
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	td_rx_post(0, 4, 2048);
+	nic_poll(nic);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), -1);
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_PACKETS), 3);
 }
 
 static void notify_suppression(void **state)
@@ -311,7 +347,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(rx_plain_and_data_valid, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(rx_no_guest_csum_no_flag, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(rx_mergeable, nt_setup, nt_teardown),
-	    cmocka_unit_test_setup_teardown(rx_no_buffer_and_small_buffer, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(rx_small_buffer, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(rx_backlog, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(notify_suppression, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(idle_sees_late_work, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(reset_returns_to_start, nt_setup, nt_teardown),
