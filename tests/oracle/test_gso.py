@@ -111,10 +111,12 @@ def check_segments(src, segs, mss, base=0, total=None):
     return errs
 
 
-def run_gso(tool, tmp_path, opt, mss, src_path, l4cls):
+def run_gso(tool, tmp_path, opt, mss, src_path, l4cls, check=True):
     out = str(tmp_path / "out.pcap")
     tool("tx", opt, str(mss), src_path, out)
     ins, outs = read_pcap(src_path), read_pcap(out)
+    if not check:
+        return out, outs
     problems, pos, nsegs = [], 0, 0
     for n, f in enumerate(ins, 1):
         lo = layout(f)
@@ -161,8 +163,9 @@ def test_gso_fits_mtu(corpus, tool, tmp_path, opt, name, l4cls):
     ins = read_pcap(cpath(name + ".pcap"))
     hdr = max(lo["payoff"] - lo["l3off"] for lo in map(layout, ins)
               if lo and lo["cls"] is l4cls)
+    # (the segments themselves are checked by test_gso_corpus)
     out, outs = run_gso(tool, tmp_path, opt, MTU - hdr, cpath(name + ".pcap"),
-                        l4cls)
+                        l4cls, check=False)
     rows = tshark_fields(out, "frame.number", "ip.len", "ipv6.plen",
                          extra=["-o", "ip.defragment:FALSE"])
     sizes = {}

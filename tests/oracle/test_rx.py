@@ -1,5 +1,6 @@
 """`nic-offload rx`: per-layer verdicts against scapy's own recomputation."""
 
+import functools
 import json
 
 from scapy.all import IP, IPv6, UDP, Ether
@@ -9,6 +10,7 @@ from oracle import icmp_layer, is_fragment, l4_layer, \
     read_pcap
 
 
+@functools.lru_cache(maxsize=None)
 def expected(raw):
     """(ip, l4) verdicts from scapy; l4 None for "unknown protocol"."""
     pkt = Ether(raw)
