@@ -49,12 +49,13 @@ static int read_counters(const uint64_t *cnt, unsigned int n, struct nic_mbox_ms
 	return got;
 }
 
-static void kick(struct vf *vf, uint64_t q)
+/* Every pass polls every running VF's TX ring and RX buffers are looked
+ * for when a frame arrives, so a kick needs no action beyond waking the
+ * loop (the backend's business): it is counted, as notification
+ * suppression is judged by it. */
+static void kick(struct vf *vf)
 {
 	vf->cnt[VFC_KICKS]++;
-	if (q == VIRTIO_NET_TXQ)
-		vf->tx_kicked = true;
-	/* An RX kick means new buffers: the next delivery finds them. */
 }
 
 /* Commands that need no existing VF. Returns 1 when handled. */
@@ -158,7 +159,7 @@ void nic_mbox_exec(struct nic *nic, struct nic_mbox_msg *m)
 		rc = vf_driver_ok(vf);
 		break;
 	case NIC_MBOX_VF_KICK:
-		kick(vf, m->arg[0]);
+		kick(vf);
 		break;
 	case NIC_MBOX_VF_GET_STATE:
 		m->arg[0] = vf->state == VF_STATE_FAILED ? VIRTIO_STATUS_DEVICE_NEEDS_RESET : 0;

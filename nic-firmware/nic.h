@@ -66,7 +66,6 @@ struct vf {
 	uint16_t next_mtu;
 	uint32_t next_policy;
 	struct vq q[NIC_QUEUES];
-	bool tx_kicked;
 	bool cls_mac_set;	    /* cls_mac is in the switch's classifier */
 	uint16_t bl_head, bl_count; /* RX backlog (nic->backlog[id]) */
 	uint16_t bl_len[NIC_RX_BACKLOG];

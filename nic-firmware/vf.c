@@ -64,7 +64,6 @@ void vf_reset(struct nic *nic, struct vf *vf)
 {
 	memset(vf->q, 0, sizeof(vf->q));
 	vf->bl_head = vf->bl_count = 0; /* frames for the old driver go */
-	vf->tx_kicked = false;
 	vf->drv_features = 0;
 	memcpy(vf->mac, vf->next_mac, 6);
 	vf->mtu = vf->next_mtu;

@@ -222,7 +222,6 @@ int vf_tx_poll(struct nic *nic, struct vf *vf, int budget)
 	uint16_t n = 0;
 	int rc = 0;
 
-	vf->tx_kicked = false;
 	while (n < budget && vf->state == VF_STATE_RUNNING) {
 		rc = vq_pop(vf, q, ch);
 		if (rc <= 0)

@@ -125,11 +125,6 @@ int vq_pop(struct vf *vf, struct vq *q, struct vq_chain *ch)
 	return 1;
 }
 
-void vq_unpop(struct vq *q)
-{
-	q->last_avail--;
-}
-
 int vq_push(struct vf *vf, struct vq *q, uint16_t head, uint32_t len)
 {
 	struct virtq_used_elem e = {

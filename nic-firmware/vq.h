@@ -12,8 +12,6 @@ int vq_check_layout(const struct vf *vf, const struct vq *q);
 /* 1: a chain was taken; 0: ring empty; -NIC_EFAULT / -NIC_EMALFORMED:
  * fatal guest error (caller puts the VF in NEEDS_RESET). */
 int vq_pop(struct vf *vf, struct vq *q, struct vq_chain *ch);
-/* Give back the chain taken last (not consumed, e.g. too small). */
-void vq_unpop(struct vq *q);
 /* Write one used element (not yet visible to the driver). */
 int vq_push(struct vf *vf, struct vq *q, uint16_t head, uint32_t len);
 /* Make the pushed elements visible (barrier, then used->idx) and interrupt

@@ -11,8 +11,19 @@ $(NS_BIN): $(NS_SRCS) $(NS_HDRS) $(NF_LIB_HOST) $(HOSTB)/offload-engine/liboe.a
 
 TOOLS += $(NS_BIN)
 
+# The same simulator with ASan/UBSan: part of the sim suite runs on it, so
+# the transport, ports and firmware meet real traffic under the sanitizers.
+NS_SAN := $(HOSTB)/nicsim-san
+$(NS_SAN): $(NS_SRCS) $(NS_HDRS) $(NF_LIB_SAN) $(HOSTB)/offload-engine-san/liboe.a
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(NF_INC) -I$(NS_DIR) -Isim/include \
+	  $(NS_SRCS) $(NF_LIB_SAN) $(HOSTB)/offload-engine-san/liboe.a -lpcap -o $@
+ALL += $(NS_SAN)
+
 # Simulator suite (tests/sim, pytest): network namespaces + TAP, needs root.
 SUITES += sim
 .PHONY: test-sim
-test-sim: $(NS_BIN) $(HOSTB)/bin/vfdrv
+test-sim: $(NS_BIN) $(NS_SAN) $(HOSTB)/bin/vfdrv
 	cd tests/sim && $(PY) -m pytest -q -p no:cacheprovider $(SIM_PYTEST_ARGS)
+	cd tests/sim && NICSIM=$(abspath $(NS_SAN)) $(PY) -m pytest -q -p no:cacheprovider \
+	  -k "offloads-on or spoofing or pcap or config or live_toggle" $(SIM_PYTEST_ARGS)

@@ -8,7 +8,7 @@ import struct
 import subprocess
 import time
 
-from conftest import BIN, SIMP_MBOX
+from conftest import NICSIM, SIMP_MBOX
 
 MBOX_VF_GET_STATE, MBOX_VF_GET_FEATURES = 14, 9
 
@@ -33,7 +33,7 @@ host-policy tx_csum+rx_csum
 vf mac=02:00:00:00:10:01,mtu=9000,mem=8M
 vf mac=02:00:00:00:10:02,mtu=1280,mem=8M,policy=none
 """)
-    p = subprocess.Popen([f"{BIN}/nicsim", "--config", str(cfg)],
+    p = subprocess.Popen([NICSIM, "--config", str(cfg)],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         for _ in range(200):
