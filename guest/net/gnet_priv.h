@@ -36,12 +36,14 @@ struct gnet_state {
 	bool irq_pending;
 	uint64_t tso_frames, tso_segs;
 	uint64_t next_status_check;
+	uint64_t last_work; /* time of the last frame in or out */
 };
 
 extern struct gnet_state gnet_st;
 
 /* netif.c */
 int gnet_dev_up(void);
+int gnet_tx_reclaim(void);
 /* tso.c */
 void gnet_tso_init(void);
 uint16_t gnet_tso_gso_size(const uint8_t *frame, uint32_t hdr_avail, uint32_t len);

@@ -13,6 +13,9 @@
 /* Largest frame we accept: MTU + Ethernet header + one VLAN tag. */
 #define GNET_FRAME_MAX(mtu) ((uint32_t)(mtu) + 18u)
 #define STATUS_CHECK_MS	    100
+/* After traffic, keep polling this long before sleeping: a busy flow then
+ * never waits for an interrupt (each costs the hypervisor traps). */
+#define BUSY_POLL_US 2000
 
 u32_t sys_now(void)
 {
@@ -104,10 +107,10 @@ static void check_status(void)
 int gnet_poll(void)
 {
 	int n;
-	void *tok[1];
 
-	(void)tok;
 	n = rx_poll(64);
+	if (gnet_tx_reclaim() > 0 || n > 0)
+		gnet_st.last_work = timer_now();
 	sys_check_timeouts();
 	/* Polled mode reads the status register now and then; with an
 	 * interrupt the config change arms the check (netif.c). */
@@ -131,7 +134,7 @@ void gnet_wait(void)
 
 	if (!st->vf.irq_ok && sleep > 1)
 		sleep = 1; /* no interrupt: poll each millisecond */
-	if (sleep == 0)
+	if (sleep == 0 || timer_ticks_to_us(timer_now() - st->last_work) < BUSY_POLL_US)
 		return;
 	if (sleep > 1000)
 		sleep = 1000;

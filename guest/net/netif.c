@@ -47,7 +47,7 @@ static void slot_release(struct tx_slot *s)
 	s->busy = false;
 }
 
-static int tx_reclaim(void)
+int gnet_tx_reclaim(void)
 {
 	void *tok[32];
 	int n, all = 0;
@@ -134,12 +134,12 @@ static err_t linkoutput(struct netif *netif, struct pbuf *p)
 	while (!(s = slot_get()) || st->vn.tx.num_free < (n > 8 ? 2 : n + 1)) {
 		if (s)
 			s->busy = false;
-		if (!tx_reclaim() && timer_now() > give_up)
+		if (!gnet_tx_reclaim() && timer_now() > give_up)
 			return ERR_MEM;
 	}
 	if (n > 8 || (st->tx_csum && split_headers(p))) {
 		while ((s->bounce = bounce_get()) < 0)
-			if (!tx_reclaim() && timer_now() > give_up) {
+			if (!gnet_tx_reclaim() && timer_now() > give_up) {
 				s->busy = false;
 				return ERR_MEM;
 			}
