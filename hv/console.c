@@ -11,11 +11,22 @@ static spinlock_t console_lock;
 static volatile int panic_owner; /* hart id + 1 of a hart printing a fatal dump */
 static unsigned focus_vm;	 /* index into vm_table of the VM that gets input */
 
+static int column; /* 0 at the start of a line */
+
 static void put_raw(char c)
 {
 	if (c == '\n')
 		ns16550_putc('\r');
 	ns16550_putc(c);
+	column = c == '\n' ? 0 : column + 1;
+}
+
+/* A whole line (a VM's, or one of ours) starts on a line of its own, even
+ * after the console's "hv> " prompt or a partly typed command. */
+static void line_start(void)
+{
+	if (column)
+		put_raw('\n');
 }
 
 static void puts_raw(const char *s, size_t n)
@@ -102,6 +113,8 @@ void hv_vprintf(const char *fmt, va_list ap)
 	int owner = panic_owner == (int)hart_self()->hartid + 1;
 	if (!owner)
 		spin_lock(&console_lock);
+	if (fmt[0] == 'h' && fmt[1] == 'v' && fmt[2] == ':')
+		line_start();
 	vformat(fmt, ap);
 	if (!owner)
 		spin_unlock(&console_lock);
@@ -135,6 +148,7 @@ void console_panic_end(void)
 static void flush_line(struct vm *vm)
 {
 	spin_lock(&console_lock);
+	line_start();
 	put_raw('[');
 	puts_raw(vm->cfg->name, __builtin_strlen(vm->cfg->name));
 	puts_raw("] ", 2);
@@ -190,6 +204,7 @@ static void focus_locked(unsigned idx)
 	focus_vm = idx % vm_count;
 	rx_head = rx_tail = 0;
 	const char *name = vm_table[focus_vm]->cfg->name;
+	line_start();
 	puts_raw("hv: console input to vm ", 24);
 	puts_raw(name, __builtin_strlen(name));
 	put_raw('\n');

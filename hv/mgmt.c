@@ -10,6 +10,8 @@
 #include "vm.h"
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/sbi_call.h"
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #define LINE_MAX  96
@@ -19,8 +21,10 @@ static int escape; /* Ctrl-A seen */
 static int cmd_mode;
 static char line[LINE_MAX];
 static unsigned line_len;
-static char cmd[LINE_MAX];     /* a completed line for mgmt_run */
-static volatile int cmd_ready; /* 1: cmd holds a line */
+/* completed lines waiting for mgmt_run: typed ahead while one runs */
+#define QUEUE 4
+static char cmds[QUEUE][LINE_MAX];
+static volatile unsigned cmd_head, cmd_tail;
 static volatile int poweroff_req;
 static int running;
 
@@ -52,10 +56,11 @@ int mgmt_input(int c)
 			cmd_mode = 0;
 			return c - '0';
 		}
-		if (c != 0x01)
-			return MGMT_INPUT_EATEN;
-		/* Ctrl-A Ctrl-A: a literal Ctrl-A for the VM */
-		return cmd_mode ? MGMT_INPUT_EATEN : MGMT_INPUT_PASS;
+		/* Ctrl-A Ctrl-A stays one escape: what a terminal behind QEMU's
+		 * default -nographic mux must type to send one Ctrl-A */
+		if (c == 0x01)
+			escape = 1;
+		return MGMT_INPUT_EATEN;
 	}
 	if (c == 0x01) {
 		escape = 1;
@@ -64,13 +69,15 @@ int mgmt_input(int c)
 	if (!cmd_mode)
 		return MGMT_INPUT_PASS;
 	if (c == '\r' || c == '\n') {
-		if (cmd_ready)
-			return MGMT_INPUT_EATEN; /* one command at a time: typed-ahead lines go */
 		raw("\n");
-		memcpy(cmd, line, line_len);
-		cmd[line_len] = 0;
+		if (cmd_head - cmd_tail == QUEUE) {
+			raw("hv: error: busy, line dropped\n");
+		} else {
+			memcpy(cmds[cmd_head % QUEUE], line, line_len);
+			cmds[cmd_head % QUEUE][line_len] = 0;
+			__atomic_store_n(&cmd_head, cmd_head + 1, __ATOMIC_RELEASE);
+		}
 		line_len = 0;
-		__atomic_store_n(&cmd_ready, 1, __ATOMIC_RELEASE);
 	} else if ((c == 0x7f || c == 0x08) && line_len) {
 		line_len--;
 		raw("\b \b");
@@ -95,19 +102,39 @@ static int err(const char *why)
 	return -1;
 }
 
+/* one answer line is built whole, so another hart's output cannot split it */
+struct linebuf {
+	char s[256];
+	unsigned n;
+};
+
+static void add(struct linebuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct linebuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (b->n < sizeof(b->s)) {
+		int k = vsnprintf(b->s + b->n, sizeof(b->s) - b->n, fmt, ap);
+		b->n += k > 0 ? (unsigned)k : 0;
+	}
+	va_end(ap);
+}
+
 static int cmd_vms(void)
 {
 	for (unsigned i = 0; i < vm_count; i++) {
 		struct vm *vm = vm_table[i];
 		const struct vm_config *c = vm->cfg;
-		hv_printf("hv: vm %u %s state=%s harts=", i, c->name, state_name(vm->state));
+		struct linebuf b = {.n = 0};
+		add(&b, "vm %u %s state=%s harts=", i, c->name, state_name(vm->state));
 		for (unsigned j = 0; j < c->num_vcpus; j++)
-			hv_printf("%s%u", j ? "," : "", c->harts[j]);
+			add(&b, "%s%u", j ? "," : "", c->harts[j]);
 		if (vm->vf_id >= 0)
-			hv_printf(" vf=%d mac=%02x:%02x:%02x:%02x:%02x:%02x\n", vm->vf_id,
-				  c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
+			add(&b, " vf=%d mac=%02x:%02x:%02x:%02x:%02x:%02x", vm->vf_id, c->mac[0],
+			    c->mac[1], c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
 		else
-			hv_printf(" vf=- mac=-\n");
+			add(&b, " vf=- mac=-");
+		hv_printf("hv: %s\n", b.s);
 	}
 	if (nic_part.vm)
 		hv_printf("hv: nic state=%s hart=%u ready=%s ports=%d vfs=%u\n",
@@ -118,11 +145,12 @@ static int cmd_vms(void)
 
 static void print_traps(struct vm *vm)
 {
-	hv_printf("hv: traps %s total=%lu", vm->cfg->name, trap_stats_total(&vm->traps));
+	struct linebuf b = {.n = 0};
+	add(&b, "traps %s total=%lu", vm->cfg->name, (unsigned long)trap_stats_total(&vm->traps));
 	for (int i = 0; i < TRAP_NCAUSES; i++)
-		hv_printf(" %s=%lu", trap_cause_names[i],
-			  __atomic_load_n(&vm->traps.n[i], __ATOMIC_RELAXED));
-	hv_printf("\n");
+		add(&b, " %s=%lu", trap_cause_names[i],
+		    (unsigned long)__atomic_load_n(&vm->traps.n[i], __ATOMIC_RELAXED));
+	hv_printf("hv: %s\n", b.s);
 }
 
 static struct vm *vm_by_name(const char *s)
@@ -301,7 +329,7 @@ static void execute(char *s)
 
 void mgmt_run(void)
 {
-	if (!cmd_ready && !poweroff_req)
+	if (__atomic_load_n(&cmd_head, __ATOMIC_ACQUIRE) == cmd_tail && !poweroff_req)
 		return;
 	if (__atomic_exchange_n(&running, 1, __ATOMIC_ACQUIRE))
 		return;
@@ -309,9 +337,9 @@ void mgmt_run(void)
 		hv_printf("\nhv: power off (Ctrl-A x)\n");
 		sbi_shutdown(0);
 	}
-	if (__atomic_load_n(&cmd_ready, __ATOMIC_ACQUIRE)) {
-		execute(cmd);
-		__atomic_store_n(&cmd_ready, 0, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&cmd_head, __ATOMIC_ACQUIRE) != cmd_tail) {
+		execute(cmds[cmd_tail % QUEUE]);
+		__atomic_store_n(&cmd_tail, cmd_tail + 1, __ATOMIC_RELEASE);
 	}
 	__atomic_store_n(&running, 0, __ATOMIC_RELEASE);
 }

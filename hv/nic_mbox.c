@@ -1,6 +1,7 @@
 /* Mailbox client (protocol in nic-firmware/nic_shared.h). */
 #include "nic_mbox.h"
 #include "hv.h"
+#include "console.h"
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/hart.h"
 #include <string.h>
@@ -45,10 +46,26 @@ int nic_mbox_call(struct nic_mbox_msg *m)
 	s->msg = *m;
 	__atomic_thread_fence(__ATOMIC_RELEASE); /* fence w,w: msg before req_seq */
 	__atomic_store_n(&s->req_seq, req, __ATOMIC_RELAXED);
-	deadline = csr_read(CSR_TIME) + (uint64_t)hv_timebase * NIC_MBOX_WAIT_MS / 1000;
-	while (__atomic_load_n(&s->ack_seq, __ATOMIC_ACQUIRE) != req)
-		if (csr_read(CSR_TIME) >= deadline)
+	uint64_t start = csr_read(CSR_TIME), quiet = start;
+	uint64_t wait = (uint64_t)hv_timebase * NIC_MBOX_WAIT_MS / 1000;
+	uint64_t cap = start + (uint64_t)hv_timebase * NIC_MBOX_MAX_MS / 1000;
+	uint32_t beat = __atomic_load_n(&nic_shared_page.heartbeat, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&s->ack_seq, __ATOMIC_ACQUIRE) != req) {
+		uint64_t now = csr_read(CSR_TIME);
+		uint32_t b = __atomic_load_n(&nic_shared_page.heartbeat, __ATOMIC_RELAXED);
+		if (b != beat) {
+			beat = b;
+			quiet = now;
+		}
+		if (now - quiet >= wait || now >= cap) {
+			/* a failed device sends nothing more: one line per failure */
+			hv_printf("hv: nic: no answer to command %u from hart %u after %lu ms "
+				  "(heartbeat %s)\n",
+				  m->cmd, hart, (now - start) * 1000 / hv_timebase,
+				  now >= cap ? "moving" : "stopped");
 			return -1;
+		}
+	}
 	*m = s->msg;
 	return 0;
 }

@@ -6,8 +6,13 @@
 #include <stdint.h>
 #include "nic_shared.h" /* nic-firmware/ */
 
-#define NIC_MBOX_WAIT_MS 50   /* one command */
-#define NIC_BOOT_WAIT_MS 3000 /* from hv boot until the NIC must be ready */
+/* One command waits NIC_MBOX_WAIT_MS for the answer, longer while the
+ * NIC's heartbeat still moves (a slow NIC: QEMU may not schedule its hart
+ * for a while on a loaded host), but never past NIC_MBOX_MAX_MS; a NIC
+ * whose heartbeat stands still for NIC_MBOX_WAIT_MS is stuck. */
+#define NIC_MBOX_WAIT_MS 1000
+#define NIC_MBOX_MAX_MS	 5000
+#define NIC_BOOT_WAIT_MS 10000 /* from hv boot until the NIC must be ready */
 
 /* a whole page, so that mapping it gives the NIC nothing else */
 union nic_shared_u {

@@ -8,6 +8,10 @@
 #          127.0.0.1:8080 -> 192.0.2.10:80 (httpd) and
 #          127.0.0.1:5001 -> 192.0.2.11:5001 (iperf); HV_FWD overrides them
 #   tap:IF an existing TAP device IF (no scripts run)
+# QEMU's own escape key moves from Ctrl-A to Ctrl-] (-echr 0x1d; Ctrl-] x
+# quits QEMU, Ctrl-] c its monitor), so that Ctrl-A reaches the
+# hypervisor's console (Ctrl-A c commands, Ctrl-A 0..9 input focus, Ctrl-A x
+# power off).
 # Exit status is QEMU's: 0 after the hypervisor powers off cleanly.
 set -euo pipefail
 hv=${1:?usage: $0 HV_BIN [qemu args...]}
@@ -32,6 +36,6 @@ if [ ${#netargs[@]} -gt 0 ]; then
 	netargs+=(-global virtio-mmio.force-legacy=false
 		-device "virtio-net-device,netdev=port0,mac=$port_mac")
 fi
-exec qemu-system-riscv64 -M virt -cpu rv64,h=true,sstc=true -smp 4 -m 1G -nographic \
+exec qemu-system-riscv64 -M virt -cpu rv64,h=true,sstc=true -smp 4 -m 1G -nographic -echr 0x1d \
 	-bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin \
 	-kernel "$hv" "${netargs[@]}" "$@"

@@ -14,7 +14,8 @@ int hv_has_sstc;
 int main(int argc, char **argv)
 {
 	if (argc != 7) {
-		fprintf(stderr, "usage: %s NAME NVCPUS RAM_SIZE BOOT_COUNT SSTC BOOTARGS\n", argv[0]);
+		fprintf(stderr, "usage: %s NAME NVCPUS RAM_SIZE BOOT_COUNT SSTC BOOTARGS\n",
+			argv[0]);
 		return 2;
 	}
 	static struct vm_config cfg;

@@ -1,0 +1,167 @@
+"""The hypervisor's side of issue 5 on QEMU, with its own stand-in NIC
+firmware (tests/unit/hv/fake_nic.c) so it does not depend on the real one:
+the NIC partition's device tree and doorbell, the VF register file a guest
+drives (tests/unit/hv/vf_guest.c checks it from inside), the virtual PLIC
+interrupt path, a NIC that stops answering, a NIC that touches what it was
+not given, and the management console (Ctrl-A)."""
+import re
+
+import pytest
+
+from conftest import REPO
+
+UNIT = "build/riscv/unit-hv"
+# the NIC's physical port: modern virtio-mmio, user network without forwards
+# (no host ports: tests may run side by side)
+NET = ["-global", "virtio-mmio.force-legacy=false",
+       "-netdev", "user,id=port0,net=192.0.2.0/24,host=192.0.2.2,restrict=on",
+       "-device", "virtio-net-device,netdev=port0,mac=02:00:00:00:01:00"]
+POWER_OFF = "hv: no VM running, powering off"
+
+
+def cfg(guest_args, nic="fake_nic", second="vm hello harts=2 ram=16M image=hello"):
+    return (f"vm vfguest harts=1 ram=4M image={UNIT}/vf_guest.bin vf=yes "
+            f"mac=02:00:00:00:00:0a mtu=1400 policy=tx-csum,tso4 args=\"{guest_args}\"\n"
+            f"{second}\n"
+            f"nic hart=3 ram=4M image={UNIT}/{nic}.bin policy=tx-csum,tso4,tso6,uso\n")
+
+
+def counter_names():
+    """(VF names, port names) from the X-macro lists of nic-firmware/counters.h."""
+    text = (REPO / "nic-firmware" / "counters.h").read_text()
+    lists = []
+    for macro in ("NIC_VF_COUNTERS", "NIC_PORT_COUNTERS"):
+        body = text[text.index(f"#define {macro}(X)"):]
+        body = body[:body.index("\n\n")]
+        lists.append(re.findall(r'X\(\w+, "([^"]+)"\)', body))
+    return lists
+
+
+def answer(r, prefix):
+    """The console's answer lines starting with prefix (without "hv> " echo noise)."""
+    out = []
+    for l in r.lines:
+        i = l.find(prefix)
+        if i >= 0:
+            out.append(l[i:])
+    return out
+
+
+@pytest.fixture(scope="module")
+def console_run(hv_run):
+    """vfguest + hello with the fake NIC; while vfguest waits for a reset,
+    the console is driven through every command."""
+    steps = [
+        (r"vfguest: waiting for reset request 1", b"\x01c"),
+        (r"hv> ", b"vms\r"),
+        (r"hv: nic state=", b"traps\r"),
+        (r"hv: traps nic total", b"traps vfguest\r"),
+        (r"hv: traps vfguest[^\n]*\n[\s\S]*hv: traps vfguest", b"counters\r"),
+        (r"hv: port0\.tx_drop_busy", b"counters port 1\r"),
+        (r"hv: error: no such port", b"offload vfguest uso on\r"),
+        # the NIC asks the driver for a reset after a VF policy change
+        (r"vfguest: reset 1 handled", b"offload host tso6 off\r"),
+        (r"fakenic: policy host", b"offload nosuch all off\r"),
+        (r"hv: error: no such VF", b"offload 0 warp on\r"),
+        (r"hv: error: unknown offload", b"bogus\r"),
+        (r"hv: error: unknown command", b"reset vfguest\r"),
+        (r"hv: reset vfguest: device asks", b"\x010"),
+    ]
+    r = hv_run("vf-console", cfg("resets=2"), qemu_args=NET, script=steps)
+    return r
+
+
+def test_nic_partition_device_tree(console_run):
+    r = console_run
+    nic = r.vm_lines("nic")
+    m = [re.match(r"fakenic: shared 0x([0-9a-f]+) size 0x1000 magic ok ports 1 "
+                  r"host-policy 0xf$", l) for l in nic]
+    assert any(m), r.describe()
+    start, end = r.vms["vfguest"]
+    assert (f"fakenic: vf 0 window 0x80000000+0x{end - start:x} hpa 0x{start:x} "
+            f"mac 02:00:00:00:00:0a mtu 1400 policy 0x3 vm vfguest") in nic, r.describe()
+    # the doorbell exists for the NIC only and refuses what is not a VF
+    assert "fakenic: probe rvhv 1, raise_vf_irq(63) error -3" in nic, r.describe()
+    assert any(re.match(r"^hv: nic hart 3 ram 0x[0-9a-f]+-0x[0-9a-f]+, 1 port\(s\) 0x10008000, "
+                        r"1 VF\(s\)$", l) for l in r.lines), r.describe()
+
+
+def test_guest_drives_vf_and_takes_interrupts(console_run):
+    r = console_run
+    out = r.vm_lines("vfguest")
+    assert not [l for l in out if "FAIL" in l], r.describe()
+    assert "vfguest: mac 02:00:00:00:00:0a mtu 1400 irqs 2 spurious 0" in out, r.describe()
+    done = [l for l in out if re.match(r"vfguest: \d+ checks, 0 failed$", l)]
+    assert done, r.describe()
+    for n in (1, 2):
+        assert any(re.match(rf"vfguest: reset {n} handled, \d+ checks, 0 failed$", l)
+                   for l in out), r.describe()
+    assert not r.timed_out and r.rc == 0 and r.has(POWER_OFF), r.describe()
+
+
+def test_console_vms_and_traps(console_run):
+    r = console_run
+    assert "hv: vm 0 vfguest state=running harts=1 vf=0 mac=02:00:00:00:00:0a" in r.lines or \
+        any(l.endswith("hv: vm 0 vfguest state=running harts=1 vf=0 mac=02:00:00:00:00:0a")
+            for l in r.lines), r.describe()
+    assert any(l.startswith("hv: vm 1 hello state=") and l.endswith("vf=- mac=-")
+               for l in answer(r, "hv: vm 1 ")), r.describe()
+    assert "hv: nic state=running hart=3 ready=yes ports=1 vfs=1" in answer(r, "hv: nic "), \
+        r.describe()
+    traps = answer(r, "hv: traps vfguest ")
+    assert len(traps) == 2, r.describe()
+    for l in traps:
+        f = dict(kv.split("=") for kv in l.split()[3:])
+        counts = {k: int(v) for k, v in f.items()}
+        assert counts["total"] == sum(v for k, v in counts.items() if k != "total"), l
+        # register accesses trap as MMIO, the console goes through SBI, the
+        # doorbell reaches the guest's hart as an IPI
+        assert counts["mmio-load"] > 10 and counts["mmio-store"] > 10, l
+        assert counts["ecall"] > 0 and counts["irq-soft"] >= 2, l
+    assert answer(r, "hv: traps nic ")[0].split()[3].startswith("total="), r.describe()
+
+
+def test_console_counters_offload_reset(console_run):
+    r = console_run
+    # fake NIC: VF counter k reads 1000 + k, port counter k 5000 + k; kicks
+    # are real. Every name of nic-firmware/counters.h, in its order.
+    vf_names, port_names = counter_names()
+    for k, name in enumerate(vf_names):
+        want = "1" if name == "kicks" else str(1000 + k)
+        assert f"hv: vfguest.{name} {want}" in answer(r, f"hv: vfguest.{name} "), r.describe()
+    for k, name in enumerate(port_names):
+        assert f"hv: port0.{name} {5000 + k}" in answer(r, f"hv: port0.{name} "), r.describe()
+    assert "hv: error: no such port" in answer(r, "hv: error"), r.describe()
+    nic = r.vm_lines("nic")
+    # per-VF switch: 0x3 (config) + uso; host-wide: 0xf without tso6
+    assert "fakenic: policy vf 0 = 0xb" in nic, r.describe()
+    assert "fakenic: policy host0 = 0xb" in nic, r.describe()
+    assert "hv: offload vfguest policy=0xb (applies at the next VF reset)" in r.lines or \
+        answer(r, "hv: offload vfguest policy=0xb"), r.describe()
+    errors = answer(r, "hv: error: ")
+    assert "hv: error: no such VF" in errors and "hv: error: unknown offload" in errors
+    assert "hv: error: unknown command (help)" in errors, r.describe()
+    assert answer(r, "hv: reset vfguest: device asks its driver for a reset"), r.describe()
+    # Ctrl-A 0 left command mode and gave the input to vm 0
+    assert "hv: console input to vm vfguest" in r.lines, r.describe()
+
+
+def test_silent_nic_fails_the_device_not_the_hypervisor(hv_run):
+    steps = [(r"vfguest: \d+ checks", b"\x01c"),
+             (r"hv> ", b"counters\r"),
+             (r"hv: error: the NIC did not answer", b"vms\r"),
+             (r"hv: nic state=", b"\x01x")]
+    r = hv_run("vf-mute", cfg("mute=1", nic="fake_nic_mute",
+                              second="vm ticker harts=2 ram=16M image=ticker"),
+               qemu_args=NET, script=steps)
+    out = r.vm_lines("vfguest")
+    assert not [l for l in out if "FAIL" in l], r.describe()
+    assert any(re.match(r"vfguest: \d+ checks, 0 failed$", l) for l in out), r.describe()
+    m = [re.match(r"vfguest: silent nic: first access (\d+) ms, reset (\d+) ms", l) for l in out]
+    m = [x for x in m if x]
+    assert m and int(m[0].group(2)) >= 900, r.describe()  # the 1 s bound was waited out
+    assert "fakenic: ready, mute" in r.vm_lines("nic"), r.describe()
+    assert "hv: error: the NIC did not answer" in answer(r, "hv: error"), r.describe()
+    # the ticker kept running until Ctrl-A x powered the machine off
+    assert "hv: power off (Ctrl-A x)" in r.lines, r.describe()
+    assert not r.timed_out and r.rc == 0, r.describe()

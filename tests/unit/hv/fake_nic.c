@@ -1,0 +1,185 @@
+/* A stand-in NIC firmware for the hypervisor's own QEMU tests (test_vf.py):
+ * a guest-runtime image that boots in the NIC partition, reports what its
+ * device tree says, and answers the shared-page mailbox with fixed, known
+ * replies so the VF transport can be checked without the real firmware.
+ * It raises the VF interrupt through the RVHV doorbell on DRIVER_OK and on
+ * every kick. Built twice: FAKE_NIC_MUTE says ready and never answers (the
+ * hypervisor must time out, not hang). */
+#include <libfdt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "counters.h"
+#include "guest/guest.h"
+#include "guest/sbi.h"
+#include "nic_shared.h"
+
+#define MAX_VF 8
+/* VERSION_1 (32), MTU (3), MAC (5), STATUS (16), CSUM (0) */
+#define FEATURES ((1ULL << 32) | (1u << 16) | (1u << 5) | (1u << 3) | (1u << 0))
+
+static struct {
+	uint64_t mac;
+	uint32_t mtu, policy;
+	uint32_t needs_reset;
+	uint32_t kicks;
+} vfs[MAX_VF];
+static unsigned nvf;
+
+static uint64_t prop_u64(const void *fdt, int node, const char *name, int idx)
+{
+	int len;
+	const fdt64_t *p = fdt_getprop(fdt, node, name, &len);
+	return p && len >= (idx + 1) * 8 ? fdt64_to_cpu(p[idx]) : 0;
+}
+
+static uint32_t prop_u32(const void *fdt, int node, const char *name)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+	return p && len >= 4 ? fdt32_to_cpu(*p) : 0;
+}
+
+static void raise(struct nic_shared *s, unsigned vf, uint32_t bits)
+{
+	__atomic_fetch_or(&s->irq_status[vf], bits, __ATOMIC_SEQ_CST);
+	struct sbiret r = sbi_ecall(NIC_SBI_EXT, NIC_SBI_RAISE_VF_IRQ, vf, 0, 0, 0);
+	if (r.error)
+		printf("fakenic: raise_vf_irq(%u) error %ld\n", vf, r.error);
+}
+
+static __attribute__((unused)) void exec(struct nic_shared *s, struct nic_mbox_msg *m)
+{
+	unsigned vf = m->vf;
+	int known = vf < nvf;
+	m->status = 0;
+	switch (m->cmd) {
+	case NIC_MBOX_VF_GET_FEATURES:
+		m->arg[0] = FEATURES;
+		break;
+	case NIC_MBOX_VF_SET_FEATURES:
+		m->status = (m->arg[0] & ~FEATURES) ? NIC_MBOX_EINVAL : 0;
+		break;
+	case NIC_MBOX_VF_SET_QUEUE:
+		/* size a power of two, at most 256 */
+		m->status = (m->arg[1] == 0 || m->arg[1] > 256 || (m->arg[1] & (m->arg[1] - 1)))
+				? NIC_MBOX_EINVAL
+				: 0;
+		break;
+	case NIC_MBOX_VF_DRIVER_OK:
+		if (known)
+			raise(s, vf, NIC_IRQ_USED);
+		break;
+	case NIC_MBOX_VF_KICK:
+		if (known) {
+			vfs[vf].kicks++;
+			raise(s, vf, NIC_IRQ_USED);
+		}
+		break;
+	case NIC_MBOX_VF_RESET:
+		if (known)
+			vfs[vf].needs_reset = 0;
+		break;
+	case NIC_MBOX_VF_GET_STATE:
+		if (!known)
+			break;
+		m->arg[0] = vfs[vf].needs_reset;
+		m->arg[1] = vfs[vf].mac;
+		m->arg[2] = vfs[vf].mtu;
+		m->arg[3] = 1; /* link up */
+		m->arg[4] = 256;
+		break;
+	case NIC_MBOX_VF_COUNTERS:
+	case NIC_MBOX_PORT_COUNTERS: {
+		/* counter k reads base + k; a VF's kicks are real */
+		unsigned count = m->cmd == NIC_MBOX_VF_COUNTERS ? VFC_COUNT : PC_COUNT;
+		uint64_t base = m->cmd == NIC_MBOX_VF_COUNTERS ? 1000 + 100 * vf : 5000;
+		uint64_t first = m->arg[0];
+		int n = 0;
+		for (; n < 6 && first + n < count; n++)
+			m->arg[n] =
+			    (m->cmd == NIC_MBOX_VF_COUNTERS && first + n == VFC_KICKS && known)
+				? vfs[vf].kicks
+				: base + first + n;
+		m->status = n;
+		break;
+	}
+	case NIC_MBOX_SET_POLICY:
+		printf("fakenic: policy %s%u = 0x%lx\n", vf == NIC_MBOX_HOST ? "host" : "vf ",
+		       vf == NIC_MBOX_HOST ? 0 : vf, (unsigned long)m->arg[0]);
+		if (known) { /* like the firmware: ask the driver for a reset */
+			vfs[vf].needs_reset = 64;
+			raise(s, vf, NIC_IRQ_CONFIG);
+		}
+		break;
+	default:
+		m->status = NIC_MBOX_ENOTSUP;
+	}
+}
+
+int main(void)
+{
+	const void *fdt = guest_fdt();
+	int nic = fdt_path_offset(fdt, "/rvhv-nic");
+	if (nic < 0) {
+		printf("fakenic: no /rvhv-nic\n");
+		return 1;
+	}
+	struct nic_shared *s = (void *)(uintptr_t)prop_u64(fdt, nic, "shared", 0);
+	int ports = 0, node;
+	for (node = fdt_node_offset_by_compatible(fdt, -1, "virtio,mmio"); node >= 0;
+	     node = fdt_node_offset_by_compatible(fdt, node, "virtio,mmio"))
+		ports++;
+	printf("fakenic: shared 0x%lx size 0x%lx magic %s ports %d host-policy 0x%x\n",
+	       (unsigned long)(uintptr_t)s, (unsigned long)prop_u64(fdt, nic, "shared", 1),
+	       s->magic == NIC_SHARED_MAGIC && s->version == NIC_SHARED_VERSION ? "ok" : "bad",
+	       ports, prop_u32(fdt, nic, "host-policy"));
+	fdt_for_each_subnode(node, fdt, nic)
+	{
+		unsigned id = prop_u32(fdt, node, "reg");
+		int len;
+		const uint8_t *mac = fdt_getprop(fdt, node, "mac", &len);
+		const char *name = fdt_getprop(fdt, node, "vm-name", NULL);
+		if (id >= MAX_VF || !mac || len != 6)
+			continue;
+		for (int i = 0; i < 6; i++)
+			vfs[id].mac = vfs[id].mac << 8 | mac[i];
+		vfs[id].mtu = prop_u32(fdt, node, "mtu");
+		vfs[id].policy = prop_u32(fdt, node, "policy");
+		if (id + 1 > nvf)
+			nvf = id + 1;
+		printf(
+		    "fakenic: vf %u window 0x%lx+0x%lx hpa 0x%lx mac %02x:%02x:%02x:%02x:%02x:%02x "
+		    "mtu %u policy 0x%x vm %s\n",
+		    id, (unsigned long)prop_u64(fdt, node, "window", 0),
+		    (unsigned long)prop_u64(fdt, node, "window", 1),
+		    (unsigned long)prop_u64(fdt, node, "hpa", 0), mac[0], mac[1], mac[2], mac[3],
+		    mac[4], mac[5], vfs[id].mtu, vfs[id].policy, name ? name : "?");
+	}
+	/* the doorbell refuses what is not a VF */
+	struct sbiret r = sbi_ecall(NIC_SBI_EXT, NIC_SBI_RAISE_VF_IRQ, 63, 0, 0, 0);
+	printf("fakenic: probe rvhv %d, raise_vf_irq(63) error %ld\n", sbi_probe(NIC_SBI_EXT),
+	       r.error);
+	s->nvf = nvf;
+	__atomic_store_n(&s->nic_ready, 1, __ATOMIC_RELEASE);
+#ifdef FAKE_NIC_MUTE
+	printf("fakenic: ready, mute\n");
+	for (;;)
+		__asm__ volatile("wfi");
+#else
+	printf("fakenic: ready\n");
+	for (;;) {
+		s->heartbeat++;
+		for (unsigned i = 0; i < NIC_SHARED_SLOTS; i++) {
+			struct nic_shared_slot *sl = &s->slot[i];
+			uint32_t req = __atomic_load_n(&sl->req_seq, __ATOMIC_ACQUIRE);
+			if (req == sl->ack_seq)
+				continue;
+			struct nic_mbox_msg m = sl->msg;
+			exec(s, &m);
+			sl->msg = m;
+			__atomic_store_n(&sl->ack_seq, req, __ATOMIC_RELEASE);
+		}
+	}
+#endif
+}
