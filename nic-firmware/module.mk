@@ -57,8 +57,8 @@ $(NFT_OUT)/test_guest_virtio: $(NFT_OUT)/test_guest_virtio.o $(NFT_OBJS) $(NF_LI
 	  $(NFT_OUT)/test_guest_virtio.o $(NFT_OBJS) $(NFT_GV_SRCS) $(NF_LIB_SAN) $(NFT_OE_SAN) -lcmocka
 .SECONDARY: $(NFT_OBJS) $(NFT_BINS:=.o)
 
+# Not in ALL: they need libcmocka (deps group "test"); test-unit-nic builds them.
 SUITES += unit-nic
-ALL += $(NFT_BINS)
 .PHONY: test-unit-nic
 test-unit-nic: $(NFT_BINS)
 	@fail=0; for t in $(NFT_BINS); do $$t || fail=$$((fail + 1)); done; \
