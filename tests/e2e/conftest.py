@@ -12,16 +12,17 @@ from topology import E2E, config, missing  # noqa: E402
 
 @pytest.fixture(scope="module")
 def boot(tmp_path_factory, request):
-    """boot(name, vms, host_policy=None) -> E2E, booted and serving; closed
+    """boot(name, vms, host_policy=None, iperf_server=False) -> E2E, booted and serving; closed
     (QEMU killed, capture stopped, namespace deleted) after the module."""
     made = []
 
-    def make(name, vms, host_policy=None):
+    def make(name, vms, host_policy=None, iperf_server=False):
         gaps = missing([v[1] for v in vms])
         if gaps:
             pytest.skip("not in the tree yet: " + "; ".join(gaps))
         tmp = tmp_path_factory.mktemp(name)
-        s = E2E(name, config(vms, host_policy), [(v[0], v[1]) for v in vms], tmp)
+        s = E2E(name, config(vms, host_policy), [(v[0], v[1]) for v in vms], tmp,
+                iperf_server=iperf_server)
         made.append(s)
         s.wait_ready()
         return s

@@ -169,14 +169,17 @@ class Console:
         with self.cond:
             return len(self.text)
 
-    def wait_for(self, pattern, timeout, start=0):
-        """First match of `pattern` (multiline regex) in the output after
-        offset `start`, waiting up to `timeout` s; AssertionError if none."""
+    def wait_for(self, pattern, timeout, start=0, partial=False):
+        """First match of `pattern` (multiline regex) in the complete lines
+        printed after offset `start` (with partial, in the unfinished last
+        line too: a prompt), waiting up to `timeout` s; AssertionError if
+        none."""
         rx = re.compile(pattern, re.M)
         deadline = time.monotonic() + timeout
         with self.cond:
             while True:
-                m = rx.search(self.text, start)
+                end = len(self.text) if partial else self.text.rfind("\n") + 1
+                m = rx.search(self.text, start, max(start, end))
                 if m:
                     return m
                 left = deadline - time.monotonic()
@@ -202,8 +205,9 @@ class Console:
 
 
 FOCUS_RE = r"^(?:hv> )*hv: console input to (?:vm )?(\S+)"
-# QEMU's -nographic mux eats one Ctrl-A: Ctrl-A Ctrl-A passes one to the UART
-QEMU_CTRL_A = b"\x01\x01"
+# QEMU's -nographic mux eats one Ctrl-A (Ctrl-A Ctrl-A passes one to the
+# UART) unless qemu.sh moved QEMU's escape key elsewhere with -echr
+CTRL_A_KEYS = [b"\x01", b"\x01\x01"]
 
 
 class HvConsole:
@@ -220,11 +224,17 @@ class HvConsole:
         if self.at_hv:
             return
         if re.search(r"^hv: Ctrl-A c\b", self.con.text, re.M):
-            start = self.con.mark()
-            self.con.type(QEMU_CTRL_A + b"c")
-            self.con.wait_for(r"hv> ", 10, start)
-            self.at_hv = True
-            return
+            keys = CTRL_A_KEYS if "-echr" in QEMU_SH.read_text() else CTRL_A_KEYS[::-1]
+            for key in keys:
+                start = self.con.mark()
+                self.con.type(key + b"c")
+                try:
+                    self.con.wait_for(r"hv> ", 5, start, partial=True)
+                except AssertionError:
+                    continue
+                self.at_hv = True
+                return
+            raise AssertionError("Ctrl-A c never gave the console to the hypervisor")
         for _ in range(self.n_stops + 1):
             start = self.con.mark()
             self.con.type(CTRL_T)
@@ -273,8 +283,11 @@ class HvConsole:
 class Scenario:
     """One boot of one partition config: namespace, capture, QEMU, console."""
 
-    def __init__(self, name, config_text, vms, tmp, qemu_extra=()):
+    def __init__(self, name, config_text, vms, tmp, qemu_extra=(), peer_procs=()):
+        """peer_procs: commands started in the namespace before QEMU (e.g.
+        a server a guest connects to as it boots); stdout in tmp/peerN.out."""
         self.name = name
+        self.peers = []
         self.vms = vms  # [(vm name, app)], in config (= VF) order
         self.tmp = Path(tmp)
         self.ns = self.cap = self.con = None
@@ -283,6 +296,11 @@ class Scenario:
             self.ns = Netns()
             self.pcap = self.tmp / f"{name}.pcap"
             self.cap = Capture(self.ns, self.pcap)
+            for i, argv in enumerate(peer_procs):
+                out = open(self.tmp / f"peer{i}.out", "w")
+                self.peers.append((self.ns.popen(*argv, stdout=out, stderr=subprocess.STDOUT),
+                                   self.tmp / f"peer{i}.out"))
+                out.close()
             env_net = "NET" in QEMU_SH.read_text()
             cmd = self.ns.cmd("env", f"NET=tap:{self.ns.tap}", QEMU_SH, hv_bin, *qemu_extra) \
                 if env_net else \
@@ -320,6 +338,8 @@ class Scenario:
     def close(self):
         if self.con:
             self.con.close()
+        for p, _ in self.peers:
+            kill_group(p)
         if self.cap:
             self.cap.stop()
         if self.ns:

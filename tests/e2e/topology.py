@@ -54,6 +54,22 @@ def config(vms, host_policy=None):
 class E2E(Scenario):
     """A booted scenario plus the peer-side traffic the tests use."""
 
+    def __init__(self, name, config_text, vms, tmp, qemu_extra=(), iperf_server=False):
+        """iperf_server: Linux runs `iperf -s` (port 5001) from before the
+        boot, for guests started with iperf-client=192.0.2.1."""
+        peers = [["iperf", "-s", "-p", "5001", "-y", "C"]] if iperf_server else []
+        super().__init__(name, config_text, vms, tmp, qemu_extra, peers)
+
+    def peer_iperf_bytes(self, timeout=30):
+        """Bytes the Linux iperf server counted, per finished connection."""
+        deadline = time.monotonic() + timeout
+        while True:
+            got = [int(f[7]) for f in (l.split(",") for l in self.peers[0][1].read_text().splitlines())
+                   if len(f) >= 9 and "-" in f[6]]
+            if got or time.monotonic() > deadline:
+                return got
+            time.sleep(0.5)
+
     def wait_ready(self, timeout=BOOT_TIMEOUT):
         t0 = time.monotonic()
         self.con.wait_for(r"nic: ready", timeout)
@@ -82,11 +98,15 @@ class E2E(Scenario):
                         f"http://{addr}{path}", check=False, timeout=timeout + 10)
         return r.stdout.strip(), (out.read_bytes() if out.exists() else b""), r.stderr
 
-    def iperf(self, addr, nbytes, reverse=False, timeout=240):
-        """Debian's iperf 2 as client: nbytes to the guest's lwiperf (and,
-        with reverse, the guest's tradeoff test back to our listener).
+    def iperf(self, addr, nbytes=None, seconds=None, reverse=False, timeout=240):
+        """Debian's iperf 2 as client to the guest's lwiperf: nbytes (-n) or
+        seconds (-t) to the guest; with reverse (-r, the tradeoff test) the
+        guest then sends back to our listener on 5002 for as long (use
+        seconds: lwIP 2.1.3's lwiperf ends a byte-limited reverse test at
+        once, its `amount` comparison is inverted).
         Returns {'fwd': bytes, 'rev': bytes, 'fwd_bps':.., 'rev_bps':..}."""
-        args = ["iperf", "-c", addr, "-p", "5001", "-n", nbytes, "-y", "C"]
+        args = ["iperf", "-c", addr, "-p", "5001", "-y", "C"]
+        args += ["-t", seconds] if seconds else ["-n", nbytes]
         if reverse:
             args += ["-r", "-L", "5002"]
         r = self.ns.run(*args, check=False, timeout=timeout)
@@ -95,7 +115,7 @@ class E2E(Scenario):
             f = line.split(",")
             if len(f) < 9 or "-" not in f[6]:
                 continue
-            key = "rev" if f[2] == "5002" else "fwd"
+            key = "rev" if "5002" in (f[2], f[4]) else "fwd"
             res[key] = int(f[7])
             res[key + "_bps"] = int(f[8])
         res["out"] = r.stdout + r.stderr

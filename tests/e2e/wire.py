@@ -7,7 +7,7 @@ TSHARK_CHECKS = ["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE"
                  "-o", "udp.check_checksum:TRUE"]
 FIELDS = ["frame.number", "frame.len", "eth.src", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
           "ip.checksum.status", "tcp.checksum.status", "udp.checksum.status", "tcp.len",
-          "udp.length", "ip.flags.mf", "ip.frag_offset"]
+          "udp.length", "ip.flags.mf", "ip.frag_offset", "tcp.checksum", "tcp.checksum_calculated"]
 
 
 @dataclass
@@ -23,6 +23,8 @@ class Frame:
     tcp_len: int
     udp_len: int
     fragment: bool
+    tcp_sum: str  # as sent, and as tshark computes it
+    tcp_sum_calc: str
 
 
 def frames(pcap, timeout=300):
@@ -36,7 +38,7 @@ def frames(pcap, timeout=300):
         f = line.split("|")
         out.append(Frame(int(f[0]), int(f[1]), f[2], f[3] or f[5], f[4] or f[6], f[7], f[8], f[9],
                          int(f[10] or 0), int(f[11] or 0),
-                         f[12] in ("1", "True") or f[13] not in ("", "0")))
+                         f[12] in ("1", "True") or f[13] not in ("", "0"), f[14], f[15]))
     return out
 
 
@@ -50,6 +52,8 @@ def problems(fr, mtu):
         for layer, st in (("ip", f.ip_ok), ("tcp", f.tcp_ok), ("udp", f.udp_ok)):
             if st == "0":
                 why.append(f"bad {layer} checksum")
+        if f.tcp_ok == "0" and f.tcp_sum.lower() == "0xffff" and f.tcp_sum_calc.lower() == "0x0000":
+            why.append("(TCP sum 0x0000 sent as 0xffff, RFC 1624)")
         if why:
             bad.append(f"frame {f.no} {f.src_mac} {f.src}->{f.dst}: {', '.join(why)}")
     return bad
