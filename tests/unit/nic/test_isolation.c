@@ -153,6 +153,28 @@ static void arm_gso_ufo(void)
 	    VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_UDP, 42, 1000, 34, 6, 0};
 	tx_hdr(&vh, 3000);
 }
+static void arm_hdr_len_lies(void)
+{
+	struct virtio_net_hdr vh = {
+	    VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 30, 1000, 34, 16, 0};
+	tx_hdr(&vh, 3000);
+}
+static void arm_tcp_hlen_past_buffer(void)
+{
+	struct virtio_net_hdr vh = {
+	    VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 54, 1000, 34, 16, 0};
+	uint8_t f[256];
+	struct virtio_net_hdr dummy;
+	uint32_t len = fr_tcp4(f, mac_peer, mac0, 10, true, &dummy);
+
+	f[34 + 12] = 0xf0; /* 60-byte TCP header in a 30-byte segment */
+	td_tx(0, &vh, f, len);
+}
+static void arm_csum_offset_past_end(void)
+{
+	struct virtio_net_hdr vh = {VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 34, 200, 0};
+	tx_hdr(&vh, 100);
+}
 static void arm_ring_out_of_window(void)
 {
 	td_q[0][TXQ].used = END - 8;
@@ -186,6 +208,9 @@ static const struct hostile cases[] = {
     {"gso without NEEDS_CSUM", arm_gso_no_needs_csum, VFC_TX_DROP_HDR, false},
     {"csum_start past end", arm_csum_start_past_end, VFC_TX_DROP_HDR, false},
     {"TSO4 on UDP", arm_gso_wrong_l4, VFC_TX_DROP_HDR, false},
+    {"hdr_len lies", arm_hdr_len_lies, VFC_TX_DROP_HDR, false},
+    {"TCP header past buffer", arm_tcp_hlen_past_buffer, VFC_TX_DROP_HDR, false},
+    {"csum_offset past end", arm_csum_offset_past_end, VFC_TX_DROP_HDR, false},
     {"ECN not offered", arm_gso_ecn, VFC_TX_DROP_FEATURE, false},
     {"UFO not offered", arm_gso_ufo, VFC_TX_DROP_FEATURE, false},
     {"used ring past window", arm_ring_out_of_window, VFC_DMA_VIOLATION, true},
