@@ -90,9 +90,19 @@ void timer_sleep_until(uint64_t deadline)
 	void (*saved)(void) = timer_cb;
 
 	timer_cb = 0;
-	while (timer_now() < deadline) {
+	for (;;) {
+		/* Interrupts off from the check to the wfi: a timer that fires in
+		 * between stays pending and wakes the wfi, instead of being taken
+		 * (and disarmed) by the handler just before a wfi that would then
+		 * wait for ever. Pending interrupts are taken at irq_restore. */
+		uint64_t flags = irq_save();
+		if (timer_now() >= deadline) {
+			irq_restore(flags);
+			break;
+		}
 		timer_program(deadline);
 		cpu_wfi();
+		irq_restore(flags);
 	}
 	timer_program(UINT64_MAX);
 	timer_cb = saved;

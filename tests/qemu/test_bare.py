@@ -15,6 +15,9 @@ def test_hello_on_opensbi(bare_run):
     ms = [int(m.group(1)) for m in (re.match(r"^hello: slept (\d+) ms$", l) for l in r.lines) if m]
     # Never early; late only by host scheduling (+140 ms seen on a loaded host).
     assert len(ms) == 1 and 1000 <= ms[0] <= 2000, (ms, r.describe())
+    naps = [int(m.group(1)) for m in
+            (re.match(r"^hello: 1000 naps of 100 ticks took (\d+) us$", l) for l in r.lines) if m]
+    assert len(naps) == 1 and naps[0] >= 10000, (naps, r.describe())
     assert r.has("hello: bye"), r.describe()
 
 
