@@ -32,18 +32,22 @@ ALL += $(GUEST_LIB)
 # Apps: apps/<name>/*.c → $(RVB)/apps/<name>.elf and .bin, linked with the
 # runtime. Lives here (not in apps/module.mk) because apps/ is read first.
 # An app that needs more (e.g. lwIP) sets APP_LIBS_<name> (archives to link)
-# and APP_CFLAGS_<name> in apps/module.mk or its own apps/<name>/module.mk.
+# and APP_CFLAGS_<name>, in apps/module.mk or its own apps/<name>/module.mk:
+# those files are read after this one, so the lists are expanded when the
+# rules run (secondary expansion): the app's sources compile only once its
+# libraries, and so the sources they unpack, are built.
 APPS := $(patsubst apps/%/,%,$(sort $(dir $(wildcard apps/*/*.c))))
 
+.SECONDEXPANSION:
 define app_rules
 APP_OBJS_$(1) := $$(patsubst apps/$(1)/%.c,$(RVB)/apps/$(1)/%.o,$$(wildcard apps/$(1)/*.c))
 
-$(RVB)/apps/$(1)/%.o: apps/$(1)/%.c | $(FDT_SRC)/.unpacked
+$(RVB)/apps/$(1)/%.o: apps/$(1)/%.c | $(FDT_SRC)/.unpacked $$$$(APP_LIBS_$(1))
 	@mkdir -p $$(dir $$@)
 	@echo "  CC      $$@"
 	@$$(RV_CC) $$(GUEST_CFLAGS) $$(APP_CFLAGS_$(1)) -c $$< -o $$@
 
-$(RVB)/apps/$(1).elf: $$(APP_OBJS_$(1)) $(GUEST_LIB) $(GUEST_LDS) $(LIBFDT_RV) $$(APP_LIBS_$(1))
+$(RVB)/apps/$(1).elf: $$(APP_OBJS_$(1)) $(GUEST_LIB) $(GUEST_LDS) $(LIBFDT_RV) $$$$(APP_LIBS_$(1))
 	@echo "  LD      $$@"
 	@$$(RV_CC) $$(GUEST_LDFLAGS) -o $$@ $$(APP_OBJS_$(1)) $(GUEST_LIB) $$(APP_LIBS_$(1)) $(LIBFDT_RV)
 
