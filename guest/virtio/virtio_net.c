@@ -57,7 +57,6 @@ int vnet_init(struct vnet *n, struct vmmio_dev *dev, void *mem, size_t len, uint
 	n->dev = dev;
 	n->qsize = qsize;
 	n->rx_buf_len = rx_buf_len;
-	n->tx_hdr_next = 0;
 	n->tx_kicks = n->rx_kicks = 0;
 	if (vring_init(&n->rx, m, qsize) || vring_init(&n->tx, m + rs, qsize))
 		return -VNET_EINVAL;
@@ -105,10 +104,9 @@ int vnet_tx(struct vnet *n, const struct virtio_net_hdr *vh, const void *const *
 		return -VNET_EINVAL;
 	if (n->tx.num_free < npieces + 1)
 		return -VNET_EFULL;
-	/* A header slot per descriptor pair is free whenever the ring has
-	 * room, since chains and slots are both at most qsize. */
-	h = n->tx_hdrs + (size_t)n->tx_hdr_next * VIRTIO_NET_HDR_LEN;
-	n->tx_hdr_next = (uint16_t)((n->tx_hdr_next + 1) % n->qsize);
+	/* The header slot is the chain's head descriptor's: it stays ours
+	 * until the device returns that chain, in whatever order it does. */
+	h = n->tx_hdrs + (size_t)n->tx.free_head * VIRTIO_NET_HDR_LEN;
 	copy(h, vh, VIRTIO_NET_HDR_LEN);
 	b[0].pa = n->dev->v2p(n->dev->ctx, h);
 	b[0].len = VIRTIO_NET_HDR_LEN;

@@ -37,8 +37,7 @@ struct vnet {
 	uint16_t qsize;
 	uint32_t rx_buf_len;
 	uint8_t *rx_bufs; /* qsize buffers of rx_buf_len */
-	uint8_t *tx_hdrs; /* qsize virtio_net_hdr slots */
-	uint16_t tx_hdr_next;
+	uint8_t *tx_hdrs; /* virtio_net_hdr slots, one per TX descriptor */
 	uint64_t tx_kicks, rx_kicks;
 };
 
