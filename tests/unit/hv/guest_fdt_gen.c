@@ -1,7 +1,8 @@
 /* Host helper for test_guest_fdt.py: builds one VM's device tree with the
  * hypervisor's own hv/guest_fdt.c and writes the blob to stdout.
- *   guest_fdt_gen NAME NVCPUS RAM_SIZE BOOT_COUNT SSTC BOOTARGS */
+ *   guest_fdt_gen NAME NVCPUS RAM_SIZE BOOT_COUNT SSTC BOOTARGS [vf] */
 #include "hv.h"
+#include "vf_transport.h"
 #include "vm.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@ int hv_has_sstc;
 
 int main(int argc, char **argv)
 {
-	if (argc != 7) {
+	if (argc != 7 && !(argc == 8 && !strcmp(argv[7], "vf"))) {
 		fprintf(stderr, "usage: %s NAME NVCPUS RAM_SIZE BOOT_COUNT SSTC BOOTARGS\n",
 			argv[0]);
 		return 2;
@@ -27,6 +28,10 @@ int main(int argc, char **argv)
 	vm.cfg = &cfg;
 	vm.ram_size = cfg.ram_size;
 	vm.boot_count = (uint32_t)atoi(argv[4]);
+	/* the DT writer only asks whether there is a VF */
+	static struct vf_dev dummy_vf;
+	if (argc == 8)
+		vm.vf = &dummy_vf;
 	vm.dt_gpa = VMCFG_GUEST_BASE + cfg.ram_size - VMCFG_DT_SPACE;
 	hv_has_sstc = atoi(argv[5]);
 	static uint8_t buf[VMCFG_DT_SPACE];

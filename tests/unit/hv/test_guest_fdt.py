@@ -11,9 +11,10 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")
 GEN = os.path.join(REPO, "build", "host", "unit-hv", "guest_fdt_gen")
 
 
-def dts(tmp_path, name="web", nvcpus=2, ram=16 << 20, boots=3, sstc=1, args="seconds=2 x=\"y\""):
-    blob = subprocess.run([GEN, name, str(nvcpus), str(ram), str(boots), str(sstc), args],
-                          check=True, capture_output=True).stdout
+def dts(tmp_path, name="web", nvcpus=2, ram=16 << 20, boots=3, sstc=1, args="seconds=2 x=\"y\"",
+        vf=False):
+    blob = subprocess.run([GEN, name, str(nvcpus), str(ram), str(boots), str(sstc), args]
+                          + (["vf"] if vf else []), check=True, capture_output=True).stdout
     path = tmp_path / "vm.dtb"
     path.write_bytes(blob)
     r = subprocess.run(["dtc", "-I", "dtb", "-O", "dts", str(path)], capture_output=True,
@@ -107,3 +108,29 @@ def test_soc_serial(tmp_path):
     # an empty string is one NUL byte, which dtc prints as bytes
     assert ch["bootargs"] in ('""', "[00]") and ch["rvhv,boot-count"] == "<0x00>"
     assert "/memreserve/\t0x00000000803f0000" in t
+
+
+def test_vf_and_virtual_plic(tmp_path):
+    """A VM with a VF: the vPLIC (one S-external context per vCPU, through
+    each cpu's interrupt controller) and the virtio-mmio window whose
+    interrupt is source 1 of that PLIC, as QEMU virt's own nodes look."""
+    text = dts(tmp_path, nvcpus=3, vf=True)
+    plic = node(text, ["soc", "plic@c000000"])
+    assert r'compatible = "sifive,plic-1.0.0\0riscv,plic0";' in plic
+    assert "reg = <0x00 0xc000000 0x00 0x4000000>;" in plic
+    assert "riscv,ndev = <0x01>;" in plic and "interrupt-controller;" in plic
+    assert "#interrupt-cells = <0x01>;" in plic
+    intc = [re.search(r"phandle = <(0x[0-9a-f]+)>;", node(text, ["cpus", f"cpu@{i}",
+                                                                 "interrupt-controller"]))
+            for i in range(3)]
+    assert all(intc), text
+    want = " ".join(f"{m.group(1)} 0x09" for m in intc)
+    assert f"interrupts-extended = <{want}>;" in plic, plic
+    ph = re.search(r"phandle = <(0x[0-9a-f]+)>;", plic).group(1)
+    vf = node(text, ["soc", "virtio_mmio@10001000"])
+    assert 'compatible = "virtio,mmio";' in vf
+    assert "reg = <0x00 0x10001000 0x00 0x1000>;" in vf
+    assert "interrupts = <0x01>;" in vf and f"interrupt-parent = <{ph}>;" in vf
+    # and without a VF, neither node
+    plain = dts(tmp_path)
+    assert "plic@" not in plain and "virtio_mmio@" not in plain

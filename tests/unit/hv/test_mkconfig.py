@@ -23,9 +23,34 @@ def write(tmp_path, text, name="t.cfg"):
 
 
 def test_board_default_images():
+    # the networked demo: the NIC image comes last
     r = mkconfig("board/qemu-virt/default.cfg", "--apps", "build/riscv/apps", "--images")
     assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["build/riscv/apps/httpd.bin", "build/riscv/apps/iperf.bin",
+                                "build/riscv/apps/nicfw.bin"]
+    r = mkconfig("board/qemu-virt/basic.cfg", "--apps", "build/riscv/apps", "--images")
+    assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["build/riscv/apps/hello.bin", "build/riscv/apps/ticker.bin"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("vm a harts=1 ram=1M image=x vf=maybe\n", "vf= is yes or no"),
+    ("vm a harts=1 ram=1M image=x vf=yes\n", "vf=yes needs mac="),
+    ("vm a harts=1 ram=1M image=x vf=yes mac=02:00:00:00:01\n", "bad mac"),
+    ("vm a harts=1 ram=1M image=x vf=yes mac=02:00:00:00:00:0g\n", "bad mac"),
+    ("vm a harts=1 ram=1M image=x mac=02:00:00:00:00:01\n", "mac without vf=yes"),
+    ("vm a harts=1 ram=1M image=x vf=yes mac=02:00:00:00:00:01 mtu=big\n", "bad mtu"),
+    ("vm a harts=1 ram=1M image=x vf=yes mac=02:00:00:00:00:01 policy=tso5\n",
+     "unknown offload 'tso5'"),
+    ("vm a harts=1 ram=1M image=x\nnic hart=3 ram=1M\n", "ram= and image= go together"),
+    ("vm a harts=1 ram=1M image=x\nnic hart=3 policy=csum\n", "unknown offload 'csum'"),
+    ("vm a harts=1 ram=1M image=x\nnic hart=3 colour=red\n", "nic takes hart=N"),
+])
+def test_vf_syntax_errors(tmp_path, text, message):
+    cfg = write(tmp_path, text)
+    r = mkconfig(cfg, "--apps", "build/riscv/apps", "--images")
+    assert r.returncode == 1
+    assert message in r.stderr, r.stderr
 
 
 @pytest.mark.parametrize("text, message", [
@@ -98,6 +123,42 @@ def test_generated_config_is_valid_and_carries_everything(tmp_path):
 ])
 def test_validator_rejects_and_names_the_vm(tmp_path, text, message):
     exe, _ = build_checker(tmp_path, text, image_size=8192)
+    r = subprocess.run([exe, *MACHINE], capture_output=True, text=True)
+    assert r.returncode == 1
+    assert message in r.stderr, r.stderr
+
+
+VF_CFG = ("vm a harts=1 ram=8M image=img.bin vf=yes mac=02:00:00:00:00:0A mtu=9000 "
+          "policy=tx-csum,rx-csum\n"
+          "vm b harts=2 ram=8M image=img.bin\n"
+          "vm c harts=0 ram=8M image=img.bin vf=yes mac=02:00:00:00:00:0b policy=none\n"
+          "nic hart=3 ram=4M image=img.bin policy=all\n")
+
+
+def test_vf_config_generated_and_valid(tmp_path):
+    exe, out = build_checker(tmp_path, VF_CFG)
+    r = subprocess.run([exe, *MACHINE], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    c = (out / "config.c").read_text()
+    assert ".mac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0a}" in c
+    assert ".mtu = 9000" in c and ".mtu = 1500" in c  # default
+    assert ".policy = 0x11u" in c and ".policy = 0x0u" in c
+    assert c.count(".vf = 1") == 2
+    assert ".nic_ram_size = 0x400000UL" in c and ".nic_image_size = 4096UL" in c
+    assert ".nic_policy = 0x1fu" in c and ".nic_hart = 3" in c
+    s = (out / "images.S").read_text()
+    assert s.count(".incbin") == 4 and "hv_nic_image:" in s
+
+
+@pytest.mark.parametrize("change, message", [
+    (("mac=02:00:00:00:00:0b", "mac=02:00:00:00:00:0a"), "vm c: mac already used by vm a"),
+    (("mac=02:00:00:00:00:0b", "mac=01:00:5e:00:00:01"), "vm c: mac must be unicast"),
+    (("mtu=9000", "mtu=9001"), "vm a: mtu 9001"),
+    (("nic hart=3 ram=4M image=img.bin policy=all", "nic hart=3"), "vm a: has a VF but no NIC"),
+    (("nic hart=3 ram=4M", "nic hart=3 ram=64K"), "nic: ram"),
+])
+def test_vf_validator_rejects(tmp_path, change, message):
+    exe, _ = build_checker(tmp_path, VF_CFG.replace(*change))
     r = subprocess.run([exe, *MACHINE], capture_output=True, text=True)
     assert r.returncode == 1
     assert message in r.stderr, r.stderr
