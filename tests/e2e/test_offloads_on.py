@@ -134,5 +134,6 @@ def test_wire_is_clean(s):
     assert not bad, f"{len(bad)} bad frames, first: " + "\n".join(bad[:10])
     from_guest = [f for f in fr if f.src == guest_addr(1) and f.tcp_len > 0]
     assert len(from_guest) > NBYTES // MTU, f"only {len(from_guest)} TCP data frames from the guest"
-    assert all(f.tcp_ok == "1" for f in from_guest), "tshark did not verify the guest's TCP sums"
+    assert all(f.tcp_ok == "1" or wire.mangled_zero(f) for f in from_guest), \
+        "tshark did not verify the guest's TCP sums"
     assert any(f.src == PEER4 and f.dst == guest_addr(1) for f in fr)
