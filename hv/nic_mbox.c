@@ -2,6 +2,8 @@
 #include "nic_mbox.h"
 #include "hv.h"
 #include "console.h"
+#include "nic_part.h"
+#include "vm.h"
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/hart.h"
 #include <string.h>
@@ -20,6 +22,12 @@ void nic_mbox_init(void)
 	__atomic_store_n(&enabled, 1, __ATOMIC_RELEASE);
 }
 
+/* a NIC partition that was stopped (it faulted) answers nothing: no wait */
+static int nic_stopped(void)
+{
+	return nic_part.vm && nic_part.vm->state == VM_STOPPED;
+}
+
 int nic_mbox_ready(void)
 {
 	return __atomic_load_n(&enabled, __ATOMIC_ACQUIRE) &&
@@ -29,7 +37,8 @@ int nic_mbox_ready(void)
 int nic_mbox_call(struct nic_mbox_msg *m)
 {
 	unsigned hart = hart_self()->hartid;
-	if (!__atomic_load_n(&enabled, __ATOMIC_ACQUIRE) || hart >= NIC_SHARED_SLOTS)
+	if (!__atomic_load_n(&enabled, __ATOMIC_ACQUIRE) || hart >= NIC_SHARED_SLOTS ||
+	    nic_stopped())
 		return -1;
 	uint64_t now = csr_read(CSR_TIME);
 	uint64_t deadline = now + (uint64_t)hv_timebase * NIC_MBOX_WAIT_MS / 1000;
@@ -37,7 +46,7 @@ int nic_mbox_call(struct nic_mbox_msg *m)
 	if (!nic_mbox_ready() && boot_deadline > deadline)
 		deadline = boot_deadline;
 	while (!nic_mbox_ready())
-		if (csr_read(CSR_TIME) >= deadline)
+		if (csr_read(CSR_TIME) >= deadline || nic_stopped())
 			return -1;
 
 	struct nic_shared_slot *s = &nic_shared_page.slot[hart];
@@ -57,7 +66,7 @@ int nic_mbox_call(struct nic_mbox_msg *m)
 			beat = b;
 			quiet = now;
 		}
-		if (now - quiet >= wait || now >= cap) {
+		if (now - quiet >= wait || now >= cap || nic_stopped()) {
 			/* a failed device sends nothing more: one line per failure */
 			hv_printf("hv: nic: no answer to command %u from hart %u after %lu ms "
 				  "(heartbeat %s)\n",

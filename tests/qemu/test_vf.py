@@ -165,3 +165,25 @@ def test_silent_nic_fails_the_device_not_the_hypervisor(hv_run):
     # the ticker kept running until Ctrl-A x powered the machine off
     assert "hv: power off (Ctrl-A x)" in r.lines, r.describe()
     assert not r.timed_out and r.rc == 0, r.describe()
+
+
+def test_nic_partition_holds_only_what_it_was_given(hv_run):
+    """A NIC that reads the hypervisor's page next to the shared one is
+    stopped with the one-line report; its VF then fails at once (no waiting
+    on a stopped NIC) and the other VMs go on."""
+    r = hv_run("vf-nic-intrude", cfg("mute=2", nic="fake_nic_intrude"), qemu_args=NET)
+    nic = r.vm_lines("nic")
+    shared = [re.match(r"fakenic: shared 0x([0-9a-f]+)", l) for l in nic]
+    shared = [int(m.group(1), 16) for m in shared if m]
+    assert shared, r.describe()
+    target = shared[0] - 0x1000
+    stops = r.stops()
+    assert [s[0] for s in stops] == ["nic"], r.describe()
+    assert stops[0][1] == "load guest-page fault" and int(stops[0][3], 16) == target, \
+        r.describe()
+    assert not [l for l in nic if "intrusion survived" in l], r.describe()
+    out = r.vm_lines("vfguest")
+    assert not [l for l in out if "FAIL" in l], r.describe()
+    assert any(re.match(r"vfguest: \d+ checks, 0 failed$", l) for l in out), r.describe()
+    assert "hello: bye" in r.vm_lines("hello"), r.describe()
+    assert not r.timed_out and r.rc == 0 and r.has(POWER_OFF), r.describe()

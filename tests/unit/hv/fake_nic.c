@@ -3,8 +3,10 @@
  * device tree says, and answers the shared-page mailbox with fixed, known
  * replies so the VF transport can be checked without the real firmware.
  * It raises the VF interrupt through the RVHV doorbell on DRIVER_OK and on
- * every kick. Built twice: FAKE_NIC_MUTE says ready and never answers (the
- * hypervisor must time out, not hang). */
+ * every kick. Built three times: FAKE_NIC_MUTE says ready and never answers
+ * (the hypervisor must time out, not hang); FAKE_NIC_INTRUDE reads the
+ * hypervisor's memory next to the shared page (the hypervisor must stop the
+ * NIC partition, its map holds nothing but what it was given). */
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
@@ -160,6 +162,11 @@ int main(void)
 	struct sbiret r = sbi_ecall(NIC_SBI_EXT, NIC_SBI_RAISE_VF_IRQ, 63, 0, 0, 0);
 	printf("fakenic: probe rvhv %d, raise_vf_irq(63) error %ld\n", sbi_probe(NIC_SBI_EXT),
 	       r.error);
+#ifdef FAKE_NIC_INTRUDE
+	volatile uint32_t *hv = (volatile uint32_t *)((uintptr_t)s - 0x1000);
+	printf("fakenic: reading 0x%lx\n", (unsigned long)(uintptr_t)hv);
+	printf("fakenic: intrusion survived, read 0x%x\n", *hv);
+#endif
 	s->nvf = nvf;
 	__atomic_store_n(&s->nic_ready, 1, __ATOMIC_RELEASE);
 #ifdef FAKE_NIC_MUTE
