@@ -34,6 +34,29 @@ int nic_mbox_ready(void)
 	       __atomic_load_n(&nic_shared_page.nic_ready, __ATOMIC_ACQUIRE);
 }
 
+/* Waits until the NIC acknowledges req in slot sl: while its heartbeat
+ * moves, up to NIC_MBOX_MAX_MS; NIC_MBOX_WAIT_MS of a still heartbeat (or a
+ * stopped NIC partition) ends it. 0, or -1 on timeout. */
+static int wait_ack(struct nic_shared_slot *sl, uint32_t req)
+{
+	uint64_t start = csr_read(CSR_TIME), quiet = start;
+	uint64_t wait = (uint64_t)hv_timebase * NIC_MBOX_WAIT_MS / 1000;
+	uint64_t cap = start + (uint64_t)hv_timebase * NIC_MBOX_MAX_MS / 1000;
+	uint32_t beat = __atomic_load_n(&nic_shared_page.heartbeat, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&sl->ack_seq, __ATOMIC_ACQUIRE) != req) {
+		uint64_t now = csr_read(CSR_TIME);
+		uint32_t b = __atomic_load_n(&nic_shared_page.heartbeat, __ATOMIC_RELAXED);
+		if (b != beat) {
+			beat = b;
+			quiet = now;
+		}
+		if (now - quiet >= wait || now >= cap || nic_stopped())
+			return -1;
+	}
+	__atomic_thread_fence(__ATOMIC_ACQUIRE); /* fence r,r: ack before the reply */
+	return 0;
+}
+
 int nic_mbox_call(struct nic_mbox_msg *m)
 {
 	unsigned hart = hart_self()->hartid;
@@ -49,32 +72,22 @@ int nic_mbox_call(struct nic_mbox_msg *m)
 		if (csr_read(CSR_TIME) >= deadline || nic_stopped())
 			return -1;
 
-	struct nic_shared_slot *s = &nic_shared_page.slot[hart];
-	uint32_t req = s->req_seq + 1;
+	struct nic_shared_slot *sl = &nic_shared_page.slot[hart];
+	/* a request that timed out may still be in the NIC's hands: writing
+	 * msg now could mix its late reply into the new request */
+	if (__atomic_load_n(&sl->ack_seq, __ATOMIC_ACQUIRE) != sl->req_seq &&
+	    wait_ack(sl, sl->req_seq) < 0)
+		hv_printf("hv: nic: slot of hart %u still busy, sending anyway\n", hart);
+	uint32_t req = sl->req_seq + 1;
 	m->seq = (uint16_t)req;
-	s->msg = *m;
+	sl->msg = *m;
 	__atomic_thread_fence(__ATOMIC_RELEASE); /* fence w,w: msg before req_seq */
-	__atomic_store_n(&s->req_seq, req, __ATOMIC_RELAXED);
-	uint64_t start = csr_read(CSR_TIME), quiet = start;
-	uint64_t wait = (uint64_t)hv_timebase * NIC_MBOX_WAIT_MS / 1000;
-	uint64_t cap = start + (uint64_t)hv_timebase * NIC_MBOX_MAX_MS / 1000;
-	uint32_t beat = __atomic_load_n(&nic_shared_page.heartbeat, __ATOMIC_RELAXED);
-	while (__atomic_load_n(&s->ack_seq, __ATOMIC_ACQUIRE) != req) {
-		uint64_t now = csr_read(CSR_TIME);
-		uint32_t b = __atomic_load_n(&nic_shared_page.heartbeat, __ATOMIC_RELAXED);
-		if (b != beat) {
-			beat = b;
-			quiet = now;
-		}
-		if (now - quiet >= wait || now >= cap || nic_stopped()) {
-			/* a failed device sends nothing more: one line per failure */
-			hv_printf("hv: nic: no answer to command %u from hart %u after %lu ms "
-				  "(heartbeat %s)\n",
-				  m->cmd, hart, (now - start) * 1000 / hv_timebase,
-				  now >= cap ? "moving" : "stopped");
-			return -1;
-		}
+	__atomic_store_n(&sl->req_seq, req, __ATOMIC_RELAXED);
+	if (wait_ack(sl, req) < 0) {
+		/* a failed device sends nothing more: one line per failure */
+		hv_printf("hv: nic: no answer to command %u from hart %u\n", m->cmd, hart);
+		return -1;
 	}
-	*m = s->msg;
+	*m = sl->msg;
 	return 0;
 }
