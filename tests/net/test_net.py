@@ -75,7 +75,7 @@ def captures(net, mode):
     """Captures on the peer's veth (the wire) and on the TAP (what the
     guest handed to its device) for everything a mode's tests do."""
     wire, wire_path = net.capture(f"wire-{mode}")
-    tap, tap_path = net.capture(f"tap-{mode}", where="qemu", iface="tap0")
+    tap, tap_path = net.capture(f"tap-{mode}", where="qemu", iface="tap0", snaplen=96)
     res = {"wire": wire_path, "tap": tap_path}
     yield res
     stop_capture(wire)
@@ -108,10 +108,28 @@ def test_httpd(net, mode, captures):
 
 
 def test_iperf(net, mode, captures):
-    """10+ MiB each way: Linux's iperf 2 to lwiperf, then lwiperf back
-    (-r: the guest connects to the peer's port 5001 and sends)."""
-    g = boot(net, mode, "iperf", r"iperf: server on 192\.0\.2\.10:5001")
+    """10+ MiB each way. The guest's client (iperf-client=, 3 s) to Linux's
+    iperf -s from boot; then Linux's iperf 2 to lwiperf's server, and its
+    -r test (lwiperf's answering client connects to the peer's 5001)."""
+    srv = net.peer_bg("iperf -s -f k")
+    time.sleep(0.5)
+    g = Guest(f"iperf-{mode}", "iperf", ARGS + f" iperf-client={PEER4} iperf-seconds=3", TAP,
+              MODES[mode], ns=net.qns)
     try:
+        g.wait_for(r"iperf: server on 192\.0\.2\.10:5001")
+        m = g.wait_for(r"iperf: client-done peer=192\.0\.2\.1:5001 bytes=(\d+) ms=\d+ kbps=\d+ "
+                       r"tso-frames=(\d+) tso-segments=(\d+)", 30)
+        sent, frames, segs = map(int, m.groups())
+        time.sleep(0.5)
+        srv.terminate()
+        out = srv.communicate(timeout=10)[0]
+        got = re.findall(r"(\d+) KBytes", out)
+        assert got and int(got[0]) * 1024 >= 10 * 2**20, f"guest sent {sent}; Linux: {out}"
+        if mode == "offload":
+            assert frames > 0 and segs > 2 * frames, f"TSO unused: {frames} frames {segs} segs"
+        else:
+            assert frames == 0
+
         n0 = len(g.lines)
         r = net.peer(f"iperf -c {GUEST4} -n 10M -f k", timeout=60)
         m = g.wait_for(r"iperf: server-done peer=192\.0\.2\.1:\d+ bytes=(\d+)", 20, n0)
@@ -120,18 +138,13 @@ def test_iperf(net, mode, captures):
         # the reverse test is timed.
         n0 = len(g.lines)
         r = net.peer(f"iperf -c {GUEST4} -t 2 -r -f k", timeout=60)
-        m = g.wait_for(r"iperf: client-done peer=192\.0\.2\.1:5001 bytes=(\d+) ms=(\d+) "
-                       r"kbps=(\d+) tso-frames=(\d+) tso-segments=(\d+)", 20, n0)
-        sent, frames, segs = int(m.group(1)), int(m.group(4)), int(m.group(5))
-        assert sent >= 10 * 2**20, f"guest sent only {sent} bytes"
-        # Linux's report of what it received from the guest.
+        m = g.wait_for(r"iperf: client-done peer=192\.0\.2\.1:5001 bytes=(\d+)", 20, n0)
+        assert int(m.group(1)) >= 5 * 2**20, m.group(0)
         got = re.findall(r"(\d+) KBytes", r.stdout)
-        assert len(got) == 2 and int(got[1]) * 1024 >= 10 * 2**20, r.stdout
-        if mode == "offload":
-            assert frames > 0 and segs > 2 * frames, f"TSO unused: {frames} frames {segs} segs"
-        else:
-            assert frames == 0
+        assert len(got) == 2 and int(got[1]) * 1024 >= 5 * 2**20, r.stdout
     finally:
+        if srv.poll() is None:
+            srv.kill()
         g.stop()
 
 
@@ -179,7 +192,7 @@ for name, l4 in (("udp", UDP(sport=40007, dport=7, chksum=0x1234) / Raw(b"bad-su
                  ("udp-ok", UDP(sport=40007, dport=7) / Raw(b"good-sum")),
                  ("tcp", TCP(sport=40008, dport=7, flags="S", seq=1000, chksum=0x1234)),
                  ("tcp-ok", TCP(sport=40009, dport=7, flags="S", seq=1000))):
-    a = sr1(l3() / l4, timeout=2)
+    a = sr1(l3() / l4, timeout=1)
     res.append(name + "=" + ("answer" if a is not None else "none"))
 print(" ".join(res))
 """
@@ -216,19 +229,30 @@ def test_wire(net, mode, captures):
     RFC 1624 allows). The TAP shows TSO super-frames only with offloads."""
     time.sleep(1)
     fields = ["ip.src", "ipv6.src", "frame.len", "ip.checksum.status", "tcp.checksum.status",
-              "udp.checksum.status", "tcp.checksum", "_ws.expert.message"]
+              "udp.checksum.status", "tcp.checksum", "frame.number"]
     # The fixture's captures are still running; read what they hold.
     wire = [r + [""] * (len(fields) - len(r)) for r in tshark_fields(captures["wire"], fields)]
     mine = [r for r in wire if is_guest(r)]
     assert len(mine) > 10000, f"only {len(mine)} guest frames captured"
     over = [r for r in mine if int(r[2]) > WIRE_MAX]
     assert not over, f"{len(over)} guest frames over the MTU, e.g. {over[:3]}"
-    bad = [r for r in mine if "0" in (r[3], r[4], r[5])
-           and not (r[6] == "0xffff" and "RFC 1624" in r[7])]
+    bad = [r for r in mine if "0" in (r[3], r[4], r[5])]
+    if bad:
+        # Linux's software sum writes a TCP sum of zero as 0xffff (RFC 1624
+        # allows it); tshark's expert note names that case.
+        nums = " || ".join(f"frame.number=={r[7]}" for r in bad[:200])
+        notes = {r[0]: r[1] for r in tshark_fields(captures["wire"], ["frame.number",
+                                                                       "_ws.expert.message"], nums)
+                 if len(r) > 1}
+        bad = [r for r in bad if not (r[6] == "0xffff" and "RFC 1624" in notes.get(r[7], ""))]
     assert not bad, f"{len(bad)} guest frames with a bad checksum, e.g. {bad[:3]}"
-    tap = [r for r in tshark_fields(captures["tap"], fields[:3]) if len(r) == 3 and is_guest(r)]
+    tap = [r for r in tshark_fields(captures["tap"], fields[:3], sums=False)
+           if len(r) == 3 and is_guest(r)]
     big = [r for r in tap if int(r[2]) > WIRE_MAX]
     if mode == "offload":
         assert big, "no TSO super-frame on the TAP"
     else:
         assert not big, f"{len(big)} frames over the MTU without TSO"
+    # Passed: the captures are large and say nothing more.
+    for path in captures.values():
+        path.unlink(missing_ok=True)
