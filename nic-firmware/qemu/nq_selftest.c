@@ -439,6 +439,36 @@ static void bench(const char *name, bool tso, uint64_t n)
 	check(done == n && wire + drops == (tso ? n * ((pay + 1447) / 1448) : n), name);
 }
 
+/* The peer's stack answers our TCP segments (port 9 is closed) with RSTs:
+ * they must reach the VF with DATA_VALID, the receive engine having checked
+ * their TCP sum (rx-csum is negotiated). */
+static void rx_rst_valid(void)
+{
+	static uint8_t in[ST_RX_BUF];
+	struct virtio_net_hdr vh;
+	uint64_t end = timer_now() + timer_ms_to_ticks(3000);
+	unsigned int rst = 0, valid = 0;
+	char what[80];
+	int n;
+
+	while (timer_now() < end && !valid) {
+		nic_poll(st_nic);
+		while ((n = vnet_rx(&vn, &vh, in, sizeof(in))) > 0) {
+			uint32_t l4 = in[12] == 0x86 ? 54 : 34;
+			bool tcp = in[12] == 0x86 ? in[20] == 6 : in[23] == 6;
+
+			if (!tcp || (uint32_t)n < l4 + 20 || !(in[l4 + 13] & 0x04))
+				continue;
+			rst++;
+			if (vh.flags & VIRTIO_NET_HDR_F_DATA_VALID)
+				valid++;
+		}
+	}
+	snprintf(what, sizeof(what), "rx: peer's TCP RSTs delivered with DATA_VALID (%u of %u)",
+		 valid, rst);
+	check(valid > 0 && valid == rst, what);
+}
+
 static void parse_mac(const char *key, uint8_t mac[6])
 {
 	char v[32];
@@ -490,6 +520,7 @@ int nq_selftest(struct nic *nic, const char *bootargs)
 		tx_case("csum6-udp", true, true, 700, 0, 40005);
 	}
 	check(nq_port_drain_guest() == 0, "port: every zero-copy frame read before the end");
+	rx_rst_valid();
 	rounds = guest_arg_u64("bench", 0);
 	if (rounds) {
 		bench("tso4-64k", true, rounds);

@@ -46,6 +46,19 @@ def test_rx_echo_reply_reached_vf(run):
     assert "nicq: pass rx: echo reply from the peer delivered to the VF" in run["lines"]
 
 
+def test_rx_checked_sums_marked_valid(run):
+    """The peer's RSTs (one per TCP segment we sent to its closed port)
+    reach the VF marked DATA_VALID; as many as tshark saw on the wire."""
+    import re
+    m = [re.match(r"nicq: pass rx: peer's TCP RSTs delivered with DATA_VALID \((\d+) of (\d+)\)",
+                  l) for l in run["lines"]]
+    m = [x for x in m if x]
+    assert m, "no passing RST/DATA_VALID line"
+    rsts = _fields(run["pcap"], "frame.number", filt="tcp.flags.reset == 1 && "
+                   f"eth.dst == {VF_MAC} && tcp.checksum.status == 1")
+    assert 0 < int(m[0].group(1)) == int(m[0].group(2)) <= len(rsts)
+
+
 def _fields(pcap, *fields, filt):
     args = ["tshark", "-r", str(pcap), "-o", "ip.check_checksum:TRUE", "-o",
             "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-Y", filt,
