@@ -106,7 +106,7 @@ uint32_t vf_regs_read(struct vf_regs *r, uint64_t off, unsigned width)
 	return 0; /* write-only or reserved */
 }
 
-static void device_reset(struct vf_regs *r)
+void vf_regs_reset(struct vf_regs *r)
 {
 	struct nic_mbox_msg m;
 	memset(r->q, 0, sizeof(r->q));
@@ -124,7 +124,7 @@ static void status_write(struct vf_regs *r, uint32_t v)
 	struct nic_mbox_msg m;
 	uint32_t newbits = v & ~r->status;
 	if (v == 0) {
-		device_reset(r);
+		vf_regs_reset(r);
 		return;
 	}
 	v &= ~VIRTIO_STATUS_DEVICE_NEEDS_RESET; /* the device's bit, not the driver's */

@@ -47,6 +47,9 @@ void vf_regs_init(struct vf_regs *r, uint16_t vf, const struct vf_regs_ops *ops,
 /* off relative to VF_REGS_GPA; width 1, 2, 4 or 8 */
 uint32_t vf_regs_read(struct vf_regs *r, uint64_t off, unsigned width);
 void vf_regs_write(struct vf_regs *r, uint64_t off, unsigned width, uint32_t val);
+/* Device reset as by a driver writing Status = 0 (also when the VM stops or
+ * reboots, so the NIC stops touching its RAM). */
+void vf_regs_reset(struct vf_regs *r);
 /* Admin reset (console `reset`): the device asks its driver for a reset
  * (§2.1.2); the caller then raises a configuration-change interrupt. */
 void vf_regs_request_reset(struct vf_regs *r);

@@ -76,3 +76,15 @@ void vf_transport_request_reset(struct vm *vm)
 	__atomic_or_fetch(isr_word(d), NIC_IRQ_CONFIG, __ATOMIC_ACQ_REL);
 	virq_update(vm);
 }
+
+void vf_transport_quiesce(struct vm *vm)
+{
+	struct vf_dev *d = vm->vf;
+	if (!d)
+		return;
+	spin_lock(&d->lock);
+	/* a NIC that already failed to answer is not waited for again */
+	if (!d->regs.failed)
+		vf_regs_reset(&d->regs);
+	spin_unlock(&d->lock);
+}

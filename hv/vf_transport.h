@@ -15,6 +15,9 @@ struct vf_dev {
 
 /* Attaches VF vf to vm (vm->vf_id, MMIO region). 0 or <0. */
 int vf_transport_attach(struct vm *vm, uint16_t vf);
+/* The VM stops or reboots: the VF is reset in the NIC, so no DMA reaches
+ * RAM that is being reloaded or no longer runs a driver. */
+void vf_transport_quiesce(struct vm *vm);
 /* Console `reset`: NEEDS_RESET and a configuration-change interrupt. */
 void vf_transport_request_reset(struct vm *vm);
 

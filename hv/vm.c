@@ -2,6 +2,7 @@
  * off once no VM is left. */
 #include "vm.h"
 #include "hv.h"
+#include "vf_transport.h"
 #include "vuart.h"
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/hart.h"
@@ -165,6 +166,7 @@ void vm_stop(struct vm *vm, const char *cause, uint64_t sepc, uint64_t addr)
 	hv_printf("hv: vm %s stopped: %s sepc=0x%lx addr=0x%lx\n", vm->cfg->name, cause, sepc,
 		  addr);
 	park_others(vm);
+	vf_transport_quiesce(vm);
 	power_off_if_idle();
 }
 
@@ -175,6 +177,7 @@ void vm_shutdown(struct vm *vm)
 	console_vm_flush(vm);
 	hv_printf("hv: vm %s shut down\n", vm->cfg->name);
 	park_others(vm);
+	vf_transport_quiesce(vm);
 	power_off_if_idle();
 }
 
@@ -201,6 +204,7 @@ void vm_reboot(struct vm *vm)
 	}
 	if (self && self->vm == vm)
 		self->state = VCPU_STOPPED;
+	vf_transport_quiesce(vm); /* no DMA into the image being reloaded */
 	vm->boot_count++;
 	if (vm_boot(vm)) {
 		vm->state = VM_RUNNING;

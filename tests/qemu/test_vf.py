@@ -97,6 +97,10 @@ def test_guest_drives_vf_and_takes_interrupts(console_run):
         assert any(re.match(rf"vfguest: reset {n} handled, \d+ checks, 0 failed$", l)
                    for l in out), r.describe()
     assert not r.timed_out and r.rc == 0 and r.has(POWER_OFF), r.describe()
+    # the VM's end resets its VF in the NIC: no DMA into a stopped VM
+    end = r.index(lambda l: l == "hv: vm vfguest shut down")
+    assert end >= 0 and r.index(lambda l: l == "[nic] fakenic: vf 0 reset", end) > end, \
+        r.describe()
 
 
 def test_console_vms_and_traps(console_run):

@@ -81,6 +81,7 @@ static __attribute__((unused)) void exec(struct nic_shared *s, struct nic_mbox_m
 	case NIC_MBOX_VF_RESET:
 		if (known)
 			vfs[vf].needs_reset = 0;
+		printf("fakenic: vf %u reset\n", vf);
 		break;
 	case NIC_MBOX_VF_GET_STATE:
 		if (!known)
