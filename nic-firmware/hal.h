@@ -55,6 +55,10 @@ void hal_mb(void);
 
 /* Ports: the uplink(s). Transmit one frame given as a gather list.
  * Returns 0, -HAL_EAGAIN when the port cannot take it now, or another error.
+ * NIC-memory elements may be reused as soon as it returns. Guest elements
+ * (zero-copy payload) must be finished with by the next hal_wmb: the
+ * firmware calls it before every used->idx store, and only that store gives
+ * the buffers back to the guest (the qemu backend drains its port there).
  */
 int hal_port_count(void);
 int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg);
