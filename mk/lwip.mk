@@ -7,7 +7,7 @@ LWIP_LIB   := $(RVB)/lwip/liblwip.a
 LWIP_INC   := -Iguest/net/include -I$(LWIP_SRC)/src/include -Iguest/include
 # Third-party code: its warnings are not ours to fix.
 LWIP_CFLAGS := $(filter-out -Werror -Wall -Wextra,$(RV_CFLAGS)) -w $(LWIP_INC)
-LWIP_PORT_HDRS := $(wildcard guest/net/include/*.h guest/net/include/arch/*.h)
+LWIP_PORT_HDRS := $(addprefix guest/net/include/,lwipopts.h gnet_hooks.h gnet_fsdata.h arch/cc.h)
 
 $(LWIP_SRC)/.unpacked:
 	@scripts/debsrc.sh $(LWIP_SRC) lwip

@@ -26,15 +26,19 @@ def free_port():
         return s.getsockname()[1]
 
 
-def test_user_net_httpd():
-    """QEMU's user-mode network (no offloads there): the demo's path."""
+@pytest.mark.parametrize("poll", [0, 1])
+def test_user_net_httpd(poll):
+    """QEMU's user-mode network (no offloads there): the demo's path, with
+    the device's PLIC interrupt and polled (net-poll=1, as when the device
+    tree describes no interrupt)."""
     port = free_port()
-    g = Guest("user-httpd", "httpd", "ip=192.0.2.10/24 gw=192.0.2.2",
+    g = Guest(f"user-httpd-{poll}", "httpd", f"ip=192.0.2.10/24 gw=192.0.2.2 net-poll={poll}",
               f"user,id=n0,net=192.0.2.0/24,host=192.0.2.2,"
               f"hostfwd=tcp:127.0.0.1:{port}-192.0.2.10:80")
     try:
-        m = g.wait_for(r"net: vf at \S+ mtu (\d+) .* tx-csum (\w+) rx-csum (\w+) tso4 (\w+)")
-        assert m.groups() == ("1500", "off", "off", "off")
+        m = g.wait_for(r"net: vf at \S+ mtu (\d+) .* tx-csum (\w+) rx-csum (\w+) tso4 (\w+) "
+                       r"tso6 \w+ irq (\w+)")
+        assert m.groups() == ("1500", "off", "off", "off", "polled" if poll else "plic")
         g.wait_for(r"httpd: listening on 192\.0\.2\.10:80")
         page = subprocess.run(["curl", "-sf", "-m", "10", f"http://127.0.0.1:{port}/"],
                               capture_output=True, timeout=20).stdout

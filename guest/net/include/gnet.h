@@ -30,7 +30,8 @@ enum gnet_err {
 int gnet_find_vf(const void *fdt, unsigned int hartid, struct gnet_vf *vf);
 
 /* lwIP init, device bring-up, addresses from bootargs
- * (ip=A.B.C.D/N gw=A.B.C.D [ip6=X::Y/N]). Prints "net: ..." lines. */
+ * (ip=A.B.C.D/N gw=A.B.C.D [ip6=X::Y/N]; net-poll=1 ignores the device's
+ * interrupt and polls). Prints "net: ..." lines. */
 int gnet_init(void);
 struct netif *gnet_netif(void);
 /* One pass: received frames into lwIP, TX completions, lwIP timers,
