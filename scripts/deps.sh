@@ -9,7 +9,7 @@ declare -A pkgs=(
            device-tree-compiler dpkg-dev xz-utils python3 libpcap-dev"
   [run]="qemu-system-misc opensbi gdb-multiarch"
   [test]="libcmocka-dev python3-pytest python3-scapy tshark iperf clang \
-          libclang-rt-14-dev iproute2 curl iputils-ping"
+          libclang-rt-14-dev iproute2 curl iputils-ping ethtool"
   [bench]="libdpdk-dev valgrind"
 )
 

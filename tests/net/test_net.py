@@ -100,6 +100,8 @@ def test_httpd(net, mode, captures):
     try:
         for dst in (GUEST4, GUEST6):
             net.peer(f"ping -c 2 -W 3 {dst}")
+            # 4000-byte echoes: fragmented and reassembled both ways.
+            net.peer(f"ping -c 1 -W 3 -s 4000 {dst}")
         page = net.peer(f"curl -sf -m 10 http://{GUEST4}/").stdout
         assert "<h1>Hello from guest</h1>" in page
         for url in (f"http://{GUEST4}/big.bin", f"http://[{GUEST6}]/big.bin"):
