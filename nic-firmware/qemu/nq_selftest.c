@@ -21,7 +21,7 @@
 #include "virtio_net.h"
 #include "vf.h"
 
-#define ST_MEM	  (4u << 20)
+#define ST_MEM	  (1u << 20) /* driver rings and buffers (~600 KiB), one frame */
 #define ST_VF	  0
 #define ST_QSIZE  256
 #define ST_RX_BUF 2048
