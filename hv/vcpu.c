@@ -71,6 +71,7 @@ static void __attribute__((noreturn)) vcpu_enter(struct hart *h, struct vcpu *v)
 	csr_write(CSR_VSTVAL, 0);
 	csr_write(CSR_VSATP, 0);
 	csr_write(CSR_HVIP, 0);
+	virq_sync(v); /* a VF line already high for this vCPU's context */
 	if (hv_has_sstc)
 		csr_write(CSR_VSTIMECMP, ~0UL);
 	else

@@ -74,6 +74,16 @@ static void vplic_mmio_write(void *ctx, uint64_t off, unsigned width, uint64_t v
 
 static const struct mmio_ops vplic_ops = {.read = vplic_mmio_read, .write = vplic_mmio_write};
 
+void virq_reset(struct vm *vm)
+{
+	struct virq *q = vm->virq;
+	if (!q)
+		return;
+	spin_lock(&q->lock);
+	vplic_init(&q->plic, q->plic.nsrc, q->plic.nctx, levels, vm);
+	spin_unlock(&q->lock);
+}
+
 int virq_attach(struct vm *vm, uint32_t nsrc)
 {
 	if (vm->index >= VMCFG_MAX_VMS)

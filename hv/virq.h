@@ -22,6 +22,8 @@ int virq_attach(struct vm *vm, uint32_t nsrc);
  * that now has an interrupt gets hvip.VSEIP (cross-hart by request), the
  * caller's own vCPU is synced directly. */
 void virq_update(struct vm *vm);
+/* Power-on state (the VM boots or reboots): nothing enabled or claimed. */
+void virq_reset(struct vm *vm);
 /* On v's hart: hvip.VSEIP from the vPLIC state (VCPU_REQ_VIRQ). */
 void virq_sync(struct vcpu *v);
 

@@ -3,6 +3,7 @@
 #include "vm.h"
 #include "hv.h"
 #include "vf_transport.h"
+#include "virq.h"
 #include "vuart.h"
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/hart.h"
@@ -108,6 +109,7 @@ int vm_boot(struct vm *vm)
 		hv_printf("hv: vm %s: device tree: error %d\n", vm->cfg->name, err);
 		return err;
 	}
+	virq_reset(vm); /* a reboot must not inherit a claimed source */
 	vm->state = VM_RUNNING;
 	/* a0 = vCPU id (0 for the NIC too), a1 = the DT */
 	vcpu_start(&vm->vcpus[0], vm->ram_gpa, vm->dt_gpa);

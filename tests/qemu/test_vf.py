@@ -191,3 +191,19 @@ def test_nic_partition_holds_only_what_it_was_given(hv_run):
     assert any(re.match(r"vfguest: \d+ checks, 0 failed$", l) for l in out), r.describe()
     assert "hello: bye" in r.vm_lines("hello"), r.describe()
     assert not r.timed_out and r.rc == 0 and r.has(POWER_OFF), r.describe()
+
+
+def test_reboot_gets_a_fresh_vf_and_vplic(hv_run):
+    """A VM that reboots with its VF running and a claim left open: the VF
+    is reset in the NIC before the image is reloaded, and the rebooted guest
+    gets its interrupts again (the vPLIC starts from power-on state)."""
+    r = hv_run("vf-reboot", cfg("reboot=1"), qemu_args=NET)
+    out = r.vm_lines("vfguest")
+    assert any(l.startswith("vfguest: boot 0: ") and " 0 failed" in l for l in out), \
+        r.describe()
+    assert not [l for l in out if "FAIL" in l], r.describe()
+    assert "vfguest: mac 02:00:00:00:00:0a mtu 1400 irqs 2 spurious 0" in out, r.describe()
+    rb = r.index(lambda l: l == "hv: vm vfguest rebooting")
+    assert rb >= 0 and r.index(lambda l: l == "[nic] fakenic: vf 0 reset", rb) > rb, \
+        r.describe()
+    assert not r.timed_out and r.rc == 0 and r.has(POWER_OFF), r.describe()

@@ -7,6 +7,9 @@
  *   bootargs: mute=1           the NIC never answers: the device must fail
  *                              after a bounded wait, not hang
  *             mute=2           the NIC partition was stopped: fail at once
+ *             reboot=1         first boot: take one interrupt and never
+ *                              complete it, then reboot; the rebooted VM
+ *                              must get its interrupts (fresh vPLIC)
  *             resets=N         then handle N device reset requests (an
  *                              offload change, the console's `reset`),
  *                              waiting up to 20 s for each */
@@ -48,6 +51,7 @@
 
 static unsigned checks, failed;
 static volatile unsigned used_irqs, config_irqs, spurious;
+static int no_complete; /* leave the claim open (reboot test) */
 static uint8_t rings[2][4096] __attribute__((aligned(4096)));
 
 #define CHECK(cond, ...)                                                                           \
@@ -94,7 +98,8 @@ static void on_ext(void)
 		used_irqs++;
 	if (isr & 2)
 		config_irqs++;
-	plic_wr(0x200004, id);
+	if (!no_complete)
+		plic_wr(0x200004, id);
 }
 
 static void check_dt(void)
@@ -226,6 +231,14 @@ int main(void)
 	plic_wr(0x2000, 1u << 1);
 	plic_wr(0x200000, 0);
 	irq_enable();
+	if (guest_arg_u64("reboot", 0) && guest_info()->boot_count == 0) {
+		no_complete = 1;
+		init_device();
+		CHECK(wait_for(&used_irqs, 1, 2000), "interrupt before the reboot");
+		printf("vfguest: boot 0: %u checks, %u failed, claim left open, rebooting\n",
+		       checks, failed);
+		guest_reboot();
+	}
 	init_device();
 	CHECK(wait_for(&used_irqs, 1, 2000), "interrupt after DRIVER_OK");
 	wr(NOTIFY, 1);
