@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import PEER4, REPO, Scenario, guest_addr, guest_addr6, guest_mac  # noqa: E402
+from harness import PEER4, Scenario, guest_addr, guest_addr6, guest_mac  # noqa: E402
 import wire  # noqa: E402
 
 PY = "/usr/bin/python3"
@@ -22,20 +22,6 @@ READY = {
     "echo": r"echo: ",
     "badvf": r"badvf: ",
 }
-APPS = REPO / "build" / "riscv" / "apps"
-
-
-def missing(apps):
-    """The pieces of issue 5 a scenario needs that are not built yet."""
-    gaps = [f"{APPS.relative_to(REPO)}/{a}.bin" for a in ["nicfw", *apps]
-            if not (APPS / f"{a}.bin").exists()]
-    if "NET" not in (REPO / "board/qemu-virt/qemu.sh").read_text():
-        gaps.append("qemu.sh NET=tap:IFNAME")
-    hv_src = "".join(p.read_text() for p in (REPO / "hv").glob("*.c"))
-    for word in ("counters", "traps", "offload"):
-        if f'"{word}"' not in hv_src:
-            gaps.append(f"hv console command `{word}`")
-    return gaps
 
 
 def config(vms, host_policy=None):
