@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import (GUEST4, GUEST6, OFFLOADS_OFF, PEER4, PY, Guest, stop_capture,
+from netlab import (GUEST4, GUEST6, OFFLOADS_OFF, PEER4, PY, Guest, stop_capture,
                       tshark_fields)
 
 TAP = "tap,id=n0,ifname=tap0,script=no,downscript=no,vnet_hdr=on"
