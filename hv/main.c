@@ -37,17 +37,44 @@ static void __attribute__((noreturn)) boot_failed(const char *what)
 	sbi_shutdown(1);
 }
 
-/* How to reach the demo's servers from the host (board/qemu-virt/qemu.sh
- * NET=user forwards these ports on 127.0.0.1 to the first two VF guests). */
+/* The value of key=... in a VM's bootargs (up to a blank), "" if absent. */
+static const char *bootarg(const char *args, const char *key, char *buf, unsigned n)
+{
+	unsigned klen = (unsigned)__builtin_strlen(key);
+	for (const char *p = args; p && *p;) {
+		while (*p == ' ')
+			p++;
+		const char *end = p;
+		while (*end && *end != ' ')
+			end++;
+		if ((unsigned)(end - p) > klen && !__builtin_memcmp(p, key, klen) &&
+		    p[klen] == '=') {
+			unsigned len = (unsigned)(end - p) - klen - 1;
+			len = len < n - 1 ? len : n - 1;
+			__builtin_memcpy(buf, p + klen + 1, len);
+			buf[len] = 0;
+			return buf;
+		}
+		p = end;
+	}
+	return "";
+}
+
+/* How to reach the demo's servers: board/qemu-virt/qemu.sh NET=user
+ * forwards these host ports on 127.0.0.1 to the first two VF guests. */
 static void print_demo_hints(void)
 {
 	static const char *const how[] = {"curl http://127.0.0.1:8080/",
 					  "iperf -c 127.0.0.1 -p 5001"};
 	if (!nic_part.vm || !nic_part.nports)
 		return;
-	for (unsigned id = 0; id < nic_part.nvf && id < 2; id++)
-		hv_printf("hv: vm %s (VF %u): from the host (NET=user): %s\n",
-			  nic_part.vf_vm[id]->cfg->name, id, how[id]);
+	for (unsigned id = 0; id < nic_part.nvf; id++) {
+		char ip[48];
+		const struct vm_config *c = nic_part.vf_vm[id]->cfg;
+		hv_printf("hv: vm %s: VF %u, ip %s%s%s\n", c->name, id,
+			  bootarg(c->bootargs, "ip", ip, sizeof(ip))[0] ? ip : "(none)",
+			  id < 2 ? "; from the host with NET=user: " : "", id < 2 ? how[id] : "");
+	}
 }
 
 void hv_main(unsigned long hartid, const void *dtb)
