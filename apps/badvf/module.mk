@@ -3,3 +3,4 @@
 APP_CFLAGS_badvf = $(GNET_APP_CFLAGS)
 APP_LIBS_badvf   = $(GNET_LIBS)
 $(RVB)/apps/badvf.elf: $(GNET_LIBS)
+$(APP_OBJS_badvf): | $(LWIP_SRC)/.unpacked

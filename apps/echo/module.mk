@@ -3,3 +3,4 @@
 APP_CFLAGS_echo = $(GNET_APP_CFLAGS)
 APP_LIBS_echo   = $(GNET_LIBS)
 $(RVB)/apps/echo.elf: $(GNET_LIBS)
+$(APP_OBJS_echo): | $(LWIP_SRC)/.unpacked

@@ -3,3 +3,4 @@
 APP_CFLAGS_httpd = $(GNET_APP_CFLAGS)
 APP_LIBS_httpd   = $(GNET_LIBS)
 $(RVB)/apps/httpd.elf: $(GNET_LIBS)
+$(APP_OBJS_httpd): | $(LWIP_SRC)/.unpacked

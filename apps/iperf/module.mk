@@ -3,3 +3,4 @@
 APP_CFLAGS_iperf = $(GNET_APP_CFLAGS)
 APP_LIBS_iperf   = $(GNET_LIBS)
 $(RVB)/apps/iperf.elf: $(GNET_LIBS)
+$(APP_OBJS_iperf): | $(LWIP_SRC)/.unpacked
