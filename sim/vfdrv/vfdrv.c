@@ -3,13 +3,17 @@
  * that TAP is the guest's network stack, offloads included:
  *
  *   vfdrv --ctl PATH --vf N --tap NAME [--features all|none|LIST]
- *         [--qsize 256]
+ *         [--qsize 256] [--hostile oow|loop|gso0]
  *
  * LIST is a '+'-joined subset of csum, guest_csum, tso4, tso6, uso, mrg.
  * The TAP carries a 12-byte virtio_net_hdr (IFF_VNET_HDR): what Linux
  * hands us (NEEDS_CSUM, GSO) goes to the VF as is, and DATA_VALID from the
  * VF tells Linux the checksum was checked. The TAP gets the VF's MAC and
  * MTU and only the offloads the VF negotiated.
+ *
+ * With --hostile MODE, SIGUSR1 makes it post one chain the NIC must refuse
+ * (hostile.h); once the NIC puts the VF in DEVICE_NEEDS_RESET, vfdrv exits
+ * with status 3.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +28,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "hostile.h"
 #include "simvf.h"
 #include "virtio_net.h"
 
@@ -36,12 +41,14 @@
 #define TUN_F_USO6 0x40
 #endif
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, turn;
 
 static void on_signal(int s)
 {
-	(void)s;
-	stop = 1;
+	if (s == SIGUSR1)
+		turn = 1;
+	else
+		stop = 1;
 }
 
 static uint64_t parse_features(const char *s)
@@ -116,7 +123,8 @@ static int open_tap(const char *name, const struct vnet *n)
 
 int main(int argc, char **argv)
 {
-	const char *ctl = NULL, *tap = NULL, *feat = "all";
+	const char *ctl = NULL, *tap = NULL, *feat = "all", *hostile = NULL;
+	int status = 0;
 	unsigned int vf = 0, qsize = 256;
 	struct sigaction sa = {.sa_handler = on_signal};
 	struct simvf s;
@@ -136,6 +144,8 @@ int main(int argc, char **argv)
 			tap = argv[i + 1];
 		else if (!strcmp(argv[i], "--features"))
 			feat = argv[i + 1];
+		else if (!strcmp(argv[i], "--hostile"))
+			hostile = argv[i + 1];
 		else if (!strcmp(argv[i], "--qsize"))
 			qsize = (unsigned int)atoi(argv[i + 1]);
 	}
@@ -173,6 +183,7 @@ int main(int argc, char **argv)
 	vring_irq(&n.tx, 0); /* TX completions are polled */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	printf("vfdrv: vf %u up on %s, mac %02x:%02x:%02x:%02x:%02x:%02x "
 	       "mtu %u features 0x%llx\n",
 	       vf, tap, n.mac[0], n.mac[1], n.mac[2], n.mac[3], n.mac[4], n.mac[5], n.mtu,
@@ -223,10 +234,19 @@ int main(int argc, char **argv)
 			txf++;
 			work++;
 		}
+		if (turn && hostile) {
+			turn = 0;
+			if (vfdrv_hostile(&n, &s, hostile)) {
+				fprintf(stderr, "vfdrv: bad --hostile %s\n", hostile);
+				return 2;
+			}
+			fprintf(stderr, "vfdrv: vf %u posted a hostile chain (%s)\n", vf, hostile);
+		}
 		if (work)
 			continue;
 		if (vnet_needs_reset(&n)) {
 			fprintf(stderr, "vfdrv: vf %u needs reset\n", vf);
+			status = 3;
 			break;
 		}
 		/* Sleep until Linux sends, the NIC interrupts, or 1 ms passes
@@ -255,5 +275,5 @@ int main(int argc, char **argv)
 		vf, (unsigned long long)txf, (unsigned long long)rxf, (unsigned long long)txfull,
 		(int)qsize - nfree);
 	simvf_close(&s);
-	return 0;
+	return status;
 }

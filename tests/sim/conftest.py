@@ -45,7 +45,7 @@ class Topo:
     vm<i> in namespace vm<i>. Everything started here is stopped by pid."""
 
     def __init__(self, tmp, n_vfs, features, host_policy="all", vf_policy=None, tap_mac=None,
-                 port=None):
+                 port=None, guest_args=None):
         tag = f"nsim{os.getpid()}x{id(self) % 10000}"
         self.tmp = tmp
         self.ctl = str(tmp / "ctl")
@@ -72,16 +72,18 @@ class Topo:
         self.features = [features[i] if isinstance(features, (list, tuple)) else features
                          for i in range(n_vfs)]
         self.vfdrv = [None] * n_vfs
+        self.guest_args = guest_args or {}
         for i in range(n_vfs):
             self.start_guest(i, (tap_mac or {}).get(i))
         time.sleep(0.3)  # IPv6 DAD is off; let links settle
 
-    def start_guest(self, i, tap_mac=None):
+    def start_guest(self, i, tap_mac=None, extra=None):
         """vfdrv for VF i: brings the VF up (features negotiated now) and its
         TAP vm0 in namespace vms[i]."""
         ns = self.vms[i]
         a = ["ip", "netns", "exec", ns, f"{BIN}/vfdrv", "--ctl", self.ctl,
              "--vf", str(i), "--tap", "vm0", "--features", self.features[i]]
+        a += self.guest_args.get(i, []) if extra is None else extra
         name = f"vfdrv{i}.{len(self.procs)}"
         self.vfdrv_err = getattr(self, "vfdrv_err", {})
         self.vfdrv_err[i] = self.tmp / f"{name}.err"
