@@ -13,7 +13,7 @@
 #include "shmbox.h"
 
 #define NQ_IDLE_US  200	  /* idle this long before napping */
-#define NQ_SLEEP_US 100   /* one nap: wfi at most this long (<= 100 us) */
+#define NQ_SLEEP_US 100	  /* one nap: wfi at most this long (<= 100 us) */
 #define NQ_DEEP_US  50000 /* idle this long before asking guests for kicks */
 
 _Static_assert(NIC_SHARED_VFS == NIC_MAX_VF, "irq_status covers every VF");
