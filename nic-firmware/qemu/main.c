@@ -65,7 +65,18 @@ static int vfs_up(void)
 		printf("nic: host policy 0x%x refused\n", cfg.host_policy);
 	for (unsigned int i = 0; i < cfg.nvf; i++) {
 		const struct nq_vf_cfg *v = &cfg.vf[i];
-		int rc = nq_hal_set_window(v->id, v->win_base, v->win_size, v->hpa);
+		int rc;
+
+		if (!nq_dt_vf_ok(v, guest_info()->ram_base, guest_info()->ram_size, cfg.shared,
+				 cfg.shared_size)) {
+			printf(
+			    "nic: vf %u (%s): window 0x%llx+0x%llx at 0x%llx refused (overlaps the "
+			    "NIC's RAM or the shared page, or wraps)\n",
+			    v->id, v->vm_name, (unsigned long long)v->win_base,
+			    (unsigned long long)v->win_size, (unsigned long long)v->hpa);
+			continue;
+		}
+		rc = nq_hal_set_window(v->id, v->win_base, v->win_size, v->hpa);
 
 		if (!rc)
 			rc = exec(NIC_MBOX_VF_CREATE, v->id, v->win_base, v->win_size,

@@ -35,6 +35,10 @@ struct nq_cfg {
 
 /* nq_dt.c: fills *cfg from the DT; negative on a malformed /rvhv-nic. */
 int nq_dt_read(const void *fdt, struct nq_cfg *cfg, char *why, unsigned int why_len);
+/* 1 when VF v's host block is non-empty, does not wrap and touches neither
+ * the NIC's own RAM nor the shared page (a VF the NIC will not create). */
+int nq_dt_vf_ok(const struct nq_vf_cfg *v, uint64_t own_base, uint64_t own_size, uint64_t shared,
+		uint64_t shared_size);
 
 /* hal_qemu.c: DMA windows of the VFs and the shared page. */
 int nq_hal_set_window(uint16_t vf, uint64_t win_base, uint64_t win_size, uint64_t hpa);

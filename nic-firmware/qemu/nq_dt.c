@@ -137,3 +137,19 @@ int nq_dt_read(const void *fdt, struct nq_cfg *cfg, char *why, unsigned int why_
 	}
 	return 0;
 }
+
+static bool overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return alen && blen && a < b + blen && b < a + alen;
+}
+
+int nq_dt_vf_ok(const struct nq_vf_cfg *v, uint64_t own_base, uint64_t own_size, uint64_t shared,
+		uint64_t shared_size)
+{
+	if (!v->win_size || v->win_base + v->win_size < v->win_base ||
+	    v->hpa + v->win_size < v->hpa)
+		return 0;
+	/* Guest DMA must never reach the NIC's own RAM or the shared page. */
+	return !overlap(v->hpa, v->win_size, own_base, own_size) &&
+	       !overlap(v->hpa, v->win_size, shared, shared_size);
+}

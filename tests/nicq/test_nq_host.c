@@ -120,6 +120,28 @@ static void dt_corruption(void **state)
 	free(good);
 }
 
+static void dt_vf_window_isolation(void **state)
+{
+	struct nq_vf_cfg v = {.win_base = 0x80000000, .win_size = 0x1000000, .hpa = 0x92000000};
+	const uint64_t own = 0x90000000, own_len = 0x2000000, sh = 0x80401000;
+
+	(void)state;
+	assert_true(nq_dt_vf_ok(&v, own, own_len, sh, 0x1000));
+	v.hpa = own + own_len - 0x1000; /* last page of the NIC's RAM */
+	assert_false(nq_dt_vf_ok(&v, own, own_len, sh, 0x1000));
+	v.hpa = own - v.win_size + 1; /* first byte of it */
+	assert_false(nq_dt_vf_ok(&v, own, own_len, sh, 0x1000));
+	v.hpa = own - v.win_size; /* just below: fine */
+	assert_true(nq_dt_vf_ok(&v, own, own_len, sh, 0x1000));
+	v.hpa = sh & ~0xffffffull; /* covers the shared page */
+	assert_false(nq_dt_vf_ok(&v, own, own_len, sh, 0x1000));
+	v.hpa = UINT64_MAX - 0x1000; /* wraps */
+	assert_false(nq_dt_vf_ok(&v, own, own_len, sh, 0x1000));
+	v.hpa = 0x92000000;
+	v.win_size = 0;
+	assert_false(nq_dt_vf_ok(&v, own, own_len, sh, 0x1000));
+}
+
 /* ---- DMA windows ---------------------------------------------------- */
 static uint8_t ram[4096];
 
@@ -172,9 +194,13 @@ static void win_wrap_and_ids(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(dt_hv_tree),	    cmocka_unit_test(dt_bare_tree),
-	    cmocka_unit_test(dt_bad_mac_refused),   cmocka_unit_test(dt_corruption),
-	    cmocka_unit_test(win_inside_and_edges), cmocka_unit_test(win_wrap_and_ids),
+	    cmocka_unit_test(dt_hv_tree),
+	    cmocka_unit_test(dt_bare_tree),
+	    cmocka_unit_test(dt_bad_mac_refused),
+	    cmocka_unit_test(dt_corruption),
+	    cmocka_unit_test(dt_vf_window_isolation),
+	    cmocka_unit_test(win_inside_and_edges),
+	    cmocka_unit_test(win_wrap_and_ids),
 	};
 
 	dtb_dir = argc > 1 ? argv[1] : ".";
