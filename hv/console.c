@@ -250,7 +250,7 @@ int console_vm_rx_ready(struct vm *vm)
 	rx_poll();
 	int ready = has_focus(vm) && !mgmt_active() && rx_head != rx_tail;
 	spin_unlock(&console_lock);
-	mgmt_run();
+	mgmt_run_fallback();
 	return ready;
 }
 
@@ -262,6 +262,6 @@ int console_vm_getc(struct vm *vm)
 	if (has_focus(vm) && !mgmt_active() && rx_head != rx_tail)
 		c = rx_ring[rx_tail++ % RX_RING];
 	spin_unlock(&console_lock);
-	mgmt_run();
+	mgmt_run_fallback();
 	return c;
 }

@@ -344,8 +344,17 @@ void mgmt_run(void)
 	__atomic_store_n(&running, 0, __ATOMIC_RELEASE);
 }
 
+static volatile int loop_hart; /* a hart runs mgmt_loop */
+
+void mgmt_run_fallback(void)
+{
+	if (!loop_hart)
+		mgmt_run();
+}
+
 void mgmt_loop(void)
 {
+	loop_hart = 1;
 	/* woken by our own timer (the UART interrupt is not wired up) */
 	csr_set(CSR_SIE, SIP_STIP);
 	for (;;) {

@@ -20,6 +20,9 @@ int mgmt_active(void);
 /* Runs a completed command line or power-off request, outside the console
  * lock (any hart; one at a time). */
 void mgmt_run(void);
+/* mgmt_run, but only when no hart runs mgmt_loop (a VM reading its input
+ * then carries the console: commands must not stall a guest otherwise). */
+void mgmt_run_fallback(void);
 /* The console hart's loop: polls the UART every 10 ms, sleeping in wfi. */
 void mgmt_loop(void) __attribute__((noreturn));
 
