@@ -83,8 +83,9 @@ void vf_transport_quiesce(struct vm *vm)
 	if (!d)
 		return;
 	spin_lock(&d->lock);
-	/* a NIC that already failed to answer is not waited for again */
-	if (!d->regs.failed)
+	/* a NIC that already failed to answer is not waited for again; one
+	 * not ready yet does no DMA */
+	if (!d->regs.failed && nic_mbox_ready())
 		vf_regs_reset(&d->regs);
 	spin_unlock(&d->lock);
 }
