@@ -186,7 +186,8 @@ def test_intruder_reads_hypervisor(hv_run, layout):
 
 @pytest.mark.parametrize("addr", [0x0C000000, 0x30000000])
 def test_intruder_writes_unmapped_mmio(hv_run, addr):
-    # 0x0c000000: the PLIC on virt; 0x30000000: PCIe ECAM. Neither is the guest's.
+    # 0x0c000000: the PLIC on virt (the hypervisor emulates one there only for
+    # VMs with a VF; the intruder has none); 0x30000000: PCIe ECAM.
     r = hv_run(f"hv-intruder-write-{addr:x}", intruder_config(f"attempt=write addr=0x{addr:x}"))
     check_intruder_stopped(r, "write", "store", addr)
 
