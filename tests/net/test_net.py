@@ -198,7 +198,7 @@ for name, l4 in (("udp", UDP(sport=40007, dport=7, chksum=0x1234) / Raw(b"bad-su
                  ("udp-ok", UDP(sport=40007, dport=7) / Raw(b"good-sum")),
                  ("tcp", TCP(sport=40008, dport=7, flags="S", seq=1000, chksum=0x1234)),
                  ("tcp-ok", TCP(sport=40009, dport=7, flags="S", seq=1000))):
-    a = sr1(l3() / l4, timeout=1)
+    a = sr1(l3() / l4, timeout=3 if name.endswith("-ok") else 1.5)
     res.append(name + "=" + ("answer" if a is not None else "none"))
 print(" ".join(res))
 """
