@@ -4,12 +4,26 @@
 #include "csr.h"
 #include "hart.h"
 
+	.section .data
+	.balign	4
+boot_claimed:			/* in .data: the bss clear must not reset it */
+	.word	0
+
 	.section .text.entry, "ax"
 	.globl	_start
 _start:
 	/* a0 = hart id, a1 = host DTB */
 	li	t0, HART_MAX
 	bgeu	a0, t0, .Lpark
+	/* Only the first hart here boots. OpenSBI 1.1 can release a hart
+	 * from its HSM wait before it has stored the start address we gave
+	 * (seen about once in 80 loaded runs): that hart arrives here with the
+	 * boot hart's old address while we are starting it, so it takes the
+	 * path we asked for instead of clearing bss under the boot hart. */
+	la	t0, boot_claimed
+	li	t1, 1
+	amoswap.w.aqrl t1, t1, (t0)
+	bnez	t1, hart_secondary_entry
 	la	t0, __bss_start
 	la	t1, __bss_end
 1:	bgeu	t0, t1, 2f
