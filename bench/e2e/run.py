@@ -4,8 +4,9 @@
 One iperf guest with a VF, the NIC core on hart 3, Linux in a namespace on
 the TAP (the e2e harness of tests/e2e). For offloads on (host policy all)
 and off (policy none):
-  - throughput: `iperf -c -r` (Debian's iperf 2): Linux -> guest, then the
-    guest's lwiperf -> Linux, each `--mib` MiB, `--reps` times;
+  - throughput: `iperf -c -r -t N` (Debian's iperf 2): Linux -> guest for
+    N s, then the guest's lwiperf -> Linux for N s (lwIP 2.1.3's lwiperf
+    cannot end a byte-limited reverse test), `--reps` times;
   - CPU: the same transfer under the insn_count TCG plugin, which counts
     instructions per hart (QEMU's own instret is one machine-wide count).
     A sampler reads the per-hart counts and the TAP's byte counters every
@@ -100,7 +101,7 @@ def measure(label, policy, args, tmp):
     s = boot(f"bench-{label}", policy, tmp)
     try:
         for _ in range(args.reps):
-            r = s.iperf(guest_addr(0), args.mib * MiB, reverse=True, timeout=600)
+            r = s.iperf(guest_addr(0), seconds=args.seconds, reverse=True, timeout=600)
             if "fwd" not in r or "rev" not in r:
                 raise RuntimeError(f"iperf failed ({label}):\n{r['out']}")
             out["fwd_mbps"].append(r["fwd_bps"] / 1e6)
@@ -113,7 +114,7 @@ def measure(label, policy, args, tmp):
         smp = Sampler(s.con.p.pid, s.ns.tap, counts)
         smp.start()
         time.sleep(0.5)
-        r = s.iperf(guest_addr(0), args.mib * MiB, reverse=True, timeout=900)
+        r = s.iperf(guest_addr(0), seconds=args.seconds, reverse=True, timeout=900)
         time.sleep(0.5)
         smp.stop.set()
         smp.join()
@@ -145,7 +146,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--plugin", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--mib", type=int, default=20)
+    ap.add_argument("--seconds", type=int, default=8)
     ap.add_argument("--reps", type=int, default=2)
     args = ap.parse_args()
     args.plugin = str(Path(args.plugin).resolve())
@@ -179,8 +180,8 @@ def main():
 
 `make bench-e2e` ({Path(__file__).name}). One iperf guest (lwIP, lwiperf) with a
 VF on hart {GUEST_HART}, the NIC core on hart {NIC_HART}, Linux (Debian's iperf 2)
-in a network namespace on the TAP. `iperf -c -r`: {args.mib} MiB Linux -> guest,
-then {args.mib} MiB guest -> Linux; throughput is the median of {args.reps} runs
+in a network namespace on the TAP. `iperf -c -r -t {args.seconds}`: Linux -> guest,
+then guest -> Linux, {args.seconds} s each; throughput is the median of {args.reps} runs
 (QEMU TCG on a shared host: expect run-to-run spread). Offloads off = host policy
 `none` in the board config (the guest computes checksums and segments itself).
 
