@@ -24,6 +24,8 @@ void virq_sync(struct vcpu *v)
 	if (q) {
 		spin_lock(&q->lock);
 		eip = vplic_eip(&q->plic, v->id);
+		if (v->id < VPLIC_MAX_CTX)
+			q->vseip[v->id] = (uint8_t)eip;
 		spin_unlock(&q->lock);
 	}
 	if (eip)
@@ -45,10 +47,11 @@ void virq_update(struct vm *vm)
 			continue;
 		}
 		spin_lock(&q->lock);
-		int eip = vplic_eip(&q->plic, i);
+		/* that hart sets VSEIP itself after deciding so under the lock;
+		 * a stale VSEIP elsewhere only costs a claim of 0, which resyncs */
+		int kick = vplic_eip(&q->plic, i) && !q->vseip[i];
 		spin_unlock(&q->lock);
-		/* a stale VSEIP elsewhere only costs a claim of 0, which resyncs */
-		if (eip && v->state == VCPU_RUNNING)
+		if (kick && v->state == VCPU_RUNNING)
 			vcpu_request(v, VCPU_REQ_VIRQ);
 	}
 }
@@ -81,6 +84,8 @@ void virq_reset(struct vm *vm)
 		return;
 	spin_lock(&q->lock);
 	vplic_init(&q->plic, q->plic.nsrc, q->plic.nctx, levels, vm);
+	for (unsigned i = 0; i < VPLIC_MAX_CTX; i++)
+		q->vseip[i] = 0;
 	spin_unlock(&q->lock);
 }
 

@@ -14,6 +14,9 @@ struct virq {
 	struct vplic plic;
 	spinlock_t lock;
 	struct vm *vm;
+	/* what each vCPU's hart last decided for hvip.VSEIP (under lock): a
+	 * doorbell finding it already set needs no IPI */
+	uint8_t vseip[VPLIC_MAX_CTX];
 };
 
 /* Gives vm a vPLIC with nsrc sources (source 1 = its VF). 0 or <0. */
