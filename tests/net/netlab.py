@@ -46,14 +46,14 @@ def sh(cmd, check=True, timeout=120, **kw):
 class Guest:
     """One QEMU running an app; its console is collected line by line."""
 
-    def __init__(self, name, app, args, netdev, device_extra="", ns=None):
+    def __init__(self, name, app, args, netdev, device_extra="", ns=None, qemu_extra=()):
         LOGS.mkdir(parents=True, exist_ok=True)
         self.log = LOGS / f"{name}.log"
         dev = f"virtio-net-device,netdev=n0,mac={MAC}" + (f",{device_extra}" if device_extra else "")
         cmd = ["qemu-system-riscv64", "-M", "virt", "-cpu", "rv64", "-smp", "1", "-m", "256M",
                "-nographic", "-bios", OPENSBI, "-kernel", str(APPS / f"{app}.bin"),
                "-global", "virtio-mmio.force-legacy=false", "-netdev", netdev,
-               "-device", dev, "-append", args]
+               "-device", dev, "-append", args] + list(qemu_extra)
         if ns:
             cmd = ["ip", "netns", "exec", ns] + cmd
         self.lines, self.cond = [], threading.Condition()
