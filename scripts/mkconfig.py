@@ -47,7 +47,11 @@ def parse_size(text, where):
     if not m:
         raise ConfigError(f"{where}: bad size or address '{text}'")
     mult = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[m.group(2)]
-    return int(m.group(1), 0) * mult
+    value = int(m.group(1), 0) * mult
+    # the generated C holds it in a uint64_t: a larger literal fails the build
+    if value >= 1 << 64:
+        raise ConfigError(f"{where}: size or address '{text}' too large")
+    return value
 
 
 def parse_policy(text, where):
@@ -69,6 +73,8 @@ def parse_nic(opts, where, cfg_path, apps_dir):
     unknown = set(opts) - {"hart", "ram", "image", "policy"}
     if "hart" not in opts or not opts["hart"].isdigit() or unknown:
         raise ConfigError(f"{where}: nic takes hart=N [ram=SIZE image=APP] [policy=...]")
+    if int(opts["hart"]) > 255:  # an int32_t in the C; a wrapped -1 would mean "no NIC"
+        raise ConfigError(f"{where}: nic: hart number too large")
     if ("ram" in opts) != ("image" in opts):
         raise ConfigError(f"{where}: nic: ram= and image= go together")
     return {

@@ -69,6 +69,11 @@ def test_vf_syntax_errors(tmp_path, text, message):
     ("nic hart=x\n", "nic takes hart=N"),
     ("# nothing\n", "no vm lines"),
     ('vm a harts=1 ram=1M image=x args="open\n', "No closing quotation"),
+    # values the generated C cannot hold: refused here, not by the C compiler
+    ("vm a harts=1 ram=0x10000000000000000 image=x\n", "too large"),
+    ("vm a harts=1 ram=17179869184G image=x\n", "too large"),
+    ("vm a harts=1 ram=1M base=0x1fffffffffffff000 image=x\n", "too large"),
+    ("vm a harts=1 ram=1M image=x\nnic hart=4294967295\n", "nic: hart number too large"),
 ])
 def test_syntax_errors_name_the_line(tmp_path, text, message):
     cfg = write(tmp_path, text)
