@@ -159,6 +159,23 @@ static void memory_errors(void **state)
 	expect(VMCFG_E_NO_SPACE, 1, "no room");
 }
 
+/* sizes and bases whose sums wrap past 2^64 (a hostile or mistyped config)
+ * must be refused, never placed at a wrapped address */
+static void wrapping_sizes(void **state)
+{
+	(void)state;
+	vms[1].ram_base = 0xfffffffffff00000UL; /* + 16M wraps to 0xf00000 */
+	expect(VMCFG_E_OUTSIDE_RAM, 1, "outside");
+	vms[1].ram_base = 0x90000000;
+	vms[1].ram_size = 0xfffffffffffff000UL; /* base + size wraps below base */
+	vms[1].image_size = 100;
+	expect(VMCFG_E_OUTSIDE_RAM, 1, "outside");
+	vms[1].ram_base = 0; /* placed automatically: no room, not a wrapped block */
+	expect(VMCFG_E_NO_SPACE, 1, "no room");
+	vms[1].ram_size = 0xffffffffffe00000UL; /* 2M-aligned: megapage placement */
+	expect(VMCFG_E_NO_SPACE, 1, "no room");
+}
+
 static void config_errors(void **state)
 {
 	(void)state;
@@ -177,6 +194,7 @@ int main(void)
 	    cmocka_unit_test_setup(bad_names, setup),
 	    cmocka_unit_test_setup(hart_errors, setup),
 	    cmocka_unit_test_setup(memory_errors, setup),
+	    cmocka_unit_test_setup(wrapping_sizes, setup),
 	    cmocka_unit_test_setup(config_errors, setup),
 	};
 	return cmocka_run_group_tests_name("vm_config", tests, NULL, NULL);
