@@ -7,7 +7,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from harness import reap_stale_namespaces  # noqa: E402
 from topology import E2E, config  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_stale_namespaces():
+    reap_stale_namespaces()
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ that namespace with the NIC's physical port on the TAP, tshark capturing the
 TAP for the whole run, and the hypervisor's management console on QEMU's
 stdio. Every step has a hard timeout; `Scenario.close()` kills what it
 started (by pid) and deletes the namespace even after a failure."""
+import ctypes
 import itertools
 import os
 import re
@@ -36,6 +37,23 @@ def guest_addr6(i):
 
 def guest_mac(i):
     return f"02:00:00:00:00:{i + 1:02x}"
+
+
+def _die_with_parent():
+    """Child side of every long-lived process we start: SIGKILL when the
+    test process dies, so a killed pytest leaves no QEMU or tshark running
+    (PR_SET_PDEATHSIG survives ip netns exec's execve)."""
+    os.setsid()
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def reap_stale_namespaces():
+    """Deletes e2e namespaces left by test processes that no longer exist
+    (a SIGKILLed run cannot clean up after itself)."""
+    for line in sh(["ip", "netns", "list"], check=False).stdout.splitlines():
+        m = re.match(r"^e2e(\d+)n\d+\b", line)
+        if m and int(m.group(1)) != os.getpid() and not Path(f"/proc/{m.group(1)}").exists():
+            sh(["ip", "netns", "del", line.split()[0]], check=False)
 
 
 def sh(args, timeout=60, check=True, **kw):
@@ -85,7 +103,7 @@ class Netns:
         return sh(self.cmd(*args), timeout=timeout, check=check)
 
     def popen(self, *args, **kw):
-        return subprocess.Popen(self.cmd(*args), start_new_session=True, **kw)
+        return subprocess.Popen(self.cmd(*args), preexec_fn=_die_with_parent, **kw)
 
     def close(self):
         sh(["ip", "netns", "del", self.name], check=False)
@@ -150,7 +168,7 @@ class Console:
         self.eof = False
         self.p = subprocess.Popen(list(map(str, cmd)), cwd=REPO, stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+                                  preexec_fn=_die_with_parent)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
