@@ -59,6 +59,9 @@ const uint8_t *nq_port_mac(int port);
 /* Wait (bounded) until the port has read every guest byte it was given;
  * returns 0, or -1 on timeout. */
 int nq_port_drain_guest(void);
+/* Wait up to `us` until QEMU has taken every queued frame; returns how many
+ * it still holds. */
+int nq_port_flush(uint64_t us);
 struct nq_port_stats {
 	uint64_t tx_frames, tx_copied_bytes, tx_zero_copy_bytes, tx_full, drain_timeouts;
 	uint64_t rx_frames, rx_too_big;

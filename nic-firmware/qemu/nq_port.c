@@ -40,6 +40,10 @@ struct nq_port {
 	uint64_t base;
 	unsigned int next;
 	unsigned int guest_inflight;
+	/* The last wait for QEMU timed out: until it takes a frame again, do
+	 * not wait any more (a stalled backend would otherwise cost every
+	 * frame the full wait, and the NIC its mailbox). */
+	bool stalled;
 	struct nq_port_stats st;
 	struct nq_slot slot[NQ_SLOTS];
 	/* Rings (with the driver's token arrays), RX buffers, TX headers. */
@@ -119,6 +123,7 @@ static void reclaim(struct nq_port *p)
 			if (s >= NQ_SLOTS || !p->slot[s].busy)
 				continue; /* not ours: QEMU is trusted, but stay safe */
 			p->slot[s].busy = false;
+			p->stalled = false;
 			if (p->slot[s].guest)
 				p->guest_inflight--;
 		}
@@ -139,9 +144,10 @@ int nq_port_drain_guest(void)
 
 		reclaim(p);
 		while (p->guest_inflight) {
-			if (!end)
+			if (!end && !p->stalled)
 				end = deadline_us(NQ_DRAIN_US);
-			else if (timer_now() > end) {
+			else if (p->stalled || timer_now() > end) {
+				p->stalled = true;
 				p->st.drain_timeouts++;
 				return -1;
 			}
@@ -149,6 +155,22 @@ int nq_port_drain_guest(void)
 		}
 	}
 	return 0;
+}
+
+int nq_port_flush(uint64_t us)
+{
+	uint64_t end = deadline_us(us);
+	int busy;
+
+	do {
+		busy = 0;
+		for (int i = 0; i < nports; i++) {
+			reclaim(&ports[i]);
+			for (unsigned int k = 0; k < NQ_SLOTS; k++)
+				busy += ports[i].slot[k].busy;
+		}
+	} while (busy && timer_now() < end);
+	return busy;
 }
 
 /* Copy the frame's NIC-local pieces into slot s; build the piece list.
@@ -218,9 +240,10 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 		reclaim(p);
 		if (!s->busy)
 			break;
-		if (!end)
+		if (!end && !p->stalled)
 			end = deadline_us(NQ_TX_WAIT_US);
-		else if (timer_now() > end) {
+		else if (p->stalled || timer_now() > end) {
+			p->stalled = true;
 			p->st.tx_full++;
 			return -HAL_EAGAIN;
 		}
@@ -233,9 +256,10 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 			     (void *)(uintptr_t)(p->next + 1));
 		if (rc != -VNET_EFULL)
 			break;
-		if (!end)
+		if (!end && !p->stalled)
 			end = deadline_us(NQ_TX_WAIT_US);
-		else if (timer_now() > end) {
+		else if (p->stalled || timer_now() > end) {
+			p->stalled = true;
 			p->st.tx_full++;
 			return -HAL_EAGAIN;
 		}
