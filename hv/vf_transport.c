@@ -46,7 +46,11 @@ static void vf_mmio_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 {
 	struct vf_dev *d = ctx;
 	spin_lock(&d->lock);
-	vf_regs_write(&d->regs, off, width, (uint32_t)val);
+	/* once the VM is stopping, a vCPU not yet parked must not re-arm a
+	 * queue after vf_transport_quiesce (state changes before it takes
+	 * this lock), or the NIC would keep DMAing into the stopped VM */
+	if (d->vm->state == VM_RUNNING)
+		vf_regs_write(&d->regs, off, width, (uint32_t)val);
 	spin_unlock(&d->lock);
 }
 
