@@ -38,13 +38,15 @@ static uint64_t instret(void)
 
 static void finish(const char *kind)
 {
-	uint64_t ms = timer_ticks_to_ms(timer_now() - cl.start);
+	uint64_t ms = cl.start ? timer_ticks_to_ms(timer_now() - cl.start) : 0;
 	uint64_t insn = instret() - cl.insn0, mib = cl.bytes >> 20;
 
 	if (cl.done)
 		return;
 	cl.done = true;
 	iperf_report_line(kind, &cl.peer, IPERF_PORT, cl.bytes, ms, ms ? cl.bytes * 8 / ms : 0);
+	if (!cl.start)
+		return; /* never connected */
 	/* This vCPU's instructions for the test (exact under QEMU -icount on
 	 * one hart): the CPU cost the offloads save. */
 	printf("iperf: client instructions=%llu per-MiB=%llu\n", (unsigned long long)insn,

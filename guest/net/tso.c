@@ -10,6 +10,8 @@
 #include "lwip/prot/ethernet.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
+#include "lwip/prot/tcp.h"
+#include "gnet_hooks.h"
 
 static u8_t ext_id;
 
@@ -51,6 +53,25 @@ err_t gnet_tso_tcp_in(struct tcp_pcb *pcb)
 	if (want > pcb->mss)
 		pcb->mss = (u16_t)want;
 	return ERR_OK;
+}
+
+uint32_t *gnet_tso_tcp_opts(struct tcp_hdr *hdr, const struct tcp_pcb *pcb, uint32_t *opts)
+{
+	uint8_t *o = (uint8_t *)(hdr + 1);
+	u16_t adv, lim;
+
+	/* lwIP writes the MSS option (RFC 9293 §3.2: kind 2, length 4) first
+	 * on a SYN. */
+	if (!pcb || !(TCPH_FLAGS(hdr) & TCP_SYN) || (uint8_t *)opts < o + 4 || o[0] != 2 ||
+	    o[1] != 4)
+		return opts;
+	adv = (u16_t)(o[2] << 8 | o[3]);
+	lim = link_mss(IP_IS_V6_VAL(pcb->remote_ip));
+	if (adv > lim) {
+		o[2] = (uint8_t)(lim >> 8);
+		o[3] = (uint8_t)lim;
+	}
+	return opts;
 }
 
 static bool addr_eq(const ip_addr_t *a, const uint8_t *wire, bool v6)

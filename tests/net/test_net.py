@@ -235,13 +235,17 @@ def test_wire(net, mode, captures):
     RFC 1624 allows). The TAP shows TSO super-frames only with offloads."""
     time.sleep(1)
     fields = ["ip.src", "ipv6.src", "frame.len", "ip.checksum.status", "tcp.checksum.status",
-              "udp.checksum.status", "tcp.checksum", "frame.number"]
+              "udp.checksum.status", "tcp.checksum", "frame.number", "tcp.options.mss_val"]
     # The fixture's captures are still running; read what they hold.
     wire = [r + [""] * (len(fields) - len(r)) for r in tshark_fields(captures["wire"], fields)]
     mine = [r for r in wire if is_guest(r)]
     assert len(mine) > 10000, f"only {len(mine)} guest frames captured"
     over = [r for r in mine if int(r[2]) > WIRE_MAX]
     assert not over, f"{len(over)} guest frames over the MTU, e.g. {over[:3]}"
+    # The MSS the guest advertises fits the wire MTU (lwIP's own
+    # computation sees the netif's TSO-sized MTU; tso.c cuts it).
+    mss = {(r[0] or r[1], r[8]) for r in mine if r[8]}
+    assert mss == {(GUEST4, "1460"), (GUEST6, "1440")}, f"advertised MSS: {mss}"
     bad = [r for r in mine if "0" in (r[3], r[4], r[5])]
     if bad:
         # Linux's software sum writes a TCP sum of zero as 0xffff (RFC 1624
