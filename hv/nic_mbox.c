@@ -76,8 +76,12 @@ int nic_mbox_call(struct nic_mbox_msg *m)
 	/* a request that timed out may still be in the NIC's hands: writing
 	 * msg now could mix its late reply into the new request */
 	if (__atomic_load_n(&sl->ack_seq, __ATOMIC_ACQUIRE) != sl->req_seq &&
-	    wait_ack(sl, sl->req_seq) < 0)
-		hv_printf("hv: nic: slot of hart %u still busy, sending anyway\n", hart);
+	    wait_ack(sl, sl->req_seq) < 0) {
+		/* not sent: the NIC would run that late reply as a command */
+		hv_printf("hv: nic: slot of hart %u still busy, command %u not sent\n", hart,
+			  m->cmd);
+		return -1;
+	}
 	uint32_t req = sl->req_seq + 1;
 	m->seq = (uint16_t)req;
 	sl->msg = *m;
@@ -89,5 +93,11 @@ int nic_mbox_call(struct nic_mbox_msg *m)
 		return -1;
 	}
 	*m = sl->msg;
+	/* the NIC echoes seq: anything else is not the answer to this request */
+	if (m->seq != (uint16_t)req) {
+		hv_printf("hv: nic: reply seq %u to request %u on hart %u\n", m->seq,
+			  (unsigned)(uint16_t)req, hart);
+		return -1;
+	}
 	return 0;
 }

@@ -171,6 +171,19 @@ def test_silent_nic_fails_the_device_not_the_hypervisor(hv_run):
     assert not r.timed_out and r.rc == 0, r.describe()
 
 
+def test_reply_with_wrong_seq_fails_the_device(hv_run):
+    """A reply whose seq is not the request's (e.g. the late answer to an
+    earlier, timed-out request) is not taken as the answer: the device
+    fails at once (NEEDS_RESET, no features), the other VM goes on."""
+    r = hv_run("vf-badseq", cfg("mute=2", nic="fake_nic_badseq"), qemu_args=NET)
+    out = r.vm_lines("vfguest")
+    assert not [l for l in out if "FAIL" in l], r.describe()
+    assert any(re.match(r"vfguest: \d+ checks, 0 failed$", l) for l in out), r.describe()
+    assert [l for l in r.lines if "hv: nic: reply seq" in l], r.describe()
+    assert "hello: bye" in r.vm_lines("hello"), r.describe()
+    assert not r.timed_out and r.rc == 0 and r.has(POWER_OFF), r.describe()
+
+
 def test_nic_partition_holds_only_what_it_was_given(hv_run):
     """A NIC that reads the hypervisor's page next to the shared one is
     stopped with the one-line report; its VF then fails at once (no waiting

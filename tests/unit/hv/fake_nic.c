@@ -6,7 +6,9 @@
  * every kick. Built three times: FAKE_NIC_MUTE says ready and never answers
  * (the hypervisor must time out, not hang); FAKE_NIC_INTRUDE reads the
  * hypervisor's memory next to the shared page (the hypervisor must stop the
- * NIC partition, its map holds nothing but what it was given). */
+ * NIC partition, its map holds nothing but what it was given); FAKE_NIC_BADSEQ
+ * answers with a wrong seq (the hypervisor must fail the device, not take
+ * the reply). */
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
@@ -185,6 +187,9 @@ int main(void)
 				continue;
 			struct nic_mbox_msg m = sl->msg;
 			exec(s, &m);
+#ifdef FAKE_NIC_BADSEQ
+			m.seq++; /* not the answer to this request: the hv must not take it */
+#endif
 			sl->msg = m;
 			__atomic_store_n(&sl->ack_seq, req, __ATOMIC_RELEASE);
 		}
