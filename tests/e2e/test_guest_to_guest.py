@@ -48,3 +48,4 @@ def test_switched_traffic_stays_off_the_wire(s):
     leaked = [f for f in fr if {f.src, f.dst} == {guest_addr(0), guest_addr(1)}]
     assert not leaked, f"{len(leaked)} guest<->guest frames on the uplink"
     assert re.search(r"\[iperfa\]", s.con.text), "server guest printed nothing"
+    s.drop_capture()

@@ -47,5 +47,6 @@ def test_hostile_vf_is_reset_and_neighbour_unharmed(boot, attack):
         assert s.ping("192.0.2.11"), "iperf guest lost"
         problems = wire.problems(s.wire(), MTU)
         assert not problems, "\n".join(problems[:10])
+        s.drop_capture()
     finally:
         s.close()

@@ -67,7 +67,7 @@ def test_console_swaps_the_vf_policies(s):
     assert s.ping(guest_addr(0)) and s.ping(guest_addr(1)), "a guest was lost by its reset"
     e0, i0 = s.vf("echo"), s.vf("iperf")
     _echo_all(s)
-    res = s.iperf(guest_addr(1), seconds=4, reverse=True)
+    res = s.iperf(guest_addr(1), seconds=2, reverse=True)
     iperf_ok(res, "rev", 1 * MiB)
     de, di = delta(s.vf("echo"), e0), delta(s.vf("iperf"), i0)
     assert de["tx_packets"] > 0 and de["tx_csum_offload"] == 0 and de["rx_csum_valid"] == 0, de
@@ -80,3 +80,4 @@ def test_wire_is_clean(s):
     assert not bad, f"{len(bad)} bad frames, first: " + "\n".join(bad[:10])
     frags = [f for f in fr if f.fragment and f.src == guest_addr(0)]
     assert frags, "the echo guest sent no IPv4 fragment (8 KiB replies)"
+    s.drop_capture()

@@ -137,3 +137,4 @@ def test_wire_is_clean(s):
     assert all(f.tcp_ok == "1" or wire.mangled_zero(f) for f in from_guest), \
         "tshark did not verify the guest's TCP sums"
     assert any(f.src == PEER4 and f.dst == guest_addr(1) for f in fr)
+    s.drop_capture()

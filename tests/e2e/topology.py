@@ -120,6 +120,10 @@ class E2E(Scenario):
         self.cap.stop()
         return wire.frames(self.pcap)
 
+    def drop_capture(self):
+        """A capture that passed is not worth its 100-200 MB."""
+        self.pcap.unlink(missing_ok=True)
+
     def vf(self, vm):
         """The VF counters of one VM (hv console `counters`)."""
         c = self.hv.counters()
