@@ -167,6 +167,16 @@ void console_vm_putc(struct vm *vm, char c)
 	if (((unsigned char)c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
 		c = '?';
 	spin_lock(&vm->line_lock);
+	if ((unsigned char)c >= 0x80 && (unsigned char)c <= 0x9f) {
+		/* C1 controls (0x9b is CSI): raw, or UTF-8 encoded as c2 80..9f;
+		 * other UTF-8 continuation bytes follow a byte >= 0x80 */
+		unsigned char prev =
+		    vm->line.len ? (unsigned char)vm->line.buf[vm->line.len - 1] : 0;
+		if (prev == 0xc2)
+			vm->line.buf[vm->line.len - 1] = '?';
+		if (prev == 0xc2 || prev < 0x80)
+			c = '?';
+	}
 	if (c == '\n')
 		flush_line(vm);
 	else {

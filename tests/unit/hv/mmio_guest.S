@@ -256,7 +256,7 @@ put2:
 	ret
 
 	.section .rodata
-msg_esc:	.asciz "esc:\033[2J\n"
+msg_esc:	.asciz "esc:\033[2J \2332J \302\2332J \303\251\n"
 msg_ready:	.asciz "mmio: waiting for input\n"
 msg_head:	.asciz "mmio: "
 msg_mid:	.asciz " checks, "
