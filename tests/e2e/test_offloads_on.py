@@ -85,14 +85,18 @@ def test_curl_page(s):
     assert b"<html" in body.lower() and len(body) > 100, body[:200]
 
 
-def test_curl_big_file_is_intact(s):
-    """256 KiB from the httpd guest: lwIP's TSO super-frames, cut by the NIC,
-    reassembled by Linux into exactly the app's pattern."""
-    code, body, err = s.curl(guest_addr(0), "/big.bin")
+@pytest.mark.parametrize("family", ["ipv4", "ipv6"])
+def test_curl_big_file_is_intact(s, family):
+    """256 KiB from the httpd guest: lwIP's TSO4/TSO6 super-frames, cut by
+    the NIC, reassembled by Linux into exactly the app's pattern."""
+    c0 = s.vf("httpd")
+    code, body, err = s.curl(guest_addr(0) if family == "ipv4" else guest_addr6(0), "/big.bin")
+    d = delta(s.vf("httpd"), c0)
     assert code == "200", f"curl: HTTP {code!r} {err}"
     want = bytes((i * 7 + i // 251) & 255 for i in range(256 * 1024))
     assert len(body) == len(want), len(body)
     assert body == want, next(i for i in range(len(want)) if body[i] != want[i])
+    assert d["tx-hw-gso-packets"] > 0 and d["tx-hw-gso-wire-packets"] > d["tx-hw-gso-packets"], d
 
 
 def test_iperf_to_guest_and_traps_per_packet(s, record_property):

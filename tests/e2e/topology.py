@@ -80,8 +80,9 @@ class E2E(Scenario):
 
     def curl(self, addr, path="/", timeout=30):
         out = self.tmp / "curl.body"
-        r = self.ns.run("curl", "-sS", "-m", timeout, "-o", out, "-w", "%{http_code}",
-                        f"http://{addr}{path}", check=False, timeout=timeout + 10)
+        host = f"[{addr}]" if ":" in addr else addr
+        r = self.ns.run("curl", "-gsS", "-m", timeout, "-o", out, "-w", "%{http_code}",
+                        f"http://{host}{path}", check=False, timeout=timeout + 10)
         return r.stdout.strip(), (out.read_bytes() if out.exists() else b""), r.stderr
 
     def iperf(self, addr, nbytes=None, seconds=None, reverse=False, timeout=240):
