@@ -28,8 +28,8 @@ def test_namespace_capture_console_teardown(tmp_path):
     fr = wire.frames(s.pcap)
     assert fr, "the capture on the TAP recorded nothing"
     assert not wire.problems(fr, 1500)
-    arp = subprocess.run(["tshark", "-r", str(s.pcap), "-Y", f"arp.dst.proto_ipv4 == {guest_addr(0)}"
-                          f" && arp.src.proto_ipv4 == {PEER4}"], capture_output=True, text=True)
+    want = f"arp.dst.proto_ipv4 == {guest_addr(0)} && arp.src.proto_ipv4 == {PEER4}"
+    arp = subprocess.run(["tshark", "-r", str(s.pcap), "-Y", want], capture_output=True, text=True)
     assert arp.stdout.strip(), "no ARP request of the peer in the capture"
     assert s.con.p.poll() is not None, "QEMU still running"
     ns = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout

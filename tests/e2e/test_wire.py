@@ -33,7 +33,8 @@ def test_checker_flags_exactly_the_bad_frames(tmp_path):
     fr = wire.frames(pcap)
     assert len(fr) == len(good) + len(bad)
     found = wire.problems(fr, 1500)
-    assert [int(p.split()[1]) for p in found] == list(range(len(good) + 1, len(good) + len(bad) + 1))
+    bad_numbers = list(range(len(good) + 1, len(good) + len(bad) + 1))
+    assert [int(p.split()[1]) for p in found] == bad_numbers
     assert "bad ip checksum" in found[0] and "bad tcp checksum" in found[1]
     assert "bad udp checksum" in found[2] and "> MTU" in found[3]
     assert wire.mangled_zero(fr[2]) and fr[0].tcp_ok == "1"

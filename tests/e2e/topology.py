@@ -28,12 +28,13 @@ def config(vms, host_policy=None):
     """Partition config: VM i on hart i+1 with VF i (MAC 02:..:0i+1, guest
     192.0.2.(10+i)); the NIC core on hart 3; hart 0 keeps the hv console.
     vms = [(name, app, extra bootargs, VF policy or None)]."""
-    lines = ["# e2e test config (tests/e2e/conftest.py)"]
+    lines = ["# e2e test config (tests/e2e/topology.py)"]
     for i, (name, app, extra, pol) in enumerate(vms):
         args = f"ip={guest_addr(i)}/24 gw={PEER4} ip6={guest_addr6(i)}/64 {extra}".strip()
         lines.append(f"vm {name} harts={i + 1} ram=16M image={app} vf=yes mac={guest_mac(i)}"
                      f"{f' policy={pol}' if pol else ''} args=\"{args}\"")
-    lines.append("nic hart=3 ram=32M image=nicfw" + (f" policy={host_policy}" if host_policy else ""))
+    policy = f" policy={host_policy}" if host_policy else ""
+    lines.append(f"nic hart=3 ram=32M image=nicfw{policy}")
     return "\n".join(lines) + "\n"
 
 
@@ -50,8 +51,8 @@ class E2E(Scenario):
         """Bytes the Linux iperf server counted, per finished connection."""
         deadline = time.monotonic() + timeout
         while True:
-            got = [int(f[7]) for f in (l.split(",") for l in self.peers[0][1].read_text().splitlines())
-                   if len(f) >= 9 and "-" in f[6]]
+            rows = (l.split(",") for l in self.peers[0][1].read_text().splitlines())
+            got = [int(f[7]) for f in rows if len(f) >= 9 and "-" in f[6]]
             if got or time.monotonic() > deadline:
                 return got
             time.sleep(0.5)
