@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hal_dma.h"
 #include "nic.h"
 #include "virtio_net.h"
 #include "vring.h"
@@ -41,28 +42,17 @@ static uint64_t port_frames, port_bytes;
 /* ---- HAL: plain memory, one port ---------------------------------------- */
 static uint8_t *gp(uint16_t vf, uint64_t gpa, uint64_t len)
 {
-	if (vf >= NIC_MAX_VF || !mem[vf] || gpa < WIN_BASE || len > WIN_SIZE ||
-	    gpa - WIN_BASE > WIN_SIZE - len)
+	if (vf >= NIC_MAX_VF || !mem[vf] || !hal_dma_in_window(WIN_BASE, WIN_SIZE, gpa, len))
 		return NULL;
 	return mem[vf] + (gpa - WIN_BASE);
 }
 int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len)
 {
-	uint8_t *p = gp(vf, gpa, len);
-
-	if (!p)
-		return -HAL_EFAULT;
-	memcpy(dst, p, len);
-	return 0;
+	return hal_dma_copy_from(gp(vf, gpa, len), dst, len);
 }
 int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len)
 {
-	uint8_t *p = gp(vf, gpa, len);
-
-	if (!p)
-		return -HAL_EFAULT;
-	memcpy(p, src, len);
-	return 0;
+	return hal_dma_copy_to(gp(vf, gpa, len), src, len);
 }
 const void *hal_dma_view(uint16_t vf, uint64_t gpa, uint32_t len)
 {

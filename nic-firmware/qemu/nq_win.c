@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hal.h"
+#include "hal_dma.h"
 #include "nq.h"
 
 struct nq_window {
@@ -29,36 +30,19 @@ static uint8_t *xlate(uint16_t vf, uint64_t gpa, uint64_t len)
 	if (vf >= NIC_MAX_VF)
 		return NULL;
 	w = &win[vf];
-	if (!w->size || gpa < w->base || len > w->size || gpa - w->base > w->size - len)
+	if (!hal_dma_in_window(w->base, w->size, gpa, len))
 		return NULL;
 	return (uint8_t *)(uintptr_t)(w->hpa + (gpa - w->base));
 }
 
 int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len)
 {
-	const uint8_t *p = xlate(vf, gpa, len);
-
-	if (!p)
-		return -HAL_EFAULT;
-	/* Ring indices and flags change under us: one access each. */
-	if (len == 2 && !((uintptr_t)p & 1))
-		*(uint16_t *)dst = *(const volatile uint16_t *)p;
-	else
-		memcpy(dst, p, len);
-	return 0;
+	return hal_dma_copy_from(xlate(vf, gpa, len), dst, len);
 }
 
 int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len)
 {
-	uint8_t *p = xlate(vf, gpa, len);
-
-	if (!p)
-		return -HAL_EFAULT;
-	if (len == 2 && !((uintptr_t)p & 1))
-		*(volatile uint16_t *)p = *(const uint16_t *)src;
-	else
-		memcpy(p, src, len);
-	return 0;
+	return hal_dma_copy_to(xlate(vf, gpa, len), src, len);
 }
 
 const void *hal_dma_view(uint16_t vf, uint64_t gpa, uint32_t len)

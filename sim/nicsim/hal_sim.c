@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "hal.h"
+#include "hal_dma.h"
 #include "sim.h"
 #include "virtio_wire.h"
 
@@ -18,36 +19,19 @@ uint8_t *sim_gpa(uint16_t vf, uint64_t gpa, uint64_t len)
 	if (vf >= NIC_MAX_VF)
 		return NULL;
 	m = &sim_mem[vf];
-	if (!m->map || gpa < m->base || len > m->size || gpa - m->base > m->size - len)
+	if (!m->map || !hal_dma_in_window(m->base, m->size, gpa, len))
 		return NULL;
 	return m->map + (gpa - m->base);
 }
 
 int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len)
 {
-	uint8_t *p = sim_gpa(vf, gpa, len);
-
-	if (!p)
-		return -HAL_EFAULT;
-	/* Ring indices are shared with a running guest: one access each. */
-	if (len == 2 && !((uintptr_t)p & 1))
-		*(uint16_t *)dst = __atomic_load_n((uint16_t *)p, __ATOMIC_RELAXED);
-	else
-		memcpy(dst, p, len);
-	return 0;
+	return hal_dma_copy_from(sim_gpa(vf, gpa, len), dst, len);
 }
 
 int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len)
 {
-	uint8_t *p = sim_gpa(vf, gpa, len);
-
-	if (!p)
-		return -HAL_EFAULT;
-	if (len == 2 && !((uintptr_t)p & 1))
-		__atomic_store_n((uint16_t *)p, *(const uint16_t *)src, __ATOMIC_RELAXED);
-	else
-		memcpy(p, src, len);
-	return 0;
+	return hal_dma_copy_to(sim_gpa(vf, gpa, len), src, len);
 }
 
 const void *hal_dma_view(uint16_t vf, uint64_t gpa, uint32_t len)

@@ -1,5 +1,6 @@
 /* Fake HAL: plain buffers, recording what the firmware did. */
 #include "fake_hal.h"
+#include "hal_dma.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -27,8 +28,7 @@ void fh_fini(void)
 
 static uint8_t *range(uint16_t vf, uint64_t gpa, uint64_t len)
 {
-	if (vf >= FH_VFS || gpa < FH_WIN_BASE || len > FH_WIN_SIZE ||
-	    gpa - FH_WIN_BASE > FH_WIN_SIZE - len) {
+	if (vf >= FH_VFS || !hal_dma_in_window(FH_WIN_BASE, FH_WIN_SIZE, gpa, len)) {
 		fh.dma_faults++;
 		return NULL;
 	}
@@ -45,22 +45,12 @@ void *fh_ptr(uint16_t vf, uint64_t gpa)
 
 int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len)
 {
-	uint8_t *p = range(vf, gpa, len);
-
-	if (!p)
-		return -HAL_EFAULT;
-	memcpy(dst, p, len);
-	return 0;
+	return hal_dma_copy_from(range(vf, gpa, len), dst, len);
 }
 
 int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len)
 {
-	uint8_t *p = range(vf, gpa, len);
-
-	if (!p)
-		return -HAL_EFAULT;
-	memcpy(p, src, len);
-	return 0;
+	return hal_dma_copy_to(range(vf, gpa, len), src, len);
 }
 
 const void *hal_dma_view(uint16_t vf, uint64_t gpa, uint32_t len)

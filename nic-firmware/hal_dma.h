@@ -1,0 +1,45 @@
+/* What every HAL backend does the same way around guest memory (hal.h):
+ * the DMA-window rule and the copy rule. A backend only translates a
+ * guest-physical address to where that memory is for it. */
+#ifndef NIC_HAL_DMA_H
+#define NIC_HAL_DMA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "hal.h"
+
+/* [gpa, gpa+len) inside [base, base+size)? gpa and len are guest-controlled:
+ * written so that no sum can wrap. */
+static inline bool hal_dma_in_window(uint64_t base, uint64_t size, uint64_t gpa, uint64_t len)
+{
+	return size && gpa >= base && len <= size && gpa - base <= size - len;
+}
+
+/* Copy out of / into translated guest memory (p NULL: outside the window,
+ * nothing touched). Ring indices and flags change under us while a guest
+ * runs: a 2-byte aligned field is one access, never torn. */
+static inline int hal_dma_copy_from(const uint8_t *p, void *dst, uint32_t len)
+{
+	if (!p)
+		return -HAL_EFAULT;
+	if (len == 2 && !((uintptr_t)p & 1))
+		*(uint16_t *)dst = __atomic_load_n((const uint16_t *)p, __ATOMIC_RELAXED);
+	else
+		memcpy(dst, p, len);
+	return 0;
+}
+
+static inline int hal_dma_copy_to(uint8_t *p, const void *src, uint32_t len)
+{
+	if (!p)
+		return -HAL_EFAULT;
+	if (len == 2 && !((uintptr_t)p & 1))
+		__atomic_store_n((uint16_t *)p, *(const uint16_t *)src, __ATOMIC_RELAXED);
+	else
+		memcpy(p, src, len);
+	return 0;
+}
+
+#endif
