@@ -28,10 +28,9 @@ HV_CFLAGS    := $(RV_CFLAGS) $(HV_INC) -MMD -MP
 HV_LDFLAGS   := $(RV_ARCH) --specs=picolibc.specs -nostartfiles -static -T arch/riscv/hv.ld \
                 -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 RV_NM        := $(CROSS)nm
-# nominal machine of the board for the build-time check (board/<b>/module.mk)
-BOARD_RAM_BASE ?= 0x80000000
-BOARD_RAM_SIZE ?= 0x40000000
-BOARD_HARTS    ?= 4
+# nominal machine of the board for the build-time check: BOARD_RAM_BASE,
+# BOARD_RAM_SIZE, BOARD_HARTS from board/$(BOARD)/board.mk (board/module.mk,
+# read before this file)
 
 $(RVB)/hv/obj/%.c.o: %.c | $(FDT_SRC)/.unpacked
 	@mkdir -p $(dir $@)
