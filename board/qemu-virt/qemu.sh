@@ -13,6 +13,10 @@
 # hypervisor's console (Ctrl-A c commands, Ctrl-A 0..9 input focus, Ctrl-A x
 # power off).
 # Exit status is QEMU's: 0 after the hypervisor powers off cleanly.
+# Variables for other boards built on this machine (unset: plain virt):
+#   HV_QEMU_MACHINE=virt,aia=...   the -M value (board/qemu-virt-aia/qemu.sh)
+#   HV_QEMU_DUMPDTB=FILE           QEMU writes its device tree to FILE and
+#                                  exits (tests/boards/test_board_dts.py)
 set -euo pipefail
 hv=${1:?usage: $0 HV_BIN [qemu args...]}
 shift
@@ -36,6 +40,7 @@ if [ ${#netargs[@]} -gt 0 ]; then
 	netargs+=(-global virtio-mmio.force-legacy=false
 		-device "virtio-net-device,netdev=port0,mac=$port_mac")
 fi
-exec qemu-system-riscv64 -M virt -cpu rv64,h=true,sstc=true -smp 4 -m 1G -nographic -echr 0x1d \
+machine=${HV_QEMU_MACHINE:-virt}${HV_QEMU_DUMPDTB:+,dumpdtb=$HV_QEMU_DUMPDTB}
+exec qemu-system-riscv64 -M "$machine" -cpu rv64,h=true,sstc=true -smp 4 -m 1G -nographic -echr 0x1d \
 	-bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin \
 	-kernel "$hv" "${netargs[@]}" "$@"
