@@ -1,10 +1,14 @@
-/* Console output: one lock so lines of different harts never interleave. */
+/* Console output: one lock so lines of different harts never interleave.
+ * The bytes go to the ns16550 named by the DT's /chosen/stdout-path once
+ * main.c found one (console_use_uart); before that, and on boards whose
+ * console UART the hv cannot drive, through the SBI legacy console. */
 #include "console.h"
 #include "mgmt.h"
 #include "spinlock.h"
 #include "vm.h"
 #include "../platform/ns16550.h"
 #include "../arch/riscv/hart.h"
+#include "../arch/riscv/sbi_call.h"
 #include <stdint.h>
 
 static spinlock_t console_lock;
@@ -12,12 +16,31 @@ static volatile int panic_owner; /* hart id + 1 of a hart printing a fatal dump 
 static unsigned focus_vm;	 /* index into vm_table of the VM that gets input */
 
 static int column; /* 0 at the start of a line */
+static int use_uart;
+
+void console_use_uart(void)
+{
+	use_uart = 1;
+}
+
+static void out_byte(char c)
+{
+	if (use_uart)
+		ns16550_putc(c);
+	else
+		sbi_legacy_putchar(c);
+}
+
+static int in_byte(void)
+{
+	return use_uart ? ns16550_getc() : sbi_legacy_getchar();
+}
 
 static void put_raw(char c)
 {
 	if (c == '\n')
-		ns16550_putc('\r');
-	ns16550_putc(c);
+		out_byte('\r');
+	out_byte(c);
 	column = c == '\n' ? 0 : column + 1;
 }
 
@@ -228,7 +251,7 @@ void console_raw_write(const char *s, size_t n)
 static void rx_poll(void)
 {
 	int c;
-	while ((c = ns16550_getc()) >= 0) {
+	while ((c = in_byte()) >= 0) {
 		if (c == 0x14) { /* Ctrl-T */
 			focus_locked(focus_vm + 1);
 			continue;

@@ -1,5 +1,6 @@
-/* The hypervisor's console on the one physical UART: its own messages
- * ("hv: ...") and each VM's output, line-buffered and prefixed "[name] ". */
+/* The hypervisor's console: its own messages
+ * ("hv: ...") and each VM's output, line-buffered and prefixed "[name] ",
+ * on the DT's stdout-path UART or the SBI legacy console. */
 #ifndef HV_CONSOLE_H
 #define HV_CONSOLE_H
 #include <stdarg.h>
@@ -14,6 +15,9 @@ struct console_line {
 
 struct vm;
 
+/* From now on the console is the ns16550 set up by ns16550_init (until
+ * then: the SBI legacy console). */
+void console_use_uart(void);
 /* printf subset: %s %c %d %u %x %lx %lu %ld %p %%, field width with 0 pad */
 void hv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hv_vprintf(const char *fmt, va_list ap);

@@ -1,5 +1,7 @@
-/* Boot: the OpenSBI lottery winner reads the host DT, validates the
- * partition config against the machine, builds every VM and starts the
+/* Boot: the OpenSBI lottery winner checks its hart has the H extension,
+ * reads the host DT (every board fact comes from there), validates the
+ * partition config against the machine (and, in an HV_IMAGES=external
+ * build, the guest images the DT points at), builds every VM and starts the
  * harts that carry vCPUs. Every hart then waits in hart_idle. */
 #include "hv.h"
 #include "mgmt.h"
@@ -8,15 +10,69 @@
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/hart.h"
 #include "../arch/riscv/sbi_call.h"
-#include "board.h" /* board/$(BOARD)/, on the include path */
 #include "../platform/host_fdt.h"
 #include "../platform/ns16550.h"
 #include "../platform/sifive_test.h"
 
 uint32_t hv_timebase;
-uint32_t hv_uart_clock;
+uint32_t hv_uart_clock = 3686400;
 static uintptr_t test_finisher;
 static int mgmt_hart = -1; /* the hart that polls the console, -1: none free */
+static uint64_t hext_mask; /* harts whose DT ISA names H */
+
+static void __attribute__((noreturn)) power_off_failed(void)
+{
+	/* SBI SRST has no failure status on QEMU (OpenSBI 1.1 always passes) */
+	sifive_test_fail(test_finisher, 1);
+	sbi_shutdown(1);
+}
+
+static void __attribute__((noreturn)) boot_failed(const char *what)
+{
+	hv_printf("hv: %s\n", what);
+	hv_printf("hv: boot failed, powering off (exit status 1 under QEMU)\n");
+	power_off_failed();
+}
+
+/* A DT string printed with bounds: at most 80 bytes, unprintable as '?'. */
+static void print_dt_string(const char *s)
+{
+	if (!s) {
+		hv_printf("(none)");
+		return;
+	}
+	char buf[84];
+	unsigned n = 0;
+	for (; s[n] && n < 80; n++)
+		buf[n] = s[n] >= 0x20 && s[n] < 0x7f ? s[n] : '?';
+	buf[n] = 0;
+	hv_printf("\"%s\"%s", buf, s[n] ? "..." : "");
+}
+
+/* The boot hart has no H (or its DT says so): one line, power off. Runs
+ * with the SBI console and the no-H trap vector; touches no H CSR. */
+static void __attribute__((noreturn)) no_h(unsigned long hartid, const void *dtb, int probe,
+					  int dt_has_h)
+{
+	hv_printf("hv: hart %lu has no H extension (riscv,isa ", hartid);
+	print_dt_string(host_fdt_hart_isa(dtb, hartid));
+	if (!probe && dt_has_h)
+		hv_printf(" names it, but hstatus traps");
+	else if (probe && !dt_has_h)
+		hv_printf(", though hstatus reads: the device tree must name H");
+	hv_printf("): this hypervisor needs RISC-V H; powering off\n");
+	test_finisher = host_fdt_test_finisher(dtb);
+	power_off_failed();
+}
+
+/* entry.S: a trap on a hart without H (while reporting it) */
+void __attribute__((noreturn)) hv_no_h_trap(unsigned long scause, unsigned long sepc,
+					    unsigned long stval)
+{
+	hv_printf("hv: trap on a hart without H: scause=0x%lx sepc=0x%lx stval=0x%lx; powering off\n",
+		  scause, sepc, stval);
+	power_off_failed();
+}
 
 static void print_size(uint64_t s)
 {
@@ -26,15 +82,6 @@ static void print_size(uint64_t s)
 		hv_printf("%luK", s >> 10);
 	else
 		hv_printf("%lu", s);
-}
-
-static void __attribute__((noreturn)) boot_failed(const char *what)
-{
-	hv_printf("hv: %s\n", what);
-	hv_printf("hv: boot failed, powering off (exit status 1 under QEMU)\n");
-	/* SBI SRST has no failure status on QEMU (OpenSBI 1.1 always passes) */
-	sifive_test_fail(test_finisher, 1);
-	sbi_shutdown(1);
 }
 
 /* The value of key=... in a VM's bootargs (up to a blank), "" if absent. */
@@ -77,21 +124,94 @@ static void print_demo_hints(void)
 	}
 }
 
-void hv_main(unsigned long hartid, const void *dtb)
+/* In an HV_IMAGES=external build: where the DT puts each image, checked
+ * by the config validator; each problem gets its line before the boot is
+ * refused. imgs[i]: VM i, imgs[num_vms]: the NIC. */
+static void external_images(const void *dtb, const struct vmcfg_machine *m, const uint64_t *bases,
+			    uint64_t nic_base, const uint8_t **vm_images, const uint8_t **nic_image)
 {
+	struct vmcfg_image_range imgs[VMCFG_MAX_VMS + 1] = {0};
+	unsigned n = hv_config.num_vms + (hv_config.nic_image_size ? 1 : 0);
+	char node[VMCFG_NAME_MAX + 4];
+	for (unsigned i = 0; i < n; i++) {
+		if (i < hv_config.num_vms) {
+			const char *name = hv_config.vms[i].name;
+			unsigned k = 0;
+			node[k++] = 'v', node[k++] = 'm', node[k++] = '-';
+			while (*name && k < sizeof(node) - 1)
+				node[k++] = *name++;
+			node[k] = 0;
+		} else {
+			__builtin_memcpy(node, "nic", 4);
+		}
+		imgs[i].found = !host_fdt_image(dtb, node, &imgs[i].base, &imgs[i].size);
+	}
+	int bad = 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct vmcfg_error verr;
+		if (vmcfg_check_image(&hv_config, m, bases, nic_base, imgs, i, &verr) != VMCFG_OK) {
+			hv_printf("hv: config error: %s\n", verr.msg);
+			bad = 1;
+		}
+	}
+	if (bad)
+		boot_failed("guest images in the device tree do not fit this hypervisor");
+	for (unsigned i = 0; i < hv_config.num_vms; i++)
+		vm_images[i] = (const uint8_t *)(uintptr_t)imgs[i].base;
+	*nic_image = hv_config.nic_image_size ? (const uint8_t *)(uintptr_t)imgs[n - 1].base : 0;
+	hv_printf("hv: %u guest images from the device tree (" VMCFG_IMAGES_NODE ")\n", n);
+}
+
+/* Stops vm before any of its harts starts when one lacks H (by the DT). */
+static void refuse_harts_without_h(struct vm *vm)
+{
+	for (unsigned j = 0; j < vm->cfg->num_vcpus; j++) {
+		unsigned hart = vm->vcpus[j].hart;
+		if (!(hext_mask & (1UL << hart))) {
+			hv_printf("hv: vm %s: hart %u has no H extension\n", vm->cfg->name, hart);
+			vm_stop(vm, "its hart has no H extension", 0, 0);
+			return;
+		}
+	}
+}
+
+/* a2 = 1 when entry.S could read hstatus on this hart */
+void hv_main(unsigned long hartid, const void *dtb, unsigned long h_probe)
+{
+	/* first of all: without H nothing below may run */
+	int dt_h = host_fdt_hart_has_h(dtb, hartid);
+	if (!h_probe || !dt_h)
+		no_h(hartid, dtb, (int)h_probe, dt_h);
+
 	struct host_info host;
 	int err = host_fdt_read(dtb, &host);
-	ns16550_init(err ? BOARD_UART_BASE : host.uart_base);
 	if (err)
 		boot_failed("cannot read the host device tree");
 	test_finisher = host.test_base;
 	hv_timebase = host.timebase;
-	hv_uart_clock = host.uart_clock;
+	hext_mask = host.hext_mask;
+	int uart = host.uart_base &&
+		   !ns16550_init(host.uart_base, host.uart_shift, host.uart_width);
+	if (uart) {
+		hv_uart_clock = host.uart_clock;
+		console_use_uart();
+	}
 	hart_local_init();
 	hv_printf("hv: rvhv on hart %lu, ram 0x%lx-0x%lx, harts 0x%lx, timebase %u Hz, sstc %s\n",
 		  hartid, host.ram_base, host.ram_base + host.ram_size, host.hart_mask,
 		  host.timebase, hv_has_sstc ? "yes" : "no");
+	if (uart)
+		hv_printf("hv: console ns16550 at 0x%lx (reg-shift %u, reg-io-width %u)\n",
+			  host.uart_base, host.uart_shift, host.uart_width);
+	else
+		hv_printf("hv: console via SBI (no ns16550 at /chosen/stdout-path)\n");
 	hv_printf("hv: hypervisor 0x%lx-0x%lx\n", (uintptr_t)__hv_start, (uintptr_t)__hv_end);
+	for (unsigned hh = 0; hh < 64; hh++)
+		if ((host.hart_mask & ~host.hext_mask) & (1UL << hh)) {
+			hv_printf("hv: hart %u has no H extension (riscv,isa ", hh);
+			print_dt_string(host_fdt_hart_isa(dtb, hh));
+			hv_printf("): no vCPU runs there\n");
+		}
 	nic_part_probe(dtb); /* the physical ports, while the host DT is intact */
 
 	/* the same validator ran at build time against the board's nominal
@@ -109,10 +229,16 @@ void hv_main(unsigned long hartid, const void *dtb)
 		hv_printf("hv: config error: %s\n", verr.msg);
 		boot_failed("invalid partition config");
 	}
+	const uint8_t *vm_images[VMCFG_MAX_VMS];
+	const uint8_t *nic_image = hv_nic_image;
+	for (unsigned i = 0; i < hv_config.num_vms; i++)
+		vm_images[i] = hv_vm_images[i];
+	if (hv_config.images_external)
+		external_images(dtb, &m, bases, nic_base, vm_images, &nic_image);
 
 	for (unsigned i = 0; i < hv_config.num_vms; i++) {
 		const struct vm_config *c = &hv_config.vms[i];
-		if (vm_create(i, c, bases[i], hv_vm_images[i])) {
+		if (vm_create(i, c, bases[i], vm_images[i])) {
 			hv_printf("hv: vm %s: cannot build its G-stage table\n", c->name);
 			boot_failed("out of page-table memory");
 		}
@@ -123,7 +249,7 @@ void hv_main(unsigned long hartid, const void *dtb)
 		print_size(c->ram_size);
 		hv_printf(")\n");
 	}
-	if (nic_part_create(nic_base, hv_nic_image))
+	if (nic_part_create(nic_base, nic_image))
 		boot_failed("cannot build the NIC partition");
 	hv_printf("hv: console input to vm %s (Ctrl-T: next VM)\n", hv_config.vms[0].name);
 	/* host DT no longer needed: guest RAM may cover it from here on */
@@ -132,9 +258,14 @@ void hv_main(unsigned long hartid, const void *dtb)
 	for (unsigned i = 0; i < vm_count; i++)
 		if (vm_boot(vm_table[i]))
 			boot_failed("cannot build a guest device tree");
+	/* a partition on a hart whose DT ISA lacks H never starts */
+	if (nic_part.vm)
+		refuse_harts_without_h(nic_part.vm);
+	for (unsigned i = 0; i < vm_count; i++)
+		refuse_harts_without_h(vm_table[i]);
 	/* the console is polled by the first hart left without a vCPU */
 	for (unsigned hh = 0; hh < HART_MAX && mgmt_hart < 0; hh++)
-		if ((m.hart_mask & (1UL << hh)) && !hart_table[hh].vcpu &&
+		if ((m.hart_mask & hext_mask & (1UL << hh)) && !hart_table[hh].vcpu &&
 		    (int)hh != hv_config.nic_hart)
 			mgmt_hart = (int)hh;
 	if (mgmt_hart >= 0)
@@ -143,7 +274,7 @@ void hv_main(unsigned long hartid, const void *dtb)
 	print_demo_hints();
 
 	uint64_t started = 1UL << hartid;
-	if (nic_part.vm) {
+	if (nic_part.vm && nic_part.vm->state == VM_RUNNING) {
 		unsigned nh = nic_part.vm->vcpus[0].hart;
 		if (!(started & (1UL << nh)) &&
 		    sbi_hart_start(nh, (uintptr_t)hart_secondary_entry, 0))
@@ -158,7 +289,7 @@ void hv_main(unsigned long hartid, const void *dtb)
 	}
 	for (unsigned i = 0; i < vm_count; i++) {
 		struct vm *vm = vm_table[i];
-		for (unsigned j = 0; j < vm->cfg->num_vcpus; j++) {
+		for (unsigned j = 0; j < vm->cfg->num_vcpus && vm->state == VM_RUNNING; j++) {
 			unsigned hart = vm->vcpus[j].hart;
 			if (started & (1UL << hart))
 				continue;
@@ -173,6 +304,22 @@ void hv_main(unsigned long hartid, const void *dtb)
 	if ((int)hartid == mgmt_hart)
 		mgmt_loop();
 	hart_idle(&hart_table[hartid]);
+}
+
+/* entry.S: a started hart whose hstatus read trapped (its DT said H). Its
+ * partition stops; the hart parks without touching an H CSR. */
+void __attribute__((noreturn)) hv_secondary_no_h(unsigned long hartid)
+{
+	struct vcpu *v = hart_table[hartid].vcpu;
+	hv_printf("hv: hart %lu has no H extension (hstatus traps, though its riscv,isa names "
+		  "H): refused\n",
+		  hartid);
+	if (v)
+		vm_stop(v->vm, "its hart has no H extension", 0, 0);
+	if ((int)hartid == mgmt_hart)
+		hv_printf("hv: no hypervisor console (Ctrl-A c) on this machine\n");
+	for (;;)
+		asm volatile("wfi");
 }
 
 void hv_secondary_main(unsigned long hartid)

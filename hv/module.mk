@@ -1,10 +1,16 @@
-# The hypervisor image: arch/riscv + platform + hv + the board's header,
-# linked with one partition config (scripts/mkconfig.py) into
-# $(RVB)/hv/<config name>/hv.elf and hv.bin. The config is validated twice
-# by the same C code (hv/vm_config.c): here on the host against the board's
-# nominal machine after linking, and at boot against the real one.
+# The hypervisor image: arch/riscv + platform + hv, linked with one
+# partition config (scripts/mkconfig.py) into $(RVB)/hv/<config name>/hv.elf
+# and hv.bin. Nothing board-specific is compiled in: the board's facts come
+# from the device tree at boot. The config is validated twice by the same C
+# code (hv/vm_config.c): here on the host against the board's nominal
+# machine (board.mk) after linking, and at boot against the real one.
 #
 #   make hv-image CONFIG=path.cfg   build it; last stdout line = hv.bin path
+#        [HV_IMAGES=external]       guest images not linked in: built into
+#                                   $(RVB)/hv/<config name>-ext/ with
+#                                   images.txt ("<node> <path> <size>" per
+#                                   image); at boot the hv finds them in the
+#                                   DT's /chosen/hypervisor-images (hv/README.md)
 #   make run [DEMO=name] [CONFIG=path.cfg] [GUESTS="a.bin b.bin"]
 #   make debug [...]                same, QEMU waits for gdb on :1234
 
@@ -22,7 +28,7 @@ HV_CORE_SRCS := $(wildcard arch/riscv/*.c arch/riscv/*.S platform/*.c) \
 HV_CORE_OBJS := $(patsubst %,$(RVB)/hv/obj/%.o,$(HV_CORE_SRCS))
 # nic-firmware/ for the shared page and mailbox formats, guest/virtio/ and
 # offload-engine/ for the virtio wire names the VF register file uses
-HV_INC       := -Ihv -Iboard/$(BOARD) -I$(LIBFDT_INC) -Inic-firmware -Iguest/virtio/include \
+HV_INC       := -Ihv -I$(LIBFDT_INC) -Inic-firmware -Iguest/virtio/include \
                 -Ioffload-engine/include
 HV_CFLAGS    := $(RV_CFLAGS) $(HV_INC) -MMD -MP
 HV_LDFLAGS   := $(RV_ARCH) --specs=picolibc.specs -nostartfiles -static -T arch/riscv/hv.ld \
@@ -42,15 +48,19 @@ $(RVB)/hv/obj/%.S.o: %.S
 
 -include $(HV_CORE_OBJS:.o=.d)
 
-# $(1) = config name (output folder), $(2) = .cfg path
+# $(1) = config name (output folder), $(2) = .cfg path, $(3) = external
+# (images not linked in) or empty
 define hv_image_rules
 HV_OUT_$(1)    := $(RVB)/hv/$(1)
 HV_IMAGES_$(1) := $$(shell $(PY) scripts/mkconfig.py $(2) --apps $(RVB)/apps --images 2>/dev/null)
 
 $$(HV_OUT_$(1))/gen/.stamp: $(2) scripts/mkconfig.py $$(HV_IMAGES_$(1))
 	@mkdir -p $$(dir $$@)
-	@$(PY) scripts/mkconfig.py $(2) --apps $(RVB)/apps --out $$(dir $$@)
+	@$(PY) scripts/mkconfig.py $(2) --apps $(RVB)/apps --out $$(dir $$@) \
+		$(if $(3),--external $$(HV_OUT_$(1))/images.txt)
 	@touch $$@
+
+$$(HV_OUT_$(1))/images.txt: $$(HV_OUT_$(1))/gen/.stamp
 
 $$(HV_OUT_$(1))/config.o: $$(HV_OUT_$(1))/gen/.stamp hv/vm_config.h
 	@$(RV_CC) $(HV_CFLAGS) -c $$(HV_OUT_$(1))/gen/config.c -o $$@
@@ -78,17 +88,23 @@ $$(HV_OUT_$(1))/hv.bin: $$(HV_OUT_$(1))/hv.elf
 	@$(RV_OBJCOPY) -O binary $$< $$@
 endef
 
+# HV_IMAGES=embedded (default): the images are .incbin'd into hv.bin;
+# external: see above (the FIT of `make image` carries them beside hv.bin)
+HV_IMAGES ?= embedded
+ifeq ($(filter embedded external,$(HV_IMAGES)),)
+$(error HV_IMAGES=$(HV_IMAGES): expected embedded or external)
+endif
 hv_cfg_name = $(basename $(notdir $(1)))
-HV_SEL     := $(call hv_cfg_name,$(HV_CONFIG))
+HV_SEL     := $(call hv_cfg_name,$(HV_CONFIG))$(if $(filter external,$(HV_IMAGES)),-ext)
 HV_SEL_BIN := $(RVB)/hv/$(HV_SEL)/hv.bin
 HV_DEFAULT_CFG := board/$(BOARD)/default.cfg
-$(eval $(call hv_image_rules,$(HV_SEL),$(HV_CONFIG)))
+$(eval $(call hv_image_rules,$(HV_SEL),$(HV_CONFIG),$(filter external,$(HV_IMAGES))))
 ifneq ($(HV_SEL),default)
 $(eval $(call hv_image_rules,default,$(HV_DEFAULT_CFG)))
 endif
 ALL += $(RVB)/hv/default/hv.bin
 
-hv-image: $(HV_SEL_BIN)
+hv-image: $(HV_SEL_BIN) $(if $(filter external,$(HV_IMAGES)),$(RVB)/hv/$(HV_SEL)/images.txt)
 	@echo $(HV_SEL_BIN)
 
 # NET=user (default: QEMU user network, host ports forwarded on 127.0.0.1),

@@ -229,3 +229,71 @@ enum vmcfg_err vmcfg_layout_all(const struct hv_config *cfg, const struct vmcfg_
 	*nic_base = at;
 	return VMCFG_OK;
 }
+
+/* "vm NAME" / "nic" and the DT node of partition idx's image */
+static void image_who(const struct hv_config *cfg, unsigned idx, char *who, size_t wn, char *node,
+		      size_t nn)
+{
+	if (idx < cfg->num_vms) {
+		snprintf(who, wn, "vm %s", cfg->vms[idx].name);
+		snprintf(node, nn, VMCFG_IMAGES_NODE "/vm-%s", cfg->vms[idx].name);
+	} else {
+		snprintf(who, wn, "nic");
+		snprintf(node, nn, VMCFG_IMAGES_NODE "/nic");
+	}
+}
+
+enum vmcfg_err vmcfg_check_image(const struct hv_config *cfg, const struct vmcfg_machine *m,
+				 const uint64_t *bases, uint64_t nic_base,
+				 const struct vmcfg_image_range *imgs, unsigned idx,
+				 struct vmcfg_error *err)
+{
+	char who[24], node[VMCFG_NAME_MAX + 40], other[24], onode[VMCFG_NAME_MAX + 40];
+	unsigned n = cfg->num_vms + (cfg->nic_image_size ? 1 : 0);
+	int vm = idx < cfg->num_vms ? (int)idx : -1;
+	memset(err, 0, sizeof(*err));
+	err->vm = vm;
+	if (idx >= n)
+		return VMCFG_OK;
+	image_who(cfg, idx, who, sizeof(who), node, sizeof(node));
+	const struct vmcfg_image_range *r = &imgs[idx];
+	uint64_t want = idx < cfg->num_vms ? cfg->vms[idx].image_size : cfg->nic_image_size;
+	if (!r->found)
+		return fail(err, VMCFG_E_IMG_MISSING, vm, "%s: no image: %s missing (or has no reg)",
+			    who, node);
+	if (r->size != want)
+		return fail(err, VMCFG_E_IMG_SIZE, vm,
+			    "%s: %s is 0x%llx bytes, the image built in is 0x%llx bytes", who, node,
+			    (unsigned long long)r->size, (unsigned long long)want);
+	if (!fits(m, r->base, r->size))
+		return fail(err, VMCFG_E_IMG_OUTSIDE, vm,
+			    "%s: %s at 0x%llx+0x%llx is outside host RAM 0x%llx+0x%llx", who, node,
+			    (unsigned long long)r->base, (unsigned long long)r->size,
+			    (unsigned long long)m->ram_base, (unsigned long long)m->ram_size);
+	if (overlaps(r->base, r->size, m->hv_start, m->hv_end - m->hv_start))
+		return fail(err, VMCFG_E_IMG_OVERLAP, vm,
+			    "%s: %s at 0x%llx+0x%llx overlaps the hypervisor 0x%llx-0x%llx", who,
+			    node, (unsigned long long)r->base, (unsigned long long)r->size,
+			    (unsigned long long)m->hv_start, (unsigned long long)m->hv_end);
+	for (unsigned j = 0; j <= cfg->num_vms; j++) {
+		uint64_t b = j < cfg->num_vms ? bases[j] : nic_base;
+		uint64_t sz = j < cfg->num_vms ? cfg->vms[j].ram_size : cfg->nic_ram_size;
+		if (j == cfg->num_vms && !nic_base)
+			break;
+		if (!overlaps(r->base, r->size, b, sz))
+			continue;
+		image_who(cfg, j, other, sizeof(other), onode, sizeof(onode));
+		return fail(err, VMCFG_E_IMG_OVERLAP, vm,
+			    "%s: %s at 0x%llx+0x%llx overlaps the RAM of %s 0x%llx-0x%llx", who, node,
+			    (unsigned long long)r->base, (unsigned long long)r->size, other,
+			    (unsigned long long)b, (unsigned long long)(b + sz));
+	}
+	for (unsigned j = 0; j < n; j++) {
+		if (j == idx || !imgs[j].found || !overlaps(r->base, r->size, imgs[j].base, imgs[j].size))
+			continue;
+		image_who(cfg, j, other, sizeof(other), onode, sizeof(onode));
+		return fail(err, VMCFG_E_IMG_OVERLAP, vm, "%s: %s at 0x%llx+0x%llx overlaps %s", who,
+			    node, (unsigned long long)r->base, (unsigned long long)r->size, onode);
+	}
+	return VMCFG_OK;
+}

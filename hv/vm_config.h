@@ -45,7 +45,18 @@ struct hv_config {
 	uint64_t nic_ram_size;
 	uint64_t nic_image_size;
 	uint32_t nic_policy; /* host-wide offload switch (NIC_POL_*) */
+	/* 1: built with HV_IMAGES=external, the images are not linked in but
+	 * given at boot in the DT's /chosen/hypervisor-images */
+	uint32_t images_external;
 };
+
+/* Where the boot DT says an external image lies (node
+ * /chosen/hypervisor-images/vm-<name> or .../nic). */
+struct vmcfg_image_range {
+	uint64_t base, size;
+	int found; /* 0: node missing or without a readable reg */
+};
+#define VMCFG_IMAGES_NODE "/chosen/hypervisor-images"
 
 struct vmcfg_machine {
 	uint64_t ram_base, ram_size; /* host RAM */
@@ -77,12 +88,17 @@ enum vmcfg_err {
 	VMCFG_E_POLICY,	 /* unknown offload bits */
 	VMCFG_E_NIC_RAM, /* VF without NIC partition, NIC RAM without hart */
 	VMCFG_E_NIC_IMAGE,
+	/* external images (vmcfg_check_image) */
+	VMCFG_E_IMG_MISSING,  /* no node (or no reg) for the image */
+	VMCFG_E_IMG_SIZE,     /* size in the DT != size at build time */
+	VMCFG_E_IMG_OUTSIDE,  /* not inside host RAM */
+	VMCFG_E_IMG_OVERLAP,  /* overlaps the hv, a partition's RAM or another image */
 };
 
 struct vmcfg_error {
 	enum vmcfg_err code;
 	int vm; /* index of the VM named in msg, -1 for the whole config */
-	char msg[160];
+	char msg[224];
 };
 
 /* Validates cfg against m and assigns each VM's host RAM base into bases[]
@@ -99,5 +115,17 @@ enum vmcfg_err vmcfg_layout(const struct hv_config *cfg, const struct vmcfg_mach
  * no NIC partition). What the build check and the boot use. */
 enum vmcfg_err vmcfg_layout_all(const struct hv_config *cfg, const struct vmcfg_machine *m,
 				uint64_t *bases, uint64_t *nic_base, struct vmcfg_error *err);
+
+/* Checks the external image of partition idx (0..num_vms-1: that VM;
+ * num_vms: the NIC, when the config has a NIC image) against the machine
+ * and the placed RAM (bases, nic_base as vmcfg_layout_all assigned them):
+ * the node is there, its size is the one recorded at build time, the range
+ * is inside host RAM and overlaps neither the hypervisor, nor any
+ * partition's RAM (the hv copies the image there at every boot of the VM),
+ * nor another image in imgs[0..num_vms]. err names the VM and the node. */
+enum vmcfg_err vmcfg_check_image(const struct hv_config *cfg, const struct vmcfg_machine *m,
+				 const uint64_t *bases, uint64_t nic_base,
+				 const struct vmcfg_image_range *imgs, unsigned idx,
+				 struct vmcfg_error *err);
 
 #endif

@@ -1,5 +1,8 @@
-/* Reads the host device tree with libfdt: UART, memory, harts, timebase. */
+/* Reads the host device tree with libfdt: console UART, memory, harts and
+ * their ISA, timebase, the test finisher and external guest images. */
 #include "host_fdt.h"
+#include "../arch/riscv/isa.h"
+#include "../hv/vm_config.h" /* VMCFG_IMAGES_NODE */
 #include <libfdt.h>
 #include <string.h>
 
@@ -31,26 +34,110 @@ static int node_okay(const void *fdt, int node)
 	return !st || !strcmp(st, "okay") || !strcmp(st, "ok");
 }
 
+static uint32_t prop_u32(const void *fdt, int node, const char *name, uint32_t dflt)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+	return p && len == 4 ? fdt32_to_cpu(*p) : dflt;
+}
+
+/* /chosen/stdout-path ("/soc/serial@10000000" or "serial0:115200n8": an
+ * alias, options after ':') when it is an ns16550 the driver can use */
+static void read_uart(const void *fdt, struct host_info *out)
+{
+	static const char *const compat[] = {"ns16550a", "ns16550"};
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *path = chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "stdout-path", NULL);
+	if (!path && chosen >= 0)
+		path = fdt_getprop(fdt, chosen, "linux,stdout-path", NULL);
+	if (!path)
+		return;
+	const char *colon = strchr(path, ':');
+	int node = fdt_path_offset_namelen(fdt, path, colon ? (int)(colon - path) : (int)strlen(path));
+	if (node < 0 || !node_okay(fdt, node))
+		return;
+	int ok = 0;
+	for (unsigned i = 0; i < sizeof(compat) / sizeof(compat[0]); i++)
+		ok |= fdt_node_check_compatible(fdt, node, compat[i]) == 0;
+	uint64_t addr, size;
+	if (!ok || read_reg(fdt, node, &addr, &size) || !addr)
+		return;
+	out->uart_base = addr;
+	out->uart_clock = prop_u32(fdt, node, "clock-frequency", 3686400);
+	out->uart_shift = prop_u32(fdt, node, "reg-shift", 0);
+	out->uart_width = prop_u32(fdt, node, "reg-io-width", 1);
+}
+
+static int cpu_has_h(const void *fdt, int cpu)
+{
+	int len;
+	const char *list = fdt_getprop(fdt, cpu, "riscv,isa-extensions", &len);
+	if (list)
+		return isa_list_has(list, len, "h");
+	return isa_string_has_h(fdt_getprop(fdt, cpu, "riscv,isa", NULL));
+}
+
+/* the cpu node of hart hartid, or a negative value */
+static int cpu_node(const void *fdt, unsigned long hartid)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus"), cpu;
+	if (cpus < 0)
+		return cpus;
+	fdt_for_each_subnode(cpu, fdt, cpus)
+	{
+		const char *dt = fdt_getprop(fdt, cpu, "device_type", NULL);
+		uint64_t addr, size;
+		if (dt && !strcmp(dt, "cpu") && !read_reg(fdt, cpu, &addr, &size) && addr == hartid)
+			return cpu;
+	}
+	return -1;
+}
+
+const char *host_fdt_hart_isa(const void *fdt, unsigned long hartid)
+{
+	if (fdt_check_header(fdt))
+		return NULL;
+	int cpu = cpu_node(fdt, hartid);
+	return cpu < 0 ? NULL : fdt_getprop(fdt, cpu, "riscv,isa", NULL);
+}
+
+int host_fdt_hart_has_h(const void *fdt, unsigned long hartid)
+{
+	if (fdt_check_header(fdt))
+		return 0;
+	int cpu = cpu_node(fdt, hartid);
+	return cpu >= 0 && cpu_has_h(fdt, cpu);
+}
+
+uintptr_t host_fdt_test_finisher(const void *fdt)
+{
+	uint64_t addr, size;
+	if (fdt_check_header(fdt))
+		return 0;
+	int node = fdt_node_offset_by_compatible(fdt, -1, "sifive,test0");
+	return node >= 0 && !read_reg(fdt, node, &addr, &size) ? (uintptr_t)addr : 0;
+}
+
+int host_fdt_image(const void *fdt, const char *name, uint64_t *base, uint64_t *size)
+{
+	int images = fdt_path_offset(fdt, VMCFG_IMAGES_NODE);
+	int node = images < 0 ? images : fdt_subnode_offset(fdt, images, name);
+	if (node < 0)
+		return -1;
+	return read_reg(fdt, node, base, size);
+}
+
 int host_fdt_read(const void *fdt, struct host_info *out)
 {
 	int err = fdt_check_header(fdt);
 	if (err)
 		return err;
 	memset(out, 0, sizeof(*out));
+	out->uart_clock = 3686400;
+	read_uart(fdt, out);
+	out->test_base = host_fdt_test_finisher(fdt);
 
-	int node = fdt_node_offset_by_compatible(fdt, -1, "ns16550a");
-	uint64_t addr, size;
-	if (node < 0 || read_reg(fdt, node, &addr, &size))
-		return -1;
-	out->uart_base = addr;
-	const fdt32_t *clk = fdt_getprop(fdt, node, "clock-frequency", NULL);
-	out->uart_clock = clk ? fdt32_to_cpu(*clk) : 3686400;
-
-	node = fdt_node_offset_by_compatible(fdt, -1, "sifive,test0");
-	if (node >= 0 && !read_reg(fdt, node, &addr, &size))
-		out->test_base = addr;
-
-	node = fdt_path_offset(fdt, "/memory");
+	int node = fdt_path_offset(fdt, "/memory");
 	if (node < 0) {
 		/* /memory@80000000: look the unit name up by device_type */
 		node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
@@ -61,19 +148,22 @@ int host_fdt_read(const void *fdt, struct host_info *out)
 	int cpus = fdt_path_offset(fdt, "/cpus");
 	if (cpus < 0)
 		return -1;
-	const fdt32_t *tb = fdt_getprop(fdt, cpus, "timebase-frequency", NULL);
-	if (!tb)
-		return -1;
-	out->timebase = fdt32_to_cpu(*tb);
+	/* in /cpus, or (some boards) in each cpu node */
+	out->timebase = prop_u32(fdt, cpus, "timebase-frequency", 0);
 	int cpu;
 	fdt_for_each_subnode(cpu, fdt, cpus)
 	{
+		uint64_t addr, size;
 		const char *dt = fdt_getprop(fdt, cpu, "device_type", NULL);
 		if (!dt || strcmp(dt, "cpu") || !node_okay(fdt, cpu))
 			continue;
+		if (!out->timebase)
+			out->timebase = prop_u32(fdt, cpu, "timebase-frequency", 0);
 		if (read_reg(fdt, cpu, &addr, &size) || addr >= 64)
 			continue;
 		out->hart_mask |= 1UL << addr;
+		if (cpu_has_h(fdt, cpu))
+			out->hext_mask |= 1UL << addr;
 	}
-	return out->hart_mask ? 0 : -1;
+	return out->hart_mask && out->timebase ? 0 : -1;
 }

@@ -1,18 +1,39 @@
-/* What the hypervisor needs from the device tree OpenSBI passes it. */
+/* What the hypervisor needs from the device tree it is booted with
+ * (OpenSBI's or U-Boot's): every board fact comes from here. */
 #ifndef PLATFORM_HOST_FDT_H
 #define PLATFORM_HOST_FDT_H
 #include <stdint.h>
 
 struct host_info {
-	uintptr_t uart_base;
-	uint32_t uart_clock;
-	uint64_t ram_base, ram_size;
+	/* the console UART: /chosen/stdout-path when it is an ns16550 */
+	uintptr_t uart_base; /* 0: none the hv can drive (SBI console then) */
+	uint32_t uart_clock; /* clock-frequency, 3.6864 MHz when absent */
+	uint32_t uart_shift; /* reg-shift (0 when absent) */
+	uint32_t uart_width; /* reg-io-width in bytes (1 when absent) */
+	uint64_t ram_base, ram_size; /* the first /memory range */
 	uint64_t hart_mask;  /* bit i: hart i present and "okay" */
+	uint64_t hext_mask;  /* bit i: its riscv,isa(-extensions) names H */
 	uint32_t timebase;   /* /cpus timebase-frequency */
 	uintptr_t test_base; /* QEMU test finisher, 0 when absent */
 };
 
-/* 0, or a negative libfdt error / -1 when a required node is missing. */
+/* 0, or a negative libfdt error / -1 when a required node is missing
+ * (memory, cpus, timebase). A missing UART is not an error. */
 int host_fdt_read(const void *fdt, struct host_info *out);
+
+/* The riscv,isa string of hart hartid's cpu node, NULL when the tree is
+ * unreadable or has none. Safe to call on any pointer that holds a valid
+ * DT header. */
+const char *host_fdt_hart_isa(const void *fdt, unsigned long hartid);
+
+/* Whether the tree says hart hartid has the H extension. */
+int host_fdt_hart_has_h(const void *fdt, unsigned long hartid);
+
+/* The test finisher's address (compatible "sifive,test0"), 0 if none. */
+uintptr_t host_fdt_test_finisher(const void *fdt);
+
+/* reg of /chosen/hypervisor-images/<name>: 0, or -1 when the node or a
+ * usable reg is missing. */
+int host_fdt_image(const void *fdt, const char *name, uint64_t *base, uint64_t *size);
 
 #endif

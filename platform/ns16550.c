@@ -1,26 +1,45 @@
-/* Polled driver for the one physical UART the hypervisor owns. */
+/* Polled driver for the one physical UART the hypervisor owns. Register
+ * stride and access width come from the DT node (8250 binding: reg-shift,
+ * reg-io-width). */
 #include "ns16550.h"
 
-static volatile uint8_t *uart;
+static uintptr_t uart;
+static unsigned shift, width;
 
 static uint8_t rd(unsigned reg)
 {
-	return uart[reg];
+	uintptr_t a = uart + ((uintptr_t)reg << shift);
+	if (width == 4)
+		return (uint8_t)*(volatile uint32_t *)a;
+	if (width == 2)
+		return (uint8_t)*(volatile uint16_t *)a;
+	return *(volatile uint8_t *)a;
 }
 
 static void wr(unsigned reg, uint8_t v)
 {
-	uart[reg] = v;
+	uintptr_t a = uart + ((uintptr_t)reg << shift);
+	if (width == 4)
+		*(volatile uint32_t *)a = v;
+	else if (width == 2)
+		*(volatile uint16_t *)a = v;
+	else
+		*(volatile uint8_t *)a = v;
 }
 
-void ns16550_init(uintptr_t base)
+int ns16550_init(uintptr_t base, unsigned reg_shift, unsigned io_width)
 {
-	uart = (volatile uint8_t *)base;
+	if (!base || reg_shift > 3 || !(io_width == 1 || io_width == 2 || io_width == 4))
+		return -1;
+	shift = reg_shift;
+	width = io_width;
+	uart = base;
 	/* 8N1, FIFOs on, no interrupts: firmware already set the baud rate;
 	 * the FIFOs are not reset, so input typed during boot is kept */
 	wr(NS16550_IER, 0);
 	wr(NS16550_LCR, 0x03);
 	wr(NS16550_FCR, 0x01);
+	return 0;
 }
 
 void ns16550_putc(char c)

@@ -1,5 +1,5 @@
 /* ns16550a UART registers (PC16550D datasheet, "Register Summary"),
- * register shift 0 as on QEMU virt. The register names serve both the
+ * register numbers before the DT's reg-shift. The register names serve both the
  * hypervisor's driver and the guests' virtual UART model. */
 #ifndef PLATFORM_NS16550_H
 #define PLATFORM_NS16550_H
@@ -26,7 +26,9 @@
 #define NS16550_IIR_NO_INT 0x01
 #define NS16550_IIR_FIFO   0xc0
 
-void ns16550_init(uintptr_t base);
+/* base, reg-shift (0..3) and reg-io-width (1, 2 or 4 bytes) of the DT node;
+ * 0, or -1 for values this driver cannot use (nothing is touched then). */
+int ns16550_init(uintptr_t base, unsigned reg_shift, unsigned io_width);
 void ns16550_putc(char c);
 /* -1 when nothing was received */
 int ns16550_getc(void);

@@ -23,11 +23,16 @@ int virtio_probe_net(const void *fdt, struct virtio_port *ports, int max)
 	     node = fdt_node_offset_by_compatible(fdt, node, "virtio,mmio")) {
 		int len;
 		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-		/* QEMU virt: #address-cells = #size-cells = 2 under /soc */
-		if (!reg || len < 16)
+		/* cell counts of the parent bus (2 and 2 under QEMU virt's /soc) */
+		int parent = fdt_parent_offset(fdt, node);
+		int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent);
+		if (!reg || ac < 1 || ac > 2 || sc < 1 || sc > 2 || len < (ac + sc) * 4)
 			continue;
-		uint64_t base = ((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
-		uint64_t size = ((uint64_t)fdt32_to_cpu(reg[2]) << 32) | fdt32_to_cpu(reg[3]);
+		uint64_t base = fdt32_to_cpu(reg[0]), size = fdt32_to_cpu(reg[ac]);
+		if (ac == 2)
+			base = base << 32 | fdt32_to_cpu(reg[1]);
+		if (sc == 2)
+			size = size << 32 | fdt32_to_cpu(reg[ac + 1]);
 		if (rd32(base + MMIO_MAGIC) != MMIO_MAGIC_VIRT ||
 		    rd32(base + MMIO_DEVICE_ID) != DEVICE_ID_NET)
 			continue;

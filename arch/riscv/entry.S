@@ -32,8 +32,12 @@ _start:
 	j	1b
 2:	mv	s1, a1
 	call	.Lhart_setup
-	mv	a1, s1
-	tail	hv_main
+	call	.Lprobe_h
+	bnez	a2, 3f
+	la	t0, .Lno_h_trap		/* hv_trap_vector reads hstatus */
+	csrw	stvec, t0
+3:	mv	a1, s1
+	tail	hv_main			/* (hart id, DTB, H probe result) */
 
 	/* a0 = hart id, a1 = opaque (unused) */
 	.globl	hart_secondary_entry
@@ -41,7 +45,43 @@ hart_secondary_entry:
 	li	t0, HART_MAX
 	bgeu	a0, t0, .Lpark
 	call	.Lhart_setup
+	call	.Lprobe_h
+	beqz	a2, 1f
 	tail	hv_secondary_main
+1:	la	t0, .Lno_h_trap
+	csrw	stvec, t0
+	tail	hv_secondary_no_h
+
+	/* The H check, before any H CSR is touched: read hstatus with a
+	 * temporary trap handler that absorbs the illegal-instruction trap a
+	 * hart without H takes (misa is M-mode only). Returns a2 = 1 when the
+	 * read worked; keeps a0, a1; clobbers t0-t2. */
+.Lprobe_h:
+	csrr	t2, stvec
+	la	t0, .Lprobe_trap
+	csrw	stvec, t0
+	li	a2, 1
+	.option	push
+	.option	norvc			/* the handler skips 4 bytes */
+	csrr	t0, CSR_HSTATUS
+	.option	pop
+	csrw	stvec, t2
+	ret
+	.balign	4
+.Lprobe_trap:
+	li	a2, 0
+	csrr	t0, sepc
+	addi	t0, t0, 4
+	csrw	sepc, t0
+	sret
+
+	/* trap vector of a hart without H: no H CSR may be read here */
+	.balign	4
+.Lno_h_trap:
+	csrr	a0, scause
+	csrr	a1, sepc
+	csrr	a2, stval
+	tail	hv_no_h_trap
 
 	/* sp = top of this hart's stack, tp = sscratch = its struct hart;
 	 * returns with a0 = hart id. ra is kept in s0 across the C call. */

@@ -37,3 +37,21 @@ void sbi_shutdown(int failure)
 	for (;;)
 		asm volatile("wfi");
 }
+
+/* Legacy console (SBI 0.2 spec chapter 5, ext 0x01/0x02): returns a0 alone,
+ * not an error/value pair. Deprecated but implemented by OpenSBI 1.1, which
+ * has no DBCN: the console of last resort on any board. */
+void sbi_legacy_putchar(char c)
+{
+	register unsigned long r0 asm("a0") = (unsigned char)c;
+	register unsigned long r7 asm("a7") = SBI_EXT_LEGACY_PUTCHAR;
+	asm volatile("ecall" : "+r"(r0) : "r"(r7) : "memory", "a1");
+}
+
+int sbi_legacy_getchar(void)
+{
+	register long r0 asm("a0") = 0;
+	register unsigned long r7 asm("a7") = SBI_EXT_LEGACY_GETCHAR;
+	asm volatile("ecall" : "+r"(r0) : "r"(r7) : "memory", "a1");
+	return r0 < 0 ? -1 : (int)(r0 & 0xff);
+}

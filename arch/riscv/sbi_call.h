@@ -14,5 +14,8 @@ int sbi_hart_start(unsigned long hartid, unsigned long start, unsigned long opaq
 int sbi_send_ipi_hart(unsigned long hartid);
 void sbi_set_timer(uint64_t when);
 void sbi_shutdown(int failure) __attribute__((noreturn));
+/* legacy console: one byte out; the next byte in or -1 */
+void sbi_legacy_putchar(char c);
+int sbi_legacy_getchar(void);
 
 #endif
