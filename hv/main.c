@@ -168,7 +168,6 @@ static void refuse_harts_without_h(struct vm *vm)
 	for (unsigned j = 0; j < vm->cfg->num_vcpus; j++) {
 		unsigned hart = vm->vcpus[j].hart;
 		if (!(hext_mask & (1UL << hart))) {
-			hv_printf("hv: vm %s: hart %u has no H extension\n", vm->cfg->name, hart);
 			vm_stop(vm, "its hart has no H extension", 0, 0);
 			return;
 		}

@@ -263,7 +263,7 @@ enum vmcfg_err vmcfg_check_image(const struct hv_config *cfg, const struct vmcfg
 			    who, node);
 	if (r->size != want)
 		return fail(err, VMCFG_E_IMG_SIZE, vm,
-			    "%s: %s is 0x%llx bytes, the image built in is 0x%llx bytes", who, node,
+			    "%s: %s is 0x%llx bytes, this hv was built for 0x%llx", who, node,
 			    (unsigned long long)r->size, (unsigned long long)want);
 	if (!fits(m, r->base, r->size))
 		return fail(err, VMCFG_E_IMG_OUTSIDE, vm,
