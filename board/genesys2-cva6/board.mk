@@ -12,10 +12,11 @@ BOARD_IRQCHIP     := PLIC @ 0x0c000000, 30 sources (guests get a virtual PLIC; t
 BOARD_NIC         := none driven yet (1 GbE lowRISC MAC @ 0x30000000, no port driver)
 BOARD_DTS         := board/genesys2-cva6/genesys2-cva6.dts
 BOARD_BOOT        := sd-gpt-payload
-# The boot ROM copies GPT partition 1 to 0x80000000, at most 16 MiB of it
-# in recent versions (gpt_find_boot_partition(.., 2 * 16384) sectors), so
-# whatever rides with the payload must lie below 0x81000000: images go
-# between the hypervisor (0x80200000, under 6 MiB) and the VM, which
-# default.cfg places at 0x81000000.
+# The boot ROM copies GPT partition 1 whole to 0x80000000 (32 MiB with the
+# documented 2048..67583 layout) and jumps there; whatever rides with the
+# payload must lie in that copy, and below 0x81000000 to stay within the
+# 16 MiB bound newer ROMs pass. Images go between the hypervisor
+# (0x80200000, under 6 MiB) and the VM, which default.cfg places at
+# 0x81000000. (make image links the images into the hv for this layout.)
 BOARD_IMAGES_BASE := 0x80800000
 BOARD_QEMU        :=
