@@ -193,3 +193,143 @@ def test_guests_config(tmp_path):
     r = mkconfig(str(out), "--apps", "x", "--images")
     assert r.returncode == 0, r.stderr
     assert r.stdout.split("\n")[0].endswith("my app!.bin")
+
+
+# -- HV_IMAGES=external: images.txt, nothing linked in, the boot-time image check --------
+
+EXT_CFG = ("vm a harts=1 ram=8M image=img.bin\n"
+           "vm b harts=2 ram=8M image=other.bin base=0x90000000\n"
+           "nic hart=3 ram=4M image=nic.bin\n")
+
+
+def generate_external(tmp_path, text=EXT_CFG):
+    (tmp_path / "img.bin").write_bytes(b"\x13" * 4096)
+    (tmp_path / "other.bin").write_bytes(b"\x13" * 5000)
+    (tmp_path / "nic.bin").write_bytes(b"\x13" * 12288)
+    cfg = write(tmp_path, text)
+    out, listing = tmp_path / "gen", tmp_path / "images.txt"
+    r = mkconfig(cfg, "--apps", str(tmp_path), "--out", str(out), "--external", str(listing))
+    return r, out, listing
+
+
+def test_external_lists_images_in_boot_order(tmp_path):
+    r, out, listing = generate_external(tmp_path)
+    assert r.returncode == 0, r.stderr
+    lines = [l.split(" ") for l in listing.read_text().splitlines()]
+    # node, path, size: VMs in config order, then the NIC
+    assert [(n, os.path.basename(p), int(s)) for n, p, s in lines] == [
+        ("vm-a", "img.bin", 4096), ("vm-b", "other.bin", 5000), ("nic", "nic.bin", 12288)]
+    assert all(os.path.getsize(p) == int(s) for _, p, s in lines)
+    s = (out / "images.S").read_text()
+    assert ".incbin" not in s and "hv_vm_images:" in s and "hv_nic_image:" in s
+    assert s.count(".dword 0") == 2
+    c = (out / "config.c").read_text()
+    assert ".images_external = 1" in c and ".image_size = 5000UL" in c
+    assert ".nic_image_size = 12288UL" in c
+
+
+def test_embedded_is_unchanged_by_the_external_mode(tmp_path):
+    (tmp_path / "img.bin").write_bytes(b"\x13" * 4096)
+    cfg = write(tmp_path, "vm a harts=1 ram=8M image=img.bin\n")
+    r = mkconfig(cfg, "--apps", str(tmp_path), "--out", str(tmp_path / "gen"))
+    assert r.returncode == 0, r.stderr
+    assert "images_external" not in (tmp_path / "gen" / "config.c").read_text()
+    assert (tmp_path / "gen" / "images.S").read_text().count(".incbin") == 1
+    assert not (tmp_path / "images.txt").exists()
+
+
+def test_external_refuses_a_path_with_a_blank(tmp_path):
+    (tmp_path / "my img.bin").write_bytes(b"x")
+    r, _, listing = generate_external(tmp_path, 'vm a harts=1 ram=8M image="my img.bin"\n')
+    assert r.returncode == 1 and "has a blank" in r.stderr and "vm a" in r.stderr, r.stderr
+    assert not listing.exists()
+
+
+def test_external_with_images_mode_is_a_usage_error(tmp_path):
+    cfg = write(tmp_path, EXT_CFG)
+    r = mkconfig(cfg, "--apps", str(tmp_path), "--images", "--external", str(tmp_path / "x"))
+    assert r.returncode == 2
+
+
+def images_checker(tmp_path):
+    r, out, listing = generate_external(tmp_path)
+    assert r.returncode == 0, r.stderr
+    exe = tmp_path / "icheck"
+    subprocess.run(["gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I" + REPO + "/hv",
+                    "-o", str(exe), REPO + "/tests/unit/hv/vmcfg_images_check.c",
+                    REPO + "/hv/vm_config.c", str(out / "config.c")], check=True)
+    sizes = {l.split(" ")[0]: int(l.split(" ")[2]) for l in listing.read_text().splitlines()}
+    return str(exe), sizes
+
+
+def run_images(exe, ranges):
+    """ranges: {node: (base, size)} -> (returncode, {partition: ram base}, error lines)."""
+    args = [f"{n}=0x{b:x}+0x{s:x}" for n, (b, s) in ranges.items()]
+    r = subprocess.run([exe, *MACHINE, *args], capture_output=True, text=True)
+    ram = {l.split()[1]: int(l.split()[2], 16) for l in r.stdout.splitlines()}
+    return r.returncode, ram, [l for l in r.stderr.splitlines() if l.startswith("config error: ")]
+
+
+def good_ranges(sizes):
+    return {"vm-a": (0xA0000000, sizes["vm-a"]), "vm-b": (0xA0100000, sizes["vm-b"]),
+            "nic": (0xA0200000, sizes["nic"])}
+
+
+def test_external_images_accepted_where_make_image_puts_them(tmp_path):
+    exe, sizes = images_checker(tmp_path)
+    rc, ram, errs = run_images(exe, good_ranges(sizes))
+    assert rc == 0 and not errs, errs
+    assert ram["b"] == 0x90000000 and set(ram) == {"a", "b", "nic"}
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda g, ram, sz: g.pop("vm-b"),
+     "vm b: no image: /chosen/hypervisor-images/vm-b missing"),
+    (lambda g, ram, sz: g.pop("nic"), "nic: no image: /chosen/hypervisor-images/nic missing"),
+    (lambda g, ram, sz: g.update({"vm-a": (0xA0000000, sz["vm-a"] - 1)}),
+     "vm a: /chosen/hypervisor-images/vm-a is 0xfff bytes, this hv was built for 0x1000"),
+    (lambda g, ram, sz: g.update({"vm-a": (0xBFFFF800, sz["vm-a"])}),
+     "vm a: /chosen/hypervisor-images/vm-a at 0xbffff800+0x1000 is outside host RAM"),
+    (lambda g, ram, sz: g.update({"vm-a": (0x70000000, sz["vm-a"])}), "outside host RAM"),
+    (lambda g, ram, sz: g.update({"vm-a": (0xFFFFFFFFFFFFF000, sz["vm-a"])}), "outside host RAM"),
+    (lambda g, ram, sz: g.update({"vm-b": (0x80200000, sz["vm-b"])}),
+     "vm b: /chosen/hypervisor-images/vm-b at 0x80200000+0x1388 overlaps the hypervisor"),
+    # the last byte of the image is the first of vm b's RAM
+    (lambda g, ram, sz: g.update({"vm-a": (ram["b"] - sz["vm-a"] + 1, sz["vm-a"])}),
+     "overlaps the RAM of vm b 0x90000000-0x90800000"),
+    (lambda g, ram, sz: g.update({"nic": (ram["nic"] + 0x3ff000, sz["nic"])}),
+     "overlaps the RAM of nic"),
+    (lambda g, ram, sz: g.update({"vm-b": (0xA0000800, sz["vm-b"])}),
+     "overlaps /chosen/hypervisor-images/vm-a"),
+])
+def test_external_images_refused_with_vm_and_node(tmp_path, change, message):
+    exe, sizes = images_checker(tmp_path)
+    _, ram, _ = run_images(exe, good_ranges(sizes))
+    g = good_ranges(sizes)
+    change(g, ram, sizes)
+    rc, _, errs = run_images(exe, g)
+    assert rc == 1 and errs, errs
+    assert any(message in e for e in errs), errs
+
+
+def test_external_images_adjacent_is_not_overlap(tmp_path):
+    exe, sizes = images_checker(tmp_path)
+    _, ram, _ = run_images(exe, good_ranges(sizes))
+    g = good_ranges(sizes)
+    # ending where vm b's RAM starts, right after the NIC's RAM, right
+    # after another image: all fine
+    g["vm-a"] = (ram["b"] - sizes["vm-a"], sizes["vm-a"])
+    g["vm-b"] = (ram["nic"] + 0x400000, sizes["vm-b"])
+    g["nic"] = (ram["nic"] + 0x400000 + sizes["vm-b"], sizes["nic"])
+    rc, _, errs = run_images(exe, g)
+    assert rc == 0 and not errs, errs
+
+
+def test_every_bad_image_gets_its_line(tmp_path):
+    exe, sizes = images_checker(tmp_path)
+    g = good_ranges(sizes)
+    g.pop("vm-a")
+    g["nic"] = (0xA0200000, sizes["nic"] + 1)
+    rc, _, errs = run_images(exe, g)
+    assert rc == 1 and len(errs) == 2, errs
+    assert errs[0].startswith("config error: vm a: ") and errs[1].startswith("config error: nic: ")

@@ -1,0 +1,69 @@
+/* Host driver of the external-image check (hv/vm_config.c
+ * vmcfg_check_image), linked with one generated config.c like the build's
+ * vmcfg_check: the layout as the hv computes it at boot, then every image
+ * range given as NODE=BASE+SIZE (what /chosen/hypervisor-images would
+ * hold). Prints "ram NAME BASE" per partition, one "config error: ..." line
+ * per refused image; exit 0 when all fit, 1 otherwise.
+ *   vmcfg_images_check HV_START HV_END RAM_BASE RAM_SIZE NHARTS [NODE=BASE+SIZE...] */
+#include "vm_config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct hv_config hv_config;
+
+int main(int argc, char **argv)
+{
+	if (argc < 6) {
+		fprintf(stderr, "usage: %s HV_START HV_END RAM_BASE RAM_SIZE NHARTS [NODE=BASE+SIZE..]\n",
+			argv[0]);
+		return 2;
+	}
+	unsigned long nharts = strtoul(argv[5], NULL, 0);
+	struct vmcfg_machine m = {
+	    .hv_start = strtoull(argv[1], NULL, 0),
+	    .hv_end = strtoull(argv[2], NULL, 0),
+	    .ram_base = strtoull(argv[3], NULL, 0),
+	    .ram_size = strtoull(argv[4], NULL, 0),
+	    .hart_mask = nharts >= 64 ? ~0UL : (1UL << nharts) - 1,
+	};
+	uint64_t bases[VMCFG_MAX_VMS], nic_base;
+	struct vmcfg_error err;
+	if (vmcfg_layout_all(&hv_config, &m, bases, &nic_base, &err) != VMCFG_OK) {
+		fprintf(stderr, "config error: %s\n", err.msg);
+		return 1;
+	}
+	for (uint32_t i = 0; i < hv_config.num_vms; i++)
+		printf("ram %s 0x%llx\n", hv_config.vms[i].name, (unsigned long long)bases[i]);
+	if (nic_base)
+		printf("ram nic 0x%llx\n", (unsigned long long)nic_base);
+
+	struct vmcfg_image_range imgs[VMCFG_MAX_VMS + 1];
+	memset(imgs, 0, sizeof(imgs));
+	unsigned n = hv_config.num_vms + (hv_config.nic_image_size ? 1 : 0);
+	for (int a = 6; a < argc; a++) {
+		char *eq = strchr(argv[a], '='), *plus = eq ? strchr(eq, '+') : NULL;
+		if (!plus) {
+			fprintf(stderr, "bad image argument %s\n", argv[a]);
+			return 2;
+		}
+		*eq = 0;
+		for (unsigned i = 0; i < n; i++) {
+			char node[VMCFG_NAME_MAX + 4] = "nic";
+			if (i < hv_config.num_vms)
+				snprintf(node, sizeof(node), "vm-%s", hv_config.vms[i].name);
+			if (strcmp(node, argv[a]))
+				continue;
+			imgs[i].found = 1;
+			imgs[i].base = strtoull(eq + 1, NULL, 0);
+			imgs[i].size = strtoull(plus + 1, NULL, 0);
+		}
+	}
+	int bad = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (vmcfg_check_image(&hv_config, &m, bases, nic_base, imgs, i, &err) != VMCFG_OK) {
+			fprintf(stderr, "config error: %s\n", err.msg);
+			bad = 1;
+		}
+	return bad;
+}
