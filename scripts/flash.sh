@@ -29,7 +29,9 @@ Refused, nothing written (exit 2), one line per reason:
   - DEV is a partition (cards take whole-disk images: give /dev/sdX, not
     /dev/sdX1);
   - DEV or any of its partitions is mounted, used as swap, or held by
-    device-mapper/md (a regular file: attached to a loop device);
+    device-mapper/md (a regular file: attached to a loop device); the
+    kernel refuses an exclusive open of DEV (mounted in another mount
+    namespace, claimed by a program);
   - DEV is a system disk: the disk under /, /boot, /boot/efi, /usr, /var,
     /home or any swap (partitions, device-mapper and md resolved to their
     disks through sysfs);
@@ -45,7 +47,8 @@ Then shows what it will overwrite (lsblk, or the file's size) and the image
 (path, size, sha256) and asks: Type "yes" to overwrite DEV. Anything else
 aborts (exit 1). --yes (YES=1) skips the question.
 
-Writes with dd conv=fsync, checks the byte count, flushes and drops DEV's
+Holds an exclusive claim on a block device (O_EXCL) while it writes with
+dd conv=fsync, checks the byte count, flushes and drops DEV's
 cached pages, reads back exactly the image's length and compares it with
 cmp, prints both sha256 sums; a block device's partition table is re-read.
 Any failure ends with one line saying so and exit 1. Ctrl-C while writing
@@ -160,6 +163,26 @@ src_devno() {
 	[[ $s == /dev/* && -b $s ]] && devno "$s"
 }
 
+# The kernel's exclusive claim (open O_EXCL): refused while anything is
+# mounted on the disk or its partitions, used as swap, held by dm/md, in any
+# mount namespace. "probe" prints "ok" or the error; "hold" keeps the claim
+# until its stdin closes, so nothing can mount the card while it is written.
+EXCL_PY='import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+try:
+    fd = os.open(sys.argv[1], os.O_RDONLY | os.O_EXCL)
+except OSError as e:
+    print(e.strerror, flush=True)
+    sys.exit(1)
+print("ok", flush=True)
+if sys.argv[2] == "hold":
+    sys.stdin.read()'
+PYTHON=""
+for p in /usr/bin/python3 python3; do
+	command -v "$p" >/dev/null && { PYTHON=$(command -v "$p"); break; }
+done
+excl_probe() { "$PYTHON" -c "$EXCL_PY" "$1" probe 2>/dev/null </dev/null; }
+
 # maj:min of every block device behind the system's own mounts and swap
 system_devnos() {
 	local p mm mp src best bestlen extra=()
@@ -245,7 +268,7 @@ check_block() {
 		f=${f%/partition}
 		fam+=("${f##*/} $(<"$f/dev")")
 	done
-	local ent fname fdev
+	local ent fname fdev n_before=${#problems[@]}
 	for ent in "${fam[@]}"; do
 		read -r fname fdev <<<"$ent"
 		while read -r m mp src; do
@@ -269,6 +292,15 @@ check_block() {
 			refuse "$dev_arg is held by /dev/$h ($what on /dev/$fname)"
 		done
 	done
+
+	# what the kernel knows beyond this mount namespace (a card mounted in a
+	# container, or opened exclusively by another program)
+	if [[ -n $PYTHON ]] && ((${#problems[@]} == n_before)); then
+		local busy
+		busy=$(excl_probe "$dev")
+		[[ $busy == ok ]] ||
+			refuse "$dev_arg is in use: the kernel refuses an exclusive open (${busy:-error}): mounted in another mount namespace, or claimed by a program"
+	fi
 
 	# a disk the system runs from
 	local sys_mm why sysd
@@ -361,6 +393,28 @@ fi
 # the answer may have taken a while: an automounter may have mounted the card
 run_checks
 ((${#problems[@]} == 0)) || refused
+hold_pid=""
+if [[ $kind == block && -n $PYTHON ]]; then
+	coproc HOLD { exec "$PYTHON" -c "$EXCL_PY" "$dev" hold 2>/dev/null; }
+	# shellcheck disable=SC2153 # HOLD_PID: set by coproc
+	hold_pid=$HOLD_PID
+	held=""
+	read -r -t 10 held <&"${HOLD[0]}" || held=""
+	if [[ $held != ok ]]; then
+		problems=("$dev_arg is in use: the kernel refuses an exclusive open (${held:-no answer})")
+		refused
+	fi
+elif [[ $kind == block ]]; then
+	say "note: no python3: the card is not claimed exclusively while it is written"
+fi
+# the claim ends when the holder's stdin closes (also when this script dies)
+release() {
+	if [[ -n $hold_pid ]]; then
+		eval "exec ${HOLD[1]}>&-"
+		wait "$hold_pid" 2>/dev/null
+		hold_pid=""
+	fi
+}
 
 # ---- write ------------------------------------------------------------------
 
@@ -413,12 +467,20 @@ if [[ $dev_sha != "$img_sha" ]]; then
 fi
 phase="done"
 
+release
 if [[ $kind == block ]]; then
-	# let the kernel see the new partition table (a kernel without the
-	# table's parser needs partx's user-space reading)
-	blockdev --rereadpt "$dev" 2>/dev/null ||
+	# let the kernel see the new partition table: BLKRRPART, then partx
+	# (user-space parsing, for kernels without the table's parser and for
+	# loop devices without partition scanning)
+	rr=0
+	blockdev --rereadpt "$dev" 2>/dev/null && rr=1
+	command -v partx >/dev/null && partx -u "$dev" 2>/dev/null && rr=1
+	if ((rr)); then
+		say "partitions the kernel now sees on $dev_arg:"
+		lsblk -o NAME,SIZE,TYPE "$dev" 2>&1 | sed 's/^/    /'
+	else
 		say "note: the kernel kept the old partition table of $dev_arg (re-plug the card to see the new one)"
-	command -v partx >/dev/null && partx -u "$dev" 2>/dev/null
+	fi
 fi
 say "done: $dev_arg holds $image ($img_size bytes), verified by read-back"
 exit 0

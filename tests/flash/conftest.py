@@ -127,9 +127,10 @@ class Loops:
     def _sh(self, *cmd):
         return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip()
 
-    def loop(self, size, parts=0, readonly=False, name=None):
+    def loop(self, size, parts=0, readonly=False, name=None, partscan=False):
         """A loop device on a sparse file of `size` bytes, with `parts` GPT
-        partitions of 8 MiB (their nodes: /dev/loopNp1...)."""
+        partitions of 8 MiB (their nodes: /dev/loopNp1...); partscan: with
+        partition scanning even without partitions yet."""
         _need("losetup")
         backing = self.tmp / (name or f"loop{len(self.undo)}.bin")
         with open(backing, "wb") as f:
@@ -141,7 +142,7 @@ class Loops:
             for i in range(1, parts + 1):
                 args += [f"-n{i}:0:+8M"]
             self._sh("sgdisk", *args, str(backing))
-        cmd = ["losetup", "-f", "--show"] + (["-P"] if parts else []) + (["-r"] if readonly else [])
+        cmd = ["losetup", "-f", "--show"] + (["-P"] if parts or partscan else []) + (["-r"] if readonly else [])
         dev = self._sh(*cmd, str(backing))
         self.undo.append(("losetup", "-d", dev))
         if parts:
@@ -170,6 +171,22 @@ class Loops:
         self._sh("sync", "-f", str(mnt / "data.txt"))
         return mnt
 
+    def mount_elsewhere(self, dev):
+        """Mount dev in a private mount namespace of its own (as a container
+        would): invisible in our /proc/self/mountinfo, held while the
+        namespace's process lives."""
+        _need("unshare")
+        mnt = self.tmp / f"ns{len(self.undo)}"
+        mnt.mkdir()
+        p = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh", "-c",
+                              f"mount {dev} {mnt} && echo mounted && exec sleep 120"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.undo.append(p)
+        line = p.stdout.readline().strip()
+        if line != "mounted":
+            pytest.fail(f"mount in a new namespace failed: {p.stderr.read() if p.poll() is not None else ''}")
+        return mnt
+
     def swap(self, dev):
         self._sh("mkswap", "-q", dev)
         self._sh("swapon", "-p", "-1", dev)
@@ -185,6 +202,10 @@ class Loops:
     def cleanup(self):
         errors = []
         for cmd in reversed(self.undo):
+            if isinstance(cmd, subprocess.Popen):  # a namespace: ends with its process
+                cmd.kill()
+                cmd.communicate()
+                continue
             r = subprocess.run(cmd, capture_output=True, text=True)
             if r.returncode and cmd[0] == "umount":
                 r = subprocess.run(["umount", "-l", cmd[1]], capture_output=True, text=True)

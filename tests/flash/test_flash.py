@@ -4,6 +4,7 @@ the script must refuse is refused with its reason and left byte-for-byte
 unchanged."""
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -73,15 +74,20 @@ def test_loop_device_make(image, loops):
     assert_written(r, image, dev)
 
 
-def test_board_image_on_loop(loops):
+def test_board_image_on_loop(loops, tmp_path):
     """The real qemu-virt image, when IMAGE's `make image` has made it: after
     the write, sgdisk reads the same partition table from the device."""
     disk = REPO / "build" / "qemu-virt" / "disk.img"
     if not disk.is_file():
         pytest.skip(f"{disk} not built (make image); the stand-in cases cover the flow")
-    dev = loops.loop(disk.stat().st_size + 8 * MiB)
+    # a copy: `make image` may replace the file while this test runs
+    disk = Path(shutil.copy(disk, tmp_path / "disk.img"))
+    dev = loops.loop(disk.stat().st_size + 8 * MiB, partscan=True)
     r = run_make(FLASH_IMAGE=disk, DEV=dev, YES=1)
     assert_written(r, disk, dev)
+    # the script made the kernel read the new table: partition 1 appeared
+    assert Path(dev + "p1").is_block_device(), r
+    assert f"{os.path.basename(dev)}p1" in r.out, r
     want = subprocess.run(["sgdisk", "-p", str(disk)], capture_output=True, text=True).stdout
     got = subprocess.run(["sgdisk", "-p", dev], capture_output=True, text=True).stdout
     table = lambda s: [ln for ln in s.splitlines() if ln.strip()[:1].isdigit()]
@@ -109,6 +115,21 @@ def test_disk_with_mounted_partition_refused(image, loops):
     # a partition of that disk: not a whole disk (and the disk is in use)
     r = run_script("--yes", "--max-size", "1M", image, dev + "p2")
     assert_refused(r, f"is a partition (", f"use {dev}", "is mounted")
+    assert sha256_of(dev) == before
+
+
+def test_mounted_in_other_namespace_refused(image, loops):
+    """A partition mounted in another mount namespace (a container's):
+    not in our mountinfo, but the kernel refuses the exclusive claim."""
+    dev = loops.loop(32 * MiB, parts=2)
+    subprocess.run(["mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0",
+                    dev + "p1"], check=True, capture_output=True)
+    loops.mount_elsewhere(dev + "p1")
+    with open("/proc/self/mountinfo") as f:
+        assert dev + "p1" not in f.read()
+    subprocess.run(["sync"], check=True)
+    before = sha256_of(dev)
+    assert_refused(run_script("--yes", image, dev), "refuses an exclusive open")
     assert sha256_of(dev) == before
 
 
