@@ -72,8 +72,9 @@ human() { numfmt --to=iec-i --suffix=B "$1" 2>/dev/null || echo "$1 bytes"; }
 # 64G, 64GiB, 512M, 1T, 123456 -> bytes (powers of 1024); empty on error
 parse_size() {
 	local s=${1^^} n u
-	[[ $s =~ ^([0-9]+)([KMGT]?)(I?B)?$ ]] || return 1
-	n=${BASH_REMATCH[1]} u=${BASH_REMATCH[2]}
+	# at most 12 digits: no overflow below 2^63 even in T
+	[[ $s =~ ^([0-9]{1,12})([KMGT]?)(I?B)?$ ]] || return 1
+	n=$((10#${BASH_REMATCH[1]})) u=${BASH_REMATCH[2]}
 	case $u in
 	K) n=$((n << 10)) ;; M) n=$((n << 20)) ;; G) n=$((n << 30)) ;; T) n=$((n << 40)) ;;
 	esac
@@ -193,9 +194,10 @@ system_devnos() {
 		p=$(realpath "$p")
 		best="" bestlen=-1
 		# the mount holding p: the longest mount point that is a prefix of it
+		# (the last of equal ones: a later mount covers an earlier one)
 		while read -r mm mp src; do
 			mp=$(printf '%b' "${mp//\\/\\0}")
-			if [[ $p == "$mp" || $p == "${mp%/}"/* ]] && ((${#mp} > bestlen)); then
+			if [[ $p == "$mp" || $p == "${mp%/}"/* ]] && ((${#mp} >= bestlen)); then
 				best="$mm $src" bestlen=${#mp}
 			fi
 		done < <(mounts)
@@ -461,6 +463,10 @@ dev_sha=$(head -c "$img_size" -- "$dev" | sha256sum | cut -d' ' -f1) || {
 }
 say "sha256 $img_sha  image $image ($img_size bytes)"
 say "sha256 $dev_sha  read back from $dev_arg (first $img_size bytes)"
+if [[ $(sha256sum <"$image" | cut -d' ' -f1) != "$img_sha" ]]; then
+	err "FAILED: $image changed while it was being written (a build running?); run make flash again"
+	exit 1
+fi
 if [[ $dev_sha != "$img_sha" ]]; then
 	err "FAILED: read-back sha256 differs from the image's"
 	exit 1

@@ -316,6 +316,38 @@ def test_interrupt_while_writing(tmp_path, loops):
     assert "INTERRUPTED while writing" in err and "INCOMPLETE" in err, err
 
 
+def _exclusive_open(dev):
+    try:
+        os.close(os.open(dev, os.O_RDONLY | os.O_EXCL))
+        return "free"
+    except OSError as e:
+        return e.strerror
+
+
+def test_card_claimed_while_writing(tmp_path, loops):
+    """While dd writes and the script reads back, the card is claimed
+    (O_EXCL): an automounter's mount would fail. Released at the end."""
+    big = tmp_path / "big.img"
+    with open(big, "wb") as f:
+        f.write(os.urandom(MiB))
+        f.truncate(128 * MiB)
+    dev = loops.loop(128 * MiB)
+    p = subprocess.Popen([str(FLASH), "--yes", str(big), dev], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    during = None
+    out = ""
+    for line in p.stdout:
+        out += line
+        if line.startswith("flash: writing "):
+            during = _exclusive_open(dev)
+            break
+    rest, err = p.communicate(timeout=60)
+    out += rest
+    assert p.returncode == 0 and "done:" in out, f"{out}{err}"
+    assert during == "Device or resource busy", during
+    assert _exclusive_open(dev) == "free"
+
+
 def test_help():
     r = run_script("--help")
     assert r.rc == 0 and "usage:" in r.out and "YES=1" in r.out and "MAX_SIZE" in r.out
