@@ -118,6 +118,7 @@ on_signal() {
 	case $phase in
 	write) err "INTERRUPTED while writing: $dev_arg is INCOMPLETE (partial image, do not boot it); run make flash again" ;;
 	verify) err "INTERRUPTED while reading back: $dev_arg was written but is NOT verified" ;;
+	done) err "interrupted after the read-back: $dev_arg holds the verified image" ;;
 	*) err "interrupted: nothing written" ;;
 	esac
 	exit 130
@@ -440,7 +441,11 @@ if ((dd_rc != 0)); then
 	ro=""
 	[[ $kind == block && $(blockdev --getro "$dev" 2>/dev/null) == 1 ]] &&
 		ro="; $dev_arg is read-only (a card's write-protect switch?)"
-	err "FAILED: writing $dev_arg stopped after $written of $img_size bytes (${why:-dd exit $dd_rc})$ro; the card is INCOMPLETE, do not boot it"
+	if ((written == 0)); then
+		err "FAILED: nothing could be written to $dev_arg (${why:-dd exit $dd_rc})$ro"
+	else
+		err "FAILED: writing $dev_arg stopped after $written of $img_size bytes (${why:-dd exit $dd_rc})$ro; the card is INCOMPLETE, do not boot it"
+	fi
 	exit 1
 fi
 if ((written != img_size)); then

@@ -286,7 +286,7 @@ def test_write_error_readonly_loop(image, loops):
     before = sha256_of(dev)
     r = run_script("--yes", image, dev)
     assert r.rc == 1, r
-    assert "FAILED: writing" in r.err and "is read-only" in r.err, r
+    assert "FAILED: nothing could be written" in r.err and "is read-only" in r.err, r
     assert "done:" not in r.out
     assert sha256_of(dev) == before
 
