@@ -158,6 +158,11 @@ mounts() {
 	done </proc/self/mountinfo
 }
 
+# mountinfo and /proc/swaps write space, tab, newline and backslash as \ooo
+unescape() {
+	if [[ $1 == *\\* ]]; then printf -v REPLY '%b' "${1//\\/\\0}"; else REPLY=$1; fi
+}
+
 # maj:min of a mount's source when it is a block device (btrfs and the like
 # report an anonymous 0:N in field 3; their source names the real device)
 src_devno() {
@@ -197,7 +202,7 @@ system_devnos() {
 		# the mount holding p: the longest mount point that is a prefix of it
 		# (the last of equal ones: a later mount covers an earlier one)
 		while read -r mm mp src; do
-			mp=$(printf '%b' "${mp//\\/\\0}")
+			unescape "$mp"; mp=$REPLY
 			if [[ $p == "$mp" || $p == "${mp%/}"/* ]] && ((${#mp} >= bestlen)); then
 				best="$mm $src" bestlen=${#mp}
 			fi
@@ -210,7 +215,7 @@ system_devnos() {
 	local f
 	while read -r f _; do
 		[[ $f == Filename ]] && continue
-		f=$(printf '%b' "${f//\\/\\0}")
+		unescape "$f"; f=$REPLY
 		if [[ -b $f ]]; then
 			echo "$(devno "$f") swap $f"
 		elif [[ -e $f ]]; then # swap file: the disk of its file system
@@ -275,14 +280,14 @@ check_block() {
 	for ent in "${fam[@]}"; do
 		read -r fname fdev <<<"$ent"
 		while read -r m mp src; do
-			mp=$(printf '%b' "${mp//\\/\\0}")
-			if [[ $m == "$fdev" || $(src_devno "$src") == "$fdev" ]]; then
+			unescape "$mp"; mp=$REPLY
+			if [[ $m == "$fdev" ]] || [[ $src == /dev/* && $(src_devno "$src") == "$fdev" ]]; then
 				refuse "$dev_arg is mounted: /dev/$fname on $mp (unmount it first)"
 			fi
 		done < <(mounts)
 		while read -r s _; do
 			[[ $s == Filename ]] && continue
-			s=$(printf '%b' "${s//\\/\\0}")
+			unescape "$s"; s=$REPLY
 			[[ -b $s && $(devno "$s") == "$fdev" ]] &&
 				refuse "$dev_arg is in use as swap: /dev/$fname (swapoff it first)"
 		done </proc/swaps

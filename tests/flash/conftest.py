@@ -158,12 +158,12 @@ class Loops:
                     pytest.fail(f"partition {node} did not appear")
         return dev
 
-    def mkfs_mount(self, dev):
+    def mkfs_mount(self, dev, name=None):
         _need("mkfs.ext4")
         # no lazy init: a background thread would change the device while
         # the test compares hashes
         self._sh("mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0", dev)
-        mnt = self.tmp / f"mnt{len(self.undo)}"
+        mnt = self.tmp / (name or f"mnt{len(self.undo)}")
         mnt.mkdir()
         self._sh("mount", dev, str(mnt))
         self.undo.append(("umount", str(mnt)))
