@@ -16,6 +16,6 @@ IMG_OUT = $(if $(filter default,$(HV_SEL)),$(BOARD_OUT),$(BOARD_OUT)/$(HV_SEL))
 
 image: deps
 	@BOARD='$(BOARD)' BOARD_BOOT='$(BOARD_BOOT)' BOARD_DTS='$(BOARD_DTS)' \
-	 BOARD_IMAGES_BASE='$(BOARD_IMAGES_BASE)' CFG='$(HV_CONFIG)' OUT='$(IMG_OUT)' \
+	 BOARD_IMAGES_BASE='$(BOARD_IMAGES_BASE)' CFG='$(HV_CONFIG)' OUT='$(IMG_OUT)' CFG_DIR='$(BOARD_OUT)/cfg' \
 	 PART_MB='$(IMG_PART_MB)' FW_FDT='$(IMG_FW_FDT)' MAKE='$(MAKE)' PY='$(PY)' \
 	 scripts/mkimage-board.sh

@@ -5,6 +5,7 @@
 #   BOARD BOARD_BOOT BOARD_DTS BOARD_IMAGES_BASE  the board
 #   CFG          partition config (.cfg) the hypervisor is built with
 #   OUT          output folder (build/<board>, or build/<board>/<config>)
+#   CFG_DIR      where the board's copy of the config goes (build/<board>/cfg)
 #   PART_MB      size of partition 1 (empty: the layout's default)
 #   FW_FDT       y/n: embed the board's DTB in fw_payload (FW_FDT_PATH);
 #                empty: the default for BOARD_BOOT (see below)
@@ -24,7 +25,7 @@ die() {
 	echo "make image: $*" >&2
 	exit 1
 }
-for v in BOARD BOARD_BOOT BOARD_DTS BOARD_IMAGES_BASE CFG OUT MAKE PY; do
+for v in BOARD BOARD_BOOT BOARD_DTS BOARD_IMAGES_BASE CFG OUT CFG_DIR MAKE PY; do
 	[[ -n ${!v:-} ]] || die "$v is not set (board/$BOARD/board.mk?)"
 done
 [[ -f $BOARD_DTS ]] || die "BOARD_DTS=$BOARD_DTS: no such file"
@@ -80,16 +81,37 @@ fw_payload() { # hv.bin
 	produced+=("$OUT/fw_payload.bin" "$OUT/fw_payload.elf")
 }
 
+# The hv build folder is named after the config file alone
+# (build/riscv/hv/<name>[-ext]/), so every board's default.cfg would share
+# one, and make would keep another board's build as up to date. A copy
+# named after the board (rewritten only when it changed) keeps them apart.
+# (mkconfig.py looks up a relative image= path beside the config, then
+# from the top folder: beside the copy, only the latter still works.)
+# The copy's place does not depend on OUT (IMG_OUT=), so that every build
+# of the board reads the same file and make sees each change of it.
+mkdir -p "$CFG_DIR"
+BCFG="$CFG_DIR/$BOARD-$(basename "$CFG")"
+cmp -s "$CFG" "$BCFG" || cp "$CFG" "$BCFG"
+
+hv_check() { # hv.bin: refuse a build made from another config file
+	local gen
+	gen=$(dirname "$1")/gen/config.c
+	[[ -f $1 ]] || die "make hv-image CONFIG=$BCFG did not name a hv.bin (got '$1')"
+	grep -qF "from $BCFG:" "$gen" ||
+		die "$1 was not built from $BCFG ($(head -n 1 "$gen"))"
+}
+
 # the hypervisor with its images linked in: the fw_payload of every board
-hv_emb=$(sub hv-image CONFIG="$CFG" HV_IMAGES=embedded)
-[[ -f $hv_emb ]] || die "make hv-image CONFIG=$CFG did not name a hv.bin (got '$hv_emb')"
+hv_emb=$(sub hv-image CONFIG="$BCFG" HV_IMAGES=embedded)
+hv_check "$hv_emb"
 fw_payload "$hv_emb"
 
 case $BOARD_BOOT in
 uboot-fit)
-	hv_ext=$(sub hv-image CONFIG="$CFG" HV_IMAGES=external)
+	hv_ext=$(sub hv-image CONFIG="$BCFG" HV_IMAGES=external)
+	hv_check "$hv_ext"
 	imgs=$(dirname "$hv_ext")/images.txt
-	[[ -f $hv_ext && -f $imgs ]] ||
+	[[ -f $imgs ]] ||
 		die "make hv-image HV_IMAGES=external gave no hv.bin + images.txt (got '$hv_ext')"
 	"$PY" scripts/mkfit.py dtsi "$imgs" "$BOARD_IMAGES_BASE" >"$OUT/hypervisor-images.dtsi.tmp" ||
 		die "mkfit.py dtsi failed"

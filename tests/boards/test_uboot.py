@@ -1,0 +1,91 @@
+"""The flash flow in QEMU: the qemu-virt disk image (what `make flash`
+writes to a card) attached as a virtio disk, booted by OpenSBI fw_jump and
+Debian's U-Boot (S-mode) whose distro boot finds boot.scr, loads the FIT,
+checks every image's SHA-256 and boots the hypervisor, whose guests reach
+their first output. Then the same disk with one byte of a guest image
+flipped: U-Boot must refuse it before anything runs."""
+import re
+import shutil
+
+import pytest
+
+from conftest import fat_file_offset, fdt_prop_offset, make_image, uboot_boot
+
+BOARD = "qemu-virt"
+# basic.cfg: hello + ticker, both finish and the hv powers off, so QEMU
+# exits by itself
+DEMO = "basic"
+BOOT_TIMEOUT = 180  # U-Boot's 2 s autoboot delay, QEMU on a shared machine
+
+
+@pytest.fixture(scope="module")
+def basic(tmp_path_factory):
+    img = make_image(BOARD, f"DEMO={DEMO}")
+    assert img.rc == 0, img.text
+    return img
+
+
+def fit_images(lines):
+    """U-Boot's FIT log: [(image name, [lines up to the next image])]."""
+    out = []
+    for line in lines:
+        m = re.match(r"^\s+Trying '(\S+)' \S+ subimage$", line)
+        if m:
+            out.append((m.group(1), []))
+        elif out:
+            out[-1][1].append(line)
+    return out
+
+
+def test_uboot_boots_the_disk(basic, tmp_path):
+    disk = tmp_path / "card.img"
+    shutil.copyfile(basic.disk, disk)
+    rows = basic.images_txt()
+    vms = [n[3:] for n, _, _ in rows if n.startswith("vm-")]
+    lines, reason = uboot_boot(disk, "uboot-basic", r"^hv: no VM running, powering off$",
+                               timeout=BOOT_TIMEOUT)
+    text = "\n".join(lines)
+    assert "Found U-Boot script /boot.scr" in lines, text
+    checked = fit_images(lines)
+    # every image of the FIT: the hv, its tree and each guest image
+    assert sorted(n for n, _ in checked) == sorted(["hv", "fdt", *(n for n, _, _ in rows)]), text
+    for name, log in checked:
+        assert "   Verifying Hash Integrity ... sha256+ OK" in log, f"{name}:\n" + "\n".join(log)
+    assert "Starting kernel ..." in lines
+    start = lines.index("Starting kernel ...")
+    after = lines[start + 1:]
+    assert any(l.startswith("hv: rvhv on hart ") for l in after), text
+    # each guest reached its first output
+    for vm in vms:
+        assert any(l.startswith(f"[{vm}] ") for l in after), f"no output from {vm}:\n{text}"
+    assert reason == "matched", f"{reason}:\n{text}"
+
+
+def test_uboot_refuses_a_flipped_byte(basic, tmp_path):
+    disk = tmp_path / "card.img"
+    shutil.copyfile(basic.disk, disk)
+    rows = basic.images_txt()
+    node, path, size = next(r for r in rows if r[0].startswith("vm-"))
+    # where the guest image's bytes are on the disk: the FIT file's place
+    # in the FAT, plus the image's data property inside the FIT
+    fit = (basic.out / "rvhv.itb").read_bytes()
+    data, length = fdt_prop_offset(fit, f"/images/{node}", "data")
+    assert length == size
+    at = fat_file_offset(disk, "rvhv.itb") + data + size // 2
+    blob = bytearray(disk.read_bytes())
+    original = path.read_bytes()
+    # the computed place holds exactly the guest image
+    assert bytes(blob[at - size // 2:at - size // 2 + size]) == original
+    blob[at] ^= 0x01
+    disk.write_bytes(bytes(blob))
+
+    lines, reason = uboot_boot(disk, "uboot-tampered",
+                               r"SCRIPT FAILED|^Starting kernel|^hv: ", timeout=BOOT_TIMEOUT)
+    text = "\n".join(lines)
+    checked = dict(fit_images(lines))
+    assert node in checked, text
+    log = "\n".join(checked[node])
+    assert "sha256 error" in log or "Bad hash value" in log, text
+    assert "Starting kernel ..." not in lines
+    assert not any(l.startswith("hv: ") for l in lines), text
+    assert reason == "matched" and "SCRIPT FAILED" in lines[-1], f"{reason}:\n{text}"
