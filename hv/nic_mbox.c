@@ -3,6 +3,7 @@
 #include "hv.h"
 #include "console.h"
 #include "nic_part.h"
+#include "vf_transport.h"
 #include "vm.h"
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/hart.h"
@@ -12,13 +13,20 @@ union nic_shared_u nic_shared_mem __attribute__((aligned(NIC_SHARED_SIZE)));
 
 static int enabled;
 static uint64_t boot_deadline;
+static uint32_t epoch;	/* NIC restarts seen */
+static int was_ready;	/* nic_ready was seen up in this epoch */
+
+static uint64_t boot_wait_from_now(void)
+{
+	return csr_read(CSR_TIME) + (uint64_t)hv_timebase * NIC_BOOT_WAIT_MS / 1000;
+}
 
 void nic_mbox_init(void)
 {
 	memset(&nic_shared_mem, 0, sizeof(nic_shared_mem));
 	nic_shared_page.magic = NIC_SHARED_MAGIC;
 	nic_shared_page.version = NIC_SHARED_VERSION;
-	boot_deadline = csr_read(CSR_TIME) + (uint64_t)hv_timebase * NIC_BOOT_WAIT_MS / 1000;
+	boot_deadline = boot_wait_from_now();
 	__atomic_store_n(&enabled, 1, __ATOMIC_RELEASE);
 }
 
@@ -28,10 +36,53 @@ static int nic_stopped(void)
 	return nic_part.vm && nic_part.vm->state == VM_STOPPED;
 }
 
+int nic_mbox_stopped(void)
+{
+	return nic_stopped();
+}
+
+uint32_t nic_mbox_epoch(void)
+{
+	return __atomic_load_n(&epoch, __ATOMIC_ACQUIRE);
+}
+
 int nic_mbox_ready(void)
 {
-	return __atomic_load_n(&enabled, __ATOMIC_ACQUIRE) &&
-	       __atomic_load_n(&nic_shared_page.nic_ready, __ATOMIC_ACQUIRE);
+	if (!__atomic_load_n(&enabled, __ATOMIC_ACQUIRE))
+		return 0;
+	if (__atomic_load_n(&nic_shared_page.nic_ready, __ATOMIC_ACQUIRE)) {
+		if (!__atomic_load_n(&was_ready, __ATOMIC_RELAXED))
+			__atomic_store_n(&was_ready, 1, __ATOMIC_RELAXED);
+		return 1;
+	}
+	/* the NIC said it stopped (nic_ready 1 -> 0): whatever comes up
+	 * next has no VF state, and gets the boot wait */
+	if (__atomic_exchange_n(&was_ready, 0, __ATOMIC_ACQ_REL)) {
+		boot_deadline = boot_wait_from_now();
+		__atomic_add_fetch(&epoch, 1, __ATOMIC_ACQ_REL);
+		hv_printf("hv: nic: not ready any more, VFs need a reset\n");
+		vf_transport_nic_restarted();
+	}
+	return 0;
+}
+
+void nic_mbox_restart(void)
+{
+	__atomic_store_n(&nic_shared_page.nic_ready, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&was_ready, 0, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < NIC_SHARED_SLOTS; i++) {
+		struct nic_shared_slot *sl = &nic_shared_page.slot[i];
+		uint32_t req = __atomic_load_n(&sl->req_seq, __ATOMIC_ACQUIRE);
+		if (req == __atomic_load_n(&sl->ack_seq, __ATOMIC_ACQUIRE))
+			continue;
+		/* answered with a seq that is not the request's: the waiting
+		 * caller fails, the new NIC sees no request */
+		sl->msg.seq = (uint16_t)(req + 0x8000);
+		sl->msg.status = NIC_MBOX_EBUSY;
+		__atomic_store_n(&sl->ack_seq, req, __ATOMIC_RELEASE);
+	}
+	boot_deadline = boot_wait_from_now();
+	__atomic_add_fetch(&epoch, 1, __ATOMIC_ACQ_REL);
 }
 
 /* Waits until the NIC acknowledges req in slot sl: while its heartbeat

@@ -6,10 +6,14 @@
 #include <stdint.h>
 #include "nic_shared.h" /* nic-firmware/ */
 
-/* One command waits NIC_MBOX_WAIT_MS for the answer, longer while the
- * NIC's heartbeat still moves (a slow NIC: QEMU may not schedule its hart
- * for a while on a loaded host), but never past NIC_MBOX_MAX_MS; a NIC
- * whose heartbeat stands still for NIC_MBOX_WAIT_MS is stuck. */
+/* The one rule for waiting on the NIC, wherever the hypervisor waits for
+ * it (a guest's register access, a VM's reboot or stop, the console): one
+ * command waits NIC_MBOX_WAIT_MS for the answer, longer while the NIC's
+ * heartbeat still moves (a slow NIC: QEMU may not schedule its hart for a
+ * while on a loaded host), but never past NIC_MBOX_MAX_MS; a NIC whose
+ * heartbeat stands still for NIC_MBOX_WAIT_MS is stuck. A NIC that is not
+ * ready is waited for up to NIC_BOOT_WAIT_MS after the hv's boot or the
+ * NIC's restart. */
 #define NIC_MBOX_WAIT_MS 1000
 #define NIC_MBOX_MAX_MS	 5000
 #define NIC_BOOT_WAIT_MS 10000 /* from hv boot until the NIC must be ready */
@@ -27,7 +31,17 @@ void nic_mbox_init(void);
 /* Runs m on the NIC through this hart's slot. 0: reply in *m (its status
  * is the NIC's). <0: no NIC partition, NIC not ready or no answer in time. */
 int nic_mbox_call(struct nic_mbox_msg *m);
-/* Whether the NIC has said it runs its poll loop. */
+/* Whether the NIC has said it runs its poll loop. Seeing nic_ready down
+ * after it was up counts as a NIC restart (nic_mbox_epoch). */
 int nic_mbox_ready(void);
+/* Whether the NIC partition was stopped (its hart never runs again). */
+int nic_mbox_stopped(void);
+/* How many times the NIC restarted since boot: its VFs' state from an
+ * earlier epoch is gone (and so are its buffers). */
+uint32_t nic_mbox_epoch(void);
+/* The hypervisor restarts the NIC partition (its hart is parked): nic_ready
+ * down, a new epoch, requests still in the slots cancelled (the new NIC
+ * must not run them; their callers fail), the boot wait again. */
+void nic_mbox_restart(void);
 
 #endif

@@ -29,6 +29,12 @@ void nic_part_probe(const void *host_fdt);
  * (when the config has NIC RAM) the NIC partition. 0 or <0 (message
  * printed). */
 int nic_part_create(uint64_t nic_base, const uint8_t *image);
+/* The NIC partition reboots (vm_reboot, its hart parked, before its RAM
+ * is reloaded): the mailbox starts a new epoch (nic_mbox_restart) and every
+ * started VF asks its driver for a reset. The new NIC rebuilds its VFs from
+ * the device tree vm_boot writes, which carries each VF's MAC and MTU and
+ * the policies as last set (config, then console): no command is lost. */
+void nic_part_restart(void);
 /* VF id of a VM named or numbered by s ("1", "httpd"), -1 when none. */
 int nic_part_vf_by_name(const char *s);
 

@@ -2,7 +2,7 @@
  * shape QEMU virt gives its own PLIC and virtio-mmio slots (Linux bindings
  * interrupt-controller/sifive,plic-1100.yaml and virtio/mmio.yaml). */
 #include "hv.h"
-#include "vf_regs.h"
+#include "vf_transport.h"
 #include "vm.h"
 #include "vplic.h"
 #include <libfdt.h>
@@ -43,7 +43,7 @@ int vf_fdt_nodes(void *fdt, struct vm *vm)
 
 	TRY(fdt_begin_node(fdt, "virtio_mmio@10001000"));
 	TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
-	TRY(reg64(fdt, VF_REGS_GPA, VF_REGS_SIZE));
+	TRY(reg64(fdt, VF_TRANSPORT_GPA, VF_TRANSPORT_SIZE));
 	TRY(fdt_property_u32(fdt, "interrupts", 1)); /* source 1: the VM's first VF */
 	TRY(fdt_property_u32(fdt, "interrupt-parent", GUEST_FDT_PLIC_PHANDLE));
 	return fdt_end_node(fdt);

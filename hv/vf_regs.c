@@ -1,6 +1,5 @@
-/* VF virtio-mmio register file (see vf_regs.h), modelled on the
- * simulator's transport (sim/nicsim/transport.c) so both drive the NIC the
- * same way. */
+/* VF virtio-mmio register file (see vf_regs.h); the hypervisor and the
+ * simulator both build this file, so both drive the NIC the same way. */
 #include "vf_regs.h"
 #include "virtio_wire.h"
 #include <string.h>
@@ -20,6 +19,9 @@ static int mbox(struct vf_regs *r, uint32_t cmd, uint64_t a0, uint64_t a1, uint6
 	if (r->failed)
 		return -1;
 	*m = (struct nic_mbox_msg){.cmd = cmd, .vf = r->vf, .arg = {a0, a1, a2, a3, a4, 0}};
+	/* even unanswered, the NIC may run it late and start DMA */
+	if (cmd == NIC_MBOX_VF_SET_QUEUE || cmd == NIC_MBOX_VF_DRIVER_OK)
+		r->armed = 1;
 	if (r->ops->mbox(r->ctx, m) < 0) {
 		r->failed = 1;
 		r->timeouts++;
@@ -56,7 +58,7 @@ static uint32_t status_read(struct vf_regs *r)
 {
 	struct nic_mbox_msg m;
 	uint32_t s = r->status;
-	if (r->admin_reset)
+	if (r->admin_reset || r->nic_lost)
 		s |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
 	if (mbox(r, NIC_MBOX_VF_GET_STATE, 0, 0, 0, 0, 0, &m))
 		return s | VIRTIO_STATUS_DEVICE_NEEDS_RESET;
@@ -106,17 +108,31 @@ uint32_t vf_regs_read(struct vf_regs *r, uint64_t off, unsigned width)
 	return 0; /* write-only or reserved */
 }
 
-void vf_regs_reset(struct vf_regs *r)
+int vf_regs_reset(struct vf_regs *r)
 {
 	struct nic_mbox_msg m;
+	int rc = -1;
 	memset(r->q, 0, sizeof(r->q));
 	r->dev_sel = r->drv_sel = r->queue_sel = r->status = 0;
 	r->drv_features = 0;
 	/* a reset is the one way out of a failed device: try the NIC again */
 	r->failed = 0;
-	if (!mbox(r, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, &m))
-		r->admin_reset = 0;
+	if (!mbox(r, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, &m)) {
+		/* answered (whatever its status): the NIC dropped the VF's rings */
+		r->admin_reset = r->nic_lost = r->armed = 0;
+		rc = 0;
+	}
 	r->ops->isr_ack(r->ctx, ~0u);
+	return rc;
+}
+
+void vf_regs_nic_lost(struct vf_regs *r)
+{
+	r->armed = 0;
+	if (r->status) {
+		r->nic_lost = 1;
+		r->config_gen++;
+	}
 }
 
 static void status_write(struct vf_regs *r, uint32_t v)

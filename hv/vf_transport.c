@@ -1,6 +1,7 @@
 /* VF transport glue (see vf_transport.h): MMIO traps to the register file,
  * the register file to the mailbox and the shared InterruptStatus. */
 #include "vf_transport.h"
+#include "hv.h"
 #include "nic_mbox.h"
 #include "virq.h"
 #include "vm.h"
@@ -9,8 +10,10 @@ static struct vf_dev vf_devs[VMCFG_MAX_VMS];
 
 static int mbox(void *ctx, struct nic_mbox_msg *m)
 {
-	(void)ctx;
-	return nic_mbox_call(m);
+	struct vf_dev *d = ctx;
+	/* a held VF sends nothing: the NIC must not be re-armed on RAM that
+	 * waits for its release */
+	return d->held ? -1 : nic_mbox_call(m);
 }
 
 static uint32_t *isr_word(struct vf_dev *d)
@@ -33,11 +36,27 @@ static void isr_ack(void *ctx, uint32_t bits)
 
 static const struct vf_regs_ops vf_ops = {.mbox = mbox, .isr_read = isr_read, .isr_ack = isr_ack};
 
+/* Under d->lock: a NIC that restarted since the register state was built
+ * knows nothing of it (and holds none of its buffers). */
+static void sync_epoch(struct vf_dev *d)
+{
+	uint32_t e = nic_mbox_epoch();
+	if (d->nic_epoch != e) {
+		d->nic_epoch = e;
+		vf_regs_nic_lost(&d->regs);
+	}
+}
+
 static uint64_t vf_mmio_read(void *ctx, uint64_t off, unsigned width)
 {
 	struct vf_dev *d = ctx;
+	uint32_t v = 0;
 	spin_lock(&d->lock);
-	uint32_t v = vf_regs_read(&d->regs, off, width);
+	/* a stopping VM's vCPU must not wait on the NIC: it is being parked */
+	if (d->vm->state == VM_RUNNING) {
+		sync_epoch(d);
+		v = vf_regs_read(&d->regs, off, width);
+	}
 	spin_unlock(&d->lock);
 	return v;
 }
@@ -49,8 +68,10 @@ static void vf_mmio_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 	/* once the VM is stopping, a vCPU not yet parked must not re-arm a
 	 * queue after vf_transport_quiesce (state changes before it takes
 	 * this lock), or the NIC would keep DMAing into the stopped VM */
-	if (d->vm->state == VM_RUNNING)
+	if (d->vm->state == VM_RUNNING) {
+		sync_epoch(d);
 		vf_regs_write(&d->regs, off, width, (uint32_t)val);
+	}
 	spin_unlock(&d->lock);
 }
 
@@ -63,10 +84,12 @@ int vf_transport_attach(struct vm *vm, uint16_t vf)
 	struct vf_dev *d = &vf_devs[vm->index];
 	d->vm = vm;
 	d->lock.locked = 0;
+	d->held = 0;
+	d->nic_epoch = nic_mbox_epoch();
 	vf_regs_init(&d->regs, vf, &vf_ops, d);
 	vm->vf = d;
 	vm->vf_id = vf;
-	return mmio_register(vm, VF_REGS_GPA, VF_REGS_SIZE, &vf_mmio_ops, d);
+	return mmio_register(vm, VF_TRANSPORT_GPA, VF_TRANSPORT_SIZE, &vf_mmio_ops, d);
 }
 
 void vf_transport_request_reset(struct vm *vm)
@@ -81,15 +104,49 @@ void vf_transport_request_reset(struct vm *vm)
 	virq_update(vm);
 }
 
-void vf_transport_quiesce(struct vm *vm)
+void vf_transport_nic_restarted(void)
+{
+	for (unsigned i = 0; i < VMCFG_MAX_VMS; i++) {
+		struct vf_dev *d = &vf_devs[i];
+		if (!d->vm || d->vm->state != VM_RUNNING)
+			continue;
+		__atomic_or_fetch(isr_word(d), NIC_IRQ_CONFIG, __ATOMIC_ACQ_REL);
+		virq_update(d->vm);
+	}
+}
+
+/* The rule for a VM's RAM (vm_reboot): it is reloaded only when the NIC
+ * cannot hold a buffer in it. That is so when the NIC acknowledged a reset
+ * of the VF after the last queue / DRIVER_OK it was sent (regs.armed clear),
+ * when the NIC restarted since (its VF state is gone), or when the NIC
+ * partition was stopped (its hart never runs again). Otherwise the reset is
+ * sent and waited for by the mailbox's own rule (heartbeat, nic_mbox.h); a
+ * NIC that does not answer may still DMA late, so the VF is held: failed for
+ * good, and the VM's RAM stays as it is. */
+int vf_transport_quiesce(struct vm *vm)
 {
 	struct vf_dev *d = vm->vf;
+	int rc = 0;
 	if (!d)
-		return;
+		return 0;
 	spin_lock(&d->lock);
-	/* a NIC that already failed to answer is not waited for again; one
-	 * not ready yet does no DMA */
-	if (!d->regs.failed && nic_mbox_ready())
-		vf_regs_reset(&d->regs);
+	(void)nic_mbox_ready(); /* notices a NIC that said it stopped */
+	sync_epoch(d);
+	if (d->held) {
+		rc = -1;
+	} else if (!d->regs.armed || nic_mbox_stopped()) {
+		/* nothing to take back; still tell a NIC that answers (not a
+		 * failed one: no second wait) */
+		if (!d->regs.failed && nic_mbox_ready())
+			vf_regs_reset(&d->regs);
+	} else if (vf_regs_reset(&d->regs) < 0 && !nic_mbox_stopped()) {
+		d->held = 1;
+		d->regs.failed = 1;
+		rc = -1;
+		hv_printf("hv: vm %s: VF %u: the NIC did not acknowledge its reset and may still "
+			  "write the VM's RAM: VF failed, RAM kept\n",
+			  vm->cfg->name, d->regs.vf);
+	}
 	spin_unlock(&d->lock);
+	return rc;
 }

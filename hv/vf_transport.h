@@ -1,9 +1,12 @@
-/* A VM's VF: the virtio-mmio register file (vf_regs.h) at VF_REGS_GPA,
+/* A VM's VF: the virtio-mmio register file (vf_regs.h) at VF_TRANSPORT_GPA,
  * trapped and emulated, driving the NIC through the shared mailbox. */
 #ifndef HV_VF_TRANSPORT_H
 #define HV_VF_TRANSPORT_H
 #include "spinlock.h"
 #include "vf_regs.h"
+
+#define VF_TRANSPORT_GPA  0x10001000UL /* where each VM finds its VF */
+#define VF_TRANSPORT_SIZE 0x1000UL
 
 struct vm;
 
@@ -11,14 +14,27 @@ struct vf_dev {
 	struct vf_regs regs;
 	spinlock_t lock;
 	struct vm *vm;
+	uint32_t nic_epoch; /* nic_mbox_epoch() the register state belongs to */
+	/* The NIC never acknowledged the reset of a VF it may still DMA
+	 * into: the VM's RAM is not handed to a new boot (vm_reboot), the VF
+	 * sends nothing more and reads DEVICE_NEEDS_RESET. */
+	int held;
 };
 
 /* Attaches VF vf to vm (vm->vf_id, MMIO region). 0 or <0. */
 int vf_transport_attach(struct vm *vm, uint16_t vf);
 /* The VM stops or reboots: the VF is reset in the NIC, so no DMA reaches
- * RAM that is being reloaded or no longer runs a driver. */
-void vf_transport_quiesce(struct vm *vm);
+ * RAM that is being reloaded or no longer runs a driver. Takes the VF lock,
+ * so a mailbox call of another vCPU is over first (it is bounded by the
+ * mailbox's own rule, nic_mbox.h); register accesses after this are
+ * refused (the VM is no longer running). 0: the NIC owns nothing in the
+ * VM's RAM; <0: it may (it did not answer): the VF is held, see above. */
+int vf_transport_quiesce(struct vm *vm);
 /* Console `reset`: NEEDS_RESET and a configuration-change interrupt. */
 void vf_transport_request_reset(struct vm *vm);
+/* The NIC restarted (nic_mbox_epoch() moved): every VF whose driver had
+ * started it gets a configuration-change interrupt and then reads
+ * DEVICE_NEEDS_RESET; its reset rebuilds it in the new NIC. */
+void vf_transport_nic_restarted(void);
 
 #endif

@@ -2,6 +2,7 @@
  * off once no VM is left. */
 #include "vm.h"
 #include "hv.h"
+#include "nic_part.h"
 #include "vf_transport.h"
 #include "virq.h"
 #include "vuart.h"
@@ -183,6 +184,14 @@ void vm_shutdown(struct vm *vm)
 	power_off_if_idle();
 }
 
+/* How long a reboot waits for the other vCPUs to park. They answer within
+ * microseconds once back from the hypervisor; the one long thing a vCPU can
+ * do in it, a NIC mailbox call, is waited for by vf_transport_quiesce under
+ * the VF lock with the mailbox's own rule (nic_mbox.h) before this wait
+ * starts, and register accesses are refused from then on. So the NIC is
+ * waited for by one rule only, and this bound is for the hypervisor. */
+#define VM_PARK_WAIT_MS 100
+
 void vm_reboot(struct vm *vm)
 {
 	if (!vm_transition(vm, VM_REBOOTING))
@@ -190,10 +199,19 @@ void vm_reboot(struct vm *vm)
 	console_vm_flush(vm);
 	hv_printf("hv: vm %s rebooting\n", vm->cfg->name);
 	park_others(vm);
+	/* no DMA into the image being reloaded: see the rule at
+	 * vf_transport_quiesce. A NIC that may still write the RAM keeps the
+	 * VM from booting again (there is no later retry: the VF is held). */
+	if (vf_transport_quiesce(vm) < 0) {
+		vm->state = VM_RUNNING; /* so that vm_stop applies */
+		vm_stop(vm, "reboot: its VF was not released by the NIC (RAM kept)", 0, 0);
+		return;
+	}
+	if (vm->is_nic)
+		nic_part_restart();
 	struct vcpu *self = hart_self()->vcpu;
-	/* the image may only be rewritten once no other vCPU runs it; a parked
-	 * hart answers within microseconds, the bound is for safety */
-	uint64_t deadline = csr_read(CSR_TIME) + hv_timebase / 10;
+	/* the image may only be rewritten once no other vCPU runs it */
+	uint64_t deadline = csr_read(CSR_TIME) + (uint64_t)hv_timebase * VM_PARK_WAIT_MS / 1000;
 	for (unsigned i = 0; i < vm->cfg->num_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		while (v != self && v->state != VCPU_STOPPED && csr_read(CSR_TIME) < deadline)
@@ -206,7 +224,6 @@ void vm_reboot(struct vm *vm)
 	}
 	if (self && self->vm == vm)
 		self->state = VCPU_STOPPED;
-	vf_transport_quiesce(vm); /* no DMA into the image being reloaded */
 	vm->boot_count++;
 	if (vm_boot(vm)) {
 		vm->state = VM_RUNNING;

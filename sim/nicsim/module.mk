@@ -1,12 +1,13 @@
 # nicsim: the NIC firmware with the simulator HAL, as a Linux process.
 NS_DIR	:= sim/nicsim
 NS_BIN	:= $(HOSTB)/bin/nicsim
-NS_SRCS := $(wildcard $(NS_DIR)/*.c)
-NS_HDRS := $(wildcard $(NS_DIR)/*.h sim/include/*.h) $(NF_HDRS)
+# hv/vf_regs.c: the VF register model is the hypervisor's, one file for both
+NS_SRCS := $(wildcard $(NS_DIR)/*.c) hv/vf_regs.c
+NS_HDRS := $(wildcard $(NS_DIR)/*.h sim/include/*.h) hv/vf_regs.h $(NF_HDRS)
 
 $(NS_BIN): $(NS_SRCS) $(NS_HDRS) $(NF_LIB_HOST) $(HOSTB)/offload-engine/liboe.a
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(NF_INC) -I$(NS_DIR) -Isim/include \
+	$(HOST_CC) $(HOST_CFLAGS) $(NF_INC) -I$(NS_DIR) -Isim/include -Ihv \
 	  $(NS_SRCS) $(NF_LIB_HOST) $(HOSTB)/offload-engine/liboe.a -lpcap -o $@
 
 TOOLS += $(NS_BIN)
@@ -16,7 +17,7 @@ TOOLS += $(NS_BIN)
 NS_SAN := $(HOSTB)/nicsim-san
 $(NS_SAN): $(NS_SRCS) $(NS_HDRS) $(NF_LIB_SAN) $(HOSTB)/offload-engine-san/liboe.a
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(NF_INC) -I$(NS_DIR) -Isim/include \
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(NF_INC) -I$(NS_DIR) -Isim/include -Ihv \
 	  $(NS_SRCS) $(NF_LIB_SAN) $(HOSTB)/offload-engine-san/liboe.a -lpcap -o $@
 ALL += $(NS_SAN)
 

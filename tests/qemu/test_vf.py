@@ -220,3 +220,90 @@ def test_reboot_gets_a_fresh_vf_and_vplic(hv_run):
     assert rb >= 0 and r.index(lambda l: l == "[nic] fakenic: vf 0 reset", rb) > rb, \
         r.describe()
     assert not r.timed_out and r.rc == 0 and r.has(POWER_OFF), r.describe()
+
+
+def test_reboot_keeps_ram_a_late_nic_may_still_write(hv_run):
+    """The NIC answers the reboot's VF reset only after 3 s of standing
+    still: past the mailbox's bound, so it may still DMA into the VM's RAM
+    when the reboot would reload it. The VM is not booted again: it stops
+    with its RAM kept and its VF failed; the other VM goes on."""
+    steps = [(r"fakenic: vf 0 reset answered late", b"\x01x")]
+    r = hv_run("vf-late-reset", cfg("reboot=1", nic="fake_nic_late",
+                                    second="vm ticker harts=2 ram=16M image=ticker"),
+               qemu_args=NET, script=steps)
+    out = r.vm_lines("vfguest")
+    assert any(l.startswith("vfguest: boot 0: ") and " 0 failed" in l for l in out), \
+        r.describe()
+    rb = r.index(lambda l: l == "hv: vm vfguest rebooting")
+    assert rb >= 0, r.describe()
+    held = r.index(lambda l: l.startswith("hv: vm vfguest: VF 0: the NIC did not acknowledge "
+                                          "its reset"), rb)
+    assert held > rb, r.describe()
+    assert [s[:2] for s in r.stops()] == \
+        [("vfguest", "reboot: its VF was not released by the NIC (RAM kept)")], r.describe()
+    # nothing of the VM ran again: no second boot, no second set-up
+    assert not [l for l in out[out.index(next(l for l in out if l.startswith(
+        "vfguest: boot 0: "))) + 1:]], r.describe()
+    nic = r.vm_lines("nic")
+    assert "fakenic: vf 0 reset: stalling" in nic, r.describe()
+    late = r.index(lambda l: l == "[nic] fakenic: vf 0 reset answered late")
+    assert late > held, r.describe()
+    # the ticker kept running until Ctrl-A x, after the late answer
+    assert r.vm_lines("ticker"), r.describe()
+    assert "hv: power off (Ctrl-A x)" in r.lines[late:], r.describe()
+    assert not r.timed_out and r.rc == 0, r.describe()
+
+
+def test_nic_restart_rebuilds_vfs(hv_run):
+    """The NIC partition reboots itself while the guest's VF runs: the hv
+    notices (it reboots the partition), the VFs come back from the NIC's
+    new device tree with the policy as last set on the console, the driver
+    is told (configuration interrupt, DEVICE_NEEDS_RESET) and after its
+    reset the device works again."""
+    steps = [(r"vfguest: waiting for reset request 1", b"\x01c"),
+             (r"hv> ", b"offload vfguest uso on\r"),
+             (r"fakenic: ready, boot 1", b"\x010")]
+    r = hv_run("vf-nic-restart", cfg("resets=2 kick=2", nic="fake_nic_restart"),
+               qemu_args=NET, script=steps)
+    nic = r.vm_lines("nic")
+    restart = r.index(lambda l: l == "[nic] fakenic: restarting")
+    assert restart >= 0, r.describe()
+    note = r.index(lambda l: l == "hv: nic: restarting, its 1 VF(s) need a reset by their "
+                   "drivers", restart)
+    assert note > restart, r.describe()
+    assert "fakenic: ready, boot 1" in nic, r.describe()
+    # the rebuilt VF: same MAC and MTU, the policy the console set (0x3 | uso)
+    vf_lines = [l for l in nic if l.startswith("fakenic: vf 0 window ")]
+    assert len(vf_lines) == 2 and vf_lines[0].endswith("policy 0x3 vm vfguest") and \
+        vf_lines[1].endswith("mac 02:00:00:00:00:0a mtu 1400 policy 0xb vm vfguest"), \
+        r.describe()
+    out = r.vm_lines("vfguest")
+    assert not [l for l in out if "FAIL" in l], r.describe()
+    assert any(re.match(r"vfguest: reset 2 handled, \d+ checks, 0 failed$", l) for l in out), \
+        r.describe()
+    # the driver's reset reached the new NIC
+    assert r.index(lambda l: l == "[nic] fakenic: vf 0 reset", note) > note, r.describe()
+    assert not r.timed_out and r.rc == 0 and r.has(POWER_OFF), r.describe()
+
+
+def test_reboot_waits_out_a_live_nic_call(hv_run):
+    """vCPU 0 reboots the VM while vCPU 1 is inside a register access the
+    NIC takes 1.5 s to answer (heartbeat moving: within the mailbox's
+    rule). The reboot waits for that call by the same rule and then boots
+    the VM again, instead of giving up on a vCPU that did not park."""
+    conf = (f"vm vfguest harts=1,2 ram=4M image={UNIT}/vf_guest.bin vf=yes "
+            f"mac=02:00:00:00:00:0a mtu=1400 policy=tx-csum,tso4 args=\"slowreboot=1\"\n"
+            f"nic hart=3 ram=4M image={UNIT}/fake_nic_slow.bin policy=tx-csum\n")
+    r = hv_run("vf-slow-reboot", conf, qemu_args=NET)
+    out = r.vm_lines("vfguest")
+    assert any(re.match(r"vfguest: boot 0: \d+ checks, 0 failed, reader 1, rebooting$", l)
+               for l in out), r.describe()
+    slow = r.index(lambda l: l == "[nic] fakenic: vf 0 features: slow")
+    rb = r.index(lambda l: l == "hv: vm vfguest rebooting")
+    assert slow >= 0 and rb >= 0, r.describe()
+    assert not r.stops(), r.describe()
+    # the VF reset came after the slow call, then the second boot ran
+    assert r.index(lambda l: l == "[nic] fakenic: vf 0 reset", max(slow, rb)) > 0, r.describe()
+    assert not [l for l in out if "FAIL" in l], r.describe()
+    assert any(re.match(r"vfguest: \d+ checks, 0 failed$", l) for l in out), r.describe()
+    assert not r.timed_out and r.rc == 0 and r.has(POWER_OFF), r.describe()

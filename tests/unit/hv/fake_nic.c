@@ -8,7 +8,13 @@
  * hypervisor's memory next to the shared page (the hypervisor must stop the
  * NIC partition, its map holds nothing but what it was given); FAKE_NIC_BADSEQ
  * answers with a wrong seq (the hypervisor must fail the device, not take
- * the reply). */
+ * the reply); FAKE_NIC_LATE answers the first reset of a started VF only
+ * after 3 s of standing still (a VM reboot must not reload RAM this NIC may
+ * still write); FAKE_NIC_SLOW takes 1.5 s, heartbeat moving, for the first
+ * GET_FEATURES of a started VF (a reboot must wait that call out, not give
+ * up on the vCPU making it); FAKE_NIC_RESTART reboots its own partition after answering
+ * the second kick of VF 0 (the hypervisor must notice, rebuild the VFs and
+ * have their drivers reset them). */
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +22,7 @@
 #include "counters.h"
 #include "guest/guest.h"
 #include "guest/sbi.h"
+#include "guest/timer.h"
 #include "nic_shared.h"
 
 #define MAX_VF 8
@@ -27,8 +34,10 @@ static struct {
 	uint32_t mtu, policy;
 	uint32_t needs_reset;
 	uint32_t kicks;
+	int started; /* DRIVER_OK seen since the last reset */
 } vfs[MAX_VF];
 static unsigned nvf;
+static __attribute__((unused)) int restart_now; /* FAKE_NIC_RESTART: reboot once this reply is out */
 
 static uint64_t prop_u64(const void *fdt, int node, const char *name, int idx)
 {
@@ -59,6 +68,15 @@ static __attribute__((unused)) void exec(struct nic_shared *s, struct nic_mbox_m
 	m->status = 0;
 	switch (m->cmd) {
 	case NIC_MBOX_VF_GET_FEATURES:
+#ifdef FAKE_NIC_SLOW
+		if (known && vfs[vf].started == 1) {
+			vfs[vf].started = 2;
+			printf("fakenic: vf %u features: slow\n", vf);
+			uint64_t end = timer_now() + timer_ms_to_ticks(1500);
+			while (timer_now() < end)
+				__atomic_store_n(&s->heartbeat, s->heartbeat + 1, __ATOMIC_RELAXED);
+		}
+#endif
 		m->arg[0] = FEATURES;
 		break;
 	case NIC_MBOX_VF_SET_FEATURES:
@@ -71,18 +89,36 @@ static __attribute__((unused)) void exec(struct nic_shared *s, struct nic_mbox_m
 				: 0;
 		break;
 	case NIC_MBOX_VF_DRIVER_OK:
-		if (known)
+		if (known) {
+			vfs[vf].started = 1;
 			raise(s, vf, NIC_IRQ_USED);
+		}
 		break;
 	case NIC_MBOX_VF_KICK:
 		if (known) {
 			vfs[vf].kicks++;
 			raise(s, vf, NIC_IRQ_USED);
 		}
+#ifdef FAKE_NIC_RESTART
+		if (known && vf == 0 && vfs[vf].kicks == 2 && guest_info()->boot_count == 0)
+			restart_now = 1;
+#endif
 		break;
 	case NIC_MBOX_VF_RESET:
-		if (known)
+#ifdef FAKE_NIC_LATE
+		if (known && vfs[vf].started) {
+			/* stuck: no heartbeat, no answer, then the late answer */
+			printf("fakenic: vf %u reset: stalling\n", vf);
+			uint64_t end = timer_now() + timer_ms_to_ticks(3000);
+			while (timer_now() < end)
+				;
+			printf("fakenic: vf %u reset answered late\n", vf);
+		}
+#endif
+		if (known) {
 			vfs[vf].needs_reset = 0;
+			vfs[vf].started = 0;
+		}
 		printf("fakenic: vf %u reset\n", vf);
 		break;
 	case NIC_MBOX_VF_GET_STATE:
@@ -177,7 +213,7 @@ int main(void)
 	for (;;)
 		__asm__ volatile("wfi");
 #else
-	printf("fakenic: ready\n");
+	printf("fakenic: ready, boot %u\n", guest_info()->boot_count);
 	for (;;) {
 		s->heartbeat++;
 		for (unsigned i = 0; i < NIC_SHARED_SLOTS; i++) {
@@ -192,6 +228,10 @@ int main(void)
 #endif
 			sl->msg = m;
 			__atomic_store_n(&sl->ack_seq, req, __ATOMIC_RELEASE);
+			if (restart_now) {
+				printf("fakenic: restarting\n");
+				guest_reboot();
+			}
 		}
 	}
 #endif

@@ -1,8 +1,10 @@
-/* VF register file (hv/vf_regs.c) with a fake NIC behind the mailbox: the
+/* VF register file (hv/vf_regs.c, the one model the hypervisor and the
+ * simulator both build) with a fake NIC behind the mailbox: the
  * virtio-mmio modern registers at the offsets of virtio 1.2 §4.2.2 (written
  * out here, not taken from the model's header), the driver initialisation of
  * §3.1.1 turned into mailbox commands, config space §5.1.4, interrupt
- * status/ack, and a NIC that stops answering. */
+ * status/ack, a NIC that stops answering, whether the NIC may still own
+ * buffers (what a VM reboot needs to know) and a NIC that restarted. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,31 +13,7 @@
 #include <cmocka.h>
 #include "vf_regs.h"
 
-/* virtio 1.2 table 4.1 */
-#define MAGIC	     0x000
-#define VERSION	     0x004
-#define DEVICE_ID    0x008
-#define VENDOR_ID    0x00c
-#define DEV_FEAT     0x010
-#define DEV_FEAT_SEL 0x014
-#define DRV_FEAT     0x020
-#define DRV_FEAT_SEL 0x024
-#define QUEUE_SEL    0x030
-#define QUEUE_MAX    0x034
-#define QUEUE_NUM    0x038
-#define QUEUE_READY  0x044
-#define NOTIFY	     0x050
-#define ISR	     0x060
-#define ISR_ACK	     0x064
-#define STATUS	     0x070
-#define DESC_LO	     0x080
-#define DESC_HI	     0x084
-#define DRIVER_LO    0x090
-#define DRIVER_HI    0x094
-#define DEVICE_LO    0x0a0
-#define DEVICE_HI    0x0a4
-#define CONFIG_GEN   0x0fc
-#define CONFIG	     0x100
+#include "test_vf_offsets.h"
 
 struct fake {
 	int timeout;	      /* answer nothing */
@@ -270,6 +248,84 @@ static void nic_and_admin_reset_requests(void **state)
 	assert_int_equal(rd(STATUS), 0);
 }
 
+/* up to DRIVER_OK with both queues */
+static void start_device(void)
+{
+	wr(STATUS, 0);
+	wr(STATUS, 3);
+	wr(DRV_FEAT_SEL, 1);
+	wr(DRV_FEAT, 1);
+	wr(STATUS, 11);
+	for (unsigned q = 0; q < 2; q++) {
+		wr(QUEUE_SEL, q);
+		wr(QUEUE_NUM, 64);
+		wr(DESC_LO, 0x80001000 + 0x1000 * q);
+		wr(QUEUE_READY, 1);
+		assert_int_equal(rd(QUEUE_READY), 1);
+	}
+	wr(STATUS, 15);
+	assert_int_equal(rd(STATUS), 15);
+}
+
+static void reset_tells_whether_nic_let_go(void **state)
+{
+	(void)state;
+	/* nothing handed to the NIC yet: it owns nothing */
+	wr(STATUS, 3);
+	assert_false(r.armed);
+	start_device();
+	assert_true(r.armed);
+	/* a NIC that does not answer the reset may still DMA */
+	nic.timeout = 1;
+	assert_true(vf_regs_reset(&r) < 0);
+	assert_true(r.armed);
+	assert_int_equal(rd(STATUS) & 64, 64);
+	/* once it answers, it dropped the rings */
+	nic.timeout = 0;
+	assert_int_equal(vf_regs_reset(&r), 0);
+	assert_int_equal(last()->cmd, NIC_MBOX_VF_RESET);
+	assert_false(r.armed);
+	assert_int_equal(rd(STATUS), 0);
+}
+
+static void unanswered_queue_still_arms(void **state)
+{
+	(void)state;
+	wr(STATUS, 3);
+	wr(STATUS, 11);
+	wr(QUEUE_SEL, 0);
+	wr(QUEUE_NUM, 64);
+	nic.timeout = 1; /* the NIC may run SET_QUEUE late */
+	wr(QUEUE_READY, 1);
+	assert_int_equal(rd(QUEUE_READY), 0);
+	assert_true(r.armed);
+	/* failed: nothing more is sent, not even DRIVER_OK */
+	unsigned n = nic.calls;
+	wr(STATUS, 15);
+	assert_int_equal(nic.calls, n);
+	assert_int_equal(rd(STATUS) & 4, 0);
+}
+
+static void nic_restart_asks_for_reset(void **state)
+{
+	(void)state;
+	/* a device the driver never started is simply fresh */
+	vf_regs_nic_lost(&r);
+	assert_int_equal(rd(STATUS), 0);
+	start_device();
+	uint32_t gen = rd(CONFIG_GEN);
+	vf_regs_nic_lost(&r);
+	assert_false(r.armed); /* the restarted NIC holds none of its buffers */
+	assert_int_equal(rd(STATUS), 15 | 64);
+	assert_int_not_equal(rd(CONFIG_GEN), gen);
+	/* the driver's reset rebuilds it in the new NIC */
+	wr(STATUS, 0);
+	assert_int_equal(last()->cmd, NIC_MBOX_VF_RESET);
+	assert_int_equal(rd(STATUS), 0);
+	start_device(); /* status 15: no NEEDS_RESET left */
+	assert_true(r.armed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +336,9 @@ int main(void)
 	    cmocka_unit_test_setup(interrupts, setup),
 	    cmocka_unit_test_setup(nic_timeout_fails_device, setup),
 	    cmocka_unit_test_setup(nic_and_admin_reset_requests, setup),
+	    cmocka_unit_test_setup(reset_tells_whether_nic_let_go, setup),
+	    cmocka_unit_test_setup(unanswered_queue_still_arms, setup),
+	    cmocka_unit_test_setup(nic_restart_asks_for_reset, setup),
 	};
 	return cmocka_run_group_tests_name("vf_regs", tests, NULL, NULL);
 }

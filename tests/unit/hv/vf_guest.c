@@ -10,9 +10,15 @@
  *             reboot=1         first boot: take one interrupt and never
  *                              complete it, then reboot; the rebooted VM
  *                              must get its interrupts (fresh vPLIC)
+ *             slowreboot=1     first boot (2 vCPUs, beside fake_nic_slow):
+ *                              reboot while vCPU 1 waits in a slow but
+ *                              live NIC call; the reboot must happen
  *             resets=N         then handle N device reset requests (an
- *                              offload change, the console's `reset`),
- *                              waiting up to 20 s for each */
+ *                              offload change, the console's `reset`, a
+ *                              NIC that restarted), waiting up to 20 s
+ *                              for each; the device must work after each
+ *             kick=N           kick queue 0 before waiting for request N
+ *                              (fake_nic_restart restarts on it) */
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,33 +26,13 @@
 #include "guest/csr.h"
 #include "guest/guest.h"
 #include "guest/sbi.h"
+#include "guest/smp.h"
 #include "guest/timer.h"
 #include "guest/trap.h"
 
 #define VF   0x10001000UL
 #define PLIC 0x0c000000UL
-/* virtio-mmio registers, virtio 1.2 table 4.1 */
-#define MAGIC	     0x000
-#define VERSION	     0x004
-#define DEVICE_ID    0x008
-#define VENDOR_ID    0x00c
-#define DEV_FEAT     0x010
-#define DEV_FEAT_SEL 0x014
-#define DRV_FEAT     0x020
-#define DRV_FEAT_SEL 0x024
-#define QUEUE_SEL    0x030
-#define QUEUE_MAX    0x034
-#define QUEUE_NUM    0x038
-#define QUEUE_READY  0x044
-#define NOTIFY	     0x050
-#define ISR	     0x060
-#define ISR_ACK	     0x064
-#define STATUS	     0x070
-#define DESC_LO	     0x080
-#define DESC_HI	     0x084
-#define DRIVER_LO    0x090
-#define DEVICE_LO    0x0a0
-#define CONFIG	     0x100
+#include "test_vf_offsets.h"
 #define NEEDS_RESET  64
 
 static unsigned checks, failed;
@@ -119,7 +105,8 @@ static void check_dt(void)
 	p = fdt_getprop(fdt, vf, "interrupt-parent", &len);
 	CHECK(p && fdt32_to_cpu(*p) == fdt_get_phandle(fdt, plic), "vf interrupt-parent");
 	p = fdt_getprop(fdt, plic, "interrupts-extended", &len);
-	CHECK(p && len == 8 && fdt32_to_cpu(p[0]) == fdt_get_phandle(fdt, intc) &&
+	/* one <&intc 9> pair per vCPU; vCPU 0's first */
+	CHECK(p && len >= 8 && len % 8 == 0 && fdt32_to_cpu(p[0]) == fdt_get_phandle(fdt, intc) &&
 		  fdt32_to_cpu(p[1]) == 9,
 	      "plic interrupts-extended = <&cpu0_intc 9>");
 	p = fdt_getprop(fdt, plic, "riscv,ndev", &len);
@@ -209,6 +196,17 @@ static int mute_run(void)
 	return 0;
 }
 
+static volatile int reader_going;
+
+/* vCPU 1: one register read the slow NIC takes 1.5 s to answer */
+static void slow_reader(void *arg)
+{
+	(void)arg;
+	reader_going = 1;
+	(void)rd(DEV_FEAT);
+	reader_going = 2; /* not reached when the reboot parks this vCPU */
+}
+
 int main(void)
 {
 	/* the NIC's doorbell extension does not exist for a guest */
@@ -239,6 +237,20 @@ int main(void)
 		       checks, failed);
 		guest_reboot();
 	}
+	if (guest_arg_u64("slowreboot", 0) && guest_info()->boot_count == 0) {
+		init_device();
+		long rc = smp_start(1, slow_reader, 0);
+		CHECK(rc == 0, "vCPU 1 started (%ld)", rc);
+		uint64_t end = timer_now() + timer_ms_to_ticks(2000);
+		while (!reader_going && timer_now() < end)
+			;
+		end = timer_now() + timer_ms_to_ticks(300); /* vCPU 1 is in the NIC call */
+		while (timer_now() < end)
+			;
+		printf("vfguest: boot 0: %u checks, %u failed, reader %d, rebooting\n", checks,
+		       failed, reader_going);
+		guest_reboot();
+	}
 	init_device();
 	CHECK(wait_for(&used_irqs, 1, 2000), "interrupt after DRIVER_OK");
 	wr(NOTIFY, 1);
@@ -252,14 +264,21 @@ int main(void)
 	       mac[1], mac[2], mac[3], mac[4], mac[5], mtu, used_irqs, spurious);
 	printf("vfguest: %u checks, %u failed\n", checks, failed);
 	unsigned resets = (unsigned)guest_arg_u64("resets", 0);
+	unsigned kick = (unsigned)guest_arg_u64("kick", 0);
 	for (unsigned n = 1; n <= resets; n++) {
 		printf("vfguest: waiting for reset request %u\n", n);
+		if (n == kick)
+			wr(NOTIFY, 0);
 		int got = wait_for(&config_irqs, n, 20000);
 		uint32_t st = rd(STATUS);
 		CHECK(got && (st & NEEDS_RESET), "config interrupt and NEEDS_RESET (status 0x%x)",
 		      st);
+		unsigned used = used_irqs;
 		init_device();
 		CHECK(!(rd(STATUS) & NEEDS_RESET), "device usable again after the reset");
+		/* the NIC answers DRIVER_OK with a used-buffer interrupt */
+		CHECK(wait_for(&used_irqs, used + 1, 2000), "interrupt after the reset (%u)",
+		      used_irqs);
 		printf("vfguest: reset %u handled, %u checks, %u failed\n", n, checks, failed);
 	}
 	return failed != 0;
