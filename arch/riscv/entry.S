@@ -14,7 +14,7 @@ boot_claimed:			/* in .data: the bss clear must not reset it */
 _start:
 	/* a0 = hart id, a1 = host DTB */
 	li	t0, HART_MAX
-	bgeu	a0, t0, .Lpark
+	bgeu	a0, t0, .Lboot_hart_id
 	/* Only the first hart here boots. OpenSBI 1.1 can release a hart
 	 * from its HSM wait before it has stored the start address we gave
 	 * (seen about once in 80 loaded runs): that hart arrives here with the
@@ -105,6 +105,50 @@ hart_secondary_entry:
 .Lpark:
 	wfi
 	j	.Lpark
+
+	/* OpenSBI chose a boot hart this hv has no slot for (id >= HART_MAX):
+	 * hand the boot to the first hart below HART_MAX that SBI HSM starts
+	 * (a1 = the DTB goes along as its opaque), then stop this one. None
+	 * starts: say so on the SBI legacy console (no stack, no hart struct
+	 * here), power off. */
+.Lboot_hart_id:
+	mv	s1, a1
+	li	s0, 0
+1:	li	a7, 0x48534D		/* HSM hart_start(s0, _start, DTB) */
+	li	a6, 0
+	mv	a0, s0
+	la	a1, _start
+	mv	a2, s1
+	ecall
+	bnez	a0, 2f
+	li	a7, 0x48534D		/* HSM hart_stop: this hart is done */
+	li	a6, 1
+	ecall
+	j	.Lpark
+2:	addi	s0, s0, 1
+	li	t0, HART_MAX
+	bltu	s0, t0, 1b
+	la	s0, .Lhart_id_msg
+3:	lbu	a0, 0(s0)
+	beqz	a0, 4f
+	li	a7, 0x01		/* legacy console putchar */
+	ecall
+	addi	s0, s0, 1
+	j	3b
+4:	li	a7, 0x53525354		/* SRST: shutdown, system failure */
+	li	a6, 0
+	li	a0, 0
+	li	a1, 1
+	ecall
+	j	.Lpark
+
+	.if HART_MAX != 8
+	.error "the message below names harts 0-7"
+	.endif
+	.section .rodata
+.Lhart_id_msg:
+	.asciz	"hv: boot hart id too large and no hart 0-7 could take over (this hypervisor drives harts 0-7); powering off\r\n"
+	.section .text.entry, "ax"
 
 	.text
 	.balign	4
