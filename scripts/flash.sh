@@ -430,12 +430,15 @@ log=$(mktemp "${TMPDIR:-/tmp}/flash.XXXXXX") || { err "FAILED: mktemp"; exit 1; 
 trap 'rm -f "$log"' EXIT
 
 # without status=, dd ends with the byte count checked below
-progress=()
-[[ -t 2 ]] && progress=(status=progress)
+opts=()
+[[ -t 2 ]] && opts+=(status=progress)
+# a card: past the page cache, so progress is the card's (not a long stall
+# in the final fsync); dd writes a short last block without O_DIRECT
+[[ $kind == block ]] && opts+=(oflag=direct)
 say "writing $image to $dev_arg"
 phase="write"
 # stderr (progress, errors, the final count) goes to the terminal and the log
-dd if="$image" of="$dev" bs=4M iflag=fullblock conv=fsync,notrunc "${progress[@]}" 2>&1 >/dev/null |
+dd if="$image" of="$dev" bs=4M iflag=fullblock conv=fsync,notrunc "${opts[@]}" 2>&1 >/dev/null |
 	tee "$log" >&2
 dd_rc=${PIPESTATUS[0]}
 # dd's last count line: "N bytes (...) copied, ..."

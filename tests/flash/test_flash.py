@@ -68,6 +68,16 @@ def test_loop_device(image, loops):
     assert "NAME" in r.out and os.path.basename(dev) in r.out, "lsblk overview missing"
 
 
+def test_loop_device_odd_size(tmp_path, loops):
+    """An image whose length is not a whole number of sectors: the last
+    short block (written without O_DIRECT) lands too, the sector's rest stays."""
+    odd = tmp_path / "odd.img"
+    odd.write_bytes(os.urandom(3 * MiB + 100))
+    dev = loops.loop(8 * MiB)
+    assert_written(run_script("--yes", odd, dev), odd, dev)
+    assert read(dev, 412, 3 * MiB + 100) == b"\x00" * 412
+
+
 def test_loop_device_make(image, loops):
     dev = loops.loop(32 * MiB)
     r = run_make(FLASH_IMAGE=image, DEV=dev, YES=1)
