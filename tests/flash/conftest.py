@@ -41,22 +41,28 @@ def run_script(*args, stdin=subprocess.DEVNULL, env=None, timeout=60):
     return Result(p.returncode, p.stdout, p.stderr)
 
 
+def _env_without_make():
+    # a fresh `make flash`, not a sub-make of the `make test` running us
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+
+
 def run_make(timeout=60, **var):
     """make flash with NAME=value variables, e.g. DEV=..., YES=1."""
     cmd = ["make", "--no-print-directory", "-C", str(REPO), "flash"]
     cmd += [f"{k}={v}" for k, v in var.items()]
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                       timeout=timeout, env=env, preexec_fn=_default_sigint)
+                       timeout=timeout, env=_env_without_make(), preexec_fn=_default_sigint)
     return Result(p.returncode, p.stdout, p.stderr)
 
 
-def run_with_tty(args, answer, timeout=60):
-    """Run the script with a terminal on stdin and `answer` typed into it."""
+def run_with_tty(args, answer, timeout=60, cmd=None):
+    """Run the script (or cmd) with a terminal on stdin and `answer` typed
+    into it."""
     master, slave = pty.openpty()
     try:
-        p = subprocess.Popen([str(FLASH), *map(str, args)], stdin=slave, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
+        p = subprocess.Popen(cmd or [str(FLASH), *map(str, args)], stdin=slave,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=_env_without_make(), preexec_fn=_default_sigint)
         os.close(slave)
         slave = None
         os.write(master, answer.encode() + b"\n")

@@ -253,6 +253,21 @@ def test_answer_yes(image, target_file):
     assert f"image {image}: {IMAGE_SIZE} bytes" in r.out, r
 
 
+@pytest.mark.parametrize("answer", ["no", "yes"])
+def test_make_asks(image, target_file, answer):
+    card = target_file(16 * MiB)
+    before = sha256_of(card)
+    cmd = ["make", "--no-print-directory", "-C", str(REPO), "flash",
+           f"FLASH_IMAGE={image}", f"DEV={card}"]
+    r = run_with_tty(None, answer, cmd=cmd)
+    assert 'Type "yes" to overwrite' in r.text, r
+    if answer == "yes":
+        assert_written(r, image, card)
+    else:
+        assert r.rc != 0 and "aborted: nothing written" in r.err, r
+        assert sha256_of(card) == before
+
+
 @pytest.mark.parametrize("kind", ["file", "loop"])
 def test_smaller_than_image(image, target_file, loops, kind):
     dev = str(target_file(4 * MiB)) if kind == "file" else loops.loop(4 * MiB)
