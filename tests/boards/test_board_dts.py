@@ -8,10 +8,13 @@ each board's default config against the build-time partition check.
 Self-contained (no fixture from conftest.py):
     /usr/bin/python3 -m pytest tests/boards/test_board_dts.py
 """
+import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -384,9 +387,6 @@ ON_QEMU = {
 def qemu_until(cmd, until, timeout, log):
     """Run cmd; stop at the first output line equal to `until`, at exit or
     at the timeout. Returns (lines, reason)."""
-    import os
-    import signal
-    import time
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, start_new_session=True)
     os.set_blocking(p.stdout.fileno(), False)
