@@ -222,6 +222,7 @@ void hv_main(unsigned long hartid, const void *dtb, unsigned long h_probe)
 	    .hv_end = (uintptr_t)__hv_end,
 	    .hart_mask = host.hart_mask & ((1UL << HART_MAX) - 1),
 	};
+	m.num_resv = (uint32_t)host_fdt_reserved(dtb, m.resv, VMCFG_MAX_RESV);
 	uint64_t bases[VMCFG_MAX_VMS], nic_base;
 	struct vmcfg_error verr;
 	if (vmcfg_layout_all(&hv_config, &m, bases, &nic_base, &verr) != VMCFG_OK) {

@@ -275,6 +275,14 @@ enum vmcfg_err vmcfg_check_image(const struct hv_config *cfg, const struct vmcfg
 			    "%s: %s at 0x%llx+0x%llx overlaps the hypervisor 0x%llx-0x%llx", who,
 			    node, (unsigned long long)r->base, (unsigned long long)r->size,
 			    (unsigned long long)m->hv_start, (unsigned long long)m->hv_end);
+	for (unsigned j = 0; j < m->num_resv && j < VMCFG_MAX_RESV; j++)
+		if (overlaps(r->base, r->size, m->resv[j][0], m->resv[j][1]))
+			return fail(err, VMCFG_E_IMG_OVERLAP, vm,
+				    "%s: %s at 0x%llx+0x%llx overlaps reserved memory 0x%llx-0x%llx "
+				    "(firmware)",
+				    who, node, (unsigned long long)r->base,
+				    (unsigned long long)r->size, (unsigned long long)m->resv[j][0],
+				    (unsigned long long)(m->resv[j][0] + m->resv[j][1]));
 	for (unsigned j = 0; j <= cfg->num_vms; j++) {
 		uint64_t b = j < cfg->num_vms ? bases[j] : nic_base;
 		uint64_t sz = j < cfg->num_vms ? cfg->vms[j].ram_size : cfg->nic_ram_size;

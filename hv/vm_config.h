@@ -58,10 +58,15 @@ struct vmcfg_image_range {
 };
 #define VMCFG_IMAGES_NODE "/chosen/hypervisor-images"
 
+#define VMCFG_MAX_RESV 8
 struct vmcfg_machine {
 	uint64_t ram_base, ram_size; /* host RAM */
 	uint64_t hv_start, hv_end;   /* hypervisor image incl. bss */
 	uint64_t hart_mask;	     /* harts present */
+	/* memory the DT reserves (firmware: /memreserve/, /reserved-memory),
+	 * {base, size} each; external images must stay out of it */
+	uint32_t num_resv;
+	uint64_t resv[VMCFG_MAX_RESV][2];
 };
 
 enum vmcfg_err {
@@ -120,7 +125,8 @@ enum vmcfg_err vmcfg_layout_all(const struct hv_config *cfg, const struct vmcfg_
  * num_vms: the NIC, when the config has a NIC image) against the machine
  * and the placed RAM (bases, nic_base as vmcfg_layout_all assigned them):
  * the node is there, its size is the one recorded at build time, the range
- * is inside host RAM and overlaps neither the hypervisor, nor any
+ * is inside host RAM and overlaps neither the hypervisor, nor reserved
+ * memory (m->resv), nor any
  * partition's RAM (the hv copies the image there at every boot of the VM),
  * nor another image in imgs[0..num_vms]. err names the VM and the node. */
 enum vmcfg_err vmcfg_check_image(const struct hv_config *cfg, const struct vmcfg_machine *m,

@@ -127,6 +127,31 @@ int host_fdt_image(const void *fdt, const char *name, uint64_t *base, uint64_t *
 	return read_reg(fdt, node, base, size);
 }
 
+int host_fdt_reserved(const void *fdt, uint64_t (*out)[2], int max)
+{
+	int n = 0;
+	for (int i = 0; i < fdt_num_mem_rsv(fdt) && n < max; i++)
+		if (!fdt_get_mem_rsv(fdt, i, &out[n][0], &out[n][1]))
+			n++;
+	int resv = fdt_path_offset(fdt, "/reserved-memory"), node;
+	if (resv < 0)
+		return n;
+	int ac = fdt_address_cells(fdt, resv), sc = fdt_size_cells(fdt, resv);
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+		return n;
+	fdt_for_each_subnode(node, fdt, resv)
+	{
+		int len;
+		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+		for (int at = 0; reg && (at + ac + sc) * 4 <= len && n < max; at += ac + sc) {
+			out[n][0] = read_cells(reg + at, ac);
+			out[n][1] = read_cells(reg + at + ac, sc);
+			n++;
+		}
+	}
+	return n;
+}
+
 int host_fdt_read(const void *fdt, struct host_info *out)
 {
 	int err = fdt_check_header(fdt);

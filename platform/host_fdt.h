@@ -32,6 +32,11 @@ int host_fdt_hart_has_h(const void *fdt, unsigned long hartid);
 /* The test finisher's address (compatible "sifive,test0"), 0 if none. */
 uintptr_t host_fdt_test_finisher(const void *fdt);
 
+/* Memory the tree reserves: the /memreserve/ entries, then each reg range
+ * of /reserved-memory's children (OpenSBI puts its own region there).
+ * Fills up to max {base, size} pairs; returns how many. */
+int host_fdt_reserved(const void *fdt, uint64_t (*out)[2], int max);
+
 /* reg of /chosen/hypervisor-images/<name>: 0, or -1 when the node or a
  * usable reg is missing. */
 int host_fdt_image(const void *fdt, const char *name, uint64_t *base, uint64_t *size);

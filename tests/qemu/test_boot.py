@@ -216,7 +216,7 @@ def refused(r, vm, node):
     return errs[0]
 
 
-@pytest.mark.parametrize("case", ["missing", "size", "overlap"])
+@pytest.mark.parametrize("case", ["missing", "size", "overlap", "firmware"])
 def test_external_images_refused(qemu_dts, ext_basic, ext_basic_run, case):
     hv_bin, _ = ext_basic
     good, img = ext_basic_run
@@ -228,6 +228,12 @@ def test_external_images_refused(qemu_dts, ext_basic, ext_basic_run, case):
         n, a, s = ranges[0]
         ranges[0] = (n, a, s + 4)
         vm, node, want = "hello", "vm-hello", f"is 0x{s + 4:x} bytes, this hv was built for 0x{s:x}"
+    elif case == "firmware":
+        # where OpenSBI runs: it reserves its region in the tree it passes on
+        # (/reserved-memory); the hv would fault reading the image there
+        n, _, s = ranges[0]
+        ranges[0] = (n, 0x80000000, s)
+        vm, node, want = "hello", "vm-hello", "overlaps reserved memory 0x80000000-"
     else:
         # the ticker's image inside the hello VM's RAM (from the good run)
         lo, hi = good.vms["hello"]

@@ -301,6 +301,12 @@ def test_external_images_accepted_where_make_image_puts_them(tmp_path):
      "overlaps the RAM of nic"),
     (lambda g, ram, sz: g.update({"vm-b": (0xA0000800, sz["vm-b"])}),
      "overlaps /chosen/hypervisor-images/vm-a"),
+    # OpenSBI's own region (its /reserved-memory node): PMP-protected
+    (lambda g, ram, sz: g.update({"vm-a": (0x8003F000, sz["vm-a"]), "resv": (0x80000000, 0x40000)}),
+     "vm a: /chosen/hypervisor-images/vm-a at 0x8003f000+0x1000 overlaps reserved memory "
+     "0x80000000-0x80040000"),
+    (lambda g, ram, sz: g.update({"resv": (0xA0100000 + sz["vm-b"] - 1, 0x10)}),
+     "vm b: /chosen/hypervisor-images/vm-b at 0xa0100000+0x1388 overlaps reserved memory"),
 ])
 def test_external_images_refused_with_vm_and_node(tmp_path, change, message):
     exe, sizes = images_checker(tmp_path)
@@ -317,7 +323,8 @@ def test_external_images_adjacent_is_not_overlap(tmp_path):
     _, ram, _ = run_images(exe, good_ranges(sizes))
     g = good_ranges(sizes)
     # ending where vm b's RAM starts, right after the NIC's RAM, right
-    # after another image: all fine
+    # after another image, right after reserved memory: all fine
+    g["resv"] = (ram["b"] - sizes["vm-a"] - 0x1000, 0x1000)
     g["vm-a"] = (ram["b"] - sizes["vm-a"], sizes["vm-a"])
     g["vm-b"] = (ram["nic"] + 0x400000, sizes["vm-b"])
     g["nic"] = (ram["nic"] + 0x400000 + sizes["vm-b"], sizes["nic"])

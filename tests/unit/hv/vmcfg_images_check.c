@@ -2,9 +2,10 @@
  * vmcfg_check_image), linked with one generated config.c like the build's
  * vmcfg_check: the layout as the hv computes it at boot, then every image
  * range given as NODE=BASE+SIZE (what /chosen/hypervisor-images would
- * hold). Prints "ram NAME BASE" per partition, one "config error: ..." line
- * per refused image; exit 0 when all fit, 1 otherwise.
- *   vmcfg_images_check HV_START HV_END RAM_BASE RAM_SIZE NHARTS [NODE=BASE+SIZE...] */
+ * hold), and resv=BASE+SIZE for memory the DT reserves. Prints
+ * "ram NAME BASE" per partition, one "config error: ..." line per refused
+ * image; exit 0 when all fit, 1 otherwise.
+ *   vmcfg_images_check HV_START HV_END RAM_BASE RAM_SIZE NHARTS [NODE=BASE+SIZE|resv=BASE+SIZE...] */
 #include "vm_config.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		*eq = 0;
+		if (!strcmp(argv[a], "resv") && m.num_resv < VMCFG_MAX_RESV) {
+			m.resv[m.num_resv][0] = strtoull(eq + 1, NULL, 0);
+			m.resv[m.num_resv++][1] = strtoull(plus + 1, NULL, 0);
+			continue;
+		}
 		for (unsigned i = 0; i < n; i++) {
 			char node[VMCFG_NAME_MAX + 4] = "nic";
 			if (i < hv_config.num_vms)
