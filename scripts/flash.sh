@@ -306,8 +306,11 @@ check_block() {
 	if [[ -n $PYTHON ]] && ((${#problems[@]} == n_before)); then
 		local busy
 		busy=$(excl_probe "$dev")
-		[[ $busy == ok ]] ||
-			refuse "$dev_arg is in use: the kernel refuses an exclusive open (${busy:-error}): mounted in another mount namespace, or claimed by a program"
+		case $busy in
+		ok) ;;
+		"Permission denied") refuse "no permission to open $dev_arg (run make flash as root, e.g. with sudo)" ;;
+		*) refuse "$dev_arg is in use: the kernel refuses an exclusive open (${busy:-error}): mounted in another mount namespace, or claimed by a program" ;;
+		esac
 	fi
 
 	# a disk the system runs from
@@ -334,6 +337,9 @@ check_block() {
 check_file() {
 	local l bf
 	dev_size=$(stat -c %s -- "$dev")
+	# dd of=/dev/sdX without the card leaves a regular file there (in RAM)
+	[[ $dev == /dev/* ]] &&
+		refuse "$dev_arg is a regular file in /dev, not a device (left by an earlier write while the card was absent? remove it)"
 	for l in /sys/block/loop*/loop/backing_file; do
 		[[ -r $l ]] || continue
 		bf=$(<"$l")

@@ -276,6 +276,19 @@ def test_smaller_than_image(image, target_file, loops, kind):
     assert sha256_of(dev) == before
 
 
+def test_regular_file_in_dev_refused(image):
+    """/dev/sdX as a regular file: what `dd of=/dev/sdX` leaves when the
+    card was not there."""
+    stray = Path(f"/dev/flashtest{os.getpid()}")
+    with open(stray, "wb") as f:
+        f.truncate(16 * MiB)
+    try:
+        assert_refused(run_script("--yes", image, stray), "is a regular file in /dev")
+        assert sha256_of(stray) == hashlib.sha256(b"\0" * 16 * MiB).hexdigest()
+    finally:
+        stray.unlink()
+
+
 def test_image_missing_or_empty(tmp_path, target_file):
     card = target_file(16 * MiB)
     assert_refused(run_script("--yes", tmp_path / "nope.img", card), "is missing")
