@@ -62,9 +62,13 @@ def test_loop_device(image, loops):
     dev = loops.loop(32 * MiB)
     r = run_script("--yes", image, dev)
     assert_written(r, image, dev)
-    # read back through the loop device, bypassing its page cache
+    # read back through the loop device, its cache dropped, and from the
+    # file behind it (what a card's flash would hold)
     subprocess.run(["blockdev", "--flushbufs", dev], check=True)
     assert sha256_of(dev, IMAGE_SIZE) == image_sha(image)
+    backing = subprocess.run(["losetup", "-n", "-O", "BACK-FILE", dev], capture_output=True,
+                             text=True, check=True).stdout.strip()
+    assert sha256_of(backing, IMAGE_SIZE) == image_sha(image)
     assert "NAME" in r.out and os.path.basename(dev) in r.out, "lsblk overview missing"
 
 
