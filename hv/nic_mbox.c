@@ -13,8 +13,8 @@ union nic_shared_u nic_shared_mem __attribute__((aligned(NIC_SHARED_SIZE)));
 
 static int enabled;
 static uint64_t boot_deadline;
-static uint32_t epoch;	/* NIC restarts seen */
-static int was_ready;	/* nic_ready was seen up in this epoch */
+static uint32_t epoch; /* NIC restarts seen */
+static int was_ready;  /* nic_ready was seen up in this epoch */
 
 static uint64_t boot_wait_from_now(void)
 {

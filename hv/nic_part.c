@@ -86,7 +86,8 @@ int nic_part_create(uint64_t nic_base, const uint8_t *image)
 void nic_part_restart(void)
 {
 	nic_mbox_restart();
-	hv_printf("hv: nic: restarting, its %u VF(s) need a reset by their drivers\n", nic_part.nvf);
+	hv_printf("hv: nic: restarting, its %u VF(s) need a reset by their drivers\n",
+		  nic_part.nvf);
 	vf_transport_nic_restarted();
 }
 

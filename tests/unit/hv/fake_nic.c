@@ -37,7 +37,8 @@ static struct {
 	int started; /* DRIVER_OK seen since the last reset */
 } vfs[MAX_VF];
 static unsigned nvf;
-static __attribute__((unused)) int restart_now; /* FAKE_NIC_RESTART: reboot once this reply is out */
+/* FAKE_NIC_RESTART: reboot once this reply is out */
+static __attribute__((unused)) int restart_now;
 
 static uint64_t prop_u64(const void *fdt, int node, const char *name, int idx)
 {

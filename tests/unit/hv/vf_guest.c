@@ -33,7 +33,7 @@
 #define VF   0x10001000UL
 #define PLIC 0x0c000000UL
 #include "test_vf_offsets.h"
-#define NEEDS_RESET  64
+#define NEEDS_RESET 64
 
 static unsigned checks, failed;
 static volatile unsigned used_irqs, config_irqs, spurious;
