@@ -54,12 +54,13 @@ static void print_dt_string(const char *s)
 static void __attribute__((noreturn)) no_h(unsigned long hartid, const void *dtb, int probe,
 					  int dt_has_h)
 {
-	hv_printf("hv: hart %lu has no H extension (riscv,isa ", hartid);
+	hv_printf("hv: hart %lu has no H extension %s(riscv,isa ", hartid,
+		  probe ? "in the device tree " : "");
 	print_dt_string(host_fdt_hart_isa(dtb, hartid));
 	if (!probe && dt_has_h)
 		hv_printf(" names it, but hstatus traps");
-	else if (probe && !dt_has_h)
-		hv_printf(", though hstatus reads: the device tree must name H");
+	else if (probe)
+		hv_printf("; hstatus reads: the tree must name H");
 	hv_printf("): this hypervisor needs RISC-V H; powering off\n");
 	test_finisher = host_fdt_test_finisher(dtb);
 	power_off_failed();
@@ -177,15 +178,16 @@ static void refuse_harts_without_h(struct vm *vm)
 /* a2 = 1 when entry.S could read hstatus on this hart */
 void hv_main(unsigned long hartid, const void *dtb, unsigned long h_probe)
 {
-	/* first of all: without H nothing below may run */
-	int dt_h = host_fdt_hart_has_h(dtb, hartid);
-	if (!h_probe || !dt_h)
-		no_h(hartid, dtb, (int)h_probe, dt_h);
-
+	/* first of all: without H nothing below may run; the DT's word on it
+	 * counts once the tree is known to be readable */
+	if (!h_probe)
+		no_h(hartid, dtb, 0, host_fdt_hart_has_h(dtb, hartid));
 	struct host_info host;
 	int err = host_fdt_read(dtb, &host);
 	if (err)
 		boot_failed("cannot read the host device tree");
+	if (!host_fdt_hart_has_h(dtb, hartid))
+		no_h(hartid, dtb, 1, 0);
 	test_finisher = host.test_base;
 	hv_timebase = host.timebase;
 	hext_mask = host.hext_mask;

@@ -122,6 +122,23 @@ def test_no_h_extension_one_line_and_exit():
     assert tail[-1] == ours[0], f"output after the H line: {tail[-3:]}"
 
 
+def test_tree_without_h_refused_though_the_cpu_has_it(qemu_dts):
+    """Every cpu node's riscv,isa lacks H (the CPU has it): the DT is what
+    the hv believes for harts it cannot probe yet, so the boot hart refuses
+    too, and says why."""
+    isa = re.findall(r'riscv,isa = "([^"]*)"', qemu_dts)[0]
+    no_h_isa = isa.replace("fdch", "fdc", 1)
+    dtb = make_dtb("boot-dt-no-h", qemu_dts.replace(isa, no_h_isa), "")
+    hv_bin = build("boot-hello", "vm hello harts=1 ram=16M image=hello\n", external=False)
+    r = boot("boot-dt-no-h", hv_bin, dtb)
+    assert not r.timed_out and r.rc != 0, r.describe()
+    ours = hv_lines(r)
+    assert len(ours) == 1, r.describe()
+    assert re.match(rf'^hv: hart \d has no H extension in the device tree \(riscv,isa "{no_h_isa}"; '
+                    r"hstatus reads: the tree must name H\): this hypervisor needs RISC-V H; "
+                    r"powering off$", ours[0]), ours
+
+
 def test_secondary_hart_without_h_stops_its_vm(qemu_dts):
     """A tree whose cpu@2 does not name H: that hart never starts, the VM
     pinned to it is stopped with one line, the other VM runs to its end."""
