@@ -6,7 +6,7 @@ UHV_DIR   := tests/unit/hv
 UHV_OUT   := $(HOSTB)/unit-hv
 UHV_INC   := -Iarch/riscv -Ihv -I$(UHV_OUT) -Inic-firmware -Iguest/virtio/include \
              -Ioffload-engine/include
-UHV_TESTS := gstage insn_decode vm_config sbi_args vplic vf_regs vm_config_nic isa
+UHV_TESTS := gstage insn_decode vm_config sbi_args vplic vf_regs vm_config_nic isa ns16550
 uhv_src_gstage      := arch/riscv/gstage.c
 uhv_src_insn_decode := arch/riscv/insn_decode.c
 uhv_src_vm_config   := hv/vm_config.c
@@ -15,6 +15,7 @@ uhv_src_vplic       := hv/vplic.c
 uhv_src_vf_regs     := hv/vf_regs.c
 uhv_src_vm_config_nic := hv/vm_config.c
 uhv_src_isa         := arch/riscv/isa.c
+uhv_src_ns16550     := platform/ns16550.c
 
 # decoder oracle: encodings assembled by binutils from mem_insns.S
 $(UHV_OUT)/mem_insns.h: $(UHV_DIR)/mem_insns.S
