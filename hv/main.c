@@ -19,6 +19,7 @@ uint32_t hv_uart_clock = 3686400;
 static uintptr_t test_finisher;
 static int mgmt_hart = -1; /* the hart that polls the console, -1: none free */
 static uint64_t hext_mask; /* harts whose DT ISA names H */
+static int qemu_virt;	   /* the DT is QEMU virt's (port forwards of qemu.sh) */
 
 static void __attribute__((noreturn)) power_off_failed(void)
 {
@@ -109,7 +110,8 @@ static const char *bootarg(const char *args, const char *key, char *buf, unsigne
 }
 
 /* How to reach the demo's servers: board/qemu-virt/qemu.sh NET=user
- * forwards these host ports on 127.0.0.1 to the first two VF guests. */
+ * forwards these host ports on 127.0.0.1 to the first two VF guests (said
+ * only on QEMU virt; elsewhere the VMs' addresses alone). */
 static void print_demo_hints(void)
 {
 	static const char *const how[] = {"curl http://127.0.0.1:8080/",
@@ -121,7 +123,8 @@ static void print_demo_hints(void)
 		const struct vm_config *c = nic_part.vf_vm[id]->cfg;
 		hv_printf("hv: vm %s: VF %u, ip %s%s%s\n", c->name, id,
 			  bootarg(c->bootargs, "ip", ip, sizeof(ip))[0] ? ip : "(none)",
-			  id < 2 ? "; from the host with NET=user: " : "", id < 2 ? how[id] : "");
+			  id < 2 && qemu_virt ? "; from the host with NET=user: " : "",
+			  id < 2 && qemu_virt ? how[id] : "");
 	}
 }
 
@@ -191,6 +194,7 @@ void hv_main(unsigned long hartid, const void *dtb, unsigned long h_probe)
 	test_finisher = host.test_base;
 	hv_timebase = host.timebase;
 	hext_mask = host.hext_mask;
+	qemu_virt = host.qemu_virt;
 	int uart = host.uart_base &&
 		   !ns16550_init(host.uart_base, host.uart_shift, host.uart_width);
 	if (uart) {

@@ -161,6 +161,7 @@ int host_fdt_read(const void *fdt, struct host_info *out)
 	out->uart_clock = 3686400;
 	read_uart(fdt, out);
 	out->test_base = host_fdt_test_finisher(fdt);
+	out->qemu_virt = fdt_node_check_compatible(fdt, 0, "riscv-virtio") == 0;
 
 	int node = fdt_path_offset(fdt, "/memory");
 	if (node < 0) {

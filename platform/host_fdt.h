@@ -15,6 +15,7 @@ struct host_info {
 	uint64_t hext_mask;  /* bit i: its riscv,isa(-extensions) names H */
 	uint32_t timebase;   /* /cpus timebase-frequency */
 	uintptr_t test_base; /* QEMU test finisher, 0 when absent */
+	int qemu_virt;	     /* root compatible "riscv-virtio" (QEMU virt) */
 };
 
 /* 0, or a negative libfdt error / -1 when a required node is missing
