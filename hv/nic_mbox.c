@@ -36,6 +36,15 @@ static int nic_stopped(void)
 	return nic_part.vm && nic_part.vm->state == VM_STOPPED;
 }
 
+int nic_mbox_slot_idle(void)
+{
+	unsigned hart = hart_self()->hartid;
+	if (hart >= NIC_SHARED_SLOTS)
+		return 1;
+	struct nic_shared_slot *sl = &nic_shared_page.slot[hart];
+	return __atomic_load_n(&sl->ack_seq, __ATOMIC_ACQUIRE) == sl->req_seq;
+}
+
 int nic_mbox_stopped(void)
 {
 	return nic_stopped();

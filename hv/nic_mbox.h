@@ -34,6 +34,9 @@ int nic_mbox_call(struct nic_mbox_msg *m);
 /* Whether the NIC has said it runs its poll loop. Seeing nic_ready down
  * after it was up counts as a NIC restart (nic_mbox_epoch). */
 int nic_mbox_ready(void);
+/* Whether this hart's slot holds no request the NIC has not answered yet
+ * (a timed-out one may still be answered late). */
+int nic_mbox_slot_idle(void);
 /* Whether the NIC partition was stopped (its hart never runs again). */
 int nic_mbox_stopped(void);
 /* How many times the NIC restarted since boot: its VFs' state from an

@@ -121,8 +121,9 @@ void vf_transport_nic_restarted(void)
  * when the NIC restarted since (its VF state is gone), or when the NIC
  * partition was stopped (its hart never runs again). Otherwise the reset is
  * sent and waited for by the mailbox's own rule (heartbeat, nic_mbox.h); a
- * NIC that does not answer may still DMA late, so the VF is held: failed for
- * good, and the VM's RAM stays as it is. */
+ * NIC that does not answer may still DMA late, so the VF is held: it sends
+ * nothing, and the VM's RAM stays as it is until vf_transport_wait_release
+ * sees one of the three. */
 int vf_transport_quiesce(struct vm *vm)
 {
 	struct vf_dev *d = vm->vf;
@@ -149,4 +150,39 @@ int vf_transport_quiesce(struct vm *vm)
 	}
 	spin_unlock(&d->lock);
 	return rc;
+}
+
+/* The NIC has let go of the held VF d: it restarted or was stopped, or it
+ * answers a reset now. A reset is sent only once this hart's slot is free
+ * (the late answer to the timed-out one came): a NIC still stuck gets no
+ * new request and this costs no console line. */
+static int released(struct vf_dev *d)
+{
+	(void)nic_mbox_ready(); /* notices a NIC that said it stopped */
+	if (nic_mbox_stopped() || nic_mbox_epoch() != d->nic_epoch)
+		return 1;
+	if (!nic_mbox_slot_idle())
+		return 0;
+	struct nic_mbox_msg m = {.cmd = NIC_MBOX_VF_RESET, .vf = d->regs.vf};
+	return nic_mbox_call(&m) == 0;
+}
+
+void vf_transport_wait_release(struct vm *vm)
+{
+	struct vf_dev *d = vm->vf;
+	if (!d || !d->held)
+		return;
+	hv_printf("hv: vm %s: reboot waits for the NIC to release VF %u (RAM kept until then)\n",
+		  vm->cfg->name, d->regs.vf);
+	/* this hart carries the VM's vCPU: it has nothing else to run */
+	while (!released(d))
+		;
+	spin_lock(&d->lock);
+	uint32_t timeouts = d->regs.timeouts;
+	vf_regs_init(&d->regs, d->regs.vf, &vf_ops, d);
+	d->regs.timeouts = timeouts;
+	d->nic_epoch = nic_mbox_epoch();
+	d->held = 0;
+	spin_unlock(&d->lock);
+	hv_printf("hv: vm %s: VF %u released by the NIC\n", vm->cfg->name, d->regs.vf);
 }

@@ -15,9 +15,10 @@ struct vf_dev {
 	spinlock_t lock;
 	struct vm *vm;
 	uint32_t nic_epoch; /* nic_mbox_epoch() the register state belongs to */
-	/* The NIC never acknowledged the reset of a VF it may still DMA
-	 * into: the VM's RAM is not handed to a new boot (vm_reboot), the VF
-	 * sends nothing more and reads DEVICE_NEEDS_RESET. */
+	/* The NIC did not acknowledge the reset of a VF it may still DMA
+	 * into: the VM's RAM is not handed to a new boot until it does
+	 * (vm_reboot), the VF sends nothing more and reads
+	 * DEVICE_NEEDS_RESET. */
 	int held;
 };
 
@@ -30,6 +31,10 @@ int vf_transport_attach(struct vm *vm, uint16_t vf);
  * refused (the VM is no longer running). 0: the NIC owns nothing in the
  * VM's RAM; <0: it may (it did not answer): the VF is held, see above. */
 int vf_transport_quiesce(struct vm *vm);
+/* vm_reboot, on one of the VM's own harts, after vf_transport_quiesce
+ * failed: waits, as long as it takes, until the NIC acknowledges a reset of
+ * the VF, restarts or is stopped; then the VF is fresh and not held. */
+void vf_transport_wait_release(struct vm *vm);
 /* Console `reset`: NEEDS_RESET and a configuration-change interrupt. */
 void vf_transport_request_reset(struct vm *vm);
 /* The NIC restarted (nic_mbox_epoch() moved): every VF whose driver had

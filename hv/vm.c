@@ -201,12 +201,9 @@ void vm_reboot(struct vm *vm)
 	park_others(vm);
 	/* no DMA into the image being reloaded: see the rule at
 	 * vf_transport_quiesce. A NIC that may still write the RAM keeps the
-	 * VM from booting again (there is no later retry: the VF is held). */
-	if (vf_transport_quiesce(vm) < 0) {
-		vm->state = VM_RUNNING; /* so that vm_stop applies */
-		vm_stop(vm, "reboot: its VF was not released by the NIC (RAM kept)", 0, 0);
-		return;
-	}
+	 * VM from booting again until it lets go (VM state: rebooting). */
+	if (vf_transport_quiesce(vm) < 0)
+		vf_transport_wait_release(vm);
 	if (vm->is_nic)
 		nic_part_restart();
 	struct vcpu *self = hart_self()->vcpu;

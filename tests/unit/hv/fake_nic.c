@@ -107,7 +107,8 @@ static __attribute__((unused)) void exec(struct nic_shared *s, struct nic_mbox_m
 		break;
 	case NIC_MBOX_VF_RESET:
 #ifdef FAKE_NIC_LATE
-		if (known && vfs[vf].started) {
+		static int stalled; /* once: the reboot's reset */
+		if (known && vfs[vf].started && !stalled++) {
 			/* stuck: no heartbeat, no answer, then the late answer */
 			printf("fakenic: vf %u reset: stalling\n", vf);
 			uint64_t end = timer_now() + timer_ms_to_ticks(3000);
