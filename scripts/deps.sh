@@ -6,8 +6,9 @@ set -euo pipefail
 
 declare -A pkgs=(
   [build]="make gcc pkg-config gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf \
-           device-tree-compiler dpkg-dev xz-utils python3 libpcap-dev"
-  [run]="qemu-system-misc opensbi gdb-multiarch"
+           device-tree-compiler dpkg-dev xz-utils python3 libpcap-dev \
+           u-boot-tools gdisk fdisk mtools"
+  [run]="qemu-system-misc opensbi gdb-multiarch u-boot-qemu"
   [test]="libcmocka-dev python3-pytest python3-scapy tshark iperf clang \
           libclang-rt-14-dev iproute2 curl iputils-ping ethtool"
   [bench]="libdpdk-dev valgrind"

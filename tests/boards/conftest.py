@@ -206,14 +206,31 @@ def fdt_prop_offset(blob, node_path, prop):
 
 # ---- QEMU: OpenSBI fw_jump + Debian's U-Boot, the disk as virtio-blk
 
+def qemu_machine(board):
+    """The -M value of a QEMU board: its qemu.sh sets HV_QEMU_MACHINE when
+    the machine is not plain virt (qemu-virt-aia)."""
+    script = board_mk(board).get("BOARD_QEMU")
+    if not script:
+        return None
+    m = re.search(r"^HV_QEMU_MACHINE=(\S+)", (REPO / script).read_text(), re.M)
+    return m.group(1) if m else "virt"
+
+
 def uboot_boot(disk, name, until, timeout=150, machine="virt"):
     """Boot `disk` the way a user's QEMU would (the disk is what a card
-    would hold); stop at the first line matching `until` (a regex), when
-    QEMU exits, or after `timeout` s. Returns (lines, reason)."""
+    would hold): OpenSBI fw_jump, U-Boot as its payload."""
+    return qemu_boot(["-bios", FW_JUMP, "-kernel", UBOOT,
+                      "-drive", f"file={disk},if=none,format=raw,id=hd0",
+                      "-device", "virtio-blk-device,drive=hd0"], name, until, timeout, machine)
+
+
+def qemu_boot(args, name, until, timeout=150, machine="virt"):
+    """QEMU riscv64 with the boards' 4 harts and 1 GiB (the FIT's tree
+    describes that machine) and `args`; stop at the first line matching
+    `until` (a regex), when QEMU exits, or after `timeout` s. Returns
+    (lines, reason); the console goes to build/test-logs/boards-NAME.log."""
     cmd = ["qemu-system-riscv64", "-M", machine, "-cpu", "rv64,h=true,sstc=true", "-smp", "4",
-           "-m", "1G", "-nographic", "-bios", FW_JUMP, "-kernel", UBOOT,
-           "-drive", f"file={disk},if=none,format=raw,id=hd0",
-           "-device", "virtio-blk-device,drive=hd0"]
+           "-m", "1G", "-nographic", *args]
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"boards-{name}.log"
     lines, reason, buf = [], "timeout", b""
@@ -245,7 +262,7 @@ def uboot_boot(disk, name, until, timeout=150, machine="virt"):
         if p.poll() is None:
             os.killpg(p.pid, signal.SIGKILL)
         p.wait()
-    if buf:
+    if buf and reason != "matched":  # a last line without its newline
         lines.append(buf.decode(errors="replace").rstrip("\r"))
     log.write_text(f"$ {' '.join(cmd)}\n# {reason} after {time.monotonic() - t0:.1f} s\n"
                    + "\n".join(lines) + "\n")

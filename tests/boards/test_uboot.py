@@ -9,20 +9,25 @@ import shutil
 
 import pytest
 
-from conftest import fat_file_offset, fdt_prop_offset, make_image, uboot_boot
+from conftest import (boards_by_boot, fat_file_offset, fdt_prop_offset, make_image, qemu_boot,
+                      qemu_machine, uboot_boot)
 
-BOARD = "qemu-virt"
 # basic.cfg: hello + ticker, both finish and the hv powers off, so QEMU
 # exits by itself
 DEMO = "basic"
 BOOT_TIMEOUT = 180  # U-Boot's 2 s autoboot delay, QEMU on a shared machine
+QEMU_BOARDS = [b for b in boards_by_boot("uboot-fit") if qemu_machine(b)]
 
 
-@pytest.fixture(scope="module")
-def basic(tmp_path_factory):
-    img = make_image(BOARD, f"DEMO={DEMO}")
+def basic_image(board):
+    img = make_image(board, f"DEMO={DEMO}")
     assert img.rc == 0, img.text
     return img
+
+
+@pytest.fixture(params=QEMU_BOARDS)
+def basic(request):
+    return basic_image(request.param)
 
 
 def fit_images(lines):
@@ -42,8 +47,8 @@ def test_uboot_boots_the_disk(basic, tmp_path):
     shutil.copyfile(basic.disk, disk)
     rows = basic.images_txt()
     vms = [n[3:] for n, _, _ in rows if n.startswith("vm-")]
-    lines, reason = uboot_boot(disk, "uboot-basic", r"^hv: no VM running, powering off$",
-                               timeout=BOOT_TIMEOUT)
+    lines, reason = uboot_boot(disk, f"uboot-{basic.board}", r"^hv: no VM running, powering off$",
+                               timeout=BOOT_TIMEOUT, machine=qemu_machine(basic.board))
     text = "\n".join(lines)
     assert "Found U-Boot script /boot.scr" in lines, text
     checked = fit_images(lines)
@@ -61,7 +66,8 @@ def test_uboot_boots_the_disk(basic, tmp_path):
     assert reason == "matched", f"{reason}:\n{text}"
 
 
-def test_uboot_refuses_a_flipped_byte(basic, tmp_path):
+def test_uboot_refuses_a_flipped_byte(tmp_path):
+    basic = basic_image("qemu-virt")
     disk = tmp_path / "card.img"
     shutil.copyfile(basic.disk, disk)
     rows = basic.images_txt()
@@ -89,3 +95,19 @@ def test_uboot_refuses_a_flipped_byte(basic, tmp_path):
     assert "Starting kernel ..." not in lines
     assert not any(l.startswith("hv: ") for l in lines), text
     assert reason == "matched" and "SCRIPT FAILED" in lines[-1], f"{reason}:\n{text}"
+
+
+@pytest.mark.parametrize("board", QEMU_BOARDS)
+def test_fw_payload_boots(board):
+    """The other path `make image` gives QEMU boards: OpenSBI fw_payload
+    (hv with its images linked in) as QEMU's firmware, no U-Boot."""
+    img = basic_image(board)
+    lines, reason = qemu_boot(["-bios", str(img.out / "fw_payload.elf")], f"fw-payload-{board}",
+                              r"^hv: no VM running, powering off$", timeout=BOOT_TIMEOUT,
+                              machine=qemu_machine(board))
+    text = "\n".join(lines)
+    assert any(l.startswith("OpenSBI v1.1") for l in lines), text
+    assert any(l.startswith("hv: rvhv on hart ") for l in lines), text
+    for vm in ("hello", "ticker"):
+        assert any(l.startswith(f"[{vm}] ") for l in lines), f"no output from {vm}:\n{text}"
+    assert reason == "matched", f"{reason}:\n{text}"
