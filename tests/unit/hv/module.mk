@@ -50,14 +50,22 @@ $(UHV_OUT)/guest_fdt_gen: $(UHV_DIR)/guest_fdt_gen.c hv/guest_fdt.c hv/vf_fdt.c 
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(UHV_INC) -I$(LIBFDT_INC) -o $@ \
 		$(UHV_DIR)/guest_fdt_gen.c hv/guest_fdt.c hv/vf_fdt.c $(LIBFDT_HOST)
 
+# the hv's host-DT reader, run by test_host_fdt.py against fdtget
+$(UHV_OUT)/host_fdt_dump: $(UHV_DIR)/host_fdt_dump.c platform/host_fdt.c arch/riscv/isa.c \
+		$(LIBFDT_HOST)
+	@mkdir -p $(dir $@)
+	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(UHV_INC) -I$(LIBFDT_INC) -o $@ \
+		$(UHV_DIR)/host_fdt_dump.c platform/host_fdt.c arch/riscv/isa.c $(LIBFDT_HOST)
+
 SUITES += unit-hv
-test-unit-hv: $(UHV_BINS) $(UHV_OUT)/guest_fdt_gen
+test-unit-hv: $(UHV_BINS) $(UHV_OUT)/guest_fdt_gen $(UHV_OUT)/host_fdt_dump
 	@pass=0; fail=0; \
 	 for t in $(UHV_BINS); do \
 	   if $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
 	 done; \
-	 if PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider $(UHV_DIR)/test_mkconfig.py $(UHV_DIR)/test_guest_fdt.py; \
-	 then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: test_mkconfig.py test_guest_fdt.py"; fi; \
+	 if PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider $(UHV_DIR)/test_mkconfig.py $(UHV_DIR)/test_guest_fdt.py \
+	      $(UHV_DIR)/test_host_fdt.py; \
+	 then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: test_mkconfig.py test_guest_fdt.py test_host_fdt.py"; fi; \
 	 echo "unit-hv test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 .PHONY: test-unit-hv
 
