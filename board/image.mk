@@ -10,9 +10,10 @@
 #   IMG_FW_FDT=y|n     embed the board's DTB in fw_payload (default per
 #                      layout, see scripts/mkimage-board.sh)
 #
-# Recursive (=) variables: hv/module.mk, which sets HV_SEL and HV_CONFIG,
+# Recursive (=) variables: hv/module.mk, which sets HV_CONFIG and hv_cfg_name,
 # is read after this file.
-IMG_OUT = $(if $(filter default,$(HV_SEL)),$(BOARD_OUT),$(BOARD_OUT)/$(HV_SEL))
+IMG_CFG_NAME = $(call hv_cfg_name,$(HV_CONFIG))
+IMG_OUT = $(if $(filter default,$(IMG_CFG_NAME)),$(BOARD_OUT),$(BOARD_OUT)/$(IMG_CFG_NAME))
 
 image: deps
 	@BOARD='$(BOARD)' BOARD_BOOT='$(BOARD_BOOT)' BOARD_DTS='$(BOARD_DTS)' \

@@ -29,6 +29,7 @@ for v in BOARD BOARD_BOOT BOARD_DTS BOARD_IMAGES_BASE CFG OUT CFG_DIR MAKE PY; d
 	[[ -n ${!v:-} ]] || die "$v is not set (board/$BOARD/board.mk?)"
 done
 [[ -f $BOARD_DTS ]] || die "BOARD_DTS=$BOARD_DTS: no such file"
+# shellcheck disable=SC2153 # CFG comes from make, BCFG is its copy below
 [[ -f $CFG ]] || die "config $CFG: no such file"
 mkdir -p "$OUT"
 

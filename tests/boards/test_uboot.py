@@ -60,6 +60,9 @@ def test_uboot_boots_the_disk(basic, tmp_path):
     start = lines.index("Starting kernel ...")
     after = lines[start + 1:]
     assert any(l.startswith("hv: rvhv on hart ") for l in after), text
+    # the hv took its guests from the tree, where the FIT put them
+    assert f"hv: {len(rows)} guest images from the device tree (/chosen/hypervisor-images)" \
+        in after, text
     # each guest reached its first output
     for vm in vms:
         assert any(l.startswith(f"[{vm}] ") for l in after), f"no output from {vm}:\n{text}"
