@@ -34,20 +34,23 @@ done
 mkdir -p "$OUT"
 
 # fw_payload's device tree: a board whose boot ROM hands over no tree
-# the hypervisor can use gets its own tree linked in.
+# the hypervisor can use gets its own tree linked in (FW_FDT_PATH).
 #   uboot-fit (QEMU): fw_payload is the no-U-Boot alternative
 #     (qemu -bios fw_payload.elf); QEMU passes the tree of the machine it
-#     runs, always right for it.
+#     runs, always right for it. Not linked in.
 #   sd-gpt-payload (CVA6): the boot ROM passes the tree compiled into the
-#     bitstream's ROM (corev_apu/bootrom), written for the default CVA6
-#     configuration: its riscv,isa has no "h" and the RAM/UART facts are
-#     the upstream defaults, not the ones checked for this board. Embed ours.
-#   sd-fat-elf (vivado-risc-v Rocket): the boot ROM passes the tree the
-#     Rocket generator wrote for the very bitstream (harts, isa with h,
-#     RAM, UART): the most exact description there is. Keep it.
+#     bitstream's ROM (corev_apu/fpga/src/bootrom), written for the default
+#     CVA6 configuration: its riscv,isa has no "h", so the hv would refuse
+#     the hart. Linked in.
+#   sd-fat-elf (vivado-risc-v Rocket): the ROM's tree names the UART only
+#     "riscv,axi-uart-1.0", which Debian's generic OpenSBI has no driver
+#     for: no OpenSBI console, so no SBI console for the hv either, and
+#     nothing would print. The board's tree adds the UART Lite compatible
+#     OpenSBI drives (board/nexys-video-rocket/README.md). Linked in.
+# The price of a linked-in tree: it must match the bitstream (RAM, harts).
 if [[ -z ${FW_FDT:-} ]]; then
 	case $BOARD_BOOT in
-	sd-gpt-payload) FW_FDT=y ;;
+	sd-gpt-payload | sd-fat-elf) FW_FDT=y ;;
 	*) FW_FDT=n ;;
 	esac
 fi
