@@ -56,7 +56,8 @@ if [[ -z ${FW_FDT:-} ]]; then
 fi
 
 sub() { # make target as a sub-make of the same board; last stdout line
-	"$MAKE" --no-print-directory -s BOARD="$BOARD" "$@" | tail -n 1
+	# (GUESTS= empty: the config is CONFIG=, the copy of the one GUESTS made)
+	"$MAKE" --no-print-directory -s BOARD="$BOARD" GUESTS= "$@" | tail -n 1
 }
 commit() { mv -f "$1.tmp" "$1"; }
 produced=()
@@ -80,7 +81,7 @@ fw_payload() { # hv.bin
 		[[ -f $OUT/$BOARD.dtb ]] || dtb_build "$BOARD" ""
 		fdt=(OSBI_FDT="$OUT/$BOARD.dtb")
 	fi
-	"$MAKE" --no-print-directory -s BOARD="$BOARD" opensbi-payload \
+	"$MAKE" --no-print-directory -s BOARD="$BOARD" GUESTS= opensbi-payload \
 		OSBI_OUT="$OUT" OSBI_PAYLOAD="$1" "${fdt[@]}" >/dev/null || die "OpenSBI fw_payload failed"
 	produced+=("$OUT/fw_payload.bin" "$OUT/fw_payload.elf")
 }
