@@ -136,18 +136,9 @@ static void external_images(const void *dtb, const struct vmcfg_machine *m, cons
 {
 	struct vmcfg_image_range imgs[VMCFG_MAX_VMS + 1] = {0};
 	unsigned n = hv_config.num_vms + (hv_config.nic_image_size ? 1 : 0);
-	char node[VMCFG_NAME_MAX + 4];
+	char node[VMCFG_IMAGE_NODE_MAX];
 	for (unsigned i = 0; i < n; i++) {
-		if (i < hv_config.num_vms) {
-			const char *name = hv_config.vms[i].name;
-			unsigned k = 0;
-			node[k++] = 'v', node[k++] = 'm', node[k++] = '-';
-			while (*name && k < sizeof(node) - 1)
-				node[k++] = *name++;
-			node[k] = 0;
-		} else {
-			__builtin_memcpy(node, "nic", 4);
-		}
+		vmcfg_image_node(&hv_config, i, node);
 		imgs[i].found = !host_fdt_image(dtb, node, &imgs[i].base, &imgs[i].size);
 	}
 	int bad = 0;

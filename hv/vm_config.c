@@ -230,17 +230,25 @@ enum vmcfg_err vmcfg_layout_all(const struct hv_config *cfg, const struct vmcfg_
 	return VMCFG_OK;
 }
 
-/* "vm NAME" / "nic" and the DT node of partition idx's image */
+void vmcfg_image_node(const struct hv_config *cfg, unsigned idx, char *buf)
+{
+	if (idx < cfg->num_vms)
+		snprintf(buf, VMCFG_IMAGE_NODE_MAX, "vm-%s", cfg->vms[idx].name);
+	else
+		snprintf(buf, VMCFG_IMAGE_NODE_MAX, "nic");
+}
+
+/* "vm NAME" / "nic" and the DT path of partition idx's image */
 static void image_who(const struct hv_config *cfg, unsigned idx, char *who, size_t wn, char *node,
 		      size_t nn)
 {
-	if (idx < cfg->num_vms) {
+	char name[VMCFG_IMAGE_NODE_MAX];
+	vmcfg_image_node(cfg, idx, name);
+	if (idx < cfg->num_vms)
 		snprintf(who, wn, "vm %s", cfg->vms[idx].name);
-		snprintf(node, nn, VMCFG_IMAGES_NODE "/vm-%s", cfg->vms[idx].name);
-	} else {
+	else
 		snprintf(who, wn, "nic");
-		snprintf(node, nn, VMCFG_IMAGES_NODE "/nic");
-	}
+	snprintf(node, nn, VMCFG_IMAGES_NODE "/%s", name);
 }
 
 enum vmcfg_err vmcfg_check_image(const struct hv_config *cfg, const struct vmcfg_machine *m,

@@ -121,6 +121,12 @@ enum vmcfg_err vmcfg_layout(const struct hv_config *cfg, const struct vmcfg_mach
 enum vmcfg_err vmcfg_layout_all(const struct hv_config *cfg, const struct vmcfg_machine *m,
 				uint64_t *bases, uint64_t *nic_base, struct vmcfg_error *err);
 
+/* The node name of partition idx's external image under
+ * VMCFG_IMAGES_NODE: "vm-<name>" for VM idx, "nic" for idx == num_vms (as
+ * mkconfig.py writes images.txt). buf holds VMCFG_IMAGE_NODE_MAX bytes. */
+#define VMCFG_IMAGE_NODE_MAX (VMCFG_NAME_MAX + 4)
+void vmcfg_image_node(const struct hv_config *cfg, unsigned idx, char *buf);
+
 /* Checks the external image of partition idx (0..num_vms-1: that VM;
  * num_vms: the NIC, when the config has a NIC image) against the machine
  * and the placed RAM (bases, nic_base as vmcfg_layout_all assigned them):

@@ -55,9 +55,8 @@ int main(int argc, char **argv)
 			continue;
 		}
 		for (unsigned i = 0; i < n; i++) {
-			char node[VMCFG_NAME_MAX + 4] = "nic";
-			if (i < hv_config.num_vms)
-				snprintf(node, sizeof(node), "vm-%s", hv_config.vms[i].name);
+			char node[VMCFG_IMAGE_NODE_MAX];
+			vmcfg_image_node(&hv_config, i, node);
 			if (strcmp(node, argv[a]))
 				continue;
 			imgs[i].found = 1;
