@@ -47,7 +47,8 @@ int nic_mbox_slot_idle(void)
 
 int nic_mbox_stopped(void)
 {
-	return nic_stopped();
+	/* no NIC partition at all: no one to DMA either */
+	return !nic_part.vm || nic_stopped();
 }
 
 uint32_t nic_mbox_epoch(void)

@@ -37,7 +37,8 @@ int nic_mbox_ready(void);
 /* Whether this hart's slot holds no request the NIC has not answered yet
  * (a timed-out one may still be answered late). */
 int nic_mbox_slot_idle(void);
-/* Whether the NIC partition was stopped (its hart never runs again). */
+/* Whether no NIC runs: the config has none, or its partition was stopped
+ * (its hart never runs again). */
 int nic_mbox_stopped(void);
 /* How many times the NIC restarted since boot: its VFs' state from an
  * earlier epoch is gone (and so are its buffers). */
