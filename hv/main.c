@@ -52,8 +52,8 @@ static void print_dt_string(const char *s)
 
 /* The boot hart has no H (or its DT says so): one line, power off. Runs
  * with the SBI console and the no-H trap vector; touches no H CSR. */
-static void __attribute__((noreturn)) no_h(unsigned long hartid, const void *dtb, int probe,
-					  int dt_has_h)
+static void __attribute__((noreturn))
+no_h(unsigned long hartid, const void *dtb, int probe, int dt_has_h)
 {
 	hv_printf("hv: hart %lu has no H extension %s(riscv,isa ", hartid,
 		  probe ? "in the device tree " : "");
@@ -68,11 +68,12 @@ static void __attribute__((noreturn)) no_h(unsigned long hartid, const void *dtb
 }
 
 /* entry.S: a trap on a hart without H (while reporting it) */
-void __attribute__((noreturn)) hv_no_h_trap(unsigned long scause, unsigned long sepc,
-					    unsigned long stval)
+void __attribute__((noreturn))
+hv_no_h_trap(unsigned long scause, unsigned long sepc, unsigned long stval)
 {
-	hv_printf("hv: trap on a hart without H: scause=0x%lx sepc=0x%lx stval=0x%lx; powering off\n",
-		  scause, sepc, stval);
+	hv_printf(
+	    "hv: trap on a hart without H: scause=0x%lx sepc=0x%lx stval=0x%lx; powering off\n",
+	    scause, sepc, stval);
 	power_off_failed();
 }
 
@@ -186,8 +187,8 @@ void hv_main(unsigned long hartid, const void *dtb, unsigned long h_probe)
 	hv_timebase = host.timebase;
 	hext_mask = host.hext_mask;
 	qemu_virt = host.qemu_virt;
-	int uart = host.uart_base &&
-		   !ns16550_init(host.uart_base, host.uart_shift, host.uart_width);
+	int uart =
+	    host.uart_base && !ns16550_init(host.uart_base, host.uart_shift, host.uart_width);
 	if (uart) {
 		hv_uart_clock = host.uart_clock;
 		console_use_uart();

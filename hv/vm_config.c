@@ -267,8 +267,8 @@ enum vmcfg_err vmcfg_check_image(const struct hv_config *cfg, const struct vmcfg
 	const struct vmcfg_image_range *r = &imgs[idx];
 	uint64_t want = idx < cfg->num_vms ? cfg->vms[idx].image_size : cfg->nic_image_size;
 	if (!r->found)
-		return fail(err, VMCFG_E_IMG_MISSING, vm, "%s: no image: %s missing (or has no reg)",
-			    who, node);
+		return fail(err, VMCFG_E_IMG_MISSING, vm,
+			    "%s: no image: %s missing (or has no reg)", who, node);
 	if (r->size != want)
 		return fail(err, VMCFG_E_IMG_SIZE, vm,
 			    "%s: %s is 0x%llx bytes, this hv was built for 0x%llx", who, node,
@@ -285,12 +285,13 @@ enum vmcfg_err vmcfg_check_image(const struct hv_config *cfg, const struct vmcfg
 			    (unsigned long long)m->hv_start, (unsigned long long)m->hv_end);
 	for (unsigned j = 0; j < m->num_resv && j < VMCFG_MAX_RESV; j++)
 		if (overlaps(r->base, r->size, m->resv[j][0], m->resv[j][1]))
-			return fail(err, VMCFG_E_IMG_OVERLAP, vm,
-				    "%s: %s at 0x%llx+0x%llx overlaps reserved memory 0x%llx-0x%llx "
-				    "(firmware)",
-				    who, node, (unsigned long long)r->base,
-				    (unsigned long long)r->size, (unsigned long long)m->resv[j][0],
-				    (unsigned long long)(m->resv[j][0] + m->resv[j][1]));
+			return fail(
+			    err, VMCFG_E_IMG_OVERLAP, vm,
+			    "%s: %s at 0x%llx+0x%llx overlaps reserved memory 0x%llx-0x%llx "
+			    "(firmware)",
+			    who, node, (unsigned long long)r->base, (unsigned long long)r->size,
+			    (unsigned long long)m->resv[j][0],
+			    (unsigned long long)(m->resv[j][0] + m->resv[j][1]));
 	for (unsigned j = 0; j <= cfg->num_vms; j++) {
 		uint64_t b = j < cfg->num_vms ? bases[j] : nic_base;
 		uint64_t sz = j < cfg->num_vms ? cfg->vms[j].ram_size : cfg->nic_ram_size;
@@ -300,16 +301,18 @@ enum vmcfg_err vmcfg_check_image(const struct hv_config *cfg, const struct vmcfg
 			continue;
 		image_who(cfg, j, other, sizeof(other), onode, sizeof(onode));
 		return fail(err, VMCFG_E_IMG_OVERLAP, vm,
-			    "%s: %s at 0x%llx+0x%llx overlaps the RAM of %s 0x%llx-0x%llx", who, node,
-			    (unsigned long long)r->base, (unsigned long long)r->size, other,
+			    "%s: %s at 0x%llx+0x%llx overlaps the RAM of %s 0x%llx-0x%llx", who,
+			    node, (unsigned long long)r->base, (unsigned long long)r->size, other,
 			    (unsigned long long)b, (unsigned long long)(b + sz));
 	}
 	for (unsigned j = 0; j < n; j++) {
-		if (j == idx || !imgs[j].found || !overlaps(r->base, r->size, imgs[j].base, imgs[j].size))
+		if (j == idx || !imgs[j].found ||
+		    !overlaps(r->base, r->size, imgs[j].base, imgs[j].size))
 			continue;
 		image_who(cfg, j, other, sizeof(other), onode, sizeof(onode));
-		return fail(err, VMCFG_E_IMG_OVERLAP, vm, "%s: %s at 0x%llx+0x%llx overlaps %s", who,
-			    node, (unsigned long long)r->base, (unsigned long long)r->size, onode);
+		return fail(err, VMCFG_E_IMG_OVERLAP, vm, "%s: %s at 0x%llx+0x%llx overlaps %s",
+			    who, node, (unsigned long long)r->base, (unsigned long long)r->size,
+			    onode);
 	}
 	return VMCFG_OK;
 }

@@ -94,10 +94,10 @@ enum vmcfg_err {
 	VMCFG_E_NIC_RAM, /* VF without NIC partition, NIC RAM without hart */
 	VMCFG_E_NIC_IMAGE,
 	/* external images (vmcfg_check_image) */
-	VMCFG_E_IMG_MISSING,  /* no node (or no reg) for the image */
-	VMCFG_E_IMG_SIZE,     /* size in the DT != size at build time */
-	VMCFG_E_IMG_OUTSIDE,  /* not inside host RAM */
-	VMCFG_E_IMG_OVERLAP,  /* overlaps the hv, a partition's RAM or another image */
+	VMCFG_E_IMG_MISSING, /* no node (or no reg) for the image */
+	VMCFG_E_IMG_SIZE,    /* size in the DT != size at build time */
+	VMCFG_E_IMG_OUTSIDE, /* not inside host RAM */
+	VMCFG_E_IMG_OVERLAP, /* overlaps the hv, a partition's RAM or another image */
 };
 
 struct vmcfg_error {

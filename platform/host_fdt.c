@@ -53,7 +53,8 @@ static void read_uart(const void *fdt, struct host_info *out)
 	if (!path)
 		return;
 	const char *colon = strchr(path, ':');
-	int node = fdt_path_offset_namelen(fdt, path, colon ? (int)(colon - path) : (int)strlen(path));
+	int node =
+	    fdt_path_offset_namelen(fdt, path, colon ? (int)(colon - path) : (int)strlen(path));
 	if (node < 0 || !node_okay(fdt, node))
 		return;
 	int ok = 0;

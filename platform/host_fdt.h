@@ -6,16 +6,16 @@
 
 struct host_info {
 	/* the console UART: /chosen/stdout-path when it is an ns16550 */
-	uintptr_t uart_base; /* 0: none the hv can drive (SBI console then) */
-	uint32_t uart_clock; /* clock-frequency, 3.6864 MHz when absent */
-	uint32_t uart_shift; /* reg-shift (0 when absent) */
-	uint32_t uart_width; /* reg-io-width in bytes (1 when absent) */
+	uintptr_t uart_base;	     /* 0: none the hv can drive (SBI console then) */
+	uint32_t uart_clock;	     /* clock-frequency, 3.6864 MHz when absent */
+	uint32_t uart_shift;	     /* reg-shift (0 when absent) */
+	uint32_t uart_width;	     /* reg-io-width in bytes (1 when absent) */
 	uint64_t ram_base, ram_size; /* the first /memory range */
-	uint64_t hart_mask;  /* bit i: hart i present and "okay" */
-	uint64_t hext_mask;  /* bit i: its riscv,isa(-extensions) names H */
-	uint32_t timebase;   /* /cpus timebase-frequency */
-	uintptr_t test_base; /* QEMU test finisher, 0 when absent */
-	int qemu_virt;	     /* root compatible "riscv-virtio" (QEMU virt) */
+	uint64_t hart_mask;	     /* bit i: hart i present and "okay" */
+	uint64_t hext_mask;	     /* bit i: its riscv,isa(-extensions) names H */
+	uint32_t timebase;	     /* /cpus timebase-frequency */
+	uintptr_t test_base;	     /* QEMU test finisher, 0 when absent */
+	int qemu_virt;		     /* root compatible "riscv-virtio" (QEMU virt) */
 };
 
 /* 0, or a negative libfdt error / -1 when a required node is missing

@@ -10,9 +10,9 @@ static uint8_t rd(unsigned reg)
 {
 	uintptr_t a = uart + ((uintptr_t)reg << shift);
 	if (width == 4)
-		return (uint8_t)*(volatile uint32_t *)a;
+		return (uint8_t) * (volatile uint32_t *)a;
 	if (width == 2)
-		return (uint8_t)*(volatile uint16_t *)a;
+		return (uint8_t) * (volatile uint16_t *)a;
 	return *(volatile uint8_t *)a;
 }
 

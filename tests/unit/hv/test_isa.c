@@ -13,11 +13,11 @@
 static void qemu_strings(void **state)
 {
 	(void)state;
-	assert_true(isa_string_has_h(
-	    "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc"));
+	assert_true(
+	    isa_string_has_h("rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc"));
 	/* h=false: the 'h' of zihintpause must not count */
-	assert_false(isa_string_has_h(
-	    "rv64imafdc_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc"));
+	assert_false(
+	    isa_string_has_h("rv64imafdc_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc"));
 	/* AIA variant of the tree */
 	assert_true(isa_string_has_h(
 	    "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_smaia_ssaia_sstc"));
@@ -27,8 +27,8 @@ static void qemu_strings(void **state)
 static void other_spellings(void **state)
 {
 	(void)state;
-	assert_true(isa_string_has_h("rv64imafdch"));  /* CVA6, Rocket trees */
-	assert_true(isa_string_has_h("RV64IMAFDCH"));  /* case does not matter */
+	assert_true(isa_string_has_h("rv64imafdch")); /* CVA6, Rocket trees */
+	assert_true(isa_string_has_h("RV64IMAFDCH")); /* case does not matter */
 	assert_true(isa_string_has_h("rv64gch"));
 	assert_true(isa_string_has_h("rv64imafdcsuh")); /* QEMU 5.x: S, U as letters */
 	assert_false(isa_string_has_h("rv64imafdcsu"));

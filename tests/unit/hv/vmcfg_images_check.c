@@ -5,7 +5,8 @@
  * hold), and resv=BASE+SIZE for memory the DT reserves. Prints
  * "ram NAME BASE" per partition, one "config error: ..." line per refused
  * image; exit 0 when all fit, 1 otherwise.
- *   vmcfg_images_check HV_START HV_END RAM_BASE RAM_SIZE NHARTS [NODE=BASE+SIZE|resv=BASE+SIZE...] */
+ *   vmcfg_images_check HV_START HV_END RAM_BASE RAM_SIZE NHARTS [NODE=BASE+SIZE|resv=BASE+SIZE...]
+ */
 #include "vm_config.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,8 @@ extern const struct hv_config hv_config;
 int main(int argc, char **argv)
 {
 	if (argc < 6) {
-		fprintf(stderr, "usage: %s HV_START HV_END RAM_BASE RAM_SIZE NHARTS [NODE=BASE+SIZE..]\n",
+		fprintf(stderr,
+			"usage: %s HV_START HV_END RAM_BASE RAM_SIZE NHARTS [NODE=BASE+SIZE..]\n",
 			argv[0]);
 		return 2;
 	}
