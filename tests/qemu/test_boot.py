@@ -206,6 +206,26 @@ def test_external_hello_boots(qemu_dts):
     assert "hello: bye" in r.vm_lines("hello") and r.has(POWER_OFF), r.describe()
 
 
+def test_external_vf_guest_and_nic_firmware_boot(qemu_dts):
+    """The networked shape of the demo: a VF'd guest and the NIC firmware,
+    both images from the tree (node nic too); no port (NET=none), so the
+    NIC comes up portless and the guest's server listens; Ctrl-A x ends it."""
+    hv_bin = build("boot-ext-vf", "vm httpd harts=1 ram=16M image=httpd vf=yes "
+                                  'mac=02:00:00:00:00:01 args="ip=192.0.2.10/24 gw=192.0.2.1"\n'
+                                  "nic hart=3 ram=32M image=nicfw\n", external=True)
+    images = images_txt(hv_bin)
+    assert [n for n, _, _ in images] == ["vm-httpd", "nic"]
+    img = placed(images)
+    dtb = make_dtb("boot-ext-vf", qemu_dts, images_fragment([(n, a, s) for n, a, s, _ in img]))
+    r = boot("boot-ext-vf", hv_bin, dtb, [(a, p) for _, a, _, p in img],
+             script=[(r"\[httpd\] httpd: listening", b"\x01x")])
+    assert not r.timed_out and r.rc == 0, r.describe()
+    assert r.has(f"hv: 2 guest images from the device tree ({NODE})"), r.describe()
+    assert any(l.startswith("nic: ready, 1 VFs") for l in r.vm_lines("nic")), r.describe()
+    assert "httpd: listening on 192.0.2.10:80" in r.vm_lines("httpd"), r.describe()
+    assert r.has("hv: power off (Ctrl-A x)"), r.describe()
+
+
 @pytest.fixture(scope="module")
 def ext_basic_run(qemu_dts, ext_basic):
     hv_bin, images = ext_basic
