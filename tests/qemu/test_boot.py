@@ -122,6 +122,20 @@ def test_no_h_extension_one_line_and_exit():
     assert tail[-1] == ours[0], f"output after the H line: {tail[-3:]}"
 
 
+def test_tree_claiming_h_on_a_cpu_without_it(qemu_dts):
+    """The tree says H, the CPU has none (-cpu rv64,h=false with an H
+    tree): the hstatus probe catches it before any H CSR is used."""
+    isa = re.findall(r'riscv,isa = "([^"]*)"', qemu_dts)[0]
+    dtb = make_dtb("boot-dt-lies", qemu_dts, "")
+    hv_bin = build("boot-hello", "vm hello harts=1 ram=16M image=hello\n", external=False)
+    r = boot("boot-dt-lies", hv_bin, dtb, qemu_args=("-cpu", "rv64,h=false"))
+    assert not r.timed_out and r.rc != 0, r.describe()
+    ours = hv_lines(r)
+    assert len(ours) == 1, r.describe()
+    assert re.match(rf'^hv: hart \d has no H extension \(riscv,isa "{isa}" names it, but hstatus '
+                    r"traps\): this hypervisor needs RISC-V H; powering off$", ours[0]), ours
+
+
 def test_tree_without_h_refused_though_the_cpu_has_it(qemu_dts):
     """Every cpu node's riscv,isa lacks H (the CPU has it): the DT is what
     the hv believes for harts it cannot probe yet, so the boot hart refuses
