@@ -36,7 +36,8 @@ int nic_poll(struct nic *nic)
 	for (int k = 0; k < NIC_MAX_VF; k++) {
 		struct vf *vf = &nic->vf[(nic->rr + k) % NIC_MAX_VF];
 
-		if (vf->state == VF_STATE_RUNNING)
+		/* An idle VF costs one look at its avail index. */
+		if (vf->state == VF_STATE_RUNNING && vq_has_work(vf, &vf->q[VIRTIO_NET_TXQ]))
 			work += vf_tx_poll(nic, vf, NIC_TX_BUDGET);
 	}
 	nic->rr++;
@@ -50,13 +51,19 @@ int nic_poll(struct nic *nic)
 			work++;
 		}
 	}
-	for (int i = 0; i < NIC_MAX_VF; i++) {
+	/* Publish each receiving VF's burst once (one fence, at most one
+	 * interrupt); idle VFs are not even looked at. */
+	for (uint64_t m = nic->rx_dirty; m; m &= m - 1) {
+		unsigned int i = (unsigned int)__builtin_ctzll(m);
 		struct vf *vf = &nic->vf[i];
 
 		if (vf->bl_count)
 			vf_rx_drain(nic, vf);
 		if (vf->q[VIRTIO_NET_RXQ].pending)
 			vf_rx_flush(vf);
+		nic->rx_dirty &= ~(1ull << i);
+		if (vf->bl_count && vf->state == VF_STATE_RUNNING)
+			nic->rx_dirty |= 1ull << i;
 	}
 	return work;
 }

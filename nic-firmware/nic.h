@@ -45,15 +45,20 @@ struct vq {
 	uint64_t desc, avail, used; /* guest-physical */
 	uint16_t size;		    /* 0: not configured */
 	uint16_t last_avail;	    /* next avail slot to consume */
+	uint16_t avail_idx;	    /* avail->idx as last read: chains up to it are
+				     * known posted, no re-read (nor fence) per pop */
 	uint16_t used_idx;	    /* our copy of used->idx */
 	uint16_t pending;	    /* used elements written, not yet published */
 	bool no_notify;		    /* VIRTQ_USED_F_NO_NOTIFY currently set */
 };
 
 struct vf {
+	/* What a poll pass reads of every VF comes first (two cache lines
+	 * for an idle VF: state, window, TX queue). */
 	enum vf_state state;
 	uint16_t id;
 	uint64_t win_base, win_size; /* DMA window, guest-physical */
+	struct vq q[NIC_QUEUES];
 	/* Active configuration, latched at reset. */
 	uint8_t mac[6];
 	uint16_t mtu;
@@ -65,7 +70,6 @@ struct vf {
 	uint8_t next_mac[6];
 	uint16_t next_mtu;
 	uint32_t next_policy;
-	struct vq q[NIC_QUEUES];
 	bool cls_mac_set;	    /* cls_mac is in the switch's classifier */
 	uint16_t bl_head, bl_count; /* RX backlog (nic->backlog[id]) */
 	uint16_t bl_len[NIC_RX_BACKLOG];
@@ -113,7 +117,28 @@ struct nic {
 	int nports;
 	uint64_t port_cnt[NIC_MAX_PORTS][PC_COUNT];
 	uint32_t rr; /* round-robin start over VFs */
+	/* VFs with RX used elements to publish or a backlog to drain (bit
+	 * = VF id): the end of a pass visits only these. */
+	uint64_t rx_dirty;
 };
+_Static_assert(NIC_MAX_VF <= 64, "rx_dirty has one bit per VF");
+
+/* Start fetching [p, p+len) into the cache, for reading (wr 0) or for
+ * writing (wr 1), so that misses overlap other work. Only a hint: no
+ * fault, no visible effect (nothing on a core without prefetch). */
+#define NIC_PREFETCH(p, len, wr)                                                                   \
+	do {                                                                                       \
+		const uint8_t *pf_p_ = (const uint8_t *)(p);                                       \
+		uint32_t pf_n_ = (len), pf_o_ = 0;                                                 \
+		for (; pf_o_ + 256 <= pf_n_; pf_o_ += 256) {                                       \
+			__builtin_prefetch(pf_p_ + pf_o_, wr);                                     \
+			__builtin_prefetch(pf_p_ + pf_o_ + 64, wr);                                \
+			__builtin_prefetch(pf_p_ + pf_o_ + 128, wr);                               \
+			__builtin_prefetch(pf_p_ + pf_o_ + 192, wr);                               \
+		}                                                                                  \
+		for (; pf_o_ < pf_n_; pf_o_ += 64)                                                 \
+			__builtin_prefetch(pf_p_ + pf_o_, wr);                                     \
+	} while (0)
 
 /* nic.c: struct nic is large (frame buffers): static in an image, heap
  * on the host. */

@@ -168,8 +168,12 @@ static int rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t
 	}
 	/* Published by nic_poll once per pass (vf_rx_flush): one fence and
 	 * at most one interrupt for a burst. */
+	nic->rx_dirty |= 1ull << vf->id;
 	vf->cnt[VFC_RX_PACKETS]++;
 	vf->cnt[VFC_RX_BYTES] += len;
+	/* The next frame for this VF most likely comes soon (a burst from
+	 * one sender): its buffer's lines are fetched while we do the rest. */
+	vq_prefetch(vf, q, total);
 	return 0;
 fatal:
 	vf_fail_err(vf, rc);
@@ -191,6 +195,7 @@ static void backlog_push(struct nic *nic, struct vf *vf, const uint8_t *frame, u
 	memcpy(nic->backlog[vf->id][slot], frame, len);
 	vf->bl_len[slot] = (uint16_t)len;
 	vf->bl_count++;
+	nic->rx_dirty |= 1ull << vf->id;
 	vf->cnt[VFC_RX_BACKLOGGED]++;
 }
 

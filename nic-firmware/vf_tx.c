@@ -173,6 +173,11 @@ static int tx_gso(struct nic *nic, struct vf *vf, const struct vq_chain *ch,
 				sg[i].vf = vf->id;
 				sg[i].gpa = gpa + (uint64_t)(a - data);
 				sg[i].local = NULL;
+				/* The engine sums the next segment's payload
+				 * next: have it on its way meanwhile. */
+				uint32_t left = (uint32_t)(data + rest - (a + sg[i].len));
+
+				NIC_PREFETCH(a + sg[i].len, left < g.mss ? left : g.mss, 0);
 			} else {
 				sg[i].vf = HAL_SG_LOCAL;
 				sg[i].local = a;

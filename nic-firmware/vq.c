@@ -49,9 +49,15 @@ int vq_has_work(struct vf *vf, struct vq *q)
 {
 	uint16_t idx;
 
+	if (q->avail_idx != q->last_avail)
+		return 1;
 	if (vq_avail_idx(vf, q, &idx))
+		return 1; /* vq_pop reports it */
+	if (idx == q->last_avail)
 		return 0;
-	return idx != q->last_avail;
+	hal_mb(); /* ring entries read after idx */
+	q->avail_idx = idx;
+	return 1;
 }
 
 int vq_pop(struct vf *vf, struct vq *q, struct vq_chain *ch)
@@ -60,15 +66,20 @@ int vq_pop(struct vf *vf, struct vq *q, struct vq_chain *ch)
 	struct virtq_desc d;
 	int rc;
 
-	rc = vq_avail_idx(vf, q, &avail_idx);
-	if (rc)
-		return rc;
-	if (avail_idx == q->last_avail)
-		return 0;
+	/* avail->idx is read only once the chains it announced last time are
+	 * used up: one guest read and one fence per burst, not per chain. */
+	if (q->avail_idx == q->last_avail) {
+		rc = vq_avail_idx(vf, q, &avail_idx);
+		if (rc)
+			return rc;
+		if (avail_idx == q->last_avail)
+			return 0;
+		hal_mb(); /* ring entries read after idx */
+		q->avail_idx = avail_idx;
+	}
 	/* §2.7.13.3: the driver can be at most a ring ahead of us. */
-	if ((uint16_t)(avail_idx - q->last_avail) > q->size)
+	if ((uint16_t)(q->avail_idx - q->last_avail) > q->size)
 		return -NIC_EMALFORMED;
-	hal_mb(); /* ring entry read after idx */
 	rc = vq_read(vf, q->avail + VIRTQ_AVAIL_RING_OFF + 2ull * (q->last_avail & (q->size - 1)),
 		     &head, 2);
 	if (rc)
@@ -175,4 +186,33 @@ int vq_set_no_notify(struct vf *vf, struct vq *q, bool on)
 	if (!rc)
 		q->no_notify = on;
 	return rc;
+}
+
+void vq_prefetch(struct vf *vf, struct vq *q, uint32_t len)
+{
+	const uint16_t *ring;
+	const struct virtq_desc *d;
+	const uint8_t *p;
+	uint16_t head;
+	uint32_t dlen;
+
+	/* Only a chain already known posted: never an extra idx read. This
+	 * is a hint on guest-controlled values, so plain views suffice: each
+	 * is bounded by the window, and vq_pop reads and checks it all again. */
+	if (q->avail_idx == q->last_avail)
+		return;
+	ring = hal_dma_view(vf->id, q->avail + VIRTQ_AVAIL_RING_OFF, 2u * q->size);
+	if (!ring)
+		return;
+	head = le16_to_cpu(__atomic_load_n(&ring[q->last_avail & (q->size - 1)], __ATOMIC_RELAXED));
+	d = hal_dma_view(vf->id, q->desc + 16ull * (head & (q->size - 1)), sizeof(*d));
+	if (!d)
+		return;
+	dlen = le32_to_cpu(__atomic_load_n(&d->len, __ATOMIC_RELAXED));
+	if (len > dlen)
+		len = dlen;
+	p = hal_dma_view(vf->id, le64_to_cpu(__atomic_load_n(&d->addr, __ATOMIC_RELAXED)), len);
+	if (!p)
+		return;
+	NIC_PREFETCH(p, len, 1);
 }

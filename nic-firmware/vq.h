@@ -20,7 +20,14 @@ int vq_push(struct vf *vf, struct vq *q, uint16_t head, uint32_t len);
 int vq_publish(struct vf *vf, struct vq *q, uint16_t qid);
 /* Set or clear VIRTQ_USED_F_NO_NOTIFY. */
 int vq_set_no_notify(struct vf *vf, struct vq *q, bool on);
-/* 1 when the driver has made chains available. */
+/* 1 when the driver has made chains available (or the ring cannot be
+ * read: vq_pop then reports the fault). Cheap for an idle queue: one
+ * guest read. */
 int vq_has_work(struct vf *vf, struct vq *q);
+/* Start bringing in the chain vq_pop will take next (its first
+ * descriptor and up to len bytes of its buffer) so that the cache misses
+ * overlap other work; only when that chain is already known posted.
+ * Changes no state. */
+void vq_prefetch(struct vf *vf, struct vq *q, uint32_t len);
 
 #endif

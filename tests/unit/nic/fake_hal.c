@@ -45,11 +45,13 @@ void *fh_ptr(uint16_t vf, uint64_t gpa)
 
 int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len)
 {
+	fh.dma_reads++;
 	return hal_dma_copy_from(range(vf, gpa, len), dst, len);
 }
 
 int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len)
 {
+	fh.dma_writes++;
 	return hal_dma_copy_to(range(vf, gpa, len), src, len);
 }
 
@@ -65,6 +67,7 @@ void hal_wmb(void)
 
 void hal_mb(void)
 {
+	fh.mbs++;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 

@@ -25,6 +25,8 @@ struct fake_hal {
 	unsigned int nrx, rx_next;
 	unsigned int irqs[FH_VFS][3];		     /* [queue 0, queue 1, config] */
 	unsigned int dma_faults;		     /* out-of-window requests refused */
+	unsigned int dma_reads, dma_writes;	     /* guest memory accesses */
+	unsigned int mbs;			     /* full fences (hal_mb) */
 	int tx_fail;				     /* hal_port_tx returns this when set */
 	struct nic_mbox_msg mbox_in[8], mbox_out[8]; /* requests, replies */
 	unsigned int mbox_nin, mbox_next, mbox_nout;

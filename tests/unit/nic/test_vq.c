@@ -335,6 +335,67 @@ static void reset_returns_to_start(void **state)
 	assert_true(nt_vf_to_uplink_ok(0));
 }
 
+/* The per-packet cost must not grow with the number of VFs: a VF with
+ * nothing to send costs the poll loop one guest read (its avail index),
+ * nothing written, no fence. */
+static void idle_vf_costs_one_read(void **state)
+{
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	assert_int_equal(td_up(nic, 1, ALLF), 0);
+	nic_poll(nic);
+	fh.dma_reads = fh.dma_writes = fh.mbs = 0;
+	assert_int_equal(nic_poll(nic), 0);
+	assert_int_equal(fh.dma_reads, 2);
+	assert_int_equal(fh.dma_writes, 0);
+	assert_int_equal(fh.mbs, 0);
+}
+
+/* avail->idx is read once per burst (with its fence), not once per chain;
+ * chains the driver adds meanwhile are found by the next read. */
+static void avail_idx_once_per_burst(void **state)
+{
+	struct virtio_net_hdr vh;
+	uint32_t len;
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	len = fr_udp4(f, mac_peer, mac0, 100, false, &vh);
+	for (int i = 0; i < 8; i++)
+		td_tx(0, &vh, f, len);
+	fh.mbs = 0;
+	nic_poll(nic);
+	assert_int_equal(fh.ntx, 8);
+	/* One after reading avail->idx, one publishing the used ring. */
+	assert_int_equal(fh.mbs, 2);
+	td_tx(0, &vh, f, len);
+	nic_poll(nic);
+	assert_int_equal(fh.ntx, 9);
+	assert_int_equal(td_tx_done(0), 9);
+}
+
+/* A driver that moves avail->idx more than a ring past what the device
+ * used is caught when the device next reads it, after a burst it took
+ * from its copy of the index (§2.7.13.3). */
+static void avail_idx_jump_after_burst_fails(void **state)
+{
+	struct virtio_net_hdr vh;
+	uint32_t len;
+	uint16_t *idx;
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	len = fr_udp4(f, mac_peer, mac0, 100, false, &vh);
+	td_tx(0, &vh, f, len);
+	nic_poll(nic);
+	assert_int_equal(fh.ntx, 1);
+	idx = fh_ptr(0, td_q[0][1].avail + 2);
+	*idx = (uint16_t)(*idx + td_q[0][1].size + 1);
+	nic_poll(nic);
+	assert_true(td_needs_reset(nic, 0));
+	assert_int_equal(td_cnt(nic, 0, VFC_MALFORMED_DESC), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -352,6 +413,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(notify_suppression, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(idle_sees_late_work, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(reset_returns_to_start, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(idle_vf_costs_one_read, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(avail_idx_once_per_burst, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(avail_idx_jump_after_burst_fails, nt_setup,
+					    nt_teardown),
 	};
 	return cmocka_run_group_tests_name("nic virtqueue datapath", t, NULL, NULL);
 }
