@@ -29,6 +29,8 @@ OSBI_MAKEFLAGS = -C $(OSBI_SRC) O=$(abspath $(OSBI_BUILD)) CROSS_COMPILE=$(CROSS
                  FW_PAYLOAD_PATH=$(abspath $(OSBI_PAYLOAD)) FW_PAYLOAD_OFFSET=$(OSBI_PAYLOAD_OFFSET) \
                  $(if $(OSBI_FDT),FW_FDT_PATH=$(abspath $(OSBI_FDT)))
 OSBI_FW = $(OSBI_BUILD)/platform/generic/firmware
+# 2 jobs (the machine's limit) unless a parent make shares its job slots
+OSBI_JOBS = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j2)
 
 .PHONY: opensbi-payload
 opensbi-payload: $(OSBI_SRC)/.unpacked
@@ -38,7 +40,7 @@ opensbi-payload: $(OSBI_SRC)/.unpacked
 	@mkdir -p $(OSBI_OUT) $(OSBI_BUILD)
 	@# OpenSBI does not track the .incbin'd payload/tree: assemble fw_payload anew
 	@rm -f $(OSBI_FW)/fw_payload.o $(OSBI_FW)/fw_payload.elf $(OSBI_FW)/fw_payload.bin
-	@$(MAKE) --no-print-directory -s $(OSBI_MAKEFLAGS) >$(OSBI_BUILD)/build.log 2>&1 || \
+	@$(MAKE) --no-print-directory -s $(OSBI_JOBS) $(OSBI_MAKEFLAGS) >$(OSBI_BUILD)/build.log 2>&1 || \
 	  { cat $(OSBI_BUILD)/build.log >&2; echo "opensbi-payload: OpenSBI build failed" >&2; exit 1; }
 	@cp $(OSBI_FW)/fw_payload.elf $(OSBI_OUT)/fw_payload.elf.tmp
 	@cp $(OSBI_FW)/fw_payload.bin $(OSBI_OUT)/fw_payload.bin.tmp
