@@ -78,7 +78,7 @@ dtb_build() { # name extra.dtsi|""
 fw_payload() { # hv.bin
 	local fdt=()
 	if [[ $FW_FDT == y ]]; then
-		[[ -f $OUT/$BOARD.dtb ]] || dtb_build "$BOARD" ""
+		dtb_build "$BOARD" "" # always: the DTS may have changed
 		fdt=(OSBI_FDT="$OUT/$BOARD.dtb")
 	fi
 	"$MAKE" --no-print-directory -s BOARD="$BOARD" GUESTS= opensbi-payload \
