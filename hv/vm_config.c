@@ -82,6 +82,34 @@ static enum vmcfg_err check_vm(const struct hv_config *cfg, const struct vmcfg_m
 	return VMCFG_OK;
 }
 
+/* Moves *at past the first reserved range [*at, *at + size) collides with
+ * (aligned up); 1 when it moved. Only ever forward: a range ending past
+ * 2^64 leaves *at at ~0, where nothing fits. */
+/* reserved range k, its size cut at 2^64 (a tree may say anything) */
+static uint64_t resv_size(const struct vmcfg_machine *m, uint32_t k)
+{
+	uint64_t b = m->resv[k][0], s = m->resv[k][1];
+	return b + s < b ? ~0ULL - b : s;
+}
+
+static int step_over_resv(const struct vmcfg_machine *m, uint64_t *at, uint64_t size,
+			  uint64_t align)
+{
+	for (uint32_t k = 0; k < m->num_resv && k < VMCFG_MAX_RESV; k++) {
+		if (!overlaps(*at, size, m->resv[k][0], resv_size(m, k)))
+			continue;
+		uint64_t end = m->resv[k][0] + resv_size(m, k);
+		uint64_t next = (end + align - 1) & ~(align - 1);
+		if (next <= *at) {
+			*at = ~0ULL; /* nothing fits past it */
+			return 0;
+		}
+		*at = next;
+		return 1;
+	}
+	return 0;
+}
+
 static int fits(const struct vmcfg_machine *m, uint64_t base, uint64_t size)
 {
 	return base >= m->ram_base && base + size >= base &&
@@ -120,6 +148,13 @@ enum vmcfg_err vmcfg_layout(const struct hv_config *cfg, const struct vmcfg_mach
 				    "vm %s: ram 0x%llx below the end of the hypervisor (0x%llx)",
 				    v->name, (unsigned long long)v->ram_base,
 				    (unsigned long long)m->hv_end);
+		uint64_t probe = v->ram_base;
+		if (step_over_resv(m, &probe, v->ram_size, 1) || probe != v->ram_base)
+			return fail(err, VMCFG_E_OVERLAP_RESV, (int)i,
+				    "vm %s: ram 0x%llx+0x%llx overlaps memory the device tree "
+				    "reserves",
+				    v->name, (unsigned long long)v->ram_base,
+				    (unsigned long long)v->ram_size);
 		for (uint32_t j = 0; j < i; j++)
 			if (cfg->vms[j].ram_base &&
 			    overlaps(v->ram_base, v->ram_size, bases[j], cfg->vms[j].ram_size))
@@ -146,6 +181,7 @@ enum vmcfg_err vmcfg_layout(const struct hv_config *cfg, const struct vmcfg_mach
 					moved = 1;
 				}
 			}
+			moved |= step_over_resv(m, &at, v->ram_size, align);
 		}
 		if (!fits(m, at, v->ram_size))
 			return fail(err, VMCFG_E_NO_SPACE, (int)i,
@@ -222,6 +258,8 @@ enum vmcfg_err vmcfg_layout_all(const struct hv_config *cfg, const struct vmcfg_
 	uint64_t align =
 	    (cfg->nic_ram_size % VMCFG_ALIGN_MEGA) == 0 ? VMCFG_ALIGN_MEGA : VMCFG_ALIGN_SMALL;
 	at = (at + align - 1) & ~(align - 1);
+	while (step_over_resv(m, &at, cfg->nic_ram_size, align))
+		;
 	if (!fits(m, at, cfg->nic_ram_size))
 		return fail(err, VMCFG_E_NO_SPACE, -1,
 			    "nic: no room for 0x%llx bytes of ram in host RAM",
@@ -284,14 +322,14 @@ enum vmcfg_err vmcfg_check_image(const struct hv_config *cfg, const struct vmcfg
 			    node, (unsigned long long)r->base, (unsigned long long)r->size,
 			    (unsigned long long)m->hv_start, (unsigned long long)m->hv_end);
 	for (unsigned j = 0; j < m->num_resv && j < VMCFG_MAX_RESV; j++)
-		if (overlaps(r->base, r->size, m->resv[j][0], m->resv[j][1]))
+		if (overlaps(r->base, r->size, m->resv[j][0], resv_size(m, j)))
 			return fail(
 			    err, VMCFG_E_IMG_OVERLAP, vm,
 			    "%s: %s at 0x%llx+0x%llx overlaps reserved memory 0x%llx-0x%llx "
 			    "(firmware)",
 			    who, node, (unsigned long long)r->base, (unsigned long long)r->size,
 			    (unsigned long long)m->resv[j][0],
-			    (unsigned long long)(m->resv[j][0] + m->resv[j][1]));
+			    (unsigned long long)(m->resv[j][0] + resv_size(m, j)));
 	for (unsigned j = 0; j <= cfg->num_vms; j++) {
 		uint64_t b = j < cfg->num_vms ? bases[j] : nic_base;
 		uint64_t sz = j < cfg->num_vms ? cfg->vms[j].ram_size : cfg->nic_ram_size;

@@ -93,6 +93,7 @@ enum vmcfg_err {
 	VMCFG_E_POLICY,	 /* unknown offload bits */
 	VMCFG_E_NIC_RAM, /* VF without NIC partition, NIC RAM without hart */
 	VMCFG_E_NIC_IMAGE,
+	VMCFG_E_OVERLAP_RESV, /* explicit base in memory the DT reserves */
 	/* external images (vmcfg_check_image) */
 	VMCFG_E_IMG_MISSING, /* no node (or no reg) for the image */
 	VMCFG_E_IMG_SIZE,    /* size in the DT != size at build time */
@@ -109,7 +110,8 @@ struct vmcfg_error {
 /* Validates cfg against m and assigns each VM's host RAM base into bases[]
  * (cfg->num_vms entries): explicit ram_base kept, others placed after the
  * hypervisor and the previous blocks, 2 MiB aligned when the size is a
- * multiple of 2 MiB, 4 KiB otherwise. Returns VMCFG_OK or the first error,
+ * multiple of 2 MiB, 4 KiB otherwise; reserved memory (m->resv) is stepped
+ * over, an explicit block in it refused. Returns VMCFG_OK or the first error,
  * described in err (which names the VM). */
 enum vmcfg_err vmcfg_layout(const struct hv_config *cfg, const struct vmcfg_machine *m,
 			    uint64_t *bases, struct vmcfg_error *err);

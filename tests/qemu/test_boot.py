@@ -170,6 +170,19 @@ def test_secondary_hart_without_h_stops_its_vm(qemu_dts):
     assert "hello: bye" in r.vm_lines("hello") and r.has(POWER_OFF), r.describe()
 
 
+def test_reserved_memory_is_stepped_over(qemu_dts):
+    """A /reserved-memory region where the first VM would go (a board's
+    frame buffer, say): the VM is placed past it and runs."""
+    dtb = make_dtb("boot-resv", qemu_dts,
+                   "/ { reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; "
+                   "fb@80400000 { reg = <0x0 0x80400000 0x0 0x100000>; no-map; }; }; };")
+    hv_bin = build("boot-hello", "vm hello harts=1 ram=16M image=hello\n", external=False)
+    r = boot("boot-resv", hv_bin, dtb)
+    assert not r.timed_out and r.rc == 0, r.describe()
+    assert r.vms["hello"] == (0x80600000, 0x81600000), r.describe()
+    assert "hello: bye" in r.vm_lines("hello"), r.describe()
+
+
 # -- the console from /chosen/stdout-path, else the SBI console -----------------------
 
 def test_console_through_sbi_without_stdout_path(qemu_dts):

@@ -86,6 +86,53 @@ static void explicit_base_kept_and_avoided(void **state)
 	assert_int_equal(bases[0], 0x81400000);
 }
 
+/* memory the DT reserves (firmware, /reserved-memory) */
+static void reserved_memory_avoided(void **state)
+{
+	(void)state;
+	struct vmcfg_machine m = machine;
+	struct vmcfg_error err;
+	uint64_t bases[2], nic_base;
+	m.num_resv = 1;
+	m.resv[0][0] = 0x80400000; /* where hello would have gone */
+	m.resv[0][1] = 0x100000;
+	assert_int_equal(vmcfg_layout(&cfg, &m, bases, &err), VMCFG_OK);
+	assert_int_equal(bases[0], 0x80600000); /* 2 MiB aligned past it */
+	assert_int_equal(bases[1], 0x81600000);
+	/* the NIC partition steps over one above the VMs too */
+	cfg.nic_ram_size = 4 * M;
+	cfg.nic_image_size = 4096;
+	m.num_resv = 2;
+	m.resv[1][0] = 0x82600000;
+	m.resv[1][1] = 0x1000;
+	enum vmcfg_err e = vmcfg_layout_all(&cfg, &m, bases, &nic_base, &err);
+	if (e)
+		print_error("%s\n", err.msg);
+	assert_int_equal(e, VMCFG_OK);
+	assert_int_equal(nic_base, 0x82800000);
+	/* an explicit block in it is refused, naming the VM */
+	vms[1].ram_base = 0x80000000 + 512 * M;
+	m.resv[1][0] = 0x80000000 + 528 * M - 1; /* its last byte */
+	assert_int_equal(vmcfg_layout(&cfg, &m, bases, &err), VMCFG_E_OVERLAP_RESV);
+	assert_int_equal(err.vm, 1);
+	assert_non_null(strstr(err.msg, "ticker"));
+	assert_non_null(strstr(err.msg, "reserves"));
+	/* adjacent is fine */
+	m.resv[1][0] = 0x80000000 + 528 * M;
+	assert_int_equal(vmcfg_layout(&cfg, &m, bases, &err), VMCFG_OK);
+	/* reserved up to the end of RAM: no room left for hello */
+	vms[1].ram_base = 0;
+	m.num_resv = 1;
+	m.resv[0][0] = 0x80400000;
+	m.resv[0][1] = 0x40000000;
+	assert_int_equal(vmcfg_layout(&cfg, &m, bases, &err), VMCFG_E_NO_SPACE);
+	assert_int_equal(err.vm, 0);
+	/* a range whose end wraps past 2^64 ends the search, it does not loop */
+	m.resv[0][0] = 0x80400000;
+	m.resv[0][1] = ~0ULL - 0x1000;
+	assert_int_equal(vmcfg_layout(&cfg, &m, bases, &err), VMCFG_E_NO_SPACE);
+}
+
 static void bad_names(void **state)
 {
 	(void)state;
@@ -191,6 +238,7 @@ int main(void)
 	    cmocka_unit_test_setup(valid_default_layout, setup),
 	    cmocka_unit_test_setup(small_alignment_for_odd_sizes, setup),
 	    cmocka_unit_test_setup(explicit_base_kept_and_avoided, setup),
+	    cmocka_unit_test_setup(reserved_memory_avoided, setup),
 	    cmocka_unit_test_setup(bad_names, setup),
 	    cmocka_unit_test_setup(hart_errors, setup),
 	    cmocka_unit_test_setup(memory_errors, setup),
