@@ -70,13 +70,18 @@ int sim_transport_open(const char *path, struct nic *nic)
 		vf_regs_init(&vfs[i].regs, (uint16_t)i, &sim_ops, &vfs[i]);
 		vfs[i].isr = 0;
 	}
-	if (strlen(path) >= sizeof(a.sun_path))
+	/* bound and listening under a temporary name, then renamed: a guest
+	 * that waits for the path to appear never meets a socket that is not
+	 * listening yet (ECONNREFUSED) */
+	if (strlen(path) + 4 >= sizeof(a.sun_path))
 		return -ENAMETOOLONG;
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s.new", path);
 	snprintf(lpath, sizeof(lpath), "%s", path);
 	unlink(path);
+	unlink(a.sun_path);
 	lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof(a)) || listen(lfd, 16))
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof(a)) || listen(lfd, 16) ||
+	    rename(a.sun_path, path))
 		return -errno;
 	return 0;
 }
