@@ -15,6 +15,7 @@ static int enabled;
 static uint64_t boot_deadline;
 static uint32_t epoch; /* NIC restarts seen */
 static int was_ready;  /* nic_ready was seen up in this epoch */
+static int resync;     /* the NIC restarted by itself: re-send what its DT lacks */
 
 static uint64_t boot_wait_from_now(void)
 {
@@ -69,6 +70,7 @@ int nic_mbox_ready(void)
 	 * next has no VF state, and gets the boot wait */
 	if (__atomic_exchange_n(&was_ready, 0, __ATOMIC_ACQ_REL)) {
 		boot_deadline = boot_wait_from_now();
+		__atomic_store_n(&resync, 1, __ATOMIC_RELEASE);
 		__atomic_add_fetch(&epoch, 1, __ATOMIC_ACQ_REL);
 		hv_printf("hv: nic: not ready any more, VFs need a reset\n");
 		vf_transport_nic_restarted();
@@ -80,6 +82,7 @@ void nic_mbox_restart(void)
 {
 	__atomic_store_n(&nic_shared_page.nic_ready, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&was_ready, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&resync, 0, __ATOMIC_RELEASE); /* its new DT has it all */
 	for (unsigned i = 0; i < NIC_SHARED_SLOTS; i++) {
 		struct nic_shared_slot *sl = &nic_shared_page.slot[i];
 		uint32_t req = __atomic_load_n(&sl->req_seq, __ATOMIC_ACQUIRE);
@@ -132,6 +135,11 @@ int nic_mbox_call(struct nic_mbox_msg *m)
 	while (!nic_mbox_ready())
 		if (csr_read(CSR_TIME) >= deadline || nic_stopped())
 			return -1;
+	/* first call to a NIC back from restarting by itself: the policies
+	 * the console set after its DT was written go first (these calls
+	 * find resync clear: no recursion beyond one level) */
+	if (__atomic_exchange_n(&resync, 0, __ATOMIC_ACQ_REL))
+		nic_part_resync();
 
 	struct nic_shared_slot *sl = &nic_shared_page.slot[hart];
 	/* a request that timed out may still be in the NIC's hands: writing

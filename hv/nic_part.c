@@ -91,6 +91,21 @@ void nic_part_restart(void)
 	vf_transport_nic_restarted();
 }
 
+void nic_part_resync(void)
+{
+	struct nic_mbox_msg m = {
+	    .cmd = NIC_MBOX_SET_POLICY, .vf = NIC_MBOX_HOST, .arg = {nic_part.host_policy}};
+	int err = nic_mbox_call(&m) ? -1 : m.status;
+	for (unsigned id = 0; id < nic_part.nvf && !err; id++) {
+		m = (struct nic_mbox_msg){.cmd = NIC_MBOX_SET_POLICY,
+					  .vf = (uint16_t)id,
+					  .arg = {nic_part.vf_policy[id]}};
+		err = nic_mbox_call(&m) ? -1 : m.status;
+	}
+	hv_printf("hv: nic: back after a restart, policies sent again%s\n",
+		  err ? " (failed: the VFs keep their DT's)" : "");
+}
+
 int nic_part_vf_by_name(const char *s)
 {
 	int num = 0, digits = 1;

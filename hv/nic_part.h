@@ -35,6 +35,10 @@ int nic_part_create(uint64_t nic_base, const uint8_t *image);
  * the device tree vm_boot writes, which carries each VF's MAC and MTU and
  * the policies as last set (config, then console): no command is lost. */
 void nic_part_restart(void);
+/* The NIC restarted by itself (nic_ready went down and up): its VFs come
+ * from the DT it still has, so the host-wide and per-VF policies as last
+ * set are sent again. */
+void nic_part_resync(void);
 /* VF id of a VM named or numbered by s ("1", "httpd"), -1 when none. */
 int nic_part_vf_by_name(const char *s);
 

@@ -306,3 +306,34 @@ def test_reboot_waits_out_a_live_nic_call(hv_run):
     assert not [l for l in out if "FAIL" in l], r.describe()
     assert any(re.match(r"vfguest: \d+ checks, 0 failed$", l) for l in out), r.describe()
     assert not r.timed_out and r.rc == 0 and r.has(POWER_OFF), r.describe()
+
+
+def test_nic_restart_in_place_is_noticed_and_resynced(hv_run):
+    """The NIC firmware restarts without the hypervisor: nic_ready goes down
+    for 3 s and comes back with every VF as its old DT says. The first hv
+    look at the flag (here the console's `vms`) notices it: the started VF
+    asks its driver for a reset, and the first call to the NIC once it is
+    back sends the policies again (the console's uso change is not in its
+    DT), before the driver's reset, after which the device works."""
+    steps = [(r"vfguest: waiting for reset request 1", b"\x01c"),
+             (r"hv> ", b"offload vfguest uso on\r"),
+             (r"fakenic: restarting in place", b"vms\r"),
+             (r"fakenic: ready again", b"\x010")]
+    r = hv_run("vf-nic-inplace", cfg("resets=2 kick=2", nic="fake_nic_inplace"),
+               qemu_args=NET, script=steps)
+    down = r.index(lambda l: l == "[nic] fakenic: restarting in place")
+    seen = r.index(lambda l: l.endswith("hv: nic: not ready any more, VFs need a reset"), down)
+    back = r.index(lambda l: l == "[nic] fakenic: ready again, vf 0 policy 0x3 (from its DT)",
+                   down)
+    sent = r.index(lambda l: l.endswith("hv: nic: back after a restart, policies sent again"),
+                   back)
+    assert 0 <= down < seen < back < sent, r.describe()
+    pol = r.index(lambda l: l == "[nic] fakenic: policy vf 0 = 0xb", back)
+    host = r.index(lambda l: l == "[nic] fakenic: policy host0 = 0xf", back)
+    reset = r.index(lambda l: l == "[nic] fakenic: vf 0 reset", back)
+    assert back < host < pol < reset, r.describe()
+    out = r.vm_lines("vfguest")
+    assert not [l for l in out if "FAIL" in l], r.describe()
+    assert any(re.match(r"vfguest: reset 2 handled, \d+ checks, 0 failed$", l) for l in out), \
+        r.describe()
+    assert not r.timed_out and r.rc == 0 and r.has(POWER_OFF), r.describe()

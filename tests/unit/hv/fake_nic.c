@@ -14,7 +14,9 @@
  * GET_FEATURES of a started VF (a reboot must wait that call out, not give
  * up on the vCPU making it); FAKE_NIC_RESTART reboots its own partition after answering
  * the second kick of VF 0 (the hypervisor must notice, rebuild the VFs and
- * have their drivers reset them). */
+ * have their drivers reset them); FAKE_NIC_INPLACE restarts there without
+ * the hypervisor: nic_ready down for 3 s, VF state back to its DT's, ready
+ * again (the hypervisor must notice the flag, and send the policies again). */
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
@@ -100,8 +102,10 @@ static __attribute__((unused)) void exec(struct nic_shared *s, struct nic_mbox_m
 			vfs[vf].kicks++;
 			raise(s, vf, NIC_IRQ_USED);
 		}
-#ifdef FAKE_NIC_RESTART
-		if (known && vf == 0 && vfs[vf].kicks == 2 && guest_info()->boot_count == 0)
+#if defined(FAKE_NIC_RESTART) || defined(FAKE_NIC_INPLACE)
+		static int restarted;
+		if (known && vf == 0 && vfs[vf].kicks == 2 && guest_info()->boot_count == 0 &&
+		    !restarted++)
 			restart_now = 1;
 #endif
 		break;
@@ -158,6 +162,26 @@ static __attribute__((unused)) void exec(struct nic_shared *s, struct nic_mbox_m
 	default:
 		m->status = NIC_MBOX_ENOTSUP;
 	}
+}
+
+/* FAKE_NIC_INPLACE: what a firmware that restarts by itself shows the
+ * hypervisor: not ready for a while, then ready with every VF as its DT
+ * says (vfs[].policy is still the DT's: SET_POLICY only prints) */
+static __attribute__((unused)) void restart_in_place(struct nic_shared *s)
+{
+	restart_now = 0;
+	printf("fakenic: restarting in place\n");
+	__atomic_store_n(&s->nic_ready, 0, __ATOMIC_RELEASE);
+	uint64_t end = timer_now() + timer_ms_to_ticks(3000);
+	while (timer_now() < end)
+		;
+	for (unsigned v = 0; v < nvf; v++) {
+		vfs[v].needs_reset = 0;
+		vfs[v].started = 0;
+		vfs[v].kicks = 0;
+	}
+	__atomic_store_n(&s->nic_ready, 1, __ATOMIC_RELEASE);
+	printf("fakenic: ready again, vf 0 policy 0x%x (from its DT)\n", vfs[0].policy);
 }
 
 int main(void)
@@ -231,8 +255,12 @@ int main(void)
 			sl->msg = m;
 			__atomic_store_n(&sl->ack_seq, req, __ATOMIC_RELEASE);
 			if (restart_now) {
+#ifdef FAKE_NIC_INPLACE
+				restart_in_place(s);
+#else
 				printf("fakenic: restarting\n");
 				guest_reboot();
+#endif
 			}
 		}
 	}
