@@ -53,8 +53,15 @@ $(RVB)/hv/obj/%.S.o: %.S
 define hv_image_rules
 HV_OUT_$(1)    := $(RVB)/hv/$(1)
 HV_IMAGES_$(1) := $$(shell $(PY) scripts/mkconfig.py $(2) --apps $(RVB)/apps --images 2>/dev/null)
+# The folder is named after the config's file name only, and every board has
+# a default.cfg: gen/.source records which file the build came from and is
+# rewritten (so everything below is rebuilt) when another one takes over.
+ifneq ($$(file <$$(HV_OUT_$(1))/gen/.source),$(abspath $(2)))
+$$(shell mkdir -p $$(HV_OUT_$(1))/gen)
+$$(file >$$(HV_OUT_$(1))/gen/.source,$(abspath $(2)))
+endif
 
-$$(HV_OUT_$(1))/gen/.stamp: $(2) scripts/mkconfig.py $$(HV_IMAGES_$(1))
+$$(HV_OUT_$(1))/gen/.stamp: $(2) $$(HV_OUT_$(1))/gen/.source scripts/mkconfig.py $$(HV_IMAGES_$(1))
 	@mkdir -p $$(dir $$@)
 	@$(PY) scripts/mkconfig.py $(2) --apps $(RVB)/apps --out $$(dir $$@) \
 		$(if $(3),--external $$(HV_OUT_$(1))/images.txt)
