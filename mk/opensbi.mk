@@ -6,13 +6,16 @@
 #
 #   make opensbi-payload OSBI_OUT=dir OSBI_PAYLOAD=hv.bin [OSBI_FDT=board.dtb]
 #     -> dir/fw_payload.bin, dir/fw_payload.elf (board/image.mk calls it);
-#        OpenSBI's objects in OSBI_BUILD, one folder per board
+#        OpenSBI's objects in OSBI_BUILD, one folder for every board: only
+#        fw_payload.o (payload + tree) differs between them and is rebuilt
+#        each time, so a second board costs a relink, not a build; flock
+#        keeps two `make image` runs from sharing the folder at once
 #
 # OSBI_FDT embeds a device tree (FW_FDT_PATH) for boards whose boot ROM
 # passes none the hypervisor can use; without it fw_payload hands on the
 # tree it was given in a1 (QEMU's, or the boot ROM's).
 OSBI_SRC := $(SRC)/opensbi
-OSBI_BUILD ?= $(B)/$(BOARD)/opensbi
+OSBI_BUILD ?= $(B)/opensbi
 
 $(OSBI_SRC)/.unpacked:
 	@scripts/debsrc.sh $(OSBI_SRC) opensbi qemu:roms/opensbi
@@ -39,11 +42,12 @@ opensbi-payload: $(OSBI_SRC)/.unpacked
 	@test -z "$(OSBI_FDT)" -o -f "$(OSBI_FDT)" || { echo "opensbi-payload: no $(OSBI_FDT)" >&2; exit 1; }
 	@mkdir -p $(OSBI_OUT) $(OSBI_BUILD)
 	@# OpenSBI does not track the .incbin'd payload/tree: assemble fw_payload anew
-	@rm -f $(OSBI_FW)/fw_payload.o $(OSBI_FW)/fw_payload.elf $(OSBI_FW)/fw_payload.bin
-	@$(MAKE) --no-print-directory -s $(OSBI_JOBS) $(OSBI_MAKEFLAGS) >$(OSBI_BUILD)/build.log 2>&1 || \
-	  { cat $(OSBI_BUILD)/build.log >&2; echo "opensbi-payload: OpenSBI build failed" >&2; exit 1; }
-	@cp $(OSBI_FW)/fw_payload.elf $(OSBI_OUT)/fw_payload.elf.tmp
-	@cp $(OSBI_FW)/fw_payload.bin $(OSBI_OUT)/fw_payload.bin.tmp
+	@flock $(OSBI_BUILD)/.lock sh -c '\
+	  rm -f $(OSBI_FW)/fw_payload.o $(OSBI_FW)/fw_payload.elf $(OSBI_FW)/fw_payload.bin && \
+	  { $(MAKE) --no-print-directory -s $(OSBI_JOBS) $(OSBI_MAKEFLAGS) >$(OSBI_BUILD)/build.log 2>&1 || \
+	    { cat $(OSBI_BUILD)/build.log >&2; echo "opensbi-payload: OpenSBI build failed" >&2; exit 1; }; } && \
+	  cp $(OSBI_FW)/fw_payload.elf $(OSBI_OUT)/fw_payload.elf.tmp && \
+	  cp $(OSBI_FW)/fw_payload.bin $(OSBI_OUT)/fw_payload.bin.tmp'
 	@mv $(OSBI_OUT)/fw_payload.elf.tmp $(OSBI_OUT)/fw_payload.elf
 	@mv $(OSBI_OUT)/fw_payload.bin.tmp $(OSBI_OUT)/fw_payload.bin
 	@echo "  OPENSBI $(OSBI_OUT)/fw_payload.bin ($(notdir $(OSBI_PAYLOAD))$(if $(OSBI_FDT), + $(notdir $(OSBI_FDT))))"
