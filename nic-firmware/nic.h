@@ -125,7 +125,13 @@ _Static_assert(NIC_MAX_VF <= 64, "rx_dirty has one bit per VF");
 
 /* Start fetching [p, p+len) into the cache, for reading (wr 0) or for
  * writing (wr 1), so that misses overlap other work. Only a hint: no
- * fault, no visible effect (nothing on a core without prefetch). */
+ * fault, no visible effect (nothing on a core without prefetch, where
+ * NIC_HAVE_PREFETCH lets callers skip the work of finding the address). */
+#if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv_zicbop)
+#define NIC_HAVE_PREFETCH 1
+#else
+#define NIC_HAVE_PREFETCH 0
+#endif
 #define NIC_PREFETCH(p, len, wr)                                                                   \
 	do {                                                                                       \
 		const uint8_t *pf_p_ = (const uint8_t *)(p);                                       \

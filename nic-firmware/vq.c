@@ -199,7 +199,7 @@ void vq_prefetch(struct vf *vf, struct vq *q, uint32_t len)
 	/* Only a chain already known posted: never an extra idx read. This
 	 * is a hint on guest-controlled values, so plain views suffice: each
 	 * is bounded by the window, and vq_pop reads and checks it all again. */
-	if (q->avail_idx == q->last_avail)
+	if (!NIC_HAVE_PREFETCH || q->avail_idx == q->last_avail)
 		return;
 	ring = hal_dma_view(vf->id, q->avail + VIRTQ_AVAIL_RING_OFF, 2u * q->size);
 	if (!ring)
