@@ -63,12 +63,19 @@ int nic_mbox_ready(void)
 		return 0;
 	if (__atomic_load_n(&nic_shared_page.nic_ready, __ATOMIC_ACQUIRE)) {
 		if (!__atomic_load_n(&was_ready, __ATOMIC_RELAXED))
-			__atomic_store_n(&was_ready, 1, __ATOMIC_RELAXED);
+			__atomic_store_n(&was_ready, 1, __ATOMIC_RELEASE);
 		return 1;
 	}
 	/* the NIC said it stopped (nic_ready 1 -> 0): whatever comes up
 	 * next has no VF state, and gets the boot wait */
 	if (__atomic_exchange_n(&was_ready, 0, __ATOMIC_ACQ_REL)) {
+		/* Our 0 may be older than another hart's 1 (both read while the
+		 * NIC came up): having seen its was_ready, a second look finds
+		 * the 1 it saw. Only a NIC still down has stopped. */
+		if (__atomic_load_n(&nic_shared_page.nic_ready, __ATOMIC_ACQUIRE)) {
+			__atomic_store_n(&was_ready, 1, __ATOMIC_RELEASE);
+			return 1;
+		}
 		boot_deadline = boot_wait_from_now();
 		__atomic_store_n(&resync, 1, __ATOMIC_RELEASE);
 		__atomic_add_fetch(&epoch, 1, __ATOMIC_ACQ_REL);
