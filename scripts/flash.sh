@@ -71,14 +71,17 @@ human() { numfmt --to=iec-i --suffix=B "$1" 2>/dev/null || echo "$1 bytes"; }
 
 # 64G, 64GiB, 512M, 1T, 123456 -> bytes (powers of 1024); empty on error
 parse_size() {
-	local s=${1^^} n u
-	# at most 12 digits: no overflow below 2^63 even in T
+	local s=${1^^} n u sh=0
+	# at most 12 digits: the number itself fits; the unit's shift may not
+	# (16777216T wrapped to a 0-byte limit), so a shift that loses bits is
+	# an error, not a smaller limit
 	[[ $s =~ ^([0-9]{1,12})([KMGT]?)(I?B)?$ ]] || return 1
 	n=$((10#${BASH_REMATCH[1]})) u=${BASH_REMATCH[2]}
 	case $u in
-	K) n=$((n << 10)) ;; M) n=$((n << 20)) ;; G) n=$((n << 30)) ;; T) n=$((n << 40)) ;;
+	K) sh=10 ;; M) sh=20 ;; G) sh=30 ;; T) sh=40 ;;
 	esac
-	echo "$n"
+	(((n << sh) >= 0 && (n << sh) >> sh == n)) || return 1
+	echo "$((n << sh))"
 }
 
 yes=0 force_size=0 allow_fixed=0 max_size_arg=64G

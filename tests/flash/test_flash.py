@@ -179,9 +179,13 @@ def test_too_large(image, target_file, loops, kind):
     assert_written(run_make(FLASH_IMAGE=image, DEV=dev, YES=1, FORCE_SIZE=1), image, dev)
 
 
-def test_bad_max_size(image, target_file):
+@pytest.mark.parametrize("size", ["lots", "16777216T", "16777217T", "9000000000G"])
+def test_bad_max_size(image, target_file, size):
+    # 16777216T is 2^64 bytes: a wrapping shift made it a 0-byte limit
+    # (16777217T: 1 TiB), reported as the card being too large
     card = target_file(16 * MiB)
-    assert run_script("--yes", "--max-size", "lots", image, card).rc == 2
+    r = run_script("--yes", "--max-size", size, image, card)
+    assert r.rc == 2 and "is not a size" in r.err, r
 
 
 def _root_disk():
