@@ -11,6 +11,11 @@ IMAGES_TXT is the hv build's images.txt (`<node> <path> <size>` per line,
 VMs in config order, then `nic`); BASE the board's BOARD_IMAGES_BASE. Each
 image starts on a 1 MiB boundary, in that order; the device tree follows
 the last image, so U-Boot copies it where no partition lives.
+
+IMAGES_TOP=addr (environment): the images and the tree's 1 MiB slot must
+end at or below it. bootm copies FIT loadables to their `load` address
+without asking where U-Boot itself lives (relocated near the top of RAM):
+an image reaching there overwrites U-Boot and the boot hangs silently.
 """
 import os
 import sys
@@ -159,6 +164,11 @@ def main(argv):
         if base % ALIGN:
             raise LayoutError(f"images base {argv[2]} is not 1 MiB aligned")
         placed, fdt_addr = layout(read_images(argv[1]), base)
+        top = os.environ.get("IMAGES_TOP")
+        if top and fdt_addr + ALIGN > int(top, 0):
+            raise LayoutError(f"the guest images and the device tree need 0x{base:x}-0x{fdt_addr + ALIGN:x}, "
+                              f"above 0x{int(top, 0):x} (the end of RAM less U-Boot's area): "
+                              "smaller images or a lower BOARD_IMAGES_BASE")
         if argv[0] == "dtsi":
             sys.stdout.write(dtsi(placed))
         else:

@@ -3,6 +3,7 @@
 # boot medium into OUT. The board's description (board/<b>/board.mk) comes
 # in through the environment:
 #   BOARD BOARD_BOOT BOARD_DTS BOARD_IMAGES_BASE  the board
+#   BOARD_RAM_BASE BOARD_RAM_SIZE  its nominal RAM (uboot-fit: where U-Boot is)
 #   CFG          partition config (.cfg) the hypervisor is built with
 #   OUT          output folder (build/<board>, or build/<board>/<config>)
 #   CFG_DIR      where the board's copy of the config goes (build/<board>/cfg)
@@ -118,6 +119,12 @@ uboot-fit)
 	imgs=$(dirname "$hv_ext")/images.txt
 	[[ -f $imgs ]] ||
 		die "make hv-image HV_IMAGES=external gave no hv.bin + images.txt (got '$hv_ext')"
+	# U-Boot relocates itself, its heap, stack and tree into the top of RAM
+	# (QEMU virt 1 GiB: bdinfo says relocaddr 0xbff57000, fdt_blob
+	# 0xbf735950); bootm would copy a loadable over it: keep 64 MiB free
+	[[ -n ${BOARD_RAM_BASE:-} && -n ${BOARD_RAM_SIZE:-} ]] ||
+		die "BOARD_RAM_BASE/BOARD_RAM_SIZE not set (board/$BOARD/board.mk?)"
+	export IMAGES_TOP=$((BOARD_RAM_BASE + BOARD_RAM_SIZE - (64 << 20)))
 	"$PY" scripts/mkfit.py dtsi "$imgs" "$BOARD_IMAGES_BASE" >"$OUT/hypervisor-images.dtsi.tmp" ||
 		die "mkfit.py dtsi failed"
 	commit "$OUT/hypervisor-images.dtsi"

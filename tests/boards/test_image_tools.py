@@ -108,3 +108,26 @@ def test_mkfit_refuses_a_stale_list_and_a_bad_base(tmp_path):
     txt.write_text(f"guest {img} 100\n")
     p = mkfit("dtsi", txt, "0xa0000000")
     assert p.returncode == 1 and "neither vm-<name> nor nic" in p.stderr
+
+
+def test_mkfit_refuses_images_reaching_uboot(tmp_path):
+    # bootm copies loadables to `load` without looking where U-Boot lives:
+    # past IMAGES_TOP (make image: end of RAM less U-Boot's area) the build
+    # must stop, not make a disk that hangs at boot
+    img = tmp_path / "big.bin"
+    with open(img, "wb") as f:
+        f.truncate(2 * MiB + 1)  # vm-a at 0xa0000000, the tree at 0xa0300000
+    txt = tmp_path / "images.txt"
+    txt.write_text(f"vm-a {img} {2 * MiB + 1}\n")
+    dtb = blob(tmp_path / "t.dtb", 4096, 3)
+    for top, ok in (("0xa0400000", True), ("0xa03fffff", False)):
+        env = dict(os.environ, IMAGES_TOP=top)
+        for args in (("dtsi", txt, "0xa0000000"), ("its", txt, "0xa0000000", img, dtb)):
+            p = subprocess.run([PY, str(MKFIT), *map(str, args)], capture_output=True,
+                               text=True, env=env)
+            if ok:
+                assert p.returncode == 0, p.stderr
+            else:
+                assert p.returncode == 1 and "above 0xa03fffff" in p.stderr, p.stderr
+                assert p.stdout == ""
+
