@@ -23,6 +23,11 @@ $(OSBI_SRC)/.unpacked:
 # The hypervisor is linked at 0x80200000 (arch/riscv/hv.ld) and fw_payload
 # starts at FW_TEXT_START 0x80000000: the payload offset is the difference.
 OSBI_PAYLOAD_OFFSET := 0x200000
+# Before it jumps, fw_payload copies the tree it hands on to
+# FW_PAYLOAD_FDT_ADDR = FW_TEXT_START + 0x2200000 (platform/generic/config.mk,
+# firmware/fw_base.S _fdt_reloc): a payload reaching 0x82200000 would be
+# overwritten there silently. The room below it:
+OSBI_PAYLOAD_MAX := 0x2000000
 # OpenSBI 1.1's own Makefile already probes what GCC 12 needs:
 # -march=rv64imafdc_zicsr_zifencei (binutils 2.38+ split Zicsr/Zifencei
 # out of I) and -fno-pie -no-pie, so no extra flags are passed. Only
@@ -40,6 +45,8 @@ opensbi-payload: $(OSBI_SRC)/.unpacked
 	@test -n "$(OSBI_OUT)" -a -f "$(OSBI_PAYLOAD)" || \
 	  { echo "opensbi-payload: needs OSBI_OUT=dir and OSBI_PAYLOAD=existing file" >&2; exit 1; }
 	@test -z "$(OSBI_FDT)" -o -f "$(OSBI_FDT)" || { echo "opensbi-payload: no $(OSBI_FDT)" >&2; exit 1; }
+	@test $$(stat -c %s "$(OSBI_PAYLOAD)") -le $$(($(OSBI_PAYLOAD_MAX))) || \
+	  { echo "opensbi-payload: $(OSBI_PAYLOAD) is $$(stat -c %s "$(OSBI_PAYLOAD)") bytes, over the $$(($(OSBI_PAYLOAD_MAX))) below OpenSBI's device-tree copy at 0x82200000" >&2; exit 1; }
 	@mkdir -p $(OSBI_OUT) $(OSBI_BUILD)
 	@# OpenSBI does not track the .incbin'd payload/tree: assemble fw_payload anew
 	@flock $(OSBI_BUILD)/.lock sh -c '\

@@ -131,3 +131,18 @@ def test_mkfit_refuses_images_reaching_uboot(tmp_path):
                 assert p.returncode == 1 and "above 0xa03fffff" in p.stderr, p.stderr
                 assert p.stdout == ""
 
+
+def test_opensbi_payload_refuses_what_its_tree_copy_would_overwrite(tmp_path):
+    # fw_payload copies the device tree to 0x82200000 before it jumps: a
+    # payload (the hv, images embedded) from 0x80200000 past that was
+    # built and then silently corrupted at boot
+    big = tmp_path / "hv.bin"
+    with open(big, "wb") as f:
+        f.truncate(0x2000000 + 1)
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    p = subprocess.run(["make", "--no-print-directory", "-s", "-C", str(REPO), "opensbi-payload",
+                        f"OSBI_OUT={out}", f"OSBI_PAYLOAD={big}"], capture_output=True, text=True,
+                       env=env, timeout=600)
+    assert p.returncode != 0 and "0x82200000" in p.stderr, p.stderr
+    assert not (out / "fw_payload.bin").exists() and not (out / "fw_payload.elf").exists()
