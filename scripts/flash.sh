@@ -36,7 +36,7 @@ Refused, nothing written (exit 2), one line per reason:
     /home or any swap (partitions, device-mapper and md resolved to their
     disks through sysfs);
   - DEV is a fixed (non-removable) disk: allowed are removable disks, USB
-    card readers, mmcblk (built-in SD slots) and loop devices; anything
+    card readers, mmcblk holding an SD card (not a soldered eMMC) and loop devices; anything
     else needs --allow-fixed (ALLOW_FIXED=1);
   - DEV is larger than the limit (default 64G; --max-size / MAX_SIZE=,
     units K M G T, powers of 1024) unless --force-size (FORCE_SIZE=1);
@@ -328,12 +328,14 @@ check_block() {
 	[[ -n ${sys_why[$disk]-} ]] &&
 		refuse "$dev_arg is a system disk: /dev/$disk holds ${sys_why[$disk]}"
 
-	# cards come as removable disks, USB readers, mmcblk (built-in SD slots);
-	# loop devices are the stand-ins for tests
-	local rm=0
+	# cards come as removable disks, USB readers, mmcblk whose card is an
+	# SD card (built-in SD slots say non-removable; a soldered eMMC says
+	# "MMC" and is fixed); loop devices are the stand-ins for tests
+	local rm=0 mmc_type=
 	[[ -r $d/removable ]] && rm=$(<"$d/removable")
-	if ((rm == 0 && !allow_fixed)) && [[ $disk != mmcblk* && $disk != loop* && $d != */usb* ]]; then
-		refuse "$dev_arg is a fixed (non-removable, not USB or mmcblk) disk; ALLOW_FIXED=1 (--allow-fixed) if it really is the card"
+	[[ $disk == mmcblk* && -r $d/device/type ]] && mmc_type=$(<"$d/device/type")
+	if ((rm == 0 && !allow_fixed)) && [[ $mmc_type != SD && $disk != loop* && $d != */usb* ]]; then
+		refuse "$dev_arg is a fixed (non-removable, not USB, not an SD card) disk; ALLOW_FIXED=1 (--allow-fixed) if it really is the card"
 	fi
 }
 
