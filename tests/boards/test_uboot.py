@@ -1,15 +1,17 @@
-"""The flash flow in QEMU: the qemu-virt disk image (what `make flash`
-writes to a card) attached as a virtio disk, booted by OpenSBI fw_jump and
+"""The flash flow in QEMU: the qemu-virt disk image written by `make flash`
+to a file standing in for a 64 MiB card, that card attached as a virtio
+disk, booted by OpenSBI fw_jump and
 Debian's U-Boot (S-mode) whose distro boot finds boot.scr, loads the FIT,
 checks every image's SHA-256 and boots the hypervisor, whose guests reach
 their first output. Then the same disk with one byte of a guest image
 flipped: U-Boot must refuse it before anything runs."""
 import re
 import shutil
+import subprocess
 
 import pytest
 
-from conftest import (boards_by_boot, fat_file_offset, fdt_prop_offset, make_image, qemu_boot,
+from conftest import (REPO, boards_by_boot, fat_file_offset, fdt_prop_offset, make_image, qemu_boot,
                       qemu_machine, uboot_boot)
 
 # basic.cfg: hello + ticker, both finish and the hv powers off, so QEMU
@@ -42,9 +44,21 @@ def fit_images(lines):
     return out
 
 
+def flash_card(board, path, size=64 << 20):
+    """`make flash` of the board's basic image onto a card-sized file, as a
+    user writes a card; the card is bigger than the image, like a real one."""
+    with open(path, "wb") as f:
+        f.truncate(size)
+    p = subprocess.run(["make", "--no-print-directory", "flash", f"BOARD={board}",
+                        f"DEMO={DEMO}", f"DEV={path}", "YES=1"], cwd=REPO,
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert path.stat().st_size == size  # the card keeps its size
+
+
 def test_uboot_boots_the_disk(basic, tmp_path):
     disk = tmp_path / "card.img"
-    shutil.copyfile(basic.disk, disk)
+    flash_card(basic.board, disk)
     rows = basic.images_txt()
     vms = [n[3:] for n, _, _ in rows if n.startswith("vm-")]
     lines, reason = uboot_boot(disk, f"uboot-{basic.board}", r"^hv: no VM running, powering off$",
