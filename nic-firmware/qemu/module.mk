@@ -6,11 +6,17 @@
 # .elf into the relocatable .bin.
 NQ_DIR	  := nic-firmware/qemu
 NQ_SRCS	  := $(wildcard $(NQ_DIR)/*.c)
-NQ_OBJS	  := $(patsubst $(NQ_DIR)/%.c,$(RVB)/nicfw/%.o,$(NQ_SRCS))
+# hv/vf_regs.c: the self-test's VF registers are the hypervisor's model
+NQ_OBJS	  := $(patsubst $(NQ_DIR)/%.c,$(RVB)/nicfw/%.o,$(NQ_SRCS)) $(RVB)/nicfw/vf_regs.o
 NQ_ELF	  := $(RVB)/apps/nicfw.elf
-NQ_CFLAGS := $(GUEST_CFLAGS) $(NF_INC) -I$(NQ_DIR)
+NQ_CFLAGS := $(GUEST_CFLAGS) $(NF_INC) -I$(NQ_DIR) -Ihv
 
 $(RVB)/nicfw/%.o: $(NQ_DIR)/%.c | $(FDT_SRC)/.unpacked
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(RV_CC) $(NQ_CFLAGS) -c $< -o $@
+
+$(RVB)/nicfw/vf_regs.o: hv/vf_regs.c | $(FDT_SRC)/.unpacked
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(RV_CC) $(NQ_CFLAGS) -c $< -o $@

@@ -1,8 +1,8 @@
 /* Self-test of the NIC core on bare OpenSBI (no /rvhv-nic in the DT): one
  * loopback VF whose "guest memory" is a block of NIC RAM, driven by
- * guest/virtio's own driver through a small virtio-mmio register model that
- * turns register accesses into the same mailbox commands the hypervisor's
- * VF transport issues. It sends super-frames (TSO4, TSO6, USO) and
+ * guest/virtio's own driver through the hypervisor's virtio-mmio register
+ * model (hv/vf_regs.c), which turns register accesses into the mailbox
+ * commands the hypervisor's VF transport issues. It sends super-frames (TSO4, TSO6, USO) and
  * checksum-offloaded frames through the engines to the uplink, where the
  * test (tests/nicq) captures them and checks every frame with tshark and
  * scapy; and it pings the peer to check the receive path.
@@ -20,6 +20,7 @@
 #include "virtio_mmio.h"
 #include "virtio_net.h"
 #include "vf.h"
+#include "vf_regs.h" /* hv/ */
 
 #define ST_MEM	  (1u << 20) /* driver rings and buffers (~600 KiB), one frame */
 #define ST_VF	  0
@@ -30,151 +31,42 @@
 static uint8_t st_mem[ST_MEM] __attribute__((aligned(4096)));
 static struct nic *st_nic;
 
-/* ---- register model (virtio 1.2 §4.2.2) -> mailbox ---------------------- */
-struct st_regs {
-	uint32_t dev_sel, drv_sel, queue_sel, status, isr;
-	uint64_t drv_features;
-	struct {
-		uint32_t num, ready;
-		uint64_t desc, avail, used;
-	} q[NIC_QUEUES];
-};
-static struct st_regs regs;
+/* ---- the VF's registers: the hypervisor's own model (hv/vf_regs.c) ------ */
+static struct vf_regs regs;
+static uint32_t st_isr; /* InterruptStatus: raised by the HAL's irq hook */
 
-static int mbox(uint32_t cmd, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-		struct nic_mbox_msg *out)
+static int st_mbox(void *ctx, struct nic_mbox_msg *m)
 {
-	struct nic_mbox_msg m = {.cmd = cmd, .vf = ST_VF, .arg = {a0, a1, a2, a3, a4, 0}};
-
-	nic_mbox_exec(st_nic, &m);
-	if (out)
-		*out = m;
-	return m.status;
+	(void)ctx;
+	nic_mbox_exec(st_nic, m);
+	return 0; /* the NIC runs right here: it always answers */
 }
+
+static uint32_t st_isr_read(void *ctx)
+{
+	(void)ctx;
+	return st_isr;
+}
+
+static void st_isr_ack(void *ctx, uint32_t bits)
+{
+	(void)ctx;
+	st_isr &= ~bits;
+}
+
+static const struct vf_regs_ops st_ops = {
+    .mbox = st_mbox, .isr_read = st_isr_read, .isr_ack = st_isr_ack};
 
 static uint32_t reg_read(void *ctx, uint32_t off)
 {
-	struct nic_mbox_msg m;
-	uint32_t qs = regs.queue_sel;
-
 	(void)ctx;
-	if (off >= VIRTIO_MMIO_CONFIG) {
-		uint8_t cfg[16] = {0};
-		uint32_t v = 0;
-
-		mbox(NIC_MBOX_VF_GET_STATE, 0, 0, 0, 0, 0, &m);
-		for (int i = 0; i < 6; i++)
-			cfg[i] = (uint8_t)(m.arg[1] >> (40 - 8 * i));
-		cfg[6] = (uint8_t)m.arg[3]; /* status, le16 */
-		cfg[8] = 1;		    /* max_virtqueue_pairs */
-		cfg[10] = (uint8_t)m.arg[2];
-		cfg[11] = (uint8_t)(m.arg[2] >> 8);
-		off -= VIRTIO_MMIO_CONFIG;
-		for (uint32_t i = 0; i < 4; i++)
-			if (off + i < sizeof(cfg))
-				v |= (uint32_t)cfg[off + i] << (8 * i);
-		return v;
-	}
-	switch (off) {
-	case VIRTIO_MMIO_MAGIC_VALUE:
-		return VIRTIO_MMIO_MAGIC;
-	case VIRTIO_MMIO_VERSION:
-		return 2;
-	case VIRTIO_MMIO_DEVICE_ID:
-		return VIRTIO_ID_NET;
-	case VIRTIO_MMIO_DEVICE_FEATURES:
-		mbox(NIC_MBOX_VF_GET_FEATURES, 0, 0, 0, 0, 0, &m);
-		return regs.dev_sel == 0   ? (uint32_t)m.arg[0]
-		       : regs.dev_sel == 1 ? (uint32_t)(m.arg[0] >> 32)
-					   : 0;
-	case VIRTIO_MMIO_QUEUE_NUM_MAX:
-		return qs < NIC_QUEUES ? NIC_QUEUE_MAX : 0;
-	case VIRTIO_MMIO_QUEUE_READY:
-		return qs < NIC_QUEUES ? regs.q[qs].ready : 0;
-	case VIRTIO_MMIO_INTERRUPT_STATUS:
-		return regs.isr;
-	case VIRTIO_MMIO_STATUS:
-		mbox(NIC_MBOX_VF_GET_STATE, 0, 0, 0, 0, 0, &m);
-		return regs.status | (uint32_t)m.arg[0];
-	default:
-		return 0;
-	}
-}
-
-static void set_u64(uint64_t *p, bool high, uint32_t v)
-{
-	*p = high ? (*p & 0xffffffffull) | ((uint64_t)v << 32) : (*p & ~0xffffffffull) | v;
+	return vf_regs_read(&regs, off, 4);
 }
 
 static void reg_write(void *ctx, uint32_t off, uint32_t v)
 {
-	uint32_t qs = regs.queue_sel, nb;
-	bool qok = qs < NIC_QUEUES;
-
 	(void)ctx;
-	switch (off) {
-	case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
-		regs.dev_sel = v;
-		break;
-	case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
-		regs.drv_sel = v;
-		break;
-	case VIRTIO_MMIO_DRIVER_FEATURES:
-		if (regs.drv_sel < 2)
-			set_u64(&regs.drv_features, regs.drv_sel, v);
-		break;
-	case VIRTIO_MMIO_QUEUE_SEL:
-		regs.queue_sel = v;
-		break;
-	case VIRTIO_MMIO_QUEUE_NUM:
-		if (qok)
-			regs.q[qs].num = v;
-		break;
-	case VIRTIO_MMIO_QUEUE_DESC_LOW:
-	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
-		if (qok)
-			set_u64(&regs.q[qs].desc, off & 4, v);
-		break;
-	case VIRTIO_MMIO_QUEUE_DRIVER_LOW:
-	case VIRTIO_MMIO_QUEUE_DRIVER_HIGH:
-		if (qok)
-			set_u64(&regs.q[qs].avail, off & 4, v);
-		break;
-	case VIRTIO_MMIO_QUEUE_DEVICE_LOW:
-	case VIRTIO_MMIO_QUEUE_DEVICE_HIGH:
-		if (qok)
-			set_u64(&regs.q[qs].used, off & 4, v);
-		break;
-	case VIRTIO_MMIO_QUEUE_READY:
-		if (qok && (v & 1)) {
-			regs.q[qs].ready = 1;
-			mbox(NIC_MBOX_VF_SET_QUEUE, qs, regs.q[qs].num, regs.q[qs].desc,
-			     regs.q[qs].avail, regs.q[qs].used, NULL);
-		}
-		break;
-	case VIRTIO_MMIO_QUEUE_NOTIFY:
-		mbox(NIC_MBOX_VF_KICK, v, 0, 0, 0, 0, NULL);
-		break;
-	case VIRTIO_MMIO_INTERRUPT_ACK:
-		regs.isr &= ~v;
-		break;
-	case VIRTIO_MMIO_STATUS:
-		if (v == 0) {
-			memset(&regs, 0, sizeof(regs));
-			mbox(NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, NULL);
-			break;
-		}
-		nb = v & ~regs.status;
-		if ((nb & VIRTIO_STATUS_FEATURES_OK) &&
-		    mbox(NIC_MBOX_VF_SET_FEATURES, regs.drv_features, 0, 0, 0, 0, NULL))
-			v &= ~VIRTIO_STATUS_FEATURES_OK;
-		if (nb & VIRTIO_STATUS_DRIVER_OK)
-			mbox(NIC_MBOX_VF_DRIVER_OK, 0, 0, 0, 0, 0, NULL);
-		regs.status = v & ~VIRTIO_STATUS_DEVICE_NEEDS_RESET;
-		break;
-	default:
-		break;
-	}
+	vf_regs_write(&regs, off, 4, v);
 }
 
 static uint64_t v2p(void *ctx, const void *va)
@@ -186,7 +78,7 @@ static uint64_t v2p(void *ctx, const void *va)
 static void irq_hook(uint16_t vf, uint32_t bits)
 {
 	if (vf == ST_VF)
-		regs.isr |= bits;
+		st_isr |= bits;
 }
 
 /* ---- frames ----------------------------------------------------------- */
@@ -499,11 +391,16 @@ int nq_selftest(struct nic *nic, const char *bootargs)
 		mac = mac << 8 | vf_mac[i];
 	nq_irq_hook = irq_hook;
 	nq_hal_set_window(ST_VF, (uintptr_t)st_mem, ST_MEM, (uintptr_t)st_mem);
-	rc = mbox(NIC_MBOX_VF_CREATE, (uintptr_t)st_mem, ST_MEM, mac, ST_MTU, 0, NULL);
+	struct nic_mbox_msg m = {.cmd = NIC_MBOX_VF_CREATE,
+				 .vf = ST_VF,
+				 .arg = {(uintptr_t)st_mem, ST_MEM, mac, ST_MTU}};
+	nic_mbox_exec(st_nic, &m);
+	rc = m.status;
 	if (rc) {
 		printf("nicq: VF_CREATE failed (%d)\n", rc);
 		return -1;
 	}
+	vf_regs_init(&regs, ST_VF, &st_ops, NULL);
 	dev = (struct vmmio_dev){.read32 = reg_read, .write32 = reg_write, .v2p = v2p};
 	rc = vnet_init(&vn, &dev, st_mem, drv_mem, ST_QSIZE, ST_RX_BUF, VNET_FEATURES_SUPPORTED);
 	if (rc) {
