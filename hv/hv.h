@@ -26,6 +26,10 @@ int sbi_server_call(struct hart *h, struct vcpu *v);
 /* guest_fdt.c: writes the VM's device tree into buf. 0 or libfdt error. */
 struct vm;
 int guest_fdt_build(struct vm *vm, void *buf, uint64_t size);
+/* The common start of every partition's tree: root, /chosen, /memory, /cpus
+ * and /soc with the UART, /soc left open (guest_fdt.c). 0 or libfdt error. */
+int guest_fdt_begin(void *fdt, uint64_t size, struct vm *vm, const char *compatible,
+		    const char *model, const char *bootargs);
 /* its /cpus node (also the NIC's); cpu i's interrupt controller has
  * phandle GUEST_FDT_INTC_PHANDLE(i) */
 int guest_fdt_cpus(void *fdt, struct vm *vm);

@@ -26,6 +26,7 @@ int main(int argc, char **argv)
 	cfg.ram_size = strtoull(argv[3], NULL, 0);
 	cfg.bootargs = argv[6];
 	vm.cfg = &cfg;
+	vm.ram_gpa = VMCFG_GUEST_BASE; /* as vm_create places every guest */
 	vm.ram_size = cfg.ram_size;
 	vm.boot_count = (uint32_t)atoi(argv[4]);
 	/* the DT writer only asks whether there is a VF */
