@@ -256,7 +256,7 @@ def images_checker(tmp_path):
     assert r.returncode == 0, r.stderr
     exe = tmp_path / "icheck"
     subprocess.run(["gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I" + REPO + "/hv",
-                    "-o", str(exe), REPO + "/tests/unit/hv/vmcfg_images_check.c",
+                    "-o", str(exe), REPO + "/hv/vmcfg_check.c",
                     REPO + "/hv/vm_config.c", str(out / "config.c")], check=True)
     sizes = {l.split(" ")[0]: int(l.split(" ")[2]) for l in listing.read_text().splitlines()}
     return str(exe), sizes
