@@ -1,6 +1,7 @@
 /* What every HAL backend does the same way around guest memory (hal.h):
- * the DMA-window rule and the copy rule. A backend only translates a
- * guest-physical address to where that memory is for it. */
+ * the DMA-window rule and the copy rule. A backend whose guest memory is
+ * mapped only translates a guest-physical address to where that memory is
+ * for it (hal_dma_map); hal/dma_mapped.h does the rest. */
 #ifndef NIC_HAL_DMA_H
 #define NIC_HAL_DMA_H
 

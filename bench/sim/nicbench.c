@@ -40,24 +40,13 @@ static int tap_fd = -1;
 static uint64_t port_frames, port_bytes;
 
 /* ---- HAL: plain memory, one port ---------------------------------------- */
-static uint8_t *gp(uint16_t vf, uint64_t gpa, uint64_t len)
+static inline uint8_t *hal_dma_map(uint16_t vf, uint64_t gpa, uint64_t len)
 {
 	if (vf >= NIC_MAX_VF || !mem[vf] || !hal_dma_in_window(WIN_BASE, WIN_SIZE, gpa, len))
 		return NULL;
 	return mem[vf] + (gpa - WIN_BASE);
 }
-int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len)
-{
-	return hal_dma_copy_from(gp(vf, gpa, len), dst, len);
-}
-int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len)
-{
-	return hal_dma_copy_to(gp(vf, gpa, len), src, len);
-}
-const void *hal_dma_view(uint16_t vf, uint64_t gpa, uint32_t len)
-{
-	return gp(vf, gpa, len);
-}
+#include "hal/dma_mapped.h" /* hal_dma_read, _write, _view on it */
 void hal_wmb(void)
 {
 	__atomic_thread_fence(__ATOMIC_RELEASE);
@@ -76,8 +65,9 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 
 	(void)port;
 	for (unsigned int i = 0; i < nsg && i < 8; i++) {
-		iov[i].iov_base = sg[i].vf == HAL_SG_LOCAL ? (void *)sg[i].local
-							   : gp(sg[i].vf, sg[i].gpa, sg[i].len);
+		iov[i].iov_base = sg[i].vf == HAL_SG_LOCAL
+				      ? (void *)sg[i].local
+				      : (void *)hal_dma_view(sg[i].vf, sg[i].gpa, sg[i].len);
 		iov[i].iov_len = sg[i].len;
 		port_bytes += sg[i].len;
 	}

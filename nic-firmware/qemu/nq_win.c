@@ -1,8 +1,7 @@
-/* DMA of the qemu HAL (hal.h): a VF's guest-physical range, once inside
- * the VF's window, is at hpa + (gpa - window base) in the NIC partition,
- * whose G-stage map is the identity. Plain C (host-testable: tests/nicq). */
-#include <string.h>
-
+/* Guest memory of the qemu HAL (hal.h): a VF's guest-physical range, once
+ * inside the VF's window, is at hpa + (gpa - window base) in the NIC
+ * partition, whose G-stage map is the identity. Plain C (host-testable:
+ * tests/nicq). */
 #include "hal.h"
 #include "hal_dma.h"
 #include "nq.h"
@@ -21,9 +20,8 @@ int nq_hal_set_window(uint16_t vf, uint64_t win_base, uint64_t win_size, uint64_
 	return 0;
 }
 
-/* Host address of [gpa, gpa+len) of VF vf, or NULL outside its window.
- * Written so that no sum can wrap (len and gpa are guest-controlled). */
-static uint8_t *xlate(uint16_t vf, uint64_t gpa, uint64_t len)
+/* Host address of [gpa, gpa+len) of VF vf, or NULL outside its window. */
+static inline uint8_t *hal_dma_map(uint16_t vf, uint64_t gpa, uint64_t len)
 {
 	const struct nq_window *w;
 
@@ -35,17 +33,4 @@ static uint8_t *xlate(uint16_t vf, uint64_t gpa, uint64_t len)
 	return (uint8_t *)(uintptr_t)(w->hpa + (gpa - w->base));
 }
 
-int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len)
-{
-	return hal_dma_copy_from(xlate(vf, gpa, len), dst, len);
-}
-
-int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len)
-{
-	return hal_dma_copy_to(xlate(vf, gpa, len), src, len);
-}
-
-const void *hal_dma_view(uint16_t vf, uint64_t gpa, uint32_t len)
-{
-	return xlate(vf, gpa, len);
-}
+#include "hal/dma_mapped.h" /* hal_dma_read, _write, _view on it */

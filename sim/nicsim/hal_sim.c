@@ -12,7 +12,8 @@
 
 struct sim_mem sim_mem[NIC_MAX_VF];
 
-uint8_t *sim_gpa(uint16_t vf, uint64_t gpa, uint64_t len)
+/* Guest memory is the VF's shared-memory object. */
+static inline uint8_t *hal_dma_map(uint16_t vf, uint64_t gpa, uint64_t len)
 {
 	struct sim_mem *m;
 
@@ -24,20 +25,7 @@ uint8_t *sim_gpa(uint16_t vf, uint64_t gpa, uint64_t len)
 	return m->map + (gpa - m->base);
 }
 
-int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len)
-{
-	return hal_dma_copy_from(sim_gpa(vf, gpa, len), dst, len);
-}
-
-int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len)
-{
-	return hal_dma_copy_to(sim_gpa(vf, gpa, len), src, len);
-}
-
-const void *hal_dma_view(uint16_t vf, uint64_t gpa, uint32_t len)
-{
-	return sim_gpa(vf, gpa, len);
-}
+#include "hal/dma_mapped.h" /* hal_dma_read, _write, _view on it */
 
 void hal_wmb(void)
 {

@@ -128,8 +128,9 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 		return -HAL_EINVAL;
 	p = &ports[port];
 	for (unsigned int i = 0; i < nsg; i++) {
-		void *a = sg[i].vf == HAL_SG_LOCAL ? (void *)sg[i].local
-						   : sim_gpa(sg[i].vf, sg[i].gpa, sg[i].len);
+		void *a = sg[i].vf == HAL_SG_LOCAL
+			      ? (void *)sg[i].local
+			      : (void *)hal_dma_view(sg[i].vf, sg[i].gpa, sg[i].len);
 
 		if (!a)
 			return -HAL_EINVAL;

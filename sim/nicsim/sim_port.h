@@ -1,4 +1,4 @@
-/* nicsim ports and guest memory lookup. Kept apart from sim.h: libpcap
+/* nicsim ports. Kept apart from sim.h: libpcap
  * pulls in <netinet/in.h>, whose IPPROTO_* clash with oe_wire.h. */
 #ifndef NICSIM_PORT_H
 #define NICSIM_PORT_H
@@ -14,7 +14,5 @@ int sim_nports(void);
 /* pcap input is held back while hold is set (nicsim holds it until every
  * configured VF is running, so no test frame is lost to start-up order). */
 void sim_port_hold(int hold);
-/* Pointer for a (vf, gpa, len) range, NULL outside the window. */
-uint8_t *sim_gpa(uint16_t vf, uint64_t gpa, uint64_t len);
 
 #endif
