@@ -135,6 +135,24 @@ static uint64_t deadline_us(uint64_t us)
 	return timer_now() + us * timer_hz() / 1000000u;
 }
 
+/* One turn of a wait for QEMU (to take frames or give them back). The
+ * first turn sets *end, us from now; once that has passed, or at once on a
+ * port already stalled, the port is declared stalled, the wait counted in
+ * *timeouts, and true says: give up. The waits of one call share *end. */
+static bool wait_over(struct nq_port *p, uint64_t *end, uint64_t us, uint64_t *timeouts)
+{
+	if (!*end && !p->stalled) {
+		*end = deadline_us(us);
+		return false;
+	}
+	if (p->stalled || timer_now() > *end) {
+		p->stalled = true;
+		(*timeouts)++;
+		return true;
+	}
+	return false;
+}
+
 int nq_port_drain_guest(void)
 {
 	uint64_t end = 0;
@@ -144,13 +162,8 @@ int nq_port_drain_guest(void)
 
 		reclaim(p);
 		while (p->guest_inflight) {
-			if (!end && !p->stalled)
-				end = deadline_us(NQ_DRAIN_US);
-			else if (p->stalled || timer_now() > end) {
-				p->stalled = true;
-				p->st.drain_timeouts++;
+			if (wait_over(p, &end, NQ_DRAIN_US, &p->st.drain_timeouts))
 				return -1;
-			}
 			reclaim(p);
 		}
 	}
@@ -240,13 +253,8 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 		reclaim(p);
 		if (!s->busy)
 			break;
-		if (!end && !p->stalled)
-			end = deadline_us(NQ_TX_WAIT_US);
-		else if (p->stalled || timer_now() > end) {
-			p->stalled = true;
-			p->st.tx_full++;
+		if (wait_over(p, &end, NQ_TX_WAIT_US, &p->st.tx_full))
 			return -HAL_EAGAIN;
-		}
 	}
 	n = build(s, sg, nsg, piece, plen, &p->st);
 	if (n < 0)
@@ -256,13 +264,8 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 			     (void *)(uintptr_t)(p->next + 1));
 		if (rc != -VNET_EFULL)
 			break;
-		if (!end && !p->stalled)
-			end = deadline_us(NQ_TX_WAIT_US);
-		else if (p->stalled || timer_now() > end) {
-			p->stalled = true;
-			p->st.tx_full++;
+		if (wait_over(p, &end, NQ_TX_WAIT_US, &p->st.tx_full))
 			return -HAL_EAGAIN;
-		}
 		reclaim(p);
 	}
 	if (rc)
