@@ -50,6 +50,18 @@ struct vq {
 	uint16_t used_idx;	    /* our copy of used->idx */
 	uint16_t pending;	    /* used elements written, not yet published */
 	bool no_notify;		    /* VIRTQ_USED_F_NO_NOTIFY currently set */
+	bool stale;		    /* published since avail->idx was read */
+};
+
+/* Receive chains taken off the available ring and not used yet, the most
+ * recently posted on top. A device may use buffers in any order (virtio
+ * 1.2 §2.6; VIRTIO_F_IN_ORDER is not offered): using the newest first
+ * keeps the buffers in use as few as the traffic needs, and in cache. In
+ * ring order every posted buffer takes its turn: at 64 VFs × 256 × 2 KiB
+ * that is more than any cache holds, and each frame is written to DRAM. */
+struct vq_stash {
+	uint16_t n;
+	uint16_t head[NIC_QUEUE_MAX];
 };
 
 struct vf {
@@ -71,6 +83,7 @@ struct vf {
 	uint16_t next_mtu;
 	uint32_t next_policy;
 	bool cls_mac_set;	    /* cls_mac is in the switch's classifier */
+	struct vq_stash rx_stash;   /* RX chains taken, not used (vq.c) */
 	uint16_t bl_head, bl_count; /* RX backlog (nic->backlog[id]) */
 	uint16_t bl_len[NIC_RX_BACKLOG];
 	uint8_t cls_mac[6];

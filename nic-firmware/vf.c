@@ -63,6 +63,7 @@ void vf_destroy(struct nic *nic, uint16_t id)
 void vf_reset(struct nic *nic, struct vf *vf)
 {
 	memset(vf->q, 0, sizeof(vf->q));
+	vf->rx_stash.n = 0; /* the old driver's buffers */
 	vf->bl_head = vf->bl_count = 0; /* frames for the old driver go */
 	vf->drv_features = 0;
 	memcpy(vf->mac, vf->next_mac, 6);

@@ -119,14 +119,15 @@ static int rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t
 	while (done < total) {
 		uint32_t pos = 0, want;
 
-		rc = vq_pop(vf, q, ch);
+		rc = vq_pop_recent(vf, q, &vf->rx_stash, ch);
 		if (rc < 0)
 			goto fatal;
 		if (rc == 0 || (!mrg && ch->in_len < total)) {
-			/* Leave the ring as the driver posted it. */
+			/* Leave the buffers as the driver posted them. */
 			if (rc)
-				n++;
-			q->last_avail -= n;
+				vq_unpop(&vf->rx_stash, ch->head);
+			while (n)
+				vq_unpop(&vf->rx_stash, nic->scr.heads[--n]);
 			if (!rc)
 				return -NIC_EAGAIN;
 			vf->cnt[VFC_RX_DROP_SMALL_BUF]++;
@@ -173,7 +174,7 @@ static int rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t
 	vf->cnt[VFC_RX_BYTES] += len;
 	/* The next frame for this VF most likely comes soon (a burst from
 	 * one sender): its buffer's lines are fetched while we do the rest. */
-	vq_prefetch(vf, q, total);
+	vq_prefetch(vf, q, &vf->rx_stash, total);
 	return 0;
 fatal:
 	vf_fail_err(vf, rc);

@@ -60,37 +60,42 @@ int vq_has_work(struct vf *vf, struct vq *q)
 	return 1;
 }
 
-int vq_pop(struct vf *vf, struct vq *q, struct vq_chain *ch)
+/* Learn how far the driver has posted: one guest read, and the fence
+ * only when there is something new (ring entries read after idx). */
+static int vq_fetch_avail(struct vf *vf, struct vq *q)
 {
-	uint16_t avail_idx, head, i;
-	struct virtq_desc d;
-	int rc;
+	uint16_t idx;
+	int rc = vq_avail_idx(vf, q, &idx);
 
-	/* avail->idx is read only once the chains it announced last time are
-	 * used up: one guest read and one fence per burst, not per chain. */
-	if (q->avail_idx == q->last_avail) {
-		rc = vq_avail_idx(vf, q, &avail_idx);
-		if (rc)
-			return rc;
-		if (avail_idx == q->last_avail)
-			return 0;
-		hal_mb(); /* ring entries read after idx */
-		q->avail_idx = avail_idx;
-	}
-	/* §2.7.13.3: the driver can be at most a ring ahead of us. */
-	if ((uint16_t)(q->avail_idx - q->last_avail) > q->size)
-		return -NIC_EMALFORMED;
-	rc = vq_read(vf, q->avail + VIRTQ_AVAIL_RING_OFF + 2ull * (q->last_avail & (q->size - 1)),
-		     &head, 2);
+	if (rc || idx == q->avail_idx)
+		return rc;
+	hal_mb();
+	q->avail_idx = idx;
+	return 0;
+}
+
+/* The head of the chain in avail slot last_avail (not consumed). */
+static int vq_avail_head(struct vf *vf, struct vq *q, uint16_t *head)
+{
+	uint16_t h;
+	int rc = vq_read(vf, q->avail + VIRTQ_AVAIL_RING_OFF + 2ull * (q->last_avail & (q->size - 1)),
+			 &h, 2);
+
 	if (rc)
 		return rc;
-	head = le16_to_cpu(head);
-	if (head >= q->size)
-		return -NIC_EMALFORMED;
+	*head = le16_to_cpu(h);
+	return *head < q->size ? 0 : -NIC_EMALFORMED;
+}
+
+/* Walk the chain at head (< q->size) into ch, every descriptor checked. */
+static int vq_walk(struct vf *vf, struct vq *q, uint16_t head, struct vq_chain *ch)
+{
+	struct virtq_desc d;
+	uint16_t i = head;
+	int rc;
 
 	memset(ch, 0, offsetof(struct vq_chain, seg));
 	ch->head = head;
-	i = head;
 	for (;;) {
 		struct vq_seg *s;
 
@@ -127,13 +132,73 @@ int vq_pop(struct vf *vf, struct vq *q, struct vq_chain *ch)
 		if (ch->in_len > (1u << 30) || ch->out_len > (1u << 30))
 			return -NIC_EMALFORMED;
 		if (!(d.flags & VIRTQ_DESC_F_NEXT))
-			break;
+			return 0;
 		if (d.next >= q->size)
 			return -NIC_EMALFORMED;
 		i = d.next;
 	}
+}
+
+int vq_pop(struct vf *vf, struct vq *q, struct vq_chain *ch)
+{
+	uint16_t head;
+	int rc;
+
+	/* avail->idx is read only once the chains it announced last time are
+	 * used up: one guest read and one fence per burst, not per chain. */
+	if (q->avail_idx == q->last_avail) {
+		rc = vq_fetch_avail(vf, q);
+		if (rc || q->avail_idx == q->last_avail)
+			return rc;
+	}
+	/* §2.7.13.3: the driver can be at most a ring ahead of us. */
+	if ((uint16_t)(q->avail_idx - q->last_avail) > q->size)
+		return -NIC_EMALFORMED;
+	rc = vq_avail_head(vf, q, &head);
+	if (!rc)
+		rc = vq_walk(vf, q, head, ch);
+	if (rc)
+		return rc;
 	q->last_avail++;
 	return 1;
+}
+
+int vq_pop_recent(struct vf *vf, struct vq *q, struct vq_stash *st, struct vq_chain *ch)
+{
+	int rc;
+
+	/* What the driver posted since the last burst goes on top: read
+	 * avail->idx once per burst (first pop after a publish), or when
+	 * nothing is left. */
+	if (q->stale || !st->n) {
+		q->stale = false;
+		rc = vq_fetch_avail(vf, q);
+		if (rc)
+			return rc;
+		/* §2.7.13.3: chains available and not used never outnumber
+		 * the ring's descriptors (those held here included). */
+		if ((uint16_t)(q->avail_idx - q->last_avail) > q->size - st->n)
+			return -NIC_EMALFORMED;
+		while (q->last_avail != q->avail_idx) {
+			rc = vq_avail_head(vf, q, &st->head[st->n]);
+			if (rc)
+				return rc;
+			st->n++;
+			q->last_avail++;
+		}
+	}
+	if (!st->n)
+		return 0;
+	rc = vq_walk(vf, q, st->head[st->n - 1], ch);
+	if (rc)
+		return rc;
+	st->n--;
+	return 1;
+}
+
+void vq_unpop(struct vq_stash *st, uint16_t head)
+{
+	st->head[st->n++] = head;
 }
 
 int vq_push(struct vf *vf, struct vq *q, uint16_t head, uint32_t len)
@@ -159,6 +224,7 @@ int vq_publish(struct vf *vf, struct vq *q, uint16_t qid)
 		return 0;
 	q->used_idx += q->pending;
 	q->pending = 0;
+	q->stale = true;
 	idx = cpu_to_le16(q->used_idx);
 	hal_wmb(); /* §2.7.8.2: elements visible before idx */
 	rc = vq_write(vf, q->used + VIRTQ_USED_IDX_OFF, &idx, 2);
@@ -188,24 +254,19 @@ int vq_set_no_notify(struct vf *vf, struct vq *q, bool on)
 	return rc;
 }
 
-void vq_prefetch(struct vf *vf, struct vq *q, uint32_t len)
+void vq_prefetch(struct vf *vf, const struct vq *q, const struct vq_stash *st, uint32_t len)
 {
-	const uint16_t *ring;
 	const struct virtq_desc *d;
 	const uint8_t *p;
-	uint16_t head;
 	uint32_t dlen;
 
-	/* Only a chain already known posted: never an extra idx read. This
-	 * is a hint on guest-controlled values, so plain views suffice: each
-	 * is bounded by the window, and vq_pop reads and checks it all again. */
-	if (!NIC_HAVE_PREFETCH || q->avail_idx == q->last_avail)
+	/* Only a chain already taken: never an extra guest read of the
+	 * rings. This is a hint on guest-controlled values, so plain views
+	 * suffice: each is bounded by the window, and vq_pop_recent walks and
+	 * checks the chain again. */
+	if (!NIC_HAVE_PREFETCH || !st->n)
 		return;
-	ring = hal_dma_view(vf->id, q->avail + VIRTQ_AVAIL_RING_OFF, 2u * q->size);
-	if (!ring)
-		return;
-	head = le16_to_cpu(__atomic_load_n(&ring[q->last_avail & (q->size - 1)], __ATOMIC_RELAXED));
-	d = hal_dma_view(vf->id, q->desc + 16ull * (head & (q->size - 1)), sizeof(*d));
+	d = hal_dma_view(vf->id, q->desc + 16ull * st->head[st->n - 1], sizeof(*d));
 	if (!d)
 		return;
 	dlen = le32_to_cpu(__atomic_load_n(&d->len, __ATOMIC_RELAXED));

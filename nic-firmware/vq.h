@@ -10,8 +10,15 @@
 /* Check a queue's rings lie in the window, aligned, size a power of 2. */
 int vq_check_layout(const struct vf *vf, const struct vq *q);
 /* 1: a chain was taken; 0: ring empty; -NIC_EFAULT / -NIC_EMALFORMED:
- * fatal guest error (caller puts the VF in NEEDS_RESET). */
+ * fatal guest error (caller puts the VF in NEEDS_RESET). Ring order: the
+ * transmit queue's frames go out as the driver queued them. */
 int vq_pop(struct vf *vf, struct vq *q, struct vq_chain *ch);
+/* The same for a receive queue, newest posted chain first (struct
+ * vq_stash): takes what the driver posted into st, then walks its top. */
+int vq_pop_recent(struct vf *vf, struct vq *q, struct vq_stash *st, struct vq_chain *ch);
+/* Give back a chain vq_pop_recent took and did not use: in the reverse
+ * order of taking, st is as before. */
+void vq_unpop(struct vq_stash *st, uint16_t head);
 /* Write one used element (not yet visible to the driver). */
 int vq_push(struct vf *vf, struct vq *q, uint16_t head, uint32_t len);
 /* Make the pushed elements visible (barrier, then used->idx) and interrupt
@@ -24,10 +31,9 @@ int vq_set_no_notify(struct vf *vf, struct vq *q, bool on);
  * read: vq_pop then reports the fault). Cheap for an idle queue: one
  * guest read. */
 int vq_has_work(struct vf *vf, struct vq *q);
-/* Start bringing in the chain vq_pop will take next (its first
+/* Start bringing in the chain vq_pop_recent will take next (its first
  * descriptor and up to len bytes of its buffer) so that the cache misses
- * overlap other work; only when that chain is already known posted.
- * Changes no state. */
-void vq_prefetch(struct vf *vf, struct vq *q, uint32_t len);
+ * overlap other work; only a chain already in st. Changes no state. */
+void vq_prefetch(struct vf *vf, const struct vq *q, const struct vq_stash *st, uint32_t len);
 
 #endif

@@ -246,6 +246,125 @@ static void rx_small_buffer(void **state)
 	assert_false(td_needs_reset(nic, 0));
 }
 
+/* The next used RX element's id (the driver's buffer), or -1. */
+static int rx_used_id(uint32_t *len)
+{
+	struct tq *t = &td_q[0][VIRTIO_NET_RXQ];
+	uint16_t now = __atomic_load_n((uint16_t *)fh_ptr(0, t->used + 2), __ATOMIC_ACQUIRE);
+	struct virtq_used_elem *ring = fh_ptr(0, t->used + 4);
+	struct virtq_used_elem e;
+
+	if (now == t->used_seen)
+		return -1;
+	e = ring[t->used_seen++ % t->size];
+	*len = e.len;
+	return (int)e.id;
+}
+
+static void rx_repost(uint16_t id)
+{
+	td_desc(0, VIRTIO_NET_RXQ, id, TD_RXBUF(id), 2048, VIRTQ_DESC_F_WRITE, 0);
+	td_avail_add(0, VIRTIO_NET_RXQ, id);
+}
+
+/* The device fills the newest posted buffers first: a driver that gives
+ * back what it received keeps the same few buffers in use (and in cache)
+ * however many it posted. Frames still arrive whole and in order. */
+static void rx_newest_buffers_first(void **state)
+{
+	static uint8_t fr[4][256];
+	struct virtio_net_hdr vh;
+	uint32_t len[4], ulen;
+	int ids[4], prev[4];
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	td_rx_post(0, TD_QSIZE, 2048); /* every descriptor, ids 0..127 */
+	for (int round = 0; round < 20; round++) {
+		for (int i = 0; i < 4; i++) {
+			len[i] = fr_udp4(fr[i], mac0, mac_peer, 60u + (uint32_t)(round * 4 + i),
+					 false, &vh);
+			fh_port_inject(fr[i], len[i]);
+		}
+		nic_poll(nic);
+		for (int i = 0; i < 4; i++) {
+			ids[i] = rx_used_id(&ulen);
+			assert_true(ids[i] >= 0);
+			assert_int_equal(ulen, NIC_NET_HDR_LEN + len[i]);
+			assert_memory_equal((uint8_t *)fh_ptr(0, TD_RXBUF(ids[i])) + NIC_NET_HDR_LEN,
+					    fr[i], len[i]);
+			if (round == 0)
+				assert_int_equal(ids[i], TD_QSIZE - 1 - i);
+			else
+				assert_true(ids[i] == prev[0] || ids[i] == prev[1] ||
+					    ids[i] == prev[2] || ids[i] == prev[3]);
+		}
+		assert_int_equal(rx_used_id(&ulen), -1);
+		for (int i = 0; i < 4; i++) {
+			rx_repost((uint16_t)ids[i]);
+			prev[i] = ids[i];
+		}
+	}
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_PACKETS), 80);
+	assert_false(td_needs_reset(nic, 0));
+}
+
+/* A mergeable frame that does not fit what is posted takes nothing: its
+ * buffers go back as they were and it waits; one more buffer and it is
+ * delivered across all three, each used once. */
+static void rx_mergeable_waits_whole(void **state)
+{
+	struct virtio_net_hdr vh, rh;
+	uint32_t len;
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	td_rx_post(0, 2, 500);
+	len = fr_tcp4(f, mac0, mac_peer, 1400, false, &vh); /* 3 buffers of 500 */
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), -1);
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_BACKLOGGED), 1);
+	td_rx_post(0, 1, 500);
+	nic_poll(nic);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), len);
+	assert_int_equal(rh.num_buffers, 3);
+	assert_memory_equal(out, f, len);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), -1);
+	assert_false(td_needs_reset(nic, 0));
+}
+
+/* Chains the device holds count against the ring: a driver claiming more
+ * buffers available than it has descriptors is malformed (§2.7.13.3). */
+static void rx_more_posted_than_ring_fails(void **state)
+{
+	struct virtio_net_hdr vh;
+	uint32_t len, ulen;
+	int id;
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	td_rx_post(0, TD_QSIZE, 2048);
+	len = fr_udp4(f, mac0, mac_peer, 100, false, &vh);
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	id = rx_used_id(&ulen);
+	assert_true(id >= 0);
+	rx_repost((uint16_t)id); /* the one it got back: fine */
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	id = rx_used_id(&ulen);
+	assert_true(id >= 0);
+	assert_false(td_needs_reset(nic, 0));
+	rx_repost((uint16_t)id);
+	rx_repost(0); /* still held by the device */
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	assert_true(td_needs_reset(nic, 0));
+	assert_int_equal(td_cnt(nic, 0, VFC_MALFORMED_DESC), 1);
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_PACKETS), 2);
+}
+
 /* Frames finding no posted buffer wait (in order) in the VF's backlog;
  * past its depth they are dropped and counted; a reset forgets them. */
 static void rx_backlog(void **state)
@@ -409,6 +528,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(rx_no_guest_csum_no_flag, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(rx_mergeable, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(rx_small_buffer, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(rx_newest_buffers_first, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(rx_mergeable_waits_whole, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(rx_more_posted_than_ring_fails, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(rx_backlog, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(notify_suppression, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(idle_sees_late_work, nt_setup, nt_teardown),
