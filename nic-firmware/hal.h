@@ -44,7 +44,7 @@ int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len);
  * every guest window mapped for DMA). NULL when outside the window. The
  * guest may change the bytes under us: only payload is read this way,
  * never a header the firmware parses (a ring entry peeked at for a
- * prefetch hint, vq_prefetch, decides nothing: vq_pop reads it again).
+ * prefetch hint, vq_prefetch, decides nothing: vq_pop_recent reads it again).
  */
 const void *hal_dma_view(uint16_t vf, uint64_t gpa, uint32_t len);
 

@@ -3,7 +3,7 @@
  * clock runs only inside nic_poll, so what is measured is the NIC's work
  * per packet: descriptor walk, engines, switch, port or hairpin delivery.
  *
- *   nicbench --mode tap|vf --size 64|1500|tso --offload on|off --vfs N
+ *   nicbench --mode tap|vf|copy --size 64|1500|tso --offload on|off --vfs N
  *            [--seconds S] [--tap NAME] [--active K]
  *
  * tap: VF i sends to a peer behind port 0 (a TAP device when --tap is
@@ -11,6 +11,13 @@
  * to VF (i+1) mod N through the switch. With --active K only the first K
  * VFs send (the rest are up and idle): the cost of VFs the firmware merely
  * has to look at. Prints one result line.
+ *
+ * copy: the reference for vf, no firmware: the same wire frames written
+ * into the same receive buffers of the same guests, picked as the firmware
+ * picks them (newest posted first, vq_stash), by memcpy alone (next buffer
+ * prefetched, as the firmware does). What any NIC core that moves frames with its CPU pays
+ * the memory system; how it grows with the VFs is the part of the
+ * firmware's growth that is not the firmware's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +41,7 @@
 #define WIN_SIZE (2u << 20)
 #define QSIZE	 256
 #define RXBUF	 2048
+#define COPY_BURST 64 /* the firmware's chains per VF per pass (nic.c) */
 
 static uint8_t *mem[NIC_MAX_VF];
 static int tap_fd = -1;
@@ -108,6 +116,10 @@ struct guest {
 	uint8_t *hdr, *frame, *rxbufs;
 	uint32_t flen;
 	int quota; /* frames queued per round: what the receiver can take */
+	/* copy mode: the receive buffers as the firmware holds them (its
+	 * vq_stash), newest on top, and those used this pass in order. */
+	uint16_t stk[QSIZE], used[QSIZE];
+	int nstk, nused;
 };
 static struct guest g[NIC_MAX_VF];
 
@@ -220,6 +232,8 @@ static void guest_up(uint16_t vf, int off, const char *size, uint64_t dst)
 		q->quota = QSIZE / 2 / ((65000 + 1447) / 1448);
 	else if (dst != 0x02aa00000001ull)
 		q->quota = QSIZE / 2;
+	for (int i = 0; i < QSIZE; i++)
+		q->stk[q->nstk++] = (uint16_t)i;
 	for (int i = 0; i < QSIZE; i++) {
 		struct vring_buf b = {pa(vf, q->rxbufs + i * RXBUF), RXBUF};
 
@@ -250,6 +264,54 @@ static void guest_run(uint16_t vf, int send)
 	vring_publish(&q->rx);
 }
 
+/* copy mode's NIC: per pass, each sender's burst (at most the firmware's
+ * 64 chains per VF per pass) goes into its receiver's buffers in the order
+ * the firmware picks them — newest posted first — each wire frame as
+ * virtio_net_hdr + frame; a super-frame as its MSS segments, headers from
+ * NIC memory, payload straight from the sender's buffer. Then the guests
+ * post back what they got, in the order they got it, as guest_run does. */
+static uint64_t copy_pass(int nvf, int active, int tso, uint64_t *bytes)
+{
+	static uint8_t seg_hdr[VIRTIO_NET_HDR_LEN + 54];
+	uint64_t frames = 0;
+
+	for (int v = 0; v < active; v++) {
+		struct guest *s = &g[v], *d = &g[(v + 1) % nvf];
+		int chains = s->quota < COPY_BURST ? s->quota : COPY_BURST;
+
+		for (int c = 0; c < chains; c++) {
+			uint32_t off = 54, seg = tso ? 1448 : s->flen;
+
+			do {
+				uint16_t k = d->stk[--d->nstk];
+				uint8_t *b = d->rxbufs + k * RXBUF;
+				uint32_t n = tso ? (s->flen - off < seg ? s->flen - off : seg) : seg;
+
+				if (tso) {
+					memcpy(b, seg_hdr, sizeof(seg_hdr));
+					memcpy(b + sizeof(seg_hdr), s->frame + off, n);
+				} else {
+					memcpy(b, s->hdr, VIRTIO_NET_HDR_LEN);
+					memcpy(b + VIRTIO_NET_HDR_LEN, s->frame, n);
+				}
+				d->used[d->nused++] = k;
+				if (d->nstk) /* a pass never takes them all: 90 at most */
+					NIC_PREFETCH(d->rxbufs + d->stk[d->nstk - 1] * RXBUF,
+						     VIRTIO_NET_HDR_LEN + 54 + seg, 1);
+				off += n;
+				frames++;
+				*bytes += tso ? 54 + n : n;
+			} while (tso && off < s->flen);
+		}
+	}
+	for (int v = 0; v < nvf; v++) {
+		for (int i = 0; i < g[v].nused; i++)
+			g[v].stk[g[v].nstk++] = g[v].used[i];
+		g[v].nused = 0;
+	}
+	return frames;
+}
+
 /* The NIC's time is this thread's CPU time: on a shared machine, time
  * other processes run is not charged to the firmware. */
 static uint64_t cpu_ns(void)
@@ -275,7 +337,7 @@ static int open_tap(const char *name)
 int main(int argc, char **argv)
 {
 	const char *mode = "tap", *size = "1500", *tap = NULL;
-	int off = 1, nvf = 1, active = 0;
+	int off = 1, nvf = 1, active = 0, copy;
 	double seconds = 0.5;
 	uint64_t ns = 0, pkts = 0, bytes = 0, end;
 
@@ -297,7 +359,8 @@ int main(int argc, char **argv)
 	}
 	if (active <= 0 || active > nvf)
 		active = nvf;
-	if (nvf < 1 || nvf > NIC_MAX_VF || (strcmp(size, "tso") && atoi(size) < 60) ||
+	copy = !strcmp(mode, "copy");
+	if ((strcmp(mode, "tap") && strcmp(mode, "vf") && !copy) || nvf < 1 || nvf > NIC_MAX_VF || (strcmp(size, "tso") && atoi(size) < 60) ||
 	    atoi(size) > 1514) {
 		fprintf(stderr, "nicbench: bad arguments\n");
 		return 2;
@@ -310,19 +373,25 @@ int main(int argc, char **argv)
 	nic_init(nic, NIC_POL_ALL);
 	for (int v = 0; v < nvf; v++)
 		guest_up((uint16_t)v, off, size,
-			 !strcmp(mode, "vf") ? mac_u64((uint16_t)((v + 1) % nvf))
+			 strcmp(mode, "tap") ? mac_u64((uint16_t)((v + 1) % nvf))
 					     : 0x02aa00000001ull);
 	end = (uint64_t)(seconds * 1e9);
 	while (ns < end) {
 		uint64_t t0;
 
+		if (copy) {
+			t0 = cpu_ns();
+			pkts += copy_pass(nvf, active, !strcmp(size, "tso"), &bytes);
+			ns += cpu_ns() - t0;
+			continue;
+		}
 		for (int v = 0; v < nvf; v++)
 			guest_run((uint16_t)v, v < active);
 		t0 = cpu_ns();
 		nic_poll(nic);
 		ns += cpu_ns() - t0;
 	}
-	for (int v = 0; v < nvf; v++) {
+	for (int v = 0; v < nvf && !copy; v++) {
 		struct vf *f = nic_vf(nic, (uint16_t)v);
 
 		if (f->state != VF_STATE_RUNNING) {
@@ -334,7 +403,7 @@ int main(int argc, char **argv)
 			bytes += f->cnt[VFC_RX_BYTES];
 		}
 	}
-	if (strcmp(mode, "vf")) {
+	if (!strcmp(mode, "tap")) {
 		pkts = port_frames;
 		bytes = port_bytes;
 	}
