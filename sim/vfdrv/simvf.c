@@ -13,14 +13,39 @@
 
 #include "simproto.h"
 
+/* A register access waits for nicsim's reply, and a signal (vfdrv's
+ * SIGUSR1 for --hostile, SIGTERM) may land meanwhile: it must not end the
+ * wait. An interrupted read used to return all ones, which vfdrv took for
+ * DEVICE_NEEDS_RESET (it left without posting its hostile chain), and the
+ * late reply would then have answered the next access. */
+static ssize_t send_msg(int fd, const struct simproto_msg *m)
+{
+	ssize_t n;
+
+	do
+		n = send(fd, m, sizeof(*m), MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+static ssize_t recv_msg(int fd, struct simproto_msg *m)
+{
+	ssize_t n;
+
+	do
+		n = recv(fd, m, sizeof(*m), 0);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
 static int call(struct simvf *s, struct simproto_msg *m)
 {
 	uint32_t op = m->op;
 
-	if (send(s->fd, m, sizeof(*m), MSG_NOSIGNAL) != sizeof(*m))
+	if (send_msg(s->fd, m) != sizeof(*m))
 		return -EIO;
 	for (;;) {
-		ssize_t n = recv(s->fd, m, sizeof(*m), 0);
+		ssize_t n = recv_msg(s->fd, m);
 
 		if (n != sizeof(*m))
 			return -EIO;
