@@ -171,13 +171,20 @@ int vq_pop_recent(struct vf *vf, struct vq *q, struct vq_stash *st, struct vq_ch
 	 * avail->idx once per burst (first pop after a publish), or when
 	 * nothing is left. */
 	if (q->stale || !st->n) {
+		/* Chains taken and not used: those in st and those of a frame
+		 * being written (taken off st, neither pushed nor given back).
+		 * Every chain taken is used once or given back, so this is all
+		 * of them; st->n alone would let a frame that emptied st take
+		 * a whole ring more, past st and the caller's arrays. */
+		uint16_t held = (uint16_t)(q->last_avail - q->used_idx - q->pending);
+
 		q->stale = false;
 		rc = vq_fetch_avail(vf, q);
 		if (rc)
 			return rc;
 		/* §2.7.13.3: chains available and not used never outnumber
-		 * the ring's descriptors (those held here included). */
-		if ((uint16_t)(q->avail_idx - q->last_avail) > q->size - st->n)
+		 * the ring's descriptors (those held included). */
+		if (held > q->size || (uint16_t)(q->avail_idx - q->last_avail) > q->size - held)
 			return -NIC_EMALFORMED;
 		while (q->last_avail != q->avail_idx) {
 			rc = vq_avail_head(vf, q, &st->head[st->n]);

@@ -515,6 +515,106 @@ static void avail_idx_jump_after_burst_fails(void **state)
 	assert_int_equal(td_cnt(nic, 0, VFC_MALFORMED_DESC), 1);
 }
 
+/* VF 0 up with a receive ring of 256 (QueueNumMax, what Linux uses); the
+ * transmit ring as td_up sets it. Through a reset: the ring size changes. */
+static void up_rx256(uint64_t want)
+{
+	struct nic_mbox_msg m;
+	int rc;
+
+	assert_int_equal(td_up(nic, 0, want), 0);
+	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, 0, NULL), 0);
+	td_q[0][VIRTIO_NET_RXQ].size = NIC_QUEUE_MAX;
+	td_mbox(nic, NIC_MBOX_VF_GET_FEATURES, 0, 0, 0, 0, 0, 0, &m);
+	rc = td_mbox(nic, NIC_MBOX_VF_SET_FEATURES, 0, m.arg[0] & want, 0, 0, 0, 0, NULL);
+	assert_int_equal(rc, 0);
+	for (int q = 0; q < 2; q++) {
+		struct tq *t = &td_q[0][q];
+
+		rc = td_mbox(nic, NIC_MBOX_VF_SET_QUEUE, 0, q, t->size, t->desc, t->avail, t->used,
+			     NULL);
+		assert_int_equal(rc, 0);
+	}
+	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_DRIVER_OK, 0, 0, 0, 0, 0, 0, NULL), 0);
+}
+
+/* Chains taken for a frame being written count against the ring as much
+ * as those waiting on the stash. A mergeable frame larger than all that
+ * is posted goes to the backlog with every chain back on the stash and no
+ * publish; a driver then claiming a whole ring more must fail the VF.
+ * Counting only the stash, the device took 255 + 256 chains for one frame:
+ * past nic->scr.heads and, given back, past the stash (struct vf). */
+static void rx_chains_in_flight_count_against_ring(void **state)
+{
+	struct virtio_net_hdr vh;
+	uint32_t len;
+
+	(void)state;
+	up_rx256(ALLF);
+	/* 1-byte buffers, the first one a frame takes (the newest) holds the
+	 * 12-byte header: far less than the frame whatever the count. */
+	for (uint16_t i = 0; i < NIC_QUEUE_MAX; i++)
+		td_desc(0, VIRTIO_NET_RXQ, i, TD_RXBUF(0) + 16u * i, i == 254 ? 12 : 1,
+			VIRTQ_DESC_F_WRITE, 0);
+	for (uint16_t i = 0; i < 255; i++)
+		td_avail_add(0, VIRTIO_NET_RXQ, i); /* 255 of 256: honest so far */
+	len = fr_udp4(f, mac0, mac_peer, 600, false, &vh);
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_BACKLOGGED), 1);
+	assert_false(td_needs_reset(nic, 0));
+	for (uint16_t i = 0; i < NIC_QUEUE_MAX; i++)
+		td_avail_add(0, VIRTIO_NET_RXQ, i); /* the device holds 255 of them */
+	nic_poll(nic);
+	assert_true(td_needs_reset(nic, 0));
+	assert_int_equal(td_cnt(nic, 0, VFC_MALFORMED_DESC), 1);
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_PACKETS), 0);
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_BACKLOGGED), 1);
+	/* A reset gives a working VF back. */
+	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, 0, NULL), 0);
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	assert_true(nt_uplink_to_vf_ok(0));
+}
+
+/* The same case within the rule: one more chain (255 + 1 = the ring) is
+ * fine and lets the frame through, across all 256 chains in order taken:
+ * the stash's from the newest down, then the new one. */
+static void rx_chains_in_flight_exact_ring_ok(void **state)
+{
+	struct tq *t = &td_q[0][VIRTIO_NET_RXQ];
+	struct virtq_used_elem *e;
+	struct virtio_net_hdr vh, rh;
+	uint32_t len;
+
+	(void)state;
+	up_rx256(ALLF);
+	for (uint16_t i = 0; i < NIC_QUEUE_MAX; i++)
+		td_desc(0, VIRTIO_NET_RXQ, i, TD_RXBUF(0) + 16u * i, i == 254 ? 12 : 1,
+			VIRTQ_DESC_F_WRITE, 0);
+	for (uint16_t i = 0; i < 255; i++)
+		td_avail_add(0, VIRTIO_NET_RXQ, i);
+	len = fr_udp4(f, mac0, mac_peer, 600, false, &vh);
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_BACKLOGGED), 1);
+	td_desc(0, VIRTIO_NET_RXQ, 255, TD_BIGBUF, 2048, VIRTQ_DESC_F_WRITE, 0);
+	td_avail_add(0, VIRTIO_NET_RXQ, 255);
+	nic_poll(nic);
+	assert_false(td_needs_reset(nic, 0));
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_PACKETS), 1);
+	assert_int_equal(*(uint16_t *)fh_ptr(0, t->used + 2), NIC_QUEUE_MAX);
+	e = fh_ptr(0, t->used + 4);
+	for (int i = 0; i < 255; i++) {
+		assert_int_equal(e[i].id, 254 - i);
+		assert_int_equal(e[i].len, i == 0 ? 12 : 1);
+	}
+	assert_int_equal(e[255].id, 255);
+	assert_int_equal(e[255].len, NIC_NET_HDR_LEN + len - 12 - 254);
+	memcpy(&rh, fh_ptr(0, TD_RXBUF(0) + 16u * 254), NIC_NET_HDR_LEN);
+	assert_int_equal(rh.num_buffers, NIC_QUEUE_MAX);
+	assert_memory_equal(fh_ptr(0, TD_BIGBUF), f + 254, len - 254);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -538,6 +638,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(idle_vf_costs_one_read, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(avail_idx_once_per_burst, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(avail_idx_jump_after_burst_fails, nt_setup,
+					    nt_teardown),
+	    cmocka_unit_test_setup_teardown(rx_chains_in_flight_count_against_ring, nt_setup,
+					    nt_teardown),
+	    cmocka_unit_test_setup_teardown(rx_chains_in_flight_exact_ring_ok, nt_setup,
 					    nt_teardown),
 	};
 	return cmocka_run_group_tests_name("nic virtqueue datapath", t, NULL, NULL);
