@@ -130,6 +130,10 @@ static int rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t
 				vq_unpop(&vf->rx_stash, nic->scr.heads[--n]);
 			if (!rc)
 				return -NIC_EAGAIN;
+			/* The next frame looks at what was posted since: a
+			 * drop publishes nothing, and the small buffer stays
+			 * on top, so a bigger one would wait unseen. */
+			q->stale = true;
 			vf->cnt[VFC_RX_DROP_SMALL_BUF]++;
 			return 0;
 		}

@@ -615,6 +615,37 @@ static void rx_chains_in_flight_exact_ring_ok(void **state)
 	assert_memory_equal(fh_ptr(0, TD_BIGBUF), f + 254, len - 254);
 }
 
+/* Without mergeable buffers a frame too big for the newest buffer is
+ * dropped; a buffer big enough that the driver posts afterwards must be
+ * looked at by the next frame, even though nothing was published between
+ * (a drop publishes nothing) and the stash is not empty (the small one). */
+static void rx_small_buffer_then_big_posted(void **state)
+{
+	struct virtio_net_hdr vh, rh;
+	uint32_t len;
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF & ~VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF)), 0);
+	td_rx_post(0, 1, 500);
+	len = fr_tcp4(f, mac0, mac_peer, 1400, false, &vh);
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_DROP_SMALL_BUF), 1);
+	td_rx_post(0, 1, 2048);
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_DROP_SMALL_BUF), 1);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), len);
+	assert_memory_equal(out, f, len);
+	/* The small one is still there for a small frame. */
+	len = fr_udp4(f, mac0, mac_peer, 100, false, &vh);
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), len);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), -1);
+	assert_false(td_needs_reset(nic, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -643,6 +674,7 @@ int main(void)
 					    nt_teardown),
 	    cmocka_unit_test_setup_teardown(rx_chains_in_flight_exact_ring_ok, nt_setup,
 					    nt_teardown),
+	    cmocka_unit_test_setup_teardown(rx_small_buffer_then_big_posted, nt_setup, nt_teardown),
 	};
 	return cmocka_run_group_tests_name("nic virtqueue datapath", t, NULL, NULL);
 }
