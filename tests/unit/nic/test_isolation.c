@@ -110,6 +110,26 @@ static void arm_readable_after_writable(void)
 	td_avail_add(0, RXQ, HI);
 	rx_frame_for_vf0();
 }
+/* A mergeable frame larger than all VF 0 posted (127 of 128 chains, the
+ * newest with room for the header only) waits in the backlog with every
+ * chain back on the stash; the driver then claims a whole ring more. The
+ * chains a frame being written has taken count against the ring too. */
+static void arm_rx_ring_past_held(void)
+{
+	uint8_t f[1024];
+	struct virtio_net_hdr vh;
+
+	for (uint16_t i = 0; i < TD_QSIZE; i++)
+		td_desc(0, RXQ, i, TD_RXBUF(0) + 16u * i, i == TD_QSIZE - 2 ? 12 : 1,
+			VIRTQ_DESC_F_WRITE, 0);
+	for (uint16_t i = 0; i < TD_QSIZE - 1; i++)
+		td_avail_add(0, RXQ, i);
+	fh_port_inject(f, fr_udp4(f, mac0, mac_peer, 600, false, &vh));
+	nic_poll(nic);
+	assert_false(td_needs_reset(nic, 0));
+	for (uint16_t i = 0; i < TD_QSIZE; i++)
+		td_avail_add(0, RXQ, i);
+}
 static void tx_hdr(const struct virtio_net_hdr *vh, uint32_t pay)
 {
 	uint8_t f[4096];
@@ -213,6 +233,7 @@ static const struct hostile cases[] = {
     {"RX buffer past window", arm_rx_out_of_window, VFC_DMA_VIOLATION, false},
     {"readable RX buffer", arm_rx_readable, VFC_MALFORMED_DESC, false},
     {"readable after writable", arm_readable_after_writable, VFC_MALFORMED_DESC, false},
+    {"RX ring past chains held", arm_rx_ring_past_held, VFC_MALFORMED_DESC, false},
     {"gso_size 0", arm_gso_size_zero, VFC_TX_DROP_HDR, false},
     {"gso without NEEDS_CSUM", arm_gso_no_needs_csum, VFC_TX_DROP_HDR, false},
     {"csum_start past end", arm_csum_start_past_end, VFC_TX_DROP_HDR, false},

@@ -570,7 +570,9 @@ static void rx_chains_in_flight_count_against_ring(void **state)
 	assert_int_equal(td_cnt(nic, 0, VFC_MALFORMED_DESC), 1);
 	assert_int_equal(td_cnt(nic, 0, VFC_RX_PACKETS), 0);
 	assert_int_equal(td_cnt(nic, 0, VFC_RX_BACKLOGGED), 1);
-	/* A reset gives a working VF back. */
+	/* The other VF was not touched; a reset gives a working VF back. */
+	assert_int_equal(td_up(nic, 1, ALLF), 0);
+	assert_true(nt_uplink_to_vf_ok(1));
 	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, 0, NULL), 0);
 	assert_int_equal(td_up(nic, 0, ALLF), 0);
 	assert_true(nt_uplink_to_vf_ok(0));
