@@ -648,6 +648,38 @@ static void rx_small_buffer_then_big_posted(void **state)
 	assert_false(td_needs_reset(nic, 0));
 }
 
+/* What the NIC acknowledging a VF reset means to the hypervisor (the VM's
+ * RAM may be reloaded, hv/vf_transport.c): no buffer of the old driver is
+ * written afterwards, including those the device had taken onto its stash
+ * and not used. The new driver's rings start empty: a frame waits. */
+static void rx_reset_forgets_held_buffers(void **state)
+{
+	static uint8_t snap[3 * 2048];
+	struct virtio_net_hdr vh, rh;
+	uint32_t len;
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	td_rx_post(0, 4, 2048);
+	len = fr_udp4(f, mac0, mac_peer, 100, false, &vh);
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), len); /* buffer 3; 0..2 held */
+	memcpy(snap, fh_ptr(0, TD_RXBUF(0)), sizeof(snap));
+	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, 0, NULL), 0);
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	assert_false(td_needs_reset(nic, 0));
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_BACKLOGGED), 1);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), -1);
+	assert_memory_equal(snap, fh_ptr(0, TD_RXBUF(0)), sizeof(snap));
+	td_rx_post(0, 1, 2048);
+	nic_poll(nic);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), len);
+	assert_memory_equal(out, f, len);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -677,6 +709,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(rx_chains_in_flight_exact_ring_ok, nt_setup,
 					    nt_teardown),
 	    cmocka_unit_test_setup_teardown(rx_small_buffer_then_big_posted, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(rx_reset_forgets_held_buffers, nt_setup, nt_teardown),
 	};
 	return cmocka_run_group_tests_name("nic virtqueue datapath", t, NULL, NULL);
 }
