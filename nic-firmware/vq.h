@@ -16,8 +16,8 @@ int vq_pop(struct vf *vf, struct vq *q, struct vq_chain *ch);
 /* The same for a receive queue, newest posted chain first (struct
  * vq_stash): takes what the driver posted into st, then walks its top. */
 int vq_pop_recent(struct vf *vf, struct vq *q, struct vq_stash *st, struct vq_chain *ch);
-/* Give back a chain vq_pop_recent took and did not use: in the reverse
- * order of taking, st is as before. */
+/* Give back a chain vq_pop_recent took and did not use (the last taken
+ * first); it is taken again before anything older. */
 void vq_unpop(struct vq_stash *st, uint16_t head);
 /* Write one used element (not yet visible to the driver). */
 int vq_push(struct vf *vf, struct vq *q, uint16_t head, uint32_t len);
