@@ -35,6 +35,11 @@ int td_create(struct nic *nic, uint16_t vf)
 
 int td_up(struct nic *nic, uint16_t vf, uint64_t want)
 {
+	return td_up_sized(nic, vf, want, TD_QSIZE, TD_QSIZE);
+}
+
+int td_up_sized(struct nic *nic, uint16_t vf, uint64_t want, uint16_t rx_size, uint16_t tx_size)
+{
 	struct nic_mbox_msg m;
 	uint64_t base = FH_WIN_BASE;
 	int rc;
@@ -45,7 +50,7 @@ int td_up(struct nic *nic, uint16_t vf, uint64_t want)
 		td_q[vf][q] = (struct tq){.desc = base + q * 0x3000,
 					  .avail = base + q * 0x3000 + 0x1000,
 					  .used = base + q * 0x3000 + 0x2000,
-					  .size = TD_QSIZE};
+					  .size = q == VIRTIO_NET_RXQ ? rx_size : tx_size};
 	}
 	td_mbox(nic, NIC_MBOX_VF_GET_FEATURES, vf, 0, 0, 0, 0, 0, &m);
 	rc = td_mbox(nic, NIC_MBOX_VF_SET_FEATURES, vf, m.arg[0] & want, 0, 0, 0, 0, NULL);

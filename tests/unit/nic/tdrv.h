@@ -29,6 +29,10 @@ int td_mbox(struct nic *nic, uint32_t cmd, uint16_t vf, uint64_t a0, uint64_t a1
 int td_create(struct nic *nic, uint16_t vf);
 /* Negotiate want & offered, set up both queues, DRIVER_OK. */
 int td_up(struct nic *nic, uint16_t vf, uint64_t want);
+/* The same with chosen ring sizes (each at most NIC_QUEUE_MAX; a ring of
+ * 256 still fits the 0x1000 slots of the layout above). td_rx_post keeps
+ * to the first TD_QSIZE descriptors whatever the size. */
+int td_up_sized(struct nic *nic, uint16_t vf, uint64_t want, uint16_t rx_size, uint16_t tx_size);
 uint64_t td_cnt(struct nic *nic, uint16_t vf, enum nic_vf_counter c);
 uint64_t td_pcnt(struct nic *nic, enum nic_port_counter c);
 bool td_needs_reset(struct nic *nic, uint16_t vf);
