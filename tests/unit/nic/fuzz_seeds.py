@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Seeds for fuzz_nic: well-formed guests (plain, checksum offload, TSO,
 mergeable RX) laid out as fuzz_nic.c reads its input, so the fuzzer starts
-from chains the firmware accepts and mutates toward the bounds.
+from chains the firmware accepts and mutates toward the bounds; and
+command-form inputs (several rounds of posting, frames and polls), one of
+them the in-flight ring overrun fixed in abde0d9.
 usage: fuzz_seeds.py OUTDIR"""
 import os
 import struct
@@ -10,6 +12,7 @@ import sys
 BASE = 0x80000000
 RXD, RXA, TXD, TXA = 0x0000, 0x1000, 0x3000, 0x4000
 BUF = 0x10000  # first byte after the rings in the input's memory part
+TXH = 0x2000  # TX header's offset from BUF (RX buffers below)
 
 
 def frame(pay, tcp=True):
@@ -25,23 +28,60 @@ def frame(pay, tcp=True):
 
 
 def seed(feat, vnet, fr, rx_len=2048, n_rx=2):
+    assert n_rx * 0x800 <= TXH and rx_len <= 0x800
     mem = bytearray(0x6000)
     for i in range(n_rx):
-        struct.pack_into("<QIHH", mem, RXD + 16 * i, BASE + BUF + 0x8000 * i, rx_len, 2, 0)
+        struct.pack_into("<QIHH", mem, RXD + 16 * i, BASE + BUF + 0x800 * i, rx_len, 2, 0)
         struct.pack_into("<H", mem, RXA + 4 + 2 * i, i)
-    struct.pack_into("<QIHH", mem, TXD, BASE + BUF + 0x20000, 12, 1, 1)
-    struct.pack_into("<QIHH", mem, TXD + 16, BASE + BUF + 0x20100, len(fr), 0, 0)
+    struct.pack_into("<QIHH", mem, TXD, BASE + BUF + TXH, 12, 1, 1)
+    struct.pack_into("<QIHH", mem, TXD + 16, BASE + BUF + TXH + 0x100, len(fr), 0, 0)
     struct.pack_into("<H", mem, TXA + 4, 0)
     # The input's memory part continues at guest offset 0x10000 (BUF):
-    # header at BUF + 0x20000, frame at BUF + 0x20100, RX buffers below.
-    bufs = bytearray(0x20100 + len(fr))
-    bufs[0x20000:0x20000 + 12] = vnet
-    bufs[0x20100:0x20100 + len(fr)] = fr
+    # RX buffers (written by the device, not in the input) below TXH, then
+    # the TX header at BUF + TXH and the frame 0x100 after. Kept short:
+    # libFuzzer's cost per run grows with the input.
+    bufs = bytearray(TXH + 0x100 + len(fr))
+    bufs[TXH:TXH + 12] = vnet
+    bufs[TXH + 0x100:TXH + 0x100 + len(fr)] = fr
     return bytes([feat]) + struct.pack("<HH", 1, n_rx) + bytes(mem) + bytes(bufs)
 
 
 def vnet(flags=0, gso=0, hdr_len=0, gso_size=0, start=0, off=0):
     return struct.pack("<BBHHHHH", flags, gso, hdr_len, gso_size, start, off, 0)
+
+
+# Command form (fuzz_nic.c enum fz_op): byte 0 = 0x80 | RX256 << 2 |
+# TX256 << 3 | features index, then 8-byte commands.
+POST, AVAIL, INJECT, POLL, RESET, TX, POKE = range(7)
+RX256, TX256 = 4, 8
+DST_VF0, DST_BCAST, DST_VF1 = 0, 1, 2
+ONLY_AVAIL = 8
+
+
+def cmd(op, *b):
+    return bytes([op, *b]) + bytes(7 - len(b))
+
+
+def post(n, head, ln, area=0, flags=0, segs=1):
+    """n chains from descriptor head on, segs descriptors of ln bytes each,
+    buffers from 0x10000 + area."""
+    return cmd(POST, n - 1, head, flags | (segs - 1) << 1, *struct.pack("<HH", ln, area // 16))
+
+
+def inject(pay, dst=DST_VF0, kind=0, n=1):
+    return cmd(INJECT, *struct.pack("<H", pay), dst, kind, n - 1)
+
+
+def poll(n=1):
+    return cmd(POLL, n - 1)
+
+
+def tx(pay, dst=DST_VF1, udp=False, csum=False, tso=False):
+    return cmd(TX, *struct.pack("<H", pay), dst, int(udp) | int(csum) << 1 | int(tso) << 2)
+
+
+def prog(mode, *cmds):
+    return bytes([0x80 | mode]) + b"".join(cmds)
 
 
 out = sys.argv[1]
@@ -52,6 +92,25 @@ seeds = {
     "udp-csum-nomrg": seed(1, vnet(1, 0, 0, 0, 34, 6), frame(300, tcp=False)),
     "tso4": seed(0, vnet(1, 1, 54, 1000, 34, 16), frame(4000)),
     "uso": seed(3, vnet(1, 5, 42, 800, 34, 6), frame(3000, tcp=False), rx_len=600, n_rx=4),
+    "cmd-rounds": prog(0, post(8, 0, 2048), inject(100, n=3), poll(), tx(300, csum=True),
+                       tx(1500, tso=True, csum=True), poll(), post(8, 8, 2048, 0x4000),
+                       inject(1000, DST_BCAST, kind=2), poll()),
+    # Mergeable, 256 ring: a frame larger than what is posted waits in the
+    # backlog; more is posted later and the backlog drains.
+    "cmd-backlog-256": prog(RX256 | TX256, post(4, 0, 64), inject(1400, kind=1), poll(),
+                            post(16, 4, 256, 0x1000), poll(), inject(200, n=4), poll(2)),
+    # Without mergeable buffers: a too-small buffer drops, a bigger one
+    # posted after is used by the next frame.
+    "cmd-small-then-big": prog(1, post(2, 0, 100), inject(500), poll(), post(1, 2, 2048, 0x2000),
+                               inject(500), poll(), cmd(RESET, 1, 0), post(4, 0, 1600),
+                               inject(700, n=2), poll()),
+    # abde0d9: the device holds 255 of 256 chains (1-byte buffers, the
+    # newest with room for the header) after a frame went to the backlog;
+    # the driver then claims a whole ring more. Before the fix one frame
+    # took 255 + 256 chains, past nic->scr.heads (vf_rx.c).
+    "cmd-inflight-overrun": prog(RX256, post(254, 0, 1), post(1, 254, 12, 0x1000),
+                                 inject(600, kind=1), poll(), post(1, 255, 1, 0x2000),
+                                 post(255, 0, 0, flags=ONLY_AVAIL), poll()),
 }
 for name, data in seeds.items():
     with open(os.path.join(out, name), "wb") as f:
