@@ -77,7 +77,8 @@ WHY = """
 
 Instructions per packet do not grow: VF→VF 64 B offloads off 1638 at 1 VF,
 1621 at 64 VFs; 1500 B 1961 / 1943 (before the changes below; now 1651 /
-1642 and 2029 / 2020). What grows is cache misses in guest memory, whose
+1642 and 2029 / 2020; with the receive stack below 2068 / 2072). What grows
+is cache misses in guest memory, whose
 footprint grows with the VFs: each VF posts 256 RX buffers of 2 KiB, so one
 VF's buffers (512 KiB) stay in L2 while 8 (4 MiB) do not, and 64 (32 MiB)
 about fill the L3. Writing a frame into a buffer then costs a miss per line
@@ -106,22 +107,32 @@ receive queue fills the most recently posted buffer first — a device may
 use buffers in any order (virtio 1.2 §2.6; VIRTIO_F_IN_ORDER is not
 offered). In ring order every posted buffer took its turn, so at 64 VFs
 the frames went to 64 × 256 buffers (24 MiB of lines written, more than
-this machine's share of L3: each frame written to DRAM). The bench's
-guests, like any driver, post back what they received: now the buffers a
-VF uses are the ones one pass fills (64, or 90 TSO segments), 6 MiB for 64
-VFs. The same bench in ring order, 64 VFs all sending: VF→VF 1500 B
-offloads off +34 %, on +17 %, 64 KiB TSO +19 %.
+this machine's share of L3). The bench's guests, like any driver, post
+back what they received: now the buffers a VF uses are the ones one pass
+fills (64 of its 256, counted in the bench; 90 for TSO segments), 6 MiB
+for 64 VFs. That halves the memory system's part: the bare copy at 64 VFs,
+1500 B, was 155–170 ns/packet in ring order and is 92–95 ns now. It did
+not bring the firmware within the target: the previous table (ring order,
+best of 7 × 0.5 s) had the 64-VF rows at +34 % (1500 B off), +17 % (on),
++19 % (TSO); this one has them at the figures above, within the spread
+between runs at 64 VFs on this host. An interleaved A/B of the two
+firmwares (1500 B offloads off, best of 10 × 0.3 s, same minutes): 1 VF
+227 → 236 ns (the stack's bookkeeping), 64 VFs 311 → 285 ns.
 
-What remains of the growth is the memory system's, and the "bare copy"
-column measures it with no firmware: the same frames memcpy'd into the same
-buffers, picked the way the firmware picks them (`nicbench --mode copy`
-follows vq_stash's rule; change both together). "beyond copy" is what the
-firmware adds to the copy's own growth. Tried and measured, not kept:
-non-temporal stores for the copy (about 3× slower at 1 VF and at 64 VFs on
-this machine), `rep movsb` (the same at 1 VF, no gain at 64), prefetching
-2–8 buffers ahead, or into L2 only (within noise). Before the first changes
-(same bench, same method), 64 VFs all sending: worst +76 %, median +8 %; 8
-VFs up to +93 %; 64 (1 active): worst +11 %, median +3 %.
+What remains: at 64 VFs every frame is still written into lines no longer
+in L2 (6 MiB of buffers, and the bench's 64 identical guests put their
+buffers and rings at the same offsets of 2 MiB-aligned windows, so they
+contend for the same L2 sets), and about 1.4 ring or descriptor reads per
+packet miss L2 (callgrind, 2 MiB L2 model) on the path to the buffer.
+"beyond copy" is what the firmware adds to the bare copy's own growth.
+Tried and measured, not kept: non-temporal stores for the copy (about 3×
+slower at 1 VF and at 64 VFs on this machine), `rep movsb` (the same at
+1 VF, no gain at 64), prefetching 2–8 buffers ahead, or into L2 only
+(within noise). Not tried: processing a TX burst in two passes (classify
+and prefetch every destination buffer first, then copy), which is what it
+would take to hide the remaining misses behind other work. Before the
+first changes (same bench, same method), 64 VFs all sending: worst +76 %,
+median +8 %; 8 VFs up to +93 %; 64 (1 active): worst +11 %, median +3 %.
 """
 
 label = {"tap": "VF→TAP", "vf": "VF→VF"}
