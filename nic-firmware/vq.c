@@ -45,21 +45,6 @@ static int vq_avail_idx(struct vf *vf, struct vq *q, uint16_t *idx)
 	return rc;
 }
 
-int vq_has_work(struct vf *vf, struct vq *q)
-{
-	uint16_t idx;
-
-	if (q->avail_idx != q->last_avail)
-		return 1;
-	if (vq_avail_idx(vf, q, &idx))
-		return 1; /* vq_pop reports it */
-	if (idx == q->last_avail)
-		return 0;
-	hal_mb(); /* ring entries read after idx */
-	q->avail_idx = idx;
-	return 1;
-}
-
 /* Learn how far the driver has posted: one guest read, and the fence
  * only when there is something new (ring entries read after idx). */
 static int vq_fetch_avail(struct vf *vf, struct vq *q)
@@ -72,6 +57,15 @@ static int vq_fetch_avail(struct vf *vf, struct vq *q)
 	hal_mb();
 	q->avail_idx = idx;
 	return 0;
+}
+
+int vq_has_work(struct vf *vf, struct vq *q)
+{
+	if (q->avail_idx != q->last_avail)
+		return 1;
+	if (vq_fetch_avail(vf, q))
+		return 1; /* vq_pop reports it */
+	return q->avail_idx != q->last_avail;
 }
 
 /* The head of the chain in avail slot last_avail (not consumed). */
@@ -186,12 +180,26 @@ int vq_pop_recent(struct vf *vf, struct vq *q, struct vq_stash *st, struct vq_ch
 		 * the ring's descriptors (those held included). */
 		if (held > q->size || (uint16_t)(q->avail_idx - q->last_avail) > q->size - held)
 			return -NIC_EMALFORMED;
+		/* The new ring entries: one read per run up to the ring's end,
+		 * not one per entry; each head is checked in our copy (the
+		 * guest may rewrite the ring meanwhile: it only hurts itself). */
 		while (q->last_avail != q->avail_idx) {
-			rc = vq_avail_head(vf, q, &st->head[st->n]);
+			uint16_t slot = q->last_avail & (q->size - 1);
+			uint16_t run = (uint16_t)(q->avail_idx - q->last_avail);
+			uint16_t *h = &st->head[st->n];
+
+			if (run > q->size - slot)
+				run = (uint16_t)(q->size - slot);
+			rc = vq_read(vf, q->avail + VIRTQ_AVAIL_RING_OFF + 2ull * slot, h, 2u * run);
 			if (rc)
 				return rc;
-			st->n++;
-			q->last_avail++;
+			for (uint16_t i = 0; i < run; i++) {
+				h[i] = le16_to_cpu(h[i]);
+				if (h[i] >= q->size)
+					return -NIC_EMALFORMED;
+			}
+			st->n = (uint16_t)(st->n + run);
+			q->last_avail = (uint16_t)(q->last_avail + run);
 		}
 	}
 	if (!st->n)
