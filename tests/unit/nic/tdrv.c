@@ -146,33 +146,42 @@ void td_rx_post(uint16_t vf, int n, uint32_t buflen)
 	}
 }
 
-int td_rx(uint16_t vf, struct virtio_net_hdr *vh, uint8_t *out, uint32_t cap)
+int td_rx_used(uint16_t vf, uint32_t *len)
 {
 	struct tq *t = &td_q[vf][VIRTIO_NET_RXQ];
-	uint16_t *idx = fh_ptr(vf, t->used + 2);
-	struct virtq_used_elem *ring = fh_ptr(vf, t->used + 4);
-	uint16_t nbuf = 1, now = __atomic_load_n(idx, __ATOMIC_ACQUIRE);
+	uint16_t now = __atomic_load_n((uint16_t *)fh_ptr(vf, t->used + 2), __ATOMIC_ACQUIRE);
+	struct virtq_used_elem e;
+
+	if (now == t->used_seen)
+		return -1;
+	e = ((struct virtq_used_elem *)fh_ptr(vf, t->used + 4))[t->used_seen++ % t->size];
+	assert(e.id < t->size);
+	*len = e.len;
+	return (int)e.id;
+}
+
+int td_rx(uint16_t vf, struct virtio_net_hdr *vh, uint8_t *out, uint32_t cap)
+{
+	uint16_t nbuf = 1;
 	uint32_t got = 0;
 
 	for (uint16_t i = 0; i < nbuf; i++) {
-		struct virtq_used_elem e;
 		const uint8_t *buf;
-		uint32_t skip = 0;
+		uint32_t skip = 0, len;
+		int id = td_rx_used(vf, &len);
 
-		if (now == t->used_seen)
+		if (id < 0)
 			return -1;
-		e = ring[t->used_seen++ % t->size];
-		assert(e.id < t->size);
-		buf = fh_ptr(vf, TD_RXBUF(e.id));
+		buf = fh_ptr(vf, TD_RXBUF(id));
 		if (i == 0) {
 			memcpy(vh, buf, NIC_NET_HDR_LEN);
 			nbuf = vh->num_buffers;
 			assert(nbuf >= 1);
 			skip = NIC_NET_HDR_LEN;
 		}
-		assert(got + e.len - skip <= cap);
-		memcpy(out + got, buf + skip, e.len - skip);
-		got += e.len - skip;
+		assert(got + len - skip <= cap);
+		memcpy(out + got, buf + skip, len - skip);
+		got += len - skip;
 	}
 	return (int)got;
 }

@@ -45,6 +45,8 @@ void td_tx(uint16_t vf, const struct virtio_net_hdr *vh, const void *frame, uint
 /* TX chains the device has given back. */
 int td_tx_done(uint16_t vf);
 void td_rx_post(uint16_t vf, int n, uint32_t buflen);
+/* Next used RX element: its id (the buffer) and *len, or -1. */
+int td_rx_used(uint16_t vf, uint32_t *len);
 /* Next received frame (num_buffers chains joined): length, or -1. */
 int td_rx(uint16_t vf, struct virtio_net_hdr *vh, uint8_t *out, uint32_t cap);
 

@@ -246,21 +246,6 @@ static void rx_small_buffer(void **state)
 	assert_false(td_needs_reset(nic, 0));
 }
 
-/* The next used RX element's id (the driver's buffer), or -1. */
-static int rx_used_id(uint32_t *len)
-{
-	struct tq *t = &td_q[0][VIRTIO_NET_RXQ];
-	uint16_t now = __atomic_load_n((uint16_t *)fh_ptr(0, t->used + 2), __ATOMIC_ACQUIRE);
-	struct virtq_used_elem *ring = fh_ptr(0, t->used + 4);
-	struct virtq_used_elem e;
-
-	if (now == t->used_seen)
-		return -1;
-	e = ring[t->used_seen++ % t->size];
-	*len = e.len;
-	return (int)e.id;
-}
-
 static void rx_repost(uint16_t id)
 {
 	td_desc(0, VIRTIO_NET_RXQ, id, TD_RXBUF(id), 2048, VIRTQ_DESC_F_WRITE, 0);
@@ -288,7 +273,7 @@ static void rx_newest_buffers_first(void **state)
 		}
 		nic_poll(nic);
 		for (int i = 0; i < 4; i++) {
-			ids[i] = rx_used_id(&ulen);
+			ids[i] = td_rx_used(0, &ulen);
 			assert_true(ids[i] >= 0);
 			assert_int_equal(ulen, NIC_NET_HDR_LEN + len[i]);
 			assert_memory_equal((uint8_t *)fh_ptr(0, TD_RXBUF(ids[i])) + NIC_NET_HDR_LEN,
@@ -299,7 +284,7 @@ static void rx_newest_buffers_first(void **state)
 				assert_true(ids[i] == prev[0] || ids[i] == prev[1] ||
 					    ids[i] == prev[2] || ids[i] == prev[3]);
 		}
-		assert_int_equal(rx_used_id(&ulen), -1);
+		assert_int_equal(td_rx_used(0, &ulen), -1);
 		for (int i = 0; i < 4; i++) {
 			rx_repost((uint16_t)ids[i]);
 			prev[i] = ids[i];
@@ -348,12 +333,12 @@ static void rx_more_posted_than_ring_fails(void **state)
 	len = fr_udp4(f, mac0, mac_peer, 100, false, &vh);
 	fh_port_inject(f, len);
 	nic_poll(nic);
-	id = rx_used_id(&ulen);
+	id = td_rx_used(0, &ulen);
 	assert_true(id >= 0);
 	rx_repost((uint16_t)id); /* the one it got back: fine */
 	fh_port_inject(f, len);
 	nic_poll(nic);
-	id = rx_used_id(&ulen);
+	id = td_rx_used(0, &ulen);
 	assert_true(id >= 0);
 	assert_false(td_needs_reset(nic, 0));
 	rx_repost((uint16_t)id);
