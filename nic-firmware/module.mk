@@ -3,7 +3,7 @@
 # NIC core image links it with its own HAL backend).
 NF_DIR	    := nic-firmware
 NF_SRCS	    := $(wildcard $(NF_DIR)/*.c)
-NF_HDRS	    := $(wildcard $(NF_DIR)/*.h guest/virtio/include/*.h offload-engine/include/*.h)
+NF_HDRS	    := $(wildcard $(NF_DIR)/*.h $(NF_DIR)/hal/*.h guest/virtio/include/*.h offload-engine/include/*.h)
 # OE_INC comes from offload-engine/module.mk, read after this file.
 NF_INC	     = -I$(NF_DIR) -Iguest/virtio/include -I$(OE_INC)
 NF_LIB_RV   := $(RVB)/nic-firmware/libnicfw.a

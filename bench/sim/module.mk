@@ -4,7 +4,7 @@
 NB_BIN := $(HOSTB)/bin/nicbench
 NB_GV_SRCS := $(wildcard guest/virtio/*.c)
 
-$(NB_BIN): bench/sim/nicbench.c $(NB_GV_SRCS) $(NF_HDRS) nic-firmware/hal/dma_mapped.h \
+$(NB_BIN): bench/sim/nicbench.c $(NB_GV_SRCS) $(NF_HDRS) \
 	   $(NF_LIB_HOST) $(HOSTB)/offload-engine/liboe.a
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(NF_INC) bench/sim/nicbench.c $(NB_GV_SRCS) \

@@ -55,14 +55,7 @@ static inline uint8_t *hal_dma_map(uint16_t vf, uint64_t gpa, uint64_t len)
 	return mem[vf] + (gpa - WIN_BASE);
 }
 #include "hal/dma_mapped.h" /* hal_dma_read, _write, _view on it */
-void hal_wmb(void)
-{
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-}
-void hal_mb(void)
-{
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
+#include "hal/linux.h"	     /* hal_wmb, hal_mb, hal_now_ns */
 int hal_port_count(void)
 {
 	return 1;
@@ -92,13 +85,6 @@ int hal_port_rx(int port, void *buf, uint32_t cap)
 void hal_irq_raise(uint16_t vf, uint16_t q)
 {
 	(void)vf, (void)q;
-}
-uint64_t hal_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 int hal_mbox_poll(struct nic_mbox_msg *msg)
 {

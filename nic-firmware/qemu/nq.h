@@ -1,5 +1,5 @@
 /* The NIC core on QEMU (issue 5): internals shared by the qemu HAL backend
- * (hal_qemu.c), the physical-port driver (nq_port.c), the DT reader
+ * (hal_qemu.c, nq_win.c), the physical-port driver (nq_port.c), the DT reader
  * (nq_dt.c), the self-test (nq_selftest.c) and main.c. */
 #ifndef NQ_H
 #define NQ_H
@@ -40,7 +40,7 @@ int nq_dt_read(const void *fdt, struct nq_cfg *cfg, char *why, unsigned int why_
 int nq_dt_vf_ok(const struct nq_vf_cfg *v, uint64_t own_base, uint64_t own_size, uint64_t shared,
 		uint64_t shared_size);
 
-/* hal_qemu.c: DMA windows of the VFs and the shared page. */
+/* nq_win.c: DMA windows of the VFs; hal_qemu.c: the shared page. */
 int nq_hal_set_window(uint16_t vf, uint64_t win_base, uint64_t win_size, uint64_t hpa);
 void nq_hal_set_shared(struct nic_shared *sh);
 /* Counts of doorbells that the hv refused (SBI error). */

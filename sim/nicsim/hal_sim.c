@@ -3,7 +3,6 @@
  * control socket. The mailbox is not used: the register model runs in this
  * process and calls nic_mbox_exec directly (same commands, synchronous). */
 #include <string.h>
-#include <time.h>
 
 #include "hal.h"
 #include "hal_dma.h"
@@ -26,16 +25,7 @@ static inline uint8_t *hal_dma_map(uint16_t vf, uint64_t gpa, uint64_t len)
 }
 
 #include "hal/dma_mapped.h" /* hal_dma_read, _write, _view on it */
-
-void hal_wmb(void)
-{
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-}
-
-void hal_mb(void)
-{
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
+#include "hal/linux.h"	     /* hal_wmb, hal_mb, hal_now_ns */
 
 int hal_port_count(void)
 {
@@ -45,14 +35,6 @@ int hal_port_count(void)
 void hal_irq_raise(uint16_t vf, uint16_t q)
 {
 	sim_transport_irq(vf, q == HAL_IRQ_CONFIG ? VIRTIO_MMIO_INT_CONFIG : VIRTIO_MMIO_INT_VRING);
-}
-
-uint64_t hal_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 int hal_mbox_poll(struct nic_mbox_msg *msg)

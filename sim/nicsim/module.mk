@@ -3,8 +3,7 @@ NS_DIR	:= sim/nicsim
 NS_BIN	:= $(HOSTB)/bin/nicsim
 # hv/vf_regs.c: the VF register model is the hypervisor's, one file for both
 NS_SRCS := $(wildcard $(NS_DIR)/*.c) hv/vf_regs.c
-NS_HDRS := $(wildcard $(NS_DIR)/*.h sim/include/*.h) hv/vf_regs.h $(NF_HDRS) \
-	   nic-firmware/hal/dma_mapped.h
+NS_HDRS := $(wildcard $(NS_DIR)/*.h sim/include/*.h) hv/vf_regs.h $(NF_HDRS)
 
 $(NS_BIN): $(NS_SRCS) $(NS_HDRS) $(NF_LIB_HOST) $(HOSTB)/offload-engine/liboe.a
 	@mkdir -p $(dir $@)

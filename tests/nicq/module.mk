@@ -9,7 +9,7 @@ NQT_BIN := $(NQT_OUT)/test_nq_host
 NQT_DTB := $(patsubst $(NQT_DIR)/%.dts,$(NQT_OUT)/%.dtb,$(wildcard $(NQT_DIR)/*.dts))
 
 $(NQT_BIN): $(NQT_DIR)/test_nq_host.c nic-firmware/qemu/nq_dt.c nic-firmware/qemu/nq_win.c \
-	    $(wildcard nic-firmware/qemu/*.h) $(NF_HDRS) nic-firmware/hal/dma_mapped.h $(LIBFDT_HOST)
+	    $(wildcard nic-firmware/qemu/*.h) $(NF_HDRS) $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(NF_INC) -Inic-firmware/qemu -I$(LIBFDT_INC) \
