@@ -14,10 +14,11 @@
  *
  * copy: the reference for vf, no firmware: the same wire frames written
  * into the same receive buffers of the same guests, picked as the firmware
- * picks them (newest posted first, vq_stash), by memcpy alone (next buffer
- * prefetched, as the firmware does). What any NIC core that moves frames with its CPU pays
- * the memory system; how it grows with the VFs is the part of the
- * firmware's growth that is not the firmware's.
+ * picks them (newest posted first, vq_stash), by memcpy alone, the next
+ * buffer's first NIC_RX_PREFETCH_MAX bytes prefetched as the firmware
+ * does. What any NIC core that moves frames with its CPU pays the memory
+ * system; how it grows with the VFs is the part of the firmware's growth
+ * that is not the firmware's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -283,7 +284,10 @@ static uint64_t copy_pass(int nvf, int active, int tso, uint64_t *bytes)
 				d->used[d->nused++] = k;
 				if (d->nstk) /* a pass never takes them all: 90 at most */
 					NIC_PREFETCH(d->rxbufs + d->stk[d->nstk - 1] * RXBUF,
-						     VIRTIO_NET_HDR_LEN + 54 + seg, 1);
+						     VIRTIO_NET_HDR_LEN + 54 + seg < NIC_RX_PREFETCH_MAX
+							 ? VIRTIO_NET_HDR_LEN + 54 + seg
+							 : NIC_RX_PREFETCH_MAX,
+						     1);
 				off += n;
 				frames++;
 				*bytes += tso ? 54 + n : n;
