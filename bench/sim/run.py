@@ -68,70 +68,64 @@ try:
 finally:
     subprocess.run(["ip", "netns", "del", ns])
 
-# Where the growth comes from (measured with valgrind --tool=callgrind
-# --cache-sim=yes --LL=2097152,16,64 --toggle-collect=nic_poll, i.e. a 2 MiB
-# L2 like this machine's; figures per packet). Static text: re-measure when
-# the firmware changes.
+# Where the growth comes from. Static text: re-measure when the firmware
+# changes. Instruction and miss counts: valgrind --tool=callgrind
+# --cache-sim=yes --toggle-collect=nic_poll (1 MiB 16-way L2, this
+# machine's per core); times: nicbench variants built from the same tree,
+# run interleaved (best of 6-8 runs of 0.3 s).
 WHY = """
 ## Why the cost per packet grows with the VFs, and what the firmware does
 
-Instructions per packet do not grow: VF→VF 64 B offloads off 1638 at 1 VF,
-1621 at 64 VFs; 1500 B 1961 / 1943 (before the changes below; now 1651 /
-1642 and 2029 / 2020; with the receive stack below 2068 / 2072). What grows
-is cache misses in guest memory, whose
-footprint grows with the VFs: each VF posts 256 RX buffers of 2 KiB, so one
-VF's buffers (512 KiB) stay in L2 while 8 (4 MiB) do not, and 64 (32 MiB)
-about fill the L3. Writing a frame into a buffer then costs a miss per line
-written: at 64 VFs 2.3 L2 write misses per 64 B packet and 24.3 per 1500 B
-packet (0.0 at 1 VF). With a 36 MiB last level (this machine's L3, were it
-not shared) the 1500 B packet still misses 24.3 lines at 64 VFs and none at
-8: at 64 VFs hairpin frames are written to DRAM. A TSO segment also reads 11.7 lines of the sender's
-payload from beyond L2 (0.0 at 1 VF). "64 (1 active)" cost 117 instructions
-and 1 L2 miss per packet more than 1 VF: the look at 63 idle VFs.
+Instructions per packet do not grow with the VFs (VF→VF 1500 B offloads
+off: 1972 at 1 VF, 1968 at 64). What grows is the cost of guest
+memory: each VF's rings, descriptors and receive buffers are in L1/L2 when
+one VF is busy, and no longer are when 64 take turns. A frame written into
+a receive buffer at 64 VFs writes 24 lines that are not in L2 (the buffers
+64 VFs use in one pass are 6 MiB): 24.4 L2 write misses per packet, 0.2 at
+1 VF; about 1.4 reads per packet (descriptors, ring entries, the sender's
+frame) miss L2 too, 0.03 at 1 VF.
 
-The firmware now (nic-firmware, commit "nicfw: per-packet cost flatter"):
-prefetches the next posted RX buffer of a VF (and its descriptor) right
-after delivering a frame to it, so the next frame's line fills overlap the
-work in between; prefetches the next TSO segment's payload while the
-current segment goes out; reads avail->idx, with its fence, once per burst
-rather than once per chain; looks at an idle VF with one read of its avail
-index and nothing else (64 (1 active): +70 instructions per packet instead
-of +117; the L2 miss stays: the bench's 64 identical guests put their avail
-indexes at the same offset of 2 MiB-aligned windows, one 16-way L2 set);
-publishes RX used rings only for VFs that received. Callgrind does not
-model prefetches: its miss counts are the same before and after, the time
-is not.
+What the firmware does about it:
+- It fills the newest posted receive buffer first (a device may use
+  buffers in any order, virtio 1.2 §2.6; VIRTIO_F_IN_ORDER is not offered).
+  A driver that posts back what it received then keeps reusing one pass's
+  worth of buffers (64 of its 256 here) instead of all 256: in ring order
+  the 64 VFs' frames went to 24 MiB of buffers, more than this machine's
+  share of L3, and the bare copy at 64 VFs, 1500 B, cost 155-170 ns/packet
+  instead of about 90.
+- Right after delivering a frame to a VF it prefetches the first 768 B of
+  that VF's next buffer (NIC_RX_PREFETCH_MAX), so the next frame's line
+  fills overlap the work in between. Not the whole frame: each prefetch
+  that misses holds one of the core's few line fill buffers, and the 24 of
+  a 1500 B frame issued at once stall the core. Found by cutting both frame
+  copies to 64 B in a diagnostic build: at 64 VFs the growth stayed
+  (+23 ns/packet) while the whole buffer was prefetched and fell to +5 ns
+  with the first line only. Capped at 768 B, VF→VF 1500 B offloads off at
+  64 VFs went from 257 to 230 ns/packet (1 VF 225 → 223), offloads on 503
+  → 461, 64 KiB TSO 473 → 418 (512 B: 256, 640 B: 243, 1024 B: 244 for the
+  first).
+- It prefetches the next TSO segment's payload while the current segment
+  goes out (the whole MSS: capping that one to 768 B or less was slower).
+- It reads avail->idx, with its fence, once per burst rather than once per
+  chain, and new receive ring entries in one read per run; it looks at an
+  idle VF with one read of its avail index; it publishes used rings only
+  for VFs that received.
 
-Then (commit "nicfw: fill the newest posted RX buffer first"): the
-receive queue fills the most recently posted buffer first — a device may
-use buffers in any order (virtio 1.2 §2.6; VIRTIO_F_IN_ORDER is not
-offered). In ring order every posted buffer took its turn, so at 64 VFs
-the frames went to 64 × 256 buffers (24 MiB of lines written, more than
-this machine's share of L3). The bench's guests, like any driver, post
-back what they received: now the buffers a VF uses are the ones one pass
-fills (64 of its 256, counted in the bench; 90 for TSO segments), 6 MiB
-for 64 VFs. That halves the memory system's part: the bare copy at 64 VFs,
-1500 B, was 155–170 ns/packet in ring order and is 92–95 ns now. It did
-not bring the firmware within the target: the previous table (ring order,
-best of 7 × 0.5 s) had the 64-VF rows at +34 % (1500 B off), +17 % (on),
-+19 % (TSO); this one has them at the figures above, within the spread
-between runs at 64 VFs on this host. An interleaved A/B of the two
-firmwares (1500 B offloads off, best of 10 × 0.3 s, same minutes): 1 VF
-227 → 236 ns (the stack's bookkeeping), 64 VFs 311 → 285 ns.
+"beyond copy" is what the firmware's growth adds to the bare copy's own.
 
-What remains: at 64 VFs every frame is still written into lines no longer
-in L2 (6 MiB of buffers, and the bench's 64 identical guests put their
-buffers and rings at the same offsets of 2 MiB-aligned windows, so they
-contend for the same L2 sets), and about 1.4 ring or descriptor reads per
-packet miss L2 (callgrind, 2 MiB L2 model) on the path to the buffer.
-"beyond copy" is what the firmware adds to the bare copy's own growth.
 Tried and measured, not kept: non-temporal stores for the copy (about 3×
-slower at 1 VF and at 64 VFs on this machine), `rep movsb` (the same at
-1 VF, no gain at 64), prefetching 2–8 buffers ahead, or into L2 only
-(within noise). Not tried: processing a TX burst in two passes (classify
-and prefetch every destination buffer first, then copy), which is what it
-would take to hide the remaining misses behind other work. Before the
-first changes (same bench, same method), 64 VFs all sending: worst +76 %,
+slower at 1 VF and at 64 VFs on this machine); `rep movsb` (the same at 1
+VF, no gain at 64); prefetching 2-8 buffers ahead, or into L2 only
+(within noise); prefetching ring lines ahead — the next VF's avail and
+used slices, the descriptors of a whole TX burst, the descriptors of the
+receive stack's top 32 — each alone within noise, all together 7 ns slower
+at 64 VFs and 11 ns at 1 VF (more instructions, no time saved: the
+hardware prefetcher already streams these sequential reads); splitting
+the buffer prefetch into two halves, the second when the next frame is
+taken (+5 ns at 1 VF, no better at 64 than the 768 B cap alone); giving
+each of the 64 guests a different layout within its 2 MiB window (the
+same L2 misses in callgrind: capacity, not set conflicts). Before any of
+these changes (same bench, same method), 64 VFs all sending: worst +76 %,
 median +8 %; 8 VFs up to +93 %; 64 (1 active): worst +11 %, median +3 %.
 """
 
@@ -165,8 +159,9 @@ with open(out, "w") as f:
             "\"bare copy\" (VF→VF only) is the reference measured in the same "
             "runs, interleaved: `nicbench --mode copy`, no firmware, the same "
             "wire frames memcpy'd into the same guests' receive buffers in the "
-            "order the firmware fills them (newest posted first, next buffer "
-            "prefetched, as the firmware does) — what the memory system charges any NIC core "
+            "order the firmware fills them (newest posted first, the next buffer's "
+            "first 768 B prefetched, as the firmware does) — what the memory "
+            "system charges any NIC core "
             "that moves frames with its CPU. \"beyond copy\" is the growth vs "
             "1 VF that the bare copy does not have: (firmware − firmware at "
             "1 VF) − (copy − copy at 1 VF), in % of the firmware's 1-VF "
