@@ -178,7 +178,7 @@ static int rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t
 	vf->cnt[VFC_RX_BYTES] += len;
 	/* The next frame for this VF most likely comes soon (a burst from
 	 * one sender): its buffer's lines are fetched while we do the rest. */
-	vq_prefetch(vf, q, &vf->rx_stash, total < NIC_RX_PREFETCH_MAX ? total : NIC_RX_PREFETCH_MAX);
+	vq_prefetch(vf, q, &vf->rx_stash, total);
 	return 0;
 fatal:
 	vf_fail_err(vf, rc);

@@ -287,6 +287,8 @@ void vq_prefetch(struct vf *vf, const struct vq *q, const struct vq_stash *st, u
 	dlen = le32_to_cpu(__atomic_load_n(&d->len, __ATOMIC_RELAXED));
 	if (len > dlen)
 		len = dlen;
+	if (len > NIC_RX_PREFETCH_MAX)
+		len = NIC_RX_PREFETCH_MAX;
 	p = hal_dma_view(vf->id, le64_to_cpu(__atomic_load_n(&d->addr, __ATOMIC_RELAXED)), len);
 	if (!p)
 		return;

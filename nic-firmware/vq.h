@@ -32,8 +32,9 @@ int vq_set_no_notify(struct vf *vf, struct vq *q, bool on);
  * guest read. */
 int vq_has_work(struct vf *vf, struct vq *q);
 /* Start bringing in the chain vq_pop_recent will take next (its first
- * descriptor and up to len bytes of its buffer) so that the cache misses
- * overlap other work; only a chain already in st. Changes no state. */
+ * descriptor and up to len bytes of its buffer, at most
+ * NIC_RX_PREFETCH_MAX) so that the cache misses overlap other work; only a
+ * chain already in st. Changes no state. */
 void vq_prefetch(struct vf *vf, const struct vq *q, const struct vq_stash *st, uint32_t len);
 
 #endif
