@@ -38,8 +38,26 @@ ALL    :=          # what plain `make` builds
 .PHONY: all deps deps-run deps-test deps-bench run debug test tools fuzz bench clean
 .DEFAULT_GOAL := all
 
--include mk/*.mk
--include $(wildcard */module.mk) $(wildcard */*/module.mk)
+# Every module's rules, in this order: a file may use the variables of the
+# files before it (libraries before their users, the board before the
+# hypervisor, sources before their tests). A new folder with rules is added
+# here; nothing is found by globbing.
+MODULES := \
+	mk/lib.mk mk/libfdt.mk mk/opensbi.mk \
+	board/module.mk \
+	offload-engine/module.mk \
+	guest/module.mk guest/virtio/module.mk mk/lwip.mk guest/net/module.mk \
+	nicif/module.mk \
+	nic-firmware/module.mk nic-firmware/qemu/module.mk \
+	hv/module.mk \
+	apps/module.mk apps/badvf/module.mk apps/echo/module.mk apps/httpd/module.mk \
+	apps/iperf/module.mk \
+	sim/nicsim/module.mk sim/vfdrv/module.mk sim/nic-offload/module.mk \
+	tests/unit/offload/module.mk tests/unit/nic/module.mk tests/unit/hv/module.mk \
+	tests/nicq/module.mk tests/qemu/module.mk tests/oracle/module.mk \
+	tests/net/module.mk tests/e2e/module.mk tests/boards/module.mk tests/flash/module.mk \
+	bench/offload/module.mk bench/sim/module.mk bench/e2e/module.mk
+include $(MODULES)
 
 all: deps $(ALL) tools
 

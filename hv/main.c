@@ -3,16 +3,16 @@
  * partition config against the machine (and, in an HV_IMAGES=external
  * build, the guest images the DT points at), builds every VM and starts the
  * harts that carry vCPUs. Every hart then waits in hart_idle. */
-#include "hv.h"
-#include "mgmt.h"
-#include "nic_part.h"
-#include "vm.h"
-#include "../arch/riscv/csr.h"
-#include "../arch/riscv/hart.h"
-#include "../arch/riscv/sbi_call.h"
-#include "../platform/host_fdt.h"
-#include "../platform/ns16550.h"
-#include "../platform/sifive_test.h"
+#include <hv/core/hv.h>
+#include <hv/mgmt/mgmt.h>
+#include <hv/nic/nic_part.h>
+#include <hv/core/vm.h>
+#include <arch/riscv/csr.h>
+#include <arch/riscv/hart.h>
+#include <arch/riscv/sbi_call.h>
+#include <platform/host_fdt.h>
+#include <platform/ns16550.h>
+#include <platform/sifive_test.h>
 
 uint32_t hv_timebase;
 uint32_t hv_uart_clock = 3686400;

@@ -2,7 +2,7 @@
 # partition config (scripts/mkconfig.py) into $(RVB)/hv/<config name>/hv.elf
 # and hv.bin. Nothing board-specific is compiled in: the board's facts come
 # from the device tree at boot. The config is validated twice by the same C
-# code (hv/vm_config.c): here on the host against the board's nominal
+# code (hv/core/vm_config.c): here on the host against the board's nominal
 # machine (board.mk) after linking, and at boot against the real one.
 #
 #   make hv-image CONFIG=path.cfg   build it; last stdout line = hv.bin path
@@ -24,12 +24,12 @@ HV_CONFIG := $(CONFIG)
 endif
 
 HV_CORE_SRCS := $(wildcard arch/riscv/*.c arch/riscv/*.S platform/*.c) \
-                $(filter-out hv/vmcfg_check.c,$(wildcard hv/*.c))
+                $(filter-out hv/core/vmcfg_check.c,$(wildcard hv/*.c hv/*/*.c)) $(NICIF_SRCS)
 HV_CORE_OBJS := $(patsubst %,$(RVB)/hv/obj/%.o,$(HV_CORE_SRCS))
-# nic-firmware/ for the shared page and mailbox formats, guest/virtio/ and
-# offload-engine/ for the virtio wire names the VF register file uses
-HV_INC       := -Ihv -I$(LIBFDT_INC) -Inic-firmware -Iguest/virtio/include \
-                -Ioffload-engine/include
+# the repo root: every include names its module (<hv/core/vm.h>,
+# <nicif/mbox.h>); guest/virtio/ and offload-engine/ for the virtio wire
+# names the VF register file uses
+HV_INC       := -I. -I$(LIBFDT_INC) -Iguest/virtio/include -Ioffload-engine/include
 HV_CFLAGS    := $(RV_CFLAGS) $(HV_INC) -MMD -MP
 HV_LDFLAGS   := $(RV_ARCH) --specs=picolibc.specs -nostartfiles -static -T arch/riscv/hv.ld \
                 -Wl,--gc-sections -Wl,--no-warn-rwx-segments
@@ -69,15 +69,15 @@ $$(HV_OUT_$(1))/gen/.stamp: $(2) $$(HV_OUT_$(1))/gen/.source scripts/mkconfig.py
 
 $$(HV_OUT_$(1))/images.txt: $$(HV_OUT_$(1))/gen/.stamp
 
-$$(HV_OUT_$(1))/config.o: $$(HV_OUT_$(1))/gen/.stamp hv/vm_config.h
+$$(HV_OUT_$(1))/config.o: $$(HV_OUT_$(1))/gen/.stamp hv/core/vm_config.h
 	@$(RV_CC) $(HV_CFLAGS) -c $$(HV_OUT_$(1))/gen/config.c -o $$@
 
 $$(HV_OUT_$(1))/images.o: $$(HV_OUT_$(1))/gen/.stamp
 	@$(RV_CC) $(HV_CFLAGS) -c $$(HV_OUT_$(1))/gen/images.S -o $$@
 
-$(HOSTB)/hv/$(1)/vmcfg_check: $$(HV_OUT_$(1))/gen/.stamp hv/vmcfg_check.c hv/vm_config.c hv/vm_config.h
+$(HOSTB)/hv/$(1)/vmcfg_check: $$(HV_OUT_$(1))/gen/.stamp hv/core/vmcfg_check.c hv/core/vm_config.c hv/core/vm_config.h
 	@mkdir -p $$(dir $$@)
-	@$(HOST_CC) $(HOST_CFLAGS) -Ihv -o $$@ hv/vmcfg_check.c hv/vm_config.c $$(HV_OUT_$(1))/gen/config.c
+	@$(HOST_CC) $(HOST_CFLAGS) -I. -o $$@ hv/core/vmcfg_check.c hv/core/vm_config.c $$(HV_OUT_$(1))/gen/config.c
 
 # link, then validate the config against the linked layout before keeping it
 $$(HV_OUT_$(1))/hv.elf: $(HV_CORE_OBJS) $$(HV_OUT_$(1))/config.o $$(HV_OUT_$(1))/images.o \
@@ -125,7 +125,3 @@ debug: deps-run $(HV_SEL_BIN)
 	NET=$(NET) board/$(BOARD)/qemu.sh $(HV_SEL_BIN) -s -S
 
 .PHONY: hv-image
-
-# the unit tests live beside the other host tests, three folders deep,
-# which the top-level Makefile does not glob
-include tests/unit/hv/module.mk

@@ -35,7 +35,7 @@ $(LWIP_LIB): $(LWIP_SRC)/.unpacked $(LWIP_PORT_HDRS) mk/lwip.mk
 # defined here because mk/ is read before apps/ and guest/.
 GNET_LIB  := $(RVB)/guest-net/libgnet.a
 # The runtime again at the end: libgnet calls into it.
-GNET_LIBS := $(GNET_LIB) $(LWIP_LIB) $(RVB)/guest-virtio/libvirtio.a $(RVB)/guest/libguest.a
+GNET_LIBS := $(GNET_LIB) $(LWIP_LIB) $(GV_LIB_RV) $(RVB)/guest/libguest.a
 GNET_APP_CFLAGS := -Iguest/net/include -I$(LWIP_SRC)/src/include -Iguest/virtio/include \
                    -Ioffload-engine/include
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mbox.h"
+#include <nicif/mbox.h>
 
 /* HAL error codes (negative on return). */
 enum hal_err {

@@ -8,9 +8,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "counters.h"
+#include <nicif/counters.h>
 #include "hal.h"
-#include "mbox.h"
+#include <nicif/mbox.h>
 #include "oe.h"
 
 #define NIC_MAX_VF	     64

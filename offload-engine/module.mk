@@ -4,41 +4,13 @@ OE_DIR	    := offload-engine
 OE_INC	    := $(OE_DIR)/include
 OE_SRCS	    := $(wildcard $(OE_DIR)/src/*.c)
 OE_HDRS	    := $(wildcard $(OE_INC)/*.h)
-OE_LIB_RV   := $(RVB)/offload-engine/liboe.a
-OE_LIB_HOST := $(HOSTB)/offload-engine/liboe.a
-OE_LIB_SAN  := $(HOSTB)/offload-engine-san/liboe.a
 # -O3 lets the checksum loop vectorize where the target has vectors.
 OE_OPT	    := -O3 -I$(OE_INC)
 
-OE_OBJS_RV   := $(patsubst $(OE_DIR)/src/%.c,$(RVB)/offload-engine/%.o,$(OE_SRCS))
-OE_OBJS_HOST := $(patsubst $(OE_DIR)/src/%.c,$(HOSTB)/offload-engine/%.o,$(OE_SRCS))
-OE_OBJS_SAN  := $(patsubst $(OE_DIR)/src/%.c,$(HOSTB)/offload-engine-san/%.o,$(OE_SRCS))
-
-$(RVB)/offload-engine/%.o: $(OE_DIR)/src/%.c $(OE_HDRS)
-	@mkdir -p $(dir $@)
-	$(RV_CC) $(RV_CFLAGS) $(OE_OPT) -c $< -o $@
-
-$(HOSTB)/offload-engine/%.o: $(OE_DIR)/src/%.c $(OE_HDRS)
-	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -ffreestanding -fPIC $(OE_OPT) -c $< -o $@
-
-$(HOSTB)/offload-engine-san/%.o: $(OE_DIR)/src/%.c $(OE_HDRS)
-	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -ffreestanding $(SAN_FLAGS) $(OE_OPT) -c $< -o $@
-
-$(OE_LIB_RV): $(OE_OBJS_RV)
-	@rm -f $@
-	$(RV_AR) rcs $@ $^
-
-$(OE_LIB_HOST): $(OE_OBJS_HOST)
-	@rm -f $@
-	ar rcs $@ $^
-
-$(OE_LIB_SAN): $(OE_OBJS_SAN)
-	@rm -f $@
-	ar rcs $@ $^
-
-ALL += $(OE_LIB_RV) $(OE_LIB_HOST) $(OE_LIB_SAN)
+$(eval $(call lib_rules,oe,$(OE_SRCS),$(OE_OPT),-ffreestanding -fPIC))
+OE_LIB_RV   := $(LIB_RV_oe)
+OE_LIB_HOST := $(LIB_HOST_oe)
+OE_LIB_SAN  := $(LIB_SAN_oe)
 
 # libFuzzer targets (clang): the library sources are built into each fuzzer
 # so coverage guides it. `make fuzz-oe-<x>` runs for FUZZ_SECONDS on a working
@@ -81,5 +53,3 @@ test-fuzz-short:
 	  else fail=$$((fail+1)); echo "fuzz-$$f: FAILED"; tail -30 $(B)/fuzz-short-$$f.log; fi; \
 	done; echo "$$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
-# Tests three levels deep are not picked up by the top-level wildcard.
-include tests/unit/offload/module.mk

@@ -1,8 +1,8 @@
 /* Reads the host device tree with libfdt: console UART, memory, harts and
  * their ISA, timebase, the test finisher and external guest images. */
 #include "host_fdt.h"
-#include "../arch/riscv/isa.h"
-#include "../hv/vm_config.h" /* VMCFG_IMAGES_NODE */
+#include <arch/riscv/isa.h>
+#include <hv/core/vm_config.h> /* VMCFG_IMAGES_NODE */
 #include <libfdt.h>
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* Calls to OpenSBI (SBI 1.0): the numbers are in hv/sbi_defs.h. */
 #include "sbi_call.h"
-#include "../../hv/sbi_defs.h"
+#include "sbi.h"
 
 struct sbi_ret sbi_call(unsigned long eid, unsigned long fid, unsigned long a0, unsigned long a1,
 			unsigned long a2)

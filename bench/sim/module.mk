@@ -5,10 +5,10 @@ NB_BIN := $(HOSTB)/bin/nicbench
 NB_GV_SRCS := $(wildcard guest/virtio/*.c)
 
 $(NB_BIN): bench/sim/nicbench.c $(NB_GV_SRCS) $(NF_HDRS) \
-	   $(NF_LIB_HOST) $(HOSTB)/offload-engine/liboe.a
+	   $(NF_LIB_HOST) $(LIB_HOST_nicif) $(OE_LIB_HOST)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(NF_INC) bench/sim/nicbench.c $(NB_GV_SRCS) \
-	  $(NF_LIB_HOST) $(HOSTB)/offload-engine/liboe.a -o $@
+	  $(NF_LIB_HOST) $(LIB_HOST_nicif) $(OE_LIB_HOST) -o $@
 
 BENCHES += sim
 ALL += $(NB_BIN)

@@ -33,8 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hal_dma.h"
-#include "nic.h"
+#include <nic-firmware/hal_dma.h>
+#include <nic-firmware/nic.h>
 #include "virtio_net.h"
 #include "vring.h"
 
@@ -55,8 +55,8 @@ static inline uint8_t *hal_dma_map(uint16_t vf, uint64_t gpa, uint64_t len)
 		return NULL;
 	return mem[vf] + (gpa - WIN_BASE);
 }
-#include "hal/dma_mapped.h" /* hal_dma_read, _write, _view on it */
-#include "hal/linux.h"	     /* hal_wmb, hal_mb, hal_now_ns */
+#include <nic-firmware/hal/dma_mapped.h> /* hal_dma_read, _write, _view on it */
+#include <nic-firmware/hal/linux.h>	     /* hal_wmb, hal_mb, hal_now_ns */
 int hal_port_count(void)
 {
 	return 1;

@@ -17,7 +17,7 @@
 #ifndef NIC_HAL_DMA_MAPPED_H
 #define NIC_HAL_DMA_MAPPED_H
 
-#include "hal_dma.h"
+#include <nic-firmware/hal_dma.h>
 
 int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len)
 {

@@ -7,7 +7,7 @@
 
 #include <time.h>
 
-#include "hal.h"
+#include <nic-firmware/hal.h>
 
 void hal_wmb(void)
 {

@@ -8,9 +8,9 @@
 
 #include "guest/sbi.h"
 #include "guest/timer.h"
-#include "hal.h"
+#include <nic-firmware/hal.h>
 #include "nq.h"
-#include "shmbox.h"
+#include <nicif/shm_nic.h>
 
 static struct nic_shared *shared;
 static unsigned int cur_slot;

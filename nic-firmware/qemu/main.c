@@ -10,7 +10,7 @@
 #include "guest/guest.h"
 #include "guest/timer.h"
 #include "nq.h"
-#include "shmbox.h"
+#include <nicif/shm_nic.h>
 
 #define NQ_IDLE_US  200	  /* idle this long before napping */
 #define NQ_SLEEP_US 100	  /* one nap: wfi at most this long (<= 100 us) */

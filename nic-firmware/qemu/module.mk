@@ -6,26 +6,22 @@
 # .elf into the relocatable .bin.
 NQ_DIR	  := nic-firmware/qemu
 NQ_SRCS	  := $(wildcard $(NQ_DIR)/*.c)
-# hv/vf_regs.c: the self-test's VF registers are the hypervisor's model
-NQ_OBJS	  := $(patsubst $(NQ_DIR)/%.c,$(RVB)/nicfw/%.o,$(NQ_SRCS)) $(RVB)/nicfw/vf_regs.o
+NQ_OBJS	  := $(patsubst $(NQ_DIR)/%.c,$(RVB)/nicfw/%.o,$(NQ_SRCS))
 NQ_ELF	  := $(RVB)/apps/nicfw.elf
-NQ_CFLAGS := $(GUEST_CFLAGS) $(NF_INC) -I$(NQ_DIR) -Ihv
+NQ_CFLAGS := $(GUEST_CFLAGS) $(NF_INC)
 
 $(RVB)/nicfw/%.o: $(NQ_DIR)/%.c | $(FDT_SRC)/.unpacked
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(RV_CC) $(NQ_CFLAGS) -c $< -o $@
 
-$(RVB)/nicfw/vf_regs.o: hv/vf_regs.c | $(FDT_SRC)/.unpacked
-	@mkdir -p $(dir $@)
-	@echo "  CC      $@"
-	@$(RV_CC) $(NQ_CFLAGS) -c $< -o $@
-
-$(NQ_ELF): $(NQ_OBJS) $(NF_LIB_RV) $(OE_LIB_RV) $(GV_LIB_RV) $(GUEST_LIB) $(GUEST_LDS) $(LIBFDT_RV)
+$(NQ_ELF): $(NQ_OBJS) $(NF_LIB_RV) $(LIB_RV_nicif) $(OE_LIB_RV) $(GV_LIB_RV) $(GUEST_LIB) $(GUEST_LDS) $(LIBFDT_RV)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(RV_CC) $(GUEST_LDFLAGS) -o $@ $(NQ_OBJS) $(NF_LIB_RV) $(OE_LIB_RV) $(GV_LIB_RV) \
+	@$(RV_CC) $(GUEST_LDFLAGS) -o $@ $(NQ_OBJS) $(NF_LIB_RV) $(LIB_RV_nicif) $(OE_LIB_RV) $(GV_LIB_RV) \
 	  $(GUEST_LIB) $(LIBFDT_RV)
 
 -include $(NQ_OBJS:.o=.d)
+# libnicif: the contract (shared page, counters) and, for the self-test,
+# the VF register model the hypervisor uses
 ALL += $(RVB)/apps/nicfw.bin

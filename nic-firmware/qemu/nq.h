@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "nic.h"
-#include "nic_shared.h"
+#include <nic-firmware/nic.h>
+#include <nicif/shared.h>
 
 #define NQ_MAX_PORTS NIC_MAX_PORTS
 

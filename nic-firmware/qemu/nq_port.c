@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "guest/timer.h"
-#include "hal.h"
+#include <nic-firmware/hal.h>
 #include "nq.h"
 #include "virtio_le.h"
 #include "virtio_mmio.h"

@@ -19,8 +19,8 @@
 #include "nq.h"
 #include "virtio_mmio.h"
 #include "virtio_net.h"
-#include "vf.h"
-#include "vf_regs.h" /* hv/ */
+#include <nic-firmware/vf.h>
+#include <nicif/vf_regs.h>
 
 #define ST_MEM	  (1u << 20) /* driver rings and buffers (~600 KiB), one frame */
 #define ST_VF	  0

@@ -2,8 +2,8 @@
  * inside the VF's window, is at hpa + (gpa - window base) in the NIC
  * partition, whose G-stage map is the identity. Plain C (host-testable:
  * tests/nicq). */
-#include "hal.h"
-#include "hal_dma.h"
+#include <nic-firmware/hal.h>
+#include <nic-firmware/hal_dma.h>
 #include "nq.h"
 
 struct nq_window {
@@ -33,4 +33,4 @@ static inline uint8_t *hal_dma_map(uint16_t vf, uint64_t gpa, uint64_t len)
 	return (uint8_t *)(uintptr_t)(w->hpa + (gpa - w->base));
 }
 
-#include "hal/dma_mapped.h" /* hal_dma_read, _write, _view on it */
+#include <nic-firmware/hal/dma_mapped.h> /* hal_dma_read, _write, _view on it */

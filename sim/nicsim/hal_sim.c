@@ -4,8 +4,8 @@
  * process and calls nic_mbox_exec directly (same commands, synchronous). */
 #include <string.h>
 
-#include "hal.h"
-#include "hal_dma.h"
+#include <nic-firmware/hal.h>
+#include <nic-firmware/hal_dma.h>
 #include "sim.h"
 #include "virtio_wire.h"
 
@@ -24,8 +24,8 @@ static inline uint8_t *hal_dma_map(uint16_t vf, uint64_t gpa, uint64_t len)
 	return m->map + (gpa - m->base);
 }
 
-#include "hal/dma_mapped.h" /* hal_dma_read, _write, _view on it */
-#include "hal/linux.h"	     /* hal_wmb, hal_mb, hal_now_ns */
+#include <nic-firmware/hal/dma_mapped.h> /* hal_dma_read, _write, _view on it */
+#include <nic-firmware/hal/linux.h>	     /* hal_wmb, hal_mb, hal_now_ns */
 
 int hal_port_count(void)
 {

@@ -1,24 +1,24 @@
 # nicsim: the NIC firmware with the simulator HAL, as a Linux process.
 NS_DIR	:= sim/nicsim
 NS_BIN	:= $(HOSTB)/bin/nicsim
-# hv/vf_regs.c: the VF register model is the hypervisor's, one file for both
-NS_SRCS := $(wildcard $(NS_DIR)/*.c) hv/vf_regs.c
-NS_HDRS := $(wildcard $(NS_DIR)/*.h sim/include/*.h) hv/vf_regs.h $(NF_HDRS)
+# libnicif: the VF register model is the hypervisor's, one file for both
+NS_SRCS := $(wildcard $(NS_DIR)/*.c)
+NS_HDRS := $(wildcard $(NS_DIR)/*.h sim/include/*.h nicif/*.h) $(NF_HDRS)
 
-$(NS_BIN): $(NS_SRCS) $(NS_HDRS) $(NF_LIB_HOST) $(HOSTB)/offload-engine/liboe.a
+$(NS_BIN): $(NS_SRCS) $(NS_HDRS) $(NF_LIB_HOST) $(LIB_HOST_nicif) $(OE_LIB_HOST)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(NF_INC) -I$(NS_DIR) -Isim/include -Ihv \
-	  $(NS_SRCS) $(NF_LIB_HOST) $(HOSTB)/offload-engine/liboe.a -lpcap -o $@
+	$(HOST_CC) $(HOST_CFLAGS) $(NF_INC) -I$(NS_DIR) -Isim/include \
+	  $(NS_SRCS) $(NF_LIB_HOST) $(LIB_HOST_nicif) $(OE_LIB_HOST) -lpcap -o $@
 
 TOOLS += $(NS_BIN)
 
 # The same simulator with ASan/UBSan: part of the sim suite runs on it, so
 # the transport, ports and firmware meet real traffic under the sanitizers.
 NS_SAN := $(HOSTB)/nicsim-san
-$(NS_SAN): $(NS_SRCS) $(NS_HDRS) $(NF_LIB_SAN) $(HOSTB)/offload-engine-san/liboe.a
+$(NS_SAN): $(NS_SRCS) $(NS_HDRS) $(NF_LIB_SAN) $(LIB_SAN_nicif) $(OE_LIB_SAN)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(NF_INC) -I$(NS_DIR) -Isim/include -Ihv \
-	  $(NS_SRCS) $(NF_LIB_SAN) $(HOSTB)/offload-engine-san/liboe.a -lpcap -o $@
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(NF_INC) -I$(NS_DIR) -Isim/include \
+	  $(NS_SRCS) $(NF_LIB_SAN) $(LIB_SAN_nicif) $(OE_LIB_SAN) -lpcap -o $@
 ALL += $(NS_SAN)
 
 # Simulator suite (tests/sim, pytest): network namespaces + TAP, needs root.

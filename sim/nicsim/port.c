@@ -13,7 +13,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "hal.h"
+#include <nic-firmware/hal.h>
 #include "sim_port.h"
 
 struct sim_port {

@@ -15,7 +15,7 @@
 
 #include "sim.h"
 #include "simproto.h"
-#include "vf_regs.h" /* hv/ */
+#include <nicif/vf_regs.h>
 
 #define SIM_CLIENTS NIC_MAX_VF
 

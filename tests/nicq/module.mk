@@ -12,7 +12,7 @@ $(NQT_BIN): $(NQT_DIR)/test_nq_host.c nic-firmware/qemu/nq_dt.c nic-firmware/qem
 	    $(wildcard nic-firmware/qemu/*.h) $(NF_HDRS) $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(NF_INC) -Inic-firmware/qemu -I$(LIBFDT_INC) \
+	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(NF_INC) -I$(LIBFDT_INC) \
 	  -o $@ $(filter %.c,$^) $(LIBFDT_HOST) -lcmocka
 $(NQT_OUT)/%.dtb: $(NQT_DIR)/%.dts
 	@mkdir -p $(dir $@)

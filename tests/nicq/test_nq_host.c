@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "nq.h"
+#include <nic-firmware/qemu/nq.h>
 
 static const char *dtb_dir;
 

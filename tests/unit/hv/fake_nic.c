@@ -21,11 +21,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "counters.h"
+#include <nicif/counters.h>
 #include "guest/guest.h"
 #include "guest/sbi.h"
 #include "guest/timer.h"
-#include "nic_shared.h"
+#include <nicif/shared.h>
 
 #define MAX_VF 8
 /* VERSION_1 (32), MTU (3), MAC (5), STATUS (16), CSUM (0) */

@@ -1,9 +1,9 @@
 /* Host helper for test_guest_fdt.py: builds one VM's device tree with the
  * hypervisor's own hv/guest_fdt.c and writes the blob to stdout.
  *   guest_fdt_gen NAME NVCPUS RAM_SIZE BOOT_COUNT SSTC BOOTARGS [vf] */
-#include "hv.h"
-#include "vf_transport.h"
-#include "vm.h"
+#include <hv/core/hv.h>
+#include <hv/vdev/vf_transport.h>
+#include <hv/core/vm.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

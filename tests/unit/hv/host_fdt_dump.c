@@ -2,8 +2,8 @@
  * what the hv would take from a DTB, one fact per line, for
  * test_host_fdt.py to compare with what fdtget reads from the same tree.
  *   host_fdt_dump DTB [IMAGE-NODE...] */
-#include "../../platform/host_fdt.h"
-#include "vm_config.h"
+#include <platform/host_fdt.h>
+#include <hv/core/vm_config.h>
 #include <stdio.h>
 #include <stdlib.h>
 

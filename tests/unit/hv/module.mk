@@ -4,16 +4,16 @@
 # of the guest device trees (decompiled by dtc).
 UHV_DIR   := tests/unit/hv
 UHV_OUT   := $(HOSTB)/unit-hv
-UHV_INC   := -Iarch/riscv -Ihv -I$(UHV_OUT) -Inic-firmware -Iguest/virtio/include \
+UHV_INC   := -I. -I$(UHV_OUT) -Iguest/virtio/include \
              -Ioffload-engine/include
 UHV_TESTS := gstage insn_decode vm_config sbi_args vplic vf_regs vm_config_nic isa ns16550
 uhv_src_gstage      := arch/riscv/gstage.c
 uhv_src_insn_decode := arch/riscv/insn_decode.c
-uhv_src_vm_config   := hv/vm_config.c
-uhv_src_sbi_args    := hv/sbi_args.c
-uhv_src_vplic       := hv/vplic.c
-uhv_src_vf_regs     := hv/vf_regs.c
-uhv_src_vm_config_nic := hv/vm_config.c
+uhv_src_vm_config   := hv/core/vm_config.c
+uhv_src_sbi_args    := hv/core/sbi_args.c
+uhv_src_vplic       := hv/vdev/vplic.c
+uhv_src_vf_regs     := nicif/vf_regs.c
+uhv_src_vm_config_nic := hv/core/vm_config.c
 uhv_src_isa         := arch/riscv/isa.c
 uhv_src_ns16550     := platform/ns16550.c
 
@@ -45,10 +45,10 @@ $(foreach t,$(UHV_TESTS),$(eval $(call uhv_rules,$(t))))
 UHV_BINS := $(foreach t,$(UHV_TESTS),$(UHV_OUT)/test_$(t) $(UHV_OUT)/test_$(t)-san)
 
 # the guest DT writer, run by test_guest_fdt.py and checked with dtc
-$(UHV_OUT)/guest_fdt_gen: $(UHV_DIR)/guest_fdt_gen.c hv/guest_fdt.c hv/vf_fdt.c $(LIBFDT_HOST)
+$(UHV_OUT)/guest_fdt_gen: $(UHV_DIR)/guest_fdt_gen.c hv/core/guest_fdt.c hv/vdev/vf_fdt.c $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(UHV_INC) -I$(LIBFDT_INC) -o $@ \
-		$(UHV_DIR)/guest_fdt_gen.c hv/guest_fdt.c hv/vf_fdt.c $(LIBFDT_HOST)
+		$(UHV_DIR)/guest_fdt_gen.c hv/core/guest_fdt.c hv/vdev/vf_fdt.c $(LIBFDT_HOST)
 
 # the hv's host-DT reader, run by test_host_fdt.py against fdtget
 $(UHV_OUT)/host_fdt_dump: $(UHV_DIR)/host_fdt_dump.c platform/host_fdt.c arch/riscv/isa.c \
@@ -84,7 +84,7 @@ test-hv-mmio: $(RVB)/hv/test-mmio/hv.bin deps-run
 
 # Guest-runtime images for tests/qemu/test_vf.py: the VF seen from a guest,
 # and a stand-in NIC firmware answering the mailbox (and a mute one)
-UHV_RV_CFLAGS := $(GUEST_CFLAGS) -Inic-firmware
+UHV_RV_CFLAGS := $(GUEST_CFLAGS) -I.
 $(RVB)/unit-hv/vf_guest.o: $(UHV_DIR)/vf_guest.c | $(FDT_SRC)/.unpacked
 	@mkdir -p $(dir $@)
 	@$(RV_CC) $(UHV_RV_CFLAGS) -c $< -o $@

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "gstage.h"
+#include <arch/riscv/gstage.h>
 
 #define POOL_PAGES 64
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include "insn_decode.h"
+#include <arch/riscv/insn_decode.h>
 #include "mem_insns.h" /* mem_insns[], mem_insns_len, reject_offset */
 
 struct expect {

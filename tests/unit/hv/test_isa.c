@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include "isa.h"
+#include <arch/riscv/isa.h>
 
 static void qemu_strings(void **state)
 {

@@ -91,8 +91,8 @@ def build_checker(tmp_path, text, image_size=4096):
     r = mkconfig(cfg, "--apps", str(tmp_path), "--out", str(out))
     assert r.returncode == 0, r.stderr
     exe = tmp_path / "check"
-    subprocess.run(["gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I" + REPO + "/hv",
-                    "-o", str(exe), REPO + "/hv/vmcfg_check.c", REPO + "/hv/vm_config.c",
+    subprocess.run(["gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I" + REPO,
+                    "-o", str(exe), REPO + "/hv/core/vmcfg_check.c", REPO + "/hv/core/vm_config.c",
                     str(out / "config.c")], check=True)
     return str(exe), out
 
@@ -255,9 +255,9 @@ def images_checker(tmp_path):
     r, out, listing = generate_external(tmp_path)
     assert r.returncode == 0, r.stderr
     exe = tmp_path / "icheck"
-    subprocess.run(["gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I" + REPO + "/hv",
-                    "-o", str(exe), REPO + "/hv/vmcfg_check.c",
-                    REPO + "/hv/vm_config.c", str(out / "config.c")], check=True)
+    subprocess.run(["gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I" + REPO,
+                    "-o", str(exe), REPO + "/hv/core/vmcfg_check.c",
+                    REPO + "/hv/core/vm_config.c", str(out / "config.c")], check=True)
     sizes = {l.split(" ")[0]: int(l.split(" ")[2]) for l in listing.read_text().splitlines()}
     return str(exe), sizes
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "../../platform/ns16550.h"
+#include <platform/ns16550.h>
 
 static uint32_t regs32[8 * 4];
 

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include "sbi_args.h"
-#include "sbi_defs.h"
+#include <hv/core/sbi_args.h>
+#include <arch/riscv/sbi.h>
 
 static void hart_mask(void **state)
 {

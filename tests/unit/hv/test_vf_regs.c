@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "vf_regs.h"
+#include <nicif/vf_regs.h>
 
 #include "test_vf_offsets.h"
 

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "vm_config.h"
+#include <hv/core/vm_config.h>
 
 #define M (1UL << 20)
 

@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "mbox.h"
-#include "nic.h"
-#include "vm_config.h"
+#include <nicif/mbox.h>
+#include <nic-firmware/nic.h>
+#include <hv/core/vm_config.h>
 
 #define M (1UL << 20)
 

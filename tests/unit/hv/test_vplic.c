@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "vplic.h"
+#include <hv/vdev/vplic.h>
 
 /* PLIC spec §3 memory map */
 #define PRIO(s)	     (0x000000 + 4 * (s))

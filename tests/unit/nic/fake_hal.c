@@ -1,6 +1,6 @@
 /* Fake HAL: plain buffers, recording what the firmware did. */
 #include "fake_hal.h"
-#include "hal_dma.h"
+#include <nic-firmware/hal_dma.h>
 
 #include <assert.h>
 #include <stdlib.h>

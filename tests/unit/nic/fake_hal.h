@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "hal.h"
+#include <nic-firmware/hal.h>
 
 #define FH_VFS	      4
 #define FH_WIN_BASE   0x80000000ull

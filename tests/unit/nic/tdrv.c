@@ -4,7 +4,7 @@
 #include <assert.h>
 #include <string.h>
 
-#include "vf.h"
+#include <nic-firmware/vf.h>
 
 struct tq td_q[FH_VFS][2];
 static uint16_t td_rx_next[FH_VFS];

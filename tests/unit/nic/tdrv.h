@@ -8,7 +8,7 @@
 #define TDRV_H
 
 #include "fake_hal.h"
-#include "nic.h"
+#include <nic-firmware/nic.h>
 #include "virtio_wire.h"
 
 #define TD_QSIZE    128

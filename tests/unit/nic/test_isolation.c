@@ -3,7 +3,7 @@
  * passing traffic both ways. One table row per hostile case. */
 #include "nictest.h"
 
-#include "vf.h"
+#include <nic-firmware/vf.h>
 
 #define TXQ VIRTIO_NET_TXQ
 #define RXQ VIRTIO_NET_RXQ

@@ -2,7 +2,7 @@
  * the mailbox commands the hypervisor uses. */
 #include "nictest.h"
 
-#include "vf.h"
+#include <nic-firmware/vf.h>
 
 static uint64_t offered(uint16_t vf)
 {

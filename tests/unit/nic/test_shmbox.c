@@ -4,7 +4,7 @@
 #include <pthread.h>
 
 #include "nictest.h"
-#include "shmbox.h"
+#include <nicif/shm_nic.h>
 
 static struct nic_shared page __attribute__((aligned(4096)));
 #define ROUNDS 500

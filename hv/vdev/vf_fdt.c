@@ -1,11 +1,11 @@
 /* Device-tree nodes of a VM's VF and its virtual PLIC, inside /soc, in the
  * shape QEMU virt gives its own PLIC and virtio-mmio slots (Linux bindings
  * interrupt-controller/sifive,plic-1100.yaml and virtio/mmio.yaml). */
-#include "hv.h"
+#include <hv/core/hv.h>
 #include "vf_transport.h"
-#include "vm.h"
+#include <hv/core/vm.h>
 #include "vplic.h"
-#include "fdt_write.h"
+#include <hv/core/fdt_write.h>
 
 int vf_fdt_nodes(void *fdt, struct vm *vm)
 {

@@ -1,10 +1,10 @@
 /* VF transport glue (see vf_transport.h): MMIO traps to the register file,
  * the register file to the mailbox and the shared InterruptStatus. */
 #include "vf_transport.h"
-#include "hv.h"
-#include "nic_mbox.h"
+#include <hv/core/hv.h>
+#include <hv/nic/nic_mbox.h>
 #include "virq.h"
-#include "vm.h"
+#include <hv/core/vm.h>
 
 static struct vf_dev vf_devs[VMCFG_MAX_VMS];
 

@@ -4,7 +4,7 @@
 #ifndef HV_NIC_MBOX_H
 #define HV_NIC_MBOX_H
 #include <stdint.h>
-#include "nic_shared.h" /* nic-firmware/ */
+#include <nicif/shared.h>
 
 /* The one rule for waiting on the NIC, wherever the hypervisor waits for
  * it (a guest's register access, a VM's reboot or stop, the console): one

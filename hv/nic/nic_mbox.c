@@ -1,12 +1,12 @@
 /* Mailbox client (protocol in nic-firmware/nic_shared.h). */
 #include "nic_mbox.h"
-#include "hv.h"
-#include "console.h"
+#include <hv/core/hv.h>
+#include <hv/core/console.h>
 #include "nic_part.h"
-#include "vf_transport.h"
-#include "vm.h"
-#include "../arch/riscv/csr.h"
-#include "../arch/riscv/hart.h"
+#include <hv/vdev/vf_transport.h>
+#include <hv/core/vm.h>
+#include <arch/riscv/csr.h>
+#include <arch/riscv/hart.h>
 #include <string.h>
 
 union nic_shared_u nic_shared_mem __attribute__((aligned(NIC_SHARED_SIZE)));

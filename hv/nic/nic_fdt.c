@@ -2,11 +2,11 @@
  * chosen, its port(s) under /soc (reg only: it drives them by polling), and
  * /rvhv-nic with the shared page and one vf@<id> per VF. Addresses are host
  * physical: its G-stage map is the identity. */
-#include "hv.h"
+#include <hv/core/hv.h>
 #include "nic_mbox.h"
 #include "nic_part.h"
-#include "vm.h"
-#include "fdt_write.h"
+#include <hv/core/vm.h>
+#include <hv/core/fdt_write.h>
 
 static int vf_node(void *fdt, unsigned id)
 {

@@ -2,13 +2,13 @@
  * off once no VM is left. */
 #include "vm.h"
 #include "hv.h"
-#include "nic_part.h"
-#include "vf_transport.h"
-#include "virq.h"
-#include "vuart.h"
-#include "../arch/riscv/csr.h"
-#include "../arch/riscv/hart.h"
-#include "../arch/riscv/sbi_call.h"
+#include <hv/nic/nic_part.h>
+#include <hv/vdev/vf_transport.h>
+#include <hv/vdev/virq.h>
+#include <hv/vdev/vuart.h>
+#include <arch/riscv/csr.h>
+#include <arch/riscv/hart.h>
+#include <arch/riscv/sbi_call.h>
 #include <string.h>
 
 struct vm *vm_table[VMCFG_MAX_VMS];

@@ -3,9 +3,9 @@
  * hlv/hlvx is absorbed, anything else dumps registers and halts this hart. */
 #include "hv.h"
 #include "vm.h"
-#include "../arch/riscv/csr.h"
-#include "../arch/riscv/hart.h"
-#include "../arch/riscv/sbi_call.h"
+#include <arch/riscv/csr.h>
+#include <arch/riscv/hart.h>
+#include <arch/riscv/sbi_call.h>
 
 static const char *const exc_names[] = {
     [EXC_INSN_MISALIGNED] = "instruction address misaligned",

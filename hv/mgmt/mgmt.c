@@ -2,14 +2,14 @@
  * editor (under the console lock, raw output only) and the commands (run
  * outside it, through hv_printf and the NIC mailbox). */
 #include "mgmt.h"
-#include "hv.h"
-#include "nic_mbox.h"
-#include "nic_part.h"
-#include "counters.h" /* nic-firmware/: counter names */
-#include "vf_transport.h"
-#include "vm.h"
-#include "../arch/riscv/csr.h"
-#include "../arch/riscv/sbi_call.h"
+#include <hv/core/hv.h>
+#include <hv/nic/nic_mbox.h>
+#include <hv/nic/nic_part.h>
+#include <nicif/counters.h>
+#include <hv/vdev/vf_transport.h>
+#include <hv/core/vm.h>
+#include <arch/riscv/csr.h>
+#include <arch/riscv/sbi_call.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* ns16550a register model (platform/ns16550.h for the names). */
 #include "vuart.h"
-#include "vm.h"
-#include "../platform/ns16550.h"
+#include <hv/core/vm.h>
+#include <platform/ns16550.h>
 
 static uint8_t reg_read(struct vuart *u, uint64_t off)
 {

@@ -3,7 +3,7 @@
  * read req_seq (acquire), copy the message, and after writing the reply
  * publish ack_seq (release). Acquire/release are fence r,rw / fence rw,w on
  * RISC-V, the fences the protocol names. */
-#include "shmbox.h"
+#include "shm_nic.h"
 
 #include <string.h>
 

@@ -3,12 +3,12 @@
  * main.c found one (console_use_uart); before that, and on boards whose
  * console UART the hv cannot drive, through the SBI legacy console. */
 #include "console.h"
-#include "mgmt.h"
+#include <hv/mgmt/mgmt.h>
 #include "spinlock.h"
 #include "vm.h"
-#include "../platform/ns16550.h"
-#include "../arch/riscv/hart.h"
-#include "../arch/riscv/sbi_call.h"
+#include <platform/ns16550.h>
+#include <arch/riscv/hart.h>
+#include <arch/riscv/sbi_call.h>
 #include <stdint.h>
 
 static spinlock_t console_lock;

@@ -5,7 +5,7 @@
 #ifndef NIC_SHMBOX_H
 #define NIC_SHMBOX_H
 
-#include "nic_shared.h"
+#include "shared.h"
 
 /* Check the page the hypervisor prepared (an all-zero page is initialised
  * here). Returns 0, or -1 for a page that is not ours: refuse to run. */

@@ -3,7 +3,7 @@
  * sequential-write API. */
 #include "hv.h"
 #include "vm.h"
-#include "vuart.h"
+#include <hv/vdev/vuart.h>
 #include "fdt_write.h"
 
 int guest_fdt_cpus(void *fdt, struct vm *vm)

@@ -4,7 +4,7 @@
  * context has an interrupt to take". */
 #ifndef HV_VIRQ_H
 #define HV_VIRQ_H
-#include "spinlock.h"
+#include <hv/core/spinlock.h>
 #include "vplic.h"
 
 struct vm;

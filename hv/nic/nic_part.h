@@ -5,8 +5,8 @@
 #ifndef HV_NIC_PART_H
 #define HV_NIC_PART_H
 #include <stdint.h>
-#include "vm_config.h"
-#include "../platform/virtio_probe.h"
+#include <hv/core/vm_config.h>
+#include <platform/virtio_probe.h>
 
 struct vm;
 

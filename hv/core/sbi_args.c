@@ -1,6 +1,6 @@
 /* See sbi_args.h. */
 #include "sbi_args.h"
-#include "sbi_defs.h"
+#include <arch/riscv/sbi.h>
 
 long sbi_args_hart_mask(unsigned long mask, unsigned long base, unsigned nvcpus, uint64_t *out)
 {

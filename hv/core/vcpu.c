@@ -1,12 +1,12 @@
 /* Running a vCPU on its hart: per-hart CSR set-up, the idle loop that waits
  * for a start, the clean entry into the guest, and cross-hart requests. */
 #include "hv.h"
-#include "virq.h"
+#include <hv/vdev/virq.h>
 #include "vm.h"
-#include "../arch/riscv/csr.h"
-#include "../arch/riscv/hart.h"
-#include "../arch/riscv/hext.h"
-#include "../arch/riscv/sbi_call.h"
+#include <arch/riscv/csr.h>
+#include <arch/riscv/hart.h>
+#include <arch/riscv/hext.h>
+#include <arch/riscv/sbi_call.h>
 #include <string.h>
 
 struct hart hart_table[HART_MAX];

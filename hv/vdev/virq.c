@@ -1,9 +1,9 @@
 /* Virtual PLIC glue (see virq.h). */
 #include "virq.h"
-#include "nic_mbox.h"
-#include "vm.h"
-#include "../arch/riscv/csr.h"
-#include "../arch/riscv/hart.h"
+#include <hv/nic/nic_mbox.h>
+#include <hv/core/vm.h>
+#include <arch/riscv/csr.h>
+#include <arch/riscv/hart.h>
 
 static struct virq virqs[VMCFG_MAX_VMS];
 

@@ -1,7 +1,7 @@
 /* Trap cause classification (see trap_stats.h); scause codes from the
  * privileged spec 8.6.2 table 8.7 (via csr.h). */
 #include "trap_stats.h"
-#include "../arch/riscv/csr.h"
+#include <arch/riscv/csr.h>
 
 const char *const trap_cause_names[TRAP_NCAUSES] = {
     [TRAP_ECALL] = "ecall",	      [TRAP_MMIO_LOAD] = "mmio-load",

@@ -1,11 +1,11 @@
 /* NIC partition set-up and its SBI doorbell (see nic_part.h). */
 #include "nic_part.h"
-#include "hv.h"
+#include <hv/core/hv.h>
 #include "nic_mbox.h"
-#include "sbi_defs.h"
-#include "vf_transport.h"
-#include "virq.h"
-#include "vm.h"
+#include <arch/riscv/sbi.h>
+#include <hv/vdev/vf_transport.h>
+#include <hv/vdev/virq.h>
+#include <hv/core/vm.h>
 #include <string.h>
 
 struct nic_part nic_part;

@@ -8,7 +8,7 @@
 #include "spinlock.h"
 #include "trap_stats.h"
 #include "vm_config.h"
-#include "../arch/riscv/gstage.h"
+#include <arch/riscv/gstage.h>
 
 enum vcpu_state {
 	VCPU_STOPPED = 0,

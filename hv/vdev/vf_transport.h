@@ -2,8 +2,8 @@
  * trapped and emulated, driving the NIC through the shared mailbox. */
 #ifndef HV_VF_TRANSPORT_H
 #define HV_VF_TRANSPORT_H
-#include "spinlock.h"
-#include "vf_regs.h"
+#include <hv/core/spinlock.h>
+#include <nicif/vf_regs.h>
 
 #define VF_TRANSPORT_GPA  0x10001000UL /* where each VM finds its VF */
 #define VF_TRANSPORT_SIZE 0x1000UL

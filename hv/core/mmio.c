@@ -1,10 +1,10 @@
 /* MMIO trap-and-emulate (see mmio.h). */
 #include "mmio.h"
 #include "vm.h"
-#include "../arch/riscv/csr.h"
-#include "../arch/riscv/hart.h"
-#include "../arch/riscv/hext.h"
-#include "../arch/riscv/insn_decode.h"
+#include <arch/riscv/csr.h>
+#include <arch/riscv/hart.h>
+#include <arch/riscv/hext.h>
+#include <arch/riscv/insn_decode.h>
 
 int mmio_register(struct vm *vm, uint64_t base, uint64_t size, const struct mmio_ops *ops,
 		  void *ctx)

@@ -2,11 +2,11 @@
  * a7 = extension, a6 = function, a0..a5 arguments, (a0, a1) = (error, value). */
 #include "hv.h"
 #include "sbi_args.h"
-#include "sbi_defs.h"
+#include <arch/riscv/sbi.h>
 #include "vm.h"
-#include "../arch/riscv/csr.h"
-#include "../arch/riscv/hart.h"
-#include "../arch/riscv/sbi_call.h"
+#include <arch/riscv/csr.h>
+#include <arch/riscv/hart.h>
+#include <arch/riscv/sbi_call.h>
 
 struct sbi_result {
 	long error, value;

@@ -16,7 +16,7 @@
 #ifndef HV_VF_REGS_H
 #define HV_VF_REGS_H
 #include <stdint.h>
-#include "mbox.h" /* nic-firmware/ */
+#include "mbox.h"
 
 #define VF_REGS_QUEUES 2	   /* one RX/TX pair (nic.h NIC_QUEUES) */
 #define VF_REGS_VENDOR 0x52564856u /* "RVHV" */

@@ -1,0 +1,51 @@
+# Unit tests (tests/unit/nic, cmocka, with sanitizers): the firmware on a
+# fake HAL backed by plain buffers.
+NFT_DIR	    := tests/unit/nic
+NFT_OE_SAN  := $(LIB_SAN_oe)
+NFT_OUT	    := $(HOSTB)/tests/unit-nic
+NFT_COMMON  := fake_hal tdrv frames nictest
+NFT_TESTS   := $(basename $(notdir $(wildcard $(NFT_DIR)/test_*.c)))
+NFT_BINS    := $(addprefix $(NFT_OUT)/,$(NFT_TESTS))
+NFT_OBJS    := $(addprefix $(NFT_OUT)/,$(addsuffix .o,$(NFT_COMMON)))
+
+$(NFT_OUT)/%.o: $(NFT_DIR)/%.c $(wildcard $(NFT_DIR)/*.h) $(NF_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(NF_INC) -I$(NFT_DIR) -c $< -o $@
+$(NFT_OUT)/test_%: $(NFT_OUT)/test_%.o $(NFT_OBJS) $(NF_LIB_SAN) $(LIB_SAN_nicif) $(NFT_OE_SAN)
+	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lcmocka $(LDLIBS_EXTRA)
+$(NFT_OUT)/test_shmbox: LDLIBS_EXTRA := -lpthread
+# The guest driver's own code, built with the sanitizers for its test.
+NFT_GV_SRCS := $(wildcard guest/virtio/*.c)
+$(NFT_OUT)/test_guest_virtio: $(NFT_OUT)/test_guest_virtio.o $(NFT_OBJS) $(NF_LIB_SAN) $(LIB_SAN_nicif) $(NFT_OE_SAN) $(NFT_GV_SRCS)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -I. -Iguest/virtio/include -I$(OE_INC) -o $@ \
+	  $(NFT_OUT)/test_guest_virtio.o $(NFT_OBJS) $(NFT_GV_SRCS) $(NF_LIB_SAN) $(LIB_SAN_nicif) $(NFT_OE_SAN) -lcmocka
+.SECONDARY: $(NFT_OBJS) $(NFT_BINS:=.o)
+
+# Not in ALL: they need libcmocka (deps group "test"); test-unit-nic builds them.
+SUITES += unit-nic
+.PHONY: test-unit-nic
+test-unit-nic: $(NFT_BINS)
+	@fail=0; for t in $(NFT_BINS); do $$t || fail=$$((fail + 1)); done; \
+	 echo "unit-nic: $(words $(NFT_BINS)) programs, $$fail failed"; \
+	 test $$fail -eq 0
+
+# libFuzzer (clang): a hostile guest's rings and buffers against the
+# firmware on the fake HAL; the other VF must keep working. Registered in
+# FUZZERS, so the fuzz-short suite runs it too.
+FUZZ_SECONDS ?= 60
+NFZ_OUT	:= $(HOSTB)/fuzz/nic
+NFZ_BIN	:= $(NFZ_OUT)/fuzz_nic
+NFZ_SRCS = $(NF_SRCS) $(NICIF_SRCS) $(wildcard offload-engine/src/*.c) $(addprefix $(NFT_DIR)/,fake_hal.c tdrv.c frames.c)
+
+$(NFZ_BIN): $(NFT_DIR)/fuzz_nic.c $(NF_SRCS) $(NICIF_SRCS) $(NF_HDRS) $(wildcard nicif/*.h) $(wildcard $(NFT_DIR)/*.[ch]) $(wildcard offload-engine/src/*.[ch])
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all $(NF_INC) -I$(NFT_DIR) $< $(NFZ_SRCS) -o $@
+
+FUZZERS += nic
+.PHONY: fuzz-nic
+fuzz-nic: $(NFZ_BIN)
+	@mkdir -p $(NFZ_OUT)/corpus $(NFZ_OUT)/artifacts
+	$(PY) $(NFT_DIR)/fuzz_seeds.py $(NFZ_OUT)/seeds
+	$(NFZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=200000 -print_final_stats=1 \
+	  -artifact_prefix=$(NFZ_OUT)/artifacts/ $(NFZ_OUT)/corpus $(NFZ_OUT)/seeds
