@@ -2,7 +2,7 @@
 GUEST_DIR    := guest
 GUEST_LIB    := $(RVB)/guest/libguest.a
 GUEST_LDS    := $(GUEST_DIR)/guest.ld
-GUEST_INC    := -I$(GUEST_DIR)/include -I$(LIBFDT_INC)
+GUEST_INC    := -I. -I$(GUEST_DIR)/include -I$(LIBFDT_INC)
 GUEST_CFLAGS := $(RV_CFLAGS) $(GUEST_INC) -MMD -MP
 # --emit-relocs feeds mkimage.py, which makes the .bin relocatable.
 GUEST_LDFLAGS := $(RV_ARCH) --specs=picolibc.specs -nostartfiles -static -T $(GUEST_LDS) \
@@ -65,7 +65,7 @@ ALL += $(foreach a,$(APPS),$(RVB)/apps/$(a).bin)
 # trees are compiled by dtc, the independent implementation of the format)
 # and of mkimage.py (pytest, on images assembled by binutils).
 GUEST_TB := $(HOSTB)/guest-tests
-GUEST_TEST_CFLAGS := $(HOST_CFLAGS) $(SAN_FLAGS) -I$(GUEST_DIR)/include -I$(LIBFDT_INC)
+GUEST_TEST_CFLAGS := $(HOST_CFLAGS) $(SAN_FLAGS) -I. -I$(GUEST_DIR)/include -I$(LIBFDT_INC)
 
 $(GUEST_TB)/test_bootargs: $(GUEST_DIR)/tests/test_bootargs.c $(GUEST_DIR)/bootargs.c
 	@mkdir -p $(dir $@)

@@ -62,7 +62,7 @@ void runtime_cpu_init(unsigned int vcpu)
 
 	if (total > GUEST_TLS_SIZE) {
 		raw_puts("guest: TLS larger than GUEST_TLS_SIZE\n");
-		sbi_system_reset(SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_FAILURE);
+		sbi_system_reset(SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_SYSFAIL);
 		for (;;)
 			cpu_wfi();
 	}
@@ -150,7 +150,7 @@ static __attribute__((noreturn)) void reset(uint32_t type, uint32_t reason)
 
 void guest_exit(int status)
 {
-	reset(SBI_SRST_TYPE_SHUTDOWN, status ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE);
+	reset(SBI_SRST_TYPE_SHUTDOWN, status ? SBI_SRST_REASON_SYSFAIL : SBI_SRST_REASON_NONE);
 }
 
 void guest_reboot(void)

@@ -22,7 +22,7 @@ struct sbiret sbi_ecall(unsigned long eid, unsigned long fid, unsigned long a0, 
 
 int sbi_probe(unsigned long eid)
 {
-	struct sbiret r = sbi_ecall(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, eid, 0, 0, 0);
+	struct sbiret r = sbi_ecall(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, eid, 0, 0, 0);
 
 	return r.error == SBI_SUCCESS && r.value != 0;
 }
@@ -61,7 +61,7 @@ long sbi_hart_stop(void)
 
 long sbi_hart_get_status(unsigned long hartid)
 {
-	struct sbiret r = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hartid, 0, 0, 0);
+	struct sbiret r = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_STATUS, hartid, 0, 0, 0);
 
 	return r.error ? r.error : r.value;
 }

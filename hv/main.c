@@ -6,6 +6,7 @@
 #include <hv/core/hv.h>
 #include <hv/mgmt/mgmt.h>
 #include <hv/nic/nic_part.h>
+#include <hv/vdev/vuart.h>
 #include <hv/core/vm.h>
 #include <arch/riscv/csr.h>
 #include <arch/riscv/hart.h>
@@ -19,7 +20,6 @@ uint32_t hv_uart_clock = 3686400;
 static uintptr_t test_finisher;
 static int mgmt_hart = -1; /* the hart that polls the console, -1: none free */
 static uint64_t hext_mask; /* harts whose DT ISA names H */
-static int qemu_virt;	   /* the DT is QEMU virt's (port forwards of qemu.sh) */
 
 static void __attribute__((noreturn)) power_off_failed(void)
 {
@@ -110,22 +110,17 @@ static const char *bootarg(const char *args, const char *key, char *buf, unsigne
 	return "";
 }
 
-/* How to reach the demo's servers: board/qemu-virt/qemu.sh NET=user
- * forwards these host ports on 127.0.0.1 to the first two VF guests (said
- * only on QEMU virt; elsewhere the VMs' addresses alone). */
-static void print_demo_hints(void)
+/* Each VF guest's address, as its bootargs give it (how the host reaches
+ * it is the board's business: board/qemu-virt/qemu.sh says its forwards). */
+static void print_vf_addresses(void)
 {
-	static const char *const how[] = {"curl http://127.0.0.1:8080/",
-					  "iperf -c 127.0.0.1 -p 5001"};
 	if (!nic_part.vm || !nic_part.nports)
 		return;
 	for (unsigned id = 0; id < nic_part.nvf; id++) {
 		char ip[48];
 		const struct vm_config *c = nic_part.vf_vm[id]->cfg;
-		hv_printf("hv: vm %s: VF %u, ip %s%s%s\n", c->name, id,
-			  bootarg(c->bootargs, "ip", ip, sizeof(ip))[0] ? ip : "(none)",
-			  id < 2 && qemu_virt ? "; from the host with NET=user: " : "",
-			  id < 2 && qemu_virt ? how[id] : "");
+		hv_printf("hv: vm %s: VF %u, ip %s\n", c->name, id,
+			  bootarg(c->bootargs, "ip", ip, sizeof(ip))[0] ? ip : "(none)");
 	}
 }
 
@@ -186,13 +181,13 @@ void hv_main(unsigned long hartid, const void *dtb, unsigned long h_probe)
 	test_finisher = host.test_base;
 	hv_timebase = host.timebase;
 	hext_mask = host.hext_mask;
-	qemu_virt = host.qemu_virt;
 	int uart =
 	    host.uart_base && !ns16550_init(host.uart_base, host.uart_shift, host.uart_width);
 	if (uart) {
 		hv_uart_clock = host.uart_clock;
 		console_use_uart();
 	}
+	mgmt_init();
 	hart_local_init();
 	hv_printf("hv: rvhv on hart %lu, ram 0x%lx-0x%lx, harts 0x%lx, timebase %u Hz, sstc %s\n",
 		  hartid, host.ram_base, host.ram_base + host.ram_size, host.hart_mask,
@@ -240,6 +235,8 @@ void hv_main(unsigned long hartid, const void *dtb, unsigned long h_probe)
 			hv_printf("hv: vm %s: cannot build its G-stage table\n", c->name);
 			boot_failed("out of page-table memory");
 		}
+		if (vuart_attach(vm_table[i]))
+			boot_failed("no room for a VM's console");
 		hv_printf("hv: vm %s harts ", c->name);
 		for (unsigned j = 0; j < c->num_vcpus; j++)
 			hv_printf("%s%u", j ? "," : "", c->harts[j]);
@@ -269,7 +266,7 @@ void hv_main(unsigned long hartid, const void *dtb, unsigned long h_probe)
 	if (mgmt_hart >= 0)
 		hv_printf("hv: Ctrl-A c: hypervisor console on hart %d (help lists its commands)\n",
 			  mgmt_hart);
-	print_demo_hints();
+	print_vf_addresses();
 
 	uint64_t started = 1UL << hartid;
 	if (nic_part.vm && nic_part.vm->state == VM_RUNNING) {

@@ -4,7 +4,7 @@
 # lwIP is copied into the repository.
 LWIP_SRC   := $(SRC)/lwip
 LWIP_LIB   := $(RVB)/lwip/liblwip.a
-LWIP_INC   := -Iguest/net/include -I$(LWIP_SRC)/src/include -Iguest/include
+LWIP_INC   := -I. -Iguest/net/include -I$(LWIP_SRC)/src/include -Iguest/include
 # Third-party code: its warnings are not ours to fix.
 LWIP_CFLAGS := $(filter-out -Werror -Wall -Wextra,$(RV_CFLAGS)) -w $(LWIP_INC)
 LWIP_PORT_HDRS := $(addprefix guest/net/include/,lwipopts.h gnet_hooks.h gnet_fsdata.h arch/cc.h)

@@ -1,4 +1,5 @@
-/* The page shared by the hypervisor and the NIC core (issue 5).
+/* The page shared by the hypervisor and the NIC core (docs/ARCHITECTURE.md
+ * §9).
  *
  * Both sides include this header; it is the only description of the
  * layout. Every field is fixed-width little-endian (RISC-V is LE), the
@@ -22,24 +23,27 @@
  *
  * Mailbox protocol (one request in flight per slot):
  *   hv:  write msg; fence w,w; req_seq++ (store);
- *        wait, bounded (~50 ms of `time`), until ack_seq == req_seq;
+ *        wait until ack_seq == req_seq, bounded by the hv's rule
+ *        (hv/nic/nic_mbox.h: 1 s of a still heartbeat, 5 s at most);
  *        fence r,r; read the reply from msg. A timeout is an error (the
  *        guest sees its device fail); the hv never waits forever.
  *   NIC: see req_seq != ack_seq; fence r,r; copy msg; nic_mbox_exec;
  *        write the reply into msg; fence w,w; ack_seq = req_seq.
  *
  * Interrupt doorbell NIC -> hv: after the amoor into irq_status[vf], the
- * NIC makes an SBI call from its partition (vendor extension below); the
+ * NIC makes an SBI call from its partition (SBI_EXT_RVHV, arch/riscv/sbi.h,
+ * function SBI_RVHV_RAISE_VF_IRQ); the
  * hv sets that VF's source pending in its VM's virtual PLIC and IPIs the
  * VM's vCPU 0 hart. Only the NIC partition may use this extension.
  */
-#ifndef NIC_SHARED_H
-#define NIC_SHARED_H
+#ifndef NICIF_SHARED_H
+#define NICIF_SHARED_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "mbox.h"
+#include <arch/riscv/sbi.h> /* SBI_EXT_RVHV: the doorbell */
 
 #define NIC_SHARED_MAGIC   0x5348434eu /* "NCHS" little-endian: 'N','C','H','S' */
 #define NIC_SHARED_VERSION 1u
@@ -51,11 +55,6 @@
 #define NIC_IRQ_USED   (1u << 0)
 #define NIC_IRQ_CONFIG (1u << 1)
 
-/* SBI vendor extension of the hypervisor ("RVHV", vendor EID range
- * 0x09000000-0x09FFFFFF, SBI 1.0 §3). */
-#define NIC_SBI_EXT	     0x09525648u
-#define NIC_SBI_RAISE_VF_IRQ 0u /* a0 = VF id; returns SBI_SUCCESS or an error */
-#define NIC_SBI_LOG	     1u /* a0 = level (optional, for diagnostics) */
 
 struct nic_shared_slot {
 	uint32_t req_seq; /* written by the hv */

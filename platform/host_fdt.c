@@ -2,7 +2,6 @@
  * their ISA, timebase, the test finisher and external guest images. */
 #include "host_fdt.h"
 #include <arch/riscv/isa.h>
-#include <hv/core/vm_config.h> /* VMCFG_IMAGES_NODE */
 #include <libfdt.h>
 #include <string.h>
 
@@ -121,7 +120,7 @@ uintptr_t host_fdt_test_finisher(const void *fdt)
 
 int host_fdt_image(const void *fdt, const char *name, uint64_t *base, uint64_t *size)
 {
-	int images = fdt_path_offset(fdt, VMCFG_IMAGES_NODE);
+	int images = fdt_path_offset(fdt, HOST_FDT_IMAGES_NODE);
 	int node = images < 0 ? images : fdt_subnode_offset(fdt, images, name);
 	if (node < 0)
 		return -1;

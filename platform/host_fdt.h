@@ -4,6 +4,10 @@
 #define PLATFORM_HOST_FDT_H
 #include <stdint.h>
 
+/* where a boot loader puts the guest images of an HV_IMAGES=external build
+ * (one child per image, reg = <base size>) */
+#define HOST_FDT_IMAGES_NODE "/chosen/hypervisor-images"
+
 struct host_info {
 	/* the console UART: /chosen/stdout-path when it is an ns16550 */
 	uintptr_t uart_base;	     /* 0: none the hv can drive (SBI console then) */

@@ -8,6 +8,7 @@
 #define ARCH_RISCV_GSTAGE_H
 #include <stddef.h>
 #include <stdint.h>
+#include <common/err.h>
 
 /* 4.4.1 PTE bits */
 #define GSTAGE_PTE_V	     (1UL << 0)
@@ -27,11 +28,12 @@
 #define GSTAGE_ROOT_ALIGN   0x4000UL
 #define GSTAGE_GPA_BITS	    41
 
-#define GSTAGE_OK     0
-#define GSTAGE_EINVAL -1 /* misaligned, zero size, bad permission */
-#define GSTAGE_ERANGE -2 /* beyond the 41-bit guest-physical space */
-#define GSTAGE_EEXIST -3 /* overlaps an existing mapping */
-#define GSTAGE_ENOMEM -4 /* table pool exhausted */
+/* errors (common/err.h) */
+#define GSTAGE_OK     ERR_OK
+#define GSTAGE_EINVAL ERR_INVAL /* misaligned, zero size, bad permission */
+#define GSTAGE_ERANGE ERR_RANGE /* beyond the 41-bit guest-physical space */
+#define GSTAGE_EEXIST ERR_EXIST /* overlaps an existing mapping */
+#define GSTAGE_ENOMEM ERR_NOMEM /* table pool exhausted */
 
 /* 4 KiB pages for the non-root levels */
 struct gstage_pool {

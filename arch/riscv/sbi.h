@@ -1,7 +1,7 @@
 /* SBI numbers (RISC-V SBI specification 2.0), shared by the calls the
  * hypervisor makes to OpenSBI and the server it offers its guests. */
-#ifndef HV_SBI_DEFS_H
-#define HV_SBI_DEFS_H
+#ifndef ARCH_RISCV_SBI_H
+#define ARCH_RISCV_SBI_H
 
 /* 3.2 standard error codes */
 #define SBI_SUCCESS		  0
@@ -74,9 +74,12 @@
 #define SBI_DBCN_READ	    1
 #define SBI_DBCN_WRITE_BYTE 2
 
-/* vendor extension of this hypervisor (vendor range 0x09000000-0x09FFFFFF),
- * for the NIC partition only: nic-firmware/nic_shared.h NIC_SBI_* */
-#define SBI_EXT_RVHV 0x09525648UL /* "RVHV" */
+/* vendor extension of this hypervisor ("RVHV", vendor EID range
+ * 0x09000000-0x09FFFFFF, §3), for the NIC partition only: the doorbell of
+ * the hv<->NIC contract (nicif/shared.h) */
+#define SBI_EXT_RVHV	      0x09525648UL /* "RVHV" */
+#define SBI_RVHV_RAISE_VF_IRQ 0u /* a0 = VF id; SBI_SUCCESS or an error */
+#define SBI_RVHV_LOG	      1u /* a0 = level (optional, for diagnostics) */
 
 /* spec version 2.0: (major << 24) | minor */
 #define SBI_SPEC_VERSION_2_0 (2UL << 24)

@@ -27,6 +27,12 @@ case $net in
 none | "") netargs=() ;;
 user)
 	netargs=(-netdev "user,id=port0,net=192.0.2.0/24,host=192.0.2.2${fwd:+,$fwd}")
+	# how the host reaches the guests (the demo: curl http://127.0.0.1:8080/,
+	# iperf -c 127.0.0.1 -p 5001)
+	for f in ${fwd//,/ }; do
+		f=${f#hostfwd=}
+		echo "qemu.sh: NET=user forwards ${f%-*} to ${f##*-}"
+	done
 	;;
 tap:?*)
 	netargs=(-netdev "tap,id=port0,ifname=${net#tap:},script=no,downscript=no")

@@ -3,7 +3,6 @@
  * main.c found one (console_use_uart); before that, and on boards whose
  * console UART the hv cannot drive, through the SBI legacy console. */
 #include "console.h"
-#include <hv/mgmt/mgmt.h>
 #include "spinlock.h"
 #include "vm.h"
 #include <platform/ns16550.h>
@@ -248,6 +247,25 @@ void console_raw_write(const char *s, size_t n)
 	puts_raw(s, n);
 }
 
+static const struct console_input_ops *filter;
+
+void console_set_input_filter(const struct console_input_ops *ops)
+{
+	filter = ops;
+}
+
+static int filter_active(void)
+{
+	return filter && filter->active();
+}
+
+/* outside the console lock: the filter's deferred work */
+static void filter_idle(void)
+{
+	if (filter)
+		filter->idle();
+}
+
 static void rx_poll(void)
 {
 	int c;
@@ -256,8 +274,8 @@ static void rx_poll(void)
 			focus_locked(focus_vm + 1);
 			continue;
 		}
-		int to = mgmt_input(c);
-		if (to == MGMT_INPUT_EATEN)
+		int to = filter ? filter->input(c) : CONSOLE_INPUT_PASS;
+		if (to == CONSOLE_INPUT_EATEN)
 			continue;
 		if (to >= 0) { /* Ctrl-A <digit> */
 			if ((unsigned)to < vm_count)
@@ -281,9 +299,9 @@ int console_vm_rx_ready(struct vm *vm)
 {
 	spin_lock(&console_lock);
 	rx_poll();
-	int ready = has_focus(vm) && !mgmt_active() && rx_head != rx_tail;
+	int ready = has_focus(vm) && !filter_active() && rx_head != rx_tail;
 	spin_unlock(&console_lock);
-	mgmt_run_fallback();
+	filter_idle();
 	return ready;
 }
 
@@ -292,9 +310,9 @@ int console_vm_getc(struct vm *vm)
 	int c = -1;
 	spin_lock(&console_lock);
 	rx_poll();
-	if (has_focus(vm) && !mgmt_active() && rx_head != rx_tail)
+	if (has_focus(vm) && !filter_active() && rx_head != rx_tail)
 		c = rx_ring[rx_tail++ % RX_RING];
 	spin_unlock(&console_lock);
-	mgmt_run_fallback();
+	filter_idle();
 	return c;
 }

@@ -32,7 +32,22 @@ int console_vm_rx_ready(struct vm *vm);
 /* Drains the UART into the focused VM's input and the management console
  * (the console hart calls it when no VM polls). */
 void console_poll_input(void);
-/* Raw output for the management console while it holds the console lock
+/* A filter that sees every UART input byte before the VMs do (the
+ * management console, hv/mgmt, sets it once at boot). */
+#define CONSOLE_INPUT_PASS  (-1) /* an ordinary byte for the focused VM */
+#define CONSOLE_INPUT_EATEN (-2) /* taken by the filter */
+struct console_input_ops {
+	/* one UART byte, under the console lock: CONSOLE_INPUT_PASS,
+	 * CONSOLE_INPUT_EATEN, or a VM index (0..9) to give the focus to */
+	int (*input)(int c);
+	/* whether the filter holds the input: VMs read nothing meanwhile */
+	int (*active)(void);
+	/* a VM polled its input: the filter's deferred work, outside the
+	 * console lock */
+	void (*idle)(void);
+};
+void console_set_input_filter(const struct console_input_ops *ops);
+/* Raw output for the input filter while it holds the console lock
  * (called from inside console_poll_input's filter). */
 void console_raw_write(const char *s, size_t n);
 /* Around a fatal trap dump: holds the console for this hart alone. */

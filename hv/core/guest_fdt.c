@@ -1,9 +1,9 @@
 /* Each VM's device tree (Devicetree spec 0.4, RISC-V bindings in Linux
  * Documentation/devicetree/bindings/riscv/cpus.yaml), written with libfdt's
  * sequential-write API. */
+#include "guest_fdt.h"
 #include "hv.h"
 #include "vm.h"
-#include <hv/vdev/vuart.h>
 #include "fdt_write.h"
 
 int guest_fdt_cpus(void *fdt, struct vm *vm)
@@ -29,7 +29,7 @@ int guest_fdt_cpus(void *fdt, struct vm *vm)
 		FDT_TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));
 		FDT_TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
 		FDT_TRY(fdt_property_string(fdt, "compatible", "riscv,cpu-intc"));
-		/* the vPLIC's interrupts-extended names it (vf_fdt.c) */
+		/* the vPLIC's interrupts-extended names it (hv/vdev/vf_fdt.c) */
 		FDT_TRY(fdt_property_u32(fdt, "phandle", GUEST_FDT_INTC_PHANDLE(i)));
 		FDT_TRY(fdt_end_node(fdt));
 		FDT_TRY(fdt_end_node(fdt));
@@ -37,9 +37,9 @@ int guest_fdt_cpus(void *fdt, struct vm *vm)
 	return fdt_end_node(fdt);
 }
 
-/* Everything up to and including /soc's UART, with /soc left open for the
- * caller's devices: the parts every partition's tree has (guests and the NIC
- * partition alike). */
+/* Everything up to and including /soc's devices (vm_fdt_devices: the
+ * vUART first), with /soc left open for the caller: the parts every
+ * partition's tree has (guests and the NIC partition alike). */
 int guest_fdt_begin(void *fdt, uint64_t size, struct vm *vm, const char *compatible,
 		    const char *model, const char *bootargs)
 {
@@ -54,7 +54,8 @@ int guest_fdt_begin(void *fdt, uint64_t size, struct vm *vm, const char *compati
 	FDT_TRY(fdt_property_string(fdt, "model", model));
 
 	FDT_TRY(fdt_begin_node(fdt, "chosen"));
-	FDT_TRY(fdt_property_string(fdt, "stdout-path", "/soc/serial@10000000"));
+	if (vm->stdout_path)
+		FDT_TRY(fdt_property_string(fdt, "stdout-path", vm->stdout_path));
 	FDT_TRY(fdt_property_string(fdt, "bootargs", bootargs));
 	FDT_TRY(fdt_property_string(fdt, "rvhv,vm-name", vm->cfg->name));
 	FDT_TRY(fdt_property_u32(fdt, "rvhv,boot-count", vm->boot_count));
@@ -73,19 +74,13 @@ int guest_fdt_begin(void *fdt, uint64_t size, struct vm *vm, const char *compati
 	FDT_TRY(fdt_property_u32(fdt, "#size-cells", 2));
 	FDT_TRY(fdt_property_string(fdt, "compatible", "simple-bus"));
 	FDT_TRY(fdt_property(fdt, "ranges", NULL, 0));
-	FDT_TRY(fdt_begin_node(fdt, "serial@10000000"));
-	FDT_TRY(fdt_property_string(fdt, "compatible", "ns16550a"));
-	FDT_TRY(fdt_prop_u64_pair(fdt, "reg", VUART_GPA, VUART_SIZE));
-	FDT_TRY(fdt_property_u32(fdt, "clock-frequency", hv_uart_clock));
-	return fdt_end_node(fdt);
+	return vm_fdt_devices(vm, fdt);
 }
 
 int guest_fdt_build(struct vm *vm, void *fdt, uint64_t size)
 {
 	FDT_TRY(guest_fdt_begin(fdt, size, vm, "rvhv,guest", "rvhv virtual machine",
 				vm->cfg->bootargs ? vm->cfg->bootargs : ""));
-	if (vm->vf)
-		FDT_TRY(vf_fdt_nodes(fdt, vm));
 	FDT_TRY(fdt_end_node(fdt)); /* soc */
 	FDT_TRY(fdt_end_node(fdt));
 	return fdt_finish(fdt);

@@ -1,7 +1,9 @@
-/* The SBI implementation guests see (SBI 2.0 subset, see hv/sbi_defs.h):
- * a7 = extension, a6 = function, a0..a5 arguments, (a0, a1) = (error, value). */
+/* The SBI implementation guests see (see sbi_server.h): a7 = extension,
+ * a6 = function, a0..a5 arguments, (a0, a1) = (error, value). */
+#include "sbi_server.h"
 #include "hv.h"
 #include "sbi_args.h"
+#include <common/err.h>
 #include <arch/riscv/sbi.h>
 #include "vm.h"
 #include <arch/riscv/csr.h>
@@ -32,10 +34,30 @@ static int probe(unsigned long eid)
 	return 0;
 }
 
+static const struct sbi_ext *exts[SBI_SERVER_MAX_EXT];
+static unsigned num_exts;
+
+int sbi_server_add_ext(const struct sbi_ext *ext)
+{
+	if (num_exts >= SBI_SERVER_MAX_EXT)
+		return ERR_NOSPC;
+	exts[num_exts++] = ext;
+	return 0;
+}
+
+/* an added extension vm may use, NULL when none */
+static const struct sbi_ext *ext_for(const struct vm *vm, unsigned long eid)
+{
+	for (unsigned i = 0; i < num_exts; i++)
+		if (exts[i]->eid == eid)
+			return exts[i]->allowed(vm) ? exts[i] : 0;
+	return 0;
+}
+
 /* vendor extensions exist only for the partition allowed to use them */
 static int probe_vm(struct vm *vm, unsigned long eid)
 {
-	return eid == SBI_EXT_RVHV ? vm->is_nic : probe(eid);
+	return probe(eid) || ext_for(vm, eid);
 }
 
 static void set_timer(uint64_t when)
@@ -241,17 +263,18 @@ int sbi_server_call(struct hart *h, struct vcpu *v)
 	case SBI_EXT_DBCN:
 		r = dbcn(vm, fid, a0, a1, a2);
 		break;
-	case SBI_EXT_RVHV:
-		/* the NIC's doorbell; every other VM is told it does not exist */
-		if (vm->is_nic)
-			r.error = nic_part_sbi(vm, fid, a0, &r.value);
-		break;
-	default:
+	default: {
+		const struct sbi_ext *ext = ext_for(vm, eid);
+		if (ext) {
+			r.error = ext->call(vm, fid, a0, &r.value);
+			break;
+		}
 		if (eid < SBI_EXT_BASE) {
 			/* other legacy calls (5.3-5.7): a0 alone, a1 kept */
 			x[10] = (uint64_t)SBI_ERR_NOT_SUPPORTED;
 			return 0;
 		}
+	}
 	}
 	x[10] = (uint64_t)r.error;
 	x[11] = (uint64_t)r.value;

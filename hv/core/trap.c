@@ -2,6 +2,7 @@
  * stopped; never fatal. From the hypervisor itself: an expected fault of an
  * hlv/hlvx is absorbed, anything else dumps registers and halts this hart. */
 #include "hv.h"
+#include "sbi_server.h"
 #include "vm.h"
 #include <arch/riscv/csr.h>
 #include <arch/riscv/hart.h>

@@ -1,7 +1,7 @@
 /* Running a vCPU on its hart: per-hart CSR set-up, the idle loop that waits
  * for a start, the clean entry into the guest, and cross-hart requests. */
+#include "vcpu.h"
 #include "hv.h"
-#include <hv/vdev/virq.h>
 #include "vm.h"
 #include <arch/riscv/csr.h>
 #include <arch/riscv/hart.h>
@@ -71,7 +71,7 @@ static void __attribute__((noreturn)) vcpu_enter(struct hart *h, struct vcpu *v)
 	csr_write(CSR_VSTVAL, 0);
 	csr_write(CSR_VSATP, 0);
 	csr_write(CSR_HVIP, 0);
-	virq_sync(v); /* a VF line already high for this vCPU's context */
+	vm_irq_sync(v); /* a device line already high for this vCPU's context */
 	if (hv_has_sstc)
 		csr_write(CSR_VSTIMECMP, ~0UL);
 	else
@@ -117,7 +117,7 @@ int vcpu_handle_requests(struct vcpu *v)
 	if (r & VCPU_REQ_VVMA)
 		hext_hfence_vvma_all();
 	if (r & VCPU_REQ_VIRQ)
-		virq_sync(v);
+		vm_irq_sync(v);
 	return (r & VCPU_REQ_PARK) != 0;
 }
 

@@ -1,11 +1,8 @@
 /* VM lifecycle: create, (re)boot, stop, shut down, and powering the machine
  * off once no VM is left. */
 #include "vm.h"
+#include "guest_fdt.h"
 #include "hv.h"
-#include <hv/nic/nic_part.h>
-#include <hv/vdev/vf_transport.h>
-#include <hv/vdev/virq.h>
-#include <hv/vdev/vuart.h>
 #include <arch/riscv/csr.h>
 #include <arch/riscv/hart.h>
 #include <arch/riscv/sbi_call.h>
@@ -16,7 +13,6 @@ unsigned vm_count;
 
 /* one more than VMs: the NIC partition */
 static struct vm vms[VMCFG_MAX_VMS + 1];
-static struct vuart vuarts[VMCFG_MAX_VMS + 1];
 static uint64_t gstage_roots[VMCFG_MAX_VMS + 1][GSTAGE_ROOT_ENTRIES]
     __attribute__((aligned(GSTAGE_ROOT_ALIGN)));
 static uint64_t gstage_pages[128][512] __attribute__((aligned(4096)));
@@ -36,6 +32,7 @@ static int create(unsigned index, const struct vm_config *cfg, uint64_t ram_gpa,
 	vm->image = image;
 	vm->image_size = cfg->image_size;
 	vm->state = VM_STOPPED;
+	vm->fdt_build = guest_fdt_build;
 	int err =
 	    gstage_init(&vm->gstage, gstage_roots[index], &gstage_pool, (uint16_t)(index + 1));
 	if (!err)
@@ -43,8 +40,6 @@ static int create(unsigned index, const struct vm_config *cfg, uint64_t ram_gpa,
 				 GSTAGE_PTE_R | GSTAGE_PTE_W | GSTAGE_PTE_X);
 	if (err)
 		return err;
-	if (vuart_attach(vm, &vuarts[index]))
-		return -1;
 	for (unsigned i = 0; i < cfg->num_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		v->vm = vm;
@@ -104,13 +99,12 @@ int vm_boot(struct vm *vm)
 	zero_ram(ram + vm->image_size, vm->ram_size - vm->image_size);
 	vm->dt_gpa = vm->ram_gpa + vm->ram_size - VMCFG_DT_SPACE;
 	void *dt = vm_gpa_to_host(vm, vm->dt_gpa, VMCFG_DT_SPACE);
-	int err = vm->is_nic ? nic_fdt_build(vm, dt, VMCFG_DT_SPACE)
-			     : guest_fdt_build(vm, dt, VMCFG_DT_SPACE);
+	int err = vm->fdt_build(vm, dt, VMCFG_DT_SPACE);
 	if (err) {
 		hv_printf("hv: vm %s: device tree: error %d\n", vm->cfg->name, err);
 		return err;
 	}
-	virq_reset(vm); /* a reboot must not inherit a claimed source */
+	vm_reset_devices(vm); /* a reboot must not inherit a claimed interrupt */
 	vm->state = VM_RUNNING;
 	/* a0 = vCPU id (0 for the NIC too), a1 = the DT */
 	vcpu_start(&vm->vcpus[0], vm->ram_gpa, vm->dt_gpa);
@@ -169,7 +163,7 @@ void vm_stop(struct vm *vm, const char *cause, uint64_t sepc, uint64_t addr)
 	hv_printf("hv: vm %s stopped: %s sepc=0x%lx addr=0x%lx\n", vm->cfg->name, cause, sepc,
 		  addr);
 	park_others(vm);
-	vf_transport_quiesce(vm);
+	vm_quiesce_devices(vm);
 	power_off_if_idle();
 }
 
@@ -180,13 +174,13 @@ void vm_shutdown(struct vm *vm)
 	console_vm_flush(vm);
 	hv_printf("hv: vm %s shut down\n", vm->cfg->name);
 	park_others(vm);
-	vf_transport_quiesce(vm);
+	vm_quiesce_devices(vm);
 	power_off_if_idle();
 }
 
 /* How long a reboot waits for the other vCPUs to park. They answer within
  * microseconds once back from the hypervisor; the one long thing a vCPU can
- * do in it, a NIC mailbox call, is waited for by vf_transport_quiesce under
+ * do in it, a NIC mailbox call, is waited for by the VF's quiesce under
  * the VF lock with the mailbox's own rule (nic_mbox.h) before this wait
  * starts, and register accesses are refused from then on. So the NIC is
  * waited for by one rule only, and this bound is for the hypervisor. */
@@ -200,12 +194,11 @@ void vm_reboot(struct vm *vm)
 	hv_printf("hv: vm %s rebooting\n", vm->cfg->name);
 	park_others(vm);
 	/* no DMA into the image being reloaded: see the rule at
-	 * vf_transport_quiesce. A NIC that may still write the RAM keeps the
-	 * VM from booting again until it lets go (VM state: rebooting). */
-	if (vf_transport_quiesce(vm) < 0)
-		vf_transport_wait_release(vm);
-	if (vm->is_nic)
-		nic_part_restart();
+	 * vf_transport_quiesce. A device that may still write the RAM keeps
+	 * the VM from booting again until it lets go (VM state: rebooting). */
+	if (vm_quiesce_devices(vm) < 0)
+		vm_release_devices(vm);
+	vm_reload_devices(vm);
 	struct vcpu *self = hart_self()->vcpu;
 	/* the image may only be rewritten once no other vCPU runs it */
 	uint64_t deadline = csr_read(CSR_TIME) + (uint64_t)hv_timebase * VM_PARK_WAIT_MS / 1000;

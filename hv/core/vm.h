@@ -7,31 +7,37 @@
 #include "mmio.h"
 #include "spinlock.h"
 #include "trap_stats.h"
+#include "vcpu.h"
 #include "vm_config.h"
 #include <arch/riscv/gstage.h>
 
-enum vcpu_state {
-	VCPU_STOPPED = 0,
-	VCPU_START_PENDING,
-	VCPU_RUNNING,
-};
-
-/* requests another hart posts to a vCPU, then IPIs its hart */
-#define VCPU_REQ_PARK	 (1u << 0) /* stop running the guest (VM stop/reboot) */
-#define VCPU_REQ_VSSIP	 (1u << 1) /* SBI IPI: raise the guest's software irq */
-#define VCPU_REQ_FENCE_I (1u << 2)
-#define VCPU_REQ_VVMA	 (1u << 3) /* hfence.vvma for the guest's sfence.vma */
-#define VCPU_REQ_VIRQ	 (1u << 4) /* virtual PLIC changed: recompute hvip.VSEIP */
-
 struct vm;
 
-struct vcpu {
-	struct vm *vm;
-	uint32_t id;   /* vCPU id: what the guest calls its hart id */
-	uint32_t hart; /* physical hart it is pinned to */
-	volatile enum vcpu_state state;
-	volatile uint32_t requests;
-	uint64_t start_pc, start_arg; /* for the next start: pc, a1 */
+/* A virtual device of a VM, as the VM's lifecycle sees it. The devices
+ * live in higher layers (hv/vdev, hv/nic); they register these hooks with
+ * vm_add_vdev, so the core calls them without knowing them. Any hook may
+ * be NULL. */
+struct vdev_ops {
+	/* its nodes inside /soc of the VM's device tree: 0 or a libfdt error */
+	int (*fdt)(void *dev, void *fdt);
+	/* the VM boots or reboots: back to the power-on state */
+	void (*reset)(void *dev);
+	/* the VM stops or reboots: stop touching its RAM. 0, or <0 when the
+	 * device may still (a reboot then waits in wait_release) */
+	int (*quiesce)(void *dev);
+	void (*wait_release)(void *dev);
+	/* a reboot, all vCPUs parked and quiesced, before RAM is reloaded */
+	void (*reload)(void *dev);
+	/* on v's hart: the device's interrupt lines into v (at vCPU entry and
+	 * on VCPU_REQ_VIRQ) */
+	void (*irq_sync)(void *dev, struct vcpu *v);
+};
+
+#define VM_MAX_VDEVS 4
+
+struct vdev {
+	const struct vdev_ops *ops;
+	void *dev;
 };
 
 enum vm_state {
@@ -53,7 +59,13 @@ struct vm {
 	int vf_id;	   /* its VF, -1 when none */
 	struct virq *virq; /* its virtual PLIC, when it has a VF */
 	struct vf_dev *vf;
+	/* writes the VM's device tree into buf: 0 or a libfdt error
+	 * (guest_fdt_build unless the VM's creator says otherwise) */
+	int (*fdt_build)(struct vm *vm, void *buf, uint64_t size);
+	struct vdev vdevs[VM_MAX_VDEVS];
+	unsigned num_vdevs;
 	struct trap_stats traps;
+	const char *stdout_path; /* its console's DT node (the vUART sets it) */
 	const uint8_t *image;
 	uint64_t image_size;
 	uint64_t dt_gpa;
@@ -62,7 +74,6 @@ struct vm {
 	struct vcpu vcpus[VMCFG_MAX_VCPUS];
 	struct mmio_region mmio[MMIO_MAX_REGIONS];
 	unsigned num_mmio;
-	struct vuart *vuart;
 };
 
 extern struct vm *vm_table[VMCFG_MAX_VMS];
@@ -77,6 +88,22 @@ struct vm *vm_create_nic(const struct vm_config *cfg, uint64_t ram_hpa, const ui
  * vCPU 0 start-pending (caller wakes its hart). */
 int vm_boot(struct vm *vm);
 
+/* Adds a device to vm's lifecycle (called in the order its DT nodes go).
+ * 0 or HV_ENOSPC. */
+int vm_add_vdev(struct vm *vm, const struct vdev_ops *ops, void *dev);
+/* Every device's DT nodes, in registration order (guest_fdt_begin). */
+int vm_fdt_devices(struct vm *vm, void *fdt);
+/* Every device's irq_sync for v (on v's hart). */
+void vm_irq_sync(struct vcpu *v);
+/* Every device's reset (the VM boots). */
+void vm_reset_devices(struct vm *vm);
+/* Every device's quiesce: 0, or ERR_BUSY when one may still touch RAM. */
+int vm_quiesce_devices(struct vm *vm);
+/* Every device's wait_release, then its reload (a reboot, RAM not yet
+ * reloaded). */
+void vm_release_devices(struct vm *vm);
+void vm_reload_devices(struct vm *vm);
+
 /* Translate a guest-physical range inside the VM's RAM to a host pointer,
  * NULL when any byte is outside it. */
 void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len);
@@ -86,10 +113,5 @@ void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len);
 void vm_stop(struct vm *vm, const char *cause, uint64_t sepc, uint64_t addr);
 void vm_shutdown(struct vm *vm);
 void vm_reboot(struct vm *vm);
-
-/* Posts req to v and interrupts its hart (directly handled if it is us). */
-void vcpu_request(struct vcpu *v, uint32_t req);
-/* Marks v start-pending at pc with a1 = arg and wakes its hart. */
-void vcpu_start(struct vcpu *v, uint64_t pc, uint64_t arg);
 
 #endif

@@ -6,6 +6,7 @@
 #define HV_VM_CONFIG_H
 #include <stddef.h>
 #include <stdint.h>
+#include <platform/host_fdt.h> /* HOST_FDT_IMAGES_NODE */
 
 #define VMCFG_MAX_VMS	  8
 #define VMCFG_MAX_VCPUS	  8
@@ -56,7 +57,7 @@ struct vmcfg_image_range {
 	uint64_t base, size;
 	int found; /* 0: node missing or without a readable reg */
 };
-#define VMCFG_IMAGES_NODE "/chosen/hypervisor-images"
+#define VMCFG_IMAGES_NODE HOST_FDT_IMAGES_NODE
 
 #define VMCFG_MAX_RESV 8
 struct vmcfg_machine {

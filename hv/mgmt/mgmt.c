@@ -33,12 +33,12 @@ static void raw(const char *s)
 	console_raw_write(s, strlen(s));
 }
 
-int mgmt_active(void)
+static int active(void)
 {
 	return cmd_mode;
 }
 
-int mgmt_input(int c)
+static int input(int c)
 {
 	if (escape) {
 		escape = 0;
@@ -46,11 +46,11 @@ int mgmt_input(int c)
 			cmd_mode = 1;
 			line_len = 0;
 			raw("\nhv> ");
-			return MGMT_INPUT_EATEN;
+			return CONSOLE_INPUT_EATEN;
 		}
 		if (c == 'x') {
 			poweroff_req = 1;
-			return MGMT_INPUT_EATEN;
+			return CONSOLE_INPUT_EATEN;
 		}
 		if (c >= '0' && c <= '9') {
 			cmd_mode = 0;
@@ -60,14 +60,14 @@ int mgmt_input(int c)
 		 * default -nographic mux must type to send one Ctrl-A */
 		if (c == 0x01)
 			escape = 1;
-		return MGMT_INPUT_EATEN;
+		return CONSOLE_INPUT_EATEN;
 	}
 	if (c == 0x01) {
 		escape = 1;
-		return MGMT_INPUT_EATEN;
+		return CONSOLE_INPUT_EATEN;
 	}
 	if (!cmd_mode)
-		return MGMT_INPUT_PASS;
+		return CONSOLE_INPUT_PASS;
 	if (c == '\r' || c == '\n') {
 		raw("\n");
 		if (cmd_head - cmd_tail == QUEUE) {
@@ -86,7 +86,7 @@ int mgmt_input(int c)
 		line[line_len++] = (char)c;
 		raw(s);
 	}
-	return MGMT_INPUT_EATEN;
+	return CONSOLE_INPUT_EATEN;
 }
 
 /* --- commands --- */
@@ -255,15 +255,13 @@ static int cmd_offload(int argc, char **argv)
 	int on = !strcmp(argv[3], "on");
 	if (!on && strcmp(argv[3], "off"))
 		return err("on or off");
-	uint32_t *pol = host ? &nic_part.host_policy : &nic_part.vf_policy[id];
-	uint32_t next = on ? (*pol | bits) : (*pol & ~bits);
-	struct nic_mbox_msg m = {
-	    .cmd = NIC_MBOX_SET_POLICY, .vf = host ? NIC_MBOX_HOST : (uint16_t)id, .arg = {next}};
-	if (nic_mbox_call(&m))
+	uint32_t pol = nic_part_policy(id);
+	uint32_t next = on ? (pol | bits) : (pol & ~bits);
+	int rc = nic_part_set_policy(id, next);
+	if (rc == ERR_TIMEDOUT)
 		return err("the NIC did not answer");
-	if (m.status)
+	if (rc)
 		return err("the NIC refused the policy");
-	*pol = next;
 	hv_printf("hv: offload %s policy=0x%x (applies at the next VF reset)\n",
 		  host ? "host" : nic_part.vf_vm[id]->cfg->name, next);
 	return 0;
@@ -346,10 +344,19 @@ void mgmt_run(void)
 
 static volatile int loop_hart; /* a hart runs mgmt_loop */
 
-void mgmt_run_fallback(void)
+/* a VM reading its input carries the console when no hart runs
+ * mgmt_loop: commands must not stall otherwise */
+static void idle(void)
 {
 	if (!loop_hart)
 		mgmt_run();
+}
+
+static const struct console_input_ops filter = {.input = input, .active = active, .idle = idle};
+
+void mgmt_init(void)
+{
+	console_set_input_filter(&filter);
 }
 
 void mgmt_loop(void)

@@ -9,20 +9,12 @@
 #ifndef HV_MGMT_H
 #define HV_MGMT_H
 
-#define MGMT_INPUT_PASS	 (-1) /* an ordinary byte for the focused VM */
-#define MGMT_INPUT_EATEN (-2) /* taken by the console */
-
-/* One UART byte, called under the console lock: MGMT_INPUT_PASS,
- * MGMT_INPUT_EATEN, or a VM index (0..9) to give the focus to. */
-int mgmt_input(int c);
-/* Whether command mode holds the input. */
-int mgmt_active(void);
+/* Makes the management console the console's input filter
+ * (console_set_input_filter): Ctrl-A escapes and command mode. */
+void mgmt_init(void);
 /* Runs a completed command line or power-off request, outside the console
  * lock (any hart; one at a time). */
 void mgmt_run(void);
-/* mgmt_run, but only when no hart runs mgmt_loop (a VM reading its input
- * then carries the console: commands must not stall a guest otherwise). */
-void mgmt_run_fallback(void);
 /* The console hart's loop: polls the UART every 10 ms, sleeping in wfi. */
 void mgmt_loop(void) __attribute__((noreturn));
 

@@ -2,6 +2,7 @@
  * chosen, its port(s) under /soc (reg only: it drives them by polling), and
  * /rvhv-nic with the shared page and one vf@<id> per VF. Addresses are host
  * physical: its G-stage map is the identity. */
+#include <hv/core/guest_fdt.h>
 #include <hv/core/hv.h>
 #include "nic_mbox.h"
 #include "nic_part.h"

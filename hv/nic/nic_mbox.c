@@ -1,13 +1,16 @@
-/* Mailbox client (protocol in nic-firmware/nic_shared.h). */
+/* Mailbox client (protocol in nicif/shared.h, the slot itself in
+ * nicif/shm_hv.c): when the NIC is ready, its restarts, and the one rule
+ * of how long the hypervisor waits for it (nic_mbox.h). */
 #include "nic_mbox.h"
-#include <hv/core/hv.h>
-#include <hv/core/console.h>
 #include "nic_part.h"
-#include <hv/vdev/vf_transport.h>
+#include <hv/core/console.h>
+#include <hv/core/hv.h>
 #include <hv/core/vm.h>
+#include <hv/vdev/vf_transport.h>
+#include <nicif/shm_hv.h>
 #include <arch/riscv/csr.h>
 #include <arch/riscv/hart.h>
-#include <string.h>
+#include <common/err.h>
 
 union nic_shared_u nic_shared_mem __attribute__((aligned(NIC_SHARED_SIZE)));
 
@@ -24,9 +27,7 @@ static uint64_t boot_wait_from_now(void)
 
 void nic_mbox_init(void)
 {
-	memset(&nic_shared_mem, 0, sizeof(nic_shared_mem));
-	nic_shared_page.magic = NIC_SHARED_MAGIC;
-	nic_shared_page.version = NIC_SHARED_VERSION;
+	shm_hv_init(&nic_shared_page);
 	boot_deadline = boot_wait_from_now();
 	__atomic_store_n(&enabled, 1, __ATOMIC_RELEASE);
 }
@@ -40,10 +41,7 @@ static int nic_stopped(void)
 int nic_mbox_slot_idle(void)
 {
 	unsigned hart = hart_self()->hartid;
-	if (hart >= NIC_SHARED_SLOTS)
-		return 1;
-	struct nic_shared_slot *sl = &nic_shared_page.slot[hart];
-	return __atomic_load_n(&sl->ack_seq, __ATOMIC_ACQUIRE) == sl->req_seq;
+	return hart >= NIC_SHARED_SLOTS || shm_hv_slot_idle(&nic_shared_page, hart);
 }
 
 int nic_mbox_stopped(void)
@@ -90,42 +88,14 @@ void nic_mbox_restart(void)
 	__atomic_store_n(&nic_shared_page.nic_ready, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&was_ready, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&resync, 0, __ATOMIC_RELEASE); /* its new DT has it all */
-	for (unsigned i = 0; i < NIC_SHARED_SLOTS; i++) {
-		struct nic_shared_slot *sl = &nic_shared_page.slot[i];
-		uint32_t req = __atomic_load_n(&sl->req_seq, __ATOMIC_ACQUIRE);
-		if (req == __atomic_load_n(&sl->ack_seq, __ATOMIC_ACQUIRE))
-			continue;
-		/* answered with a seq that is not the request's: the waiting
-		 * caller fails, the new NIC sees no request */
-		sl->msg.seq = (uint16_t)(req + 0x8000);
-		sl->msg.status = NIC_MBOX_EBUSY;
-		__atomic_store_n(&sl->ack_seq, req, __ATOMIC_RELEASE);
-	}
+	shm_hv_cancel(&nic_shared_page);
 	boot_deadline = boot_wait_from_now();
 	__atomic_add_fetch(&epoch, 1, __ATOMIC_ACQ_REL);
 }
 
-/* Waits until the NIC acknowledges req in slot sl: while its heartbeat
- * moves, up to NIC_MBOX_MAX_MS; NIC_MBOX_WAIT_MS of a still heartbeat (or a
- * stopped NIC partition) ends it. 0, or -1 on timeout. */
-static int wait_ack(struct nic_shared_slot *sl, uint32_t req)
+static uint64_t now(void)
 {
-	uint64_t start = csr_read(CSR_TIME), quiet = start;
-	uint64_t wait = (uint64_t)hv_timebase * NIC_MBOX_WAIT_MS / 1000;
-	uint64_t cap = start + (uint64_t)hv_timebase * NIC_MBOX_MAX_MS / 1000;
-	uint32_t beat = __atomic_load_n(&nic_shared_page.heartbeat, __ATOMIC_RELAXED);
-	while (__atomic_load_n(&sl->ack_seq, __ATOMIC_ACQUIRE) != req) {
-		uint64_t now = csr_read(CSR_TIME);
-		uint32_t b = __atomic_load_n(&nic_shared_page.heartbeat, __ATOMIC_RELAXED);
-		if (b != beat) {
-			beat = b;
-			quiet = now;
-		}
-		if (now - quiet >= wait || now >= cap || nic_stopped())
-			return -1;
-	}
-	__atomic_thread_fence(__ATOMIC_ACQUIRE); /* fence r,r: ack before the reply */
-	return 0;
+	return csr_read(CSR_TIME);
 }
 
 int nic_mbox_call(struct nic_mbox_msg *m)
@@ -133,47 +103,50 @@ int nic_mbox_call(struct nic_mbox_msg *m)
 	unsigned hart = hart_self()->hartid;
 	if (!__atomic_load_n(&enabled, __ATOMIC_ACQUIRE) || hart >= NIC_SHARED_SLOTS ||
 	    nic_stopped())
-		return -1;
-	uint64_t now = csr_read(CSR_TIME);
-	uint64_t deadline = now + (uint64_t)hv_timebase * NIC_MBOX_WAIT_MS / 1000;
+		return ERR_NODEV;
+	uint64_t deadline = now() + (uint64_t)hv_timebase * NIC_MBOX_WAIT_MS / 1000;
 	/* a guest probing its VF while the NIC still boots waits for it, once */
 	if (!nic_mbox_ready() && boot_deadline > deadline)
 		deadline = boot_deadline;
 	while (!nic_mbox_ready())
-		if (csr_read(CSR_TIME) >= deadline || nic_stopped())
-			return -1;
+		if (now() >= deadline || nic_stopped())
+			return ERR_TIMEDOUT;
 	/* first call to a NIC back from restarting by itself: the policies
 	 * the console set after its DT was written go first (these calls
 	 * find resync clear: no recursion beyond one level) */
 	if (__atomic_exchange_n(&resync, 0, __ATOMIC_ACQ_REL))
 		nic_part_resync();
 
-	struct nic_shared_slot *sl = &nic_shared_page.slot[hart];
-	/* a request that timed out may still be in the NIC's hands: writing
-	 * msg now could mix its late reply into the new request */
-	if (__atomic_load_n(&sl->ack_seq, __ATOMIC_ACQUIRE) != sl->req_seq &&
-	    wait_ack(sl, sl->req_seq) < 0) {
-		/* not sent: the NIC would run that late reply as a command */
-		hv_printf("hv: nic: slot of hart %u still busy, command %u not sent\n", hart,
-			  m->cmd);
-		return -1;
-	}
-	uint32_t req = sl->req_seq + 1;
-	m->seq = (uint16_t)req;
-	sl->msg = *m;
-	__atomic_thread_fence(__ATOMIC_RELEASE); /* fence w,w: msg before req_seq */
-	__atomic_store_n(&sl->req_seq, req, __ATOMIC_RELAXED);
-	if (wait_ack(sl, req) < 0) {
-		/* a failed device sends nothing more: one line per failure */
-		hv_printf("hv: nic: no answer to command %u from hart %u\n", m->cmd, hart);
-		return -1;
-	}
-	*m = sl->msg;
-	/* the NIC echoes seq: anything else is not the answer to this request */
-	if (m->seq != (uint16_t)req) {
+	const struct shm_hv_wait wait = {
+	    .now = now,
+	    .still = (uint64_t)hv_timebase * NIC_MBOX_WAIT_MS / 1000,
+	    .max = (uint64_t)hv_timebase * NIC_MBOX_MAX_MS / 1000,
+	    .gone = nic_stopped,
+	};
+	uint32_t cmd = m->cmd;
+	uint16_t req = (uint16_t)(nic_shared_page.slot[hart].req_seq + 1);
+	int err = shm_hv_call(&nic_shared_page, hart, m, &wait);
+	/* a failed device sends nothing more: one line per failure */
+	if (err == ERR_BUSY)
+		hv_printf("hv: nic: slot of hart %u still busy, command %u not sent\n", hart, cmd);
+	else if (err == ERR_TIMEDOUT)
+		hv_printf("hv: nic: no answer to command %u from hart %u\n", cmd, hart);
+	else if (err == ERR_IO)
 		hv_printf("hv: nic: reply seq %u to request %u on hart %u\n", m->seq,
-			  (unsigned)(uint16_t)req, hart);
-		return -1;
-	}
-	return 0;
+			  (unsigned)req, hart);
+	return err;
 }
+
+static uint32_t *isr_word(uint16_t vf)
+{
+	return &nic_shared_page.irq_status[vf];
+}
+
+const struct vf_nic_ops nic_mbox_vf_ops = {
+    .call = nic_mbox_call,
+    .ready = nic_mbox_ready,
+    .stopped = nic_mbox_stopped,
+    .slot_idle = nic_mbox_slot_idle,
+    .epoch = nic_mbox_epoch,
+    .isr = isr_word,
+};

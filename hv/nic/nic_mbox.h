@@ -1,10 +1,10 @@
-/* The hypervisor's end of the hv<->NIC shared page
- * (nic-firmware/nic_shared.h): the page itself, one mailbox slot per hart,
- * bounded waits. */
+/* The hypervisor's end of the hv<->NIC shared page (nicif/shared.h): the
+ * page itself, one mailbox slot per hart (nicif/shm_hv.h), bounded waits. */
 #ifndef HV_NIC_MBOX_H
 #define HV_NIC_MBOX_H
 #include <stdint.h>
 #include <nicif/shared.h>
+#include <hv/vdev/vf_transport.h>
 
 /* The one rule for waiting on the NIC, wherever the hypervisor waits for
  * it (a guest's register access, a VM's reboot or stop, the console): one
@@ -29,8 +29,11 @@ extern union nic_shared_u nic_shared_mem;
 /* Zeroes the page, writes magic and version; calls are refused until then. */
 void nic_mbox_init(void);
 /* Runs m on the NIC through this hart's slot. 0: reply in *m (its status
- * is the NIC's). <0: no NIC partition, NIC not ready or no answer in time. */
+ * is the NIC's). ERR_NODEV: no NIC partition; ERR_TIMEDOUT: NIC not ready
+ * or no answer in time; ERR_BUSY, ERR_IO: see shm_hv_call. */
 int nic_mbox_call(struct nic_mbox_msg *m);
+/* The mailbox as every VF transport sees it (vf_transport_attach). */
+extern const struct vf_nic_ops nic_mbox_vf_ops;
 /* Whether the NIC has said it runs its poll loop. Seeing nic_ready down
  * after it was up counts as a NIC restart (nic_mbox_epoch). */
 int nic_mbox_ready(void);

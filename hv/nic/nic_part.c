@@ -1,11 +1,15 @@
 /* NIC partition set-up and its SBI doorbell (see nic_part.h). */
 #include "nic_part.h"
-#include <hv/core/hv.h>
 #include "nic_mbox.h"
-#include <arch/riscv/sbi.h>
+#include <hv/core/console.h>
+#include <hv/core/hv.h>
+#include <hv/core/sbi_server.h>
+#include <hv/core/vm.h>
 #include <hv/vdev/vf_transport.h>
 #include <hv/vdev/virq.h>
-#include <hv/core/vm.h>
+#include <hv/vdev/vuart.h>
+#include <arch/riscv/sbi.h>
+#include <common/err.h>
 #include <string.h>
 
 struct nic_part nic_part;
@@ -24,9 +28,10 @@ static int attach_vfs(void)
 		unsigned id = nic_part.nvf++;
 		nic_part.vf_vm[id] = vm;
 		nic_part.vf_policy[id] = vm->cfg->policy;
-		if (vf_transport_attach(vm, (uint16_t)id) || virq_attach(vm, 1)) {
+		int err = vf_transport_attach(vm, (uint16_t)id, &nic_mbox_vf_ops);
+		if (err) {
 			hv_printf("hv: vm %s: no room for its VF's MMIO regions\n", vm->cfg->name);
-			return -1;
+			return err;
 		}
 	}
 	return 0;
@@ -40,10 +45,29 @@ static int map_identity(struct vm *nic, uint64_t base, uint64_t size, const char
 	return err;
 }
 
+/* the NIC partition reboots: see nic_part_restart */
+static void reload(void *dev)
+{
+	(void)dev;
+	nic_part_restart();
+}
+
+static const struct vdev_ops nic_vdev = {.reload = reload};
+
+static int nic_only(const struct vm *vm)
+{
+	return vm->is_nic;
+}
+
+/* the NIC's doorbell: every other VM is told it does not exist */
+static const struct sbi_ext rvhv_ext = {
+    .eid = SBI_EXT_RVHV, .allowed = nic_only, .call = nic_part_sbi};
+
 int nic_part_create(uint64_t nic_base, const uint8_t *image)
 {
-	if (attach_vfs())
-		return -1;
+	int err = attach_vfs();
+	if (err)
+		return err;
 	nic_part.host_policy = hv_config.nic_policy;
 	if (!hv_config.nic_ram_size)
 		return 0;
@@ -58,20 +82,28 @@ int nic_part_create(uint64_t nic_base, const uint8_t *image)
 	struct vm *nic = vm_create_nic(c, nic_base, image);
 	if (!nic) {
 		hv_printf("hv: nic: cannot build its G-stage table\n");
-		return -1;
+		return ERR_NOMEM;
 	}
+	nic->fdt_build = nic_fdt_build;
+	err = vuart_attach(nic);
+	if (!err)
+		err = vm_add_vdev(nic, &nic_vdev, 0);
+	if (!err)
+		err = sbi_server_add_ext(&rvhv_ext);
+	if (err)
+		return err;
 	nic_part.vm = nic;
 	/* exactly: the port registers, the shared page, the guests' RAM */
-	for (int i = 0; i < nic_part.nports; i++)
-		if (map_identity(nic, nic_part.ports[i].base, GSTAGE_PAGE_SIZE, "port"))
-			return -1;
-	if (map_identity(nic, (uintptr_t)&nic_shared_mem, NIC_SHARED_SIZE, "shared page"))
-		return -1;
-	for (unsigned id = 0; id < nic_part.nvf; id++) {
+	for (int i = 0; i < nic_part.nports && !err; i++)
+		err = map_identity(nic, nic_part.ports[i].base, GSTAGE_PAGE_SIZE, "port");
+	if (!err)
+		err = map_identity(nic, (uintptr_t)&nic_shared_mem, NIC_SHARED_SIZE, "shared page");
+	for (unsigned id = 0; id < nic_part.nvf && !err; id++) {
 		struct vm *vm = nic_part.vf_vm[id];
-		if (map_identity(nic, vm->ram_hpa, vm->ram_size, "guest RAM"))
-			return -1;
+		err = map_identity(nic, vm->ram_hpa, vm->ram_size, "guest RAM");
 	}
+	if (err)
+		return err;
 	hv_printf("hv: nic hart %u ram 0x%lx-0x%lx, %d port(s)", c->harts[0], nic_base,
 		  nic_base + c->ram_size, nic_part.nports);
 	for (int i = 0; i < nic_part.nports; i++)
@@ -95,12 +127,12 @@ void nic_part_resync(void)
 {
 	struct nic_mbox_msg m = {
 	    .cmd = NIC_MBOX_SET_POLICY, .vf = NIC_MBOX_HOST, .arg = {nic_part.host_policy}};
-	int err = nic_mbox_call(&m) ? -1 : m.status;
+	int err = nic_mbox_call(&m) ? ERR_TIMEDOUT : m.status;
 	for (unsigned id = 0; id < nic_part.nvf && !err; id++) {
 		m = (struct nic_mbox_msg){.cmd = NIC_MBOX_SET_POLICY,
 					  .vf = (uint16_t)id,
 					  .arg = {nic_part.vf_policy[id]}};
-		err = nic_mbox_call(&m) ? -1 : m.status;
+		err = nic_mbox_call(&m) ? ERR_TIMEDOUT : m.status;
 	}
 	hv_printf("hv: nic: back after a restart, policies sent again%s\n",
 		  err ? " (failed: the VFs keep their DT's)" : "");
@@ -118,11 +150,32 @@ int nic_part_vf_by_name(const char *s)
 			digits = 0;
 	}
 	if (digits && *s)
-		return num < (int)nic_part.nvf ? num : -1;
+		return num < (int)nic_part.nvf ? num : ERR_NOENT;
 	for (unsigned id = 0; id < nic_part.nvf; id++)
 		if (!strcmp(nic_part.vf_vm[id]->cfg->name, s))
 			return (int)id;
-	return -1;
+	return ERR_NOENT;
+}
+
+int nic_part_set_policy(int vf, uint32_t policy)
+{
+	if (vf >= (int)nic_part.nvf)
+		return ERR_NOENT;
+	struct nic_mbox_msg m = {.cmd = NIC_MBOX_SET_POLICY,
+				 .vf = vf < 0 ? NIC_MBOX_HOST : (uint16_t)vf,
+				 .arg = {policy}};
+	if (nic_mbox_call(&m))
+		return ERR_TIMEDOUT;
+	if (m.status)
+		return m.status;
+	/* kept for the NIC's next device tree and for a resync */
+	*(vf < 0 ? &nic_part.host_policy : &nic_part.vf_policy[vf]) = policy;
+	return 0;
+}
+
+uint32_t nic_part_policy(int vf)
+{
+	return vf < 0 ? nic_part.host_policy : nic_part.vf_policy[vf];
 }
 
 long nic_part_sbi(struct vm *nic, unsigned long fid, unsigned long a0, long *value)
@@ -130,12 +183,12 @@ long nic_part_sbi(struct vm *nic, unsigned long fid, unsigned long a0, long *val
 	(void)nic;
 	*value = 0;
 	switch (fid) {
-	case NIC_SBI_RAISE_VF_IRQ:
+	case SBI_RVHV_RAISE_VF_IRQ:
 		if (a0 >= nic_part.nvf)
 			return SBI_ERR_INVALID_PARAM;
 		virq_update(nic_part.vf_vm[a0]);
 		return SBI_SUCCESS;
-	case NIC_SBI_LOG:
+	case SBI_RVHV_LOG:
 		return SBI_SUCCESS; /* its console lines are enough for now */
 	}
 	return SBI_ERR_NOT_SUPPORTED;

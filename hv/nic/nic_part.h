@@ -26,7 +26,7 @@ extern struct nic_part nic_part;
 /* While the host DT is intact: finds the physical ports. */
 void nic_part_probe(const void *host_fdt);
 /* After the VMs exist, before they boot: VFs to the VMs with vf=yes, and
- * (when the config has NIC RAM) the NIC partition. 0 or <0 (message
+ * (when the config has NIC RAM) the NIC partition. 0 or ERR_* (message
  * printed). */
 int nic_part_create(uint64_t nic_base, const uint8_t *image);
 /* The NIC partition reboots (vm_reboot, its hart parked, before its RAM
@@ -39,7 +39,19 @@ void nic_part_restart(void);
  * from the DT it still has, so the host-wide and per-VF policies as last
  * set are sent again. */
 void nic_part_resync(void);
-/* VF id of a VM named or numbered by s ("1", "httpd"), -1 when none. */
+/* VF id of a VM named or numbered by s ("1", "httpd"), ERR_NOENT when
+ * none. */
 int nic_part_vf_by_name(const char *s);
+/* The offload policy (NIC_POL_*) of VF vf, or the host-wide one for vf < 0:
+ * sent to the NIC, and kept (for its next device tree, and to send again
+ * after it restarts by itself) once it accepted it. 0, ERR_TIMEDOUT (no
+ * answer) or the NIC's refusal (<0). */
+int nic_part_set_policy(int vf, uint32_t policy);
+uint32_t nic_part_policy(int vf);
+/* The NIC partition's device tree into buf (nic_fdt.c). 0 or libfdt error. */
+int nic_fdt_build(struct vm *nic, void *buf, uint64_t size);
+/* The NIC's SBI vendor extension (RVHV), fid and a0 of the call. SBI error
+ * code, *value its value. */
+long nic_part_sbi(struct vm *nic, unsigned long fid, unsigned long a0, long *value);
 
 #endif

@@ -1,24 +1,26 @@
 /* VF transport glue (see vf_transport.h): MMIO traps to the register file,
  * the register file to the mailbox and the shared InterruptStatus. */
 #include "vf_transport.h"
-#include <hv/core/hv.h>
-#include <hv/nic/nic_mbox.h>
 #include "virq.h"
+#include <hv/core/console.h>
 #include <hv/core/vm.h>
+#include <common/err.h>
+#include <nicif/shared.h>
 
 static struct vf_dev vf_devs[VMCFG_MAX_VMS];
+static const struct vf_nic_ops *nic; /* the one NIC behind every VF */
 
 static int mbox(void *ctx, struct nic_mbox_msg *m)
 {
 	struct vf_dev *d = ctx;
 	/* a held VF sends nothing: the NIC must not be re-armed on RAM that
 	 * waits for its release */
-	return d->held ? -1 : nic_mbox_call(m);
+	return d->held ? ERR_BUSY : nic->call(m);
 }
 
 static uint32_t *isr_word(struct vf_dev *d)
 {
-	return &nic_shared_page.irq_status[d->regs.vf];
+	return nic->isr(d->regs.vf);
 }
 
 static uint32_t isr_read(void *ctx)
@@ -40,7 +42,7 @@ static const struct vf_regs_ops vf_ops = {.mbox = mbox, .isr_read = isr_read, .i
  * knows nothing of it (and holds none of its buffers). */
 static void sync_epoch(struct vf_dev *d)
 {
-	uint32_t e = nic_mbox_epoch();
+	uint32_t e = nic->epoch();
 	if (d->nic_epoch != e) {
 		d->nic_epoch = e;
 		vf_regs_nic_lost(&d->regs);
@@ -77,19 +79,50 @@ static void vf_mmio_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 
 static const struct mmio_ops vf_mmio_ops = {.read = vf_mmio_read, .write = vf_mmio_write};
 
-int vf_transport_attach(struct vm *vm, uint16_t vf)
+/* vPLIC source 1: the VF's InterruptStatus is not zero (level, virtio 1.2
+ * §4.2.2) */
+static uint32_t line_level(void *ctx)
+{
+	return isr_read(ctx) ? 1u << 1 : 0;
+}
+
+static int vdev_fdt(void *dev, void *fdt)
+{
+	return vf_fdt_nodes(fdt, ((struct vf_dev *)dev)->vm);
+}
+
+static int vdev_quiesce(void *dev)
+{
+	return vf_transport_quiesce(((struct vf_dev *)dev)->vm);
+}
+
+static void vdev_wait_release(void *dev)
+{
+	vf_transport_wait_release(((struct vf_dev *)dev)->vm);
+}
+
+static const struct vdev_ops vf_vdev = {
+    .fdt = vdev_fdt, .quiesce = vdev_quiesce, .wait_release = vdev_wait_release};
+
+int vf_transport_attach(struct vm *vm, uint16_t vf, const struct vf_nic_ops *ops)
 {
 	if (vm->index >= VMCFG_MAX_VMS || vf >= NIC_SHARED_VFS)
-		return -1;
+		return ERR_INVAL;
+	nic = ops;
 	struct vf_dev *d = &vf_devs[vm->index];
 	d->vm = vm;
 	d->lock.locked = 0;
 	d->held = 0;
-	d->nic_epoch = nic_mbox_epoch();
+	d->nic_epoch = nic->epoch();
 	vf_regs_init(&d->regs, vf, &vf_ops, d);
 	vm->vf = d;
 	vm->vf_id = vf;
-	return mmio_register(vm, VF_TRANSPORT_GPA, VF_TRANSPORT_SIZE, &vf_mmio_ops, d);
+	int err = mmio_register(vm, VF_TRANSPORT_GPA, VF_TRANSPORT_SIZE, &vf_mmio_ops, d);
+	if (!err)
+		err = vm_add_vdev(vm, &vf_vdev, d);
+	if (!err)
+		err = virq_attach(vm, 1, line_level, d);
+	return err;
 }
 
 void vf_transport_request_reset(struct vm *vm)
@@ -131,19 +164,19 @@ int vf_transport_quiesce(struct vm *vm)
 	if (!d)
 		return 0;
 	spin_lock(&d->lock);
-	(void)nic_mbox_ready(); /* notices a NIC that said it stopped */
+	(void)nic->ready(); /* notices a NIC that said it stopped */
 	sync_epoch(d);
 	if (d->held) {
-		rc = -1;
-	} else if (!d->regs.armed || nic_mbox_stopped()) {
+		rc = ERR_BUSY;
+	} else if (!d->regs.armed || nic->stopped()) {
 		/* nothing to take back; still tell a NIC that answers (not a
 		 * failed one: no second wait) */
-		if (!d->regs.failed && nic_mbox_ready())
+		if (!d->regs.failed && nic->ready())
 			vf_regs_reset(&d->regs);
-	} else if (vf_regs_reset(&d->regs) < 0 && !nic_mbox_stopped()) {
+	} else if (vf_regs_reset(&d->regs) < 0 && !nic->stopped()) {
 		d->held = 1;
 		d->regs.failed = 1;
-		rc = -1;
+		rc = ERR_BUSY;
 		hv_printf("hv: vm %s: VF %u: the NIC did not acknowledge its reset and may still "
 			  "write the VM's RAM: VF failed, RAM kept\n",
 			  vm->cfg->name, d->regs.vf);
@@ -158,13 +191,13 @@ int vf_transport_quiesce(struct vm *vm)
  * new request and this costs no console line. */
 static int released(struct vf_dev *d)
 {
-	(void)nic_mbox_ready(); /* notices a NIC that said it stopped */
-	if (nic_mbox_stopped() || nic_mbox_epoch() != d->nic_epoch)
+	(void)nic->ready(); /* notices a NIC that said it stopped */
+	if (nic->stopped() || nic->epoch() != d->nic_epoch)
 		return 1;
-	if (!nic_mbox_slot_idle())
+	if (!nic->slot_idle())
 		return 0;
 	struct nic_mbox_msg m = {.cmd = NIC_MBOX_VF_RESET, .vf = d->regs.vf};
-	return nic_mbox_call(&m) == 0;
+	return nic->call(&m) == 0;
 }
 
 void vf_transport_wait_release(struct vm *vm)
@@ -181,7 +214,7 @@ void vf_transport_wait_release(struct vm *vm)
 	uint32_t timeouts = d->regs.timeouts;
 	vf_regs_init(&d->regs, d->regs.vf, &vf_ops, d);
 	d->regs.timeouts = timeouts;
-	d->nic_epoch = nic_mbox_epoch();
+	d->nic_epoch = nic->epoch();
 	d->held = 0;
 	spin_unlock(&d->lock);
 	hv_printf("hv: vm %s: VF %u released by the NIC\n", vm->cfg->name, d->regs.vf);

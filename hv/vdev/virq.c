@@ -1,21 +1,11 @@
 /* Virtual PLIC glue (see virq.h). */
 #include "virq.h"
-#include <hv/nic/nic_mbox.h>
 #include <hv/core/vm.h>
+#include <common/err.h>
 #include <arch/riscv/csr.h>
 #include <arch/riscv/hart.h>
 
 static struct virq virqs[VMCFG_MAX_VMS];
-
-/* source 1: the VF's InterruptStatus is not zero (level, virtio 4.2.2) */
-static uint32_t levels(void *ctx)
-{
-	struct vm *vm = ctx;
-	if (vm->vf_id < 0 || vm->vf_id >= (int)NIC_SHARED_VFS)
-		return 0;
-	return __atomic_load_n(&nic_shared_page.irq_status[vm->vf_id], __ATOMIC_ACQUIRE) ? 1u << 1
-											 : 0;
-}
 
 void virq_sync(struct vcpu *v)
 {
@@ -83,20 +73,34 @@ void virq_reset(struct vm *vm)
 	if (!q)
 		return;
 	spin_lock(&q->lock);
-	vplic_init(&q->plic, q->plic.nsrc, q->plic.nctx, levels, vm);
+	vplic_init(&q->plic, q->plic.nsrc, q->plic.nctx, q->plic.levels, q->plic.ctx);
 	for (unsigned i = 0; i < VPLIC_MAX_CTX; i++)
 		q->vseip[i] = 0;
 	spin_unlock(&q->lock);
 }
 
-int virq_attach(struct vm *vm, uint32_t nsrc)
+static void vdev_reset(void *dev)
+{
+	virq_reset(((struct virq *)dev)->vm);
+}
+
+static void vdev_irq_sync(void *dev, struct vcpu *v)
+{
+	(void)dev;
+	virq_sync(v);
+}
+
+static const struct vdev_ops virq_vdev = {.reset = vdev_reset, .irq_sync = vdev_irq_sync};
+
+int virq_attach(struct vm *vm, uint32_t nsrc, uint32_t (*levels)(void *ctx), void *ctx)
 {
 	if (vm->index >= VMCFG_MAX_VMS)
-		return -1;
+		return ERR_INVAL;
 	struct virq *q = &virqs[vm->index];
 	q->vm = vm;
 	q->lock.locked = 0;
-	vplic_init(&q->plic, nsrc, vm->cfg->num_vcpus, levels, vm);
+	vplic_init(&q->plic, nsrc, vm->cfg->num_vcpus, levels, ctx);
 	vm->virq = q;
-	return mmio_register(vm, VPLIC_GPA, VPLIC_SIZE, &vplic_ops, q);
+	int err = mmio_register(vm, VPLIC_GPA, VPLIC_SIZE, &vplic_ops, q);
+	return err ? err : vm_add_vdev(vm, &virq_vdev, q);
 }

@@ -1,7 +1,7 @@
 /* A VM's virtual interrupt controller in the hypervisor: the vPLIC model
- * (vplic.h) at VPLIC_GPA, its lines read live from the VF's InterruptStatus
- * in the shared page, and each vCPU's hvip.VSEIP kept equal to "its
- * context has an interrupt to take". */
+ * (vplic.h) at VPLIC_GPA, its lines read live from the devices behind it
+ * (the VF's InterruptStatus: the levels callback), and each vCPU's
+ * hvip.VSEIP kept equal to "its context has an interrupt to take". */
 #ifndef HV_VIRQ_H
 #define HV_VIRQ_H
 #include <hv/core/spinlock.h>
@@ -19,8 +19,9 @@ struct virq {
 	uint8_t vseip[VPLIC_MAX_CTX];
 };
 
-/* Gives vm a vPLIC with nsrc sources (source 1 = its VF). 0 or <0. */
-int virq_attach(struct vm *vm, uint32_t nsrc);
+/* Gives vm a vPLIC with nsrc sources (source 1 = its VF); levels(ctx)
+ * returns the lines that are high now (bit s = source s). 0 or ERR_*. */
+int virq_attach(struct vm *vm, uint32_t nsrc, uint32_t (*levels)(void *ctx), void *ctx);
 /* A line changed (NIC doorbell, InterruptACK, admin reset): every vCPU
  * that now has an interrupt gets hvip.VSEIP (cross-hart by request), the
  * caller's own vCPU is synced directly. */

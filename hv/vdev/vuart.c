@@ -1,6 +1,7 @@
 /* ns16550a register model (platform/ns16550.h for the names). */
 #include "vuart.h"
 #include <hv/core/vm.h>
+#include <common/err.h>
 #include <platform/ns16550.h>
 
 static uint8_t reg_read(struct vuart *u, uint64_t off)
@@ -80,9 +81,24 @@ static void vuart_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 
 static const struct mmio_ops vuart_ops = {.read = vuart_read, .write = vuart_write};
 
-int vuart_attach(struct vm *vm, struct vuart *u)
+static int vuart_fdt(void *dev, void *fdt)
 {
+	(void)dev;
+	return vuart_fdt_node(fdt);
+}
+
+static const struct vdev_ops vuart_vdev = {.fdt = vuart_fdt};
+
+/* one per VM and one for the NIC partition */
+static struct vuart vuarts[VMCFG_MAX_VMS + 1];
+
+int vuart_attach(struct vm *vm)
+{
+	if (vm->index > VMCFG_MAX_VMS)
+		return ERR_INVAL;
+	struct vuart *u = &vuarts[vm->index];
 	*u = (struct vuart){.vm = vm, .lcr = 0x03};
-	vm->vuart = u;
-	return mmio_register(vm, VUART_GPA, VUART_SIZE, &vuart_ops, u);
+	vm->stdout_path = VUART_DT_PATH;
+	int err = mmio_register(vm, VUART_GPA, VUART_SIZE, &vuart_ops, u);
+	return err ? err : vm_add_vdev(vm, &vuart_vdev, u);
 }

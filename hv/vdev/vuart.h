@@ -16,6 +16,12 @@ struct vuart {
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
 };
 
-int vuart_attach(struct vm *vm, struct vuart *u);
+#define VUART_DT_PATH "/soc/serial@10000000" /* its node: VUART_GPA */
+
+/* Its node inside /soc (vdev_fdt.c). 0 or a libfdt error. */
+int vuart_fdt_node(void *fdt);
+/* Gives vm its console UART (MMIO region, DT node, /chosen/stdout-path).
+ * 0 or a negative ERR_* (common/err.h). */
+int vuart_attach(struct vm *vm);
 
 #endif

@@ -60,7 +60,7 @@ void hal_irq_raise(uint16_t vf, uint16_t q)
 	/* The used ring stores are visible before the status bit (release
 	 * amoor), the status bit before the doorbell the hv acts on. */
 	shmbox_irq(shared, vf, bits);
-	r = sbi_ecall(NIC_SBI_EXT, NIC_SBI_RAISE_VF_IRQ, vf, 0, 0, 0);
+	r = sbi_ecall(SBI_EXT_RVHV, SBI_RVHV_RAISE_VF_IRQ, vf, 0, 0, 0);
 	if (r.error)
 		nq_irq_errors++;
 }

@@ -59,7 +59,7 @@ static uint32_t prop_u32(const void *fdt, int node, const char *name)
 static void raise(struct nic_shared *s, unsigned vf, uint32_t bits)
 {
 	__atomic_fetch_or(&s->irq_status[vf], bits, __ATOMIC_SEQ_CST);
-	struct sbiret r = sbi_ecall(NIC_SBI_EXT, NIC_SBI_RAISE_VF_IRQ, vf, 0, 0, 0);
+	struct sbiret r = sbi_ecall(SBI_EXT_RVHV, SBI_RVHV_RAISE_VF_IRQ, vf, 0, 0, 0);
 	if (r.error)
 		printf("fakenic: raise_vf_irq(%u) error %ld\n", vf, r.error);
 }
@@ -224,8 +224,8 @@ int main(void)
 		    mac[4], mac[5], vfs[id].mtu, vfs[id].policy, name ? name : "?");
 	}
 	/* the doorbell refuses what is not a VF */
-	struct sbiret r = sbi_ecall(NIC_SBI_EXT, NIC_SBI_RAISE_VF_IRQ, 63, 0, 0, 0);
-	printf("fakenic: probe rvhv %d, raise_vf_irq(63) error %ld\n", sbi_probe(NIC_SBI_EXT),
+	struct sbiret r = sbi_ecall(SBI_EXT_RVHV, SBI_RVHV_RAISE_VF_IRQ, 63, 0, 0, 0);
+	printf("fakenic: probe rvhv %d, raise_vf_irq(63) error %ld\n", sbi_probe(SBI_EXT_RVHV),
 	       r.error);
 #ifdef FAKE_NIC_INTRUDE
 	volatile uint32_t *hv = (volatile uint32_t *)((uintptr_t)s - 0x1000);

@@ -45,10 +45,11 @@ $(foreach t,$(UHV_TESTS),$(eval $(call uhv_rules,$(t))))
 UHV_BINS := $(foreach t,$(UHV_TESTS),$(UHV_OUT)/test_$(t) $(UHV_OUT)/test_$(t)-san)
 
 # the guest DT writer, run by test_guest_fdt.py and checked with dtc
-$(UHV_OUT)/guest_fdt_gen: $(UHV_DIR)/guest_fdt_gen.c hv/core/guest_fdt.c hv/vdev/vf_fdt.c $(LIBFDT_HOST)
+UHV_FDT_SRCS := hv/core/guest_fdt.c hv/core/vdev.c hv/vdev/vdev_fdt.c
+$(UHV_OUT)/guest_fdt_gen: $(UHV_DIR)/guest_fdt_gen.c $(UHV_FDT_SRCS) $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(UHV_INC) -I$(LIBFDT_INC) -o $@ \
-		$(UHV_DIR)/guest_fdt_gen.c hv/core/guest_fdt.c hv/vdev/vf_fdt.c $(LIBFDT_HOST)
+		$(UHV_DIR)/guest_fdt_gen.c $(UHV_FDT_SRCS) $(LIBFDT_HOST)
 
 # the hv's host-DT reader, run by test_host_fdt.py against fdtget
 $(UHV_OUT)/host_fdt_dump: $(UHV_DIR)/host_fdt_dump.c platform/host_fdt.c arch/riscv/isa.c \

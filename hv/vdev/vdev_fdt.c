@@ -1,11 +1,24 @@
-/* Device-tree nodes of a VM's VF and its virtual PLIC, inside /soc, in the
- * shape QEMU virt gives its own PLIC and virtio-mmio slots (Linux bindings
- * interrupt-controller/sifive,plic-1100.yaml and virtio/mmio.yaml). */
-#include <hv/core/hv.h>
+/* Device-tree nodes of the virtual devices, inside /soc, in the shape QEMU
+ * virt gives its own: the ns16550a console, and a VM's VF with its virtual
+ * PLIC (Linux bindings serial/8250.yaml, interrupt-controller/
+ * sifive,plic-1100.yaml and virtio/mmio.yaml). Pure libfdt writing, so the
+ * unit tests build trees with it on the host. */
 #include "vf_transport.h"
-#include <hv/core/vm.h>
 #include "vplic.h"
+#include "vuart.h"
+#include <hv/core/hv.h>
 #include <hv/core/fdt_write.h>
+#include <hv/core/guest_fdt.h>
+#include <hv/core/vm.h>
+
+int vuart_fdt_node(void *fdt)
+{
+	FDT_TRY(fdt_begin_node(fdt, VUART_DT_PATH + sizeof("/soc/") - 1));
+	FDT_TRY(fdt_property_string(fdt, "compatible", "ns16550a"));
+	FDT_TRY(fdt_prop_u64_pair(fdt, "reg", VUART_GPA, VUART_SIZE));
+	FDT_TRY(fdt_property_u32(fdt, "clock-frequency", hv_uart_clock));
+	return fdt_end_node(fdt);
+}
 
 int vf_fdt_nodes(void *fdt, struct vm *vm)
 {
