@@ -6,10 +6,12 @@
  * simulator) turns guest register writes into these commands, so the NIC
  * never trusts a register file it does not own.
  */
-#ifndef NIC_MBOX_H
-#define NIC_MBOX_H
+#ifndef NICIF_MBOX_H
+#define NICIF_MBOX_H
 
 #include <stdint.h>
+
+#include "mac.h"
 
 enum nic_mbox_cmd {
 	NIC_MBOX_NOP = 0,
@@ -39,6 +41,8 @@ enum nic_mbox_cmd {
 };
 
 #define NIC_MBOX_HOST 0xffffu
+/* VF_COUNTERS / PORT_COUNTERS: values one reply carries (arg0..5) */
+#define NIC_MBOX_COUNTERS_PER_CALL 6u
 
 /* Offload policy bits (host-wide and per VF; a feature is offered only when
  * the engines can do it and both switches allow it). */
@@ -66,5 +70,77 @@ struct nic_mbox_msg {
 	uint32_t rsvd;
 	uint64_t arg[6];
 };
+
+/* Typed views of the commands whose arguments are more than one number:
+ * each side packs and unpacks them here, never by argument index. */
+
+/* VF_CREATE */
+struct nic_mbox_vf_create {
+	uint64_t win_base, win_size; /* DMA window, guest-physical */
+	uint8_t mac[6];
+	uint64_t mtu; /* the NIC checks its range */
+};
+
+static inline struct nic_mbox_msg nic_mbox_vf_create_msg(uint16_t vf,
+							 const struct nic_mbox_vf_create *c)
+{
+	return (struct nic_mbox_msg){.cmd = NIC_MBOX_VF_CREATE,
+				     .vf = vf,
+				     .arg = {c->win_base, c->win_size, nicif_mac_to_u64(c->mac), c->mtu}};
+}
+
+static inline struct nic_mbox_vf_create nic_mbox_vf_create_args(const struct nic_mbox_msg *m)
+{
+	struct nic_mbox_vf_create c = {.win_base = m->arg[0], .win_size = m->arg[1], .mtu = m->arg[3]};
+	nicif_mac_from_u64(c.mac, m->arg[2]);
+	return c;
+}
+
+/* VF_SET_QUEUE */
+struct nic_mbox_queue {
+	uint64_t q, size; /* checked by the NIC: a guest chose them */
+	uint64_t desc, avail, used;
+};
+
+static inline struct nic_mbox_msg nic_mbox_queue_msg(uint16_t vf, const struct nic_mbox_queue *q)
+{
+	return (struct nic_mbox_msg){.cmd = NIC_MBOX_VF_SET_QUEUE,
+				     .vf = vf,
+				     .arg = {q->q, q->size, q->desc, q->avail, q->used}};
+}
+
+static inline struct nic_mbox_queue nic_mbox_queue_args(const struct nic_mbox_msg *m)
+{
+	return (struct nic_mbox_queue){m->arg[0], m->arg[1], m->arg[2], m->arg[3], m->arg[4]};
+}
+
+/* the reply to VF_GET_STATE */
+struct nic_mbox_vf_state {
+	uint32_t status; /* device status bits the NIC sets (DEVICE_NEEDS_RESET) */
+	uint8_t mac[6];
+	uint16_t mtu;
+	uint16_t link;	    /* virtio_net_config.status: VIRTIO_NET_S_LINK_UP */
+	uint16_t queue_max; /* QueueNumMax */
+};
+
+static inline void nic_mbox_vf_state_reply(struct nic_mbox_msg *m,
+					   const struct nic_mbox_vf_state *s)
+{
+	m->arg[0] = s->status;
+	m->arg[1] = nicif_mac_to_u64(s->mac);
+	m->arg[2] = s->mtu;
+	m->arg[3] = s->link;
+	m->arg[4] = s->queue_max;
+}
+
+static inline struct nic_mbox_vf_state nic_mbox_vf_state_of(const struct nic_mbox_msg *m)
+{
+	struct nic_mbox_vf_state s = {.status = (uint32_t)m->arg[0],
+				      .mtu = (uint16_t)m->arg[2],
+				      .link = (uint16_t)m->arg[3],
+				      .queue_max = (uint16_t)m->arg[4]};
+	nicif_mac_from_u64(s.mac, m->arg[1]);
+	return s;
+}
 
 #endif

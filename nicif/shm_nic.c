@@ -10,7 +10,7 @@
 static unsigned int next_slot;
 static uint32_t taken[NIC_SHARED_SLOTS]; /* req_seq being served, per slot */
 
-int shmbox_attach(struct nic_shared *sh)
+int shm_nic_attach(struct nic_shared *sh)
 {
 	uint32_t magic = __atomic_load_n(&sh->magic, __ATOMIC_ACQUIRE);
 
@@ -27,18 +27,18 @@ int shmbox_attach(struct nic_shared *sh)
 	return 0;
 }
 
-void shmbox_ready(struct nic_shared *sh, uint32_t nvf, int ready)
+void shm_nic_ready(struct nic_shared *sh, uint32_t nvf, int ready)
 {
 	sh->nvf = nvf;
 	__atomic_store_n(&sh->nic_ready, ready ? 1u : 0u, __ATOMIC_RELEASE);
 }
 
-void shmbox_heartbeat(struct nic_shared *sh)
+void shm_nic_heartbeat(struct nic_shared *sh)
 {
 	__atomic_store_n(&sh->heartbeat, sh->heartbeat + 1, __ATOMIC_RELAXED);
 }
 
-int shmbox_poll(struct nic_shared *sh, struct nic_mbox_msg *msg, unsigned int *slot)
+int shm_nic_poll(struct nic_shared *sh, struct nic_mbox_msg *msg, unsigned int *slot)
 {
 	for (unsigned int k = 0; k < NIC_SHARED_SLOTS; k++) {
 		unsigned int i = (next_slot + k) % NIC_SHARED_SLOTS;
@@ -57,7 +57,7 @@ int shmbox_poll(struct nic_shared *sh, struct nic_mbox_msg *msg, unsigned int *s
 	return 0;
 }
 
-void shmbox_reply(struct nic_shared *sh, unsigned int slot, const struct nic_mbox_msg *msg)
+void shm_nic_reply(struct nic_shared *sh, unsigned int slot, const struct nic_mbox_msg *msg)
 {
 	struct nic_shared_slot *s;
 
@@ -68,7 +68,7 @@ void shmbox_reply(struct nic_shared *sh, unsigned int slot, const struct nic_mbo
 	__atomic_store_n(&s->ack_seq, taken[slot], __ATOMIC_RELEASE);
 }
 
-void shmbox_irq(struct nic_shared *sh, uint16_t vf, uint32_t bits)
+void shm_nic_irq(struct nic_shared *sh, uint16_t vf, uint32_t bits)
 {
 	if (vf < NIC_SHARED_VFS)
 		__atomic_fetch_or(&sh->irq_status[vf], bits, __ATOMIC_RELEASE);

@@ -1,23 +1,23 @@
 /* The NIC's end of the hypervisor<->NIC shared page (nic_shared.h): for a
  * HAL backend whose mailbox and interrupt status live in that page (the NIC
  * core under the hypervisor). hal_mbox_poll/hal_mbox_reply map onto
- * shmbox_poll/shmbox_reply; hal_irq_raise onto shmbox_irq + the doorbell. */
-#ifndef NIC_SHMBOX_H
-#define NIC_SHMBOX_H
+ * shm_nic_poll/shm_nic_reply; hal_irq_raise onto shm_nic_irq + the doorbell. */
+#ifndef NICIF_SHM_NIC_H
+#define NICIF_SHM_NIC_H
 
 #include "shared.h"
 
 /* Check the page the hypervisor prepared (an all-zero page is initialised
  * here). Returns 0, or -1 for a page that is not ours: refuse to run. */
-int shmbox_attach(struct nic_shared *sh);
+int shm_nic_attach(struct nic_shared *sh);
 /* nic_ready, nvf; heartbeat once per poll pass. */
-void shmbox_ready(struct nic_shared *sh, uint32_t nvf, int ready);
-void shmbox_heartbeat(struct nic_shared *sh);
+void shm_nic_ready(struct nic_shared *sh, uint32_t nvf, int ready);
+void shm_nic_heartbeat(struct nic_shared *sh);
 /* Next request from any slot (round robin): 1 and *msg, *slot set; 0 none. */
-int shmbox_poll(struct nic_shared *sh, struct nic_mbox_msg *msg, unsigned int *slot);
+int shm_nic_poll(struct nic_shared *sh, struct nic_mbox_msg *msg, unsigned int *slot);
 /* Answer the request taken from slot. */
-void shmbox_reply(struct nic_shared *sh, unsigned int slot, const struct nic_mbox_msg *msg);
+void shm_nic_reply(struct nic_shared *sh, unsigned int slot, const struct nic_mbox_msg *msg);
 /* Set InterruptStatus bits of a VF (atomic OR, the hypervisor clears). */
-void shmbox_irq(struct nic_shared *sh, uint16_t vf, uint32_t bits);
+void shm_nic_irq(struct nic_shared *sh, uint16_t vf, uint32_t bits);
 
 #endif

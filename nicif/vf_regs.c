@@ -41,13 +41,14 @@ static uint32_t config_read(struct vf_regs *r, uint32_t off, unsigned width)
 		return 0;
 	if (mbox(r, NIC_MBOX_VF_GET_STATE, 0, 0, 0, 0, 0, &m) || m.status)
 		return 0;
-	for (int i = 0; i < 6; i++) /* MAC: first octet in bits 47..40 */
-		cfg[i] = (uint8_t)(m.arg[1] >> (40 - 8 * i));
-	cfg[6] = (uint8_t)m.arg[3]; /* status: VIRTIO_NET_S_LINK_UP */
-	cfg[7] = (uint8_t)(m.arg[3] >> 8);
+	struct nic_mbox_vf_state st = nic_mbox_vf_state_of(&m);
+	for (int i = 0; i < 6; i++)
+		cfg[i] = st.mac[i];
+	cfg[6] = (uint8_t)st.link; /* status: VIRTIO_NET_S_LINK_UP */
+	cfg[7] = (uint8_t)(st.link >> 8);
 	cfg[8] = 1; /* max_virtqueue_pairs */
-	cfg[10] = (uint8_t)m.arg[2];
-	cfg[11] = (uint8_t)(m.arg[2] >> 8);
+	cfg[10] = (uint8_t)st.mtu;
+	cfg[11] = (uint8_t)(st.mtu >> 8);
 	for (unsigned i = 0; i < width; i++)
 		if (off + i < sizeof(cfg))
 			v |= (uint32_t)cfg[off + i] << (8 * i);
@@ -63,7 +64,7 @@ static uint32_t status_read(struct vf_regs *r)
 	if (mbox(r, NIC_MBOX_VF_GET_STATE, 0, 0, 0, 0, 0, &m))
 		return s | VIRTIO_STATUS_DEVICE_NEEDS_RESET;
 	if (m.status == 0)
-		s |= (uint32_t)m.arg[0] & VIRTIO_STATUS_DEVICE_NEEDS_RESET;
+		s |= nic_mbox_vf_state_of(&m).status & VIRTIO_STATUS_DEVICE_NEEDS_RESET;
 	return s;
 }
 
@@ -95,7 +96,7 @@ uint32_t vf_regs_read(struct vf_regs *r, uint64_t off, unsigned width)
 		if (qs >= VF_REGS_QUEUES || mbox(r, NIC_MBOX_VF_GET_STATE, 0, 0, 0, 0, 0, &m) ||
 		    m.status)
 			return 0;
-		return (uint32_t)m.arg[4];
+		return nic_mbox_vf_state_of(&m).queue_max;
 	case VIRTIO_MMIO_QUEUE_READY:
 		return qs < VF_REGS_QUEUES ? r->q[qs].ready : 0;
 	case VIRTIO_MMIO_INTERRUPT_STATUS:

@@ -6,6 +6,7 @@
 #include <hv/nic/nic_mbox.h>
 #include <hv/nic/nic_part.h>
 #include <nicif/counters.h>
+#include <common/err.h>
 #include <hv/vdev/vf_transport.h>
 #include <hv/core/vm.h>
 #include <arch/riscv/csr.h>
@@ -99,7 +100,7 @@ static const char *state_name(enum vm_state s)
 static int err(const char *why)
 {
 	hv_printf("hv: error: %s\n", why);
-	return -1;
+	return ERR_INVAL; /* said; the command is over */
 }
 
 /* one answer line is built whole, so another hart's output cannot split it */
@@ -181,24 +182,20 @@ static int cmd_traps(int argc, char **argv)
 	return 0;
 }
 
-#define NAME(id, name) name,
-static const char *const vf_names[] = {NIC_VF_COUNTERS(NAME)};
-static const char *const port_names[] = {NIC_PORT_COUNTERS(NAME)};
-#undef NAME
-
-/* all counters of one VF or port, 6 per mailbox call */
+/* all counters of one VF or port, NIC_MBOX_COUNTERS_PER_CALL a call */
 static int print_counters(uint32_t cmdno, uint16_t id, const char *prefix, const char *const *names,
 			  unsigned count)
 {
-	for (unsigned first = 0; first < count; first += 6) {
+	const unsigned per = NIC_MBOX_COUNTERS_PER_CALL;
+	for (unsigned first = 0; first < count; first += per) {
 		struct nic_mbox_msg m = {.cmd = cmdno, .vf = id, .arg = {first}};
 		if (nic_mbox_call(&m))
 			return err("the NIC did not answer");
 		if (m.status < 0)
 			return err("the NIC refused the request");
-		for (int k = 0; k < m.status && k < 6 && first + k < count; k++)
+		for (int k = 0; k < m.status && k < (int)per && first + k < count; k++)
 			hv_printf("hv: %s.%s %lu\n", prefix, names[first + k], m.arg[k]);
-		if (m.status < 6)
+		if (m.status < (int)per)
 			break;
 	}
 	return 0;
@@ -211,20 +208,20 @@ static int cmd_counters(int argc, char **argv)
 	if (argc > 2 && !strcmp(argv[1], "port")) {
 		if (strcmp(argv[2], "0"))
 			return err("no such port");
-		return print_counters(NIC_MBOX_PORT_COUNTERS, 0, "port0", port_names, PC_COUNT);
+		return print_counters(NIC_MBOX_PORT_COUNTERS, 0, "port0", nic_port_counter_names, PC_COUNT);
 	}
 	if (argc > 1) {
 		int id = nic_part_vf_by_name(argv[1]);
 		if (id < 0)
 			return err("no such VF");
 		return print_counters(NIC_MBOX_VF_COUNTERS, (uint16_t)id,
-				      nic_part.vf_vm[id]->cfg->name, vf_names, VFC_COUNT);
+				      nic_part.vf_vm[id]->cfg->name, nic_vf_counter_names, VFC_COUNT);
 	}
 	for (unsigned id = 0; id < nic_part.nvf; id++)
 		if (print_counters(NIC_MBOX_VF_COUNTERS, (uint16_t)id,
-				   nic_part.vf_vm[id]->cfg->name, vf_names, VFC_COUNT))
-			return -1;
-	return print_counters(NIC_MBOX_PORT_COUNTERS, 0, "port0", port_names, PC_COUNT);
+				   nic_part.vf_vm[id]->cfg->name, nic_vf_counter_names, VFC_COUNT))
+			return ERR_TIMEDOUT;
+	return print_counters(NIC_MBOX_PORT_COUNTERS, 0, "port0", nic_port_counter_names, PC_COUNT);
 }
 
 static const struct {

@@ -31,7 +31,7 @@ void hal_wmb(void)
 	/* Progress: a long pass (many hairpinned super-frames on a loaded
 	 * host) must not look like a stuck NIC to the hv's mailbox wait. */
 	if (shared)
-		shmbox_heartbeat(shared);
+		shm_nic_heartbeat(shared);
 	nq_port_drain_guest();
 	__asm__ volatile("fence w, w" ::: "memory");
 }
@@ -59,7 +59,7 @@ void hal_irq_raise(uint16_t vf, uint16_t q)
 		return;
 	/* The used ring stores are visible before the status bit (release
 	 * amoor), the status bit before the doorbell the hv acts on. */
-	shmbox_irq(shared, vf, bits);
+	shm_nic_irq(shared, vf, bits);
 	r = sbi_ecall(SBI_EXT_RVHV, SBI_RVHV_RAISE_VF_IRQ, vf, 0, 0, 0);
 	if (r.error)
 		nq_irq_errors++;
@@ -75,11 +75,11 @@ uint64_t hal_now_ns(void)
 /* The mailbox is the shared page's slots (shmbox.c, nic_shared.h). */
 int hal_mbox_poll(struct nic_mbox_msg *msg)
 {
-	return shared ? shmbox_poll(shared, msg, &cur_slot) : 0;
+	return shared ? shm_nic_poll(shared, msg, &cur_slot) : 0;
 }
 
 void hal_mbox_reply(const struct nic_mbox_msg *msg)
 {
 	if (shared)
-		shmbox_reply(shared, cur_slot, msg);
+		shm_nic_reply(shared, cur_slot, msg);
 }

@@ -26,19 +26,8 @@ static uint64_t us_to_ticks(uint64_t us)
 	return us * timer_hz() / 1000000u;
 }
 
-static uint64_t mac_u64(const uint8_t m[6])
+static int exec(struct nic_mbox_msg m)
 {
-	uint64_t v = 0;
-
-	for (int i = 0; i < 6; i++)
-		v = v << 8 | m[i];
-	return v;
-}
-
-static int exec(uint32_t cmd, uint16_t vf, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	struct nic_mbox_msg m = {.cmd = cmd, .vf = vf, .arg = {a0, a1, a2, a3, 0, 0}};
-
 	nic_mbox_exec(&nic, &m);
 	return m.status;
 }
@@ -61,7 +50,8 @@ static int vfs_up(void)
 {
 	int made = 0;
 
-	if (exec(NIC_MBOX_SET_POLICY, NIC_MBOX_HOST, cfg.host_policy, 0, 0, 0))
+	if (exec((struct nic_mbox_msg){
+		.cmd = NIC_MBOX_SET_POLICY, .vf = NIC_MBOX_HOST, .arg = {cfg.host_policy}}))
 		printf("nic: host policy 0x%x refused\n", cfg.host_policy);
 	for (unsigned int i = 0; i < cfg.nvf; i++) {
 		const struct nq_vf_cfg *v = &cfg.vf[i];
@@ -78,11 +68,14 @@ static int vfs_up(void)
 		}
 		rc = nq_hal_set_window(v->id, v->win_base, v->win_size, v->hpa);
 
+		struct nic_mbox_vf_create c = {
+		    .win_base = v->win_base, .win_size = v->win_size, .mtu = v->mtu};
+		memcpy(c.mac, v->mac, sizeof(c.mac));
 		if (!rc)
-			rc = exec(NIC_MBOX_VF_CREATE, v->id, v->win_base, v->win_size,
-				  mac_u64(v->mac), v->mtu);
+			rc = exec(nic_mbox_vf_create_msg(v->id, &c));
 		if (!rc)
-			rc = exec(NIC_MBOX_SET_POLICY, v->id, v->policy, 0, 0, 0);
+			rc = exec((struct nic_mbox_msg){
+			    .cmd = NIC_MBOX_SET_POLICY, .vf = v->id, .arg = {v->policy}});
 		if (rc) {
 			printf("nic: vf %u (%s) not created (%d)\n", v->id, v->vm_name, rc);
 			continue;
@@ -133,7 +126,7 @@ static __attribute__((noreturn)) void poll_loop(struct nic_shared *sh)
 	for (;;) {
 		int work = nic_poll(&nic);
 
-		shmbox_heartbeat(sh);
+		shm_nic_heartbeat(sh);
 		if (work) {
 			idle_since = 0;
 			deep = false;
@@ -188,7 +181,7 @@ int main(void)
 		return rc ? 1 : 0;
 	}
 	sh = (struct nic_shared *)(uintptr_t)cfg.shared;
-	if (shmbox_attach(sh)) {
+	if (shm_nic_attach(sh)) {
 		printf("nic: shared page 0x%llx has magic 0x%x version %u, want 0x%x %u\n",
 		       (unsigned long long)cfg.shared, sh->magic, sh->version, NIC_SHARED_MAGIC,
 		       NIC_SHARED_VERSION);
@@ -196,7 +189,7 @@ int main(void)
 	}
 	nq_hal_set_shared(sh);
 	nvf = vfs_up();
-	shmbox_ready(sh, (uint32_t)nvf, 1); /* release: VFs exist before ready */
+	shm_nic_ready(sh, (uint32_t)nvf, 1); /* release: VFs exist before ready */
 	printf("nic: ready, %d VFs", nvf);
 	print_mac(", port ", nq_port_mac(0));
 	printf("\n");

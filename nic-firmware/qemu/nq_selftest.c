@@ -378,7 +378,7 @@ static void parse_mac(const char *key, uint8_t mac[6])
 
 int nq_selftest(struct nic *nic, const char *bootargs)
 {
-	uint64_t mac = 0, rounds;
+	uint64_t rounds;
 	size_t drv_mem = vnet_mem_size(ST_QSIZE, ST_RX_BUF);
 	int rc;
 
@@ -387,13 +387,11 @@ int nq_selftest(struct nic *nic, const char *bootargs)
 	parse_mac("mac", vf_mac);
 	parse_mac("peer", peer_mac);
 	rounds = guest_arg_u64("rounds", 1);
-	for (int i = 0; i < 6; i++)
-		mac = mac << 8 | vf_mac[i];
 	nq_irq_hook = irq_hook;
 	nq_hal_set_window(ST_VF, (uintptr_t)st_mem, ST_MEM, (uintptr_t)st_mem);
-	struct nic_mbox_msg m = {.cmd = NIC_MBOX_VF_CREATE,
-				 .vf = ST_VF,
-				 .arg = {(uintptr_t)st_mem, ST_MEM, mac, ST_MTU}};
+	struct nic_mbox_vf_create c = {.win_base = (uintptr_t)st_mem, .win_size = ST_MEM, .mtu = ST_MTU};
+	memcpy(c.mac, vf_mac, sizeof(c.mac));
+	struct nic_mbox_msg m = nic_mbox_vf_create_msg(ST_VF, &c);
 	nic_mbox_exec(st_nic, &m);
 	rc = m.status;
 	if (rc) {

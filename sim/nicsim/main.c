@@ -84,7 +84,9 @@ static uint64_t parse_size(const char *s)
 
 static int add_vf(const char *spec)
 {
-	uint64_t mac = 0x020000000000ull | (uint64_t)(nvf + 1), mtu = 1500;
+	/* default MAC 02:00:00:00:00:<vf + 1> */
+	struct nic_mbox_vf_create c = {.mac = {0x02, 0, 0, 0, 0, (uint8_t)(nvf + 1)}};
+	uint64_t mtu = 1500;
 	uint64_t size = 64 << 20, base = 0x80000000ull;
 	uint32_t policy = NIC_POL_ALL;
 	struct sim_mem *m = &sim_mem[nvf];
@@ -107,9 +109,8 @@ static int add_vf(const char *spec)
 			if (sscanf(v, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
 				   &b[5]) != 6)
 				return -EINVAL;
-			mac = 0;
 			for (int i = 0; i < 6; i++)
-				mac = (mac << 8) | (b[i] & 0xff);
+				c.mac[i] = (uint8_t)b[i];
 		} else if (!strcmp(kv, "mtu")) {
 			mtu = strtoull(v, NULL, 0);
 		} else if (!strcmp(kv, "mem")) {
@@ -139,8 +140,10 @@ static int add_vf(const char *spec)
 	}
 	m->base = base;
 	m->size = size;
-	msg = (struct nic_mbox_msg){
-	    .cmd = NIC_MBOX_VF_CREATE, .vf = (uint16_t)nvf, .arg = {base, size, mac, mtu}};
+	c.win_base = base;
+	c.win_size = size;
+	c.mtu = mtu;
+	msg = nic_mbox_vf_create_msg((uint16_t)nvf, &c);
 	nic_mbox_exec(nic, &msg);
 	if (msg.status)
 		return msg.status;
@@ -173,7 +176,7 @@ static void dump_counters(void)
 		nic_mbox_exec(nic, &m);
 		o += (size_t)snprintf(line + o, sizeof(line) - o, "%s\"%d\":{\"needs_reset\":%d",
 				      v ? "," : "", v, m.arg[0] ? 1 : 0);
-		for (unsigned int c = 0; c < VFC_COUNT; c += 6) {
+		for (unsigned int c = 0; c < VFC_COUNT; c += NIC_MBOX_COUNTERS_PER_CALL) {
 			m = (struct nic_mbox_msg){
 			    .cmd = NIC_MBOX_VF_COUNTERS, .vf = (uint16_t)v, .arg = {c}};
 			nic_mbox_exec(nic, &m);
@@ -187,7 +190,7 @@ static void dump_counters(void)
 	o += (size_t)snprintf(line + o, sizeof(line) - o, "},\"port\":{");
 	for (int p = 0; p < sim_nports(); p++) {
 		o += (size_t)snprintf(line + o, sizeof(line) - o, "%s\"%d\":{", p ? "," : "", p);
-		for (unsigned int c = 0; c < PC_COUNT; c += 6) {
+		for (unsigned int c = 0; c < PC_COUNT; c += NIC_MBOX_COUNTERS_PER_CALL) {
 			struct nic_mbox_msg m = {
 			    .cmd = NIC_MBOX_PORT_COUNTERS, .vf = (uint16_t)p, .arg = {c}};
 

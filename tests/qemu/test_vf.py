@@ -27,8 +27,8 @@ def cfg(guest_args, nic="fake_nic", second="vm hello harts=2 ram=16M image=hello
 
 
 def counter_names():
-    """(VF names, port names) from the X-macro lists of nic-firmware/counters.h."""
-    text = (REPO / "nic-firmware" / "counters.h").read_text()
+    """(VF names, port names) from the X-macro lists of nicif/counters.h."""
+    text = (REPO / "nicif" / "counters.h").read_text()
     lists = []
     for macro in ("NIC_VF_COUNTERS", "NIC_PORT_COUNTERS"):
         body = text[text.index(f"#define {macro}(X)"):]
@@ -128,7 +128,7 @@ def test_console_vms_and_traps(console_run):
 def test_console_counters_offload_reset(console_run):
     r = console_run
     # fake NIC: VF counter k reads 1000 + k, port counter k 5000 + k; kicks
-    # are real. Every name of nic-firmware/counters.h, in its order.
+    # are real. Every name of nicif/counters.h, in its order.
     vf_names, port_names = counter_names()
     for k, name in enumerate(vf_names):
         want = "1" if name == "kicks" else str(1000 + k)

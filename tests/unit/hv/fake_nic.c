@@ -25,7 +25,7 @@
 #include "guest/guest.h"
 #include "guest/sbi.h"
 #include "guest/timer.h"
-#include <nicif/shared.h>
+#include <nicif/shm_nic.h>
 
 #define MAX_VF 8
 /* VERSION_1 (32), MTU (3), MAC (5), STATUS (16), CSUM (0) */
@@ -130,11 +130,12 @@ static __attribute__((unused)) void exec(struct nic_shared *s, struct nic_mbox_m
 	case NIC_MBOX_VF_GET_STATE:
 		if (!known)
 			break;
-		m->arg[0] = vfs[vf].needs_reset;
-		m->arg[1] = vfs[vf].mac;
-		m->arg[2] = vfs[vf].mtu;
-		m->arg[3] = 1; /* link up */
-		m->arg[4] = 256;
+		struct nic_mbox_vf_state st = {.status = vfs[vf].needs_reset,
+					       .mtu = (uint16_t)vfs[vf].mtu,
+					       .link = 1, /* up */
+					       .queue_max = 256};
+		nicif_mac_from_u64(st.mac, vfs[vf].mac);
+		nic_mbox_vf_state_reply(m, &st);
 		break;
 	case NIC_MBOX_VF_COUNTERS:
 	case NIC_MBOX_PORT_COUNTERS: {
@@ -209,8 +210,7 @@ int main(void)
 		const char *name = fdt_getprop(fdt, node, "vm-name", NULL);
 		if (id >= MAX_VF || !mac || len != 6)
 			continue;
-		for (int i = 0; i < 6; i++)
-			vfs[id].mac = vfs[id].mac << 8 | mac[i];
+		vfs[id].mac = nicif_mac_to_u64(mac);
 		vfs[id].mtu = prop_u32(fdt, node, "mtu");
 		vfs[id].policy = prop_u32(fdt, node, "policy");
 		if (id + 1 > nvf)
@@ -232,8 +232,11 @@ int main(void)
 	printf("fakenic: reading 0x%lx\n", (unsigned long)(uintptr_t)hv);
 	printf("fakenic: intrusion survived, read 0x%x\n", *hv);
 #endif
-	s->nvf = nvf;
-	__atomic_store_n(&s->nic_ready, 1, __ATOMIC_RELEASE);
+	if (shm_nic_attach(s)) {
+		printf("fakenic: not the hypervisor's page\n");
+		return 1;
+	}
+	shm_nic_ready(s, nvf, 1);
 #ifdef FAKE_NIC_MUTE
 	printf("fakenic: ready, mute\n");
 	for (;;)
@@ -241,19 +244,15 @@ int main(void)
 #else
 	printf("fakenic: ready, boot %u\n", guest_info()->boot_count);
 	for (;;) {
-		s->heartbeat++;
-		for (unsigned i = 0; i < NIC_SHARED_SLOTS; i++) {
-			struct nic_shared_slot *sl = &s->slot[i];
-			uint32_t req = __atomic_load_n(&sl->req_seq, __ATOMIC_ACQUIRE);
-			if (req == sl->ack_seq)
-				continue;
-			struct nic_mbox_msg m = sl->msg;
+		shm_nic_heartbeat(s);
+		struct nic_mbox_msg m;
+		unsigned slot;
+		for (unsigned i = 0; i < NIC_SHARED_SLOTS && shm_nic_poll(s, &m, &slot); i++) {
 			exec(s, &m);
 #ifdef FAKE_NIC_BADSEQ
 			m.seq++; /* not the answer to this request: the hv must not take it */
 #endif
-			sl->msg = m;
-			__atomic_store_n(&sl->ack_seq, req, __ATOMIC_RELEASE);
+			shm_nic_reply(s, slot, &m);
 			if (restart_now) {
 #ifdef FAKE_NIC_INPLACE
 				restart_in_place(s);

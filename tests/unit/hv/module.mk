@@ -113,8 +113,8 @@ $(RVB)/unit-hv/fake_nic_inplace.o: $(UHV_DIR)/fake_nic.c | $(FDT_SRC)/.unpacked
 $(RVB)/unit-hv/fake_nic_restart.o: $(UHV_DIR)/fake_nic.c | $(FDT_SRC)/.unpacked
 	@mkdir -p $(dir $@)
 	@$(RV_CC) $(UHV_RV_CFLAGS) -DFAKE_NIC_RESTART -c $< -o $@
-$(RVB)/unit-hv/%.elf: $(RVB)/unit-hv/%.o $(GUEST_LIB) $(GUEST_LDS) $(LIBFDT_RV)
-	@$(RV_CC) $(GUEST_LDFLAGS) -o $@ $< $(GUEST_LIB) $(LIBFDT_RV)
+$(RVB)/unit-hv/%.elf: $(RVB)/unit-hv/%.o $(LIB_RV_nicif) $(GUEST_LIB) $(GUEST_LDS) $(LIBFDT_RV)
+	@$(RV_CC) $(GUEST_LDFLAGS) -o $@ $< $(LIB_RV_nicif) $(GUEST_LIB) $(LIBFDT_RV)
 UHV_RV_IMAGES := $(addprefix $(RVB)/unit-hv/,vf_guest.bin fake_nic.bin fake_nic_mute.bin \
                    fake_nic_intrude.bin fake_nic_badseq.bin fake_nic_late.bin \
                    fake_nic_restart.bin fake_nic_slow.bin fake_nic_inplace.bin)

@@ -41,24 +41,24 @@ static void two_harts_many_requests(void **state)
 
 	(void)state;
 	memset(&page, 0, sizeof(page));
-	assert_int_equal(shmbox_attach(&page), 0); /* zero page: set up here */
+	assert_int_equal(shm_nic_attach(&page), 0); /* zero page: set up here */
 	assert_int_equal(page.magic, NIC_SHARED_MAGIC);
-	shmbox_ready(&page, 2, 1);
+	shm_nic_ready(&page, 2, 1);
 	pthread_create(&t[0], NULL, hv_hart, (void *)(uintptr_t)3);
 	pthread_create(&t[1], NULL, hv_hart, (void *)(uintptr_t)6);
 	while (served < 2 * ROUNDS) {
-		if (!shmbox_poll(&page, &m, &slot))
+		if (!shm_nic_poll(&page, &m, &slot))
 			continue;
 		assert_true(slot == 3 || slot == 6);
 		nic_mbox_exec(nic, &m);
-		shmbox_reply(&page, slot, &m);
+		shm_nic_reply(&page, slot, &m);
 		served++;
 	}
 	pthread_join(t[0], &r0);
 	pthread_join(t[1], &r1);
 	assert_null(r0);
 	assert_null(r1);
-	assert_int_equal(shmbox_poll(&page, &m, &slot), 0);
+	assert_int_equal(shm_nic_poll(&page, &m, &slot), 0);
 	assert_int_equal(page.nic_ready, 1);
 }
 
@@ -67,15 +67,15 @@ static void foreign_page_refused_and_irq_bits(void **state)
 	(void)state;
 	memset(&page, 0, sizeof(page));
 	page.magic = 0x12345678;
-	assert_int_equal(shmbox_attach(&page), -1);
+	assert_int_equal(shm_nic_attach(&page), -1);
 	page.magic = NIC_SHARED_MAGIC;
 	page.version = NIC_SHARED_VERSION + 1;
-	assert_int_equal(shmbox_attach(&page), -1);
+	assert_int_equal(shm_nic_attach(&page), -1);
 	page.version = NIC_SHARED_VERSION;
-	assert_int_equal(shmbox_attach(&page), 0);
-	shmbox_irq(&page, 5, NIC_IRQ_USED);
-	shmbox_irq(&page, 5, NIC_IRQ_CONFIG);
-	shmbox_irq(&page, NIC_SHARED_VFS, NIC_IRQ_USED); /* out of range: ignored */
+	assert_int_equal(shm_nic_attach(&page), 0);
+	shm_nic_irq(&page, 5, NIC_IRQ_USED);
+	shm_nic_irq(&page, 5, NIC_IRQ_CONFIG);
+	shm_nic_irq(&page, NIC_SHARED_VFS, NIC_IRQ_USED); /* out of range: ignored */
 	assert_int_equal(page.irq_status[5], NIC_IRQ_USED | NIC_IRQ_CONFIG);
 	assert_int_equal(page.irq_status[4], 0);
 }
