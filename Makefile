@@ -53,9 +53,11 @@ MODULES := \
 	apps/module.mk apps/badvf/module.mk apps/echo/module.mk apps/httpd/module.mk \
 	apps/iperf/module.mk \
 	sim/nicsim/module.mk sim/vfdrv/module.mk sim/nic-offload/module.mk \
-	tests/unit/offload/module.mk tests/unit/nic/module.mk tests/unit/hv/module.mk \
-	tests/nicq/module.mk tests/qemu/module.mk tests/oracle/module.mk \
+	tests/guest/module.mk tests/offload-engine/module.mk tests/nic-firmware/module.mk \
+	tests/hv/module.mk tests/images/module.mk tests/nic-firmware/qemu/module.mk \
+	tests/qemu/module.mk tests/oracle/module.mk \
 	tests/net/module.mk tests/e2e/module.mk tests/boards/module.mk tests/flash/module.mk \
+	tests/scripts/module.mk \
 	bench/offload/module.mk bench/sim/module.mk bench/e2e/module.mk
 include $(MODULES)
 
@@ -78,6 +80,18 @@ test: deps-test
 	@scripts/run-suites.sh $(SUITES)
 
 fuzz: deps-test $(addprefix fuzz-,$(FUZZERS))
+
+# Suite for `make test`: every registered fuzzer for FUZZ_SHORT seconds.
+FUZZ_SHORT ?= 10
+SUITES += fuzz-short
+.PHONY: test-fuzz-short
+test-fuzz-short:
+	@pass=0; fail=0; for f in $(FUZZERS); do \
+	  if $(MAKE) --no-print-directory fuzz-$$f FUZZ_SECONDS=$(FUZZ_SHORT) >$(B)/fuzz-short-$$f.log 2>&1; \
+	  then pass=$$((pass+1)); echo "fuzz-$$f: ok ($$(grep -m1 -o 'stat::number_of_executed_units: [0-9]*' $(B)/fuzz-short-$$f.log | grep -o '[0-9]*$$') runs)"; \
+	  else fail=$$((fail+1)); echo "fuzz-$$f: FAILED"; tail -30 $(B)/fuzz-short-$$f.log; fi; \
+	done; echo "$$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+
 bench: deps-bench $(addprefix bench-,$(BENCHES))
 
 clean:

@@ -2,6 +2,7 @@
  * editor (under the console lock, raw output only) and the commands (run
  * outside it, through hv_printf and the NIC mailbox). */
 #include "mgmt.h"
+#include "mgmt_input.h"
 #include <hv/core/hv.h>
 #include <hv/nic/nic_mbox.h>
 #include <hv/nic/nic_part.h>
@@ -15,80 +16,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define LINE_MAX  96
 #define MAX_WORDS 6
 
-static int escape; /* Ctrl-A seen */
-static int cmd_mode;
-static char line[LINE_MAX];
-static unsigned line_len;
-/* completed lines waiting for mgmt_run: typed ahead while one runs */
-#define QUEUE 4
-static char cmds[QUEUE][LINE_MAX];
-static volatile unsigned cmd_head, cmd_tail;
-static volatile int poweroff_req;
 static int running;
-
-static void raw(const char *s)
-{
-	console_raw_write(s, strlen(s));
-}
-
-static int active(void)
-{
-	return cmd_mode;
-}
-
-static int input(int c)
-{
-	if (escape) {
-		escape = 0;
-		if (c == 'c') {
-			cmd_mode = 1;
-			line_len = 0;
-			raw("\nhv> ");
-			return CONSOLE_INPUT_EATEN;
-		}
-		if (c == 'x') {
-			poweroff_req = 1;
-			return CONSOLE_INPUT_EATEN;
-		}
-		if (c >= '0' && c <= '9') {
-			cmd_mode = 0;
-			return c - '0';
-		}
-		/* Ctrl-A Ctrl-A stays one escape: what a terminal behind QEMU's
-		 * default -nographic mux must type to send one Ctrl-A */
-		if (c == 0x01)
-			escape = 1;
-		return CONSOLE_INPUT_EATEN;
-	}
-	if (c == 0x01) {
-		escape = 1;
-		return CONSOLE_INPUT_EATEN;
-	}
-	if (!cmd_mode)
-		return CONSOLE_INPUT_PASS;
-	if (c == '\r' || c == '\n') {
-		raw("\n");
-		if (cmd_head - cmd_tail == QUEUE) {
-			raw("hv: error: busy, line dropped\n");
-		} else {
-			memcpy(cmds[cmd_head % QUEUE], line, line_len);
-			cmds[cmd_head % QUEUE][line_len] = 0;
-			__atomic_store_n(&cmd_head, cmd_head + 1, __ATOMIC_RELEASE);
-		}
-		line_len = 0;
-	} else if ((c == 0x7f || c == 0x08) && line_len) {
-		line_len--;
-		raw("\b \b");
-	} else if (c >= 0x20 && c < 0x7f && line_len < LINE_MAX - 1) {
-		char s[2] = {(char)c, 0};
-		line[line_len++] = (char)c;
-		raw(s);
-	}
-	return CONSOLE_INPUT_EATEN;
-}
 
 /* --- commands --- */
 
@@ -324,18 +254,17 @@ static void execute(char *s)
 
 void mgmt_run(void)
 {
-	if (__atomic_load_n(&cmd_head, __ATOMIC_ACQUIRE) == cmd_tail && !poweroff_req)
+	if (!mgmt_input_pending())
 		return;
 	if (__atomic_exchange_n(&running, 1, __ATOMIC_ACQUIRE))
 		return;
-	if (poweroff_req) {
+	if (mgmt_input_poweroff()) {
 		hv_printf("\nhv: power off (Ctrl-A x)\n");
 		sbi_shutdown(0);
 	}
-	while (__atomic_load_n(&cmd_head, __ATOMIC_ACQUIRE) != cmd_tail) {
-		execute(cmds[cmd_tail % QUEUE]);
-		__atomic_store_n(&cmd_tail, cmd_tail + 1, __ATOMIC_RELEASE);
-	}
+	char cmd[MGMT_LINE_MAX];
+	while (mgmt_input_next(cmd, sizeof(cmd)))
+		execute(cmd);
 	__atomic_store_n(&running, 0, __ATOMIC_RELEASE);
 }
 
@@ -349,7 +278,8 @@ static void idle(void)
 		mgmt_run();
 }
 
-static const struct console_input_ops filter = {.input = input, .active = active, .idle = idle};
+static const struct console_input_ops filter = {
+    .input = mgmt_input_byte, .active = mgmt_input_active, .idle = idle};
 
 void mgmt_init(void)
 {

@@ -1,7 +1,7 @@
 """The hypervisor's side of issue 5 on QEMU, with its own stand-in NIC
-firmware (tests/unit/hv/fake_nic.c) so it does not depend on the real one:
+firmware (tests/images/fake_nic.c) so it does not depend on the real one:
 the NIC partition's device tree and doorbell, the VF register file a guest
-drives (tests/unit/hv/vf_guest.c checks it from inside), the virtual PLIC
+drives (tests/images/vf_guest.c checks it from inside), the virtual PLIC
 interrupt path, a NIC that stops answering, a NIC that touches what it was
 not given, and the management console (Ctrl-A)."""
 import re
@@ -10,7 +10,7 @@ import pytest
 
 from conftest import REPO
 
-UNIT = "build/riscv/unit-hv"
+UNIT = "build/riscv/test-images"
 # the NIC's physical port: modern virtio-mmio, user network without forwards
 # (no host ports: tests may run side by side)
 NET = ["-global", "virtio-mmio.force-legacy=false",

@@ -1,6 +1,6 @@
 # Unit tests of the offload engines (cmocka), built twice: plain and with
 # ASan/UBSan against the sanitized library. Suite: unit-offload (both).
-OET_DIR  := tests/unit/offload
+OET_DIR  := tests/offload-engine
 OET_SRCS := $(wildcard $(OET_DIR)/*.c)
 OET_BIN	 := $(HOSTB)/tests/offload/test_offload
 OET_SAN	 := $(HOSTB)/tests/offload/test_offload_san
@@ -46,3 +46,34 @@ test-unit-offload-rv: $(OET_RV).bin
 	  -monitor none -bios $(OET_RV_FW) -kernel $< > $(OET_RV).log 2>&1; \
 	grep "rv-selftest" $(OET_RV).log; \
 	grep -q "rv-selftest: [0-9]* passed, 0 failed" $(OET_RV).log
+
+# libFuzzer targets (clang): the library sources are built into each fuzzer
+# so coverage guides it. `make fuzz-oe-<x>` runs for FUZZ_SECONDS on a working
+# corpus under build/ seeded from the committed tests/offload-engine/fuzz/seeds/<x>.
+FUZZ_SECONDS ?= 60
+OE_FUZZ_CC   := clang
+OE_FUZZ_FLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I$(OE_INC) \
+		 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+OE_FUZZ_NAMES := rx tx gso
+OE_FUZZ_OUT  := $(HOSTB)/fuzz/offload-engine
+
+$(OE_FUZZ_OUT)/fuzz_%: tests/offload-engine/fuzz/fuzz_%.c $(OE_SRCS) $(OE_HDRS) $(wildcard $(OE_DIR)/src/*.h)
+	@mkdir -p $(dir $@)
+	$(OE_FUZZ_CC) $(OE_FUZZ_FLAGS) -I$(OE_DIR)/src $< $(OE_SRCS) -o $@
+
+# The GSO fuzzer needs room for real super-frames.
+OE_FUZZ_MAXLEN_rx  := 4096
+OE_FUZZ_MAXLEN_tx  := 4096
+OE_FUZZ_MAXLEN_gso := 16384
+
+define oe_fuzz_rule
+FUZZERS += oe-$(1)
+.PHONY: fuzz-oe-$(1)
+fuzz-oe-$(1): $(OE_FUZZ_OUT)/fuzz_$(1)
+	@mkdir -p $(OE_FUZZ_OUT)/corpus-$(1) $(OE_FUZZ_OUT)/artifacts-$(1)
+	$(OE_FUZZ_OUT)/fuzz_$(1) -max_total_time=$$(FUZZ_SECONDS) -max_len=$(OE_FUZZ_MAXLEN_$(1)) \
+		-print_final_stats=1 -artifact_prefix=$(OE_FUZZ_OUT)/artifacts-$(1)/ \
+		$(OE_FUZZ_OUT)/corpus-$(1) tests/offload-engine/fuzz/seeds/$(1)
+endef
+$(foreach f,$(OE_FUZZ_NAMES),$(eval $(call oe_fuzz_rule,$(f))))
+

@@ -1,5 +1,5 @@
 """The hv's reading of the device tree it boots with (platform/host_fdt.c,
-through build/host/unit-hv/host_fdt_dump): on QEMU's own tree every fact
+through build/host/tests/platform/host_fdt_dump): on QEMU's own tree every fact
 matches what fdtget (dtc's tools, an independent reader) finds; then trees
 edited the way other boards and boot loaders write them: stdout-path as an
 alias with options, reg-shift/reg-io-width, a console that is no ns16550,
@@ -10,8 +10,8 @@ import subprocess
 
 import pytest
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-DUMP = os.path.join(REPO, "build", "host", "unit-hv", "host_fdt_dump")
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+DUMP = os.path.join(REPO, "build", "host", "tests", "platform", "host_fdt_dump")
 
 
 @pytest.fixture(scope="module")

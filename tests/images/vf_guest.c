@@ -32,7 +32,7 @@
 
 #define VF   0x10001000UL
 #define PLIC 0x0c000000UL
-#include "test_vf_offsets.h"
+#include "tests/nicif/test_vf_offsets.h"
 #define NEEDS_RESET 64
 
 static unsigned checks, failed;

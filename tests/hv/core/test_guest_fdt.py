@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-GEN = os.path.join(REPO, "build", "host", "unit-hv", "guest_fdt_gen")
+GEN = os.path.join(REPO, "build", "host", "tests", "hv", "core", "guest_fdt_gen")
 
 
 def dts(tmp_path, name="web", nvcpus=2, ram=16 << 20, boots=3, sstc=1, args="seconds=2 x=\"y\"",

@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 LOGS = REPO / "build" / "test-logs"
 IMAGE = REPO / "build" / "riscv" / "apps" / "nicfw.bin"
 OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"

@@ -1,11 +1,12 @@
-# Unit tests (tests/unit/nic, cmocka, with sanitizers): the firmware on a
-# fake HAL backed by plain buffers.
-NFT_DIR	    := tests/unit/nic
+# Unit tests of the firmware (tests/nic-firmware, cmocka, with sanitizers):
+# the firmware on a fake HAL backed by plain buffers; and the NIC end of the
+# shared page (tests/nicif/test_shm_nic.c) answering with the real firmware.
+NFT_DIR	    := tests/nic-firmware
 NFT_OE_SAN  := $(LIB_SAN_oe)
 NFT_OUT	    := $(HOSTB)/tests/unit-nic
 NFT_COMMON  := fake_hal tdrv frames nictest
 NFT_TESTS   := $(basename $(notdir $(wildcard $(NFT_DIR)/test_*.c)))
-NFT_BINS    := $(addprefix $(NFT_OUT)/,$(NFT_TESTS))
+NFT_BINS    := $(addprefix $(NFT_OUT)/,$(NFT_TESTS)) $(NFT_OUT)/test_shm_nic
 NFT_OBJS    := $(addprefix $(NFT_OUT)/,$(addsuffix .o,$(NFT_COMMON)))
 
 $(NFT_OUT)/%.o: $(NFT_DIR)/%.c $(wildcard $(NFT_DIR)/*.h) $(NF_HDRS)
@@ -13,7 +14,10 @@ $(NFT_OUT)/%.o: $(NFT_DIR)/%.c $(wildcard $(NFT_DIR)/*.h) $(NF_HDRS)
 	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(NF_INC) -I$(NFT_DIR) -c $< -o $@
 $(NFT_OUT)/test_%: $(NFT_OUT)/test_%.o $(NFT_OBJS) $(NF_LIB_SAN) $(LIB_SAN_nicif) $(NFT_OE_SAN)
 	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lcmocka $(LDLIBS_EXTRA)
-$(NFT_OUT)/test_shmbox: LDLIBS_EXTRA := -lpthread
+$(NFT_OUT)/test_shm_nic.o: tests/nicif/test_shm_nic.c $(wildcard $(NFT_DIR)/*.h) $(NF_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(NF_INC) -I$(NFT_DIR) -c $< -o $@
+$(NFT_OUT)/test_shm_nic: LDLIBS_EXTRA := -lpthread
 # The guest driver's own code, built with the sanitizers for its test.
 NFT_GV_SRCS := $(wildcard guest/virtio/*.c)
 $(NFT_OUT)/test_guest_virtio: $(NFT_OUT)/test_guest_virtio.o $(NFT_OBJS) $(NF_LIB_SAN) $(LIB_SAN_nicif) $(NFT_OE_SAN) $(NFT_GV_SRCS)

@@ -3,7 +3,7 @@
 # needs root for the namespace): nicfw on bare OpenSBI, its port a TAP in a
 # namespace; the self-test's frames checked by tshark and scapy on the TAP.
 # Logs and captures: build/test-logs/nicq-*.
-NQT_DIR := tests/nicq
+NQT_DIR := tests/nic-firmware/qemu
 NQT_OUT := $(HOSTB)/tests/nicq
 NQT_BIN := $(NQT_OUT)/test_nq_host
 NQT_DTB := $(patsubst $(NQT_DIR)/%.dts,$(NQT_OUT)/%.dtb,$(wildcard $(NQT_DIR)/*.dts))

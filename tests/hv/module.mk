@@ -1,0 +1,81 @@
+# Host unit tests of the hypervisor side (cmocka), one test per source
+# file, beside its path: tests/arch/riscv/test_gstage.c tests
+# arch/riscv/gstage.c. Built twice, plain and with ASan+UBSan ($(SAN_FLAGS));
+# suite `unit-hv` runs both, and the pytests of scripts/mkconfig.py (grammar,
+# generated C + validator), of the guest device trees (decompiled by dtc)
+# and of the host device-tree reader (against fdtget).
+UHV_OUT   := $(HOSTB)/tests
+UHV_INC   := -I. -I$(UHV_OUT) -Iguest/virtio/include -Ioffload-engine/include
+# test name (its path under tests/, test_ prefix dropped) and what it links
+UHV_TESTS := arch/riscv/gstage arch/riscv/insn_decode arch/riscv/isa platform/ns16550 \
+             nicif/vf_regs nicif/shm_hv hv/core/vm_config hv/core/vm_config_nic \
+             hv/core/sbi_args hv/core/vdev hv/vdev/vplic hv/mgmt/mgmt_input
+uhv_src_arch/riscv/gstage      := arch/riscv/gstage.c
+uhv_src_arch/riscv/insn_decode := arch/riscv/insn_decode.c
+uhv_src_arch/riscv/isa         := arch/riscv/isa.c
+uhv_src_platform/ns16550       := platform/ns16550.c
+uhv_src_nicif/vf_regs          := nicif/vf_regs.c
+uhv_src_nicif/shm_hv           := nicif/shm_hv.c nicif/shm_nic.c
+uhv_src_hv/core/vm_config      := hv/core/vm_config.c
+uhv_src_hv/core/vm_config_nic  := hv/core/vm_config.c
+uhv_src_hv/core/sbi_args       := hv/core/sbi_args.c
+uhv_src_hv/core/vdev           := hv/core/vdev.c
+uhv_src_hv/vdev/vplic          := hv/vdev/vplic.c
+uhv_src_hv/mgmt/mgmt_input     := hv/mgmt/mgmt_input.c
+uhv_lib_nicif/shm_hv           := -lpthread
+
+# decoder oracle: encodings assembled by binutils from mem_insns.S
+$(UHV_OUT)/mem_insns.h: tests/arch/riscv/mem_insns.S
+	@mkdir -p $(dir $@)
+	@$(RV_CC) $(RV_ARCH) -c $< -o $(UHV_OUT)/mem_insns.o
+	@$(RV_OBJCOPY) -O binary -j .text $(UHV_OUT)/mem_insns.o $(UHV_OUT)/mem_insns.bin
+	@syms=$$($(CROSS)nm $(UHV_OUT)/mem_insns.o); \
+	 off=$$(echo "$$syms" | awk '$$3=="reject_start"{print $$1}'); \
+	 end=$$(echo "$$syms" | awk '$$3=="reject_end"{print $$1}'); \
+	 $(PY) -c 'import sys; b=open(sys.argv[1],"rb").read(); \
+print("/* generated from mem_insns.S by binutils */"); \
+print("static const unsigned char mem_insns[] = {" + ",".join(str(x) for x in b) + "};"); \
+print("static const unsigned long mem_insns_len = 0x%s;" % sys.argv[3]); \
+print("static const unsigned long reject_offset = 0x%s;" % sys.argv[2])' \
+	   $(UHV_OUT)/mem_insns.bin $$off $$end > $@
+
+uhv_bin = $(UHV_OUT)/$(dir $(1))test_$(notdir $(1))
+uhv_c   = tests/$(dir $(1))test_$(notdir $(1)).c
+define uhv_rules
+$(call uhv_bin,$(1)): $(call uhv_c,$(1)) $(uhv_src_$(1)) $(UHV_OUT)/mem_insns.h
+	@mkdir -p $$(dir $$@)
+	@$(HOST_CC) $(HOST_CFLAGS) $(UHV_INC) -I$$(dir $$<) -o $$@ $$< $(uhv_src_$(1)) -lcmocka $(uhv_lib_$(1))
+$(call uhv_bin,$(1))-san: $(call uhv_c,$(1)) $(uhv_src_$(1)) $(UHV_OUT)/mem_insns.h
+	@mkdir -p $$(dir $$@)
+	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(UHV_INC) -I$$(dir $$<) -o $$@ $$< $(uhv_src_$(1)) -lcmocka $(uhv_lib_$(1))
+endef
+$(foreach t,$(UHV_TESTS),$(eval $(call uhv_rules,$(t))))
+
+UHV_BINS := $(foreach t,$(UHV_TESTS),$(call uhv_bin,$(t)) $(call uhv_bin,$(t))-san)
+
+# the guest DT writer, run by test_guest_fdt.py and checked with dtc
+UHV_FDT_SRCS := hv/core/guest_fdt.c hv/core/vdev.c hv/vdev/vdev_fdt.c
+$(UHV_OUT)/hv/core/guest_fdt_gen: tests/hv/core/guest_fdt_gen.c $(UHV_FDT_SRCS) $(LIBFDT_HOST)
+	@mkdir -p $(dir $@)
+	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(UHV_INC) -I$(LIBFDT_INC) -o $@ \
+		tests/hv/core/guest_fdt_gen.c $(UHV_FDT_SRCS) $(LIBFDT_HOST)
+
+# the hv's host-DT reader, run by test_host_fdt.py against fdtget
+$(UHV_OUT)/platform/host_fdt_dump: tests/platform/host_fdt_dump.c platform/host_fdt.c arch/riscv/isa.c \
+		$(LIBFDT_HOST)
+	@mkdir -p $(dir $@)
+	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(UHV_INC) -I$(LIBFDT_INC) -o $@ \
+		tests/platform/host_fdt_dump.c platform/host_fdt.c arch/riscv/isa.c $(LIBFDT_HOST)
+
+SUITES += unit-hv
+test-unit-hv: $(UHV_BINS) $(UHV_OUT)/hv/core/guest_fdt_gen $(UHV_OUT)/platform/host_fdt_dump
+	@pass=0; fail=0; \
+	 for t in $(UHV_BINS); do \
+	   if $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
+	 done; \
+	 if PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider tests/hv/core/test_mkconfig.py \
+	      tests/hv/core/test_guest_fdt.py tests/platform/test_host_fdt.py; \
+	 then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: test_mkconfig.py test_guest_fdt.py test_host_fdt.py"; fi; \
+	 echo "unit-hv test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+.PHONY: test-unit-hv
+
