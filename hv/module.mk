@@ -1,5 +1,5 @@
 # The hypervisor image: arch/riscv + platform + hv, linked with one
-# partition config (scripts/mkconfig.py) into $(RVB)/hv/<config name>/hv.elf
+# partition config (scripts/mkconfig.py) into build/<board>/<config name>/hv.elf
 # and hv.bin. Nothing board-specific is compiled in: the board's facts come
 # from the device tree at boot. The config is validated twice by the same C
 # code (hv/core/vm_config.c): here on the host against the board's nominal
@@ -7,7 +7,7 @@
 #
 #   make hv-image CONFIG=path.cfg   build it; last stdout line = hv.bin path
 #        [HV_IMAGES=external]       guest images not linked in: built into
-#                                   $(RVB)/hv/<config name>-ext/ with
+#                                   build/<board>/<config name>-ext/ with
 #                                   images.txt ("<node> <path> <size>" per
 #                                   image); at boot the hv finds them in the
 #                                   DT's /chosen/hypervisor-images (hv/README.md)
@@ -17,8 +17,8 @@
 DEMO    ?= default
 CONFIG  ?= board/$(BOARD)/$(DEMO).cfg
 ifneq ($(strip $(GUESTS)),)
-HV_CONFIG := $(RVB)/hv/guests.cfg
-$(shell mkdir -p $(RVB)/hv && $(PY) scripts/mkconfig.py --guests $(HV_CONFIG) $(GUESTS))
+HV_CONFIG := $(RVB)/guests.cfg
+$(shell mkdir -p $(RVB) && $(PY) scripts/mkconfig.py --guests $(HV_CONFIG) $(GUESTS))
 else
 HV_CONFIG := $(CONFIG)
 endif
@@ -51,11 +51,12 @@ $(RVB)/hv/obj/%.S.o: %.S
 # $(1) = config name (output folder), $(2) = .cfg path, $(3) = external
 # (images not linked in) or empty
 define hv_image_rules
-HV_OUT_$(1)    := $(RVB)/hv/$(1)
+HV_OUT_$(1)    := $(B)/$(BOARD)/$(1)
 HV_IMAGES_$(1) := $$(shell $(PY) scripts/mkconfig.py $(2) --apps $(RVB)/apps --images 2>/dev/null)
-# The folder is named after the config's file name only, and every board has
-# a default.cfg: gen/.source records which file the build came from and is
-# rewritten (so everything below is rebuilt) when another one takes over.
+# The folder is build/<board>/<config file name>: two files of one name
+# (a board's default.cfg and a user's) would share it, so gen/.source
+# records which file the build came from and is rewritten (everything
+# below is rebuilt) when another one takes over.
 ifneq ($$(file <$$(HV_OUT_$(1))/gen/.source),$(abspath $(2)))
 $$(shell mkdir -p $$(HV_OUT_$(1))/gen)
 $$(file >$$(HV_OUT_$(1))/gen/.source,$(abspath $(2)))
@@ -75,19 +76,19 @@ $$(HV_OUT_$(1))/config.o: $$(HV_OUT_$(1))/gen/.stamp hv/core/vm_config.h
 $$(HV_OUT_$(1))/images.o: $$(HV_OUT_$(1))/gen/.stamp
 	@$(RV_CC) $(HV_CFLAGS) -c $$(HV_OUT_$(1))/gen/images.S -o $$@
 
-$(HOSTB)/hv/$(1)/vmcfg_check: $$(HV_OUT_$(1))/gen/.stamp hv/core/vmcfg_check.c hv/core/vm_config.c hv/core/vm_config.h
+$$(HV_OUT_$(1))/vmcfg_check: $$(HV_OUT_$(1))/gen/.stamp hv/core/vmcfg_check.c hv/core/vm_config.c hv/core/vm_config.h
 	@mkdir -p $$(dir $$@)
 	@$(HOST_CC) $(HOST_CFLAGS) -I. -o $$@ hv/core/vmcfg_check.c hv/core/vm_config.c $$(HV_OUT_$(1))/gen/config.c
 
 # link, then validate the config against the linked layout before keeping it
 $$(HV_OUT_$(1))/hv.elf: $(HV_CORE_OBJS) $$(HV_OUT_$(1))/config.o $$(HV_OUT_$(1))/images.o \
-		$(LIBFDT_RV) arch/riscv/hv.ld $(HOSTB)/hv/$(1)/vmcfg_check
+		$(LIBFDT_RV) arch/riscv/hv.ld $$(HV_OUT_$(1))/vmcfg_check
 	@$(RV_CC) $(HV_LDFLAGS) -o $$@.tmp $(HV_CORE_OBJS) $$(HV_OUT_$(1))/config.o \
 		$$(HV_OUT_$(1))/images.o $(LIBFDT_RV)
 	@set -e; syms=$$$$($(RV_NM) $$@.tmp); \
 	 s=0x$$$$(echo "$$$$syms" | awk '$$$$3=="__hv_start"{print $$$$1}'); \
 	 e=0x$$$$(echo "$$$$syms" | awk '$$$$3=="__hv_end"{print $$$$1}'); \
-	 if ! $(HOSTB)/hv/$(1)/vmcfg_check $$$$s $$$$e $(BOARD_RAM_BASE) $(BOARD_RAM_SIZE) $(BOARD_HARTS); then \
+	 if ! $$(HV_OUT_$(1))/vmcfg_check $$$$s $$$$e $(BOARD_RAM_BASE) $(BOARD_RAM_SIZE) $(BOARD_HARTS); then \
 	   echo "$(2): rejected (see above)" >&2; rm -f $$@.tmp; exit 1; fi
 	@mv $$@.tmp $$@
 
@@ -103,15 +104,15 @@ $(error HV_IMAGES=$(HV_IMAGES): expected embedded or external)
 endif
 hv_cfg_name = $(basename $(notdir $(1)))
 HV_SEL     := $(call hv_cfg_name,$(HV_CONFIG))$(if $(filter external,$(HV_IMAGES)),-ext)
-HV_SEL_BIN := $(RVB)/hv/$(HV_SEL)/hv.bin
+HV_SEL_BIN := $(B)/$(BOARD)/$(HV_SEL)/hv.bin
 HV_DEFAULT_CFG := board/$(BOARD)/default.cfg
 $(eval $(call hv_image_rules,$(HV_SEL),$(HV_CONFIG),$(filter external,$(HV_IMAGES))))
 ifneq ($(HV_SEL),default)
 $(eval $(call hv_image_rules,default,$(HV_DEFAULT_CFG)))
 endif
-ALL += $(RVB)/hv/default/hv.bin
+ALL += $(B)/$(BOARD)/default/hv.bin
 
-hv-image: $(HV_SEL_BIN) $(if $(filter external,$(HV_IMAGES)),$(RVB)/hv/$(HV_SEL)/images.txt)
+hv-image: $(HV_SEL_BIN) $(if $(filter external,$(HV_IMAGES)),$(B)/$(BOARD)/$(HV_SEL)/images.txt)
 	@echo $(HV_SEL_BIN)
 
 # NET=user (default: QEMU user network, host ports forwarded on 127.0.0.1),
@@ -121,7 +122,7 @@ run: deps-run $(HV_SEL_BIN)
 	NET=$(NET) board/$(BOARD)/qemu.sh $(HV_SEL_BIN)
 
 debug: deps-run $(HV_SEL_BIN)
-	@echo "gdb-multiarch -ex 'target remote :1234' $(RVB)/hv/$(HV_SEL)/hv.elf"
+	@echo "gdb-multiarch -ex 'target remote :1234' $(B)/$(BOARD)/$(HV_SEL)/hv.elf"
 	NET=$(NET) board/$(BOARD)/qemu.sh $(HV_SEL_BIN) -s -S
 
 .PHONY: hv-image

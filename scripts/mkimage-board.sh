@@ -6,7 +6,6 @@
 #   BOARD_RAM_BASE BOARD_RAM_SIZE  its nominal RAM (uboot-fit: where U-Boot is)
 #   CFG          partition config (.cfg) the hypervisor is built with
 #   OUT          output folder (build/<board>, or build/<board>/<config>)
-#   CFG_DIR      where the board's copy of the config goes (build/<board>/cfg)
 #   PART_MB      size of partition 1 (empty: the layout's default)
 #   FW_FDT       y/n: embed the board's DTB in fw_payload (FW_FDT_PATH);
 #                empty: the default for BOARD_BOOT (see below)
@@ -26,11 +25,11 @@ die() {
 	echo "make image: $*" >&2
 	exit 1
 }
-for v in BOARD BOARD_BOOT BOARD_DTS BOARD_IMAGES_BASE CFG OUT CFG_DIR MAKE PY; do
+for v in BOARD BOARD_BOOT BOARD_DTS BOARD_IMAGES_BASE CFG OUT MAKE PY; do
 	[[ -n ${!v:-} ]] || die "$v is not set (board/$BOARD/board.mk?)"
 done
 [[ -f $BOARD_DTS ]] || die "BOARD_DTS=$BOARD_DTS: no such file"
-# shellcheck disable=SC2153 # CFG comes from make, BCFG is its copy below
+# shellcheck disable=SC2153 # CFG comes from make
 [[ -f $CFG ]] || die "config $CFG: no such file"
 mkdir -p "$OUT"
 
@@ -87,17 +86,9 @@ fw_payload() { # hv.bin
 	produced+=("$OUT/fw_payload.bin" "$OUT/fw_payload.elf")
 }
 
-# The hv build folder is named after the config file alone
-# (build/riscv/hv/<name>[-ext]/), so every board's default.cfg would share
-# one, and make would keep another board's build as up to date. A copy
-# named after the board (rewritten only when it changed) keeps them apart.
-# (mkconfig.py looks up a relative image= path beside the config, then
-# from the top folder: beside the copy, only the latter still works.)
-# The copy's place does not depend on OUT (IMG_OUT=), so that every build
-# of the board reads the same file and make sees each change of it.
-mkdir -p "$CFG_DIR"
-BCFG="$CFG_DIR/$BOARD-$(basename "$CFG")"
-cmp -s "$CFG" "$BCFG" || cp "$CFG" "$BCFG"
+# The hv build folder is build/<board>/<config name>[-ext]/: each board's
+# default.cfg has its own.
+BCFG=$CFG
 
 hv_check() { # hv.bin: refuse a build made from another config file
 	local gen

@@ -64,7 +64,7 @@ class Image:
 
     def images_txt(self):
         """[(node, path, size)] of the -ext hv this image was made from."""
-        hv_dir = REPO / "build" / "riscv" / "hv" / f"{self.board}-{self.cfg_name}-ext"
+        hv_dir = REPO / "build" / self.board / f"{self.cfg_name}-ext"
         rows = []
         for line in (hv_dir / "images.txt").read_text().splitlines():
             if line.strip():

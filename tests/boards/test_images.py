@@ -25,8 +25,8 @@ def produced(image):
 
 
 def hv_bin(image, ext):
-    return (REPO / "build" / "riscv" / "hv" /
-            f"{image.board}-{image.cfg_name}{'-ext' if ext else ''}" / "hv.bin")
+    return (REPO / "build" / image.board /
+            f"{image.cfg_name}{'-ext' if ext else ''}" / "hv.bin")
 
 
 def test_make_image_prints_what_it_wrote(image):

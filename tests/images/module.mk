@@ -9,7 +9,7 @@ $(RVB)/test-images/mmio_guest.bin: tests/images/mmio_guest.S
 $(eval $(call hv_image_rules,test-mmio,tests/images/mmio.cfg))
 
 SUITES += hv-mmio
-test-hv-mmio: $(RVB)/hv/test-mmio/hv.bin deps-run
+test-hv-mmio: $(B)/$(BOARD)/test-mmio/hv.bin deps-run
 	@tests/images/test_mmio_qemu.sh $<
 .PHONY: test-hv-mmio
 
