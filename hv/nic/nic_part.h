@@ -1,4 +1,4 @@
-/* The NIC partition (issue 5, DESIGN §3): the NIC firmware as its own
+/* The NIC partition (docs/ARCHITECTURE.md §3): the NIC firmware as its own
  * image on the reserved hart, G-stage identity map (GPA == HPA) of exactly
  * its RAM, the physical port(s), the shared page and every VF'd guest's
  * RAM; and the VFs it serves, one per VM with vf=yes, ids in config order. */

@@ -1,4 +1,4 @@
-/* vfdrv --hostile: the guest turns on its VF (isolation tests, DESIGN §5). */
+/* vfdrv --hostile: the guest turns on its VF (isolation tests, ARCHITECTURE.md §5). */
 #ifndef VFDRV_HOSTILE_H
 #define VFDRV_HOSTILE_H
 

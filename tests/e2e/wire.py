@@ -1,5 +1,5 @@
 """Validation of a whole capture by an independent dissector (tshark, with
-its IP/TCP/UDP checksum checks on, DESIGN §7)."""
+its IP/TCP/UDP checksum checks on, ARCHITECTURE.md §7)."""
 import subprocess
 from dataclasses import dataclass
 

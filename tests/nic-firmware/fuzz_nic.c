@@ -1,7 +1,7 @@
 /* libFuzzer: a hostile guest. The input drives VF 0 (rings, descriptors,
  * buffers, frames on the wire, resets); the firmware must neither crash
  * nor touch memory outside the window (ASan), and VF 1 must keep passing
- * traffic whatever VF 0 did (DESIGN §5).
+ * traffic whatever VF 0 did (ARCHITECTURE.md §5).
  *
  * Two input forms, chosen by bit 7 of byte 0:
  * - one-shot (bit 7 clear): [0] features (bits 0-1), [1..2] TX avail idx,

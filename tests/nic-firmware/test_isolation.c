@@ -1,4 +1,4 @@
-/* Every isolation rule (DESIGN §5): a hostile VF gets its counter, goes to
+/* Every isolation rule (ARCHITECTURE.md §5): a hostile VF gets its counter, goes to
  * DEVICE_NEEDS_RESET, is not touched any more, and the other VF keeps
  * passing traffic both ways. One table row per hostile case. */
 #include "nictest.h"

@@ -1,6 +1,6 @@
 """Fixtures of the simulator suite: a simulated NIC (nicsim) whose uplink is
 a TAP in one network namespace, and guests (vfdrv + the Linux stack) each
-in a namespace of its own, on documentation addresses (DESIGN §7)."""
+in a namespace of its own, on documentation addresses (ARCHITECTURE.md §7)."""
 import json
 import os
 import signal

@@ -58,7 +58,7 @@ class Capture:
 
     def frames(self):
         """(len, eth.src, ip, tcp, udp, icmp checksum statuses) per frame,
-        with tshark's checksum validation on (DESIGN §7)."""
+        with tshark's checksum validation on (ARCHITECTURE.md §7)."""
         r = sh("tshark", "-r", self.path,
                "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
                "-o", "udp.check_checksum:TRUE",
