@@ -8,7 +8,7 @@
  * sim/nicsim/module.mk: register accesses of its socket guests). So it is
  * freestanding C (no hv or sim header); how a command reaches the NIC and
  * where InterruptStatus lives come through vf_regs_ops. The unit tests
- * (tests/unit/hv/test_vf_regs.c) drive it with a fake NIC on the host.
+ * (tests/nicif/test_vf_regs.c) drive it with a fake NIC on the host.
  *
  * A mailbox timeout fails the device, never the hypervisor: Status then
  * reads DEVICE_NEEDS_RESET and no further command is sent until the driver

@@ -5,7 +5,7 @@
  * images as the external-image hypervisor does at boot: each NODE=BASE+SIZE
  * is what /chosen/hypervisor-images would hold, resv=BASE+SIZE memory the DT
  * reserves; it then prints "ram NAME BASE" per partition and one
- * "config error: ..." line per refused image (tests/unit/hv/test_mkconfig.py).
+ * "config error: ..." line per refused image (tests/hv/core/test_mkconfig.py).
  *   vmcfg_check HV_START HV_END RAM_BASE RAM_SIZE NHARTS [NODE=BASE+SIZE|resv=BASE+SIZE...] */
 #include "vm_config.h"
 #include <stdio.h>
