@@ -4,6 +4,7 @@
  * publish ack_seq (release). Acquire/release are fence r,rw / fence rw,w on
  * RISC-V, the fences the protocol names. */
 #include "shm_nic.h"
+#include <common/err.h>
 
 #include <string.h>
 
@@ -19,7 +20,7 @@ int shm_nic_attach(struct nic_shared *sh)
 		sh->version = NIC_SHARED_VERSION;
 		__atomic_store_n(&sh->magic, NIC_SHARED_MAGIC, __ATOMIC_RELEASE);
 	} else if (magic != NIC_SHARED_MAGIC || sh->version != NIC_SHARED_VERSION) {
-		return -1;
+		return ERR_INVAL;
 	}
 	for (unsigned int i = 0; i < NIC_SHARED_SLOTS; i++)
 		taken[i] = __atomic_load_n(&sh->slot[i].ack_seq, __ATOMIC_RELAXED);

@@ -8,7 +8,7 @@
 #include "shared.h"
 
 /* Check the page the hypervisor prepared (an all-zero page is initialised
- * here). Returns 0, or -1 for a page that is not ours: refuse to run. */
+ * here). Returns 0, or ERR_INVAL for a page that is not ours: refuse to run. */
 int shm_nic_attach(struct nic_shared *sh);
 /* nic_ready, nvf; heartbeat once per poll pass. */
 void shm_nic_ready(struct nic_shared *sh, uint32_t nvf, int ready);

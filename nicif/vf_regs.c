@@ -1,6 +1,7 @@
 /* VF virtio-mmio register file (see vf_regs.h); the hypervisor and the
  * simulator both build this file, so both drive the NIC the same way. */
 #include "vf_regs.h"
+#include <common/err.h>
 #include "virtio_wire.h"
 #include <string.h>
 
@@ -17,7 +18,7 @@ static int mbox(struct vf_regs *r, uint32_t cmd, uint64_t a0, uint64_t a1, uint6
 		uint64_t a4, struct nic_mbox_msg *m)
 {
 	if (r->failed)
-		return -1;
+		return ERR_IO;
 	*m = (struct nic_mbox_msg){.cmd = cmd, .vf = r->vf, .arg = {a0, a1, a2, a3, a4, 0}};
 	/* even unanswered, the NIC may run it late and start DMA */
 	if (cmd == NIC_MBOX_VF_SET_QUEUE || cmd == NIC_MBOX_VF_DRIVER_OK)
@@ -25,7 +26,7 @@ static int mbox(struct vf_regs *r, uint32_t cmd, uint64_t a0, uint64_t a1, uint6
 	if (r->ops->mbox(r->ctx, m) < 0) {
 		r->failed = 1;
 		r->timeouts++;
-		return -1;
+		return ERR_TIMEDOUT;
 	}
 	return 0;
 }
@@ -112,7 +113,7 @@ uint32_t vf_regs_read(struct vf_regs *r, uint64_t off, unsigned width)
 int vf_regs_reset(struct vf_regs *r)
 {
 	struct nic_mbox_msg m;
-	int rc = -1;
+	int rc = ERR_TIMEDOUT;
 	memset(r->q, 0, sizeof(r->q));
 	r->dev_sel = r->drv_sel = r->queue_sel = r->status = 0;
 	r->drv_features = 0;

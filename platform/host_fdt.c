@@ -1,6 +1,7 @@
 /* Reads the host device tree with libfdt: console UART, memory, harts and
  * their ISA, timebase, the test finisher and external guest images. */
 #include "host_fdt.h"
+#include <common/err.h>
 #include <arch/riscv/isa.h>
 #include <libfdt.h>
 #include <string.h>
@@ -21,7 +22,7 @@ static int read_reg(const void *fdt, int node, uint64_t *addr, uint64_t *size)
 	int len;
 	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2 || len < (ac + sc) * 4)
-		return -1;
+		return ERR_INVAL;
 	*addr = read_cells(reg, ac);
 	*size = sc ? read_cells(reg + ac, sc) : 0;
 	return 0;
@@ -90,7 +91,7 @@ static int cpu_node(const void *fdt, unsigned long hartid)
 		if (dt && !strcmp(dt, "cpu") && !read_reg(fdt, cpu, &addr, &size) && addr == hartid)
 			return cpu;
 	}
-	return -1;
+	return ERR_NOENT;
 }
 
 const char *host_fdt_hart_isa(const void *fdt, unsigned long hartid)
@@ -123,7 +124,7 @@ int host_fdt_image(const void *fdt, const char *name, uint64_t *base, uint64_t *
 	int images = fdt_path_offset(fdt, HOST_FDT_IMAGES_NODE);
 	int node = images < 0 ? images : fdt_subnode_offset(fdt, images, name);
 	if (node < 0)
-		return -1;
+		return ERR_NOENT;
 	return read_reg(fdt, node, base, size);
 }
 
@@ -169,11 +170,11 @@ int host_fdt_read(const void *fdt, struct host_info *out)
 		node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
 	}
 	if (node < 0 || read_reg(fdt, node, &out->ram_base, &out->ram_size))
-		return -1;
+		return ERR_NOENT;
 
 	int cpus = fdt_path_offset(fdt, "/cpus");
 	if (cpus < 0)
-		return -1;
+		return ERR_NOENT;
 	/* in /cpus, or (some boards) in each cpu node */
 	out->timebase = prop_u32(fdt, cpus, "timebase-frequency", 0);
 	int cpu;

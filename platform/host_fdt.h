@@ -22,7 +22,7 @@ struct host_info {
 	int qemu_virt;		     /* root compatible "riscv-virtio" (QEMU virt) */
 };
 
-/* 0, or a negative libfdt error / -1 when a required node is missing
+/* 0, or a negative libfdt error / ERR_NOENT when a required node is missing
  * (memory, cpus, timebase). A missing UART is not an error. */
 int host_fdt_read(const void *fdt, struct host_info *out);
 
@@ -42,7 +42,7 @@ uintptr_t host_fdt_test_finisher(const void *fdt);
  * Fills up to max {base, size} pairs; returns how many. */
 int host_fdt_reserved(const void *fdt, uint64_t (*out)[2], int max);
 
-/* reg of /chosen/hypervisor-images/<name>: 0, or -1 when the node or a
+/* reg of /chosen/hypervisor-images/<name>: 0, or ERR_NOENT / ERR_INVAL when the node or a
  * usable reg is missing. */
 int host_fdt_image(const void *fdt, const char *name, uint64_t *base, uint64_t *size);
 

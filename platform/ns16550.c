@@ -2,6 +2,7 @@
  * stride and access width come from the DT node (8250 binding: reg-shift,
  * reg-io-width). */
 #include "ns16550.h"
+#include <common/err.h>
 
 static uintptr_t uart;
 static unsigned shift, width;
@@ -30,7 +31,7 @@ static void wr(unsigned reg, uint8_t v)
 int ns16550_init(uintptr_t base, unsigned reg_shift, unsigned io_width)
 {
 	if (!base || reg_shift > 3 || !(io_width == 1 || io_width == 2 || io_width == 4))
-		return -1;
+		return ERR_INVAL;
 	shift = reg_shift;
 	width = io_width;
 	uart = base;

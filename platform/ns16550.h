@@ -27,7 +27,7 @@
 #define NS16550_IIR_FIFO   0xc0
 
 /* base, reg-shift (0..3) and reg-io-width (1, 2 or 4 bytes) of the DT node;
- * 0, or -1 for values this driver cannot use (nothing is touched then). */
+ * 0, or ERR_INVAL for values this driver cannot use (nothing is touched then). */
 int ns16550_init(uintptr_t base, unsigned reg_shift, unsigned io_width);
 void ns16550_putc(char c);
 /* -1 when nothing was received */

@@ -1,6 +1,7 @@
 /* Guest memory access that survives faults: the HS trap handler sees
  * fault_expected, records the cause and skips the 4-byte hlvx instruction. */
 #include "hext.h"
+#include <common/err.h>
 #include "hart.h"
 
 int hext_fetch_half(uint64_t gva, uint16_t *out)
@@ -13,7 +14,7 @@ int hext_fetch_half(uint64_t gva, uint16_t *out)
 	asm volatile(".insn r 0x73, 4, 0x32, %0, %1, x3" : "+r"(v) : "r"(gva) : "memory");
 	h->fault_expected = 0;
 	if (h->fault_taken)
-		return -1;
+		return ERR_FAULT;
 	*out = (uint16_t)v;
 	return 0;
 }

@@ -17,7 +17,7 @@ static inline void hext_hfence_vvma_all(void)
 }
 
 /* Reads the halfword the guest would execute at gva (hlvx.hu, through the
- * guest's own VS-stage and the G-stage). Returns 0, or -1 when the access
+ * guest's own VS-stage and the G-stage). Returns 0, or ERR_FAULT when the access
  * faulted: the fault is absorbed by the trap handler (hart.fault_expected). */
 int hext_fetch_half(uint64_t gva, uint16_t *out);
 

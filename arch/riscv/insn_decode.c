@@ -1,6 +1,7 @@
 /* Integer load/store decoder: base opcodes LOAD (0000011) and STORE
  * (0100011), and the compressed quadrant 0/2 forms (spec 16.3, 16.4). */
 #include "insn_decode.h"
+#include <common/err.h>
 
 #define OPC_LOAD  0x03
 #define OPC_STORE 0x23
@@ -22,7 +23,7 @@ static int decode32(uint32_t insn, struct insn_mem *m)
 	case OPC_LOAD:
 		/* funct3: 0 lb, 1 lh, 2 lw, 3 ld, 4 lbu, 5 lhu, 6 lwu */
 		if (funct3 == 7)
-			return -1;
+			return ERR_INVAL;
 		m->is_store = false;
 		m->width = 1u << (funct3 & 3);
 		m->sign_extend = funct3 < 3;
@@ -31,14 +32,14 @@ static int decode32(uint32_t insn, struct insn_mem *m)
 	case OPC_STORE:
 		/* funct3: 0 sb, 1 sh, 2 sw, 3 sd */
 		if (funct3 > 3)
-			return -1;
+			return ERR_INVAL;
 		m->is_store = true;
 		m->width = 1u << funct3;
 		m->sign_extend = false;
 		m->reg = (insn >> 20) & 0x1f;
 		return 0;
 	}
-	return -1;
+	return ERR_INVAL;
 }
 
 static int decode16(uint16_t c, struct insn_mem *m)
@@ -50,7 +51,7 @@ static int decode16(uint16_t c, struct insn_mem *m)
 	switch (c & 3) {
 	case 0: /* quadrant 0: c.lw 010, c.ld 011, c.sw 110, c.sd 111 */
 		if (c == 0)
-			return -1; /* the defined illegal instruction */
+			return ERR_INVAL; /* the defined illegal instruction */
 		m->reg = 8 + ((c >> 2) & 7);
 		switch (funct3) {
 		case 2:
@@ -71,13 +72,13 @@ static int decode16(uint16_t c, struct insn_mem *m)
 			m->width = 8;
 			return 0;
 		}
-		return -1; /* c.addi4spn, c.fld, c.fsd, reserved */
+		return ERR_INVAL; /* c.addi4spn, c.fld, c.fsd, reserved */
 	case 2:		   /* quadrant 2: c.lwsp 010, c.ldsp 011, c.swsp 110, c.sdsp 111 */
 		switch (funct3) {
 		case 2:
 		case 3:
 			if (rd_full == 0)
-				return -1; /* reserved (16.3) */
+				return ERR_INVAL; /* reserved (16.3) */
 			m->is_store = false;
 			m->width = funct3 == 2 ? 4 : 8;
 			m->sign_extend = funct3 == 2;
@@ -90,16 +91,16 @@ static int decode16(uint16_t c, struct insn_mem *m)
 			m->reg = (c >> 2) & 0x1f;
 			return 0;
 		}
-		return -1;
+		return ERR_INVAL;
 	}
-	return -1; /* quadrant 1 has no memory access */
+	return ERR_INVAL; /* quadrant 1 has no memory access */
 }
 
 int insn_decode_mem(uint32_t insn, struct insn_mem *out)
 {
 	struct insn_mem m = {0};
 	int len = insn_length((uint16_t)insn);
-	int r = len == 2 ? decode16((uint16_t)insn, &m) : len == 4 ? decode32(insn, &m) : -1;
+	int r = len == 2 ? decode16((uint16_t)insn, &m) : len == 4 ? decode32(insn, &m) : ERR_INVAL;
 	if (r == 0)
 		*out = m;
 	return r;

@@ -18,7 +18,8 @@ struct insn_mem {
 /* Length in bytes of the instruction whose first halfword is lo (2 or 4;
  * 0 for the longer encodings this hypervisor never decodes). */
 int insn_length(uint16_t lo);
-/* 0 and *out for an integer load/store, -1 for anything else. */
+/* 0 and *out for an integer load/store, ERR_INVAL (common/err.h) for
+ * anything else. */
 int insn_decode_mem(uint32_t insn, struct insn_mem *out);
 /* The value a load of m->width bytes writes to rd. */
 uint64_t insn_load_result(const struct insn_mem *m, uint64_t raw);

@@ -1,5 +1,6 @@
 /* MMIO trap-and-emulate (see mmio.h). */
 #include "mmio.h"
+#include <common/err.h>
 #include "vm.h"
 #include <arch/riscv/csr.h>
 #include <arch/riscv/hart.h>
@@ -10,7 +11,7 @@ int mmio_register(struct vm *vm, uint64_t base, uint64_t size, const struct mmio
 		  void *ctx)
 {
 	if (vm->num_mmio >= MMIO_MAX_REGIONS)
-		return -1;
+		return ERR_NOSPC;
 	vm->mmio[vm->num_mmio++] = (struct mmio_region){base, size, ops, ctx};
 	return 0;
 }
@@ -28,9 +29,9 @@ static int fetch(uint64_t pc, uint32_t *insn)
 {
 	uint16_t lo, hi = 0;
 	if (hext_fetch_half(pc, &lo))
-		return -1;
+		return ERR_FAULT;
 	if (insn_length(lo) == 4 && hext_fetch_half(pc + 2, &hi))
-		return -1;
+		return ERR_FAULT;
 	*insn = lo | (uint32_t)hi << 16;
 	return 0;
 }

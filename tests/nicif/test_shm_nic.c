@@ -5,6 +5,7 @@
 
 #include "nictest.h"
 #include <nicif/shm_nic.h>
+#include <common/err.h>
 
 static struct nic_shared page __attribute__((aligned(4096)));
 #define ROUNDS 500
@@ -67,10 +68,10 @@ static void foreign_page_refused_and_irq_bits(void **state)
 	(void)state;
 	memset(&page, 0, sizeof(page));
 	page.magic = 0x12345678;
-	assert_int_equal(shm_nic_attach(&page), -1);
+	assert_int_equal(shm_nic_attach(&page), ERR_INVAL);
 	page.magic = NIC_SHARED_MAGIC;
 	page.version = NIC_SHARED_VERSION + 1;
-	assert_int_equal(shm_nic_attach(&page), -1);
+	assert_int_equal(shm_nic_attach(&page), ERR_INVAL);
 	page.version = NIC_SHARED_VERSION;
 	assert_int_equal(shm_nic_attach(&page), 0);
 	shm_nic_irq(&page, 5, NIC_IRQ_USED);

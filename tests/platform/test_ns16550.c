@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <common/err.h>
 #include <platform/ns16550.h>
 
 static uint32_t regs32[8 * 4];
@@ -52,10 +53,10 @@ static void unusable_layouts_refused(void **state)
 {
 	(void)state;
 	static uint8_t regs8[8];
-	assert_int_equal(ns16550_init((uintptr_t)regs8, 0, 3), -1);
-	assert_int_equal(ns16550_init((uintptr_t)regs8, 0, 8), -1);
-	assert_int_equal(ns16550_init((uintptr_t)regs8, 4, 1), -1);
-	assert_int_equal(ns16550_init(0, 0, 1), -1);
+	assert_int_equal(ns16550_init((uintptr_t)regs8, 0, 3), ERR_INVAL);
+	assert_int_equal(ns16550_init((uintptr_t)regs8, 0, 8), ERR_INVAL);
+	assert_int_equal(ns16550_init((uintptr_t)regs8, 4, 1), ERR_INVAL);
+	assert_int_equal(ns16550_init(0, 0, 1), ERR_INVAL);
 }
 
 int main(void)

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <common/err.h>
 #include <arch/riscv/insn_decode.h>
 #include "mem_insns.h" /* mem_insns[], mem_insns_len, reject_offset */
 
@@ -72,7 +73,7 @@ static void non_memory_rejected(void **state)
 		uint32_t insn = fetch(off);
 		struct insn_mem m = {.width = 99};
 		int len = insn_length((uint16_t)insn);
-		assert_int_equal(insn_decode_mem(insn, &m), -1);
+		assert_int_equal(insn_decode_mem(insn, &m), ERR_INVAL);
 		assert_int_equal(m.width, 99); /* output untouched */
 		off += len;
 		n++;
@@ -80,12 +81,12 @@ static void non_memory_rejected(void **state)
 	assert_int_equal(n, 16);
 	/* reserved encodings: c.lwsp with rd=0, funct3=7 load, funct3=4 store */
 	struct insn_mem m;
-	assert_int_equal(insn_decode_mem(0x4002, &m), -1);
-	assert_int_equal(insn_decode_mem(0x00007003, &m), -1);
-	assert_int_equal(insn_decode_mem(0x00004023, &m), -1);
+	assert_int_equal(insn_decode_mem(0x4002, &m), ERR_INVAL);
+	assert_int_equal(insn_decode_mem(0x00007003, &m), ERR_INVAL);
+	assert_int_equal(insn_decode_mem(0x00004023, &m), ERR_INVAL);
 	/* 48-bit and longer encodings */
 	assert_int_equal(insn_length(0x001f), 0);
-	assert_int_equal(insn_decode_mem(0x0000001f, &m), -1);
+	assert_int_equal(insn_decode_mem(0x0000001f, &m), ERR_INVAL);
 }
 
 static void load_extension(void **state)
