@@ -15,39 +15,24 @@ test-hv-mmio: $(B)/$(BOARD)/test-mmio/hv.bin deps-run
 
 # Guest-runtime images for tests/qemu/test_vf.py: the VF seen from a guest,
 # and a stand-in NIC firmware answering the mailbox (and a mute one)
-TIMG_CFLAGS := $(GUEST_CFLAGS) -I.
+TIMG_CFLAGS := $(GUEST_CFLAGS)
 $(RVB)/test-images/vf_guest.o: tests/images/vf_guest.c | $(FDT_SRC)/.unpacked
 	@mkdir -p $(dir $@)
 	@$(RV_CC) $(TIMG_CFLAGS) -c $< -o $@
-$(RVB)/test-images/fake_nic.o: tests/images/fake_nic.c | $(FDT_SRC)/.unpacked
-	@mkdir -p $(dir $@)
-	@$(RV_CC) $(TIMG_CFLAGS) -c $< -o $@
-$(RVB)/test-images/fake_nic_mute.o: tests/images/fake_nic.c | $(FDT_SRC)/.unpacked
-	@mkdir -p $(dir $@)
-	@$(RV_CC) $(TIMG_CFLAGS) -DFAKE_NIC_MUTE -c $< -o $@
-$(RVB)/test-images/fake_nic_intrude.o: tests/images/fake_nic.c | $(FDT_SRC)/.unpacked
-	@mkdir -p $(dir $@)
-	@$(RV_CC) $(TIMG_CFLAGS) -DFAKE_NIC_INTRUDE -c $< -o $@
-$(RVB)/test-images/fake_nic_badseq.o: tests/images/fake_nic.c | $(FDT_SRC)/.unpacked
-	@mkdir -p $(dir $@)
-	@$(RV_CC) $(TIMG_CFLAGS) -DFAKE_NIC_BADSEQ -c $< -o $@
-$(RVB)/test-images/fake_nic_late.o: tests/images/fake_nic.c | $(FDT_SRC)/.unpacked
-	@mkdir -p $(dir $@)
-	@$(RV_CC) $(TIMG_CFLAGS) -DFAKE_NIC_LATE -c $< -o $@
-$(RVB)/test-images/fake_nic_slow.o: tests/images/fake_nic.c | $(FDT_SRC)/.unpacked
-	@mkdir -p $(dir $@)
-	@$(RV_CC) $(TIMG_CFLAGS) -DFAKE_NIC_SLOW -c $< -o $@
-$(RVB)/test-images/fake_nic_inplace.o: tests/images/fake_nic.c | $(FDT_SRC)/.unpacked
-	@mkdir -p $(dir $@)
-	@$(RV_CC) $(TIMG_CFLAGS) -DFAKE_NIC_INPLACE -c $< -o $@
-$(RVB)/test-images/fake_nic_restart.o: tests/images/fake_nic.c | $(FDT_SRC)/.unpacked
-	@mkdir -p $(dir $@)
-	@$(RV_CC) $(TIMG_CFLAGS) -DFAKE_NIC_RESTART -c $< -o $@
+# the stand-in NIC: one source, a variant per behaviour (fake_nic.c says
+# what each does)
+TIMG_FAKE_NICS := fake_nic fake_nic_mute fake_nic_intrude fake_nic_badseq fake_nic_late \
+                  fake_nic_slow fake_nic_inplace fake_nic_restart
+define timg_fake_nic
+$(RVB)/test-images/$(1).o: tests/images/fake_nic.c | $(FDT_SRC)/.unpacked
+	@mkdir -p $$(dir $$@)
+	@$(RV_CC) $(TIMG_CFLAGS) $(if $(filter-out fake_nic,$(1)),-D$(shell echo $(1) | tr a-z A-Z)) \
+		-c $$< -o $$@
+endef
+$(foreach v,$(TIMG_FAKE_NICS),$(eval $(call timg_fake_nic,$(v))))
 $(RVB)/test-images/%.elf: $(RVB)/test-images/%.o $(LIB_RV_nicif) $(GUEST_LIB) $(GUEST_LDS) $(LIBFDT_RV)
 	@$(RV_CC) $(GUEST_LDFLAGS) -o $@ $< $(LIB_RV_nicif) $(GUEST_LIB) $(LIBFDT_RV)
-TIMG_IMAGES := $(addprefix $(RVB)/test-images/,vf_guest.bin fake_nic.bin fake_nic_mute.bin \
-                   fake_nic_intrude.bin fake_nic_badseq.bin fake_nic_late.bin \
-                   fake_nic_restart.bin fake_nic_slow.bin fake_nic_inplace.bin)
+TIMG_IMAGES := $(addprefix $(RVB)/test-images/,vf_guest.bin $(addsuffix .bin,$(TIMG_FAKE_NICS)))
 $(TIMG_IMAGES): $(RVB)/test-images/%.bin: $(RVB)/test-images/%.elf $(GUEST_DIR)/mkimage.py
 	@$(PY) $(GUEST_DIR)/mkimage.py $< $@
 ALL += $(TIMG_IMAGES)
