@@ -10,16 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
 #include "mbox.h"
 
-/* HAL error codes (negative on return). */
-enum hal_err {
-	HAL_OK = 0,
-	HAL_EFAULT = 1, /* guest address range outside the VF's DMA window */
-	HAL_EAGAIN = 2, /* port busy or nothing to receive */
-	HAL_EINVAL = 3, /* bad port, VF or argument */
-	HAL_EIO = 4,	/* backend I/O failure */
-};
+/* Errors are the firmware's (err.h): 0 or a negative enum nic_err. */
 
 /* A scatter-gather element of a frame handed to a port. An element either
  * points into NIC memory (vf == HAL_SG_LOCAL, local != NULL) or at guest
@@ -34,7 +28,7 @@ struct hal_sg {
 };
 
 /* DMA between NIC memory and the guest memory behind a VF. The range
- * [gpa, gpa+len) must lie inside the VF's DMA window, else -HAL_EFAULT and
+ * [gpa, gpa+len) must lie inside the VF's DMA window, else NIC_EFAULT and
  * nothing is read or written.
  */
 int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len);
@@ -55,7 +49,7 @@ void hal_wmb(void);
 void hal_mb(void);
 
 /* Ports: the uplink(s). Transmit one frame given as a gather list.
- * Returns 0, -HAL_EAGAIN when the port cannot take it now, or another error.
+ * Returns 0, NIC_EAGAIN when the port cannot take it now, or another error.
  * NIC-memory elements may be reused as soon as it returns. Guest elements
  * (zero-copy payload) must be finished with by the next hal_wmb: the
  * firmware calls it before every used->idx store, and only that store gives

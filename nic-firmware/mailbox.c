@@ -22,17 +22,12 @@ static uint64_t mac_to_u64(const uint8_t mac[6])
 	return v;
 }
 
-static int errno_of(int err)
-{
-	switch (err) {
-	case 0:
-		return NIC_MBOX_OK;
-	case -NIC_EAGAIN:
-		return NIC_MBOX_EBUSY;
-	default:
-		return NIC_MBOX_EINVAL;
-	}
-}
+/* A command's result is its reply status as it is (err.h). */
+#define CTL_SAME(e) ((int)NIC_##e == (int)NIC_MBOX_##e)
+_Static_assert(CTL_SAME(OK) && CTL_SAME(EINVAL) && CTL_SAME(ENOENT) && CTL_SAME(EEXIST) &&
+		   CTL_SAME(EBUSY) && CTL_SAME(ENOTSUP),
+	       "a nic_err is a mailbox status");
+#undef CTL_SAME
 
 static int read_counters(const uint64_t *cnt, unsigned int n, struct nic_mbox_msg *m)
 {
@@ -66,31 +61,31 @@ static int nic_mbox_global(struct nic *nic, struct nic_mbox_msg *m)
 
 	switch (m->cmd) {
 	case NIC_MBOX_NOP:
-		m->status = NIC_MBOX_OK;
+		m->status = NIC_OK;
 		return 1;
 	case NIC_MBOX_VF_CREATE:
 		mac_from_u64(mac, m->arg[2]);
 		if (m->arg[3] > NIC_MTU_MAX) {
-			m->status = NIC_MBOX_EINVAL;
+			m->status = NIC_EINVAL;
 			return 1;
 		}
 		rc = vf_create(nic, m->vf, m->arg[0], m->arg[1], mac, (uint16_t)m->arg[3]);
-		m->status = rc == -NIC_EAGAIN ? NIC_MBOX_EEXIST : errno_of(rc);
+		m->status = rc;
 		return 1;
 	case NIC_MBOX_SET_POLICY:
 		if (m->vf != NIC_MBOX_HOST)
 			return 0;
 		if (m->arg[0] & ~(uint64_t)NIC_POL_ALL) {
-			m->status = NIC_MBOX_EINVAL;
+			m->status = NIC_EINVAL;
 			return 1;
 		}
 		/* Like the per-VF switch, it reaches each VF at its reset. */
 		nic->host_policy = (uint32_t)m->arg[0];
-		m->status = NIC_MBOX_OK;
+		m->status = NIC_OK;
 		return 1;
 	case NIC_MBOX_PORT_COUNTERS:
 		if (m->vf >= nic->nports)
-			m->status = NIC_MBOX_ENOENT;
+			m->status = NIC_ENOENT;
 		else
 			m->status = read_counters(nic->port_cnt[m->vf], PC_COUNT, m);
 		return 1;
@@ -109,7 +104,7 @@ void nic_mbox_exec(struct nic *nic, struct nic_mbox_msg *m)
 		return;
 	vf = nic_vf(nic, m->vf);
 	if (!vf) {
-		m->status = NIC_MBOX_ENOENT;
+		m->status = NIC_ENOENT;
 		return;
 	}
 
@@ -120,19 +115,19 @@ void nic_mbox_exec(struct nic *nic, struct nic_mbox_msg *m)
 	case NIC_MBOX_VF_SET_MAC:
 		mac_from_u64(mac, m->arg[0]);
 		if (mac[0] & 1)
-			rc = -NIC_EINVAL; /* multicast can't be a source */
+			rc = NIC_EINVAL; /* multicast can't be a source */
 		else
 			memcpy(vf->next_mac, mac, 6);
 		break;
 	case NIC_MBOX_VF_SET_MTU:
 		if (m->arg[0] < NIC_MTU_MIN || m->arg[0] > NIC_MTU_MAX)
-			rc = -NIC_EINVAL;
+			rc = NIC_EINVAL;
 		else
 			vf->next_mtu = (uint16_t)m->arg[0];
 		break;
 	case NIC_MBOX_SET_POLICY:
 		if (m->arg[0] & ~(uint64_t)NIC_POL_ALL)
-			rc = -NIC_EINVAL;
+			rc = NIC_EINVAL;
 		else
 			vf->next_policy = (uint32_t)m->arg[0];
 		break;
@@ -150,7 +145,7 @@ void nic_mbox_exec(struct nic *nic, struct nic_mbox_msg *m)
 		break;
 	case NIC_MBOX_VF_SET_QUEUE:
 		if (m->arg[0] >= NIC_QUEUES || m->arg[1] > NIC_QUEUE_MAX)
-			rc = -NIC_EINVAL;
+			rc = NIC_EINVAL;
 		else
 			rc = vf_set_queue(vf, (uint16_t)m->arg[0], (uint16_t)m->arg[1], m->arg[2],
 					  m->arg[3], m->arg[4]);
@@ -169,8 +164,8 @@ void nic_mbox_exec(struct nic *nic, struct nic_mbox_msg *m)
 		m->arg[4] = NIC_QUEUE_MAX;
 		break;
 	default:
-		m->status = NIC_MBOX_ENOTSUP;
+		m->status = NIC_ENOTSUP;
 		return;
 	}
-	m->status = errno_of(rc);
+	m->status = rc;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "counters.h"
+#include "err.h"
 #include "hal.h"
 #include "mbox.h"
 #include "oe.h"
@@ -23,15 +24,6 @@
 #define NIC_NET_HDR_LEN	     12	   /* virtio_net_hdr with num_buffers (§5.1.6) */
 #define NIC_RX_BACKLOG	     8	   /* frames waiting per VF for a posted buffer */
 #define NIC_RX_BACKLOG_FRAME 1536  /* largest frame the backlog holds */
-
-/* Firmware error values (negative on return). */
-enum nic_err {
-	NIC_OK = 0,
-	NIC_EFAULT = 1,	    /* guest address outside the DMA window */
-	NIC_EMALFORMED = 2, /* descriptor or ring content the spec forbids */
-	NIC_EAGAIN = 3,	    /* nothing to do / no resource now */
-	NIC_EINVAL = 4,
-};
 
 enum vf_state {
 	VF_STATE_FREE = 0,

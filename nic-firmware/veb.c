@@ -35,11 +35,11 @@ static int veb_linearize(const struct hal_sg *sg, unsigned int nsg, uint8_t *out
 
 	for (unsigned int i = 0; i < nsg; i++) {
 		if (sg[i].len > cap - off)
-			return -NIC_EINVAL;
+			return NIC_EINVAL;
 		if (sg[i].vf == HAL_SG_LOCAL)
 			memcpy(out + off, sg[i].local, sg[i].len);
 		else if (hal_dma_read(sg[i].vf, sg[i].gpa, out + off, sg[i].len))
-			return -NIC_EFAULT;
+			return NIC_EFAULT;
 		off += sg[i].len;
 	}
 	return (int)off;

@@ -32,13 +32,13 @@ int vf_create(struct nic *nic, uint16_t id, uint64_t base, uint64_t size, const 
 	struct vf *vf;
 
 	if (id >= NIC_MAX_VF)
-		return -NIC_EINVAL;
+		return NIC_EINVAL;
 	vf = &nic->vf[id];
 	if (vf->state != VF_STATE_FREE)
-		return -NIC_EAGAIN;
+		return NIC_EEXIST;
 	if (size == 0 || base + size < base || mtu < NIC_MTU_MIN || mtu > NIC_MTU_MAX ||
 	    (mac[0] & 1))
-		return -NIC_EINVAL;
+		return NIC_EINVAL;
 	memset(vf, 0, sizeof(*vf));
 	vf->id = id;
 	vf->win_base = base;
@@ -88,7 +88,7 @@ void vf_fail(struct vf *vf, enum nic_vf_counter cause)
 
 void vf_fail_err(struct vf *vf, int err)
 {
-	vf_fail(vf, err == -NIC_EFAULT ? VFC_DMA_VIOLATION : VFC_MALFORMED_DESC);
+	vf_fail(vf, err == NIC_EFAULT ? VFC_DMA_VIOLATION : VFC_MALFORMED_DESC);
 }
 
 int vf_set_features(struct vf *vf, uint64_t f)
@@ -99,13 +99,13 @@ int vf_set_features(struct vf *vf, uint64_t f)
 				    VIRTIO_BIT(VIRTIO_NET_F_HOST_USO);
 
 	if (vf->state != VF_STATE_RESET)
-		return -NIC_EAGAIN;
+		return NIC_EBUSY;
 	/* §6: a modern-only device refuses drivers without VERSION_1; a driver
 	 * may not accept what was not offered (§2.2.1). */
 	if ((f & ~vf->dev_features) || !(f & VIRTIO_BIT(VIRTIO_F_VERSION_1)))
-		return -NIC_EINVAL;
+		return NIC_EINVAL;
 	if ((f & needs_csum) && !(f & csum))
-		return -NIC_EINVAL;
+		return NIC_EINVAL;
 	vf->drv_features = f;
 	vf->state = VF_STATE_FEATURES_OK;
 	return 0;
@@ -115,7 +115,7 @@ int vf_set_queue(struct vf *vf, uint16_t q, uint16_t size, uint64_t desc, uint64
 		 uint64_t used)
 {
 	if (vf->state != VF_STATE_FEATURES_OK || q >= NIC_QUEUES)
-		return -NIC_EAGAIN;
+		return NIC_EBUSY;
 	vf->q[q] = (struct vq){.desc = desc, .avail = avail, .used = used, .size = size};
 	return 0;
 }
@@ -125,12 +125,12 @@ int vf_driver_ok(struct vf *vf)
 	int q, rc;
 
 	if (vf->state != VF_STATE_FEATURES_OK)
-		return -NIC_EAGAIN;
+		return NIC_EBUSY;
 	for (q = 0; q < NIC_QUEUES; q++) {
 		rc = vq_check_layout(vf, &vf->q[q]);
 		if (rc) {
 			vf_fail_err(vf, rc);
-			return rc;
+			return NIC_EINVAL;
 		}
 	}
 	vf->state = VF_STATE_RUNNING;
@@ -141,7 +141,7 @@ int vf_driver_ok(struct vf *vf)
 		rc = vq_set_no_notify(vf, &vf->q[VIRTIO_NET_RXQ], true);
 	if (rc) {
 		vf_fail_err(vf, rc);
-		return rc;
+		return NIC_EINVAL;
 	}
 	return 0;
 }

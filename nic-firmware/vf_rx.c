@@ -27,7 +27,7 @@ static int chain_write(struct vf *vf, const struct vq_chain *ch, uint32_t *pos, 
 		if (n > len)
 			n = len;
 		if (hal_dma_write(vf->id, s->addr + (off - skip), src, n))
-			return -NIC_EFAULT;
+			return NIC_EFAULT;
 		src += n;
 		len -= n;
 		off += n;
@@ -67,7 +67,7 @@ static int hdr_write(struct vf *vf, const struct hdr_map *m, const struct virtio
 
 	for (unsigned int i = 0; i < m->n; i++) {
 		if (hal_dma_write(vf->id, m->addr[i], p, m->len[i]))
-			return -NIC_EFAULT;
+			return NIC_EFAULT;
 		p += m->len[i];
 	}
 	return 0;
@@ -101,7 +101,7 @@ void vf_rx_flush(struct vf *vf)
 		vf_fail_err(vf, rc);
 }
 
-/* Write one frame into posted buffers. -NIC_EAGAIN: no buffer posted (the
+/* Write one frame into posted buffers. NIC_EAGAIN: no buffer posted (the
  * ring is left as it was); anything else is final (delivered, dropped and
  * counted, or the VF failed). */
 static int rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
@@ -129,7 +129,7 @@ static int rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t
 			while (n)
 				vq_unpop(&vf->rx_stash, nic->scr.heads[--n]);
 			if (!rc)
-				return -NIC_EAGAIN;
+				return NIC_EAGAIN;
 			/* The next frame looks at what was posted since: a
 			 * drop publishes nothing, and the small buffer stays
 			 * on top, so a bigger one would wait unseen. */
@@ -138,13 +138,13 @@ static int rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t
 			return 0;
 		}
 		if (ch->nout || ch->in_len == 0) {
-			rc = -NIC_EMALFORMED; /* RX buffers are device-writable */
+			rc = NIC_EMALFORMED; /* RX buffers are device-writable */
 			goto fatal;
 		}
 		nic->scr.heads[n] = ch->head;
 		if (n == 0) {
 			if (ch->in_len < NIC_NET_HDR_LEN) {
-				rc = -NIC_EMALFORMED;
+				rc = NIC_EMALFORMED;
 				goto fatal;
 			}
 			hdr_map_of(ch, &hm);
@@ -210,7 +210,7 @@ void vf_rx_drain(struct nic *nic, struct vf *vf)
 		struct vf_rx_meta meta = {0};
 		uint16_t h = vf->bl_head;
 
-		if (rx_try(nic, vf, nic->backlog[vf->id][h], vf->bl_len[h], &meta) == -NIC_EAGAIN)
+		if (rx_try(nic, vf, nic->backlog[vf->id][h], vf->bl_len[h], &meta) == NIC_EAGAIN)
 			return;
 		vf->bl_head = (uint16_t)((h + 1) % NIC_RX_BACKLOG);
 		vf->bl_count--;
@@ -231,6 +231,6 @@ void vf_rx_deliver(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_
 	}
 	if (vf->bl_count)
 		vf_rx_drain(nic, vf);
-	if (vf->bl_count || rx_try(nic, vf, frame, len, meta) == -NIC_EAGAIN)
+	if (vf->bl_count || rx_try(nic, vf, frame, len, meta) == NIC_EAGAIN)
 		backlog_push(nic, vf, frame, len);
 }

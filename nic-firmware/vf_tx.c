@@ -36,13 +36,13 @@ static int chain_read(struct vf *vf, const struct vq_chain *ch, uint32_t off, ui
 		in = off - skip;
 		n = s->len - in < len ? s->len - in : len;
 		if (hal_dma_read(vf->id, s->addr + in, dst, n))
-			return -NIC_EFAULT;
+			return NIC_EFAULT;
 		dst += n;
 		len -= n;
 		off += n;
 		skip += s->len;
 	}
-	return len ? -NIC_EMALFORMED : 0;
+	return len ? NIC_EMALFORMED : 0;
 }
 
 /* Is [off, off+len) of the chain one run of guest-physical addresses? */
@@ -144,7 +144,7 @@ static int tx_gso(struct nic *nic, struct vf *vf, const struct vq_chain *ch,
 	if (rest && chain_contig(ch, NIC_NET_HDR_LEN + hlen, rest, &gpa)) {
 		data = hal_dma_view(vf->id, gpa, rest);
 		if (!data)
-			return -NIC_EFAULT;
+			return NIC_EFAULT;
 		guest = true;
 	} else if (rest) {
 		/* Payload split over descriptors: gather it once. */
@@ -202,7 +202,7 @@ static int tx_one(struct nic *nic, struct vf *vf, const struct vq_chain *ch)
 
 	/* TX buffers are device-readable only (§5.1.6.2), header first. */
 	if (ch->nout != ch->nseg || ch->out_len < NIC_NET_HDR_LEN)
-		return -NIC_EMALFORMED;
+		return NIC_EMALFORMED;
 	flen = ch->out_len - NIC_NET_HDR_LEN;
 	if (flen < ETH_HLEN || flen > NIC_FRAME_MAX) {
 		vf->cnt[VFC_TX_DROP_SIZE]++;

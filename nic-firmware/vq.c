@@ -11,28 +11,28 @@
 static int vq_read(struct vf *vf, uint64_t gpa, void *dst, uint32_t len)
 {
 	if (!vf_in_window(vf, gpa, len))
-		return -NIC_EFAULT;
-	return hal_dma_read(vf->id, gpa, dst, len) ? -NIC_EFAULT : 0;
+		return NIC_EFAULT;
+	return hal_dma_read(vf->id, gpa, dst, len) ? NIC_EFAULT : 0;
 }
 
 static int vq_write(struct vf *vf, uint64_t gpa, const void *src, uint32_t len)
 {
 	if (!vf_in_window(vf, gpa, len))
-		return -NIC_EFAULT;
-	return hal_dma_write(vf->id, gpa, src, len) ? -NIC_EFAULT : 0;
+		return NIC_EFAULT;
+	return hal_dma_write(vf->id, gpa, src, len) ? NIC_EFAULT : 0;
 }
 
 int vq_check_layout(const struct vf *vf, const struct vq *q)
 {
 	if (q->size == 0 || q->size > NIC_QUEUE_MAX || (q->size & (q->size - 1)))
-		return -NIC_EMALFORMED;
+		return NIC_EMALFORMED;
 	if ((q->desc % VIRTQ_DESC_ALIGN) || (q->avail % VIRTQ_AVAIL_ALIGN) ||
 	    (q->used % VIRTQ_USED_ALIGN))
-		return -NIC_EMALFORMED;
+		return NIC_EMALFORMED;
 	if (!vf_in_window(vf, q->desc, virtq_desc_bytes(q->size)) ||
 	    !vf_in_window(vf, q->avail, virtq_avail_bytes(q->size)) ||
 	    !vf_in_window(vf, q->used, virtq_used_bytes(q->size)))
-		return -NIC_EFAULT;
+		return NIC_EFAULT;
 	return 0;
 }
 
@@ -78,7 +78,7 @@ static int vq_avail_head(struct vf *vf, struct vq *q, uint16_t *head)
 	if (rc)
 		return rc;
 	*head = le16_to_cpu(h);
-	return *head < q->size ? 0 : -NIC_EMALFORMED;
+	return *head < q->size ? 0 : NIC_EMALFORMED;
 }
 
 /* Walk the chain at head (< q->size) into ch, every descriptor checked. */
@@ -95,7 +95,7 @@ static int vq_walk(struct vf *vf, struct vq *q, uint16_t head, struct vq_chain *
 
 		/* More descriptors than the ring holds: a loop (§2.7.5.2). */
 		if (ch->nseg >= q->size)
-			return -NIC_EMALFORMED;
+			return NIC_EMALFORMED;
 		rc = vq_read(vf, q->desc + 16ull * i, &d, sizeof(d));
 		if (rc)
 			return rc;
@@ -105,9 +105,9 @@ static int vq_walk(struct vf *vf, struct vq *q, uint16_t head, struct vq_chain *
 		d.next = le16_to_cpu(d.next);
 		/* VIRTIO_F_INDIRECT_DESC is not offered (§2.7.5.3.1). */
 		if (d.flags & VIRTQ_DESC_F_INDIRECT)
-			return -NIC_EMALFORMED;
+			return NIC_EMALFORMED;
 		if (!vf_in_window(vf, d.addr, d.len))
-			return -NIC_EFAULT;
+			return NIC_EFAULT;
 		s = &ch->seg[ch->nseg++];
 		s->addr = d.addr;
 		s->len = d.len;
@@ -117,18 +117,18 @@ static int vq_walk(struct vf *vf, struct vq *q, uint16_t head, struct vq_chain *
 		} else {
 			/* §2.7.4.2: readable descriptors come first. */
 			if (ch->nseg != ch->nout + 1u)
-				return -NIC_EMALFORMED;
+				return NIC_EMALFORMED;
 			ch->nout++;
 			ch->out_len += d.len;
 		}
 		/* Window is below 4 GiB of bytes per chain: no wrap of the sums,
 		 * but bound them anyway against a queue of huge descriptors. */
 		if (ch->in_len > (1u << 30) || ch->out_len > (1u << 30))
-			return -NIC_EMALFORMED;
+			return NIC_EMALFORMED;
 		if (!(d.flags & VIRTQ_DESC_F_NEXT))
 			return 0;
 		if (d.next >= q->size)
-			return -NIC_EMALFORMED;
+			return NIC_EMALFORMED;
 		i = d.next;
 	}
 }
@@ -147,7 +147,7 @@ int vq_pop(struct vf *vf, struct vq *q, struct vq_chain *ch)
 	}
 	/* §2.7.13.3: the driver can be at most a ring ahead of us. */
 	if ((uint16_t)(q->avail_idx - q->last_avail) > q->size)
-		return -NIC_EMALFORMED;
+		return NIC_EMALFORMED;
 	rc = vq_avail_head(vf, q, &head);
 	if (!rc)
 		rc = vq_walk(vf, q, head, ch);
@@ -179,7 +179,7 @@ int vq_pop_recent(struct vf *vf, struct vq *q, struct vq_stash *st, struct vq_ch
 		/* §2.7.13.3: chains available and not used never outnumber
 		 * the ring's descriptors (those held included). */
 		if (held > q->size || (uint16_t)(q->avail_idx - q->last_avail) > q->size - held)
-			return -NIC_EMALFORMED;
+			return NIC_EMALFORMED;
 		/* The new ring entries: one read per run up to the ring's end,
 		 * not one per entry; each head is checked in our copy (the
 		 * guest may rewrite the ring meanwhile: it only hurts itself). */
@@ -196,7 +196,7 @@ int vq_pop_recent(struct vf *vf, struct vq *q, struct vq_stash *st, struct vq_ch
 			for (uint16_t i = 0; i < run; i++) {
 				h[i] = le16_to_cpu(h[i]);
 				if (h[i] >= q->size)
-					return -NIC_EMALFORMED;
+					return NIC_EMALFORMED;
 			}
 			st->n = (uint16_t)(st->n + run);
 			q->last_avail = (uint16_t)(q->last_avail + run);

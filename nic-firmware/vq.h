@@ -9,7 +9,7 @@
 
 /* Check a queue's rings lie in the window, aligned, size a power of 2. */
 int vq_check_layout(const struct vf *vf, const struct vq *q);
-/* 1: a chain was taken; 0: ring empty; -NIC_EFAULT / -NIC_EMALFORMED:
+/* 1: a chain was taken; 0: ring empty; NIC_EFAULT / NIC_EMALFORMED:
  * fatal guest error (caller puts the VF in NEEDS_RESET). Ring order: the
  * transmit queue's frames go out as the driver queued them. */
 int vq_pop(struct vf *vf, struct vq *q, struct vq_chain *ch);

@@ -75,7 +75,7 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 	}
 	port_frames++;
 	if (tap_fd >= 0 && writev(tap_fd, iov, (int)nsg) < 0)
-		return -HAL_EAGAIN;
+		return NIC_EAGAIN;
 	return 0;
 }
 int hal_port_rx(int port, void *buf, uint32_t cap)
