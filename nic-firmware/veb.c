@@ -4,20 +4,25 @@
 
 #include <string.h>
 
-#include "vf.h"
+#include "nic.h"
 #include "vf_rx.h"
 
-void veb_vf_mac(struct nic *nic, struct vf *vf, bool present)
+void veb_init(struct veb *veb)
+{
+	oe_cls_init(&veb->cls, veb->cls_slots, VEB_CLS_SLOTS);
+}
+
+void veb_vf_mac(struct veb *veb, struct vf *vf, bool present)
 {
 	if (vf->cls_mac_set) {
-		oe_cls_del(&nic->cls, vf->cls_mac, OE_VLAN_NONE);
+		oe_cls_del(&veb->cls, vf->cls_mac, OE_VLAN_NONE);
 		vf->cls_mac_set = false;
 	}
 	if (!present)
 		return;
 	/* Two VFs given the same MAC: the first keeps the RX path; the second
 	 * still sends (anti-spoofing checks its own MAC). */
-	if (oe_cls_add(&nic->cls, vf->mac, OE_VLAN_NONE, vf->id) == OE_OK) {
+	if (oe_cls_add(&veb->cls, vf->mac, OE_VLAN_NONE, vf->dma.vf) == OE_OK) {
 		memcpy(vf->cls_mac, vf->mac, ETH_ALEN);
 		vf->cls_mac_set = true;
 	}
@@ -70,7 +75,7 @@ void veb_from_vf(struct nic *nic, struct vf *src, const struct hal_sg *sg, unsig
 	src->cnt[VFC_TX_PACKETS]++;
 	src->cnt[VFC_TX_BYTES] += len;
 	if (!(eth[ETH_OFF_DST] & 1)) {
-		dst = oe_cls_find(&nic->cls, eth + ETH_OFF_DST, OE_VLAN_NONE);
+		dst = oe_cls_find(&nic->veb.cls, eth + ETH_OFF_DST, OE_VLAN_NONE);
 		if (dst < 0) {
 			veb_to_port(nic, src, VEB_UPLINK, sg, nsg, len);
 			return;
@@ -96,7 +101,7 @@ void veb_from_vf(struct nic *nic, struct vf *src, const struct hal_sg *sg, unsig
 	for (int p = 0; p < nic->nports; p++)
 		veb_to_port(nic, src, p, sg, nsg, len);
 	for (int i = 0; i < NIC_MAX_VF; i++)
-		if (i != src->id && nic->vf[i].state == VF_STATE_RUNNING)
+		if (i != src->dma.vf && nic->vf[i].state == VF_STATE_RUNNING)
 			vf_rx_deliver(nic, &nic->vf[i], lin, len, &meta);
 }
 
@@ -113,7 +118,7 @@ void veb_from_port(struct nic *nic, int port, const uint8_t *frame, uint32_t len
 		pc[PC_RX_DROP_RUNT]++;
 		return;
 	}
-	rc = oe_cls_frame(&nic->cls, frame, len, &res);
+	rc = oe_cls_frame(&nic->veb.cls, frame, len, &res);
 	if (rc < 0 && rc != OE_ERR_NOT_FOUND) {
 		pc[PC_RX_DROP_RUNT]++; /* too short for its own VLAN tags */
 		return;

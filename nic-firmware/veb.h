@@ -3,12 +3,27 @@
 #ifndef NIC_VEB_H
 #define NIC_VEB_H
 
-#include "nic.h"
+#include <stdbool.h>
+#include <stdint.h>
 
-#define VEB_UPLINK 0 /* port unknown unicast from a VF goes to */
+#include "hal.h"
+#include "oe.h"
+#include "vf.h"
 
+struct nic;
+
+#define VEB_UPLINK    0	  /* port unknown unicast from a VF goes to */
+#define VEB_CLS_SLOTS 128 /* 2 x NIC_MAX_VF, keeps the table under 3/4 */
+
+/* The switch's own state: which VF a destination MAC is. */
+struct veb {
+	struct oe_cls_table cls; /* destination MAC -> VF */
+	struct oe_cls_entry cls_slots[VEB_CLS_SLOTS];
+};
+
+void veb_init(struct veb *veb);
 /* Classifier entry of a VF follows its MAC (called at VF reset/destroy). */
-void veb_vf_mac(struct nic *nic, struct vf *vf, bool present);
+void veb_vf_mac(struct veb *veb, struct vf *vf, bool present);
 /* Anti-spoofing: the source MAC of a frame from a VF must be the VF's. */
 bool veb_src_ok(const struct vf *vf, const uint8_t *eth, uint32_t len);
 /* Forward one wire frame sent by a VF. sg[0] is in NIC memory and holds at

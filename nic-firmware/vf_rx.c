@@ -5,9 +5,9 @@
 
 #include <string.h>
 
+#include "hal.h"
+#include "nic.h"
 #include "virtio_le.h"
-#include "vf.h"
-#include "vq.h"
 
 /* Copy src into the writable segments of ch starting at byte *pos. */
 static int chain_write(struct vf *vf, const struct vq_chain *ch, uint32_t *pos, const uint8_t *src,
@@ -26,7 +26,7 @@ static int chain_write(struct vf *vf, const struct vq_chain *ch, uint32_t *pos, 
 		n = s->len - (off - skip);
 		if (n > len)
 			n = len;
-		if (hal_dma_write(vf->id, s->addr + (off - skip), src, n))
+		if (hal_dma_write(vf->dma.vf, s->addr + (off - skip), src, n))
 			return NIC_EFAULT;
 		src += n;
 		len -= n;
@@ -66,7 +66,7 @@ static int hdr_write(struct vf *vf, const struct hdr_map *m, const struct virtio
 	const uint8_t *p = (const uint8_t *)vh;
 
 	for (unsigned int i = 0; i < m->n; i++) {
-		if (hal_dma_write(vf->id, m->addr[i], p, m->len[i]))
+		if (hal_dma_write(vf->dma.vf, m->addr[i], p, m->len[i]))
 			return NIC_EFAULT;
 		p += m->len[i];
 	}
@@ -96,7 +96,7 @@ void vf_rx_flush(struct vf *vf)
 
 	if (vf->state != VF_STATE_RUNNING)
 		return;
-	rc = vq_publish(vf, &vf->q[VIRTIO_NET_RXQ], VIRTIO_NET_RXQ);
+	rc = vf_publish(vf, VIRTIO_NET_RXQ);
 	if (rc)
 		vf_fail_err(vf, rc);
 }
@@ -119,7 +119,7 @@ static int rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t
 	while (done < total) {
 		uint32_t pos = 0, want;
 
-		rc = vq_pop_recent(vf, q, &vf->rx_stash, ch);
+		rc = vq_pop_recent(&vf->dma, q, &vf->rx_stash, ch);
 		if (rc < 0)
 			goto fatal;
 		if (rc == 0 || (!mrg && ch->in_len < total)) {
@@ -167,18 +167,18 @@ static int rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t
 	if (rc)
 		goto fatal;
 	for (uint16_t i = 0; i < n; i++) {
-		rc = vq_push(vf, q, nic->scr.heads[i], nic->scr.lens[i]);
+		rc = vq_push(&vf->dma, q, nic->scr.heads[i], nic->scr.lens[i]);
 		if (rc)
 			goto fatal;
 	}
 	/* Published by nic_poll once per pass (vf_rx_flush): one fence and
 	 * at most one interrupt for a burst. */
-	nic->rx_dirty |= 1ull << vf->id;
+	nic->rx_dirty |= 1ull << vf->dma.vf;
 	vf->cnt[VFC_RX_PACKETS]++;
 	vf->cnt[VFC_RX_BYTES] += len;
 	/* The next frame for this VF most likely comes soon (a burst from
 	 * one sender): its buffer's lines are fetched while we do the rest. */
-	vq_prefetch(vf, q, &vf->rx_stash, total);
+	vq_prefetch(&vf->dma, q, &vf->rx_stash, total);
 	return 0;
 fatal:
 	vf_fail_err(vf, rc);
@@ -197,10 +197,10 @@ static void backlog_push(struct nic *nic, struct vf *vf, const uint8_t *frame, u
 		return;
 	}
 	slot = (uint16_t)((vf->bl_head + vf->bl_count) % NIC_RX_BACKLOG);
-	memcpy(nic->backlog[vf->id][slot], frame, len);
+	memcpy(nic->backlog[vf->dma.vf][slot], frame, len);
 	vf->bl_len[slot] = (uint16_t)len;
 	vf->bl_count++;
-	nic->rx_dirty |= 1ull << vf->id;
+	nic->rx_dirty |= 1ull << vf->dma.vf;
 	vf->cnt[VFC_RX_BACKLOGGED]++;
 }
 
@@ -210,7 +210,8 @@ void vf_rx_drain(struct nic *nic, struct vf *vf)
 		struct vf_rx_meta meta = {0};
 		uint16_t h = vf->bl_head;
 
-		if (rx_try(nic, vf, nic->backlog[vf->id][h], vf->bl_len[h], &meta) == NIC_EAGAIN)
+		if (rx_try(nic, vf, nic->backlog[vf->dma.vf][h], vf->bl_len[h], &meta) ==
+		    NIC_EAGAIN)
 			return;
 		vf->bl_head = (uint16_t)((h + 1) % NIC_RX_BACKLOG);
 		vf->bl_count--;

@@ -3,7 +3,13 @@
 #ifndef NIC_VF_RX_H
 #define NIC_VF_RX_H
 
-#include "nic.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "oe.h"
+#include "vf.h"
+
+struct nic;
 
 /* What the switch learnt about a frame once, shared by every VF it is
  * flooded to. */

@@ -14,10 +14,11 @@
 
 #include <string.h>
 
-#include "virtio_le.h"
+#include "hal.h"
+#include "nic.h"
+#include "prefetch.h"
 #include "veb.h"
-#include "vf.h"
-#include "vq.h"
+#include "virtio_le.h"
 
 /* Read readable bytes [off, off+len) of a chain into NIC memory. */
 static int chain_read(struct vf *vf, const struct vq_chain *ch, uint32_t off, uint8_t *dst,
@@ -35,7 +36,7 @@ static int chain_read(struct vf *vf, const struct vq_chain *ch, uint32_t off, ui
 		}
 		in = off - skip;
 		n = s->len - in < len ? s->len - in : len;
-		if (hal_dma_read(vf->id, s->addr + in, dst, n))
+		if (hal_dma_read(vf->dma.vf, s->addr + in, dst, n))
 			return NIC_EFAULT;
 		dst += n;
 		len -= n;
@@ -142,7 +143,7 @@ static int tx_gso(struct nic *nic, struct vf *vf, const struct vq_chain *ch,
 		return 0;
 	}
 	if (rest && chain_contig(ch, NIC_NET_HDR_LEN + hlen, rest, &gpa)) {
-		data = hal_dma_view(vf->id, gpa, rest);
+		data = hal_dma_view(vf->dma.vf, gpa, rest);
 		if (!data)
 			return NIC_EFAULT;
 		guest = true;
@@ -170,7 +171,7 @@ static int tx_gso(struct nic *nic, struct vf *vf, const struct vq_chain *ch,
 
 			sg[i].len = seg.sg[i].len;
 			if (guest && a >= data && a < data + rest) {
-				sg[i].vf = vf->id;
+				sg[i].vf = vf->dma.vf;
 				sg[i].gpa = gpa + (uint64_t)(a - data);
 				sg[i].local = NULL;
 				/* The engine sums the next segment's payload
@@ -228,7 +229,7 @@ int vf_tx_poll(struct nic *nic, struct vf *vf, int budget)
 	int rc = 0;
 
 	while (n < budget && vf->state == VF_STATE_RUNNING) {
-		rc = vq_pop(vf, q, ch);
+		rc = vq_pop(&vf->dma, q, ch);
 		if (rc <= 0)
 			break;
 		rc = tx_one(nic, vf, ch);
@@ -237,16 +238,16 @@ int vf_tx_poll(struct nic *nic, struct vf *vf, int budget)
 		if (vf->state != VF_STATE_RUNNING)
 			return n + 1;
 		/* TX buffers are only read: used length 0 (§2.7.8). */
-		rc = vq_push(vf, q, ch->head, 0);
+		rc = vq_push(&vf->dma, q, ch->head, 0);
 		if (rc)
 			break;
 		n++;
 	}
 	if (!rc && n && vf->state == VF_STATE_RUNNING) {
-		rc = vq_publish(vf, q, VIRTIO_NET_TXQ);
+		rc = vf_publish(vf, VIRTIO_NET_TXQ);
 		/* Busy: poll instead of taking kicks (DESIGN §4). */
 		if (!rc)
-			rc = vq_set_no_notify(vf, q, true);
+			rc = vq_set_no_notify(&vf->dma, q, true);
 	}
 	if (rc < 0)
 		vf_fail_err(vf, rc);

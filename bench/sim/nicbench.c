@@ -33,8 +33,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "hal_dma.h"
 #include "nic.h"
+#include "prefetch.h"
 #include "virtio_net.h"
 #include "vring.h"
 
@@ -122,7 +124,7 @@ static int mbox(uint32_t cmd, uint16_t vf, uint64_t a0, uint64_t a1, uint64_t a2
 {
 	struct nic_mbox_msg m = {.cmd = cmd, .vf = vf, .arg = {a0, a1, a2, a3, a4, 0}};
 
-	nic_mbox_exec(nic, &m);
+	ctl_exec(nic, &m);
 	if (out)
 		*out = m;
 	return m.status;

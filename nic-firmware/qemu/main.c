@@ -1,5 +1,5 @@
 /* nicfw: the NIC core's image on QEMU (issue 5). Under the hypervisor its
- * DT has /rvhv-nic: it creates the VFs listed there through nic_mbox_exec
+ * DT has /rvhv-nic: it creates the VFs listed there through ctl_exec
  * (the commands the simulator uses), sets nic_ready in the shared page and
  * runs the poll loop forever. On bare OpenSBI (no /rvhv-nic) it runs the
  * self-test (nq_selftest.c) and powers off with its verdict. */
@@ -39,7 +39,7 @@ static int exec(uint32_t cmd, uint16_t vf, uint64_t a0, uint64_t a1, uint64_t a2
 {
 	struct nic_mbox_msg m = {.cmd = cmd, .vf = vf, .arg = {a0, a1, a2, a3, 0, 0}};
 
-	nic_mbox_exec(&nic, &m);
+	ctl_exec(&nic, &m);
 	return m.status;
 }
 

@@ -38,7 +38,7 @@ static uint32_t st_isr; /* InterruptStatus: raised by the HAL's irq hook */
 static int st_mbox(void *ctx, struct nic_mbox_msg *m)
 {
 	(void)ctx;
-	nic_mbox_exec(st_nic, m);
+	ctl_exec(st_nic, m);
 	return 0; /* the NIC runs right here: it always answers */
 }
 
@@ -394,7 +394,7 @@ int nq_selftest(struct nic *nic, const char *bootargs)
 	struct nic_mbox_msg m = {.cmd = NIC_MBOX_VF_CREATE,
 				 .vf = ST_VF,
 				 .arg = {(uintptr_t)st_mem, ST_MEM, mac, ST_MTU}};
-	nic_mbox_exec(st_nic, &m);
+	ctl_exec(st_nic, &m);
 	rc = m.status;
 	if (rc) {
 		printf("nicq: VF_CREATE failed (%d)\n", rc);

@@ -1,7 +1,7 @@
 /* The firmware HAL on Linux: guest memory is shared memory, ports are TAP
  * devices or pcap files, interrupts go to the guest process over the
  * control socket. The mailbox is not used: the register model runs in this
- * process and calls nic_mbox_exec directly (same commands, synchronous). */
+ * process and calls ctl_exec directly (same commands, synchronous). */
 #include <string.h>
 
 #include "hal.h"

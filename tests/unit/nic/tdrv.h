@@ -8,6 +8,7 @@
 #define TDRV_H
 
 #include "fake_hal.h"
+#include "ctl.h"
 #include "nic.h"
 #include "virtio_wire.h"
 

@@ -1,11 +1,11 @@
 /* Mailbox commands: the one way the hypervisor or the simulator configures
  * the NIC (mbox.h). Every argument is checked: the caller is trusted more
  * than a guest, but a bad value must still not corrupt the VF table. */
+#include "ctl.h"
+
 #include <string.h>
 
 #include "nic.h"
-#include "vf.h"
-#include "vq.h"
 
 static void mac_from_u64(uint8_t mac[6], uint64_t v)
 {
@@ -44,6 +44,39 @@ static int read_counters(const uint64_t *cnt, unsigned int n, struct nic_mbox_ms
 	return got;
 }
 
+/* What a VF's reset may turn on: the host-wide switch and the engines. */
+static uint32_t ctl_allowed(const struct nic *nic)
+{
+	return nic->host_policy & nic->engine_caps;
+}
+
+/* A VF's lifecycle as the NIC sees it: the VF's own state (vf.c) and its
+ * MAC in the switch's classifier, which follows every reset. */
+static int ctl_vf_create(struct nic *nic, uint16_t id, uint64_t base, uint64_t size,
+			 const uint8_t mac[6], uint16_t mtu)
+{
+	int rc;
+
+	if (id >= NIC_MAX_VF)
+		return NIC_EINVAL;
+	rc = vf_create(&nic->vf[id], id, base, size, mac, mtu, ctl_allowed(nic));
+	if (!rc)
+		veb_vf_mac(&nic->veb, &nic->vf[id], true);
+	return rc;
+}
+
+static void ctl_vf_reset(struct nic *nic, struct vf *vf)
+{
+	vf_reset(vf, ctl_allowed(nic));
+	veb_vf_mac(&nic->veb, vf, true);
+}
+
+static void ctl_vf_destroy(struct nic *nic, struct vf *vf)
+{
+	veb_vf_mac(&nic->veb, vf, false);
+	vf_destroy(vf);
+}
+
 /* Every pass polls every running VF's TX ring and RX buffers are looked
  * for when a frame arrives, so a kick needs no action beyond waking the
  * loop (the backend's business): it is counted, as notification
@@ -54,10 +87,9 @@ static void kick(struct vf *vf)
 }
 
 /* Commands that need no existing VF. Returns 1 when handled. */
-static int nic_mbox_global(struct nic *nic, struct nic_mbox_msg *m)
+static int ctl_global(struct nic *nic, struct nic_mbox_msg *m)
 {
 	uint8_t mac[6];
-	int rc;
 
 	switch (m->cmd) {
 	case NIC_MBOX_NOP:
@@ -69,8 +101,8 @@ static int nic_mbox_global(struct nic *nic, struct nic_mbox_msg *m)
 			m->status = NIC_EINVAL;
 			return 1;
 		}
-		rc = vf_create(nic, m->vf, m->arg[0], m->arg[1], mac, (uint16_t)m->arg[3]);
-		m->status = rc;
+		m->status =
+		    ctl_vf_create(nic, m->vf, m->arg[0], m->arg[1], mac, (uint16_t)m->arg[3]);
 		return 1;
 	case NIC_MBOX_SET_POLICY:
 		if (m->vf != NIC_MBOX_HOST)
@@ -94,13 +126,13 @@ static int nic_mbox_global(struct nic *nic, struct nic_mbox_msg *m)
 	}
 }
 
-void nic_mbox_exec(struct nic *nic, struct nic_mbox_msg *m)
+void ctl_exec(struct nic *nic, struct nic_mbox_msg *m)
 {
 	struct vf *vf;
 	uint8_t mac[6];
 	int rc = 0;
 
-	if (nic_mbox_global(nic, m))
+	if (ctl_global(nic, m))
 		return;
 	vf = nic_vf(nic, m->vf);
 	if (!vf) {
@@ -110,7 +142,7 @@ void nic_mbox_exec(struct nic *nic, struct nic_mbox_msg *m)
 
 	switch (m->cmd) {
 	case NIC_MBOX_VF_DESTROY:
-		vf_destroy(nic, m->vf);
+		ctl_vf_destroy(nic, vf);
 		break;
 	case NIC_MBOX_VF_SET_MAC:
 		mac_from_u64(mac, m->arg[0]);
@@ -132,7 +164,7 @@ void nic_mbox_exec(struct nic *nic, struct nic_mbox_msg *m)
 			vf->next_policy = (uint32_t)m->arg[0];
 		break;
 	case NIC_MBOX_VF_RESET:
-		vf_reset(nic, vf);
+		ctl_vf_reset(nic, vf);
 		break;
 	case NIC_MBOX_VF_COUNTERS:
 		m->status = read_counters(vf->cnt, VFC_COUNT, m);
