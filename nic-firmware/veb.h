@@ -27,9 +27,14 @@ void veb_vf_mac(struct veb *veb, struct vf *vf, bool present);
 /* Anti-spoofing: the source MAC of a frame from a VF must be the VF's. */
 bool veb_src_ok(const struct vf *vf, const uint8_t *eth, uint32_t len);
 /* Forward one wire frame sent by a VF. sg[0] is in NIC memory and holds at
- * least the Ethernet header; the rest may point into the VF's memory. */
-void veb_from_vf(struct nic *nic, struct vf *src, const struct hal_sg *sg, unsigned int nsg,
-		 uint32_t len);
+ * least the Ethernet header; the rest may point into the VF's memory.
+ * Returns what became of it for the sender's driver to act on: pass; drop
+ * (tx_drop_port, once per port that refused it); fail when its memory
+ * cannot be read; for a frame to the sender's own MAC, what its receive
+ * path decided (vf_rx_frame). Receivers are their own receive driver's
+ * business (vf_rx_deliver); the switch counts only on ports. */
+struct vf_verdict veb_from_vf(struct nic *nic, struct vf *src, const struct hal_sg *sg,
+			      unsigned int nsg, uint32_t len);
 /* Forward one frame received on a port (in NIC memory). */
 void veb_from_port(struct nic *nic, int port, const uint8_t *frame, uint32_t len);
 

@@ -75,11 +75,6 @@ void vf_fail(struct vf *vf, enum nic_vf_counter cause)
 	hal_irq_raise(vf->dma.vf, HAL_IRQ_CONFIG);
 }
 
-void vf_fail_err(struct vf *vf, int err)
-{
-	vf_fail(vf, err == NIC_EFAULT ? VFC_DMA_VIOLATION : VFC_MALFORMED_DESC);
-}
-
 int vf_set_features(struct vf *vf, uint64_t f)
 {
 	const uint64_t csum = VIRTIO_BIT(VIRTIO_NET_F_CSUM);
@@ -118,7 +113,7 @@ int vf_driver_ok(struct vf *vf)
 	for (q = 0; q < NIC_QUEUES; q++) {
 		rc = vq_check_layout(&vf->dma, &vf->q[q]);
 		if (rc) {
-			vf_fail_err(vf, rc);
+			vf_apply(vf, vf_verdict_err(rc));
 			return NIC_EINVAL;
 		}
 	}
@@ -129,7 +124,7 @@ int vf_driver_ok(struct vf *vf)
 	if (!rc)
 		rc = vq_set_no_notify(&vf->dma, &vf->q[VIRTIO_NET_RXQ], true);
 	if (rc) {
-		vf_fail_err(vf, rc);
+		vf_apply(vf, vf_verdict_err(rc));
 		return NIC_EINVAL;
 	}
 	return 0;

@@ -64,16 +64,103 @@ static inline bool vf_has(const struct vf *vf, unsigned int bit)
 	return vf->drv_features & VIRTIO_BIT(bit);
 }
 
+/* What a datapath helper decided about one chain or frame of a VF: pass,
+ * drop (count the cause, the VF goes on) or fail (count the cause,
+ * DEVICE_NEEDS_RESET). The queues, the switch and the per-chain and
+ * per-frame steps of vf_tx.c and vf_rx.c return it; only the VF's driver
+ * acts on it (vf_apply): vf_tx_poll for its chains, vf_rx_deliver /
+ * _drain / _flush for what it receives, and where one chain or call is
+ * many frames (the segments of a super-frame, a drained backlog) the loop
+ * over them counts each frame's drop as it happens. A frame a VF sends to
+ * its own MAC comes back to its transmit driver as the receive path's
+ * verdict (vf_rx_frame). So nothing fails a VF behind its driver's back,
+ * and no driver has to look again at the state of the VF it drives. */
+enum vf_act {
+	VF_PASS = 0, /* done; what succeeded is counted where it happened */
+	VF_DROP,     /* frame dropped, the VF goes on: count cause, n times */
+	VF_FAIL,     /* the guest broke a rule: count cause, DEVICE_NEEDS_RESET */
+	VF_RETRY,    /* receive only: no buffer posted, nothing changed */
+};
+
+/* One word, so that it goes back through the datapath's returns in a
+ * register as an int does (a struct of bytes is taken apart and put
+ * together again at every return): act in bits 0-7, cause in 8-15 (enum
+ * nic_vf_counter, for VF_DROP and VF_FAIL), n in 16-31 (VF_DROP: copies
+ * lost; a flood loses one per port that refuses it). VF_PASS is 0. */
+struct vf_verdict {
+	uint32_t w;
+};
+_Static_assert(VFC_COUNT <= 256, "a cause fits its byte");
+
+static inline struct vf_verdict vf_verdict_make(enum vf_act act, enum nic_vf_counter cause,
+						unsigned int n)
+{
+	return (struct vf_verdict){(uint32_t)act | (uint32_t)cause << 8 | (uint32_t)n << 16};
+}
+
+static inline enum vf_act vf_verdict_act(struct vf_verdict v)
+{
+	return (enum vf_act)(v.w & 0xff);
+}
+
+static inline enum nic_vf_counter vf_verdict_cause(struct vf_verdict v)
+{
+	return (enum nic_vf_counter)(v.w >> 8 & 0xff);
+}
+
+static inline struct vf_verdict vf_verdict_pass(void)
+{
+	return (struct vf_verdict){0};
+}
+
+/* The common case, one test on the hot path. */
+static inline bool vf_verdict_passed(struct vf_verdict v)
+{
+	return __builtin_expect(v.w == 0, 1);
+}
+
+static inline struct vf_verdict vf_verdict_drop(enum nic_vf_counter cause)
+{
+	return vf_verdict_make(VF_DROP, cause, 1);
+}
+
+static inline struct vf_verdict vf_verdict_fail(enum nic_vf_counter cause)
+{
+	return vf_verdict_make(VF_FAIL, cause, 1);
+}
+
+/* A fault of the guest's rings or buffers (vq_pop & co): outside the
+ * window, or content the spec forbids. */
+static inline struct vf_verdict vf_verdict_err(int err)
+{
+	return vf_verdict_fail(err == NIC_EFAULT ? VFC_DMA_VIOLATION : VFC_MALFORMED_DESC);
+}
+
+/* Fatal guest error: count it, set DEVICE_NEEDS_RESET, stop touching the
+ * VF's memory until the driver resets it. */
+void vf_fail(struct vf *vf, enum nic_vf_counter cause);
+
+/* Act on a verdict (VF_RETRY is the receive path's own business). */
+static inline void vf_apply(struct vf *vf, struct vf_verdict v)
+{
+	if (vf_verdict_passed(v))
+		return;
+	if (vf_verdict_act(v) == VF_DROP)
+		vf->cnt[vf_verdict_cause(v)] += v.w >> 16;
+	else if (vf_verdict_act(v) == VF_FAIL)
+		vf_fail(vf, vf_verdict_cause(v));
+}
+
 /* Publish queue qid's used elements (vq_publish), counting the interrupt
- * when one was raised. 0 or the queue's error. */
-static inline int vf_publish(struct vf *vf, uint16_t qid)
+ * when one was raised. */
+static inline struct vf_verdict vf_publish(struct vf *vf, uint16_t qid)
 {
 	int rc = vq_publish(&vf->dma, &vf->q[qid], qid);
 
 	if (rc < 0)
-		return rc;
+		return vf_verdict_err(rc);
 	vf->cnt[VFC_IRQS] += (unsigned int)rc;
-	return 0;
+	return vf_verdict_pass();
 }
 
 /* Offered features for a policy (pure; used by reset and the tests). */
@@ -88,11 +175,6 @@ void vf_destroy(struct vf *vf);
  * policy (only the bits allowed), recompute the offered features. The
  * switch's classifier entry is the caller's to update (veb_vf_mac). */
 void vf_reset(struct vf *vf, uint32_t allowed);
-/* Fatal guest error: count it, set DEVICE_NEEDS_RESET, stop touching the
- * VF's memory until the driver resets it. */
-void vf_fail(struct vf *vf, enum nic_vf_counter cause);
-/* Map an error of vq_pop & co to vf_fail. */
-void vf_fail_err(struct vf *vf, int err);
 int vf_set_features(struct vf *vf, uint64_t features);
 int vf_set_queue(struct vf *vf, uint16_t q, uint16_t size, uint64_t desc, uint64_t avail,
 		 uint64_t used);
