@@ -36,8 +36,11 @@ int nic_poll(struct nic *nic)
 		struct vf *vf = &nic->vf[(nic->rr + k) % NIC_MAX_VF];
 
 		/* An idle VF costs one look at its avail index. */
-		if (vf->state == VF_STATE_RUNNING && vq_has_work(&vf->dma, &vf->q[VIRTIO_NET_TXQ]))
+		if (vf->state == VF_STATE_RUNNING &&
+		    vq_has_work(&vf->dma, &vf->q[VIRTIO_NET_TXQ])) {
 			work += vf_tx_poll(nic, vf, NIC_TX_BUDGET);
+			hal_poll_progress();
+		}
 	}
 	nic->rr++;
 	for (int p = 0; p < nic->nports; p++) {
@@ -64,6 +67,7 @@ int nic_poll(struct nic *nic)
 		if (vf->bl_count && vf->state == VF_STATE_RUNNING)
 			nic->rx_dirty |= 1ull << i;
 	}
+	hal_poll_progress();
 	return work;
 }
 

@@ -36,9 +36,10 @@ enum vf_state {
 
 struct vf {
 	/* What a poll pass reads of every VF comes first (two cache lines
-	 * for an idle VF: state, window, TX queue). */
-	enum vf_state state;
+	 * for an idle VF: window, state, TX queue). The queues' view of the
+	 * VF is at its start, so &vf->dma is vf itself. */
 	struct vq_dma dma; /* the VF's id (dma.vf) and DMA window */
+	enum vf_state state;
 	struct vq q[NIC_QUEUES];
 	/* Active configuration, latched at reset. */
 	uint8_t mac[6];

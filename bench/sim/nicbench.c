@@ -80,10 +80,17 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 		return NIC_EAGAIN;
 	return 0;
 }
+/* hal_port_tx is done with the frame when it returns. */
+void hal_port_sync(void)
+{
+}
 int hal_port_rx(int port, void *buf, uint32_t cap)
 {
 	(void)port, (void)buf, (void)cap;
 	return 0;
+}
+void hal_poll_progress(void)
+{
 }
 void hal_irq_raise(uint16_t vf, uint16_t q)
 {

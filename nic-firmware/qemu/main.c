@@ -131,9 +131,8 @@ static __attribute__((noreturn)) void poll_loop(struct nic_shared *sh)
 	bool deep = false;
 
 	for (;;) {
-		int work = nic_poll(&nic);
+		int work = nic_poll(&nic); /* heartbeat: hal_poll_progress */
 
-		shmbox_heartbeat(sh);
 		if (work) {
 			idle_since = 0;
 			deep = false;

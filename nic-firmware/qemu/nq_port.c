@@ -8,8 +8,9 @@
  * (fresh segment headers, small frames) are copied into a per-frame slot,
  * because the firmware reuses its scratch buffers as soon as hal_port_tx
  * returns. Completed frames are reclaimed before their slot is reused, and
- * all of them before the firmware publishes a used index (hal_wmb), so a
- * guest never gets a buffer back that QEMU still reads. RX is polled.
+ * those with guest pieces all before the firmware gives TX chains back
+ * (hal_port_sync, before it publishes their used index), so a guest never
+ * gets a buffer back that QEMU still reads. RX is polled.
  */
 #include <string.h>
 
@@ -168,6 +169,13 @@ int nq_port_drain_guest(void)
 		}
 	}
 	return 0;
+}
+
+/* Before the firmware gives TX chains back: QEMU has read every zero-copy
+ * piece (bounded: a stalled port is counted in drain_timeouts). */
+void hal_port_sync(void)
+{
+	nq_port_drain_guest();
 }
 
 int nq_port_flush(uint64_t us)

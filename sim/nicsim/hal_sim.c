@@ -32,6 +32,15 @@ int hal_port_count(void)
 	return sim_nports();
 }
 
+/* hal_port_tx (port.c) has written or dumped the frame when it returns. */
+void hal_port_sync(void)
+{
+}
+
+void hal_poll_progress(void)
+{
+}
+
 void hal_irq_raise(uint16_t vf, uint16_t q)
 {
 	sim_transport_irq(vf, q == HAL_IRQ_CONFIG ? VIRTIO_MMIO_INT_CONFIG : VIRTIO_MMIO_INT_VRING);
