@@ -107,8 +107,8 @@ static struct vf_verdict tx_wire(struct nic *nic, struct vf *vf, const struct ha
 
 	vf->cnt[VFC_TX_BYTES] += len;
 	v = veb_from_vf(nic, vf, sg, nsg, len);
-	/* Apart from the bytes: two adjacent counter adds become seven
-	 * vector instructions (-O2 vectorizes them), here once per segment. */
+	/* Apart from the bytes, or -O2 makes the two adjacent counter adds
+	 * seven vector instructions, for every wire frame. */
 	vf->cnt[VFC_TX_PACKETS]++;
 	return v;
 }
