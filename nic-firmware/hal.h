@@ -10,16 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
 #include <nicif/mbox.h>
 
-/* HAL error codes (negative on return). */
-enum hal_err {
-	HAL_OK = 0,
-	HAL_EFAULT = 1, /* guest address range outside the VF's DMA window */
-	HAL_EAGAIN = 2, /* port busy or nothing to receive */
-	HAL_EINVAL = 3, /* bad port, VF or argument */
-	HAL_EIO = 4,	/* backend I/O failure */
-};
+/* Errors are the firmware's (err.h): 0 or a negative enum nic_err. */
 
 /* A scatter-gather element of a frame handed to a port. An element either
  * points into NIC memory (vf == HAL_SG_LOCAL, local != NULL) or at guest
@@ -34,7 +28,7 @@ struct hal_sg {
 };
 
 /* DMA between NIC memory and the guest memory behind a VF. The range
- * [gpa, gpa+len) must lie inside the VF's DMA window, else -HAL_EFAULT and
+ * [gpa, gpa+len) must lie inside the VF's DMA window, else NIC_EFAULT and
  * nothing is read or written.
  */
 int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len);
@@ -48,23 +42,42 @@ int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len);
  */
 const void *hal_dma_view(uint16_t vf, uint64_t gpa, uint32_t len);
 
-/* Store-store ordering for guest-visible rings (used elem before used idx),
- * and a full fence (used idx store before reading avail flags).
+/* Fences, nothing more: store-store ordering for guest-visible rings (used
+ * elem before used idx), and a full fence (used idx store before reading
+ * avail flags).
  */
 void hal_wmb(void);
 void hal_mb(void);
 
 /* Ports: the uplink(s). Transmit one frame given as a gather list.
- * Returns 0, -HAL_EAGAIN when the port cannot take it now, or another error.
+ * Returns 0, NIC_EAGAIN when the port cannot take it now, or another error.
  * NIC-memory elements may be reused as soon as it returns. Guest elements
- * (zero-copy payload) must be finished with by the next hal_wmb: the
- * firmware calls it before every used->idx store, and only that store gives
- * the buffers back to the guest (the qemu backend drains its port there).
+ * (zero-copy payload) may still be read by the port afterwards, until the
+ * next hal_port_sync.
  */
 int hal_port_count(void);
 int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg);
+/* Port sync: returns once every port has finished with the guest elements
+ * handed to it by hal_port_tx since the last sync. The firmware calls it
+ * before it publishes the used entries of transmit chains (used->idx): that
+ * gives the buffers back to the guest, which may then reuse them. Bounded:
+ * a port that does not finish in time is the backend's to count (qemu:
+ * drain_timeouts), and the firmware publishes anyway. A backend whose
+ * hal_port_tx is done with the frame when it returns does nothing.
+ */
+void hal_port_sync(void);
 /* Poll one received frame into buf; returns its length, 0 when none. */
 int hal_port_rx(int port, void *buf, uint32_t cap);
+
+/* Progress of the poll loop: nic_poll calls it after each VF's transmit
+ * burst and once at the end of every pass, outside any fence or port call.
+ * Nothing the firmware needs happens here; a backend whose host watches
+ * the NIC for liveness signals it (qemu: the shared page's heartbeat, so
+ * that a pass made long by many hairpinned super-frames on a loaded host
+ * reads as busy, not stuck, to the hypervisor's mailbox wait). Others do
+ * nothing.
+ */
+void hal_poll_progress(void);
 
 /* Raise the interrupt of VF queue q; HAL_IRQ_CONFIG for a configuration
  * change (virtio 1.2 §4.2.2 InterruptStatus bit 1, used for NEEDS_RESET).

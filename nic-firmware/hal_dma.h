@@ -26,7 +26,7 @@ static inline bool hal_dma_in_window(uint64_t base, uint64_t size, uint64_t gpa,
 static inline int hal_dma_copy_from(const uint8_t *p, void *dst, uint32_t len)
 {
 	if (!p)
-		return -HAL_EFAULT;
+		return NIC_EFAULT;
 	if (len == 2 && !((uintptr_t)p & 1)) {
 		uint16_t v = __atomic_load_n((const uint16_t *)p, __ATOMIC_RELAXED);
 		memcpy(dst, &v, 2);
@@ -38,7 +38,7 @@ static inline int hal_dma_copy_from(const uint8_t *p, void *dst, uint32_t len)
 static inline int hal_dma_copy_to(uint8_t *p, const void *src, uint32_t len)
 {
 	if (!p)
-		return -HAL_EFAULT;
+		return NIC_EFAULT;
 	if (len == 2 && !((uintptr_t)p & 1)) {
 		uint16_t v;
 		memcpy(&v, src, 2);

@@ -3,11 +3,10 @@
 
 #include <string.h>
 
-#include "veb.h"
-#include "vf.h"
+#include "ctl.h"
+#include "hal.h"
 #include "vf_rx.h"
 #include "vf_tx.h"
-#include "vq.h"
 
 #define NIC_TX_BUDGET 64 /* chains per VF per pass: fairness between VFs */
 #define NIC_RX_BUDGET 64 /* frames per port per pass */
@@ -20,7 +19,7 @@ void nic_init(struct nic *nic, uint32_t engine_caps)
 	nic->nports = hal_port_count();
 	if (nic->nports > NIC_MAX_PORTS)
 		nic->nports = NIC_MAX_PORTS;
-	oe_cls_init(&nic->cls, nic->cls_slots, NIC_CLS_SLOTS);
+	veb_init(&nic->veb);
 }
 
 int nic_poll(struct nic *nic)
@@ -29,7 +28,7 @@ int nic_poll(struct nic *nic)
 	int work = 0;
 
 	while (hal_mbox_poll(&m)) {
-		nic_mbox_exec(nic, &m);
+		ctl_exec(nic, &m);
 		hal_mbox_reply(&m);
 		work++;
 	}
@@ -37,8 +36,11 @@ int nic_poll(struct nic *nic)
 		struct vf *vf = &nic->vf[(nic->rr + k) % NIC_MAX_VF];
 
 		/* An idle VF costs one look at its avail index. */
-		if (vf->state == VF_STATE_RUNNING && vq_has_work(vf, &vf->q[VIRTIO_NET_TXQ]))
+		if (vf->state == VF_STATE_RUNNING &&
+		    vq_has_work(&vf->dma, &vf->q[VIRTIO_NET_TXQ])) {
 			work += vf_tx_poll(nic, vf, NIC_TX_BUDGET);
+			hal_poll_progress();
+		}
 	}
 	nic->rr++;
 	for (int p = 0; p < nic->nports; p++) {
@@ -65,6 +67,7 @@ int nic_poll(struct nic *nic)
 		if (vf->bl_count && vf->state == VF_STATE_RUNNING)
 			nic->rx_dirty |= 1ull << i;
 	}
+	hal_poll_progress();
 	return work;
 }
 
@@ -78,14 +81,14 @@ int nic_prepare_idle(struct nic *nic)
 
 		if (vf->state != VF_STATE_RUNNING)
 			continue;
-		if (vq_set_no_notify(vf, q, false)) {
+		if (vq_set_no_notify(&vf->dma, q, false)) {
 			vf_fail(vf, VFC_DMA_VIOLATION);
 			continue;
 		}
 		/* §2.7.10: re-check after enabling, or a kick-less frame that
 		 * raced the flag would wait forever. */
 		hal_mb();
-		pending |= vq_has_work(vf, q);
+		pending |= vq_has_work(&vf->dma, q);
 	}
 	return pending;
 }

@@ -4,20 +4,25 @@
 
 #include <string.h>
 
-#include "vf.h"
+#include "nic.h"
 #include "vf_rx.h"
 
-void veb_vf_mac(struct nic *nic, struct vf *vf, bool present)
+void veb_init(struct veb *veb)
+{
+	oe_cls_init(&veb->cls, veb->cls_slots, VEB_CLS_SLOTS);
+}
+
+void veb_vf_mac(struct veb *veb, struct vf *vf, bool present)
 {
 	if (vf->cls_mac_set) {
-		oe_cls_del(&nic->cls, vf->cls_mac, OE_VLAN_NONE);
+		oe_cls_del(&veb->cls, vf->cls_mac, OE_VLAN_NONE);
 		vf->cls_mac_set = false;
 	}
 	if (!present)
 		return;
 	/* Two VFs given the same MAC: the first keeps the RX path; the second
 	 * still sends (anti-spoofing checks its own MAC). */
-	if (oe_cls_add(&nic->cls, vf->mac, OE_VLAN_NONE, vf->id) == OE_OK) {
+	if (oe_cls_add(&veb->cls, vf->mac, OE_VLAN_NONE, vf->dma.vf) == OE_OK) {
 		memcpy(vf->cls_mac, vf->mac, ETH_ALEN);
 		vf->cls_mac_set = true;
 	}
@@ -35,45 +40,52 @@ static int veb_linearize(const struct hal_sg *sg, unsigned int nsg, uint8_t *out
 
 	for (unsigned int i = 0; i < nsg; i++) {
 		if (sg[i].len > cap - off)
-			return -NIC_EINVAL;
+			return NIC_EINVAL;
 		if (sg[i].vf == HAL_SG_LOCAL)
 			memcpy(out + off, sg[i].local, sg[i].len);
 		else if (hal_dma_read(sg[i].vf, sg[i].gpa, out + off, sg[i].len))
-			return -NIC_EFAULT;
+			return NIC_EFAULT;
 		off += sg[i].len;
 	}
 	return (int)off;
 }
 
-static void veb_to_port(struct nic *nic, struct vf *src, int port, const struct hal_sg *sg,
-			unsigned int nsg, uint32_t len)
+/* 1 when the port refused the frame (counted on the port), else 0. */
+static unsigned int veb_to_port(struct nic *nic, int port, const struct hal_sg *sg,
+				unsigned int nsg, uint32_t len)
 {
 	if (port >= nic->nports)
-		return;
+		return 0;
 	if (hal_port_tx(port, sg, nsg)) {
 		nic->port_cnt[port][PC_TX_DROP_BUSY]++;
-		src->cnt[VFC_TX_DROP_PORT]++;
-		return;
+		return 1;
 	}
 	nic->port_cnt[port][PC_TX_PACKETS]++;
 	nic->port_cnt[port][PC_TX_BYTES] += len;
+	return 0;
 }
 
-void veb_from_vf(struct nic *nic, struct vf *src, const struct hal_sg *sg, unsigned int nsg,
-		 uint32_t len)
+/* The sender's verdict for the copies n ports refused (tx_drop_port). */
+static struct vf_verdict veb_port_drops(unsigned int n)
+{
+	return n ? vf_verdict_make(VF_DROP, VFC_TX_DROP_PORT, n) : vf_verdict_pass();
+}
+
+struct vf_verdict veb_from_vf(struct nic *nic, struct vf *src, const struct hal_sg *sg,
+			      unsigned int nsg, uint32_t len)
 {
 	const uint8_t *eth = sg[0].local;
 	const uint8_t *lin = NULL;
 	struct vf_rx_meta meta = {0};
+	unsigned int drops = 0;
 	int dst = -1;
 
-	src->cnt[VFC_TX_PACKETS]++;
-	src->cnt[VFC_TX_BYTES] += len;
 	if (!(eth[ETH_OFF_DST] & 1)) {
-		dst = oe_cls_find(&nic->cls, eth + ETH_OFF_DST, OE_VLAN_NONE);
+		dst = oe_cls_find(&nic->veb.cls, eth + ETH_OFF_DST, OE_VLAN_NONE);
 		if (dst < 0) {
-			veb_to_port(nic, src, VEB_UPLINK, sg, nsg, len);
-			return;
+			if (veb_to_port(nic, VEB_UPLINK, sg, nsg, len))
+				return vf_verdict_drop(VFC_TX_DROP_PORT);
+			return vf_verdict_pass();
 		}
 	}
 	/* A VF receives it: bring the frame into NIC memory once. */
@@ -82,22 +94,25 @@ void veb_from_vf(struct nic *nic, struct vf *src, const struct hal_sg *sg, unsig
 	} else {
 		int n = veb_linearize(sg, nsg, nic->scr.rx, sizeof(nic->scr.rx));
 
-		if (n < 0) {
-			vf_fail_err(src, n);
-			return;
-		}
+		if (n < 0)
+			return vf_verdict_err(n);
 		lin = nic->scr.rx;
 	}
 	if (dst >= 0) {
+		/* To its own MAC: what becomes of it is the sender's, whose
+		 * driver is running and acts on it. */
+		if (dst == src->dma.vf)
+			return vf_rx_frame(nic, src, lin, len, &meta);
 		vf_rx_deliver(nic, &nic->vf[dst], lin, len, &meta);
-		return;
+		return vf_verdict_pass();
 	}
 	/* Broadcast/multicast: every port and every other VF. */
 	for (int p = 0; p < nic->nports; p++)
-		veb_to_port(nic, src, p, sg, nsg, len);
+		drops += veb_to_port(nic, p, sg, nsg, len);
 	for (int i = 0; i < NIC_MAX_VF; i++)
-		if (i != src->id && nic->vf[i].state == VF_STATE_RUNNING)
+		if (i != src->dma.vf && nic->vf[i].state == VF_STATE_RUNNING)
 			vf_rx_deliver(nic, &nic->vf[i], lin, len, &meta);
+	return veb_port_drops(drops);
 }
 
 void veb_from_port(struct nic *nic, int port, const uint8_t *frame, uint32_t len)
@@ -113,7 +128,7 @@ void veb_from_port(struct nic *nic, int port, const uint8_t *frame, uint32_t len
 		pc[PC_RX_DROP_RUNT]++;
 		return;
 	}
-	rc = oe_cls_frame(&nic->cls, frame, len, &res);
+	rc = oe_cls_frame(&nic->veb.cls, frame, len, &res);
 	if (rc < 0 && rc != OE_ERR_NOT_FOUND) {
 		pc[PC_RX_DROP_RUNT]++; /* too short for its own VLAN tags */
 		return;

@@ -3,18 +3,38 @@
 #ifndef NIC_VEB_H
 #define NIC_VEB_H
 
-#include "nic.h"
+#include <stdbool.h>
+#include <stdint.h>
 
-#define VEB_UPLINK 0 /* port unknown unicast from a VF goes to */
+#include "hal.h"
+#include "oe.h"
+#include "vf.h"
 
+struct nic;
+
+#define VEB_UPLINK    0	  /* port unknown unicast from a VF goes to */
+#define VEB_CLS_SLOTS 128 /* 2 x NIC_MAX_VF, keeps the table under 3/4 */
+
+/* The switch's own state: which VF a destination MAC is. */
+struct veb {
+	struct oe_cls_table cls; /* destination MAC -> VF */
+	struct oe_cls_entry cls_slots[VEB_CLS_SLOTS];
+};
+
+void veb_init(struct veb *veb);
 /* Classifier entry of a VF follows its MAC (called at VF reset/destroy). */
-void veb_vf_mac(struct nic *nic, struct vf *vf, bool present);
+void veb_vf_mac(struct veb *veb, struct vf *vf, bool present);
 /* Anti-spoofing: the source MAC of a frame from a VF must be the VF's. */
 bool veb_src_ok(const struct vf *vf, const uint8_t *eth, uint32_t len);
 /* Forward one wire frame sent by a VF. sg[0] is in NIC memory and holds at
- * least the Ethernet header; the rest may point into the VF's memory. */
-void veb_from_vf(struct nic *nic, struct vf *src, const struct hal_sg *sg, unsigned int nsg,
-		 uint32_t len);
+ * least the Ethernet header; the rest may point into the VF's memory.
+ * Returns what became of it for the sender's driver to act on: pass; drop
+ * (tx_drop_port, once per port that refused it); fail when its memory
+ * cannot be read; for a frame to the sender's own MAC, what its receive
+ * path decided (vf_rx_frame). Receivers are their own receive driver's
+ * business (vf_rx_deliver); the switch counts only on ports. */
+struct vf_verdict veb_from_vf(struct nic *nic, struct vf *src, const struct hal_sg *sg,
+			      unsigned int nsg, uint32_t len);
 /* Forward one frame received on a port (in NIC memory). */
 void veb_from_port(struct nic *nic, int port, const uint8_t *frame, uint32_t len);
 

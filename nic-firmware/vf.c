@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#include "veb.h"
-#include "vq.h"
+#include "hal.h"
+#include <nicif/mbox.h>
 
 uint64_t vf_features_for(uint32_t pol)
 {
@@ -26,53 +26,42 @@ uint64_t vf_features_for(uint32_t pol)
 	return f;
 }
 
-int vf_create(struct nic *nic, uint16_t id, uint64_t base, uint64_t size, const uint8_t mac[6],
-	      uint16_t mtu)
+int vf_create(struct vf *vf, uint16_t id, uint64_t base, uint64_t size, const uint8_t mac[6],
+	      uint16_t mtu, uint32_t allowed)
 {
-	struct vf *vf;
-
-	if (id >= NIC_MAX_VF)
-		return -NIC_EINVAL;
-	vf = &nic->vf[id];
 	if (vf->state != VF_STATE_FREE)
-		return -NIC_EAGAIN;
+		return NIC_EEXIST;
 	if (size == 0 || base + size < base || mtu < NIC_MTU_MIN || mtu > NIC_MTU_MAX ||
 	    (mac[0] & 1))
-		return -NIC_EINVAL;
+		return NIC_EINVAL;
 	memset(vf, 0, sizeof(*vf));
-	vf->id = id;
-	vf->win_base = base;
-	vf->win_size = size;
+	vf->dma = (struct vq_dma){.vf = id, .win_base = base, .win_size = size};
 	memcpy(vf->next_mac, mac, 6);
 	vf->next_mtu = mtu;
 	vf->next_policy = NIC_POL_ALL;
 	vf->state = VF_STATE_RESET;
-	vf_reset(nic, vf);
+	vf_reset(vf, allowed);
 	vf->cnt[VFC_RESETS] = 0;
 	return 0;
 }
 
-void vf_destroy(struct nic *nic, uint16_t id)
+void vf_destroy(struct vf *vf)
 {
-	if (id >= NIC_MAX_VF)
-		return;
-	veb_vf_mac(nic, &nic->vf[id], false);
-	memset(&nic->vf[id], 0, sizeof(nic->vf[id]));
+	memset(vf, 0, sizeof(*vf));
 }
 
-void vf_reset(struct nic *nic, struct vf *vf)
+void vf_reset(struct vf *vf, uint32_t allowed)
 {
 	memset(vf->q, 0, sizeof(vf->q));
-	vf->rx_stash.n = 0; /* the old driver's buffers */
+	vf->rx_stash.n = 0;		/* the old driver's buffers */
 	vf->bl_head = vf->bl_count = 0; /* frames for the old driver go */
 	vf->drv_features = 0;
 	memcpy(vf->mac, vf->next_mac, 6);
 	vf->mtu = vf->next_mtu;
-	vf->policy = vf->next_policy & nic->host_policy & nic->engine_caps;
+	vf->policy = vf->next_policy & allowed;
 	vf->dev_features = vf_features_for(vf->policy);
 	vf->state = VF_STATE_RESET;
 	vf->cnt[VFC_RESETS]++;
-	veb_vf_mac(nic, vf, true);
 }
 
 void vf_fail(struct vf *vf, enum nic_vf_counter cause)
@@ -83,12 +72,7 @@ void vf_fail(struct vf *vf, enum nic_vf_counter cause)
 	vf->state = VF_STATE_FAILED;
 	vf->cnt[VFC_NEEDS_RESET]++;
 	/* §2.1.2: tell the driver through a configuration change interrupt. */
-	hal_irq_raise(vf->id, HAL_IRQ_CONFIG);
-}
-
-void vf_fail_err(struct vf *vf, int err)
-{
-	vf_fail(vf, err == -NIC_EFAULT ? VFC_DMA_VIOLATION : VFC_MALFORMED_DESC);
+	hal_irq_raise(vf->dma.vf, HAL_IRQ_CONFIG);
 }
 
 int vf_set_features(struct vf *vf, uint64_t f)
@@ -99,13 +83,13 @@ int vf_set_features(struct vf *vf, uint64_t f)
 				    VIRTIO_BIT(VIRTIO_NET_F_HOST_USO);
 
 	if (vf->state != VF_STATE_RESET)
-		return -NIC_EAGAIN;
+		return NIC_EBUSY;
 	/* §6: a modern-only device refuses drivers without VERSION_1; a driver
 	 * may not accept what was not offered (§2.2.1). */
 	if ((f & ~vf->dev_features) || !(f & VIRTIO_BIT(VIRTIO_F_VERSION_1)))
-		return -NIC_EINVAL;
+		return NIC_EINVAL;
 	if ((f & needs_csum) && !(f & csum))
-		return -NIC_EINVAL;
+		return NIC_EINVAL;
 	vf->drv_features = f;
 	vf->state = VF_STATE_FEATURES_OK;
 	return 0;
@@ -115,7 +99,7 @@ int vf_set_queue(struct vf *vf, uint16_t q, uint16_t size, uint64_t desc, uint64
 		 uint64_t used)
 {
 	if (vf->state != VF_STATE_FEATURES_OK || q >= NIC_QUEUES)
-		return -NIC_EAGAIN;
+		return NIC_EBUSY;
 	vf->q[q] = (struct vq){.desc = desc, .avail = avail, .used = used, .size = size};
 	return 0;
 }
@@ -125,23 +109,23 @@ int vf_driver_ok(struct vf *vf)
 	int q, rc;
 
 	if (vf->state != VF_STATE_FEATURES_OK)
-		return -NIC_EAGAIN;
+		return NIC_EBUSY;
 	for (q = 0; q < NIC_QUEUES; q++) {
-		rc = vq_check_layout(vf, &vf->q[q]);
+		rc = vq_check_layout(&vf->dma, &vf->q[q]);
 		if (rc) {
-			vf_fail_err(vf, rc);
-			return rc;
+			vf_apply(vf, vf_verdict_err(rc));
+			return NIC_EINVAL;
 		}
 	}
 	vf->state = VF_STATE_RUNNING;
 	/* Polling starts now: a busy driver need not kick (DESIGN §4). RX
 	 * never needs a kick: buffers are looked for when a frame arrives. */
-	rc = vq_set_no_notify(vf, &vf->q[VIRTIO_NET_TXQ], true);
+	rc = vq_set_no_notify(&vf->dma, &vf->q[VIRTIO_NET_TXQ], true);
 	if (!rc)
-		rc = vq_set_no_notify(vf, &vf->q[VIRTIO_NET_RXQ], true);
+		rc = vq_set_no_notify(&vf->dma, &vf->q[VIRTIO_NET_RXQ], true);
 	if (rc) {
-		vf_fail_err(vf, rc);
-		return rc;
+		vf_apply(vf, vf_verdict_err(rc));
+		return NIC_EINVAL;
 	}
 	return 0;
 }

@@ -1,10 +1,24 @@
-/* VF lifecycle: the virtio-net device model's control side (virtio 1.2
- * §3.1 initialization, §2.4 reset, §2.1.2 DEVICE_NEEDS_RESET). */
+/* A VF: the virtio-net device model's state and control side (virtio 1.2
+ * §3.1 initialization, §2.4 reset, §2.1.2 DEVICE_NEEDS_RESET). The VF
+ * table and what acts on several VFs at once are the NIC's (nic.h, ctl.c).
+ */
 #ifndef NIC_VF_H
 #define NIC_VF_H
 
-#include "nic.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <nicif/counters.h>
+#include "err.h"
 #include "virtio_wire.h"
+#include "vq.h"
+
+#define NIC_QUEUES	     2 /* one RX/TX pair per VF (no MQ yet) */
+#define NIC_MTU_MIN	     68
+#define NIC_MTU_MAX	     9000
+#define NIC_NET_HDR_LEN	     12	  /* virtio_net_hdr with num_buffers (§5.1.6) */
+#define NIC_RX_BACKLOG	     8	  /* frames waiting per VF for a posted buffer */
+#define NIC_RX_BACKLOG_FRAME 1536 /* largest frame the backlog holds */
 
 /* Feature bits the device model implements at all. */
 #define VF_FEATURES_BASE                                                                           \
@@ -12,34 +26,159 @@
 	 VIRTIO_BIT(VIRTIO_NET_F_STATUS) | VIRTIO_BIT(VIRTIO_NET_F_MTU) |                          \
 	 VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF))
 
-static inline bool vf_in_window(const struct vf *vf, uint64_t gpa, uint64_t len)
-{
-	/* Written so no sum can wrap. */
-	return gpa >= vf->win_base && len <= vf->win_size &&
-	       gpa - vf->win_base <= vf->win_size - len;
-}
+enum vf_state {
+	VF_STATE_FREE = 0,
+	VF_STATE_RESET,	      /* created, driver not running */
+	VF_STATE_FEATURES_OK, /* features accepted, queues being set up */
+	VF_STATE_RUNNING,     /* DRIVER_OK: datapath live */
+	VF_STATE_FAILED,      /* DEVICE_NEEDS_RESET: nothing touched */
+};
+
+struct vf {
+	/* What a poll pass reads of every VF comes first (two cache lines
+	 * for an idle VF: window, state, TX queue). The queues' view of the
+	 * VF is at its start, so &vf->dma is vf itself. */
+	struct vq_dma dma; /* the VF's id (dma.vf) and DMA window */
+	enum vf_state state;
+	struct vq q[NIC_QUEUES];
+	/* Active configuration, latched at reset. */
+	uint8_t mac[6];
+	uint16_t mtu;
+	uint32_t policy;       /* NIC_POL_* in force */
+	uint64_t dev_features; /* offered */
+	uint64_t drv_features; /* negotiated */
+	/* Requested by the mailbox, applied at the next reset so traffic in
+	 * flight never sees a half-changed VF. */
+	uint8_t next_mac[6];
+	uint16_t next_mtu;
+	uint32_t next_policy;
+	bool cls_mac_set;	    /* cls_mac is in the switch's classifier */
+	struct vq_stash rx_stash;   /* RX chains taken, not used (vq.c) */
+	uint16_t bl_head, bl_count; /* RX backlog (nic->backlog[id]) */
+	uint16_t bl_len[NIC_RX_BACKLOG];
+	uint8_t cls_mac[6];
+	uint64_t cnt[VFC_COUNT];
+};
 
 static inline bool vf_has(const struct vf *vf, unsigned int bit)
 {
 	return vf->drv_features & VIRTIO_BIT(bit);
 }
 
-int vf_create(struct nic *nic, uint16_t id, uint64_t base, uint64_t size, const uint8_t mac[6],
-	      uint16_t mtu);
-void vf_destroy(struct nic *nic, uint16_t id);
-/* Device reset: forget queues and features, latch pending MAC/MTU/policy,
- * recompute the offered features. */
-void vf_reset(struct nic *nic, struct vf *vf);
+/* What a datapath helper decided about one chain or frame of a VF: pass,
+ * drop (count the cause, the VF goes on) or fail (count the cause,
+ * DEVICE_NEEDS_RESET). The queues, the switch and the per-chain and
+ * per-frame steps of vf_tx.c and vf_rx.c return it; only the VF's driver
+ * acts on it (vf_apply): vf_tx_poll for its chains, vf_rx_deliver /
+ * _drain / _flush for what it receives, and where one chain or call is
+ * many frames (the segments of a super-frame, a drained backlog) the loop
+ * over them counts each frame's drop as it happens. A frame a VF sends to
+ * its own MAC comes back to its transmit driver as the receive path's
+ * verdict (vf_rx_frame). So nothing fails a VF behind its driver's back,
+ * and no driver has to look again at the state of the VF it drives. */
+enum vf_act {
+	VF_PASS = 0, /* done; what succeeded is counted where it happened */
+	VF_DROP,     /* frame dropped, the VF goes on: count cause, n times */
+	VF_FAIL,     /* the guest broke a rule: count cause, DEVICE_NEEDS_RESET */
+	VF_RETRY,    /* receive only: no buffer posted, nothing changed */
+};
+
+/* One word, so that it goes back through the datapath's returns in a
+ * register as an int does (a struct of bytes is taken apart and put
+ * together again at every return): act in bits 0-7, cause in 8-15 (enum
+ * nic_vf_counter, for VF_DROP and VF_FAIL), n in 16-31 (VF_DROP: copies
+ * lost; a flood loses one per port that refuses it). VF_PASS is 0. */
+struct vf_verdict {
+	uint32_t w;
+};
+_Static_assert(VFC_COUNT <= 256, "a cause fits its byte");
+
+static inline struct vf_verdict vf_verdict_make(enum vf_act act, enum nic_vf_counter cause,
+						unsigned int n)
+{
+	return (struct vf_verdict){(uint32_t)act | (uint32_t)cause << 8 | (uint32_t)n << 16};
+}
+
+static inline enum vf_act vf_verdict_act(struct vf_verdict v)
+{
+	return (enum vf_act)(v.w & 0xff);
+}
+
+static inline enum nic_vf_counter vf_verdict_cause(struct vf_verdict v)
+{
+	return (enum nic_vf_counter)(v.w >> 8 & 0xff);
+}
+
+static inline struct vf_verdict vf_verdict_pass(void)
+{
+	return (struct vf_verdict){0};
+}
+
+/* The common case, one test on the hot path. */
+static inline bool vf_verdict_passed(struct vf_verdict v)
+{
+	return __builtin_expect(v.w == 0, 1);
+}
+
+static inline struct vf_verdict vf_verdict_drop(enum nic_vf_counter cause)
+{
+	return vf_verdict_make(VF_DROP, cause, 1);
+}
+
+static inline struct vf_verdict vf_verdict_fail(enum nic_vf_counter cause)
+{
+	return vf_verdict_make(VF_FAIL, cause, 1);
+}
+
+/* A fault of the guest's rings or buffers (vq_pop & co): outside the
+ * window, or content the spec forbids. */
+static inline struct vf_verdict vf_verdict_err(int err)
+{
+	return vf_verdict_fail(err == NIC_EFAULT ? VFC_DMA_VIOLATION : VFC_MALFORMED_DESC);
+}
+
 /* Fatal guest error: count it, set DEVICE_NEEDS_RESET, stop touching the
  * VF's memory until the driver resets it. */
 void vf_fail(struct vf *vf, enum nic_vf_counter cause);
-/* Map an error of vq_pop & co to vf_fail. */
-void vf_fail_err(struct vf *vf, int err);
+
+/* Act on a verdict (VF_RETRY is the receive path's own business). */
+static inline void vf_apply(struct vf *vf, struct vf_verdict v)
+{
+	if (vf_verdict_passed(v))
+		return;
+	if (vf_verdict_act(v) == VF_DROP)
+		vf->cnt[vf_verdict_cause(v)] += v.w >> 16;
+	else if (vf_verdict_act(v) == VF_FAIL)
+		vf_fail(vf, vf_verdict_cause(v));
+}
+
+/* Publish queue qid's used elements (vq_publish), counting the interrupt
+ * when one was raised. */
+static inline struct vf_verdict vf_publish(struct vf *vf, uint16_t qid)
+{
+	int rc = vq_publish(&vf->dma, &vf->q[qid], qid);
+
+	if (rc < 0)
+		return vf_verdict_err(rc);
+	vf->cnt[VFC_IRQS] += (unsigned int)rc;
+	return vf_verdict_pass();
+}
+
+/* Offered features for a policy (pure; used by reset and the tests). */
+uint64_t vf_features_for(uint32_t policy);
+/* A free VF slot becomes VF id: window, MAC and MTU checked, then reset
+ * with the policy bits allowed (NIC_POL_*). NIC_EEXIST when in use. */
+int vf_create(struct vf *vf, uint16_t id, uint64_t base, uint64_t size, const uint8_t mac[6],
+	      uint16_t mtu, uint32_t allowed);
+/* The slot is free again (the caller took the MAC out of the switch). */
+void vf_destroy(struct vf *vf);
+/* Device reset: forget queues and features, latch pending MAC/MTU and
+ * policy (only the bits allowed), recompute the offered features. The
+ * switch's classifier entry is the caller's to update (veb_vf_mac). */
+void vf_reset(struct vf *vf, uint32_t allowed);
 int vf_set_features(struct vf *vf, uint64_t features);
 int vf_set_queue(struct vf *vf, uint16_t q, uint16_t size, uint64_t desc, uint64_t avail,
 		 uint64_t used);
 int vf_driver_ok(struct vf *vf);
-/* Offered features for a policy (pure; used by reset and the tests). */
-uint64_t vf_features_for(uint32_t policy);
 
 #endif

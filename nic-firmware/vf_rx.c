@@ -5,9 +5,9 @@
 
 #include <string.h>
 
+#include "hal.h"
+#include "nic.h"
 #include "virtio_le.h"
-#include "vf.h"
-#include "vq.h"
 
 /* Copy src into the writable segments of ch starting at byte *pos. */
 static int chain_write(struct vf *vf, const struct vq_chain *ch, uint32_t *pos, const uint8_t *src,
@@ -26,8 +26,8 @@ static int chain_write(struct vf *vf, const struct vq_chain *ch, uint32_t *pos, 
 		n = s->len - (off - skip);
 		if (n > len)
 			n = len;
-		if (hal_dma_write(vf->id, s->addr + (off - skip), src, n))
-			return -NIC_EFAULT;
+		if (hal_dma_write(vf->dma.vf, s->addr + (off - skip), src, n))
+			return NIC_EFAULT;
 		src += n;
 		len -= n;
 		off += n;
@@ -66,8 +66,8 @@ static int hdr_write(struct vf *vf, const struct hdr_map *m, const struct virtio
 	const uint8_t *p = (const uint8_t *)vh;
 
 	for (unsigned int i = 0; i < m->n; i++) {
-		if (hal_dma_write(vf->id, m->addr[i], p, m->len[i]))
-			return -NIC_EFAULT;
+		if (hal_dma_write(vf->dma.vf, m->addr[i], p, m->len[i]))
+			return NIC_EFAULT;
 		p += m->len[i];
 	}
 	return 0;
@@ -90,22 +90,11 @@ static uint8_t rx_flags(struct vf *vf, const uint8_t *frame, uint32_t len, struc
 	return 0;
 }
 
-void vf_rx_flush(struct vf *vf)
-{
-	int rc;
-
-	if (vf->state != VF_STATE_RUNNING)
-		return;
-	rc = vq_publish(vf, &vf->q[VIRTIO_NET_RXQ], VIRTIO_NET_RXQ);
-	if (rc)
-		vf_fail_err(vf, rc);
-}
-
-/* Write one frame into posted buffers. -NIC_EAGAIN: no buffer posted (the
- * ring is left as it was); anything else is final (delivered, dropped and
- * counted, or the VF failed). */
-static int rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
-		  struct vf_rx_meta *meta)
+/* Write one frame into posted buffers: pass (delivered), retry (no buffer
+ * posted; the ring is left as it was), drop (a buffer too small) or fail
+ * (the ring or a buffer breaks a rule). */
+static struct vf_verdict rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
+				struct vf_rx_meta *meta)
 {
 	struct vq *q = &vf->q[VIRTIO_NET_RXQ];
 	struct vq_chain *ch = &nic->rx_chain;
@@ -119,9 +108,9 @@ static int rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t
 	while (done < total) {
 		uint32_t pos = 0, want;
 
-		rc = vq_pop_recent(vf, q, &vf->rx_stash, ch);
+		rc = vq_pop_recent(&vf->dma, q, &vf->rx_stash, ch);
 		if (rc < 0)
-			goto fatal;
+			return vf_verdict_err(rc);
 		if (rc == 0 || (!mrg && ch->in_len < total)) {
 			/* Leave the buffers as the driver posted them. */
 			if (rc)
@@ -129,24 +118,18 @@ static int rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t
 			while (n)
 				vq_unpop(&vf->rx_stash, nic->scr.heads[--n]);
 			if (!rc)
-				return -NIC_EAGAIN;
+				return vf_verdict_make(VF_RETRY, 0, 0);
 			/* The next frame looks at what was posted since: a
 			 * drop publishes nothing, and the small buffer stays
 			 * on top, so a bigger one would wait unseen. */
 			q->stale = true;
-			vf->cnt[VFC_RX_DROP_SMALL_BUF]++;
-			return 0;
+			return vf_verdict_drop(VFC_RX_DROP_SMALL_BUF);
 		}
-		if (ch->nout || ch->in_len == 0) {
-			rc = -NIC_EMALFORMED; /* RX buffers are device-writable */
-			goto fatal;
-		}
+		/* RX buffers are device-writable, the first holds the header. */
+		if (ch->nout || ch->in_len == 0 || (n == 0 && ch->in_len < NIC_NET_HDR_LEN))
+			return vf_verdict_fail(VFC_MALFORMED_DESC);
 		nic->scr.heads[n] = ch->head;
 		if (n == 0) {
-			if (ch->in_len < NIC_NET_HDR_LEN) {
-				rc = -NIC_EMALFORMED;
-				goto fatal;
-			}
 			hdr_map_of(ch, &hm);
 			pos = done = NIC_NET_HDR_LEN;
 		}
@@ -155,7 +138,7 @@ static int rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t
 			want = ch->in_len - pos;
 		rc = chain_write(vf, ch, &pos, frame + (done - NIC_NET_HDR_LEN), want);
 		if (rc)
-			goto fatal;
+			return vf_verdict_err(rc);
 		done += want;
 		nic->scr.lens[n] = pos;
 		n++;
@@ -165,72 +148,109 @@ static int rx_try(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t
 	vh.num_buffers = cpu_to_le16(n);
 	rc = hdr_write(vf, &hm, &vh);
 	if (rc)
-		goto fatal;
+		return vf_verdict_err(rc);
 	for (uint16_t i = 0; i < n; i++) {
-		rc = vq_push(vf, q, nic->scr.heads[i], nic->scr.lens[i]);
+		rc = vq_push(&vf->dma, q, nic->scr.heads[i], nic->scr.lens[i]);
 		if (rc)
-			goto fatal;
+			return vf_verdict_err(rc);
 	}
 	/* Published by nic_poll once per pass (vf_rx_flush): one fence and
 	 * at most one interrupt for a burst. */
-	nic->rx_dirty |= 1ull << vf->id;
+	nic->rx_dirty |= 1ull << vf->dma.vf;
 	vf->cnt[VFC_RX_PACKETS]++;
 	vf->cnt[VFC_RX_BYTES] += len;
 	/* The next frame for this VF most likely comes soon (a burst from
 	 * one sender): its buffer's lines are fetched while we do the rest. */
-	vq_prefetch(vf, q, &vf->rx_stash, total);
-	return 0;
-fatal:
-	vf_fail_err(vf, rc);
-	return rc;
+	vq_prefetch(&vf->dma, q, &vf->rx_stash, total);
+	return vf_verdict_pass();
 }
 
 /* A frame that finds no posted buffer waits in the VF's backlog (NIC
  * memory) instead of being dropped at once: a guest that was not scheduled
  * for a moment loses nothing. Frames behind it wait too, to keep order. */
-static void backlog_push(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len)
+static struct vf_verdict backlog_push(struct nic *nic, struct vf *vf, const uint8_t *frame,
+				      uint32_t len)
 {
 	uint16_t slot;
 
-	if (vf->bl_count == NIC_RX_BACKLOG || len > NIC_RX_BACKLOG_FRAME) {
-		vf->cnt[VFC_RX_DROP_NO_BUF]++;
-		return;
-	}
+	if (vf->bl_count == NIC_RX_BACKLOG || len > NIC_RX_BACKLOG_FRAME)
+		return vf_verdict_drop(VFC_RX_DROP_NO_BUF);
 	slot = (uint16_t)((vf->bl_head + vf->bl_count) % NIC_RX_BACKLOG);
-	memcpy(nic->backlog[vf->id][slot], frame, len);
+	memcpy(nic->backlog[vf->dma.vf][slot], frame, len);
 	vf->bl_len[slot] = (uint16_t)len;
 	vf->bl_count++;
-	nic->rx_dirty |= 1ull << vf->id;
+	nic->rx_dirty |= 1ull << vf->dma.vf;
 	vf->cnt[VFC_RX_BACKLOGGED]++;
+	return vf_verdict_pass();
+}
+
+/* Deliver what waits in the backlog, as far as buffers allow. Each frame
+ * is a frame of its own: a drop is counted as it happens and the next
+ * one tried; a fail ends it and is returned. */
+static struct vf_verdict rx_drain(struct nic *nic, struct vf *vf)
+{
+	while (vf->bl_count) {
+		struct vf_rx_meta meta = {0};
+		uint16_t h = vf->bl_head;
+		struct vf_verdict v =
+		    rx_try(nic, vf, nic->backlog[vf->dma.vf][h], vf->bl_len[h], &meta);
+
+		if (vf_verdict_act(v) == VF_RETRY)
+			break;
+		vf->bl_head = (uint16_t)((h + 1) % NIC_RX_BACKLOG);
+		vf->bl_count--;
+		if (vf_verdict_act(v) == VF_FAIL)
+			return v;
+		vf_apply(vf, v);
+	}
+	return vf_verdict_pass();
+}
+
+static inline struct vf_verdict rx_frame(struct nic *nic, struct vf *vf, const uint8_t *frame,
+					 uint32_t len, struct vf_rx_meta *meta)
+{
+	struct vf_verdict v;
+
+	if (vf->state != VF_STATE_RUNNING)
+		return vf_verdict_drop(VFC_RX_DROP_NOT_READY);
+	/* The VF's MTU bounds what it must accept (§5.1.4.2), plus L2. */
+	if (len > (uint32_t)vf->mtu + ETH_HLEN + VLAN_HLEN)
+		return vf_verdict_drop(VFC_RX_DROP_SIZE);
+	if (vf->bl_count) {
+		v = rx_drain(nic, vf);
+		if (vf_verdict_act(v) == VF_FAIL)
+			return v;
+	}
+	if (!vf->bl_count) {
+		v = rx_try(nic, vf, frame, len, meta);
+		if (vf_verdict_act(v) != VF_RETRY)
+			return v;
+	}
+	return backlog_push(nic, vf, frame, len);
+}
+
+struct vf_verdict vf_rx_frame(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
+			      struct vf_rx_meta *meta)
+{
+	return rx_frame(nic, vf, frame, len, meta);
+}
+
+/* The VF's receive driver: the functions below are where verdicts about
+ * what it receives are acted on. */
+void vf_rx_deliver(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
+		   struct vf_rx_meta *meta)
+{
+	vf_apply(vf, rx_frame(nic, vf, frame, len, meta));
 }
 
 void vf_rx_drain(struct nic *nic, struct vf *vf)
 {
-	while (vf->bl_count && vf->state == VF_STATE_RUNNING) {
-		struct vf_rx_meta meta = {0};
-		uint16_t h = vf->bl_head;
-
-		if (rx_try(nic, vf, nic->backlog[vf->id][h], vf->bl_len[h], &meta) == -NIC_EAGAIN)
-			return;
-		vf->bl_head = (uint16_t)((h + 1) % NIC_RX_BACKLOG);
-		vf->bl_count--;
-	}
+	if (vf->state == VF_STATE_RUNNING)
+		vf_apply(vf, rx_drain(nic, vf));
 }
 
-void vf_rx_deliver(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
-		   struct vf_rx_meta *meta)
+void vf_rx_flush(struct vf *vf)
 {
-	if (vf->state != VF_STATE_RUNNING) {
-		vf->cnt[VFC_RX_DROP_NOT_READY]++;
-		return;
-	}
-	/* The VF's MTU bounds what it must accept (§5.1.4.2), plus L2. */
-	if (len > (uint32_t)vf->mtu + ETH_HLEN + VLAN_HLEN) {
-		vf->cnt[VFC_RX_DROP_SIZE]++;
-		return;
-	}
-	if (vf->bl_count)
-		vf_rx_drain(nic, vf);
-	if (vf->bl_count || rx_try(nic, vf, frame, len, meta) == -NIC_EAGAIN)
-		backlog_push(nic, vf, frame, len);
+	if (vf->state == VF_STATE_RUNNING)
+		vf_apply(vf, vf_publish(vf, VIRTIO_NET_RXQ));
 }

@@ -3,7 +3,13 @@
 #ifndef NIC_VF_RX_H
 #define NIC_VF_RX_H
 
-#include "nic.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "oe.h"
+#include "vf.h"
+
+struct nic;
 
 /* What the switch learnt about a frame once, shared by every VF it is
  * flooded to. */
@@ -12,10 +18,17 @@ struct vf_rx_meta {
 	struct oe_rx_result res;
 };
 
-/* Deliver one frame (NIC memory) to a VF. Drops are counted, never
- * reported: the sender cannot do anything about a full receiver. */
+/* Deliver one frame (NIC memory) to a VF, which acts on what happens
+ * (counted; the VF failed if its ring breaks a rule). Nothing goes back to
+ * the sender: it cannot do anything about a full receiver. */
 void vf_rx_deliver(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
 		   struct vf_rx_meta *meta);
+/* The same without acting on the frame's verdict, which is returned: for a
+ * frame a VF sent to itself, whose transmit driver acts on it. Backlogged
+ * frames delivered first are counted as they go (a fail among them is
+ * returned the same way). */
+struct vf_verdict vf_rx_frame(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
+			      struct vf_rx_meta *meta);
 /* Deliver what waits in the VF's backlog, as far as buffers allow. */
 void vf_rx_drain(struct nic *nic, struct vf *vf);
 /* Publish what vf_rx_deliver wrote since the last flush. */

@@ -3,7 +3,9 @@
 #ifndef NIC_VF_TX_H
 #define NIC_VF_TX_H
 
-#include "nic.h"
+#include "vf.h"
+
+struct nic;
 
 /* Process up to budget chains of the VF's TX queue; returns how many. */
 int vf_tx_poll(struct nic *nic, struct vf *vf, int budget);

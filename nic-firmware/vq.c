@@ -3,43 +3,50 @@
 
 #include <string.h>
 
+#include "hal.h"
+#include "prefetch.h"
 #include "virtio_le.h"
-#include "vf.h"
+#include "virtio_wire.h"
 
-/* Window check done here as well as in the HAL: the firmware must know an
- * access is hostile before it asks for it, to count it as such. */
-static int vq_read(struct vf *vf, uint64_t gpa, void *dst, uint32_t len)
+/* [gpa, gpa+len) inside the window? Written so no sum can wrap. */
+static inline bool vq_in_window(const struct vq_dma *dma, uint64_t gpa, uint64_t len)
 {
-	if (!vf_in_window(vf, gpa, len))
-		return -NIC_EFAULT;
-	return hal_dma_read(vf->id, gpa, dst, len) ? -NIC_EFAULT : 0;
+	return gpa >= dma->win_base && len <= dma->win_size &&
+	       gpa - dma->win_base <= dma->win_size - len;
 }
 
-static int vq_write(struct vf *vf, uint64_t gpa, const void *src, uint32_t len)
+static int vq_read(const struct vq_dma *dma, uint64_t gpa, void *dst, uint32_t len)
 {
-	if (!vf_in_window(vf, gpa, len))
-		return -NIC_EFAULT;
-	return hal_dma_write(vf->id, gpa, src, len) ? -NIC_EFAULT : 0;
+	if (!vq_in_window(dma, gpa, len))
+		return NIC_EFAULT;
+	return hal_dma_read(dma->vf, gpa, dst, len) ? NIC_EFAULT : 0;
 }
 
-int vq_check_layout(const struct vf *vf, const struct vq *q)
+static int vq_write(const struct vq_dma *dma, uint64_t gpa, const void *src, uint32_t len)
+{
+	if (!vq_in_window(dma, gpa, len))
+		return NIC_EFAULT;
+	return hal_dma_write(dma->vf, gpa, src, len) ? NIC_EFAULT : 0;
+}
+
+int vq_check_layout(const struct vq_dma *dma, const struct vq *q)
 {
 	if (q->size == 0 || q->size > NIC_QUEUE_MAX || (q->size & (q->size - 1)))
-		return -NIC_EMALFORMED;
+		return NIC_EMALFORMED;
 	if ((q->desc % VIRTQ_DESC_ALIGN) || (q->avail % VIRTQ_AVAIL_ALIGN) ||
 	    (q->used % VIRTQ_USED_ALIGN))
-		return -NIC_EMALFORMED;
-	if (!vf_in_window(vf, q->desc, virtq_desc_bytes(q->size)) ||
-	    !vf_in_window(vf, q->avail, virtq_avail_bytes(q->size)) ||
-	    !vf_in_window(vf, q->used, virtq_used_bytes(q->size)))
-		return -NIC_EFAULT;
+		return NIC_EMALFORMED;
+	if (!vq_in_window(dma, q->desc, virtq_desc_bytes(q->size)) ||
+	    !vq_in_window(dma, q->avail, virtq_avail_bytes(q->size)) ||
+	    !vq_in_window(dma, q->used, virtq_used_bytes(q->size)))
+		return NIC_EFAULT;
 	return 0;
 }
 
-static int vq_avail_idx(struct vf *vf, struct vq *q, uint16_t *idx)
+static int vq_avail_idx(const struct vq_dma *dma, struct vq *q, uint16_t *idx)
 {
 	uint16_t v = 0;
-	int rc = vq_read(vf, q->avail + VIRTQ_AVAIL_IDX_OFF, &v, 2);
+	int rc = vq_read(dma, q->avail + VIRTQ_AVAIL_IDX_OFF, &v, 2);
 
 	*idx = le16_to_cpu(v);
 	return rc;
@@ -47,10 +54,10 @@ static int vq_avail_idx(struct vf *vf, struct vq *q, uint16_t *idx)
 
 /* Learn how far the driver has posted: one guest read, and the fence
  * only when there is something new (ring entries read after idx). */
-static int vq_fetch_avail(struct vf *vf, struct vq *q)
+static int vq_fetch_avail(const struct vq_dma *dma, struct vq *q)
 {
 	uint16_t idx;
-	int rc = vq_avail_idx(vf, q, &idx);
+	int rc = vq_avail_idx(dma, q, &idx);
 
 	if (rc || idx == q->avail_idx)
 		return rc;
@@ -59,30 +66,30 @@ static int vq_fetch_avail(struct vf *vf, struct vq *q)
 	return 0;
 }
 
-int vq_has_work(struct vf *vf, struct vq *q)
+int vq_has_work(const struct vq_dma *dma, struct vq *q)
 {
 	if (q->avail_idx != q->last_avail)
 		return 1;
-	if (vq_fetch_avail(vf, q))
+	if (vq_fetch_avail(dma, q))
 		return 1; /* vq_pop reports it */
 	return q->avail_idx != q->last_avail;
 }
 
 /* The head of the chain in avail slot last_avail (not consumed). */
-static int vq_avail_head(struct vf *vf, struct vq *q, uint16_t *head)
+static int vq_avail_head(const struct vq_dma *dma, struct vq *q, uint16_t *head)
 {
 	uint16_t h;
-	int rc = vq_read(vf, q->avail + VIRTQ_AVAIL_RING_OFF + 2ull * (q->last_avail & (q->size - 1)),
-			 &h, 2);
+	int rc = vq_read(
+	    dma, q->avail + VIRTQ_AVAIL_RING_OFF + 2ull * (q->last_avail & (q->size - 1)), &h, 2);
 
 	if (rc)
 		return rc;
 	*head = le16_to_cpu(h);
-	return *head < q->size ? 0 : -NIC_EMALFORMED;
+	return *head < q->size ? 0 : NIC_EMALFORMED;
 }
 
 /* Walk the chain at head (< q->size) into ch, every descriptor checked. */
-static int vq_walk(struct vf *vf, struct vq *q, uint16_t head, struct vq_chain *ch)
+static int vq_walk(const struct vq_dma *dma, struct vq *q, uint16_t head, struct vq_chain *ch)
 {
 	struct virtq_desc d;
 	uint16_t i = head;
@@ -95,8 +102,8 @@ static int vq_walk(struct vf *vf, struct vq *q, uint16_t head, struct vq_chain *
 
 		/* More descriptors than the ring holds: a loop (§2.7.5.2). */
 		if (ch->nseg >= q->size)
-			return -NIC_EMALFORMED;
-		rc = vq_read(vf, q->desc + 16ull * i, &d, sizeof(d));
+			return NIC_EMALFORMED;
+		rc = vq_read(dma, q->desc + 16ull * i, &d, sizeof(d));
 		if (rc)
 			return rc;
 		d.addr = le64_to_cpu(d.addr);
@@ -105,9 +112,9 @@ static int vq_walk(struct vf *vf, struct vq *q, uint16_t head, struct vq_chain *
 		d.next = le16_to_cpu(d.next);
 		/* VIRTIO_F_INDIRECT_DESC is not offered (§2.7.5.3.1). */
 		if (d.flags & VIRTQ_DESC_F_INDIRECT)
-			return -NIC_EMALFORMED;
-		if (!vf_in_window(vf, d.addr, d.len))
-			return -NIC_EFAULT;
+			return NIC_EMALFORMED;
+		if (!vq_in_window(dma, d.addr, d.len))
+			return NIC_EFAULT;
 		s = &ch->seg[ch->nseg++];
 		s->addr = d.addr;
 		s->len = d.len;
@@ -117,23 +124,23 @@ static int vq_walk(struct vf *vf, struct vq *q, uint16_t head, struct vq_chain *
 		} else {
 			/* §2.7.4.2: readable descriptors come first. */
 			if (ch->nseg != ch->nout + 1u)
-				return -NIC_EMALFORMED;
+				return NIC_EMALFORMED;
 			ch->nout++;
 			ch->out_len += d.len;
 		}
 		/* Window is below 4 GiB of bytes per chain: no wrap of the sums,
 		 * but bound them anyway against a queue of huge descriptors. */
 		if (ch->in_len > (1u << 30) || ch->out_len > (1u << 30))
-			return -NIC_EMALFORMED;
+			return NIC_EMALFORMED;
 		if (!(d.flags & VIRTQ_DESC_F_NEXT))
 			return 0;
 		if (d.next >= q->size)
-			return -NIC_EMALFORMED;
+			return NIC_EMALFORMED;
 		i = d.next;
 	}
 }
 
-int vq_pop(struct vf *vf, struct vq *q, struct vq_chain *ch)
+int vq_pop(const struct vq_dma *dma, struct vq *q, struct vq_chain *ch)
 {
 	uint16_t head;
 	int rc;
@@ -141,23 +148,23 @@ int vq_pop(struct vf *vf, struct vq *q, struct vq_chain *ch)
 	/* avail->idx is read only once the chains it announced last time are
 	 * used up: one guest read and one fence per burst, not per chain. */
 	if (q->avail_idx == q->last_avail) {
-		rc = vq_fetch_avail(vf, q);
+		rc = vq_fetch_avail(dma, q);
 		if (rc || q->avail_idx == q->last_avail)
 			return rc;
 	}
 	/* §2.7.13.3: the driver can be at most a ring ahead of us. */
 	if ((uint16_t)(q->avail_idx - q->last_avail) > q->size)
-		return -NIC_EMALFORMED;
-	rc = vq_avail_head(vf, q, &head);
+		return NIC_EMALFORMED;
+	rc = vq_avail_head(dma, q, &head);
 	if (!rc)
-		rc = vq_walk(vf, q, head, ch);
+		rc = vq_walk(dma, q, head, ch);
 	if (rc)
 		return rc;
 	q->last_avail++;
 	return 1;
 }
 
-int vq_pop_recent(struct vf *vf, struct vq *q, struct vq_stash *st, struct vq_chain *ch)
+int vq_pop_recent(const struct vq_dma *dma, struct vq *q, struct vq_stash *st, struct vq_chain *ch)
 {
 	int rc;
 
@@ -173,13 +180,13 @@ int vq_pop_recent(struct vf *vf, struct vq *q, struct vq_stash *st, struct vq_ch
 		uint16_t held = (uint16_t)(q->last_avail - q->used_idx - q->pending);
 
 		q->stale = false;
-		rc = vq_fetch_avail(vf, q);
+		rc = vq_fetch_avail(dma, q);
 		if (rc)
 			return rc;
 		/* §2.7.13.3: chains available and not used never outnumber
 		 * the ring's descriptors (those held included). */
 		if (held > q->size || (uint16_t)(q->avail_idx - q->last_avail) > q->size - held)
-			return -NIC_EMALFORMED;
+			return NIC_EMALFORMED;
 		/* The new ring entries: one read per run up to the ring's end,
 		 * not one per entry; each head is checked in our copy (the
 		 * guest may rewrite the ring meanwhile: it only hurts itself). */
@@ -190,13 +197,14 @@ int vq_pop_recent(struct vf *vf, struct vq *q, struct vq_stash *st, struct vq_ch
 
 			if (run > q->size - slot)
 				run = (uint16_t)(q->size - slot);
-			rc = vq_read(vf, q->avail + VIRTQ_AVAIL_RING_OFF + 2ull * slot, h, 2u * run);
+			rc = vq_read(dma, q->avail + VIRTQ_AVAIL_RING_OFF + 2ull * slot, h,
+				     2u * run);
 			if (rc)
 				return rc;
 			for (uint16_t i = 0; i < run; i++) {
 				h[i] = le16_to_cpu(h[i]);
 				if (h[i] >= q->size)
-					return -NIC_EMALFORMED;
+					return NIC_EMALFORMED;
 			}
 			st->n = (uint16_t)(st->n + run);
 			q->last_avail = (uint16_t)(q->last_avail + run);
@@ -204,7 +212,7 @@ int vq_pop_recent(struct vf *vf, struct vq *q, struct vq_stash *st, struct vq_ch
 	}
 	if (!st->n)
 		return 0;
-	rc = vq_walk(vf, q, st->head[st->n - 1], ch);
+	rc = vq_walk(dma, q, st->head[st->n - 1], ch);
 	if (rc)
 		return rc;
 	st->n--;
@@ -216,21 +224,21 @@ void vq_unpop(struct vq_stash *st, uint16_t head)
 	st->head[st->n++] = head;
 }
 
-int vq_push(struct vf *vf, struct vq *q, uint16_t head, uint32_t len)
+int vq_push(const struct vq_dma *dma, struct vq *q, uint16_t head, uint32_t len)
 {
 	struct virtq_used_elem e = {
 	    .id = cpu_to_le32(head),
 	    .len = cpu_to_le32(len),
 	};
 	uint16_t slot = (uint16_t)(q->used_idx + q->pending) & (q->size - 1);
-	int rc = vq_write(vf, q->used + VIRTQ_USED_RING_OFF + 8ull * slot, &e, sizeof(e));
+	int rc = vq_write(dma, q->used + VIRTQ_USED_RING_OFF + 8ull * slot, &e, sizeof(e));
 
 	if (!rc)
 		q->pending++;
 	return rc;
 }
 
-int vq_publish(struct vf *vf, struct vq *q, uint16_t qid)
+int vq_publish(const struct vq_dma *dma, struct vq *q, uint16_t qid)
 {
 	uint16_t idx, flags = 0;
 	int rc;
@@ -242,34 +250,34 @@ int vq_publish(struct vf *vf, struct vq *q, uint16_t qid)
 	q->stale = true;
 	idx = cpu_to_le16(q->used_idx);
 	hal_wmb(); /* §2.7.8.2: elements visible before idx */
-	rc = vq_write(vf, q->used + VIRTQ_USED_IDX_OFF, &idx, 2);
+	rc = vq_write(dma, q->used + VIRTQ_USED_IDX_OFF, &idx, 2);
 	if (rc)
 		return rc;
 	hal_mb(); /* idx store before the flags load, or an irq is lost */
-	rc = vq_read(vf, q->avail + VIRTQ_AVAIL_FLAGS_OFF, &flags, 2);
+	rc = vq_read(dma, q->avail + VIRTQ_AVAIL_FLAGS_OFF, &flags, 2);
 	if (rc)
 		return rc;
-	if (!(le16_to_cpu(flags) & VIRTQ_AVAIL_F_NO_INTERRUPT)) {
-		vf->cnt[VFC_IRQS]++;
-		hal_irq_raise(vf->id, qid);
-	}
-	return 0;
+	if (le16_to_cpu(flags) & VIRTQ_AVAIL_F_NO_INTERRUPT)
+		return 0;
+	hal_irq_raise(dma->vf, qid);
+	return 1;
 }
 
-int vq_set_no_notify(struct vf *vf, struct vq *q, bool on)
+int vq_set_no_notify(const struct vq_dma *dma, struct vq *q, bool on)
 {
 	uint16_t flags = cpu_to_le16(on ? VIRTQ_USED_F_NO_NOTIFY : 0);
 	int rc;
 
 	if (q->no_notify == on)
 		return 0;
-	rc = vq_write(vf, q->used + VIRTQ_USED_FLAGS_OFF, &flags, 2);
+	rc = vq_write(dma, q->used + VIRTQ_USED_FLAGS_OFF, &flags, 2);
 	if (!rc)
 		q->no_notify = on;
 	return rc;
 }
 
-void vq_prefetch(struct vf *vf, const struct vq *q, const struct vq_stash *st, uint32_t len)
+void vq_prefetch(const struct vq_dma *dma, const struct vq *q, const struct vq_stash *st,
+		 uint32_t len)
 {
 	const struct virtq_desc *d;
 	const uint8_t *p;
@@ -281,7 +289,7 @@ void vq_prefetch(struct vf *vf, const struct vq *q, const struct vq_stash *st, u
 	 * checks the chain again. */
 	if (!NIC_HAVE_PREFETCH || !st->n)
 		return;
-	d = hal_dma_view(vf->id, q->desc + 16ull * st->head[st->n - 1], sizeof(*d));
+	d = hal_dma_view(dma->vf, q->desc + 16ull * st->head[st->n - 1], sizeof(*d));
 	if (!d)
 		return;
 	dlen = le32_to_cpu(__atomic_load_n(&d->len, __ATOMIC_RELAXED));
@@ -289,7 +297,7 @@ void vq_prefetch(struct vf *vf, const struct vq *q, const struct vq_stash *st, u
 		len = dlen;
 	if (len > NIC_RX_PREFETCH_MAX)
 		len = NIC_RX_PREFETCH_MAX;
-	p = hal_dma_view(vf->id, le64_to_cpu(__atomic_load_n(&d->addr, __ATOMIC_RELAXED)), len);
+	p = hal_dma_view(dma->vf, le64_to_cpu(__atomic_load_n(&d->addr, __ATOMIC_RELAXED)), len);
 	if (!p)
 		return;
 	NIC_PREFETCH(p, len, 1);

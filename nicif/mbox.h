@@ -71,6 +71,9 @@ struct nic_mbox_msg {
 	uint64_t arg[6];
 };
 
+_Static_assert(NIC_MBOX_COUNTERS_PER_CALL <= sizeof(((struct nic_mbox_msg *)0)->arg) / 8,
+	       "counters fit one reply");
+
 /* Typed views of the commands whose arguments are more than one number:
  * each side packs and unpacks them here, never by argument index. */
 

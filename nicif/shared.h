@@ -27,7 +27,7 @@
  *        (hv/nic/nic_mbox.h: 1 s of a still heartbeat, 5 s at most);
  *        fence r,r; read the reply from msg. A timeout is an error (the
  *        guest sees its device fail); the hv never waits forever.
- *   NIC: see req_seq != ack_seq; fence r,r; copy msg; nic_mbox_exec;
+ *   NIC: see req_seq != ack_seq; fence r,r; copy msg; ctl_exec (nic-firmware/ctl.c);
  *        write the reply into msg; fence w,w; ack_seq = req_seq.
  *
  * Interrupt doorbell NIC -> hv: after the amoor into irq_status[vf], the

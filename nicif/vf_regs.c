@@ -13,15 +13,15 @@ void vf_regs_init(struct vf_regs *r, uint16_t vf, const struct vf_regs_ops *ops,
 	r->ctx = ctx;
 }
 
-/* 0 and the reply in *m, or <0 (device failed: nothing is sent any more) */
-static int mbox(struct vf_regs *r, uint32_t cmd, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		uint64_t a4, struct nic_mbox_msg *m)
+/* Posts m (for this VF): 0 and the reply in *m, or <0 (device failed:
+ * nothing is sent any more). */
+static int post(struct vf_regs *r, struct nic_mbox_msg *m)
 {
 	if (r->failed)
 		return ERR_IO;
-	*m = (struct nic_mbox_msg){.cmd = cmd, .vf = r->vf, .arg = {a0, a1, a2, a3, a4, 0}};
+	m->vf = r->vf;
 	/* even unanswered, the NIC may run it late and start DMA */
-	if (cmd == NIC_MBOX_VF_SET_QUEUE || cmd == NIC_MBOX_VF_DRIVER_OK)
+	if (m->cmd == NIC_MBOX_VF_SET_QUEUE || m->cmd == NIC_MBOX_VF_DRIVER_OK)
 		r->armed = 1;
 	if (r->ops->mbox(r->ctx, m) < 0) {
 		r->failed = 1;
@@ -29,6 +29,13 @@ static int mbox(struct vf_regs *r, uint32_t cmd, uint64_t a0, uint64_t a1, uint6
 		return ERR_TIMEDOUT;
 	}
 	return 0;
+}
+
+/* a command whose one argument (if any) is a0 */
+static int mbox(struct vf_regs *r, uint32_t cmd, uint64_t a0, struct nic_mbox_msg *m)
+{
+	*m = (struct nic_mbox_msg){.cmd = cmd, .arg = {a0}};
+	return post(r, m);
 }
 
 /* §5.1.4 struct virtio_net_config, little-endian, from the NIC's state */
@@ -40,7 +47,7 @@ static uint32_t config_read(struct vf_regs *r, uint32_t off, unsigned width)
 	/* §4.2.2.2: fields by their own width, aligned */
 	if ((width != 1 && width != 2 && width != 4) || (off & (width - 1)))
 		return 0;
-	if (mbox(r, NIC_MBOX_VF_GET_STATE, 0, 0, 0, 0, 0, &m) || m.status)
+	if (mbox(r, NIC_MBOX_VF_GET_STATE, 0, &m) || m.status)
 		return 0;
 	struct nic_mbox_vf_state st = nic_mbox_vf_state_of(&m);
 	for (int i = 0; i < 6; i++)
@@ -62,7 +69,7 @@ static uint32_t status_read(struct vf_regs *r)
 	uint32_t s = r->status;
 	if (r->admin_reset || r->nic_lost)
 		s |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
-	if (mbox(r, NIC_MBOX_VF_GET_STATE, 0, 0, 0, 0, 0, &m))
+	if (mbox(r, NIC_MBOX_VF_GET_STATE, 0, &m))
 		return s | VIRTIO_STATUS_DEVICE_NEEDS_RESET;
 	if (m.status == 0)
 		s |= nic_mbox_vf_state_of(&m).status & VIRTIO_STATUS_DEVICE_NEEDS_RESET;
@@ -89,12 +96,12 @@ uint32_t vf_regs_read(struct vf_regs *r, uint64_t off, unsigned width)
 	case VIRTIO_MMIO_VENDOR_ID:
 		return VF_REGS_VENDOR;
 	case VIRTIO_MMIO_DEVICE_FEATURES:
-		if (r->dev_sel > 1 || mbox(r, NIC_MBOX_VF_GET_FEATURES, 0, 0, 0, 0, 0, &m) ||
+		if (r->dev_sel > 1 || mbox(r, NIC_MBOX_VF_GET_FEATURES, 0, &m) ||
 		    m.status)
 			return 0;
 		return (uint32_t)(m.arg[0] >> (32 * r->dev_sel));
 	case VIRTIO_MMIO_QUEUE_NUM_MAX:
-		if (qs >= VF_REGS_QUEUES || mbox(r, NIC_MBOX_VF_GET_STATE, 0, 0, 0, 0, 0, &m) ||
+		if (qs >= VF_REGS_QUEUES || mbox(r, NIC_MBOX_VF_GET_STATE, 0, &m) ||
 		    m.status)
 			return 0;
 		return nic_mbox_vf_state_of(&m).queue_max;
@@ -119,7 +126,7 @@ int vf_regs_reset(struct vf_regs *r)
 	r->drv_features = 0;
 	/* a reset is the one way out of a failed device: try the NIC again */
 	r->failed = 0;
-	if (!mbox(r, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, &m)) {
+	if (!mbox(r, NIC_MBOX_VF_RESET, 0, &m)) {
 		/* answered (whatever its status): the NIC dropped the VF's rings */
 		r->admin_reset = r->nic_lost = r->armed = 0;
 		rc = 0;
@@ -148,10 +155,10 @@ static void status_write(struct vf_regs *r, uint32_t v)
 	v &= ~VIRTIO_STATUS_DEVICE_NEEDS_RESET; /* the device's bit, not the driver's */
 	/* §3.1.1 step 6: the device refuses FEATURES_OK by leaving it clear */
 	if ((newbits & VIRTIO_STATUS_FEATURES_OK) &&
-	    (mbox(r, NIC_MBOX_VF_SET_FEATURES, r->drv_features, 0, 0, 0, 0, &m) || m.status))
+	    (mbox(r, NIC_MBOX_VF_SET_FEATURES, r->drv_features, &m) || m.status))
 		v &= ~VIRTIO_STATUS_FEATURES_OK;
 	if ((newbits & VIRTIO_STATUS_DRIVER_OK) &&
-	    (mbox(r, NIC_MBOX_VF_DRIVER_OK, 0, 0, 0, 0, 0, &m) || m.status))
+	    (mbox(r, NIC_MBOX_VF_DRIVER_OK, 0, &m) || m.status))
 		v &= ~VIRTIO_STATUS_DRIVER_OK;
 	r->status = v;
 }
@@ -213,15 +220,16 @@ void vf_regs_write(struct vf_regs *r, uint64_t off, unsigned width, uint32_t v)
 			break;
 		}
 		/* the NIC checks size and ring addresses; ready only if it agrees */
-		if (!r->q[qs].ready &&
-		    !mbox(r, NIC_MBOX_VF_SET_QUEUE, qs, r->q[qs].num, r->q[qs].desc, r->q[qs].avail,
-			  r->q[qs].used, &m) &&
-		    m.status == 0)
+		if (r->q[qs].ready)
+			break;
+		m = nic_mbox_queue_msg(r->vf, &(struct nic_mbox_queue){qs, r->q[qs].num, r->q[qs].desc,
+								       r->q[qs].avail, r->q[qs].used});
+		if (!post(r, &m) && m.status == 0)
 			r->q[qs].ready = 1;
 		break;
 	case VIRTIO_MMIO_QUEUE_NOTIFY:
 		if (v < VF_REGS_QUEUES)
-			mbox(r, NIC_MBOX_VF_KICK, v, 0, 0, 0, 0, &m);
+			mbox(r, NIC_MBOX_VF_KICK, v, &m);
 		break;
 	case VIRTIO_MMIO_INTERRUPT_ACK:
 		r->ops->isr_ack(r->ctx, v);

@@ -33,8 +33,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <nic-firmware/ctl.h>
 #include <nic-firmware/hal_dma.h>
 #include <nic-firmware/nic.h>
+#include <nic-firmware/prefetch.h>
 #include "virtio_net.h"
 #include "vring.h"
 
@@ -75,13 +77,20 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 	}
 	port_frames++;
 	if (tap_fd >= 0 && writev(tap_fd, iov, (int)nsg) < 0)
-		return -HAL_EAGAIN;
+		return NIC_EAGAIN;
 	return 0;
+}
+/* hal_port_tx is done with the frame when it returns. */
+void hal_port_sync(void)
+{
 }
 int hal_port_rx(int port, void *buf, uint32_t cap)
 {
 	(void)port, (void)buf, (void)cap;
 	return 0;
+}
+void hal_poll_progress(void)
+{
 }
 void hal_irq_raise(uint16_t vf, uint16_t q)
 {
@@ -122,7 +131,7 @@ static int mbox(uint32_t cmd, uint16_t vf, uint64_t a0, uint64_t a1, uint64_t a2
 {
 	struct nic_mbox_msg m = {.cmd = cmd, .vf = vf, .arg = {a0, a1, a2, a3, a4, 0}};
 
-	nic_mbox_exec(nic, &m);
+	ctl_exec(nic, &m);
 	if (out)
 		*out = m;
 	return m.status;
@@ -143,10 +152,8 @@ static uint32_t build(uint8_t *f, uint16_t src, uint64_t dst, const char *size, 
 	uint32_t l4len = len - 34;
 
 	memset(f, 0, len);
-	for (int i = 0; i < 6; i++) {
-		f[i] = (uint8_t)(dst >> (40 - 8 * i));
-		f[6 + i] = (uint8_t)(mac_u64(src) >> (40 - 8 * i));
-	}
+	nicif_mac_from_u64(f, dst);
+	nicif_mac_from_u64(f + 6, mac_u64(src));
 	f[12] = 0x08;
 	f[14] = 0x45;
 	f[16] = (uint8_t)((20 + l4len) >> 8), f[17] = (uint8_t)(20 + l4len);

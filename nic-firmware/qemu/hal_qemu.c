@@ -22,17 +22,8 @@ void nq_hal_set_shared(struct nic_shared *sh)
 	shared = sh;
 }
 
-/* Called before a used index is published: the TX chains being given back
- * may still be referenced by the port's descriptors (zero-copy payload), so
- * the port must have read them first, or the guest could reuse the memory
- * while QEMU still sends from it. */
 void hal_wmb(void)
 {
-	/* Progress: a long pass (many hairpinned super-frames on a loaded
-	 * host) must not look like a stuck NIC to the hv's mailbox wait. */
-	if (shared)
-		shm_nic_heartbeat(shared);
-	nq_port_drain_guest();
 	__asm__ volatile("fence w, w" ::: "memory");
 }
 
@@ -44,6 +35,15 @@ void hal_mb(void)
 int hal_port_count(void)
 {
 	return nq_port_count();
+}
+
+/* The heartbeat (nic_shared.h): at every VF burst and pass end, so that a
+ * long pass (many hairpinned super-frames on a loaded host) does not look
+ * like a stuck NIC to the hv's mailbox wait. */
+void hal_poll_progress(void)
+{
+	if (shared)
+		shm_nic_heartbeat(shared);
 }
 
 void hal_irq_raise(uint16_t vf, uint16_t q)
@@ -72,7 +72,7 @@ uint64_t hal_now_ns(void)
 	return t / hz * 1000000000ull + t % hz * 1000000000ull / hz;
 }
 
-/* The mailbox is the shared page's slots (shmbox.c, nic_shared.h). */
+/* The mailbox is the shared page's slots (nicif/shm_nic.c, nicif/shared.h). */
 int hal_mbox_poll(struct nic_mbox_msg *msg)
 {
 	return shared ? shm_nic_poll(shared, msg, &cur_slot) : 0;

@@ -1,5 +1,5 @@
 /* nicfw: the NIC core's image on QEMU (issue 5). Under the hypervisor its
- * DT has /rvhv-nic: it creates the VFs listed there through nic_mbox_exec
+ * DT has /rvhv-nic: it creates the VFs listed there through ctl_exec
  * (the commands the simulator uses), sets nic_ready in the shared page and
  * runs the poll loop forever. On bare OpenSBI (no /rvhv-nic) it runs the
  * self-test (nq_selftest.c) and powers off with its verdict. */
@@ -28,7 +28,7 @@ static uint64_t us_to_ticks(uint64_t us)
 
 static int exec(struct nic_mbox_msg m)
 {
-	nic_mbox_exec(&nic, &m);
+	ctl_exec(&nic, &m);
 	return m.status;
 }
 
@@ -124,9 +124,8 @@ static __attribute__((noreturn)) void poll_loop(struct nic_shared *sh)
 	bool deep = false;
 
 	for (;;) {
-		int work = nic_poll(&nic);
+		int work = nic_poll(&nic); /* heartbeat: hal_poll_progress */
 
-		shm_nic_heartbeat(sh);
 		if (work) {
 			idle_since = 0;
 			deep = false;

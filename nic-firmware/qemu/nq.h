@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <nic-firmware/ctl.h>
 #include <nic-firmware/nic.h>
 #include <nicif/shared.h>
 

@@ -8,8 +8,9 @@
  * (fresh segment headers, small frames) are copied into a per-frame slot,
  * because the firmware reuses its scratch buffers as soon as hal_port_tx
  * returns. Completed frames are reclaimed before their slot is reused, and
- * all of them before the firmware publishes a used index (hal_wmb), so a
- * guest never gets a buffer back that QEMU still reads. RX is polled.
+ * those with guest pieces all before the firmware gives TX chains back
+ * (hal_port_sync, before it publishes their used index), so a guest never
+ * gets a buffer back that QEMU still reads. RX is polled.
  */
 #include <string.h>
 
@@ -67,10 +68,10 @@ int nq_port_add(uint64_t base)
 	int rc;
 
 	if (nports >= NQ_PORTS)
-		return -HAL_EINVAL;
+		return NIC_EINVAL;
 	p = &ports[nports];
 	if (vnet_mem_size(NQ_QSIZE, NQ_RX_BUF) > sizeof(p->mem))
-		return -HAL_EINVAL;
+		return NIC_EINVAL;
 	vmmio_init_direct(&p->dev, (uintptr_t)base);
 	rc = vnet_init(&p->vn, &p->dev, p->mem, sizeof(p->mem), NQ_QSIZE, NQ_RX_BUF,
 		       VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC));
@@ -170,6 +171,13 @@ int nq_port_drain_guest(void)
 	return 0;
 }
 
+/* Before the firmware gives TX chains back: QEMU has read every zero-copy
+ * piece (bounded: a stalled port is counted in drain_timeouts). */
+void hal_port_sync(void)
+{
+	nq_port_drain_guest();
+}
+
 int nq_port_flush(uint64_t us)
 {
 	uint64_t end = deadline_us(us);
@@ -197,18 +205,18 @@ static int build(struct nq_slot *s, const struct hal_sg *sg, unsigned int nsg, c
 	s->guest = false;
 	for (unsigned int i = 0; i < nsg; i++) {
 		if (sg[i].len > NIC_FRAME_MAX - total)
-			return -HAL_EINVAL;
+			return NIC_EINVAL;
 		total += sg[i].len;
 	}
 	if (linear && total > NQ_SLOT_LEN)
-		return -HAL_EINVAL;
+		return NIC_EINVAL;
 	for (unsigned int i = 0; i < nsg; i++) {
 		const void *src = sg[i].local;
 
 		if (sg[i].vf != HAL_SG_LOCAL) {
 			src = hal_dma_view(sg[i].vf, sg[i].gpa, sg[i].len);
 			if (!src)
-				return -HAL_EFAULT;
+				return NIC_EFAULT;
 			if (!linear) {
 				piece[i] = src;
 				plen[i] = sg[i].len;
@@ -218,7 +226,7 @@ static int build(struct nq_slot *s, const struct hal_sg *sg, unsigned int nsg, c
 			}
 		}
 		if (sg[i].len > NQ_SLOT_LEN - used)
-			return -HAL_EINVAL;
+			return NIC_EINVAL;
 		memcpy(s->buf + used, src, sg[i].len);
 		st->tx_copied_bytes += sg[i].len;
 		if (!linear) {
@@ -246,7 +254,7 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 	int n, rc;
 
 	if (port < 0 || port >= nports || nsg == 0)
-		return -HAL_EINVAL;
+		return NIC_EINVAL;
 	p = &ports[port];
 	s = &p->slot[p->next];
 	for (;;) {
@@ -254,7 +262,7 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 		if (!s->busy)
 			break;
 		if (wait_over(p, &end, NQ_TX_WAIT_US, &p->st.tx_full))
-			return -HAL_EAGAIN;
+			return NIC_EAGAIN;
 	}
 	n = build(s, sg, nsg, piece, plen, &p->st);
 	if (n < 0)
@@ -265,11 +273,11 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 		if (rc != -VNET_EFULL)
 			break;
 		if (wait_over(p, &end, NQ_TX_WAIT_US, &p->st.tx_full))
-			return -HAL_EAGAIN;
+			return NIC_EAGAIN;
 		reclaim(p);
 	}
 	if (rc)
-		return -HAL_EIO;
+		return NIC_EIO;
 	s->busy = true;
 	if (s->guest)
 		p->guest_inflight++;

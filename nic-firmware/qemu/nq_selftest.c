@@ -38,7 +38,7 @@ static uint32_t st_isr; /* InterruptStatus: raised by the HAL's irq hook */
 static int st_mbox(void *ctx, struct nic_mbox_msg *m)
 {
 	(void)ctx;
-	nic_mbox_exec(st_nic, m);
+	ctl_exec(st_nic, m);
 	return 0; /* the NIC runs right here: it always answers */
 }
 
@@ -392,7 +392,7 @@ int nq_selftest(struct nic *nic, const char *bootargs)
 	struct nic_mbox_vf_create c = {.win_base = (uintptr_t)st_mem, .win_size = ST_MEM, .mtu = ST_MTU};
 	memcpy(c.mac, vf_mac, sizeof(c.mac));
 	struct nic_mbox_msg m = nic_mbox_vf_create_msg(ST_VF, &c);
-	nic_mbox_exec(st_nic, &m);
+	ctl_exec(st_nic, &m);
 	rc = m.status;
 	if (rc) {
 		printf("nicq: VF_CREATE failed (%d)\n", rc);

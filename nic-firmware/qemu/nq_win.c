@@ -15,7 +15,7 @@ static struct nq_window win[NIC_MAX_VF];
 int nq_hal_set_window(uint16_t vf, uint64_t win_base, uint64_t win_size, uint64_t hpa)
 {
 	if (vf >= NIC_MAX_VF || win_base + win_size < win_base || hpa + win_size < hpa)
-		return -HAL_EINVAL;
+		return NIC_EINVAL;
 	win[vf] = (struct nq_window){.base = win_base, .size = win_size, .hpa = hpa};
 	return 0;
 }

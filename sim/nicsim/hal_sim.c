@@ -1,7 +1,7 @@
 /* The firmware HAL on Linux: guest memory is shared memory, ports are TAP
  * devices or pcap files, interrupts go to the guest process over the
  * control socket. The mailbox is not used: the register model runs in this
- * process and calls nic_mbox_exec directly (same commands, synchronous). */
+ * process and calls ctl_exec directly (same commands, synchronous). */
 #include <string.h>
 
 #include <nic-firmware/hal.h>
@@ -30,6 +30,15 @@ static inline uint8_t *hal_dma_map(uint16_t vf, uint64_t gpa, uint64_t len)
 int hal_port_count(void)
 {
 	return sim_nports();
+}
+
+/* hal_port_tx (port.c) has written or dumped the frame when it returns. */
+void hal_port_sync(void)
+{
+}
+
+void hal_poll_progress(void)
+{
 }
 
 void hal_irq_raise(uint16_t vf, uint16_t q)

@@ -144,14 +144,14 @@ static int add_vf(const char *spec)
 	c.win_size = size;
 	c.mtu = mtu;
 	msg = nic_mbox_vf_create_msg((uint16_t)nvf, &c);
-	nic_mbox_exec(nic, &msg);
+	ctl_exec(nic, &msg);
 	if (msg.status)
 		return msg.status;
 	msg =
 	    (struct nic_mbox_msg){.cmd = NIC_MBOX_SET_POLICY, .vf = (uint16_t)nvf, .arg = {policy}};
-	nic_mbox_exec(nic, &msg);
+	ctl_exec(nic, &msg);
 	msg = (struct nic_mbox_msg){.cmd = NIC_MBOX_VF_RESET, .vf = (uint16_t)nvf};
-	nic_mbox_exec(nic, &msg);
+	ctl_exec(nic, &msg);
 	nvf++;
 	return 0;
 }
@@ -173,13 +173,13 @@ static void dump_counters(void)
 	for (int v = 0; v < nvf; v++) {
 		struct nic_mbox_msg m = {.cmd = NIC_MBOX_VF_GET_STATE, .vf = (uint16_t)v};
 
-		nic_mbox_exec(nic, &m);
+		ctl_exec(nic, &m);
 		o += (size_t)snprintf(line + o, sizeof(line) - o, "%s\"%d\":{\"needs_reset\":%d",
 				      v ? "," : "", v, m.arg[0] ? 1 : 0);
 		for (unsigned int c = 0; c < VFC_COUNT; c += NIC_MBOX_COUNTERS_PER_CALL) {
 			m = (struct nic_mbox_msg){
 			    .cmd = NIC_MBOX_VF_COUNTERS, .vf = (uint16_t)v, .arg = {c}};
-			nic_mbox_exec(nic, &m);
+			ctl_exec(nic, &m);
 			for (int k = 0; k < m.status; k++)
 				o += (size_t)snprintf(line + o, sizeof(line) - o, ",\"%s\":%llu",
 						      nic_vf_counter_names[c + (unsigned)k],
@@ -194,7 +194,7 @@ static void dump_counters(void)
 			struct nic_mbox_msg m = {
 			    .cmd = NIC_MBOX_PORT_COUNTERS, .vf = (uint16_t)p, .arg = {c}};
 
-			nic_mbox_exec(nic, &m);
+			ctl_exec(nic, &m);
 			for (int k = 0; k < m.status; k++)
 				o += (size_t)snprintf(line + o, sizeof(line) - o, "%s\"%s\":%llu",
 						      c + (unsigned)k ? "," : "",
@@ -321,7 +321,7 @@ int main(int argc, char **argv)
 	{
 		struct nic_mbox_msg m = {
 		    .cmd = NIC_MBOX_SET_POLICY, .vf = NIC_MBOX_HOST, .arg = {hp}};
-		nic_mbox_exec(nic, &m);
+		ctl_exec(nic, &m);
 	}
 	for (int i = 0; i < o.nvfs; i++) {
 		int rc = add_vf(o.vfs[i]);

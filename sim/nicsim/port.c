@@ -125,7 +125,7 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 	size_t total = 0;
 
 	if (port < 0 || port >= nports || nsg > 8)
-		return -HAL_EINVAL;
+		return NIC_EINVAL;
 	p = &ports[port];
 	for (unsigned int i = 0; i < nsg; i++) {
 		void *a = sg[i].vf == HAL_SG_LOCAL
@@ -133,7 +133,7 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 			      : (void *)hal_dma_view(sg[i].vf, sg[i].gpa, sg[i].len);
 
 		if (!a)
-			return -HAL_EINVAL;
+			return NIC_EINVAL;
 		iov[i].iov_base = a;
 		iov[i].iov_len = sg[i].len;
 		total += sg[i].len;
@@ -142,7 +142,7 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 		ssize_t n = writev(p->fd, iov, (int)nsg);
 
 		if (n < 0)
-			return errno == EAGAIN ? -HAL_EAGAIN : -HAL_EIO;
+			return errno == EAGAIN ? NIC_EAGAIN : NIC_EIO;
 		return 0;
 	}
 	if (p->out) {
@@ -151,7 +151,7 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 		size_t off = 0;
 
 		if (total > sizeof(lin))
-			return -HAL_EINVAL;
+			return NIC_EINVAL;
 		for (unsigned int i = 0; i < nsg; i++) {
 			memcpy(lin + off, iov[i].iov_base, iov[i].iov_len);
 			off += iov[i].iov_len;

@@ -1,6 +1,6 @@
 /* The VF transport of the simulator: the virtio-mmio register file of each
  * VF (virtio 1.2 §4.2.2) is the hypervisor's own model (hv/vf_regs.c, built
- * into nicsim too); here it meets the NIC directly (nic_mbox_exec, which
+ * into nicsim too); here it meets the NIC directly (ctl_exec, which
  * always answers) and a per-VF InterruptStatus word pushed to the guest.
  * Served over a Unix SOCK_SEQPACKET socket (simproto.h). */
 #define _GNU_SOURCE /* for accept4 */
@@ -41,7 +41,7 @@ static int vf_client[NIC_MAX_VF];
 static int sim_mbox(void *ctx, struct nic_mbox_msg *m)
 {
 	(void)ctx;
-	nic_mbox_exec(the_nic, m);
+	ctl_exec(the_nic, m);
 	return 0; /* the NIC runs in this process: it always answers */
 }
 
@@ -139,7 +139,7 @@ static void serve(int i, struct simproto_msg *m)
 
 		_Static_assert(sizeof(mb) <= sizeof(m->mbox), "mbox size");
 		memcpy(&mb, m->mbox, sizeof(mb));
-		nic_mbox_exec(the_nic, &mb);
+		ctl_exec(the_nic, &mb);
 		memcpy(m->mbox, &mb, sizeof(mb));
 	} else if (c->vf < 0 || (m->off & 3) || m->off >= 0x200) {
 		m->status = -EINVAL;

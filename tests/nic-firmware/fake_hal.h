@@ -28,6 +28,8 @@ struct fake_hal {
 	unsigned int dma_reads, dma_writes;	     /* guest memory accesses */
 	unsigned int mbs;			     /* full fences (hal_mb) */
 	int tx_fail;				     /* hal_port_tx returns this when set */
+	unsigned int port_syncs, progress;	     /* hal_port_sync, hal_poll_progress */
+	void (*on_port_sync)(void);		     /* called in hal_port_sync when set */
 	struct nic_mbox_msg mbox_in[8], mbox_out[8]; /* requests, replies */
 	unsigned int mbox_nin, mbox_next, mbox_nout;
 };

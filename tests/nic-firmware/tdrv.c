@@ -21,7 +21,7 @@ int td_mbox(struct nic *nic, uint32_t cmd, uint16_t vf, uint64_t a0, uint64_t a1
 {
 	struct nic_mbox_msg m = {.cmd = cmd, .vf = vf, .arg = {a0, a1, a2, a3, a4, 0}};
 
-	nic_mbox_exec(nic, &m);
+	ctl_exec(nic, &m);
 	if (out)
 		*out = m;
 	return m.status;

@@ -159,7 +159,7 @@ static void mailbox_errors_and_counters(void **state)
 	/* Destroyed VFs are gone from the switch too. */
 	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_DESTROY, 1, 0, 0, 0, 0, 0, NULL), 0);
 	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_RESET, 1, 0, 0, 0, 0, 0, NULL), NIC_MBOX_ENOENT);
-	assert_int_equal(oe_cls_find(&nic->cls, mac1, OE_VLAN_NONE), OE_ERR_NOT_FOUND);
+	assert_int_equal(oe_cls_find(&nic->veb.cls, mac1, OE_VLAN_NONE), OE_ERR_NOT_FOUND);
 }
 
 /* The hypervisor's path: requests through hal_mbox_poll, answered in

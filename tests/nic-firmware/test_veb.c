@@ -131,6 +131,42 @@ static void spoofing_dropped(void **state)
 	assert_true(nt_vf_to_uplink_ok(0)); /* its own MAC still works */
 }
 
+/* A frame to the sender's own MAC is received by the sender while its
+ * transmit queue is being served: delivered when it can be; when its
+ * receive ring breaks a rule, the VF fails once, with that cause, and its
+ * transmit chain is not given back (nothing of a failed VF is touched). */
+static void to_own_mac(void **state)
+{
+	struct virtio_net_hdr vh, rh;
+	uint32_t len;
+
+	(void)state;
+	up_both();
+	len = fr_udp4(f, mac0, mac0, 200, false, &vh);
+	td_tx(0, &vh, f, len);
+	nic_poll(nic);
+	assert_int_equal(td_rx(0, &rh, out, sizeof(out)), len);
+	assert_memory_equal(out, f, len);
+	assert_int_equal(td_tx_done(0), 1);
+	assert_int_equal(fh.ntx, 0);
+
+	/* The newest posted buffer lies past the window. */
+	td_desc(0, VIRTIO_NET_RXQ, 100, FH_WIN_BASE + FH_WIN_SIZE - 100, 2048, VIRTQ_DESC_F_WRITE,
+		0);
+	td_avail_add(0, VIRTIO_NET_RXQ, 100);
+	td_tx(0, &vh, f, len);
+	td_tx(0, &vh, f, len);
+	nic_poll(nic);
+	assert_true(td_needs_reset(nic, 0));
+	assert_int_equal(td_cnt(nic, 0, VFC_DMA_VIOLATION), 1);
+	assert_int_equal(td_cnt(nic, 0, VFC_NEEDS_RESET), 1);
+	assert_int_equal(fh.irqs[0][2], 1);
+	assert_int_equal(td_tx_done(0), 0);
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_PACKETS), 2); /* the second chain not taken */
+	assert_int_equal(td_cnt(nic, 0, VFC_RX_PACKETS), 1);
+	assert_true(nt_vf_to_uplink_ok(1)); /* the other VF unaffected */
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -139,6 +175,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(broadcast_floods, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(steering_and_no_vf, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(spoofing_dropped, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(to_own_mac, nt_setup, nt_teardown),
 	};
 	return cmocka_run_group_tests_name("nic switch", t, NULL, NULL);
 }

@@ -51,7 +51,7 @@ static void two_harts_many_requests(void **state)
 		if (!shm_nic_poll(&page, &m, &slot))
 			continue;
 		assert_true(slot == 3 || slot == 6);
-		nic_mbox_exec(nic, &m);
+		ctl_exec(nic, &m);
 		shm_nic_reply(&page, slot, &m);
 		served++;
 	}

@@ -158,14 +158,14 @@ static void win_inside_and_edges(void **state)
 	assert_int_equal(b[0], 16);
 	assert_int_equal(hal_dma_read(3, base + sizeof(ram) - 4, b, 4), 0); /* last bytes */
 	assert_int_equal(b[3], (uint8_t)(sizeof(ram) - 1));
-	assert_int_equal(hal_dma_read(3, base + sizeof(ram) - 3, b, 4), -HAL_EFAULT);
-	assert_int_equal(hal_dma_read(3, base - 1, b, 1), -HAL_EFAULT);
+	assert_int_equal(hal_dma_read(3, base + sizeof(ram) - 3, b, 4), NIC_EFAULT);
+	assert_int_equal(hal_dma_read(3, base - 1, b, 1), NIC_EFAULT);
 	assert_int_equal(hal_dma_read(3, base + sizeof(ram), b, 0), 0); /* empty, at end */
-	assert_int_equal(hal_dma_read(3, base + sizeof(ram) + 1, b, 0), -HAL_EFAULT);
+	assert_int_equal(hal_dma_read(3, base + sizeof(ram) + 1, b, 0), NIC_EFAULT);
 	assert_int_equal(hal_dma_write(3, base + 8, "\xaa\xbb", 2), 0);
 	assert_int_equal(ram[8], 0xaa);
 	assert_int_equal(ram[9], 0xbb);
-	assert_int_equal(hal_dma_write(3, base + sizeof(ram) - 1, "\1\2", 2), -HAL_EFAULT);
+	assert_int_equal(hal_dma_write(3, base + sizeof(ram) - 1, "\1\2", 2), NIC_EFAULT);
 	assert_int_equal(ram[sizeof(ram) - 1], (uint8_t)(sizeof(ram) - 1)); /* untouched */
 	assert_ptr_equal(hal_dma_view(3, base + 100, 10), ram + 100);
 	assert_null(hal_dma_view(3, base + 100, sizeof(ram)));
@@ -178,17 +178,17 @@ static void win_wrap_and_ids(void **state)
 	(void)state;
 	assert_int_equal(nq_hal_set_window(3, 0x80000000, sizeof(ram), (uintptr_t)ram), 0);
 	/* gpa + len wraps past 2^64: outside, whatever the sum says. */
-	assert_int_equal(hal_dma_read(3, UINT64_MAX - 1, b, 4), -HAL_EFAULT);
+	assert_int_equal(hal_dma_read(3, UINT64_MAX - 1, b, 4), NIC_EFAULT);
 	assert_null(hal_dma_view(3, 0x80000010, UINT32_MAX));
 	assert_null(hal_dma_view(3, UINT64_MAX, 1));
 	/* Another VF, an unset VF, an id past the table. */
-	assert_int_equal(hal_dma_read(4, 0x80000000, b, 1), -HAL_EFAULT);
-	assert_int_equal(hal_dma_read(NIC_MAX_VF, 0x80000000, b, 1), -HAL_EFAULT);
-	assert_int_equal(hal_dma_read(HAL_SG_LOCAL, 0x80000000, b, 1), -HAL_EFAULT);
+	assert_int_equal(hal_dma_read(4, 0x80000000, b, 1), NIC_EFAULT);
+	assert_int_equal(hal_dma_read(NIC_MAX_VF, 0x80000000, b, 1), NIC_EFAULT);
+	assert_int_equal(hal_dma_read(HAL_SG_LOCAL, 0x80000000, b, 1), NIC_EFAULT);
 	/* Windows that would wrap are refused. */
-	assert_int_equal(nq_hal_set_window(5, UINT64_MAX - 10, 100, 0x1000), -HAL_EINVAL);
-	assert_int_equal(nq_hal_set_window(5, 0x1000, 100, UINT64_MAX - 10), -HAL_EINVAL);
-	assert_int_equal(nq_hal_set_window(NIC_MAX_VF, 0, 100, 0), -HAL_EINVAL);
+	assert_int_equal(nq_hal_set_window(5, UINT64_MAX - 10, 100, 0x1000), NIC_EINVAL);
+	assert_int_equal(nq_hal_set_window(5, 0x1000, 100, UINT64_MAX - 10), NIC_EINVAL);
+	assert_int_equal(nq_hal_set_window(NIC_MAX_VF, 0, 100, 0), NIC_EINVAL);
 }
 
 int main(int argc, char **argv)
