@@ -8,8 +8,8 @@
 #define TDRV_H
 
 #include "fake_hal.h"
-#include "ctl.h"
-#include "nic.h"
+#include <nic-firmware/ctl.h>
+#include <nic-firmware/nic.h>
 #include "virtio_wire.h"
 
 #define TD_QSIZE    128
