@@ -50,11 +50,36 @@ static void print_dt_string(const char *s)
 	hv_printf("\"%s\"%s", buf, s[n] ? "..." : "");
 }
 
-/* The boot hart has no H (or its DT says so): one line, power off. Runs
- * with the SBI console and the no-H trap vector; touches no H CSR. */
+/* Harts that already found they cannot boot this hypervisor: in .data,
+ * so that the next boot hart's bss clear keeps it. */
+static volatile uint64_t boot_refused __attribute__((section(".data")));
+
+/* The next hart that may boot instead of hartid: one the DT says has H and
+ * that has not refused already; -1 when none is left. */
+static int boot_successor(const void *dtb, unsigned long hartid)
+{
+	for (unsigned h = 0; h < HART_MAX; h++)
+		if (h != hartid && !(boot_refused & (1UL << h)) && host_fdt_hart_has_h(dtb, h))
+			return (int)h;
+	return -1;
+}
+
+/* The boot hart has no H (or its DT says so). SoCs mix harts with and
+ * without H, and OpenSBI boots whichever hart wins its lottery: the boot
+ * goes on on a hart the DT says has H (it starts at _start like a boot
+ * hart; this one stops), and only when none is left the boot ends with
+ * one line and power-off. Runs with the SBI console and the no-H trap
+ * vector; touches no H CSR. */
 static void __attribute__((noreturn))
 no_h(unsigned long hartid, const void *dtb, int probe, int dt_has_h)
 {
+	boot_refused |= 1UL << hartid;
+	for (int next; (next = boot_successor(dtb, hartid)) >= 0;) {
+		boot_refused |= 1UL << next; /* tried: it refuses too, or boots */
+		hv_printf("hv: hart %lu has no H extension%s: the boot goes on on hart %d\n",
+			  hartid, probe ? " in the device tree" : " (hstatus traps)", next);
+		hart_boot_handoff((unsigned long)next, dtb); /* returns only if it did not start */
+	}
 	hv_printf("hv: hart %lu has no H extension %s(riscv,isa ", hartid,
 		  probe ? "in the device tree " : "");
 	print_dt_string(host_fdt_hart_isa(dtb, hartid));

@@ -142,6 +142,31 @@ hart_secondary_entry:
 	ecall
 	j	.Lpark
 
+	/* hart_boot_handoff(a0 = hart, a1 = DTB), see hart.h. The claim is
+	 * released first so that the new hart boots; registers only from the
+	 * start on (SBI calls keep all but a0, a1). */
+	.globl	hart_boot_handoff
+hart_boot_handoff:
+	mv	t3, a0
+	mv	t4, a1
+	la	t5, boot_claimed
+	sw	zero, 0(t5)
+	fence	rw, rw
+	li	a7, 0x48534D		/* HSM hart_start(hart, _start, DTB) */
+	li	a6, 0
+	mv	a0, t3
+	la	a1, _start
+	mv	a2, t4
+	ecall
+	bnez	a0, 1f
+	li	a7, 0x48534D		/* HSM hart_stop: this hart is done */
+	li	a6, 1
+	ecall
+	j	.Lpark
+1:	li	t6, 1			/* not started: the boot is still ours */
+	sw	t6, 0(t5)
+	ret
+
 	.if HART_MAX != 8
 	.error "the message below names harts 0-7"
 	.endif

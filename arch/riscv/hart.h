@@ -63,5 +63,10 @@ static inline struct hart *hart_self(void)
 /* entry.S */
 void hart_guest_enter(struct hart *h) __attribute__((noreturn));
 void hart_secondary_entry(void);
+/* entry.S: start hart at _start as the boot hart (a1 = dtb) and stop
+ * this one; returns only when SBI HSM could not start it. Uses no memory
+ * after the start: the new boot hart clears bss, stacks included. */
+void hart_boot_handoff(unsigned long hart, const void *dtb);
+
 #endif
 #endif
