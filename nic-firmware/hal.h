@@ -1,4 +1,4 @@
-/* The NIC firmware's only door to the world (DESIGN §6).
+/* The NIC firmware's only door to the world (docs/ARCHITECTURE.md §6).
  *
  * Every backend (sim: a Linux process; qemu: the NIC core under the
  * hypervisor; fpga later) implements exactly these functions. The firmware

@@ -1,5 +1,5 @@
 /* Embedded switch (VEB): VF<->VF hairpin, VF<->uplink, flooding of
- * broadcast and multicast, MAC anti-spoofing (DESIGN §4). */
+ * broadcast and multicast, MAC anti-spoofing (docs/ARCHITECTURE.md §4). */
 #ifndef NIC_VEB_H
 #define NIC_VEB_H
 

@@ -118,7 +118,7 @@ int vf_driver_ok(struct vf *vf)
 		}
 	}
 	vf->state = VF_STATE_RUNNING;
-	/* Polling starts now: a busy driver need not kick (DESIGN §4). RX
+	/* Polling starts now: a busy driver need not kick (docs/ARCHITECTURE.md §4). RX
 	 * never needs a kick: buffers are looked for when a frame arrives. */
 	rc = vq_set_no_notify(&vf->dma, &vf->q[VIRTIO_NET_TXQ], true);
 	if (!rc)

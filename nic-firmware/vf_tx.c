@@ -266,7 +266,7 @@ int vf_tx_poll(struct nic *nic, struct vf *vf, int budget)
 	 * before used->idx gives them back. */
 	hal_port_sync();
 	v = vf_publish(vf, VIRTIO_NET_TXQ);
-	/* Busy: poll instead of taking kicks (DESIGN §4). */
+	/* Busy: poll instead of taking kicks (docs/ARCHITECTURE.md §4). */
 	if (vf_verdict_passed(v)) {
 		rc = vq_set_no_notify(&vf->dma, q, true);
 		if (rc)
