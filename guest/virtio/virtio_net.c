@@ -53,13 +53,13 @@ int vnet_init(struct vnet *n, struct vmmio_dev *dev, void *mem, size_t len, uint
 
 	if (len < vnet_mem_size(qsize, rx_buf_len) || ((uintptr_t)mem & 15) ||
 	    rx_buf_len < VIRTIO_NET_HDR_LEN + ETH_HLEN)
-		return -VNET_ENOMEM;
+		return VNET_ENOMEM;
 	n->dev = dev;
 	n->qsize = qsize;
 	n->rx_buf_len = rx_buf_len;
 	n->tx_kicks = n->rx_kicks = 0;
 	if (vring_init(&n->rx, m, qsize) || vring_init(&n->tx, m + rs, qsize))
-		return -VNET_EINVAL;
+		return VNET_EINVAL;
 	n->rx_bufs = m + 2 * rs;
 	n->tx_hdrs = n->rx_bufs + align16((size_t)qsize * rx_buf_len);
 
@@ -86,7 +86,7 @@ int vnet_init(struct vnet *n, struct vmmio_dev *dev, void *mem, size_t len, uint
 		n->rx_kicks++;
 		vmmio_notify(dev, VIRTIO_NET_RXQ);
 	}
-	return vnet_needs_reset(n) ? -VNET_ERESET : 0;
+	return vnet_needs_reset(n) ? VNET_ERESET : 0;
 }
 
 bool vnet_needs_reset(struct vnet *n)
@@ -101,9 +101,9 @@ int vnet_tx(struct vnet *n, const struct virtio_net_hdr *vh, const void *const *
 	uint8_t *h;
 
 	if (npieces == 0 || npieces > VNET_MAX_PIECES)
-		return -VNET_EINVAL;
+		return VNET_EINVAL;
 	if (n->tx.num_free < npieces + 1)
-		return -VNET_EFULL;
+		return VNET_EFULL;
 	/* The header slot is the chain's head descriptor's: it stays ours
 	 * until the device returns that chain, in whatever order it does. */
 	h = n->tx_hdrs + (size_t)n->tx.free_head * VIRTIO_NET_HDR_LEN;
@@ -115,7 +115,7 @@ int vnet_tx(struct vnet *n, const struct virtio_net_hdr *vh, const void *const *
 		b[1 + i].len = piece_len[i];
 	}
 	if (vring_add(&n->tx, b, 1 + npieces, 0, token))
-		return -VNET_EFULL;
+		return VNET_EFULL;
 	if (vring_publish(&n->tx)) {
 		n->tx_kicks++;
 		vmmio_notify(n->dev, VIRTIO_NET_TXQ);
@@ -152,7 +152,7 @@ int vnet_rx(struct vnet *n, struct virtio_net_hdr *vh, void *out, uint32_t cap)
 				return 0;
 			/* §5.1.6.4: the device publishes all buffers of a
 			 * frame at once; a short set is a broken device. */
-			return -VNET_EINVAL;
+			return VNET_EINVAL;
 		}
 		i = (uint16_t)((uintptr_t)t - 1);
 		buf = n->rx_bufs + (size_t)i * n->rx_buf_len;
@@ -181,7 +181,7 @@ int vnet_rx(struct vnet *n, struct virtio_net_hdr *vh, void *out, uint32_t cap)
 		n->rx_kicks++;
 		vmmio_notify(n->dev, VIRTIO_NET_RXQ);
 	}
-	return fits ? (int)got : -VNET_EINVAL;
+	return fits ? (int)got : VNET_EINVAL;
 }
 
 void vnet_rx_irq(struct vnet *n, bool on)

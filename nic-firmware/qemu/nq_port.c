@@ -270,7 +270,7 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 	for (;;) {
 		rc = vnet_tx(&p->vn, &vh, piece, plen, (unsigned int)n,
 			     (void *)(uintptr_t)(p->next + 1));
-		if (rc != -VNET_EFULL)
+		if (rc != VNET_EFULL)
 			break;
 		if (wait_over(p, &end, NQ_TX_WAIT_US, &p->st.tx_full))
 			return NIC_EAGAIN;

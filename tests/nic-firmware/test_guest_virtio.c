@@ -117,8 +117,8 @@ static void offload_prepare_then_engine(void **state)
 	assert_int_equal(vnet_offload_prepare(f, len, 1000, &vh), 0);
 	assert_int_equal(vh.gso_type, VIRTIO_NET_HDR_GSO_UDP_L4);
 	f[12] = 0x08, f[13] = 0x06; /* ARP */
-	assert_int_equal(vnet_offload_prepare(f, len, 0, &vh), -VNET_EINVAL);
-	assert_int_equal(vnet_offload_prepare(f, 10, 0, &vh), -VNET_EINVAL);
+	assert_int_equal(vnet_offload_prepare(f, len, 0, &vh), VNET_EINVAL);
+	assert_int_equal(vnet_offload_prepare(f, 10, 0, &vh), VNET_EINVAL);
 }
 
 /* A register file that accepts the driver's bring-up and nothing more: the

@@ -20,12 +20,14 @@
 	 VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) | VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6) |                 \
 	 VIRTIO_BIT(VIRTIO_NET_F_HOST_USO) | VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF))
 
+/* Errors: 0 or negative, numbered as Linux's errno values (the firmware's
+ * nic_err and the hypervisor's common/err.h count the same way). */
 enum vnet_err {
 	VNET_OK = 0,
-	VNET_ENOMEM = 10, /* caller memory too small */
-	VNET_EFULL = 11,  /* TX ring full: reclaim and retry */
-	VNET_ERESET = 12, /* device needs reset */
-	VNET_EINVAL = 13,
+	VNET_ENOMEM = -12,  /* caller memory too small */
+	VNET_EFULL = -105,  /* TX ring full: reclaim and retry (ENOBUFS) */
+	VNET_ERESET = -104, /* device needs reset (ECONNRESET) */
+	VNET_EINVAL = -22,
 };
 
 struct vnet {
@@ -59,7 +61,7 @@ int vnet_tx(struct vnet *n, const struct virtio_net_hdr *vh, const void *const *
 /* Completed transmissions: up to max tokens into tok; returns the count. */
 int vnet_tx_reclaim(struct vnet *n, void **tok, int max);
 /* Copy the next received frame (mergeable buffers joined) into out.
- * Returns its length, 0 when none, or -VNET_EINVAL when it did not fit
+ * Returns its length, 0 when none, or VNET_EINVAL when it did not fit
  * (the frame is dropped). The header goes to *vh. */
 int vnet_rx(struct vnet *n, struct virtio_net_hdr *vh, void *out, uint32_t cap);
 bool vnet_needs_reset(struct vnet *n);
@@ -69,7 +71,7 @@ void vnet_rx_irq(struct vnet *n, bool on);
 /* Offload metadata for a frame about to be sent (§5.1.6.2): sets
  * NEEDS_CSUM, csum_start/csum_offset for its TCP or UDP header and seeds
  * the pseudo-header sum in the frame; with gso_size != 0 also gso_type and
- * hdr_len (TSO4/TSO6/USO). Returns 0, or -VNET_EINVAL when the frame is
+ * hdr_len (TSO4/TSO6/USO). Returns 0, or VNET_EINVAL when the frame is
  * not IPv4/IPv6 TCP/UDP without extension headers (send it without
  * offload then). */
 int vnet_offload_prepare(uint8_t *frame, uint32_t len, uint16_t gso_size,
