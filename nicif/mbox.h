@@ -87,14 +87,16 @@ struct nic_mbox_vf_create {
 static inline struct nic_mbox_msg nic_mbox_vf_create_msg(uint16_t vf,
 							 const struct nic_mbox_vf_create *c)
 {
-	return (struct nic_mbox_msg){.cmd = NIC_MBOX_VF_CREATE,
-				     .vf = vf,
-				     .arg = {c->win_base, c->win_size, nicif_mac_to_u64(c->mac), c->mtu}};
+	return (struct nic_mbox_msg){
+	    .cmd = NIC_MBOX_VF_CREATE,
+	    .vf = vf,
+	    .arg = {c->win_base, c->win_size, nicif_mac_to_u64(c->mac), c->mtu}};
 }
 
 static inline struct nic_mbox_vf_create nic_mbox_vf_create_args(const struct nic_mbox_msg *m)
 {
-	struct nic_mbox_vf_create c = {.win_base = m->arg[0], .win_size = m->arg[1], .mtu = m->arg[3]};
+	struct nic_mbox_vf_create c = {
+	    .win_base = m->arg[0], .win_size = m->arg[1], .mtu = m->arg[3]};
 	nicif_mac_from_u64(c.mac, m->arg[2]);
 	return c;
 }

@@ -96,13 +96,11 @@ uint32_t vf_regs_read(struct vf_regs *r, uint64_t off, unsigned width)
 	case VIRTIO_MMIO_VENDOR_ID:
 		return VF_REGS_VENDOR;
 	case VIRTIO_MMIO_DEVICE_FEATURES:
-		if (r->dev_sel > 1 || mbox(r, NIC_MBOX_VF_GET_FEATURES, 0, &m) ||
-		    m.status)
+		if (r->dev_sel > 1 || mbox(r, NIC_MBOX_VF_GET_FEATURES, 0, &m) || m.status)
 			return 0;
 		return (uint32_t)(m.arg[0] >> (32 * r->dev_sel));
 	case VIRTIO_MMIO_QUEUE_NUM_MAX:
-		if (qs >= VF_REGS_QUEUES || mbox(r, NIC_MBOX_VF_GET_STATE, 0, &m) ||
-		    m.status)
+		if (qs >= VF_REGS_QUEUES || mbox(r, NIC_MBOX_VF_GET_STATE, 0, &m) || m.status)
 			return 0;
 		return nic_mbox_vf_state_of(&m).queue_max;
 	case VIRTIO_MMIO_QUEUE_READY:
@@ -222,8 +220,9 @@ void vf_regs_write(struct vf_regs *r, uint64_t off, unsigned width, uint32_t v)
 		/* the NIC checks size and ring addresses; ready only if it agrees */
 		if (r->q[qs].ready)
 			break;
-		m = nic_mbox_queue_msg(r->vf, &(struct nic_mbox_queue){qs, r->q[qs].num, r->q[qs].desc,
-								       r->q[qs].avail, r->q[qs].used});
+		m = nic_mbox_queue_msg(r->vf,
+				       &(struct nic_mbox_queue){qs, r->q[qs].num, r->q[qs].desc,
+								r->q[qs].avail, r->q[qs].used});
 		if (!post(r, &m) && m.status == 0)
 			r->q[qs].ready = 1;
 		break;

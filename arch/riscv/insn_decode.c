@@ -73,7 +73,7 @@ static int decode16(uint16_t c, struct insn_mem *m)
 			return 0;
 		}
 		return ERR_INVAL; /* c.addi4spn, c.fld, c.fsd, reserved */
-	case 2:		   /* quadrant 2: c.lwsp 010, c.ldsp 011, c.swsp 110, c.sdsp 111 */
+	case 2:			  /* quadrant 2: c.lwsp 010, c.ldsp 011, c.swsp 110, c.sdsp 111 */
 		switch (funct3) {
 		case 2:
 		case 3:

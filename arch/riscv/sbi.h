@@ -78,8 +78,8 @@
  * 0x09000000-0x09FFFFFF, §3), for the NIC partition only: the doorbell of
  * the hv<->NIC contract (nicif/shared.h) */
 #define SBI_EXT_RVHV	      0x09525648UL /* "RVHV" */
-#define SBI_RVHV_RAISE_VF_IRQ 0u /* a0 = VF id; SBI_SUCCESS or an error */
-#define SBI_RVHV_LOG	      1u /* a0 = level (optional, for diagnostics) */
+#define SBI_RVHV_RAISE_VF_IRQ 0u	   /* a0 = VF id; SBI_SUCCESS or an error */
+#define SBI_RVHV_LOG	      1u	   /* a0 = level (optional, for diagnostics) */
 
 /* spec version 2.0: (major << 24) | minor */
 #define SBI_SPEC_VERSION_2_0 (2UL << 24)

@@ -5,11 +5,10 @@
 #include <common/err.h>
 
 /* Calls hook of every device of vm that has it, in registration order. */
-#define EACH(vm, hook, ...)                                                                   \
-	for (unsigned i_ = 0; i_ < (vm)->num_vdevs; i_++)                           \
-		if ((vm)->vdevs[i_].ops->hook)                                                \
-			(vm)->vdevs[i_].ops->hook((vm)->vdevs[i_].dev, ##__VA_ARGS__)
-
+#define EACH(vm, hook, ...)                                                                        \
+	for (unsigned i_ = 0; i_ < (vm)->num_vdevs; i_++)                                          \
+		if ((vm)->vdevs[i_].ops->hook)                                                     \
+	(vm)->vdevs[i_].ops->hook((vm)->vdevs[i_].dev, ##__VA_ARGS__)
 
 int vm_add_vdev(struct vm *vm, const struct vdev_ops *ops, void *dev)
 {
@@ -34,7 +33,6 @@ int vm_fdt_devices(struct vm *vm, void *fdt)
 		}
 	return 0;
 }
-
 
 void vm_reset_devices(struct vm *vm)
 {

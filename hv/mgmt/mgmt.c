@@ -138,14 +138,16 @@ static int cmd_counters(int argc, char **argv)
 	if (argc > 2 && !strcmp(argv[1], "port")) {
 		if (strcmp(argv[2], "0"))
 			return err("no such port");
-		return print_counters(NIC_MBOX_PORT_COUNTERS, 0, "port0", nic_port_counter_names, PC_COUNT);
+		return print_counters(NIC_MBOX_PORT_COUNTERS, 0, "port0", nic_port_counter_names,
+				      PC_COUNT);
 	}
 	if (argc > 1) {
 		int id = nic_part_vf_by_name(argv[1]);
 		if (id < 0)
 			return err("no such VF");
 		return print_counters(NIC_MBOX_VF_COUNTERS, (uint16_t)id,
-				      nic_part.vf_vm[id]->cfg->name, nic_vf_counter_names, VFC_COUNT);
+				      nic_part.vf_vm[id]->cfg->name, nic_vf_counter_names,
+				      VFC_COUNT);
 	}
 	for (unsigned id = 0; id < nic_part.nvf; id++)
 		if (print_counters(NIC_MBOX_VF_COUNTERS, (uint16_t)id,

@@ -132,8 +132,8 @@ int nic_mbox_call(struct nic_mbox_msg *m)
 	else if (err == ERR_TIMEDOUT)
 		hv_printf("hv: nic: no answer to command %u from hart %u\n", cmd, hart);
 	else if (err == ERR_IO)
-		hv_printf("hv: nic: reply seq %u to request %u on hart %u\n", m->seq,
-			  (unsigned)req, hart);
+		hv_printf("hv: nic: reply seq %u to request %u on hart %u\n", m->seq, (unsigned)req,
+			  hart);
 	return err;
 }
 

@@ -18,10 +18,10 @@
 #include <nicif/shm_nic.h>
 
 static struct nic_shared page __attribute__((aligned(4096)));
-static uint64_t ticks;	       /* the fake clock: one tick a look */
-static int beat_each_tick;     /* the NIC is alive but slow: its heartbeat moves */
-static volatile int nic_gone;  /* its partition was stopped */
-static volatile int nic_mode;  /* what the NIC thread does, below */
+static uint64_t ticks;	      /* the fake clock: one tick a look */
+static int beat_each_tick;    /* the NIC is alive but slow: its heartbeat moves */
+static volatile int nic_gone; /* its partition was stopped */
+static volatile int nic_mode; /* what the NIC thread does, below */
 static volatile int nic_quit;
 
 enum { NIC_ANSWER, NIC_BAD_SEQ };

@@ -48,8 +48,7 @@ int main(int argc, char **argv)
 	vm.boot_count = (uint32_t)atoi(argv[4]);
 	vm.fdt_build = guest_fdt_build;
 	vm.stdout_path = VUART_DT_PATH;
-	if (vm_add_vdev(&vm, &uart_ops, &vm) ||
-	    (argc == 8 && vm_add_vdev(&vm, &vf_ops, &vm))) {
+	if (vm_add_vdev(&vm, &uart_ops, &vm) || (argc == 8 && vm_add_vdev(&vm, &vf_ops, &vm))) {
 		fprintf(stderr, "vm_add_vdev failed\n");
 		return 1;
 	}

@@ -37,11 +37,28 @@ static int fdt_bad(void *dev, void *fdt)
 	log_call(dev, 'F');
 	return -9; /* a libfdt error */
 }
-static void reset(void *dev) { log_call(dev, 'r'); }
-static int quiesce_ok(void *dev) { log_call(dev, 'q'); return 0; }
-static int quiesce_busy(void *dev) { log_call(dev, 'Q'); return ERR_BUSY; }
-static void wait_release(void *dev) { log_call(dev, 'w'); }
-static void reload(void *dev) { log_call(dev, 'l'); }
+static void reset(void *dev)
+{
+	log_call(dev, 'r');
+}
+static int quiesce_ok(void *dev)
+{
+	log_call(dev, 'q');
+	return 0;
+}
+static int quiesce_busy(void *dev)
+{
+	log_call(dev, 'Q');
+	return ERR_BUSY;
+}
+static void wait_release(void *dev)
+{
+	log_call(dev, 'w');
+}
+static void reload(void *dev)
+{
+	log_call(dev, 'l');
+}
 static struct vcpu *synced;
 static void irq_sync(void *dev, struct vcpu *v)
 {
@@ -49,8 +66,11 @@ static void irq_sync(void *dev, struct vcpu *v)
 	synced = v;
 }
 
-static const struct vdev_ops full = {.fdt = fdt_ok, .reset = reset, .quiesce = quiesce_ok,
-				     .wait_release = wait_release, .reload = reload,
+static const struct vdev_ops full = {.fdt = fdt_ok,
+				     .reset = reset,
+				     .quiesce = quiesce_ok,
+				     .wait_release = wait_release,
+				     .reload = reload,
 				     .irq_sync = irq_sync};
 static const struct vdev_ops busy = {.fdt = fdt_bad, .quiesce = quiesce_busy};
 static const struct vdev_ops none = {0};

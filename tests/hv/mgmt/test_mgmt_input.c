@@ -77,7 +77,9 @@ static void command_mode_edits_and_queues_lines(void **state)
 {
 	char buf[MGMT_LINE_MAX];
 	(void)state;
-	assert_int_equal(feed("\x01" "c"), CONSOLE_INPUT_EATEN);
+	assert_int_equal(feed("\x01"
+			      "c"),
+			 CONSOLE_INPUT_EATEN);
 	assert_true(mgmt_input_active());
 	assert_string_equal(echo, "\nhv> ");
 	/* every byte is the console's now: none reaches a VM */
@@ -91,7 +93,9 @@ static void command_mode_edits_and_queues_lines(void **state)
 	assert_string_equal(buf, "vms");
 	assert_int_equal(mgmt_input_next(buf, sizeof(buf)), 0);
 	/* Ctrl-A <digit> leaves command mode */
-	assert_int_equal(feed("\x01" "1"), 1);
+	assert_int_equal(feed("\x01"
+			      "1"),
+			 1);
 	assert_false(mgmt_input_active());
 }
 
@@ -99,7 +103,8 @@ static void a_full_queue_drops_the_line_and_says_so(void **state)
 {
 	char buf[MGMT_LINE_MAX];
 	(void)state;
-	feed("\x01" "c");
+	feed("\x01"
+	     "c");
 	for (int i = 0; i < 4; i++)
 		feed("help\r");
 	echo_len = 0;
@@ -116,7 +121,8 @@ static void long_lines_are_cut_not_overrun(void **state)
 {
 	char buf[MGMT_LINE_MAX], small[4];
 	(void)state;
-	feed("\x01" "c");
+	feed("\x01"
+	     "c");
 	for (int i = 0; i < 3 * MGMT_LINE_MAX; i++)
 		mgmt_input_byte('a');
 	feed("\r");
