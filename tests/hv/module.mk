@@ -39,13 +39,17 @@ print("static const unsigned long mem_insns_len = 0x%s;" % sys.argv[3]); \
 print("static const unsigned long reject_offset = 0x%s;" % sys.argv[2])' \
 	   $(UHV_OUT)/mem_insns.bin $$off $$end > $@
 
+# each test program is one compile of several files: it depends on every
+# header of the hypervisor side (a header change rebuilds them all)
+UHV_HDRS := $(wildcard common/*.h arch/riscv/*.h platform/*.h nicif/*.h hv/*/*.h \
+              guest/virtio/include/*.h offload-engine/include/*.h tests/*/*.h tests/*/*/*.h)
 uhv_bin = $(UHV_OUT)/$(dir $(1))test_$(notdir $(1))
 uhv_c   = tests/$(dir $(1))test_$(notdir $(1)).c
 define uhv_rules
-$(call uhv_bin,$(1)): $(call uhv_c,$(1)) $(uhv_src_$(1)) $(UHV_OUT)/mem_insns.h
+$(call uhv_bin,$(1)): $(call uhv_c,$(1)) $(uhv_src_$(1)) $(UHV_HDRS) $(UHV_OUT)/mem_insns.h
 	@mkdir -p $$(dir $$@)
 	@$(HOST_CC) $(HOST_CFLAGS) $(UHV_INC) -I$$(dir $$<) -o $$@ $$< $(uhv_src_$(1)) -lcmocka $(uhv_lib_$(1))
-$(call uhv_bin,$(1))-san: $(call uhv_c,$(1)) $(uhv_src_$(1)) $(UHV_OUT)/mem_insns.h
+$(call uhv_bin,$(1))-san: $(call uhv_c,$(1)) $(uhv_src_$(1)) $(UHV_HDRS) $(UHV_OUT)/mem_insns.h
 	@mkdir -p $$(dir $$@)
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(UHV_INC) -I$$(dir $$<) -o $$@ $$< $(uhv_src_$(1)) -lcmocka $(uhv_lib_$(1))
 endef
@@ -55,13 +59,13 @@ UHV_BINS := $(foreach t,$(UHV_TESTS),$(call uhv_bin,$(t)) $(call uhv_bin,$(t))-s
 
 # the guest DT writer, run by test_guest_fdt.py and checked with dtc
 UHV_FDT_SRCS := hv/core/guest_fdt.c hv/core/vdev.c hv/vdev/vdev_fdt.c
-$(UHV_OUT)/hv/core/guest_fdt_gen: tests/hv/core/guest_fdt_gen.c $(UHV_FDT_SRCS) $(LIBFDT_HOST)
+$(UHV_OUT)/hv/core/guest_fdt_gen: tests/hv/core/guest_fdt_gen.c $(UHV_FDT_SRCS) $(UHV_HDRS) $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(UHV_INC) -I$(LIBFDT_INC) -o $@ \
 		tests/hv/core/guest_fdt_gen.c $(UHV_FDT_SRCS) $(LIBFDT_HOST)
 
 # the hv's host-DT reader, run by test_host_fdt.py against fdtget
-$(UHV_OUT)/platform/host_fdt_dump: tests/platform/host_fdt_dump.c platform/host_fdt.c arch/riscv/isa.c \
+$(UHV_OUT)/platform/host_fdt_dump: tests/platform/host_fdt_dump.c platform/host_fdt.c arch/riscv/isa.c $(UHV_HDRS) \
 		$(LIBFDT_HOST)
 	@mkdir -p $(dir $@)
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(UHV_INC) -I$(LIBFDT_INC) -o $@ \

@@ -36,3 +36,4 @@ TIMG_IMAGES := $(addprefix $(RVB)/test-images/,vf_guest.bin $(addsuffix .bin,$(T
 $(TIMG_IMAGES): $(RVB)/test-images/%.bin: $(RVB)/test-images/%.elf $(GUEST_DIR)/mkimage.py
 	@$(PY) $(GUEST_DIR)/mkimage.py $< $@
 ALL += $(TIMG_IMAGES)
+-include $(wildcard $(RVB)/test-images/*.d)
