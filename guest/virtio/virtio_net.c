@@ -58,6 +58,7 @@ int vnet_init(struct vnet *n, struct vmmio_dev *dev, void *mem, size_t len, uint
 	n->qsize = qsize;
 	n->rx_buf_len = rx_buf_len;
 	n->tx_kicks = n->rx_kicks = 0;
+	n->batch = false;
 	if (vring_init(&n->rx, m, qsize) || vring_init(&n->tx, m + rs, qsize))
 		return VNET_EINVAL;
 	n->rx_bufs = m + 2 * rs;
@@ -116,6 +117,8 @@ int vnet_tx(struct vnet *n, const struct virtio_net_hdr *vh, const void *const *
 	}
 	if (vring_add(&n->tx, b, 1 + npieces, 0, token))
 		return VNET_EFULL;
+	if (n->batch)
+		return 0;
 	if (vring_publish(&n->tx)) {
 		n->tx_kicks++;
 		vmmio_notify(n->dev, VIRTIO_NET_TXQ);
@@ -177,11 +180,32 @@ int vnet_rx(struct vnet *n, struct virtio_net_hdr *vh, void *out, uint32_t cap)
 		got += len - skip;
 		rx_post(n, i);
 	}
-	if (vring_publish(&n->rx)) {
+	if (!n->batch && vring_publish(&n->rx)) {
 		n->rx_kicks++;
 		vmmio_notify(n->dev, VIRTIO_NET_RXQ);
 	}
 	return fits ? (int)got : VNET_EINVAL;
+}
+
+void vnet_batch(struct vnet *n, bool on)
+{
+	vnet_flush(n);
+	n->batch = on;
+}
+
+void vnet_flush(struct vnet *n)
+{
+	bool rx = n->rx.unpublished, tx = n->tx.unpublished;
+	vring_publish(&n->rx);
+	vring_publish(&n->tx);
+	if (rx) {
+		n->rx_kicks++;
+		vmmio_notify(n->dev, VIRTIO_NET_RXQ);
+	}
+	if (tx) {
+		n->tx_kicks++;
+		vmmio_notify(n->dev, VIRTIO_NET_TXQ);
+	}
 }
 
 void vnet_rx_irq(struct vnet *n, bool on)

@@ -71,5 +71,6 @@ int mmio_guest_fault(struct hart *h, struct vm *vm, uint64_t scause, uint64_t gp
 			h->gpr[m.reg] = insn_load_result(&m, v);
 	}
 	h->sepc += m.len;
-	return 0;
+	/* a device model may stop its VM (the NIC's port guard does) */
+	return vm->state != VM_RUNNING;
 }

@@ -5,7 +5,7 @@
 #define HV_MMIO_H
 #include <stdint.h>
 
-#define MMIO_MAX_REGIONS 4
+#define MMIO_MAX_REGIONS 8 /* a guest: vUART, VF, vPLIC; the NIC: vUART and its ports */
 
 struct mmio_ops {
 	/* off is relative to the region base; width 1, 2, 4 or 8 */

@@ -1,6 +1,7 @@
 /* NIC partition set-up and its SBI doorbell (see nic_part.h). */
 #include "nic_part.h"
 #include "nic_mbox.h"
+#include "port_guard.h"
 #include <hv/core/console.h>
 #include <hv/core/hv.h>
 #include <hv/core/sbi_server.h>
@@ -13,6 +14,67 @@
 #include <string.h>
 
 struct nic_part nic_part;
+
+/* One guard per physical port (port_guard.h): its register page traps. */
+static struct port_guard guards[VIRTIO_PROBE_MAX];
+_Static_assert(PORT_GUARD_RANGES >= 1 + VMCFG_MAX_VMS, "the NIC's RAM and every VF window");
+
+static uint32_t port_read(void *ctx, uint32_t off, unsigned width)
+{
+	uintptr_t a = (uintptr_t)((struct virtio_port *)ctx)->base + off;
+	return width == 1   ? *(volatile uint8_t *)a
+	       : width == 2 ? *(volatile uint16_t *)a
+			    : *(volatile uint32_t *)a;
+}
+
+static void port_write(void *ctx, uint32_t off, unsigned width, uint32_t v)
+{
+	uintptr_t a = (uintptr_t)((struct virtio_port *)ctx)->base + off;
+	if (width == 1)
+		*(volatile uint8_t *)a = (uint8_t)v;
+	else if (width == 2)
+		*(volatile uint16_t *)a = (uint16_t)v;
+	else
+		*(volatile uint32_t *)a = v;
+}
+
+/* On the NIC's own hart, inside its trapped access: the VM stops, the
+ * access is not completed (mmio.c parks the vCPU). */
+static void port_fail(void *ctx, const char *why, uint64_t addr)
+{
+	hv_printf("hv: nic: port 0x%lx: %s (0x%lx): the port was reset\n",
+		  ((struct virtio_port *)ctx)->base, why, addr);
+	vm_stop(nic_part.vm, why, 0, addr);
+}
+
+static const struct port_guard_ops port_ops = {
+    .read = port_read, .write = port_write, .fail = port_fail};
+
+static uint64_t guard_mmio_read(void *ctx, uint64_t off, unsigned width)
+{
+	return port_guard_read(ctx, (uint32_t)off, width);
+}
+
+static void guard_mmio_write(void *ctx, uint64_t off, unsigned width, uint64_t v)
+{
+	port_guard_write(ctx, (uint32_t)off, width, (uint32_t)v);
+}
+
+static const struct mmio_ops guard_mmio = {.read = guard_mmio_read, .write = guard_mmio_write};
+
+/* The port page traps into its guard; the guard may let the device reach
+ * the NIC's RAM and the VF windows only. */
+static int guard_port(struct vm *nic, int i, uint64_t nic_base)
+{
+	struct port_guard_range r[PORT_GUARD_RANGES] = {{nic_base, nic->cfg->ram_size}};
+	unsigned n = 1;
+	for (unsigned id = 0; id < nic_part.nvf; id++)
+		r[n++] = (struct port_guard_range){nic_part.vf_vm[id]->ram_hpa,
+						   nic_part.vf_vm[id]->ram_size};
+	port_guard_init(&guards[i], &port_ops, &nic_part.ports[i], r, n);
+	return mmio_register(nic, nic_part.ports[i].base, GSTAGE_PAGE_SIZE, &guard_mmio,
+			     &guards[i]);
+}
 
 void nic_part_probe(const void *host_fdt)
 {
@@ -52,7 +114,16 @@ static void reload(void *dev)
 	nic_part_restart();
 }
 
-static const struct vdev_ops nic_vdev = {.reload = reload};
+/* the NIC partition stops or reboots: its ports stop using its rings */
+static int quiesce(void *dev)
+{
+	(void)dev;
+	for (int i = 0; i < nic_part.nports; i++)
+		port_guard_reset(&guards[i]);
+	return 0;
+}
+
+static const struct vdev_ops nic_vdev = {.quiesce = quiesce, .reload = reload};
 
 static int nic_only(const struct vm *vm)
 {
@@ -95,7 +166,7 @@ int nic_part_create(uint64_t nic_base, const uint8_t *image)
 	nic_part.vm = nic;
 	/* exactly: the port registers, the shared page, the guests' RAM */
 	for (int i = 0; i < nic_part.nports && !err; i++)
-		err = map_identity(nic, nic_part.ports[i].base, GSTAGE_PAGE_SIZE, "port");
+		err = guard_port(nic, i, nic_base);
 	if (!err)
 		err = map_identity(nic, (uintptr_t)&nic_shared_mem, NIC_SHARED_SIZE, "shared page");
 	for (unsigned id = 0; id < nic_part.nvf && !err; id++) {

@@ -42,6 +42,7 @@ int hal_port_count(void)
  * like a stuck NIC to the hv's mailbox wait. */
 void hal_poll_progress(void)
 {
+	nq_port_kick(); /* the burst's frames, the pass's RX buffers: to QEMU */
 	if (shared)
 		shm_nic_heartbeat(shared);
 }

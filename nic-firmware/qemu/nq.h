@@ -54,6 +54,9 @@ extern void (*nq_irq_hook)(uint16_t vf, uint32_t bits);
 int nq_port_probe(uint64_t base); /* 1 if a modern virtio-net is there */
 int nq_port_add(uint64_t base);	  /* 0 or negative; the port's index is the count before */
 int nq_port_count(void);
+/* Hands every frame and RX buffer queued since the last kick to QEMU: one
+ * notification per queue with new chains. */
+void nq_port_kick(void);
 /* A received frame waits on some port (cheap check before sleeping). */
 bool nq_port_rx_pending(void);
 const uint8_t *nq_port_mac(int port);

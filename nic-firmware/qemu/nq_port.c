@@ -11,6 +11,13 @@
  * those with guest pieces all before the firmware gives TX chains back
  * (hal_port_sync, before it publishes their used index), so a guest never
  * gets a buffer back that QEMU still reads. RX is polled.
+ *
+ * The port is driven in batches (vnet_batch): frames and given-back RX
+ * buffers become visible to QEMU at nq_port_kick (each VF burst's end, a
+ * pass's end, before any wait for QEMU), with one notification per queue.
+ * Under the hypervisor a notification is the port guard's trap
+ * (hv/nic/port_guard.c), where every descriptor is checked before QEMU may
+ * use it: one trap per batch, not per frame.
  */
 #include <string.h>
 
@@ -80,6 +87,7 @@ int nq_port_add(uint64_t base)
 	/* Polled: no interrupts from either queue. */
 	vnet_rx_irq(&p->vn, false);
 	vring_irq(&p->vn.tx, 0);
+	vnet_batch(&p->vn, true);
 	p->base = base;
 	nports++;
 	return 0;
@@ -88,6 +96,12 @@ int nq_port_add(uint64_t base)
 int nq_port_count(void)
 {
 	return nports;
+}
+
+void nq_port_kick(void)
+{
+	for (int i = 0; i < nports; i++)
+		vnet_flush(&ports[i].vn);
 }
 
 bool nq_port_rx_pending(void)
@@ -143,6 +157,7 @@ static uint64_t deadline_us(uint64_t us)
 static bool wait_over(struct nq_port *p, uint64_t *end, uint64_t us, uint64_t *timeouts)
 {
 	if (!*end && !p->stalled) {
+		vnet_flush(&p->vn); /* what we wait for must have been handed over */
 		*end = deadline_us(us);
 		return false;
 	}
@@ -183,6 +198,7 @@ int nq_port_flush(uint64_t us)
 	uint64_t end = deadline_us(us);
 	int busy;
 
+	nq_port_kick();
 	do {
 		busy = 0;
 		for (int i = 0; i < nports; i++) {

@@ -16,7 +16,9 @@
  * the second kick of VF 0 (the hypervisor must notice, rebuild the VFs and
  * have their drivers reset them); FAKE_NIC_INPLACE restarts there without
  * the hypervisor: nic_ready down for 3 s, VF state back to its DT's, ready
- * again (the hypervisor must notice the flag, and send the policies again). */
+ * again (the hypervisor must notice the flag, and send the policies again);
+ * FAKE_NIC_PORT_TX and _RX program the physical port with a buffer outside
+ * the NIC partition (the hypervisor must stop the NIC before the port sees it). */
 #include <libfdt.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +28,7 @@
 #include "guest/sbi.h"
 #include "guest/timer.h"
 #include <nicif/shm_nic.h>
+#include "virtio_wire.h"
 
 #define MAX_VF 8
 /* VERSION_1 (32), MTU (3), MAC (5), STATUS (16), CSUM (0) */
@@ -165,6 +168,59 @@ static __attribute__((unused)) void exec(struct nic_shared *s, struct nic_mbox_m
 	}
 }
 
+#if defined(FAKE_NIC_PORT_TX) || defined(FAKE_NIC_PORT_RX)
+/* FAKE_NIC_PORT_TX / _RX: a NIC bug (or a hostile firmware) that programs
+ * its physical port with an address outside its partition and the VF
+ * windows: a TX buffer to read, or an RX buffer to write, at the canary
+ * VM's pattern (tests/qemu/test_port_guard.py pins that VM at 0x8a000000;
+ * apps/canary writes from 1 MiB in). The rings are the NIC's own. The
+ * hypervisor's port guard must stop the NIC at the notification, before
+ * the device ever sees the buffer. */
+#define PORT_TARGET 0x8a100000ul
+static uint8_t qmem[3 * 4096] __attribute__((aligned(4096)));
+
+static void port_dma(const void *fdt)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "virtio,mmio");
+	volatile uint32_t *r = (volatile uint32_t *)(uintptr_t)prop_u64(fdt, node, "reg", 0);
+	int tx = 0;
+#ifdef FAKE_NIC_PORT_TX
+	tx = 1;
+#endif
+	unsigned q = tx ? 1 : 0;
+	struct virtq_desc *d = (struct virtq_desc *)qmem;
+	struct virtq_avail *a = (struct virtq_avail *)(qmem + 4096);
+	uint64_t end = timer_now() + timer_ms_to_ticks(1000); /* the canary writes first */
+	while (timer_now() < end)
+		;
+	if (node < 0)
+		return;
+	r[VIRTIO_MMIO_STATUS / 4] = 0;
+	r[VIRTIO_MMIO_STATUS / 4] = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
+	r[VIRTIO_MMIO_DRIVER_FEATURES_SEL / 4] = 1;
+	r[VIRTIO_MMIO_DRIVER_FEATURES / 4] = 1; /* VERSION_1 */
+	r[VIRTIO_MMIO_DRIVER_FEATURES_SEL / 4] = 0;
+	r[VIRTIO_MMIO_DRIVER_FEATURES / 4] = 0;
+	r[VIRTIO_MMIO_STATUS / 4] |= VIRTIO_STATUS_FEATURES_OK;
+	d[0] = (struct virtq_desc){PORT_TARGET, tx ? 64 : 2048, tx ? 0 : VIRTQ_DESC_F_WRITE, 0};
+	a->ring[0] = 0;
+	a->idx = 1;
+	r[VIRTIO_MMIO_QUEUE_SEL / 4] = q;
+	r[VIRTIO_MMIO_QUEUE_NUM / 4] = 8;
+	r[VIRTIO_MMIO_QUEUE_DESC_LOW / 4] = (uint32_t)(uintptr_t)d;
+	r[VIRTIO_MMIO_QUEUE_DESC_HIGH / 4] = 0;
+	r[VIRTIO_MMIO_QUEUE_DRIVER_LOW / 4] = (uint32_t)(uintptr_t)a;
+	r[VIRTIO_MMIO_QUEUE_DRIVER_HIGH / 4] = 0;
+	r[VIRTIO_MMIO_QUEUE_DEVICE_LOW / 4] = (uint32_t)(uintptr_t)(qmem + 8192);
+	r[VIRTIO_MMIO_QUEUE_DEVICE_HIGH / 4] = 0;
+	r[VIRTIO_MMIO_QUEUE_READY / 4] = 1;
+	r[VIRTIO_MMIO_STATUS / 4] |= VIRTIO_STATUS_DRIVER_OK;
+	printf("fakenic: port %s buffer at 0x%lx, notifying\n", tx ? "TX" : "RX", PORT_TARGET);
+	r[VIRTIO_MMIO_QUEUE_NOTIFY / 4] = q;
+	printf("fakenic: port DMA survived\n");
+}
+#endif
+
 /* FAKE_NIC_INPLACE: what a firmware that restarts by itself shows the
  * hypervisor: not ready for a while, then ready with every VF as its DT
  * says (vfs[].policy is still the DT's: SET_POLICY only prints) */
@@ -227,6 +283,9 @@ int main(void)
 	struct sbiret r = sbi_ecall(SBI_EXT_RVHV, SBI_RVHV_RAISE_VF_IRQ, 63, 0, 0, 0);
 	printf("fakenic: probe rvhv %d, raise_vf_irq(63) error %ld\n", sbi_probe(SBI_EXT_RVHV),
 	       r.error);
+#if defined(FAKE_NIC_PORT_TX) || defined(FAKE_NIC_PORT_RX)
+	port_dma(fdt);
+#endif
 #ifdef FAKE_NIC_INTRUDE
 	volatile uint32_t *hv = (volatile uint32_t *)((uintptr_t)s - 0x1000);
 	printf("fakenic: reading 0x%lx\n", (unsigned long)(uintptr_t)hv);

@@ -15,14 +15,14 @@ test-hv-mmio: $(B)/$(BOARD)/test-mmio/hv.bin deps-run
 
 # Guest-runtime images for tests/qemu/test_vf.py: the VF seen from a guest,
 # and a stand-in NIC firmware answering the mailbox (and a mute one)
-TIMG_CFLAGS := $(GUEST_CFLAGS)
+TIMG_CFLAGS := $(GUEST_CFLAGS) -Iguest/virtio/include -Ioffload-engine/include
 $(RVB)/test-images/vf_guest.o: tests/images/vf_guest.c | $(FDT_SRC)/.unpacked
 	@mkdir -p $(dir $@)
 	@$(RV_CC) $(TIMG_CFLAGS) -c $< -o $@
 # the stand-in NIC: one source, a variant per behaviour (fake_nic.c says
 # what each does)
 TIMG_FAKE_NICS := fake_nic fake_nic_mute fake_nic_intrude fake_nic_badseq fake_nic_late \
-                  fake_nic_slow fake_nic_inplace fake_nic_restart
+                  fake_nic_slow fake_nic_inplace fake_nic_restart fake_nic_port_tx fake_nic_port_rx
 define timg_fake_nic
 $(RVB)/test-images/$(1).o: tests/images/fake_nic.c | $(FDT_SRC)/.unpacked
 	@mkdir -p $$(dir $$@)

@@ -41,6 +41,9 @@ struct vnet {
 	uint8_t *rx_bufs; /* qsize buffers of rx_buf_len */
 	uint8_t *tx_hdrs; /* virtio_net_hdr slots, one per TX descriptor */
 	uint64_t tx_kicks, rx_kicks;
+	/* Batched mode (vnet_batch): chains wait for vnet_flush, which
+	 * publishes them and always notifies. */
+	bool batch;
 };
 
 /* Memory vnet_init needs for a queue size and RX buffer length. */
@@ -65,6 +68,13 @@ int vnet_tx_reclaim(struct vnet *n, void **tok, int max);
  * (the frame is dropped). The header goes to *vh. */
 int vnet_rx(struct vnet *n, struct virtio_net_hdr *vh, void *out, uint32_t cap);
 bool vnet_needs_reset(struct vnet *n);
+/* Batched mode: vnet_tx and vnet_rx only add chains (TX frames, RX buffers
+ * given back); vnet_flush makes them visible and notifies the device, once
+ * per queue that has new chains, whatever the device asked. For a device
+ * whose notifications cost a trap (a mediated port), and whose mediator
+ * must see every chain before the device may use it. */
+void vnet_batch(struct vnet *n, bool on);
+void vnet_flush(struct vnet *n);
 /* Ask for (or stop) RX interrupts. */
 void vnet_rx_irq(struct vnet *n, bool on);
 
