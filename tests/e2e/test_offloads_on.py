@@ -12,6 +12,9 @@ import wire
 VMS = [("httpd", "httpd", "", None), ("iperf", "iperf", f"iperf-client={PEER4}", None)]
 NBYTES = 20 * MiB
 MAX_TRAPS_PER_PACKET = 0.05
+# The NIC core's traps per frame on its port: the port guard's (hv/nic/
+# port_guard.c) notification traps, one per batch of frames, not per frame.
+MAX_NIC_TRAPS_PER_FRAME = 0.5
 CLIENT_DONE = r"iperf: (?P<how>client-done|aborted\S*) .*?\bbytes=(?P<bytes>\d+)"
 seen = {}  # results handed from the traffic tests to the counter checks
 
@@ -23,6 +26,10 @@ def s(boot):
 
 def _traps_and_counters(s):
     return s.hv.traps("iperf")["iperf"], s.vf("iperf")
+
+
+def _nic_traps_and_port(s):
+    return s.hv.traps("nic")["nic"], s.hv.counters("port 0")["port0"]
 
 
 def _ratio(dt, dc):
@@ -42,8 +49,10 @@ def test_iperf_from_guest_and_traps_per_packet(s, record_property):
     reach Linux, sent as TSO super-frames; its hart traps less than once
     per 20 packets meanwhile."""
     t0, c0 = _traps_and_counters(s)
+    n0, p0 = _nic_traps_and_port(s)
     m = s.wait_vm("iperf", CLIENT_DONE, timeout=60)
     t1, c1 = _traps_and_counters(s)
+    n1, p1 = _nic_traps_and_port(s)
     assert m.group("how") == "client-done", m.group(0)
     got = s.peer_iperf_bytes()
     assert got and got[0] >= NBYTES, f"Linux received {got} bytes; guest: {m.group(0)}"
@@ -55,6 +64,14 @@ def test_iperf_from_guest_and_traps_per_packet(s, record_property):
     record_property("traps_per_packet_tx", round(ratio, 4))
     print(f"from guest: {mbps:.1f} Mbit/s, {packets} packets, traps {dt}")
     assert ratio < MAX_TRAPS_PER_PACKET, f"{dt['total']} traps for {packets} packets: {dt}"
+    # the NIC core: its port's frames both ways against its traps (the
+    # guard's notifications, console and mailbox traffic included)
+    dn, dp = delta(n1, n0), delta(p1, p0)
+    frames = dp["tx_packets"] + dp["rx_packets"]
+    nic_ratio = dn["total"] / max(frames, 1)
+    record_property("nic_traps_per_port_frame", round(nic_ratio, 4))
+    print(f"NIC core: {frames} port frames, traps {dn}")
+    assert frames > 0 and nic_ratio < MAX_NIC_TRAPS_PER_FRAME, (frames, dn)
 
 
 def test_nic_segmented_tso_super_frames(s):
