@@ -55,7 +55,8 @@ enum oe_err {
 	OE_ERR_EXISTS = -33,	    /* classification entry already present */
 	OE_ERR_RSS_KEY = -34,	    /* RSS key length outside 4..OE_RSS_KEY_MAX */
 	OE_ERR_RSS_INDIR = -35,	    /* indirection table size not a power of 2 <= max */
-	OE_ERR__COUNT = 36
+	OE_ERR_GSO_SIZE_LOW = -36,  /* 0 < gso_size < OE_GSO_MSS_MIN */
+	OE_ERR__COUNT = 37
 };
 
 /* Short fixed English text for an error code ("gso_size is 0"); never NULL. */
@@ -68,6 +69,14 @@ const char *oe_errname(int err);
 #define OE_IPV6_EXT_MAX 8     /* extension headers walked before giving up */
 #define OE_HDR_MAX	512   /* L2+L3+L4 headers (and csum_start) must end by here */
 #define OE_GSO_MAX_IP	65535 /* an IP datagram's length field is 16 bits */
+/* The smallest gso_size accepted: Linux's TCP_MIN_GSO_SIZE, the least
+ * payload a real stack puts in a TSO segment (its 48-byte MSS floor,
+ * net.ipv4.tcp_min_snd_mss since CVE-2019-11479, less 40 bytes of TCP
+ * options). Smaller would only make one super-frame more tiny frames. */
+#define OE_GSO_MSS_MIN 8
+/* The most segments one super-frame yields: the 16-bit IP length at the
+ * smallest gso_size. Implied by the two, checked at build time (gso.c). */
+#define OE_GSO_SEGS_MAX 8192
 
 /* ---- checksum core (csum.c): RFC 1071 ------------------------------------- */
 /*

@@ -9,6 +9,11 @@
 #include "parse.h"
 #include "l4sum.h"
 
+/* The segment count a caller may plan for (a NIC's work per super-frame)
+ * follows from the two bounds, rounded up. */
+_Static_assert((OE_GSO_MAX_IP + OE_GSO_MSS_MIN - 1) / OE_GSO_MSS_MIN <= OE_GSO_SEGS_MAX,
+	       "the smallest gso_size bounds the segments of a 64 KiB datagram");
+
 static int gso_check_meta(const struct virtio_net_hdr *vh, size_t total, uint8_t *base)
 {
 	uint8_t type = vh->gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
@@ -23,6 +28,8 @@ static int gso_check_meta(const struct virtio_net_hdr *vh, size_t total, uint8_t
 		return OE_ERR_NO_NEEDS_CSUM; /* §5.1.6.2.1: GSO requires it */
 	if (oe_le16_to_cpu(vh->gso_size) == 0)
 		return OE_ERR_GSO_SIZE_ZERO;
+	if (oe_le16_to_cpu(vh->gso_size) < OE_GSO_MSS_MIN)
+		return OE_ERR_GSO_SIZE_LOW; /* no real stack sends it */
 	size_t cs = oe_le16_to_cpu(vh->csum_start);
 	if (cs >= total)
 		return OE_ERR_CSUM_START;

@@ -157,17 +157,20 @@ static void padded_and_zero_length(void **state)
 {
 	(void)state;
 	for (int c = 0; c < NCFG; c++) {
+		/* Three segments at the smallest gso_size, then padding (any
+		 * frame length past the IP length; Ethernet's is to 60). */
 		struct fb fb = {.ipv = cfg[c].ipv,
 				.vlans = cfg[c].vlans,
 				.proto = 6,
-				.pay_len = 3,
-				.pad_to = 60};
+				.pay_len = 2 * OE_GSO_MSS_MIN + 1,
+				.pad_to = 128};
 		struct fb_out o;
 		size_t len = fb_build(sf, sizeof(sf), &fb, &o);
-		struct virtio_net_hdr vh = vh_for(&o, gso_type_for(fb.ipv, 6), 1);
+		struct virtio_net_hdr vh = vh_for(&o, gso_type_for(fb.ipv, 6), OE_GSO_MSS_MIN);
 		int n = oe_gso_all(&vh, sf, len, NULL, 0, 0, arena, 1 << 20, segs, 64);
+		assert_true(len > o.ip_end);
 		assert_int_equal(n, 3);
-		check_segments(&o, o.ip_end, n, 1, false);
+		check_segments(&o, o.ip_end, n, OE_GSO_MSS_MIN, false);
 		fb = (struct fb){
 		    .ipv = cfg[c].ipv, .vlans = cfg[c].vlans, .proto = 17, .pay_len = 5000};
 		len = fb_build(sf, sizeof(sf), &fb, &o);
@@ -179,7 +182,8 @@ static void padded_and_zero_length(void **state)
 	}
 }
 
-/* 15: gso_size 1, the largest datagram, and the most segments. */
+/* 15: the smallest gso_size (OE_GSO_MSS_MIN) and one below it, the
+ * largest datagram, and the most segments. */
 static void ec15_extremes(void **state)
 {
 	(void)state;
@@ -189,18 +193,24 @@ static void ec15_extremes(void **state)
 			struct fb fb = {.ipv = cfg[c].ipv, .proto = (uint8_t)proto, .pay_len = 100};
 			struct fb_out o;
 			size_t len;
-			int n = segment(&fb, &o, &len, 1, 0);
-			assert_int_equal(n, 100);
-			check_segments(&o, len, n, 1, false);
+			int n = segment(&fb, &o, &len, OE_GSO_MSS_MIN, 0);
+			assert_int_equal(n, (100 + OE_GSO_MSS_MIN - 1) / OE_GSO_MSS_MIN);
+			check_segments(&o, len, n, OE_GSO_MSS_MIN, false);
+			/* Below the smallest a stack sends: refused, down to 1. */
+			assert_int_equal(segment(&fb, &o, &len, OE_GSO_MSS_MIN - 1, 0),
+					 OE_ERR_GSO_SIZE_LOW);
+			assert_int_equal(segment(&fb, &o, &len, 1, 0), OE_ERR_GSO_SIZE_LOW);
 			/* Largest: the IP length field full (65535). */
 			fb.pay_len = (uint32_t)(65535 - l4h - (cfg[c].ipv == 4 ? 20 : 0));
 			n = segment(&fb, &o, &len, 1448, 0);
 			assert_true(n > 0);
 			check_segments(&o, len, n, 1448, false);
-			/* Most segments: the same with gso_size 1. */
-			n = segment(&fb, &o, &len, 1, 0);
-			assert_int_equal(n, fb.pay_len);
-			check_segments(&o, len, n, 1, false);
+			/* Most segments: the same with the smallest gso_size,
+			 * within the bound a caller plans for. */
+			n = segment(&fb, &o, &len, OE_GSO_MSS_MIN, 0);
+			assert_int_equal(n, (fb.pay_len + OE_GSO_MSS_MIN - 1) / OE_GSO_MSS_MIN);
+			assert_true(n <= OE_GSO_SEGS_MAX);
+			check_segments(&o, len, n, OE_GSO_MSS_MIN, false);
 			/* One byte more is over 64 KiB. */
 			fb.pay_len++;
 			assert_int_equal(segment(&fb, &o, &len, 1448, 0), OE_ERR_TOO_BIG);
@@ -316,6 +326,16 @@ static void ec16_hostile_metadata(void **state)
 
 			b = vh, b.gso_size = 0;
 			EXPECT(OE_ERR_GSO_SIZE_ZERO, &b, sf, len, NULL, 0, 0);
+			b = vh, b.gso_size = oe_cpu_to_le16(OE_GSO_MSS_MIN - 1);
+			EXPECT(OE_ERR_GSO_SIZE_LOW, &b, sf, len, NULL, 0, 0);
+			b = vh, b.gso_size = oe_cpu_to_le16(OE_GSO_MSS_MIN);
+			{
+				struct oe_gso g;
+
+				assert_int_equal(oe_gso_start(&g, &b, sf, len, NULL, 0, 0), OE_OK);
+				assert_int_equal(g.nsegs,
+						 (3000 + OE_GSO_MSS_MIN - 1) / OE_GSO_MSS_MIN);
+			}
 			b = vh, b.flags = 0;
 			EXPECT(OE_ERR_NO_NEEDS_CSUM, &b, sf, len, NULL, 0, 0);
 			b = vh, b.csum_start = oe_cpu_to_le16((uint16_t)len);
