@@ -245,8 +245,9 @@ struct oe_gso {
 	/* private */
 	const uint8_t *hdr;
 	uint32_t hdr_buf_len;
-	const uint8_t *data;
+	const uint8_t *data; /* where data byte win_off is */
 	uint32_t data_len;
+	uint32_t win_off, win_len; /* data bytes readable now (oe_gso_set_data) */
 	uint32_t pay_total;
 	uint32_t seq0;
 	uint16_t ipid0;
@@ -269,6 +270,16 @@ static inline uint32_t oe_gso_seg_hdr_len(const struct oe_gso *g)
  * Returns 1 when a segment was produced, 0 when done, or an error
  * (OE_ERR_ARENA if out_len < oe_gso_seg_hdr_len). */
 int oe_gso_next(struct oe_gso *g, uint8_t *out, size_t out_len, struct oe_seg *seg);
+/* Payload brought in piecewise (a NIC that segments a super-frame over
+ * several passes and gathers, each pass, only the part it sends): the data
+ * bytes the next n segments reference, as [*off, *off + *len) of `data`
+ * (an empty range when they lie in `hdr`). */
+void oe_gso_data_span(const struct oe_gso *g, uint32_t n, uint32_t *off, uint32_t *len);
+/* From now on data bytes [off, off + len) are read at `at` (at[0] is data
+ * byte off); oe_gso_start made it the whole of `data`. A segment that
+ * needs a data byte outside is refused by oe_gso_next (OE_ERR_ARG, nothing
+ * written). Returns OE_OK, or OE_ERR_ARG past the data or for NULL. */
+int oe_gso_set_data(struct oe_gso *g, const uint8_t *at, uint32_t off, uint32_t len);
 /* All at once: segs[0..max_segs), headers packed into arena. Returns the
  * number of segments, or OE_ERR_TOO_MANY_SEGS / OE_ERR_ARENA (checked before
  * anything is written) or a metadata error. */

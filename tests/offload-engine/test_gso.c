@@ -305,6 +305,81 @@ static void split_input_and_iterator(void **state)
 		}
 }
 
+/* Payload brought in piecewise (a NIC that segments over several passes):
+ * each chunk of segments reads only the data bytes oe_gso_data_span names,
+ * copied into a buffer of their own; the frames are those of the one-shot
+ * segmentation, byte for byte. A segment outside the window is refused
+ * with nothing written, and the window cannot name bytes past the data. */
+static void piecewise_payload(void **state)
+{
+	static uint8_t ref[70000], win[70000];
+	(void)state;
+	for (int c = 0; c < NCFG; c++)
+		for (int proto = 6; proto <= 17; proto += 11) {
+			struct fb fb = {.ipv = cfg[c].ipv,
+					.vlans = cfg[c].vlans,
+					.proto = (uint8_t)proto,
+					.pay_len = 20000 + 3};
+			struct fb_out o;
+			size_t len = fb_build(sf, sizeof(sf), &fb, &o);
+			struct virtio_net_hdr vh = vh_for(&o, gso_type_for(fb.ipv, fb.proto), 999);
+			size_t h = o.pay + 5; /* some payload in the header buffer */
+			int n =
+			    oe_gso_all(&vh, sf, h, sf + h, len - h, 0, arena, 1 << 20, segs, 64);
+			size_t at = 0;
+
+			assert_int_equal(n, (20003 + 998) / 999);
+			for (int i = 0; i < n; i++)
+				for (int k = 0; k < segs[i].n_sg; k++) {
+					memcpy(ref + at, segs[i].sg[k].addr, segs[i].sg[k].len);
+					at += segs[i].sg[k].len;
+				}
+
+			struct oe_gso g;
+			struct oe_seg s;
+			uint8_t hdr[OE_HDR_MAX], before[OE_HDR_MAX];
+			uint32_t off, wlen, chunk = 1 + (uint32_t)c % 4, got = 0;
+			size_t cmp = 0;
+
+			assert_int_equal(oe_gso_start(&g, &vh, sf, h, sf + h, len - h, 0), OE_OK);
+			assert_int_equal(oe_gso_set_data(&g, win, 0, 0), OE_OK);
+			memset(hdr, 0x5a, sizeof(hdr));
+			memcpy(before, hdr, sizeof(hdr));
+			assert_int_equal(oe_gso_next(&g, hdr, sizeof(hdr), &s), OE_ERR_ARG);
+			assert_memory_equal(hdr, before, sizeof(hdr));
+			assert_int_equal(g.seg_idx, 0);
+			assert_int_equal(oe_gso_set_data(&g, win, 1, (uint32_t)(len - h)),
+					 OE_ERR_ARG);
+			assert_int_equal(oe_gso_set_data(&g, NULL, 0, 1), OE_ERR_ARG);
+			while (g.seg_idx < g.nsegs) {
+				oe_gso_data_span(&g, chunk, &off, &wlen);
+				assert_true(off + wlen <= len - h);
+				memset(win, 0xee, sizeof(win));
+				memcpy(win, sf + h + off, wlen);
+				assert_int_equal(oe_gso_set_data(&g, win, off, wlen), OE_OK);
+				for (uint32_t k = 0; k < chunk; k++) {
+					int r = oe_gso_next(&g, hdr, sizeof(hdr), &s);
+
+					if (r == 0)
+						break;
+					assert_int_equal(r, 1);
+					for (int e = 0; e < s.n_sg; e++) {
+						assert_memory_equal(ref + cmp, s.sg[e].addr,
+								    s.sg[e].len);
+						cmp += s.sg[e].len;
+					}
+					got++;
+				}
+				/* The next chunk's bytes are not in this window. */
+				if (g.seg_idx < g.nsegs && wlen)
+					assert_int_equal(oe_gso_next(&g, hdr, sizeof(hdr), &s),
+							 OE_ERR_ARG);
+			}
+			assert_int_equal(got, n);
+			assert_int_equal(cmp, at);
+		}
+}
+
 #define EXPECT(err, ...) assert_int_equal(oe_gso_all(__VA_ARGS__, arena, 1 << 20, segs, 64), err)
 
 /* 16: hostile metadata, each refused with its own code, nothing produced. */
@@ -508,6 +583,7 @@ struct group_result run_gso_tests(void)
 	    cmocka_unit_test(padded_and_zero_length),
 	    cmocka_unit_test(ec12_13_14_flags_id_options),
 	    cmocka_unit_test(split_input_and_iterator),
+	    cmocka_unit_test(piecewise_payload),
 	    cmocka_unit_test(ec16_hostile_metadata),
 	    cmocka_unit_test(ec16_hostile_frames),
 	    cmocka_unit_test(ec17_hairpin),
