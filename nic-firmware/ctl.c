@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "hal.h"
 #include "nic.h"
 
 /* A command's result is its reply status as it is (err.h). */
@@ -62,6 +63,39 @@ static void ctl_vf_destroy(struct nic *nic, struct vf *vf)
 	vf_destroy(vf);
 }
 
+/* A VF reset or destroy gives the VF's memory back: once the hypervisor
+ * has the answer it may reload the VM's RAM (docs/ARCHITECTURE.md §5). So
+ * the VF stops at once (its datapath no longer runs), and the answer waits
+ * until no port reads that memory any more (hal_port_sync: zero-copy
+ * payload handed to a port may still be read after hal_port_tx). Until
+ * then the request is left unanswered and comes back with a later poll;
+ * its VF's bit in nic->port_wait says it was executed already, so that it
+ * only waits then (and is counted once). */
+static int ctl_vf_release(struct nic *nic, struct nic_mbox_msg *m)
+{
+	uint64_t bit = 1ull << m->vf;
+	struct vf *vf = nic_vf(nic, m->vf);
+
+	if (!(nic->port_wait & bit)) {
+		if (!vf) {
+			m->status = NIC_ENOENT;
+			return 0;
+		}
+		if (m->cmd == NIC_MBOX_VF_RESET)
+			ctl_vf_reset(nic, vf);
+		else
+			ctl_vf_destroy(nic, vf);
+	}
+	if (hal_port_sync()) {
+		nic->port_wait |= bit;
+		m->status = NIC_EBUSY;
+		return NIC_EAGAIN;
+	}
+	nic->port_wait &= ~bit;
+	m->status = NIC_OK;
+	return 0;
+}
+
 /* Every pass polls every running VF's TX ring and RX buffers are looked
  * for when a frame arrives, so a kick needs no action beyond waking the
  * loop (the backend's business): it is counted, as notification
@@ -109,24 +143,23 @@ static int ctl_global(struct nic *nic, struct nic_mbox_msg *m)
 	}
 }
 
-void ctl_exec(struct nic *nic, struct nic_mbox_msg *m)
+int ctl_exec(struct nic *nic, struct nic_mbox_msg *m)
 {
 	struct vf *vf;
 	uint8_t mac[6];
 	int rc = 0;
 
 	if (ctl_global(nic, m))
-		return;
+		return 0;
+	if ((m->cmd == NIC_MBOX_VF_RESET || m->cmd == NIC_MBOX_VF_DESTROY) && m->vf < NIC_MAX_VF)
+		return ctl_vf_release(nic, m);
 	vf = nic_vf(nic, m->vf);
 	if (!vf) {
 		m->status = NIC_ENOENT;
-		return;
+		return 0;
 	}
 
 	switch (m->cmd) {
-	case NIC_MBOX_VF_DESTROY:
-		ctl_vf_destroy(nic, vf);
-		break;
 	case NIC_MBOX_VF_SET_MAC:
 		nicif_mac_from_u64(mac, m->arg[0]);
 		if (mac[0] & 1)
@@ -146,12 +179,9 @@ void ctl_exec(struct nic *nic, struct nic_mbox_msg *m)
 		else
 			vf->next_policy = (uint32_t)m->arg[0];
 		break;
-	case NIC_MBOX_VF_RESET:
-		ctl_vf_reset(nic, vf);
-		break;
 	case NIC_MBOX_VF_COUNTERS:
 		m->status = read_counters(vf->cnt, VFC_COUNT, m);
-		return;
+		return 0;
 	case NIC_MBOX_VF_GET_FEATURES:
 		m->arg[0] = vf->dev_features;
 		break;
@@ -185,7 +215,8 @@ void ctl_exec(struct nic *nic, struct nic_mbox_msg *m)
 	}
 	default:
 		m->status = NIC_ENOTSUP;
-		return;
+		return 0;
 	}
 	m->status = rc;
+	return 0;
 }

@@ -10,6 +10,9 @@
 
 #define NIC_TX_BUDGET 64 /* chains per VF per pass: fairness between VFs */
 #define NIC_RX_BUDGET 64 /* frames per port per pass */
+/* Mailbox requests per pass: one per slot of the shared page, one slot per
+ * hypervisor hart (nicif/shared.h). */
+#define NIC_MBOX_BUDGET 8
 
 void nic_init(struct nic *nic, uint32_t engine_caps)
 {
@@ -27,8 +30,11 @@ int nic_poll(struct nic *nic)
 	struct nic_mbox_msg m;
 	int work = 0;
 
-	while (hal_mbox_poll(&m)) {
-		ctl_exec(nic, &m);
+	for (int n = 0; n < NIC_MBOX_BUDGET && hal_mbox_poll(&m); n++) {
+		/* A reset that waits for the ports is polled again next pass,
+		 * after the other slots' requests. */
+		if (ctl_exec(nic, &m))
+			break;
 		hal_mbox_reply(&m);
 		work++;
 	}

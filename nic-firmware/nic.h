@@ -40,6 +40,9 @@ struct nic {
 	int nports;
 	uint64_t port_cnt[NIC_MAX_PORTS][PC_COUNT];
 	uint32_t rr; /* round-robin start over VFs */
+	/* VFs whose reset or destroy is done but not answered: a port still
+	 * reads their memory (ctl.c; bit = VF id). */
+	uint64_t port_wait;
 	/* VFs with RX used elements to publish or a backlog to drain (bit
 	 * = VF id): the end of a pass visits only these. */
 	uint64_t rx_dirty;

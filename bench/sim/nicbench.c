@@ -81,8 +81,9 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 	return 0;
 }
 /* hal_port_tx is done with the frame when it returns. */
-void hal_port_sync(void)
+int hal_port_sync(void)
 {
+	return 0;
 }
 int hal_port_rx(int port, void *buf, uint32_t cap)
 {
