@@ -252,7 +252,7 @@ struct oe_gso {
 	uint32_t seq0;
 	uint16_t ipid0;
 	uint8_t tcp_flags0;
-	uint8_t _pad;
+	uint8_t win_part;	  /* the window is not all of data: check each segment */
 	uint32_t pseudo_addr_sum; /* addresses + protocol, without length */
 	uint32_t ip_base_sum;	  /* IPv4 header with length, ID, checksum as 0 */
 	uint32_t l4_base_sum;	  /* L4 header with the per-segment fields as 0 */

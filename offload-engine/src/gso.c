@@ -193,6 +193,7 @@ int oe_gso_set_data(struct oe_gso *g, const uint8_t *at, uint32_t off, uint32_t 
 	g->data = at;
 	g->win_off = off;
 	g->win_len = len;
+	g->win_part = off != 0 || len != g->data_len;
 	return OE_OK;
 }
 
@@ -213,9 +214,11 @@ int oe_gso_next(struct oe_gso *g, uint8_t *out, size_t out_len, struct oe_seg *s
 	bool last = i + 1 == g->nsegs;
 	uint32_t d_off, d_len;
 
-	gso_span(g, i, i + 1, &d_off, &d_len);
-	if (d_len && (d_off < g->win_off || d_off + d_len - g->win_off > g->win_len))
-		return OE_ERR_ARG; /* the caller has not brought that part in */
+	if (g->win_part) {
+		gso_span(g, i, i + 1, &d_off, &d_len);
+		if (d_len && (d_off < g->win_off || d_off + d_len - g->win_off > g->win_len))
+			return OE_ERR_ARG; /* the caller has not brought that part in */
+	}
 
 	for (int k = 0; k < OE_SEG_SG_MAX; k++)
 		seg->sg[k] = (struct oe_sg){NULL, 0};
