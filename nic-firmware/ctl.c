@@ -36,8 +36,9 @@ static uint32_t ctl_allowed(const struct nic *nic)
 	return nic->host_policy & nic->engine_caps;
 }
 
-/* A VF's lifecycle as the NIC sees it: the VF's own state (vf.c) and its
- * MAC in the switch's classifier, which follows every reset. */
+/* A VF's lifecycle as the NIC sees it: the VF's own state (vf.c), its
+ * MAC in the switch's classifier, which follows every reset, and its
+ * super-frame in progress, which none survives (vf_tx.c). */
 static int ctl_vf_create(struct nic *nic, uint16_t id, uint64_t base, uint64_t size,
 			 const uint8_t mac[6], uint16_t mtu)
 {
@@ -46,19 +47,23 @@ static int ctl_vf_create(struct nic *nic, uint16_t id, uint64_t base, uint64_t s
 	if (id >= NIC_MAX_VF)
 		return NIC_EINVAL;
 	rc = vf_create(&nic->vf[id], id, base, size, mac, mtu, ctl_allowed(nic));
-	if (!rc)
+	if (!rc) {
 		veb_vf_mac(&nic->veb, &nic->vf[id], true);
+		vf_tx_forget(nic, &nic->vf[id]);
+	}
 	return rc;
 }
 
 static void ctl_vf_reset(struct nic *nic, struct vf *vf)
 {
+	vf_tx_forget(nic, vf);
 	vf_reset(vf, ctl_allowed(nic));
 	veb_vf_mac(&nic->veb, vf, true);
 }
 
 static void ctl_vf_destroy(struct nic *nic, struct vf *vf)
 {
+	vf_tx_forget(nic, vf);
 	veb_vf_mac(&nic->veb, vf, false);
 	vf_destroy(vf);
 }
@@ -199,6 +204,8 @@ int ctl_exec(struct nic *nic, struct nic_mbox_msg *m)
 	}
 	case NIC_MBOX_VF_DRIVER_OK:
 		rc = vf_driver_ok(vf);
+		if (!rc)
+			nic->running |= 1ull << m->vf;
 		break;
 	case NIC_MBOX_VF_KICK:
 		kick(vf);

@@ -8,12 +8,6 @@
 #include "vf_rx.h"
 #include "vf_tx.h"
 
-#define NIC_TX_BUDGET 64 /* chains per VF per pass: fairness between VFs */
-#define NIC_RX_BUDGET 64 /* frames per port per pass */
-/* Mailbox requests per pass: one per slot of the shared page, one slot per
- * hypervisor hart (nicif/shared.h). */
-#define NIC_MBOX_BUDGET 8
-
 void nic_init(struct nic *nic, uint32_t engine_caps)
 {
 	memset(nic, 0, sizeof(*nic));
@@ -38,17 +32,28 @@ int nic_poll(struct nic *nic)
 		hal_mbox_reply(&m);
 		work++;
 	}
-	for (int k = 0; k < NIC_MAX_VF; k++) {
-		struct vf *vf = &nic->vf[(nic->rr + k) % NIC_MAX_VF];
+	/* The running VFs, round robin from a start that moves each pass. */
+	unsigned int r = nic->rr++ % NIC_MAX_VF;
+	uint64_t order = r ? nic->running >> r | nic->running << (NIC_MAX_VF - r) : nic->running;
 
-		/* An idle VF costs one look at its avail index. */
-		if (vf->state == VF_STATE_RUNNING &&
-		    vq_has_work(&vf->dma, &vf->q[VIRTIO_NET_TXQ])) {
-			work += vf_tx_poll(nic, vf, NIC_TX_BUDGET);
+	for (; order; order &= order - 1) {
+		unsigned int i = ((unsigned int)__builtin_ctzll(order) + r) % NIC_MAX_VF;
+		struct vf *vf = &nic->vf[i];
+
+		if (vf->state != VF_STATE_RUNNING) {
+			nic->running &= ~(1ull << i);
+			continue;
+		}
+		/* An idle VF costs one look at its avail index. Each VF's
+		 * budget is its own: the same share for each, whatever the
+		 * others' chains hold. */
+		if ((nic->tx_sf_busy >> i & 1) || vq_has_work(&vf->dma, &vf->q[VIRTIO_NET_TXQ])) {
+			struct vf_tx_budget b = {NIC_TX_FRAMES, NIC_TX_BYTES};
+
+			work += vf_tx_poll(nic, vf, &b);
 			hal_poll_progress();
 		}
 	}
-	nic->rr++;
 	for (int p = 0; p < nic->nports; p++) {
 		for (int k = 0; k < NIC_RX_BUDGET; k++) {
 			int len = hal_port_rx(p, nic->scr.rx, sizeof(nic->scr.rx));

@@ -138,7 +138,12 @@ int hal_port_sync(void)
 
 void hal_poll_progress(void)
 {
+	uint64_t sent = fh.ntx + fh.tx_all;
+
 	fh.progress++;
+	if (sent >= fh.tx_at_progress && sent - fh.tx_at_progress > fh.progress_gap_max)
+		fh.progress_gap_max = sent - fh.tx_at_progress;
+	fh.tx_at_progress = sent;
 }
 
 void fh_port_inject(const void *frame, uint32_t len)

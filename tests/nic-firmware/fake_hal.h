@@ -45,6 +45,9 @@ struct fake_hal {
 	 * all, and per sending VF (source MAC td_mac(vf)) frames and bytes. */
 	bool tx_count_only;
 	uint64_t tx_all, tx_from[FH_VFS], tx_bytes_from[FH_VFS];
+	/* The most port frames between two hal_poll_progress calls (the
+	 * heartbeat on qemu). */
+	uint64_t tx_at_progress, progress_gap_max;
 };
 
 extern struct fake_hal fh;
