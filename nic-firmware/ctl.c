@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "hal.h"
 #include "nic.h"
 
 /* A command's result is its reply status as it is (err.h). */
@@ -35,8 +36,9 @@ static uint32_t ctl_allowed(const struct nic *nic)
 	return nic->host_policy & nic->engine_caps;
 }
 
-/* A VF's lifecycle as the NIC sees it: the VF's own state (vf.c) and its
- * MAC in the switch's classifier, which follows every reset. */
+/* A VF's lifecycle as the NIC sees it: the VF's own state (vf.c), its
+ * MAC in the switch's classifier, which follows every reset, and its
+ * super-frame in progress, which none survives (vf_tx.c). */
 static int ctl_vf_create(struct nic *nic, uint16_t id, uint64_t base, uint64_t size,
 			 const uint8_t mac[6], uint16_t mtu)
 {
@@ -45,21 +47,58 @@ static int ctl_vf_create(struct nic *nic, uint16_t id, uint64_t base, uint64_t s
 	if (id >= NIC_MAX_VF)
 		return NIC_EINVAL;
 	rc = vf_create(&nic->vf[id], id, base, size, mac, mtu, ctl_allowed(nic));
-	if (!rc)
+	if (!rc) {
 		veb_vf_mac(&nic->veb, &nic->vf[id], true);
+		vf_tx_forget(nic, &nic->vf[id]);
+	}
 	return rc;
 }
 
 static void ctl_vf_reset(struct nic *nic, struct vf *vf)
 {
+	vf_tx_forget(nic, vf);
 	vf_reset(vf, ctl_allowed(nic));
 	veb_vf_mac(&nic->veb, vf, true);
 }
 
 static void ctl_vf_destroy(struct nic *nic, struct vf *vf)
 {
+	vf_tx_forget(nic, vf);
 	veb_vf_mac(&nic->veb, vf, false);
 	vf_destroy(vf);
+}
+
+/* A VF reset or destroy gives the VF's memory back: once the hypervisor
+ * has the answer it may reload the VM's RAM (docs/ARCHITECTURE.md §5). So
+ * the VF stops at once (its datapath no longer runs), and the answer waits
+ * until no port reads that memory any more (hal_port_sync: zero-copy
+ * payload handed to a port may still be read after hal_port_tx). Until
+ * then the request is left unanswered and comes back with a later poll;
+ * its VF's bit in nic->port_wait says it was executed already, so that it
+ * only waits then (and is counted once). */
+static int ctl_vf_release(struct nic *nic, struct nic_mbox_msg *m)
+{
+	uint64_t bit = 1ull << m->vf;
+	struct vf *vf = nic_vf(nic, m->vf);
+
+	if (!(nic->port_wait & bit)) {
+		if (!vf) {
+			m->status = NIC_ENOENT;
+			return 0;
+		}
+		if (m->cmd == NIC_MBOX_VF_RESET)
+			ctl_vf_reset(nic, vf);
+		else
+			ctl_vf_destroy(nic, vf);
+	}
+	if (hal_port_sync()) {
+		nic->port_wait |= bit;
+		m->status = NIC_EBUSY;
+		return NIC_EAGAIN;
+	}
+	nic->port_wait &= ~bit;
+	m->status = NIC_OK;
+	return 0;
 }
 
 /* Every pass polls every running VF's TX ring and RX buffers are looked
@@ -109,24 +148,23 @@ static int ctl_global(struct nic *nic, struct nic_mbox_msg *m)
 	}
 }
 
-void ctl_exec(struct nic *nic, struct nic_mbox_msg *m)
+int ctl_exec(struct nic *nic, struct nic_mbox_msg *m)
 {
 	struct vf *vf;
 	uint8_t mac[6];
 	int rc = 0;
 
 	if (ctl_global(nic, m))
-		return;
+		return 0;
+	if ((m->cmd == NIC_MBOX_VF_RESET || m->cmd == NIC_MBOX_VF_DESTROY) && m->vf < NIC_MAX_VF)
+		return ctl_vf_release(nic, m);
 	vf = nic_vf(nic, m->vf);
 	if (!vf) {
 		m->status = NIC_ENOENT;
-		return;
+		return 0;
 	}
 
 	switch (m->cmd) {
-	case NIC_MBOX_VF_DESTROY:
-		ctl_vf_destroy(nic, vf);
-		break;
 	case NIC_MBOX_VF_SET_MAC:
 		nicif_mac_from_u64(mac, m->arg[0]);
 		if (mac[0] & 1)
@@ -146,12 +184,9 @@ void ctl_exec(struct nic *nic, struct nic_mbox_msg *m)
 		else
 			vf->next_policy = (uint32_t)m->arg[0];
 		break;
-	case NIC_MBOX_VF_RESET:
-		ctl_vf_reset(nic, vf);
-		break;
 	case NIC_MBOX_VF_COUNTERS:
 		m->status = read_counters(vf->cnt, VFC_COUNT, m);
-		return;
+		return 0;
 	case NIC_MBOX_VF_GET_FEATURES:
 		m->arg[0] = vf->dev_features;
 		break;
@@ -169,6 +204,8 @@ void ctl_exec(struct nic *nic, struct nic_mbox_msg *m)
 	}
 	case NIC_MBOX_VF_DRIVER_OK:
 		rc = vf_driver_ok(vf);
+		if (!rc)
+			nic->running |= 1ull << m->vf;
 		break;
 	case NIC_MBOX_VF_KICK:
 		kick(vf);
@@ -185,7 +222,8 @@ void ctl_exec(struct nic *nic, struct nic_mbox_msg *m)
 	}
 	default:
 		m->status = NIC_ENOTSUP;
-		return;
+		return 0;
 	}
 	m->status = rc;
+	return 0;
 }

@@ -57,15 +57,18 @@ void hal_mb(void);
  */
 int hal_port_count(void);
 int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg);
-/* Port sync: returns once every port has finished with the guest elements
- * handed to it by hal_port_tx since the last sync. The firmware calls it
- * before it publishes the used entries of transmit chains (used->idx): that
- * gives the buffers back to the guest, which may then reuse them. Bounded:
- * a port that does not finish in time is the backend's to count (qemu:
- * drain_timeouts), and the firmware publishes anyway. A backend whose
- * hal_port_tx is done with the frame when it returns does nothing.
+/* Port sync: waits until every port has finished with the guest elements
+ * handed to it by hal_port_tx so far, and returns 0; NIC_EBUSY when a port
+ * still reads some when the backend's bound runs out (qemu: 20 ms, counted
+ * in drain_timeouts; a later call waits on). The firmware calls it before
+ * it publishes the used entries of transmit chains (used->idx), which gives
+ * the buffers back to the guest; there it goes on whatever it returns (a
+ * guest that reuses a buffer the port still reads garbles only its own
+ * frame). A VF reset or destroy, after which the VM's RAM may be reloaded,
+ * is answered only once it returned 0 (ctl.c). A backend whose hal_port_tx
+ * is done with the frame when it returns does nothing and returns 0.
  */
-void hal_port_sync(void);
+int hal_port_sync(void);
 /* Poll one received frame into buf; returns its length, 0 when none. */
 int hal_port_rx(int port, void *buf, uint32_t cap);
 
@@ -90,7 +93,10 @@ uint64_t hal_now_ns(void);
 
 /* Mailbox with the hypervisor (or the simulator's control thread).
  * hal_mbox_poll returns 1 and fills *msg when a request waits, else 0;
- * the firmware answers each request with hal_mbox_reply.
+ * the firmware answers a request with hal_mbox_reply before it polls the
+ * next. A request it does not answer (a VF reset waiting for the ports) is
+ * returned again by a later poll, after the other slots' requests (qemu:
+ * the slot stays taken until ack_seq moves).
  */
 int hal_mbox_poll(struct nic_mbox_msg *msg);
 void hal_mbox_reply(const struct nic_mbox_msg *msg);

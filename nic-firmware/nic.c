@@ -8,9 +8,6 @@
 #include "vf_rx.h"
 #include "vf_tx.h"
 
-#define NIC_TX_BUDGET 64 /* chains per VF per pass: fairness between VFs */
-#define NIC_RX_BUDGET 64 /* frames per port per pass */
-
 void nic_init(struct nic *nic, uint32_t engine_caps)
 {
 	memset(nic, 0, sizeof(*nic));
@@ -27,22 +24,36 @@ int nic_poll(struct nic *nic)
 	struct nic_mbox_msg m;
 	int work = 0;
 
-	while (hal_mbox_poll(&m)) {
-		ctl_exec(nic, &m);
+	for (int n = 0; n < NIC_MBOX_BUDGET && hal_mbox_poll(&m); n++) {
+		/* A reset that waits for the ports is polled again next pass,
+		 * after the other slots' requests. */
+		if (ctl_exec(nic, &m))
+			break;
 		hal_mbox_reply(&m);
 		work++;
 	}
-	for (int k = 0; k < NIC_MAX_VF; k++) {
-		struct vf *vf = &nic->vf[(nic->rr + k) % NIC_MAX_VF];
+	/* The running VFs, round robin from a start that moves each pass. */
+	unsigned int r = nic->rr++ % NIC_MAX_VF;
+	uint64_t order = r ? nic->running >> r | nic->running << (NIC_MAX_VF - r) : nic->running;
 
-		/* An idle VF costs one look at its avail index. */
-		if (vf->state == VF_STATE_RUNNING &&
-		    vq_has_work(&vf->dma, &vf->q[VIRTIO_NET_TXQ])) {
-			work += vf_tx_poll(nic, vf, NIC_TX_BUDGET);
+	for (; order; order &= order - 1) {
+		unsigned int i = ((unsigned int)__builtin_ctzll(order) + r) % NIC_MAX_VF;
+		struct vf *vf = &nic->vf[i];
+
+		if (vf->state != VF_STATE_RUNNING) {
+			nic->running &= ~(1ull << i);
+			continue;
+		}
+		/* An idle VF costs one look at its avail index. Each VF's
+		 * budget is its own: the same share for each, whatever the
+		 * others' chains hold. */
+		if ((nic->tx_sf_busy >> i & 1) || vq_has_work(&vf->dma, &vf->q[VIRTIO_NET_TXQ])) {
+			struct vf_tx_budget b = {NIC_TX_FRAMES, NIC_TX_BYTES};
+
+			work += vf_tx_poll(nic, vf, &b);
 			hal_poll_progress();
 		}
 	}
-	nic->rr++;
 	for (int p = 0; p < nic->nports; p++) {
 		for (int k = 0; k < NIC_RX_BUDGET; k++) {
 			int len = hal_port_rx(p, nic->scr.rx, sizeof(nic->scr.rx));

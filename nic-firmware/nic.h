@@ -13,17 +13,31 @@
 #include "oe.h"
 #include "veb.h"
 #include "vf.h"
+#include "vf_tx.h"
 #include "vq.h"
 
 #define NIC_MAX_VF    64
 #define NIC_MAX_PORTS 4
 #define NIC_FRAME_MAX 65550 /* 64 KiB of IP + Ethernet/VLAN header room */
 
+/* The work of one poll pass, bounded whatever the guests put in their
+ * rings (nicfw README, "Bounded work"): per running VF, frames (copies:
+ * a broadcast counts once per port and receiving VF, a chain that sends
+ * nothing once) and their bytes, checked before each frame; the rest of
+ * a super-frame goes on next pass. 64 frames are the 64 chains of one
+ * pass before; 128 KiB lets a 64 KiB super-frame at MSS 1448 (45 frames,
+ * 68 KB) go out in one pass, and stops jumbo frames at 15 a pass. */
+#define NIC_TX_FRAMES 64
+#define NIC_TX_BYTES  (128 * 1024)
+#define NIC_RX_BUDGET 64 /* frames per port per pass */
+/* Mailbox requests per pass: one per slot of the shared page, one slot per
+ * hypervisor hart (nicif/shared.h). */
+#define NIC_MBOX_BUDGET 8
+
 /* NIC-local working memory of the datapath (never guest-visible). */
 struct nic_scratch {
-	uint8_t hdr[OE_HDR_MAX];       /* TX headers copied out of the guest */
 	uint8_t seg_hdr[OE_HDR_MAX];   /* one segment's fresh headers */
-	uint8_t tx[NIC_FRAME_MAX];     /* small TX frame, or split payload */
+	uint8_t tx[NIC_FRAME_MAX];     /* small TX frame, or a pass's split payload */
 	uint8_t rx[NIC_FRAME_MAX];     /* port RX, or hairpin frame */
 	uint16_t heads[NIC_QUEUE_MAX]; /* RX chains of one merged frame */
 	uint32_t lens[NIC_QUEUE_MAX];
@@ -40,9 +54,18 @@ struct nic {
 	int nports;
 	uint64_t port_cnt[NIC_MAX_PORTS][PC_COUNT];
 	uint32_t rr; /* round-robin start over VFs */
+	/* VFs whose reset or destroy is done but not answered: a port still
+	 * reads their memory (ctl.c; bit = VF id). */
+	uint64_t port_wait;
+	uint64_t tx_sf_busy; /* VFs with a super-frame in progress (tx_sf) */
+	/* VFs that may be running (bit = VF id): set at DRIVER_OK (ctl.c),
+	 * cleared by the pass that finds one no longer running. A pass looks
+	 * at these only, not at all NIC_MAX_VF slots. */
+	uint64_t running;
 	/* VFs with RX used elements to publish or a backlog to drain (bit
 	 * = VF id): the end of a pass visits only these. */
 	uint64_t rx_dirty;
+	struct vf_tx_sf tx_sf[NIC_MAX_VF]; /* super-frames in progress */
 };
 _Static_assert(NIC_MAX_VF <= 64, "rx_dirty has one bit per VF");
 _Static_assert(VEB_CLS_SLOTS >= 2 * NIC_MAX_VF, "classifier under 1/2 full");

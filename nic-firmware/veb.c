@@ -71,6 +71,17 @@ static struct vf_verdict veb_port_drops(unsigned int n)
 	return n ? vf_verdict_make(VF_DROP, VFC_TX_DROP_PORT, n) : vf_verdict_pass();
 }
 
+/* The copies of a flood (veb_from_vf's last loops): every port, every
+ * other running VF. */
+unsigned int veb_flood_copies(const struct nic *nic, const struct vf *src)
+{
+	unsigned int n = (unsigned int)nic->nports;
+
+	for (int i = 0; i < NIC_MAX_VF; i++)
+		n += i != src->dma.vf && nic->vf[i].state == VF_STATE_RUNNING;
+	return n ? n : 1;
+}
+
 struct vf_verdict veb_from_vf(struct nic *nic, struct vf *src, const struct hal_sg *sg,
 			      unsigned int nsg, uint32_t len)
 {
@@ -106,7 +117,8 @@ struct vf_verdict veb_from_vf(struct nic *nic, struct vf *src, const struct hal_
 		vf_rx_deliver(nic, &nic->vf[dst], lin, len, &meta);
 		return vf_verdict_pass();
 	}
-	/* Broadcast/multicast: every port and every other VF. */
+	/* Broadcast/multicast: every port and every other VF (as many as
+	 * veb_flood_copies counts). */
 	for (int p = 0; p < nic->nports; p++)
 		drops += veb_to_port(nic, p, sg, nsg, len);
 	for (int i = 0; i < NIC_MAX_VF; i++)

@@ -35,6 +35,15 @@ bool veb_src_ok(const struct vf *vf, const uint8_t *eth, uint32_t len);
  * business (vf_rx_deliver); the switch counts only on ports. */
 struct vf_verdict veb_from_vf(struct nic *nic, struct vf *src, const struct hal_sg *sg,
 			      unsigned int nsg, uint32_t len);
+/* How many ports and VFs veb_from_vf hands a frame from src that starts
+ * with eth: what the sender's budget is charged for it (vf_tx.h). One,
+ * unless it is flooded (broadcast, multicast). */
+unsigned int veb_flood_copies(const struct nic *nic, const struct vf *src);
+static inline unsigned int veb_copies(const struct nic *nic, const struct vf *src,
+				      const uint8_t *eth)
+{
+	return __builtin_expect(eth[ETH_OFF_DST] & 1, 0) ? veb_flood_copies(nic, src) : 1;
+}
 /* Forward one frame received on a port (in NIC memory). */
 void veb_from_port(struct nic *nic, int port, const uint8_t *frame, uint32_t len);
 

@@ -81,6 +81,8 @@ enum vf_act {
 	VF_DROP,     /* frame dropped, the VF goes on: count cause, n times */
 	VF_FAIL,     /* the guest broke a rule: count cause, DEVICE_NEEDS_RESET */
 	VF_RETRY,    /* receive only: no buffer posted, nothing changed */
+	VF_MORE,     /* transmit only: a super-frame goes on next pass, its chain
+		      * stays with the device until then (vf_tx.c) */
 };
 
 /* One word, so that it goes back through the datapath's returns in a
@@ -141,7 +143,7 @@ static inline struct vf_verdict vf_verdict_err(int err)
  * VF's memory until the driver resets it. */
 void vf_fail(struct vf *vf, enum nic_vf_counter cause);
 
-/* Act on a verdict (VF_RETRY is the receive path's own business). */
+/* Act on a verdict (VF_RETRY and VF_MORE are their paths' own business). */
 static inline void vf_apply(struct vf *vf, struct vf_verdict v)
 {
 	if (vf_verdict_passed(v))

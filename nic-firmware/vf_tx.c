@@ -10,6 +10,11 @@
  * A port may still read that payload after hal_port_tx returns (qemu:
  * QEMU's virtio-net reads it when it gets to the frame), so the chains of
  * a burst are given back only after hal_port_sync.
+ *
+ * What a VF does in one pass is bounded by its budget (struct
+ * vf_tx_budget) in frames and bytes, whatever its chains ask for: a
+ * super-frame that does not fit goes on in the next pass from its next
+ * segment (struct vf_tx_sf).
  */
 #include "vf_tx.h"
 
@@ -99,7 +104,8 @@ static bool tx_hdr_allowed(const struct vf *vf, const struct virtio_net_hdr *vh)
 /* One wire frame into the switch. The sender's per-frame counters are
  * counted here; what became of the frame (a port refused it, or the VF's
  * own receive path dropped or failed it: a frame to its own MAC) comes
- * back as the switch's verdict. */
+ * back as the switch's verdict. Its cost to the sender's budget is the
+ * caller's to count (veb_copies of it). */
 static struct vf_verdict tx_wire(struct nic *nic, struct vf *vf, const struct hal_sg *sg,
 				 unsigned int nsg, uint32_t len)
 {
@@ -114,9 +120,12 @@ static struct vf_verdict tx_wire(struct nic *nic, struct vf *vf, const struct ha
 }
 
 static struct vf_verdict tx_plain(struct nic *nic, struct vf *vf, const struct vq_chain *ch,
-				  const struct virtio_net_hdr *vh, uint32_t flen)
+				  const struct virtio_net_hdr *vh, uint32_t flen,
+				  struct vf_tx_budget *b)
 {
 	struct hal_sg sg = {.local = nic->scr.tx, .len = flen, .vf = HAL_SG_LOCAL};
+	struct vf_verdict v;
+	unsigned int copies;
 	int rc;
 
 	if (flen > (uint32_t)vf->mtu + ETH_HLEN + VLAN_HLEN)
@@ -131,48 +140,65 @@ static struct vf_verdict tx_plain(struct nic *nic, struct vf *vf, const struct v
 			return vf_verdict_fail(VFC_TX_DROP_HDR);
 		vf->cnt[VFC_TX_CSUM_OFFLOAD]++;
 	}
-	return tx_wire(nic, vf, &sg, 1, flen);
+	copies = veb_copies(nic, vf, nic->scr.tx);
+	v = tx_wire(nic, vf, &sg, 1, flen);
+	b->frames -= (int32_t)copies;
+	b->bytes -= (int32_t)(copies * flen);
+	return v;
 }
 
-/* A super-frame is many wire frames: one that is dropped is counted as it
- * happens and the next still goes; a fail ends the chain. */
-static struct vf_verdict tx_gso(struct nic *nic, struct vf *vf, const struct vq_chain *ch,
-				const struct virtio_net_hdr *vh, uint32_t flen)
+/* The segments of the VF's super-frame while the budget lasts (given by
+ * value, what is left of it in sf->left: the caller's budget stays in its
+ * registers). VF_MORE when some are left: it stays in progress
+ * (tx_sf_busy). A super-frame is many wire frames: one that is dropped is
+ * counted as it happens and the next still goes; a fail ends the chain. */
+static struct vf_verdict tx_gso_run(struct nic *nic, struct vf *vf, struct vf_tx_sf *sf,
+				    const struct vq_chain *ch, int32_t frames, int32_t bytes)
 {
-	uint32_t hlen = flen < OE_HDR_MAX ? flen : OE_HDR_MAX;
-	uint32_t rest = flen - hlen;
+	struct oe_gso *g = &sf->g;
+	const uint64_t bit = 1ull << vf->dma.vf, gpa = sf->gpa;
+	const uint32_t rest = sf->rest, mss = g->mss;
+	const bool guest = sf->guest;
+	/* Every segment has the super-frame's destination, and all but the
+	 * last are hdr + mss long: the budget, checked before each frame,
+	 * lets n of them go. */
+	const uint32_t copies = veb_copies(nic, vf, sf->hdr);
+	const uint32_t seg_bytes = copies * (oe_gso_seg_hdr_len(g) + mss);
+	const uint32_t first = g->seg_idx, pay = g->pkt.ip_end - g->pkt.payload_off;
+	uint32_t n = g->nsegs - first, sent, sent_bytes, end;
 	const uint8_t *data = NULL;
-	uint64_t gpa = 0;
-	bool guest = false;
-	struct oe_gso g;
+	struct vf_verdict v = vf_verdict_pass();
 	struct oe_seg seg;
-	int rc;
+	int rc = 1;
 
-	rc = chain_read(vf, ch, NIC_NET_HDR_LEN, nic->scr.hdr, hlen);
-	if (rc)
-		return vf_verdict_err(rc);
-	if (!veb_src_ok(vf, nic->scr.hdr, hlen))
-		return vf_verdict_drop(VFC_TX_DROP_SPOOF);
-	if (rest && chain_contig(ch, NIC_NET_HDR_LEN + hlen, rest, &gpa)) {
+	sf->left = (struct vf_tx_budget){frames, bytes};
+	nic->tx_sf_busy &= ~bit;
+	if (frames <= 0 || bytes <= 0)
+		n = 0;
+	if (n > ((uint32_t)frames + copies - 1) / copies)
+		n = ((uint32_t)frames + copies - 1) / copies;
+	if (n > ((uint32_t)bytes + seg_bytes - 1) / seg_bytes)
+		n = ((uint32_t)bytes + seg_bytes - 1) / seg_bytes;
+	if (guest) {
+		/* In place: the view again, as each pass may be a new one. */
 		data = hal_dma_view(vf->dma.vf, gpa, rest);
 		if (!data)
 			return vf_verdict_fail(VFC_DMA_VIOLATION);
-		guest = true;
+		oe_gso_set_data(g, data, 0, rest);
 	} else if (rest) {
-		/* Payload split over descriptors: gather it once. */
-		rc = chain_read(vf, ch, NIC_NET_HDR_LEN + hlen, nic->scr.tx, rest);
+		/* Split over descriptors: gather what this pass sends. */
+		uint32_t off, len;
+
+		oe_gso_data_span(g, n, &off, &len);
+		rc = chain_read(vf, ch, NIC_NET_HDR_LEN + sf->hlen + off, nic->scr.tx, len);
 		if (rc)
 			return vf_verdict_err(rc);
-		data = nic->scr.tx;
+		oe_gso_set_data(g, nic->scr.tx, off, len);
+		rc = 1;
 	}
-	if (oe_gso_start(&g, vh, nic->scr.hdr, hlen, data, rest, 0) < 0)
-		return vf_verdict_fail(VFC_TX_DROP_HDR);
-	if ((uint32_t)(g.pkt.payload_off - g.pkt.l3_off) + g.mss > vf->mtu)
-		return vf_verdict_drop(VFC_TX_DROP_SIZE);
-	vf->cnt[VFC_TX_GSO_PACKETS]++;
-	while ((rc = oe_gso_next(&g, nic->scr.seg_hdr, sizeof(nic->scr.seg_hdr), &seg)) == 1) {
+	for (; n && (rc = oe_gso_next(g, nic->scr.seg_hdr, sizeof(nic->scr.seg_hdr), &seg)) == 1;
+	     n--) {
 		struct hal_sg sg[OE_SEG_SG_MAX];
-		struct vf_verdict v;
 
 		for (unsigned int i = 0; i < seg.n_sg; i++) {
 			const uint8_t *a = seg.sg[i].addr;
@@ -186,7 +212,7 @@ static struct vf_verdict tx_gso(struct nic *nic, struct vf *vf, const struct vq_
 				 * next: have it on its way meanwhile. */
 				uint32_t left = (uint32_t)(data + rest - (a + sg[i].len));
 
-				NIC_PREFETCH(a + sg[i].len, left < g.mss ? left : g.mss, 0);
+				NIC_PREFETCH(a + sg[i].len, left < mss ? left : mss, 0);
 			} else {
 				sg[i].vf = HAL_SG_LOCAL;
 				sg[i].local = a;
@@ -197,16 +223,66 @@ static struct vf_verdict tx_gso(struct nic *nic, struct vf *vf, const struct vq_
 		v = tx_wire(nic, vf, sg, seg.n_sg, seg.len);
 		if (!vf_verdict_passed(v)) {
 			if (vf_verdict_act(v) == VF_FAIL)
-				return v;
+				break;
 			vf_apply(vf, v);
+			v = vf_verdict_pass();
 		}
 	}
 	if (rc < 0)
-		return vf_verdict_fail(VFC_TX_DROP_HDR);
-	return vf_verdict_pass();
+		v = vf_verdict_fail(VFC_TX_DROP_HDR);
+	/* What went out: segments [first, seg_idx), each headers + MSS but
+	 * the last of the super-frame. */
+	sent = g->seg_idx - first;
+	end = g->seg_idx * mss < pay ? g->seg_idx * mss : pay;
+	sent_bytes = sent * oe_gso_seg_hdr_len(g) + (end > first * mss ? end - first * mss : 0);
+	sf->left = (struct vf_tx_budget){frames - (int32_t)(copies * sent),
+					 bytes - (int32_t)(copies * sent_bytes)};
+	if (vf_verdict_passed(v) && g->seg_idx < g->nsegs) {
+		nic->tx_sf_busy |= bit;
+		v = vf_verdict_make(VF_MORE, 0, 0);
+	}
+	return v;
 }
 
-static struct vf_verdict tx_one(struct nic *nic, struct vf *vf, const struct vq_chain *ch)
+static struct vf_verdict tx_gso(struct nic *nic, struct vf *vf, const struct vq_chain *ch,
+				const struct virtio_net_hdr *vh, uint32_t flen,
+				struct vf_tx_budget *b)
+{
+	struct vf_tx_sf *sf = &nic->tx_sf[vf->dma.vf];
+	uint32_t hlen = flen < OE_HDR_MAX ? flen : OE_HDR_MAX;
+	uint32_t rest = flen - hlen;
+	const uint8_t *data = NULL;
+	struct vf_verdict v;
+	int rc;
+
+	rc = chain_read(vf, ch, NIC_NET_HDR_LEN, sf->hdr, hlen);
+	if (rc)
+		return vf_verdict_err(rc);
+	if (!veb_src_ok(vf, sf->hdr, hlen))
+		return vf_verdict_drop(VFC_TX_DROP_SPOOF);
+	sf->hlen = hlen;
+	sf->rest = rest;
+	sf->guest = false;
+	if (rest && chain_contig(ch, NIC_NET_HDR_LEN + hlen, rest, &sf->gpa)) {
+		data = hal_dma_view(vf->dma.vf, sf->gpa, rest);
+		if (!data)
+			return vf_verdict_fail(VFC_DMA_VIOLATION);
+		sf->guest = true;
+	} else if (rest) {
+		data = nic->scr.tx; /* a piece per pass, tx_gso_run */
+	}
+	if (oe_gso_start(&sf->g, vh, sf->hdr, hlen, data, rest, 0) < 0)
+		return vf_verdict_fail(VFC_TX_DROP_HDR);
+	if ((uint32_t)(sf->g.pkt.payload_off - sf->g.pkt.l3_off) + sf->g.mss > vf->mtu)
+		return vf_verdict_drop(VFC_TX_DROP_SIZE);
+	vf->cnt[VFC_TX_GSO_PACKETS]++;
+	v = tx_gso_run(nic, vf, sf, ch, b->frames, b->bytes);
+	*b = sf->left;
+	return v;
+}
+
+static struct vf_verdict tx_one(struct nic *nic, struct vf *vf, const struct vq_chain *ch,
+				struct vf_tx_budget *b)
 {
 	struct virtio_net_hdr vh;
 	uint32_t flen;
@@ -224,44 +300,83 @@ static struct vf_verdict tx_one(struct nic *nic, struct vf *vf, const struct vq_
 	if (!tx_hdr_allowed(vf, &vh))
 		return vf_verdict_fail(VFC_TX_DROP_FEATURE);
 	if (vh.gso_type == VIRTIO_NET_HDR_GSO_NONE)
-		return tx_plain(nic, vf, ch, &vh, flen);
-	return tx_gso(nic, vf, ch, &vh, flen);
+		return tx_plain(nic, vf, ch, &vh, flen, b);
+	return tx_gso(nic, vf, ch, &vh, flen, b);
+}
+
+/* Keep the chain of a super-frame in progress for the next pass (its
+ * descriptors, for the gathering of its later pieces). */
+static void tx_sf_keep(struct vf_tx_sf *sf, const struct vq_chain *ch)
+{
+	sf->ch.head = ch->head;
+	sf->ch.nseg = sf->ch.nout = ch->nout;
+	sf->ch.out_len = ch->out_len;
+	sf->ch.in_len = 0;
+	memcpy(sf->ch.seg, ch->seg, ch->nout * sizeof(ch->seg[0]));
+}
+
+void vf_tx_forget(struct nic *nic, const struct vf *vf)
+{
+	nic->tx_sf_busy &= ~(1ull << vf->dma.vf);
 }
 
 /* The VF's transmit driver: the one place its chains' verdicts are acted
  * on. A failed chain is neither given back nor followed by any other: the
  * VF's memory is not touched again until its reset. */
-int vf_tx_poll(struct nic *nic, struct vf *vf, int budget)
+int vf_tx_poll(struct nic *nic, struct vf *vf, struct vf_tx_budget *budget)
 {
+	struct vf_tx_budget lb = *budget, *b = &lb;
 	struct vq *q = &vf->q[VIRTIO_NET_TXQ];
 	struct vq_chain *ch = &nic->tx_chain;
+	struct vf_tx_sf *sf = &nic->tx_sf[vf->dma.vf];
+	const uint64_t bit = 1ull << vf->dma.vf;
+	int32_t frames0 = budget->frames;
 	struct vf_verdict v;
 	int n = 0, rc;
 
-	while (n < budget) {
+	if (nic->tx_sf_busy & bit) {
+		v = tx_gso_run(nic, vf, sf, &sf->ch, lb.frames, lb.bytes);
+		lb = sf->left;
+		if (!vf_verdict_passed(v)) {
+			vf_apply(vf, v); /* VF_MORE: nothing to give back yet */
+			goto out;
+		}
+		rc = vq_push(&vf->dma, q, sf->ch.head, 0);
+		if (rc) {
+			vf_apply(vf, vf_verdict_err(rc));
+			goto out;
+		}
+		n++;
+	}
+	while (b->frames > 0 && b->bytes > 0) {
 		rc = vq_pop(&vf->dma, q, ch);
 		if (rc < 0) {
 			vf_apply(vf, vf_verdict_err(rc));
-			return n;
+			goto out;
 		}
 		if (rc == 0)
 			break;
-		n++;
-		v = tx_one(nic, vf, ch);
+		v = tx_one(nic, vf, ch, b);
 		if (!vf_verdict_passed(v)) {
+			if (vf_verdict_act(v) == VF_MORE) {
+				tx_sf_keep(sf, ch); /* goes on next pass */
+				break;
+			}
+			b->frames--; /* a chain dropped is one frame's walk too */
 			vf_apply(vf, v);
 			if (vf_verdict_act(v) == VF_FAIL)
-				return n;
+				goto out;
 		}
 		/* TX buffers are only read: used length 0 (§2.7.8). */
 		rc = vq_push(&vf->dma, q, ch->head, 0);
 		if (rc) {
 			vf_apply(vf, vf_verdict_err(rc));
-			return n;
+			goto out;
 		}
+		n++;
 	}
 	if (!n)
-		return 0;
+		goto out;
 	/* The ports are done with the zero-copy payload of these chains
 	 * before used->idx gives them back. */
 	hal_port_sync();
@@ -273,5 +388,7 @@ int vf_tx_poll(struct nic *nic, struct vf *vf, int budget)
 			v = vf_verdict_err(rc);
 	}
 	vf_apply(vf, v);
-	return n;
+out:
+	*budget = lb;
+	return frames0 - lb.frames;
 }

@@ -186,11 +186,12 @@ int nq_port_drain_guest(void)
 	return 0;
 }
 
-/* Before the firmware gives TX chains back: QEMU has read every zero-copy
- * piece (bounded: a stalled port is counted in drain_timeouts). */
-void hal_port_sync(void)
+/* Before the firmware gives TX chains back or answers a VF reset: QEMU has
+ * read every zero-copy piece (bounded: a stalled port is counted in
+ * drain_timeouts and reported, and the next call looks again). */
+int hal_port_sync(void)
 {
-	nq_port_drain_guest();
+	return nq_port_drain_guest() ? NIC_EBUSY : 0;
 }
 
 int nq_port_flush(uint64_t us)

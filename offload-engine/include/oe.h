@@ -55,7 +55,8 @@ enum oe_err {
 	OE_ERR_EXISTS = -33,	    /* classification entry already present */
 	OE_ERR_RSS_KEY = -34,	    /* RSS key length outside 4..OE_RSS_KEY_MAX */
 	OE_ERR_RSS_INDIR = -35,	    /* indirection table size not a power of 2 <= max */
-	OE_ERR__COUNT = 36
+	OE_ERR_GSO_SIZE_LOW = -36,  /* 0 < gso_size < OE_GSO_MSS_MIN */
+	OE_ERR__COUNT = 37
 };
 
 /* Short fixed English text for an error code ("gso_size is 0"); never NULL. */
@@ -68,6 +69,14 @@ const char *oe_errname(int err);
 #define OE_IPV6_EXT_MAX 8     /* extension headers walked before giving up */
 #define OE_HDR_MAX	512   /* L2+L3+L4 headers (and csum_start) must end by here */
 #define OE_GSO_MAX_IP	65535 /* an IP datagram's length field is 16 bits */
+/* The smallest gso_size accepted: Linux's TCP_MIN_GSO_SIZE, the least
+ * payload a real stack puts in a TSO segment (its 48-byte MSS floor,
+ * net.ipv4.tcp_min_snd_mss since CVE-2019-11479, less 40 bytes of TCP
+ * options). Smaller would only make one super-frame more tiny frames. */
+#define OE_GSO_MSS_MIN 8
+/* The most segments one super-frame yields: the 16-bit IP length at the
+ * smallest gso_size. Implied by the two, checked at build time (gso.c). */
+#define OE_GSO_SEGS_MAX 8192
 
 /* ---- checksum core (csum.c): RFC 1071 ------------------------------------- */
 /*
@@ -236,13 +245,14 @@ struct oe_gso {
 	/* private */
 	const uint8_t *hdr;
 	uint32_t hdr_buf_len;
-	const uint8_t *data;
+	const uint8_t *data; /* where data byte win_off is */
 	uint32_t data_len;
+	uint32_t win_off, win_len; /* data bytes readable now (oe_gso_set_data) */
 	uint32_t pay_total;
 	uint32_t seq0;
 	uint16_t ipid0;
 	uint8_t tcp_flags0;
-	uint8_t _pad;
+	uint8_t win_part;	  /* the window is not all of data: check each segment */
 	uint32_t pseudo_addr_sum; /* addresses + protocol, without length */
 	uint32_t ip_base_sum;	  /* IPv4 header with length, ID, checksum as 0 */
 	uint32_t l4_base_sum;	  /* L4 header with the per-segment fields as 0 */
@@ -260,6 +270,16 @@ static inline uint32_t oe_gso_seg_hdr_len(const struct oe_gso *g)
  * Returns 1 when a segment was produced, 0 when done, or an error
  * (OE_ERR_ARENA if out_len < oe_gso_seg_hdr_len). */
 int oe_gso_next(struct oe_gso *g, uint8_t *out, size_t out_len, struct oe_seg *seg);
+/* Payload brought in piecewise (a NIC that segments a super-frame over
+ * several passes and gathers, each pass, only the part it sends): the data
+ * bytes the next n segments reference, as [*off, *off + *len) of `data`
+ * (an empty range when they lie in `hdr`). */
+void oe_gso_data_span(const struct oe_gso *g, uint32_t n, uint32_t *off, uint32_t *len);
+/* From now on data bytes [off, off + len) are read at `at` (at[0] is data
+ * byte off); oe_gso_start made it the whole of `data`. A segment that
+ * needs a data byte outside is refused by oe_gso_next (OE_ERR_ARG, nothing
+ * written). Returns OE_OK, or OE_ERR_ARG past the data or for NULL. */
+int oe_gso_set_data(struct oe_gso *g, const uint8_t *at, uint32_t off, uint32_t len);
 /* All at once: segs[0..max_segs), headers packed into arena. Returns the
  * number of segments, or OE_ERR_TOO_MANY_SEGS / OE_ERR_ARENA (checked before
  * anything is written) or a metadata error. */

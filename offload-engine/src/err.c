@@ -45,6 +45,7 @@ static const struct err_desc err_tab[OE_ERR__COUNT] = {
     [-OE_ERR_EXISTS] = {"exists", "classification entry exists"},
     [-OE_ERR_RSS_KEY] = {"rss_key", "bad RSS key length"},
     [-OE_ERR_RSS_INDIR] = {"rss_indir", "bad RSS indirection table size"},
+    [-OE_ERR_GSO_SIZE_LOW] = {"gso_size_low", "gso_size below the smallest a stack sends"},
 };
 
 static const struct err_desc *err_find(int err)

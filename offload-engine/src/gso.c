@@ -9,6 +9,11 @@
 #include "parse.h"
 #include "l4sum.h"
 
+/* The segment count a caller may plan for (a NIC's work per super-frame)
+ * follows from the two bounds, rounded up. */
+_Static_assert((OE_GSO_MAX_IP + OE_GSO_MSS_MIN - 1) / OE_GSO_MSS_MIN <= OE_GSO_SEGS_MAX,
+	       "the smallest gso_size bounds the segments of a 64 KiB datagram");
+
 static int gso_check_meta(const struct virtio_net_hdr *vh, size_t total, uint8_t *base)
 {
 	uint8_t type = vh->gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
@@ -23,6 +28,8 @@ static int gso_check_meta(const struct virtio_net_hdr *vh, size_t total, uint8_t
 		return OE_ERR_NO_NEEDS_CSUM; /* §5.1.6.2.1: GSO requires it */
 	if (oe_le16_to_cpu(vh->gso_size) == 0)
 		return OE_ERR_GSO_SIZE_ZERO;
+	if (oe_le16_to_cpu(vh->gso_size) < OE_GSO_MSS_MIN)
+		return OE_ERR_GSO_SIZE_LOW; /* no real stack sends it */
 	size_t cs = oe_le16_to_cpu(vh->csum_start);
 	if (cs >= total)
 		return OE_ERR_CSUM_START;
@@ -95,6 +102,7 @@ int oe_gso_start(struct oe_gso *g, const struct virtio_net_hdr *vh, const uint8_
 	g->hdr_buf_len = (uint32_t)hdr_len;
 	g->data = data;
 	g->data_len = (uint32_t)data_len;
+	g->win_len = (uint32_t)data_len;
 	g->pay_total = p->ip_end - p->payload_off; /* bytes past ip_end are padding */
 	g->nsegs = g->pay_total ? (g->pay_total + g->mss - 1) / g->mss : 1;
 	if (p->ip_ver == 4)
@@ -144,13 +152,49 @@ static uint32_t gso_payload(const struct oe_gso *g, uint32_t start, uint32_t len
 		len -= n;
 	}
 	if (len) {
-		const uint8_t *p = g->data + (start - g->hdr_buf_len);
+		const uint8_t *p = g->data + (start - g->hdr_buf_len - g->win_off);
 		size_t before = seg->pay_len - len; /* bytes already summed */
 		seg->sg[seg->n_sg++] = (struct oe_sg){p, len};
 		if (sum_it)
 			sum = csum_block_add(sum, csum_partial(p, len, 0), before);
 	}
 	return sum;
+}
+
+/* Data bytes [*off, *off + *len) that segments [first, end) reference. */
+static void gso_span(const struct oe_gso *g, uint32_t first, uint32_t end, uint32_t *off,
+		     uint32_t *len)
+{
+	uint32_t from = g->pkt.payload_off + first * (uint32_t)g->mss;
+	uint32_t to = end * (uint32_t)g->mss < g->pay_total ? end * (uint32_t)g->mss : g->pay_total;
+
+	to += g->pkt.payload_off;
+	if (from < g->hdr_buf_len)
+		from = g->hdr_buf_len;
+	if (to <= from) { /* all in hdr, or no segment left */
+		*off = *len = 0;
+		return;
+	}
+	*off = from - g->hdr_buf_len;
+	*len = to - from;
+}
+
+void oe_gso_data_span(const struct oe_gso *g, uint32_t n, uint32_t *off, uint32_t *len)
+{
+	uint32_t end = g->nsegs - g->seg_idx < n ? g->nsegs : g->seg_idx + n;
+
+	gso_span(g, g->seg_idx, end, off, len);
+}
+
+int oe_gso_set_data(struct oe_gso *g, const uint8_t *at, uint32_t off, uint32_t len)
+{
+	if (!g || (!at && len) || off > g->data_len || len > g->data_len - off)
+		return OE_ERR_ARG;
+	g->data = at;
+	g->win_off = off;
+	g->win_len = len;
+	g->win_part = off != 0 || len != g->data_len;
+	return OE_OK;
 }
 
 int oe_gso_next(struct oe_gso *g, uint8_t *out, size_t out_len, struct oe_seg *seg)
@@ -168,6 +212,13 @@ int oe_gso_next(struct oe_gso *g, uint8_t *out, size_t out_len, struct oe_seg *s
 	uint32_t off = i * (uint32_t)g->mss;
 	uint32_t plen = g->pay_total - off < g->mss ? g->pay_total - off : g->mss;
 	bool last = i + 1 == g->nsegs;
+	uint32_t d_off, d_len;
+
+	if (g->win_part) {
+		gso_span(g, i, i + 1, &d_off, &d_len);
+		if (d_len && (d_off < g->win_off || d_off + d_len - g->win_off > g->win_len))
+			return OE_ERR_ARG; /* the caller has not brought that part in */
+	}
 
 	for (int k = 0; k < OE_SEG_SG_MAX; k++)
 		seg->sg[k] = (struct oe_sg){NULL, 0};

@@ -33,8 +33,9 @@ int hal_port_count(void)
 }
 
 /* hal_port_tx (port.c) has written or dumped the frame when it returns. */
-void hal_port_sync(void)
+int hal_port_sync(void)
 {
+	return 0;
 }
 
 void hal_poll_progress(void)

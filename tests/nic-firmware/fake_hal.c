@@ -83,9 +83,26 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 
 	if (fh.tx_fail)
 		return fh.tx_fail;
-	assert(port == 0 && fh.ntx < FH_MAX_FRAMES);
-	for (unsigned int i = 0; i < nsg; i++)
+	fh.seq++;
+	for (unsigned int i = 0; i < nsg; i++) {
 		len += sg[i].len;
+		if (sg[i].vf != HAL_SG_LOCAL)
+			fh.guest_tx_seq = fh.seq;
+	}
+	if (fh.tx_count_only) {
+		/* Frames from VFs start with headers in NIC memory. */
+		const uint8_t *eth = sg[0].local;
+		unsigned int from = eth && sg[0].len >= 12 ? eth[11] - 1u : FH_VFS;
+
+		assert(port == 0);
+		fh.tx_all++;
+		if (from < FH_VFS) {
+			fh.tx_from[from]++;
+			fh.tx_bytes_from[from] += len;
+		}
+		return 0;
+	}
+	assert(port == 0 && fh.ntx < FH_MAX_FRAMES);
 	buf = malloc(len ? len : 1);
 	for (unsigned int i = 0; i < nsg; i++) {
 		if (sg[i].vf == HAL_SG_LOCAL) {
@@ -103,17 +120,30 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 	return 0;
 }
 
-/* hal_port_tx copies the frame: nothing to wait for, only recorded. */
-void hal_port_sync(void)
+/* hal_port_tx copies the frame: nothing to wait for, only recorded (and
+ * a port still reading when the test says so). */
+int hal_port_sync(void)
 {
 	fh.port_syncs++;
+	fh.seq++;
 	if (fh.on_port_sync)
 		fh.on_port_sync();
+	if (fh.port_busy) {
+		fh.port_busy--;
+		return NIC_EBUSY;
+	}
+	fh.sync_done_seq = fh.seq;
+	return 0;
 }
 
 void hal_poll_progress(void)
 {
+	uint64_t sent = fh.ntx + fh.tx_all;
+
 	fh.progress++;
+	if (sent >= fh.tx_at_progress && sent - fh.tx_at_progress > fh.progress_gap_max)
+		fh.progress_gap_max = sent - fh.tx_at_progress;
+	fh.tx_at_progress = sent;
 }
 
 void fh_port_inject(const void *frame, uint32_t len)
@@ -151,12 +181,15 @@ int hal_mbox_poll(struct nic_mbox_msg *msg)
 {
 	if (fh.mbox_next >= fh.mbox_nin)
 		return 0;
-	*msg = fh.mbox_in[fh.mbox_next++];
+	*msg = fh.mbox_in[fh.mbox_next];
+	fh.mbox_polls++;
 	return 1;
 }
 
 void hal_mbox_reply(const struct nic_mbox_msg *msg)
 {
-	assert(fh.mbox_nout < 8);
+	assert(fh.mbox_nout < 8 && fh.mbox_next < fh.mbox_nin);
+	fh.mbox_out_seq[fh.mbox_nout] = ++fh.seq;
 	fh.mbox_out[fh.mbox_nout++] = *msg;
+	fh.mbox_next++;
 }

@@ -3,6 +3,7 @@
 #ifndef FAKE_HAL_H
 #define FAKE_HAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <nic-firmware/hal.h>
@@ -23,15 +24,30 @@ struct fake_hal {
 	unsigned int ntx;
 	struct fh_frame rx[FH_MAX_FRAMES]; /* queued for port 0 to receive */
 	unsigned int nrx, rx_next;
-	unsigned int irqs[FH_VFS][3];		     /* [queue 0, queue 1, config] */
-	unsigned int dma_faults;		     /* out-of-window requests refused */
-	unsigned int dma_reads, dma_writes;	     /* guest memory accesses */
-	unsigned int mbs;			     /* full fences (hal_mb) */
-	int tx_fail;				     /* hal_port_tx returns this when set */
-	unsigned int port_syncs, progress;	     /* hal_port_sync, hal_poll_progress */
-	void (*on_port_sync)(void);		     /* called in hal_port_sync when set */
+	unsigned int irqs[FH_VFS][3];	    /* [queue 0, queue 1, config] */
+	unsigned int dma_faults;	    /* out-of-window requests refused */
+	unsigned int dma_reads, dma_writes; /* guest memory accesses */
+	unsigned int mbs;		    /* full fences (hal_mb) */
+	int tx_fail;			    /* hal_port_tx returns this when set */
+	unsigned int port_syncs, progress;  /* hal_port_sync, hal_poll_progress */
+	void (*on_port_sync)(void);	    /* called in hal_port_sync when set */
+	/* The next port_busy calls of hal_port_sync report a port still
+	 * reading guest memory (NIC_EBUSY). */
+	unsigned int port_busy;
+	/* Order of events: seq is +1 at each port frame, port sync and
+	 * mailbox reply; the last frame with guest memory in it, the last
+	 * sync that said the ports are done, each reply, were at these. */
+	unsigned int seq, guest_tx_seq, sync_done_seq, mbox_out_seq[8];
 	struct nic_mbox_msg mbox_in[8], mbox_out[8]; /* requests, replies */
-	unsigned int mbox_nin, mbox_next, mbox_nout;
+	/* mbox_in[mbox_next] is polled until it is answered (hal.h). */
+	unsigned int mbox_nin, mbox_next, mbox_nout, mbox_polls;
+	/* With tx_count_only, frames to the port are counted, not kept: in
+	 * all, and per sending VF (source MAC td_mac(vf)) frames and bytes. */
+	bool tx_count_only;
+	uint64_t tx_all, tx_from[FH_VFS], tx_bytes_from[FH_VFS];
+	/* The most port frames between two hal_poll_progress calls (the
+	 * heartbeat on qemu). */
+	uint64_t tx_at_progress, progress_gap_max;
 };
 
 extern struct fake_hal fh;

@@ -1,7 +1,9 @@
 /* libFuzzer: a hostile guest. The input drives VF 0 (rings, descriptors,
  * buffers, frames on the wire, resets); the firmware must neither crash
- * nor touch memory outside the window (ASan), and VF 1 must keep passing
- * traffic whatever VF 0 did (ARCHITECTURE.md §5).
+ * nor touch memory outside the window (ASan), no pass may send more of VF
+ * 0's frames than its budget (NIC_TX_FRAMES), and VF 1 must keep passing
+ * traffic whatever VF 0 did, even while VF 0's super-frames still go on
+ * (ARCHITECTURE.md §5).
  *
  * Two input forms, chosen by bit 7 of byte 0:
  * - one-shot (bit 7 clear): [0] features (bits 0-1), [1..2] TX avail idx,
@@ -42,11 +44,13 @@ enum fz_op {
 	FZ_INJECT,
 	FZ_POLL, /* c[1] % 8 + 1 passes */
 	/* VF reset, then (unless c[3] bit 0) up again with features c[1] % 4
-	 * and rings of 256 for RX if c[2] bit 0, for TX if bit 1. */
+	 * and rings of 256 for RX if c[2] bit 0, for TX if bit 1; the port
+	 * still reads VF 0's memory for c[4] % 4 syncs (the reset waits). */
 	FZ_RESET,
 	/* VF 0 sends c[1..2] % 1800 payload bytes to c[3] % 4 (as INJECT),
-	 * TCP4 or UDP4 (c[4] bit 0), checksum offload if bit 1, TSO with
-	 * MSS 1000 + c[5] if bit 2 as well. */
+	 * TCP4 or UDP4 (c[4] bit 0), checksum offload if bit 1, and then if
+	 * bit 2 TSO or USO with gso_size c[5..6], every value from 0 (tiny
+	 * ones make super-frames that take several passes). */
 	FZ_TX,
 	FZ_POKE, /* VF 0's memory at c[1..2] (0-0xffff) = c[3..6] */
 	FZ_OPS
@@ -74,10 +78,32 @@ static void fz_port_drain(bool all)
 	}
 }
 
+/* Frames the port got since `from` with source MAC mac (that one of them,
+ * in *at). */
+static unsigned int fz_sent_by(unsigned int from, const uint8_t *mac, unsigned int *at)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = from; i < fh.ntx; i++) {
+		if (fh.tx[i].len >= 12 && !memcmp(fh.tx[i].data + 6, mac, 6)) {
+			n++;
+			*at = i;
+		}
+	}
+	return n;
+}
+
+/* One pass; VF 0 never gets more frames out of it than its budget. */
 static int fz_poll(void)
 {
+	unsigned int at;
+	int work;
+
 	fz_port_drain(false);
-	return nic_poll(nic);
+	work = nic_poll(nic);
+	if (fz_sent_by(0, mac0, &at) > NIC_TX_FRAMES)
+		abort();
+	return work;
 }
 
 static void vf1_must_pass(void)
@@ -85,17 +111,20 @@ static void vf1_must_pass(void)
 	uint8_t f[256], out[2048];
 	struct virtio_net_hdr vh;
 	int last = -1;
-	unsigned int before = fh.ntx;
+	unsigned int before = fh.ntx, at = 0;
 	uint32_t len = fr_udp4(f, peer, mac1, 100, true, &vh);
 
+	/* VF 0 may still be sending (a super-frame of many passes): only VF
+	 * 1's frame is looked for. */
 	td_tx(1, &vh, f, len);
 	nic_poll(nic);
-	if (fh.ntx != before + 1 || !fr_csum_ok(fh.tx[before].data, fh.tx[before].len))
+	if (fz_sent_by(before, mac1, &at) != 1 || fh.tx[at].len != len ||
+	    !fr_csum_ok(fh.tx[at].data, fh.tx[at].len))
 		abort();
 	len = fr_udp4(f, mac1, peer, 90, false, &vh);
-	/* Flooded frames may wait in VF 1's backlog: room for them and ours,
-	 * which must come out last. */
-	td_rx_post(1, NIC_RX_BACKLOG + 1, 2048);
+	/* Flooded frames may wait in VF 1's backlog, and VF 0 may send it a
+	 * pass's worth: room for them and ours, which must come out last. */
+	td_rx_post(1, NIC_TX_FRAMES + NIC_RX_BACKLOG + 1, 2048);
 	fh_port_inject(f, len);
 	nic_poll(nic);
 	for (int got; (got = td_rx(1, &vh, out, sizeof(out))) >= 0; last = got)
@@ -194,7 +223,14 @@ static void cmd_inject(const uint8_t *c)
 
 static void cmd_reset(const uint8_t *c)
 {
-	td_mbox(nic, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, 0, NULL);
+	/* Answered once the port is done with VF 0's memory, busy until
+	 * then: each call's hal_port_sync is one of the port's busy ones. */
+	fh.port_busy = c[4] % 4u;
+	for (unsigned int busy = fh.port_busy; busy; busy--)
+		if (td_mbox(nic, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, 0, NULL) != NIC_MBOX_EBUSY)
+			abort();
+	if (td_mbox(nic, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, 0, NULL) != NIC_MBOX_OK)
+		abort();
 	if (!(c[3] & 1))
 		td_up_sized(nic, 0, feats[c[1] % 4], c[2] & 1 ? NIC_QUEUE_MAX : TD_QSIZE,
 			    c[2] & 2 ? NIC_QUEUE_MAX : TD_QSIZE);
@@ -208,10 +244,10 @@ static void cmd_tx(const uint8_t *c)
 	uint32_t pay = le16(c + 1) % 1800u;
 	uint32_t len = frame_of(f, dst_of(c[3]), mac0, pay, c[4] & 1, csum, &vh);
 
-	if (csum && (c[4] & 4) && !(c[4] & 1)) {
-		vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
-		vh.hdr_len = FR_L4_OFF4 + 20;
-		vh.gso_size = (uint16_t)(1000 + c[5]);
+	if (csum && (c[4] & 4)) {
+		vh.gso_type = c[4] & 1 ? VIRTIO_NET_HDR_GSO_UDP_L4 : VIRTIO_NET_HDR_GSO_TCPV4;
+		vh.hdr_len = FR_L4_OFF4 + (c[4] & 1 ? 8 : 20);
+		vh.gso_size = le16(c + 5);
 	}
 	td_tx(0, &vh, f, len);
 }

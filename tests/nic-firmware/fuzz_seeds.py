@@ -76,8 +76,10 @@ def poll(n=1):
     return cmd(POLL, n - 1)
 
 
-def tx(pay, dst=DST_VF1, udp=False, csum=False, tso=False):
-    return cmd(TX, *struct.pack("<H", pay), dst, int(udp) | int(csum) << 1 | int(tso) << 2)
+def tx(pay, dst=DST_VF1, udp=False, csum=False, tso=False, gso_size=1000):
+    """tso: TSO (USO with udp) at gso_size."""
+    return cmd(TX, *struct.pack("<H", pay), dst, int(udp) | int(csum) << 1 | int(tso) << 2,
+               *struct.pack("<H", gso_size))
 
 
 def prog(mode, *cmds):
@@ -111,6 +113,18 @@ seeds = {
     "cmd-inflight-overrun": prog(RX256, post(254, 0, 1), post(1, 254, 12, 0x1000),
                                  inject(600, kind=1), poll(), post(1, 255, 1, 0x2000),
                                  post(255, 0, 0, flags=ONLY_AVAIL), poll()),
+    # The smallest gso_size (8, OE_GSO_MSS_MIN): super-frames of hundreds
+    # of segments that go on over several passes, to the uplink, to VF 1,
+    # broadcast; one below it, refused; a reset while the port still reads
+    # one of them.
+    "cmd-min-mss": prog(0, post(8, 0, 2048), tx(1700, 3, csum=True, tso=True, gso_size=8),
+                        tx(1700, DST_VF1, csum=True, tso=True, gso_size=8),
+                        tx(1200, DST_BCAST, udp=True, csum=True, tso=True, gso_size=8),
+                        poll(2), inject(300, DST_VF0), poll(8)),
+    "cmd-below-min-mss": prog(0, tx(1000, 3, csum=True, tso=True, gso_size=7), poll(),
+                              tx(1000, 3, udp=True, csum=True, tso=True, gso_size=1), poll()),
+    "cmd-reset-mid-superframe": prog(0, tx(1790, 3, csum=True, tso=True, gso_size=8), poll(2),
+                                     cmd(RESET, 0, 0, 0, 3), tx(500, 3, csum=True), poll(2)),
 }
 for name, data in seeds.items():
     with open(os.path.join(out, name), "wb") as f:

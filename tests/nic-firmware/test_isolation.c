@@ -144,6 +144,29 @@ static void arm_gso_size_zero(void)
 	    VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 54, 0, 34, 16, 0};
 	tx_hdr(&vh, 3000);
 }
+/* Under the smallest gso_size a real stack sends (OE_GSO_MSS_MIN): a
+ * hostile header like gso_size 0, for TSO and USO alike. */
+static void arm_gso_size_low(void)
+{
+	struct virtio_net_hdr vh = {VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				    VIRTIO_NET_HDR_GSO_TCPV4,
+				    54,
+				    OE_GSO_MSS_MIN - 1,
+				    34,
+				    16,
+				    0};
+	tx_hdr(&vh, 3000);
+}
+static void arm_uso_size_1(void)
+{
+	struct virtio_net_hdr vh = {
+	    VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_UDP_L4, 42, 1, 34, 6, 0};
+	uint8_t f[4096];
+	struct virtio_net_hdr dummy;
+	uint32_t len = fr_udp4(f, mac_peer, mac0, 3000, true, &dummy);
+
+	td_tx(0, &vh, f, len);
+}
 static void arm_gso_no_needs_csum(void)
 {
 	struct virtio_net_hdr vh = {0, VIRTIO_NET_HDR_GSO_TCPV4, 54, 1000, 34, 16, 0};
@@ -235,6 +258,8 @@ static const struct hostile cases[] = {
     {"readable after writable", arm_readable_after_writable, VFC_MALFORMED_DESC, false},
     {"RX ring past chains held", arm_rx_ring_past_held, VFC_MALFORMED_DESC, false},
     {"gso_size 0", arm_gso_size_zero, VFC_TX_DROP_HDR, false},
+    {"gso_size under the minimum", arm_gso_size_low, VFC_TX_DROP_HDR, false},
+    {"USO gso_size 1", arm_uso_size_1, VFC_TX_DROP_HDR, false},
     {"gso without NEEDS_CSUM", arm_gso_no_needs_csum, VFC_TX_DROP_HDR, false},
     {"csum_start past end", arm_csum_start_past_end, VFC_TX_DROP_HDR, false},
     {"TSO4 on UDP", arm_gso_wrong_l4, VFC_TX_DROP_HDR, false},

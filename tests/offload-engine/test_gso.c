@@ -157,17 +157,20 @@ static void padded_and_zero_length(void **state)
 {
 	(void)state;
 	for (int c = 0; c < NCFG; c++) {
+		/* Three segments at the smallest gso_size, then padding (any
+		 * frame length past the IP length; Ethernet's is to 60). */
 		struct fb fb = {.ipv = cfg[c].ipv,
 				.vlans = cfg[c].vlans,
 				.proto = 6,
-				.pay_len = 3,
-				.pad_to = 60};
+				.pay_len = 2 * OE_GSO_MSS_MIN + 1,
+				.pad_to = 128};
 		struct fb_out o;
 		size_t len = fb_build(sf, sizeof(sf), &fb, &o);
-		struct virtio_net_hdr vh = vh_for(&o, gso_type_for(fb.ipv, 6), 1);
+		struct virtio_net_hdr vh = vh_for(&o, gso_type_for(fb.ipv, 6), OE_GSO_MSS_MIN);
 		int n = oe_gso_all(&vh, sf, len, NULL, 0, 0, arena, 1 << 20, segs, 64);
+		assert_true(len > o.ip_end);
 		assert_int_equal(n, 3);
-		check_segments(&o, o.ip_end, n, 1, false);
+		check_segments(&o, o.ip_end, n, OE_GSO_MSS_MIN, false);
 		fb = (struct fb){
 		    .ipv = cfg[c].ipv, .vlans = cfg[c].vlans, .proto = 17, .pay_len = 5000};
 		len = fb_build(sf, sizeof(sf), &fb, &o);
@@ -179,7 +182,8 @@ static void padded_and_zero_length(void **state)
 	}
 }
 
-/* 15: gso_size 1, the largest datagram, and the most segments. */
+/* 15: the smallest gso_size (OE_GSO_MSS_MIN) and one below it, the
+ * largest datagram, and the most segments. */
 static void ec15_extremes(void **state)
 {
 	(void)state;
@@ -189,18 +193,24 @@ static void ec15_extremes(void **state)
 			struct fb fb = {.ipv = cfg[c].ipv, .proto = (uint8_t)proto, .pay_len = 100};
 			struct fb_out o;
 			size_t len;
-			int n = segment(&fb, &o, &len, 1, 0);
-			assert_int_equal(n, 100);
-			check_segments(&o, len, n, 1, false);
+			int n = segment(&fb, &o, &len, OE_GSO_MSS_MIN, 0);
+			assert_int_equal(n, (100 + OE_GSO_MSS_MIN - 1) / OE_GSO_MSS_MIN);
+			check_segments(&o, len, n, OE_GSO_MSS_MIN, false);
+			/* Below the smallest a stack sends: refused, down to 1. */
+			assert_int_equal(segment(&fb, &o, &len, OE_GSO_MSS_MIN - 1, 0),
+					 OE_ERR_GSO_SIZE_LOW);
+			assert_int_equal(segment(&fb, &o, &len, 1, 0), OE_ERR_GSO_SIZE_LOW);
 			/* Largest: the IP length field full (65535). */
 			fb.pay_len = (uint32_t)(65535 - l4h - (cfg[c].ipv == 4 ? 20 : 0));
 			n = segment(&fb, &o, &len, 1448, 0);
 			assert_true(n > 0);
 			check_segments(&o, len, n, 1448, false);
-			/* Most segments: the same with gso_size 1. */
-			n = segment(&fb, &o, &len, 1, 0);
-			assert_int_equal(n, fb.pay_len);
-			check_segments(&o, len, n, 1, false);
+			/* Most segments: the same with the smallest gso_size,
+			 * within the bound a caller plans for. */
+			n = segment(&fb, &o, &len, OE_GSO_MSS_MIN, 0);
+			assert_int_equal(n, (fb.pay_len + OE_GSO_MSS_MIN - 1) / OE_GSO_MSS_MIN);
+			assert_true(n <= OE_GSO_SEGS_MAX);
+			check_segments(&o, len, n, OE_GSO_MSS_MIN, false);
 			/* One byte more is over 64 KiB. */
 			fb.pay_len++;
 			assert_int_equal(segment(&fb, &o, &len, 1448, 0), OE_ERR_TOO_BIG);
@@ -295,6 +305,81 @@ static void split_input_and_iterator(void **state)
 		}
 }
 
+/* Payload brought in piecewise (a NIC that segments over several passes):
+ * each chunk of segments reads only the data bytes oe_gso_data_span names,
+ * copied into a buffer of their own; the frames are those of the one-shot
+ * segmentation, byte for byte. A segment outside the window is refused
+ * with nothing written, and the window cannot name bytes past the data. */
+static void piecewise_payload(void **state)
+{
+	static uint8_t ref[70000], win[70000];
+	(void)state;
+	for (int c = 0; c < NCFG; c++)
+		for (int proto = 6; proto <= 17; proto += 11) {
+			struct fb fb = {.ipv = cfg[c].ipv,
+					.vlans = cfg[c].vlans,
+					.proto = (uint8_t)proto,
+					.pay_len = 20000 + 3};
+			struct fb_out o;
+			size_t len = fb_build(sf, sizeof(sf), &fb, &o);
+			struct virtio_net_hdr vh = vh_for(&o, gso_type_for(fb.ipv, fb.proto), 999);
+			size_t h = o.pay + 5; /* some payload in the header buffer */
+			int n =
+			    oe_gso_all(&vh, sf, h, sf + h, len - h, 0, arena, 1 << 20, segs, 64);
+			size_t at = 0;
+
+			assert_int_equal(n, (20003 + 998) / 999);
+			for (int i = 0; i < n; i++)
+				for (int k = 0; k < segs[i].n_sg; k++) {
+					memcpy(ref + at, segs[i].sg[k].addr, segs[i].sg[k].len);
+					at += segs[i].sg[k].len;
+				}
+
+			struct oe_gso g;
+			struct oe_seg s;
+			uint8_t hdr[OE_HDR_MAX], before[OE_HDR_MAX];
+			uint32_t off, wlen, chunk = 1 + (uint32_t)c % 4, got = 0;
+			size_t cmp = 0;
+
+			assert_int_equal(oe_gso_start(&g, &vh, sf, h, sf + h, len - h, 0), OE_OK);
+			assert_int_equal(oe_gso_set_data(&g, win, 0, 0), OE_OK);
+			memset(hdr, 0x5a, sizeof(hdr));
+			memcpy(before, hdr, sizeof(hdr));
+			assert_int_equal(oe_gso_next(&g, hdr, sizeof(hdr), &s), OE_ERR_ARG);
+			assert_memory_equal(hdr, before, sizeof(hdr));
+			assert_int_equal(g.seg_idx, 0);
+			assert_int_equal(oe_gso_set_data(&g, win, 1, (uint32_t)(len - h)),
+					 OE_ERR_ARG);
+			assert_int_equal(oe_gso_set_data(&g, NULL, 0, 1), OE_ERR_ARG);
+			while (g.seg_idx < g.nsegs) {
+				oe_gso_data_span(&g, chunk, &off, &wlen);
+				assert_true(off + wlen <= len - h);
+				memset(win, 0xee, sizeof(win));
+				memcpy(win, sf + h + off, wlen);
+				assert_int_equal(oe_gso_set_data(&g, win, off, wlen), OE_OK);
+				for (uint32_t k = 0; k < chunk; k++) {
+					int r = oe_gso_next(&g, hdr, sizeof(hdr), &s);
+
+					if (r == 0)
+						break;
+					assert_int_equal(r, 1);
+					for (int e = 0; e < s.n_sg; e++) {
+						assert_memory_equal(ref + cmp, s.sg[e].addr,
+								    s.sg[e].len);
+						cmp += s.sg[e].len;
+					}
+					got++;
+				}
+				/* The next chunk's bytes are not in this window. */
+				if (g.seg_idx < g.nsegs && wlen)
+					assert_int_equal(oe_gso_next(&g, hdr, sizeof(hdr), &s),
+							 OE_ERR_ARG);
+			}
+			assert_int_equal(got, n);
+			assert_int_equal(cmp, at);
+		}
+}
+
 #define EXPECT(err, ...) assert_int_equal(oe_gso_all(__VA_ARGS__, arena, 1 << 20, segs, 64), err)
 
 /* 16: hostile metadata, each refused with its own code, nothing produced. */
@@ -316,6 +401,16 @@ static void ec16_hostile_metadata(void **state)
 
 			b = vh, b.gso_size = 0;
 			EXPECT(OE_ERR_GSO_SIZE_ZERO, &b, sf, len, NULL, 0, 0);
+			b = vh, b.gso_size = oe_cpu_to_le16(OE_GSO_MSS_MIN - 1);
+			EXPECT(OE_ERR_GSO_SIZE_LOW, &b, sf, len, NULL, 0, 0);
+			b = vh, b.gso_size = oe_cpu_to_le16(OE_GSO_MSS_MIN);
+			{
+				struct oe_gso g;
+
+				assert_int_equal(oe_gso_start(&g, &b, sf, len, NULL, 0, 0), OE_OK);
+				assert_int_equal(g.nsegs,
+						 (3000 + OE_GSO_MSS_MIN - 1) / OE_GSO_MSS_MIN);
+			}
 			b = vh, b.flags = 0;
 			EXPECT(OE_ERR_NO_NEEDS_CSUM, &b, sf, len, NULL, 0, 0);
 			b = vh, b.csum_start = oe_cpu_to_le16((uint16_t)len);
@@ -488,6 +583,7 @@ struct group_result run_gso_tests(void)
 	    cmocka_unit_test(padded_and_zero_length),
 	    cmocka_unit_test(ec12_13_14_flags_id_options),
 	    cmocka_unit_test(split_input_and_iterator),
+	    cmocka_unit_test(piecewise_payload),
 	    cmocka_unit_test(ec16_hostile_metadata),
 	    cmocka_unit_test(ec16_hostile_frames),
 	    cmocka_unit_test(ec17_hairpin),

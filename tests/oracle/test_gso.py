@@ -10,6 +10,11 @@ from oracle import checksums_ok, fill_checksums, is_fragment, read_pcap, \
     write_pcap
 
 MTU = 1500
+# offload-engine/include/oe.h: the smallest gso_size accepted
+# (OE_GSO_MSS_MIN, Linux's TCP_MIN_GSO_SIZE) and the most segments one
+# super-frame can then yield (OE_GSO_SEGS_MAX)
+MSS_MIN = 8
+SEGS_MAX = 8192
 
 
 def layout(raw):
@@ -183,46 +188,75 @@ def test_gso_fits_mtu(corpus, tool, tmp_path, opt, name, l4cls):
 
 @pytest.mark.parametrize("opt,name,l4cls", [("--tso", "tso", TCP),
                                              ("--uso", "uso", UDP)])
-@pytest.mark.parametrize("mss", [1, 7])
-def test_gso_tiny_mss(corpus, tool, tmp_path, opt, name, l4cls, mss):
-    """gso_size 1 (edge case 15) and an odd MSS: on the small super-frames."""
+def small_superframes(mss, l4cls):
     import gen_corpus
     g = gen_corpus.Gen(mss)
     small = []
     for v6 in (False, True):
         for l2k in ("plain", "vlan", "qinq"):
-            for size in (2, 3, 17, 40 if mss == 1 else 333):
+            for size in (2, 3, 17, 40 if mss == MSS_MIN else 333):
                 kw = {"flags": "CEFPA"} if l4cls is TCP else {}
                 small.append(gen_corpus.superframe(
                     g, l4cls.__name__.lower(), v6, l2k, size, **kw)[0])
+    return small
+
+
+@pytest.mark.parametrize("opt,name,l4cls", [("--tso", "tso", TCP),
+                                             ("--uso", "uso", UDP)])
+@pytest.mark.parametrize("mss", [MSS_MIN, MSS_MIN + 1])
+def test_gso_tiny_mss(corpus, tool, tmp_path, opt, name, l4cls, mss):
+    """The smallest gso_size (edge case 15) and an odd MSS: on the small
+    super-frames."""
     src = str(tmp_path / "small.pcap")
-    write_pcap(src, small)
+    write_pcap(src, small_superframes(mss, l4cls))
     run_gso(tool, tmp_path, opt, mss, src, l4cls)
 
 
 @pytest.mark.parametrize("opt,name,l4cls", [("--tso", "tso", TCP),
                                              ("--uso", "uso", UDP)])
+@pytest.mark.parametrize("mss", [1, MSS_MIN - 1])
+def test_gso_below_min_mss_refused(corpus, tool, tmp_path, opt, name, l4cls, mss):
+    """Under the smallest gso_size a stack sends (edge case 16): every
+    super-frame that would be cut is refused as gso_size_low, nothing of
+    it is written; the frames that need no cut pass through."""
+    src, out = str(tmp_path / "small.pcap"), str(tmp_path / "out.pcap")
+    frames = small_superframes(mss, l4cls)
+    write_pcap(src, frames)
+    p = tool("tx", opt, str(mss), src, out, check=False)
+    err = p.stderr.decode(errors="replace")
+    cut = [f for f in frames if layout(f)["end"] - layout(f)["payoff"] > mss]
+    assert p.returncode == 1 and cut, err[:1500]
+    assert "nic-offload: %d of %d frames refused" % (len(cut), len(frames)) in err
+    assert "(gso_size_low)" in err and "(gso_size_zero)" not in err
+    assert read_pcap(out) == [fill_checksums(f) for f in frames if f not in cut]
+
+
+@pytest.mark.parametrize("opt,name,l4cls", [("--tso", "tso", TCP),
+                                             ("--uso", "uso", UDP)])
 def test_gso_most_segments(corpus, tool, tmp_path, opt, name, l4cls):
-    """The most segments (edge case 15): the 64 KiB super-frames with
-    gso_size 1 give one segment per payload byte; the first and last few
-    are checked field by field, all by length."""
+    """The most segments (edge case 15): the 64 KiB super-frames with the
+    smallest gso_size give one segment per MSS_MIN payload bytes; the first
+    and last few are checked field by field, all by length."""
     frames = read_pcap(cpath(name + ".pcap"))
     big = [f for f, m in zip(frames, corpus[name]) if m["case"] == "max"]
     assert len(big) == 2
     src, out = str(tmp_path / "big.pcap"), str(tmp_path / "out.pcap")
     write_pcap(src, big)
-    tool("tx", opt, "1", src, out)
+    tool("tx", opt, str(MSS_MIN), src, out)
     outs = read_pcap(out)
     pos = 0
     for f in big:
         lo = layout(f)
-        k = lo["end"] - lo["payoff"]
-        assert k > 65000
+        pay = lo["end"] - lo["payoff"]
+        k = -(-pay // MSS_MIN)
+        assert pay > 65000 and k <= SEGS_MAX
         segs = outs[pos:pos + k]
         pos += k
-        assert [len(s) for s in segs] == [lo["payoff"] + 1] * k
-        assert b"".join(s[-1:] for s in segs) == f[lo["payoff"]:lo["end"]]
-        errs = check_segments(f, segs[:3], 1, 0, k) + \
-            check_segments(f, segs[-3:], 1, k - 3, k)
+        last = pay - (k - 1) * MSS_MIN
+        assert [len(s) for s in segs] == \
+            [lo["payoff"] + MSS_MIN] * (k - 1) + [lo["payoff"] + last]
+        assert b"".join(s[lo["payoff"]:] for s in segs) == f[lo["payoff"]:lo["end"]]
+        errs = check_segments(f, segs[:3], MSS_MIN, 0, k) + \
+            check_segments(f, segs[-3:], MSS_MIN, k - 3, k)
         assert not errs, errs
     assert pos == len(outs)

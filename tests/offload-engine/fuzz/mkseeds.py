@@ -63,8 +63,11 @@ for i, b in enumerate(fs):
         continue
     cs, co, hl, tcp, v6 = info
     t = (4 if v6 else 1) if tcp else 5
-    for mss in (1, 100, 1448):
+    # refused (1, 7), the smallest accepted (8, OE_GSO_MSS_MIN), odd, usual;
+    # flags: oe_gso_start's two bits, and piecewise data in 1-8 segment pieces
+    for k, mss in enumerate((1, 7, 8, 9, 100, 1448)):
         split = hl + (i % 3)
-        gso.append(vnet(1, t, hl, mss, cs, co) + bytes([i % 4]) + struct.pack(">H", split) + b)
+        fl = (i % 4) | (4 | (k % 8) << 3 if k % 2 else 0)
+        gso.append(vnet(1, t, hl, mss, cs, co) + bytes([fl]) + struct.pack(">H", split) + b)
 write("gso", gso)
 print("seeds: rx %d, tx %d, gso %d" % (len(fs), len(tx), len(gso)))
