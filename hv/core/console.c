@@ -150,21 +150,24 @@ void hv_printf(const char *fmt, ...)
 	va_end(ap);
 }
 
+static int panic_locked; /* the dump holds console_lock */
+
 void console_panic_begin(void)
 {
 	/* the dump goes out in one piece; if the lock stays taken (this very
-	 * hart may have faulted inside the console) print regardless */
-	for (long i = 0; i < 10000000; i++)
-		if (!__atomic_exchange_n(&console_lock.locked, 1, __ATOMIC_ACQUIRE))
-			break;
-	__atomic_store_n(&console_lock.locked, 1, __ATOMIC_RELEASE);
+	 * hart may have faulted inside the console) print regardless. No
+	 * ticket is taken: one never served would block the console for good */
+	panic_locked = 0;
+	for (long i = 0; i < 10000000 && !panic_locked; i++)
+		panic_locked = spin_trylock(&console_lock);
 	panic_owner = (int)hart_self()->hartid + 1;
 }
 
 void console_panic_end(void)
 {
 	panic_owner = 0;
-	spin_unlock(&console_lock);
+	if (panic_locked)
+		spin_unlock(&console_lock);
 }
 
 static void flush_line(struct vm *vm)
