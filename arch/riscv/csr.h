@@ -58,6 +58,9 @@
 #define SSTATUS_FS_INITIAL (_UL(1) << 13)
 #define SSTATUS_SUM	   (_UL(1) << 18)
 
+/* stvec (4.1.2): MODE in bits 1:0, 0 direct, 1 vectored */
+#define STVEC_MODE_MASK _UL(3)
+
 /* hstatus (8.2.1) */
 #define HSTATUS_GVA  (_UL(1) << 6)
 #define HSTATUS_SPV  (_UL(1) << 7)
