@@ -107,6 +107,14 @@
 #define EXC_STORE_GUEST_PAGE_FAULT 23
 #define SCAUSE_IRQ		   (_UL(1) << 63)
 
+/* htinst pseudoinstructions: a guest-page fault of the VS-stage walk's
+ * own access to a page-table entry (H extension, "Transformed Instruction
+ * or Pseudoinstruction for mtinst or htinst") */
+#define HTINST_VS_READ32  0x00002000
+#define HTINST_VS_WRITE32 0x00002020
+#define HTINST_VS_READ64  0x00003000
+#define HTINST_VS_WRITE64 0x00003020
+
 /* hgatp (8.2.10): Sv39x4 */
 #define HGATP_MODE_SV39X4 (_UL(8) << 60)
 #define HGATP_VMID_SHIFT  44

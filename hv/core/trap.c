@@ -76,6 +76,7 @@ int hv_trap_guest(struct hart *h)
 	uint64_t scause = csr_read(CSR_SCAUSE);
 	uint64_t stval = csr_read(CSR_STVAL);
 	uint64_t htval = csr_read(CSR_HTVAL);
+	uint64_t htinst = csr_read(CSR_HTINST);
 	struct vcpu *v = h->vcpu;
 	struct vm *vm = v->vm;
 	int park = 0;
@@ -91,9 +92,11 @@ int hv_trap_guest(struct hart *h)
 			park = sbi_server_call(h, v);
 			break;
 		case EXC_LOAD_GUEST_PAGE_FAULT:
-		case EXC_STORE_GUEST_PAGE_FAULT:
-			park = mmio_guest_fault(h, vm, scause, gpa);
+		case EXC_STORE_GUEST_PAGE_FAULT: {
+			const struct guest_fault f = {scause, stval, htval << 2, htinst};
+			park = mmio_guest_fault(h, vm, &f);
 			break;
+		}
 		case EXC_INSN_GUEST_PAGE_FAULT:
 			vm_stop(vm, exc_name(scause), h->sepc, gpa);
 			park = 1;

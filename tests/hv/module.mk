@@ -7,12 +7,14 @@
 UHV_OUT   := $(HOSTB)/tests
 UHV_INC   := -I. -I$(UHV_OUT) -Iguest/virtio/include -Ioffload-engine/include
 # test name (its path under tests/, test_ prefix dropped) and what it links
-UHV_TESTS := arch/riscv/gstage arch/riscv/insn_decode arch/riscv/isa arch/riscv/vstrap \
-             platform/ns16550 nicif/vf_regs nicif/shm_hv hv/core/vm_config hv/core/vm_config_nic \
-             hv/core/sbi_args hv/core/vdev hv/core/spinlock hv/vdev/vplic hv/mgmt/mgmt_input
+UHV_TESTS := arch/riscv/gstage arch/riscv/insn_decode arch/riscv/isa arch/riscv/vsstage \
+             arch/riscv/vstrap platform/ns16550 nicif/vf_regs nicif/shm_hv hv/core/vm_config \
+             hv/core/vm_config_nic hv/core/sbi_args hv/core/vdev hv/core/spinlock hv/vdev/vplic \
+             hv/mgmt/mgmt_input
 uhv_src_arch/riscv/gstage      := arch/riscv/gstage.c
 uhv_src_arch/riscv/insn_decode := arch/riscv/insn_decode.c
 uhv_src_arch/riscv/isa         := arch/riscv/isa.c
+uhv_src_arch/riscv/vsstage     := arch/riscv/vsstage.c
 uhv_src_arch/riscv/vstrap      := arch/riscv/vstrap.c
 uhv_src_platform/ns16550       := platform/ns16550.c
 uhv_src_nicif/vf_regs          := nicif/vf_regs.c
