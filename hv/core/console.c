@@ -1,7 +1,8 @@
 /* Console output: one lock so lines of different harts never interleave.
  * The bytes go to the ns16550 named by the DT's /chosen/stdout-path once
  * main.c found one (console_use_uart); before that, and on boards whose
- * console UART the hv cannot drive, through the SBI legacy console. */
+ * console UART the hv cannot drive, through the SBI legacy console. A
+ * VM's output is filtered (console_filter.h). */
 #include "console.h"
 #include "spinlock.h"
 #include "vm.h"
@@ -9,6 +10,7 @@
 #include <arch/riscv/hart.h>
 #include <arch/riscv/sbi_call.h>
 #include <stdint.h>
+#include <string.h>
 
 static spinlock_t console_lock;
 static volatile int panic_owner; /* hart id + 1 of a hart printing a fatal dump */
@@ -170,51 +172,58 @@ void console_panic_end(void)
 		spin_unlock(&console_lock);
 }
 
+/* under vm->line_lock */
 static void flush_line(struct vm *vm)
 {
+	struct console_line *l = &vm->line;
 	spin_lock(&console_lock);
 	line_start();
 	put_raw('[');
-	puts_raw(vm->cfg->name, __builtin_strlen(vm->cfg->name));
+	puts_raw(vm->cfg->name, strlen(vm->cfg->name));
 	puts_raw("] ", 2);
-	puts_raw(vm->line.buf, vm->line.len);
+	puts_raw(l->buf, l->len);
 	put_raw('\n');
 	spin_unlock(&console_lock);
-	vm->line.len = 0;
+	l->len = 0;
+}
+
+/* under vm->line_lock: filter output (whole characters, maybe a '\n') */
+static void line_add(struct vm *vm, const char *s, unsigned n)
+{
+	struct console_line *l = &vm->line;
+	for (unsigned i = 0; i < n;) {
+		if (s[i] == '\n') {
+			flush_line(vm);
+			i++;
+			continue;
+		}
+		unsigned j = i;
+		while (j < n && s[j] != '\n')
+			j++;
+		/* a character is never split across two lines */
+		if (l->len + (j - i) > CONSOLE_LINE_MAX)
+			flush_line(vm);
+		memcpy(l->buf + l->len, s + i, j - i);
+		l->len += j - i;
+		if (l->len == CONSOLE_LINE_MAX)
+			flush_line(vm);
+		i = j;
+	}
 }
 
 void console_vm_putc(struct vm *vm, char c)
 {
-	if (c == '\r')
-		return;
-	/* no terminal control from a guest: an escape sequence could rewrite
-	 * what the hypervisor or another VM printed */
-	if (((unsigned char)c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
-		c = '?';
+	char out[CONSOLE_FILTER_OUT_MAX];
 	spin_lock(&vm->line_lock);
-	if ((unsigned char)c >= 0x80 && (unsigned char)c <= 0x9f) {
-		/* C1 controls (0x9b is CSI): raw, or UTF-8 encoded as c2 80..9f;
-		 * other UTF-8 continuation bytes follow a byte >= 0x80 */
-		unsigned char prev =
-		    vm->line.len ? (unsigned char)vm->line.buf[vm->line.len - 1] : 0;
-		if (prev == 0xc2)
-			vm->line.buf[vm->line.len - 1] = '?';
-		if (prev == 0xc2 || prev < 0x80)
-			c = '?';
-	}
-	if (c == '\n')
-		flush_line(vm);
-	else {
-		vm->line.buf[vm->line.len++] = c;
-		if (vm->line.len == CONSOLE_LINE_MAX)
-			flush_line(vm);
-	}
+	line_add(vm, out, console_filter_byte(&vm->line.filter, (uint8_t)c, out));
 	spin_unlock(&vm->line_lock);
 }
 
 void console_vm_flush(struct vm *vm)
 {
+	char out[CONSOLE_FILTER_OUT_MAX];
 	spin_lock(&vm->line_lock);
+	line_add(vm, out, console_filter_end(&vm->line.filter, out));
 	if (vm->line.len)
 		flush_line(vm);
 	spin_unlock(&vm->line_lock);

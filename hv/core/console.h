@@ -5,12 +5,14 @@
 #define HV_CONSOLE_H
 #include <stdarg.h>
 #include <stddef.h>
+#include "console_filter.h"
 
 #define CONSOLE_LINE_MAX 160
 
 struct console_line {
-	char buf[CONSOLE_LINE_MAX];
+	char buf[CONSOLE_LINE_MAX]; /* filtered: only whole characters */
 	size_t len;
+	struct console_filter filter;
 };
 
 struct vm;
@@ -21,7 +23,8 @@ void console_use_uart(void);
 /* printf subset: %s %c %d %u %x %lx %lu %ld %p %%, field width with 0 pad */
 void hv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hv_vprintf(const char *fmt, va_list ap);
-/* One VM output byte; full lines go out whole under the console lock. */
+/* One VM output byte, filtered (console_filter.h); full lines go out whole
+ * under the console lock. */
 void console_vm_putc(struct vm *vm, char c);
 /* Prints a partial line left in the VM's buffer (before its stop message). */
 void console_vm_flush(struct vm *vm);

@@ -9,8 +9,8 @@ UHV_INC   := -I. -I$(UHV_OUT) -Iguest/virtio/include -Ioffload-engine/include
 # test name (its path under tests/, test_ prefix dropped) and what it links
 UHV_TESTS := arch/riscv/gstage arch/riscv/insn_decode arch/riscv/isa arch/riscv/vsstage \
              arch/riscv/vstrap platform/ns16550 nicif/vf_regs nicif/shm_hv hv/core/vm_config \
-             hv/core/vm_config_nic hv/core/sbi_args hv/core/vdev hv/core/spinlock hv/vdev/vplic \
-             hv/mgmt/mgmt_input
+             hv/core/vm_config_nic hv/core/sbi_args hv/core/vdev hv/core/spinlock \
+             hv/core/console_filter hv/vdev/vplic hv/mgmt/mgmt_input
 uhv_src_arch/riscv/gstage      := arch/riscv/gstage.c
 uhv_src_arch/riscv/insn_decode := arch/riscv/insn_decode.c
 uhv_src_arch/riscv/isa         := arch/riscv/isa.c
@@ -26,6 +26,7 @@ uhv_src_hv/core/vdev           := hv/core/vdev.c
 uhv_src_hv/vdev/vplic          := hv/vdev/vplic.c
 uhv_src_hv/mgmt/mgmt_input     := hv/mgmt/mgmt_input.c
 uhv_src_hv/core/spinlock       :=
+uhv_src_hv/core/console_filter := hv/core/console_filter.c
 uhv_lib_nicif/shm_hv           := -lpthread
 uhv_lib_hv/core/spinlock       := -lpthread
 
