@@ -2,11 +2,13 @@
  * The bytes go to the ns16550 named by the DT's /chosen/stdout-path once
  * main.c found one (console_use_uart); before that, and on boards whose
  * console UART the hv cannot drive, through the SBI legacy console. A
- * VM's output is filtered (console_filter.h). */
+ * VM's output is filtered (console_filter.h) and metered (console.h). */
 #include "console.h"
+#include "hv.h"
 #include "spinlock.h"
 #include "vm.h"
 #include <platform/ns16550.h>
+#include <arch/riscv/csr.h>
 #include <arch/riscv/hart.h>
 #include <arch/riscv/sbi_call.h>
 #include <stdint.h>
@@ -172,18 +174,56 @@ void console_panic_end(void)
 		spin_unlock(&console_lock);
 }
 
+static uint64_t now(void)
+{
+	return csr_read(CSR_TIME);
+}
+
 /* under vm->line_lock */
-static void flush_line(struct vm *vm)
+static int report_due(const struct console_line *l, uint64_t t)
+{
+	return l->dropped &&
+	       t - l->reported >= (uint64_t)hv_timebase * CONSOLE_DROP_REPORT_MS / 1000;
+}
+
+/* under vm->line_lock and console_lock */
+static void report_drops_locked(struct vm *vm, uint64_t t)
+{
+	static const char what[] = " bytes of console output dropped\n";
+	line_start();
+	puts_raw("hv: vm ", 7);
+	puts_raw(vm->cfg->name, strlen(vm->cfg->name));
+	puts_raw(": ", 2);
+	put_num(vm->line.dropped, 10, 0, 0, ' ');
+	puts_raw(what, sizeof(what) - 1);
+	vm->line.dropped = 0;
+	vm->line.reported = t;
+}
+
+/* under vm->line_lock: the line goes out if the VM's meter lets it */
+static void flush_line(struct vm *vm, int newline)
 {
 	struct console_line *l = &vm->line;
-	spin_lock(&console_lock);
-	line_start();
-	put_raw('[');
-	puts_raw(vm->cfg->name, strlen(vm->cfg->name));
-	puts_raw("] ", 2);
-	puts_raw(l->buf, l->len);
-	put_raw('\n');
-	spin_unlock(&console_lock);
+	const struct tbucket_rate rate = {CONSOLE_RATE_BYTES, CONSOLE_BURST_BYTES, hv_timebase};
+	size_t name = strlen(vm->cfg->name);
+	uint64_t t = now();
+	int pass = tbucket_take(&l->bucket, &rate, t, name + 3 + l->len + 2);
+	if (!pass)
+		l->dropped += l->len + (newline ? 1 : 0);
+	if (pass || report_due(l, t)) {
+		spin_lock(&console_lock);
+		if (report_due(l, t))
+			report_drops_locked(vm, t);
+		if (pass) {
+			line_start();
+			put_raw('[');
+			puts_raw(vm->cfg->name, name);
+			puts_raw("] ", 2);
+			puts_raw(l->buf, l->len);
+			put_raw('\n');
+		}
+		spin_unlock(&console_lock);
+	}
 	l->len = 0;
 }
 
@@ -193,7 +233,7 @@ static void line_add(struct vm *vm, const char *s, unsigned n)
 	struct console_line *l = &vm->line;
 	for (unsigned i = 0; i < n;) {
 		if (s[i] == '\n') {
-			flush_line(vm);
+			flush_line(vm, 1);
 			i++;
 			continue;
 		}
@@ -202,11 +242,11 @@ static void line_add(struct vm *vm, const char *s, unsigned n)
 			j++;
 		/* a character is never split across two lines */
 		if (l->len + (j - i) > CONSOLE_LINE_MAX)
-			flush_line(vm);
+			flush_line(vm, 0);
 		memcpy(l->buf + l->len, s + i, j - i);
 		l->len += j - i;
 		if (l->len == CONSOLE_LINE_MAX)
-			flush_line(vm);
+			flush_line(vm, 0);
 		i = j;
 	}
 }
@@ -225,8 +265,30 @@ void console_vm_flush(struct vm *vm)
 	spin_lock(&vm->line_lock);
 	line_add(vm, out, console_filter_end(&vm->line.filter, out));
 	if (vm->line.len)
-		flush_line(vm);
+		flush_line(vm, 0);
+	if (vm->line.dropped) {
+		spin_lock(&console_lock);
+		report_drops_locked(vm, now());
+		spin_unlock(&console_lock);
+	}
 	spin_unlock(&vm->line_lock);
+}
+
+void console_report_drops(void)
+{
+	for (unsigned i = 0; i < vm_count; i++) {
+		struct vm *vm = vm_table[i];
+		if (!__atomic_load_n(&vm->line.dropped, __ATOMIC_RELAXED))
+			continue;
+		spin_lock(&vm->line_lock);
+		uint64_t t = now();
+		if (report_due(&vm->line, t)) {
+			spin_lock(&console_lock);
+			report_drops_locked(vm, t);
+			spin_unlock(&console_lock);
+		}
+		spin_unlock(&vm->line_lock);
+	}
 }
 
 static int has_focus(struct vm *vm)

@@ -3,8 +3,14 @@ apps/babble forges terminal controls, floods, and hands DBCN its whole
 RAM, beside a ticker whose lines must all come through in time."""
 import re
 
-from conftest import done_line
+from conftest import REPO, done_line
 from test_hv import assert_clean_exit
+
+
+def console_constant(name):
+    """A number #defined in hv/core/console.h (the meter's rate and burst)."""
+    text = (REPO / "hv" / "core" / "console.h").read_text()
+    return int(re.search(rf"#define {name}\s+(\d+)", text).group(1))
 
 
 def babble_config(mode, seconds=2):
@@ -45,4 +51,44 @@ def test_guest_cannot_forge_lines(hv_run):
                  "babble: bye"):
         assert want in out, (want, out)
     assert r.has("hv: vm babble shut down"), r.describe()
+    assert_ticker_unharmed(r)
+
+
+FLOOD_LINE = re.compile(r"^babble: flood \d{6} ")
+DROPPED = re.compile(r"^hv: vm babble: (\d+) bytes of console output dropped$")
+
+
+def test_flood_is_metered_and_counted(hv_run):
+    """A guest printing as fast as it can gets its meter's worth of lines
+    out (burst + rate x time), whole; the rest is dropped and counted once a
+    second, every byte accounted for. The ticker beside it loses no line."""
+    r = hv_run("hv-babble-flood", babble_config("flood seconds=3", seconds=3))
+    assert_clean_exit(r)
+    out = r.vm_lines("babble")
+    m = [re.match(r"^babble: flood wrote (\d+) lines, (\d+) bytes in (\d+) ms$", l) for l in out]
+    m = [x for x in m if x]
+    assert len(m) == 1, r.describe()
+    lines, total, ms = map(int, m[0].groups())
+    printed = [l for l in out if FLOOD_LINE.match(l)]
+    assert all(len(l) > 100 for l in printed), "a line was cut"
+    printed_bytes = sum(len(l) + 1 for l in printed)  # + its newline
+    drops = [int(x.group(1)) for x in map(DROPPED.match, r.lines) if x]
+    assert drops, f"nothing dropped of {lines} lines: {r.describe()}"
+    assert printed_bytes + sum(drops) == total, (printed_bytes, drops, total)
+    # the meter charges the prefix too, so the text alone stays under it;
+    # the time is the flood's, the quiet second and a half, and one more
+    rate, burst = console_constant("CONSOLE_RATE_BYTES"), console_constant("CONSOLE_BURST_BYTES")
+    assert printed_bytes <= burst + rate * (ms / 1000 + 1.5 + 1), (printed_bytes, ms)
+    assert printed_bytes < total / 4, "the flood was not held back"
+    # one report a second at most, and the one when the VM stops
+    assert len(drops) <= ms / 1000 + 2, drops
+    # every one of the ticker's lines came, each about as late as the others
+    # (guest time against the host's arrival time: a line that waited
+    # behind the flood would arrive late by that wait)
+    reports = [(i, int(m.group(1))) for i, m in
+               ((i, re.match(r"^\[ticker\] ticker: \d+ ticks at (\d+) ms$", l))
+                for i, l in enumerate(r.lines)) if m]
+    assert len(reports) == 3, r.vm_lines("ticker")
+    lags = [r.times[i] - ms / 1000 for i, ms in reports]
+    assert max(lags) - min(lags) <= 0.5, (lags, r.describe())
     assert_ticker_unharmed(r)
