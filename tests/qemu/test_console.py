@@ -92,3 +92,21 @@ def test_flood_is_metered_and_counted(hv_run):
     lags = [r.times[i] - ms / 1000 for i, ms in reports]
     assert max(lags) - min(lags) <= 0.5, (lags, r.describe())
     assert_ticker_unharmed(r)
+
+
+def test_dbcn_write_of_whole_ram_is_capped(hv_run):
+    """SBI DBCN write of the guest's whole RAM: the call writes at most 256
+    bytes and says how many (SBI 2.0 12.1 allows partial writes), at once;
+    it used to hold its hart in the hypervisor for minutes."""
+    r = hv_run("hv-babble-ram", babble_config("ram"))
+    assert_clean_exit(r)
+    out = r.vm_lines("babble")
+    m = [re.match(r"^babble: dbcn write of (\d+) bytes returned (-?\d+) in (\d+) us$", l) for l in out]
+    m = [x for x in m if x]
+    assert len(m) == 1, r.describe()
+    size, written, us = map(int, m[0].groups())
+    assert size == 4 << 20, size
+    assert 0 < written <= 256, written
+    assert us < 1_000_000, f"the call took {us} us"
+    assert "babble: bye" in out and r.has("hv: vm babble shut down"), r.describe()
+    assert_ticker_unharmed(r)
