@@ -58,6 +58,9 @@
 #define SSTATUS_FS_INITIAL (_UL(1) << 13)
 #define SSTATUS_SUM	   (_UL(1) << 18)
 
+/* stvec (4.1.2): MODE in bits 1:0, 0 direct, 1 vectored */
+#define STVEC_MODE_MASK _UL(3)
+
 /* hstatus (8.2.1) */
 #define HSTATUS_GVA  (_UL(1) << 6)
 #define HSTATUS_SPV  (_UL(1) << 7)
@@ -103,6 +106,14 @@
 #define EXC_VIRTUAL_INSN	   22
 #define EXC_STORE_GUEST_PAGE_FAULT 23
 #define SCAUSE_IRQ		   (_UL(1) << 63)
+
+/* htinst pseudoinstructions: a guest-page fault of the VS-stage walk's
+ * own access to a page-table entry (H extension, "Transformed Instruction
+ * or Pseudoinstruction for mtinst or htinst") */
+#define HTINST_VS_READ32  0x00002000
+#define HTINST_VS_WRITE32 0x00002020
+#define HTINST_VS_READ64  0x00003000
+#define HTINST_VS_WRITE64 0x00003020
 
 /* hgatp (8.2.10): Sv39x4 */
 #define HGATP_MODE_SV39X4 (_UL(8) << 60)

@@ -106,6 +106,37 @@ int insn_decode_mem(uint32_t insn, struct insn_mem *out)
 	return r;
 }
 
+#define OPC_LOAD_FP  0x07
+#define OPC_STORE_FP 0x27
+#define OPC_AMO	     0x2f
+#define AMO_LR	     0x02 /* funct5 */
+
+enum insn_access insn_access(uint32_t insn)
+{
+	int len = insn_length((uint16_t)insn);
+	if (len == 4) {
+		switch (insn & 0x7f) {
+		case OPC_LOAD:
+		case OPC_LOAD_FP:
+			return INSN_ACCESS_LOAD;
+		case OPC_STORE:
+		case OPC_STORE_FP:
+			return INSN_ACCESS_STORE;
+		case OPC_AMO:
+			return (insn >> 27) == AMO_LR ? INSN_ACCESS_LOAD : INSN_ACCESS_STORE;
+		}
+		return INSN_ACCESS_NONE;
+	}
+	if (len != 2 || (uint16_t)insn == 0)
+		return INSN_ACCESS_NONE;
+	/* quadrants 0 and 2 (16.3, 16.4): funct3 001-011 load (c.fld, c.lw,
+	 * c.ld and their sp forms), 101-111 store */
+	unsigned q = insn & 3, funct3 = (insn >> 13) & 7;
+	if (q == 1 || funct3 == 0 || funct3 == 4)
+		return INSN_ACCESS_NONE;
+	return funct3 < 4 ? INSN_ACCESS_LOAD : INSN_ACCESS_STORE;
+}
+
 uint64_t insn_load_result(const struct insn_mem *m, uint64_t raw)
 {
 	if (m->width >= 8)

@@ -21,6 +21,11 @@ int insn_length(uint16_t lo);
 /* 0 and *out for an integer load/store, ERR_INVAL (common/err.h) for
  * anything else. */
 int insn_decode_mem(uint32_t insn, struct insn_mem *out);
+/* The kind of memory access an instruction makes, by the exception cause
+ * a fault of it takes: loads (integer, FP, LR) load; stores, SC and AMOs
+ * store ("Store/AMO"). Any other instruction: INSN_ACCESS_NONE. */
+enum insn_access { INSN_ACCESS_NONE, INSN_ACCESS_LOAD, INSN_ACCESS_STORE };
+enum insn_access insn_access(uint32_t insn);
 /* The value a load of m->width bytes writes to rd. */
 uint64_t insn_load_result(const struct insn_mem *m, uint64_t raw);
 

@@ -1,14 +1,18 @@
 /* Console output: one lock so lines of different harts never interleave.
  * The bytes go to the ns16550 named by the DT's /chosen/stdout-path once
  * main.c found one (console_use_uart); before that, and on boards whose
- * console UART the hv cannot drive, through the SBI legacy console. */
+ * console UART the hv cannot drive, through the SBI legacy console. A
+ * VM's output is filtered (console_filter.h) and metered (console.h). */
 #include "console.h"
+#include "hv.h"
 #include "spinlock.h"
 #include "vm.h"
 #include <platform/ns16550.h>
+#include <arch/riscv/csr.h>
 #include <arch/riscv/hart.h>
 #include <arch/riscv/sbi_call.h>
 #include <stdint.h>
+#include <string.h>
 
 static spinlock_t console_lock;
 static volatile int panic_owner; /* hart id + 1 of a hart printing a fatal dump */
@@ -150,71 +154,141 @@ void hv_printf(const char *fmt, ...)
 	va_end(ap);
 }
 
+static int panic_locked; /* the dump holds console_lock */
+
 void console_panic_begin(void)
 {
 	/* the dump goes out in one piece; if the lock stays taken (this very
-	 * hart may have faulted inside the console) print regardless */
-	for (long i = 0; i < 10000000; i++)
-		if (!__atomic_exchange_n(&console_lock.locked, 1, __ATOMIC_ACQUIRE))
-			break;
-	__atomic_store_n(&console_lock.locked, 1, __ATOMIC_RELEASE);
+	 * hart may have faulted inside the console) print regardless. No
+	 * ticket is taken: one never served would block the console for good */
+	panic_locked = 0;
+	for (long i = 0; i < 10000000 && !panic_locked; i++)
+		panic_locked = spin_trylock(&console_lock);
 	panic_owner = (int)hart_self()->hartid + 1;
 }
 
 void console_panic_end(void)
 {
 	panic_owner = 0;
-	spin_unlock(&console_lock);
+	if (panic_locked)
+		spin_unlock(&console_lock);
 }
 
-static void flush_line(struct vm *vm)
+static uint64_t now(void)
 {
-	spin_lock(&console_lock);
+	return csr_read(CSR_TIME);
+}
+
+/* under vm->line_lock */
+static int report_due(const struct console_line *l, uint64_t t)
+{
+	return l->dropped &&
+	       t - l->reported >= (uint64_t)hv_timebase * CONSOLE_DROP_REPORT_MS / 1000;
+}
+
+/* under vm->line_lock and console_lock */
+static void report_drops_locked(struct vm *vm, uint64_t t)
+{
+	static const char what[] = " bytes of console output dropped\n";
 	line_start();
-	put_raw('[');
-	puts_raw(vm->cfg->name, __builtin_strlen(vm->cfg->name));
-	puts_raw("] ", 2);
-	puts_raw(vm->line.buf, vm->line.len);
-	put_raw('\n');
-	spin_unlock(&console_lock);
-	vm->line.len = 0;
+	puts_raw("hv: vm ", 7);
+	puts_raw(vm->cfg->name, strlen(vm->cfg->name));
+	puts_raw(": ", 2);
+	put_num(vm->line.dropped, 10, 0, 0, ' ');
+	puts_raw(what, sizeof(what) - 1);
+	vm->line.dropped = 0;
+	vm->line.reported = t;
+}
+
+/* under vm->line_lock: the line goes out if the VM's meter lets it */
+static void flush_line(struct vm *vm, int newline)
+{
+	struct console_line *l = &vm->line;
+	const struct tbucket_rate rate = {CONSOLE_RATE_BYTES, CONSOLE_BURST_BYTES, hv_timebase};
+	size_t name = strlen(vm->cfg->name);
+	uint64_t t = now();
+	int pass = tbucket_take(&l->bucket, &rate, t, name + 3 + l->len + 2);
+	if (!pass)
+		l->dropped += l->len + (newline ? 1 : 0);
+	if (pass || report_due(l, t)) {
+		spin_lock(&console_lock);
+		if (report_due(l, t))
+			report_drops_locked(vm, t);
+		if (pass) {
+			line_start();
+			put_raw('[');
+			puts_raw(vm->cfg->name, name);
+			puts_raw("] ", 2);
+			puts_raw(l->buf, l->len);
+			put_raw('\n');
+		}
+		spin_unlock(&console_lock);
+	}
+	l->len = 0;
+}
+
+/* under vm->line_lock: filter output (whole characters, maybe a '\n') */
+static void line_add(struct vm *vm, const char *s, unsigned n)
+{
+	struct console_line *l = &vm->line;
+	for (unsigned i = 0; i < n;) {
+		if (s[i] == '\n') {
+			flush_line(vm, 1);
+			i++;
+			continue;
+		}
+		unsigned j = i;
+		while (j < n && s[j] != '\n')
+			j++;
+		/* a character is never split across two lines */
+		if (l->len + (j - i) > CONSOLE_LINE_MAX)
+			flush_line(vm, 0);
+		memcpy(l->buf + l->len, s + i, j - i);
+		l->len += j - i;
+		if (l->len == CONSOLE_LINE_MAX)
+			flush_line(vm, 0);
+		i = j;
+	}
 }
 
 void console_vm_putc(struct vm *vm, char c)
 {
-	if (c == '\r')
-		return;
-	/* no terminal control from a guest: an escape sequence could rewrite
-	 * what the hypervisor or another VM printed */
-	if (((unsigned char)c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
-		c = '?';
+	char out[CONSOLE_FILTER_OUT_MAX];
 	spin_lock(&vm->line_lock);
-	if ((unsigned char)c >= 0x80 && (unsigned char)c <= 0x9f) {
-		/* C1 controls (0x9b is CSI): raw, or UTF-8 encoded as c2 80..9f;
-		 * other UTF-8 continuation bytes follow a byte >= 0x80 */
-		unsigned char prev =
-		    vm->line.len ? (unsigned char)vm->line.buf[vm->line.len - 1] : 0;
-		if (prev == 0xc2)
-			vm->line.buf[vm->line.len - 1] = '?';
-		if (prev == 0xc2 || prev < 0x80)
-			c = '?';
-	}
-	if (c == '\n')
-		flush_line(vm);
-	else {
-		vm->line.buf[vm->line.len++] = c;
-		if (vm->line.len == CONSOLE_LINE_MAX)
-			flush_line(vm);
-	}
+	line_add(vm, out, console_filter_byte(&vm->line.filter, (uint8_t)c, out));
 	spin_unlock(&vm->line_lock);
 }
 
 void console_vm_flush(struct vm *vm)
 {
+	char out[CONSOLE_FILTER_OUT_MAX];
 	spin_lock(&vm->line_lock);
+	line_add(vm, out, console_filter_end(&vm->line.filter, out));
 	if (vm->line.len)
-		flush_line(vm);
+		flush_line(vm, 0);
+	if (vm->line.dropped) {
+		spin_lock(&console_lock);
+		report_drops_locked(vm, now());
+		spin_unlock(&console_lock);
+	}
 	spin_unlock(&vm->line_lock);
+}
+
+void console_report_drops(void)
+{
+	for (unsigned i = 0; i < vm_count; i++) {
+		struct vm *vm = vm_table[i];
+		if (!__atomic_load_n(&vm->line.dropped, __ATOMIC_RELAXED))
+			continue;
+		spin_lock(&vm->line_lock);
+		uint64_t t = now();
+		if (report_due(&vm->line, t)) {
+			spin_lock(&console_lock);
+			report_drops_locked(vm, t);
+			spin_unlock(&console_lock);
+		}
+		spin_unlock(&vm->line_lock);
+	}
 }
 
 static int has_focus(struct vm *vm)

@@ -5,12 +5,32 @@
 #define HV_CONSOLE_H
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
+#include "console_filter.h"
+#include "tbucket.h"
 
 #define CONSOLE_LINE_MAX 160
 
+/* Each VM's output is metered in the bytes the UART sends for it ("[name]
+ * ", the line, CR LF): CONSOLE_RATE_BYTES a second, CONSOLE_BURST_BYTES
+ * saved up. A line past that is dropped whole, counted, and reported as
+ * "hv: vm NAME: N bytes of console output dropped" at most once per
+ * CONSOLE_DROP_REPORT_MS (and when the VM stops). The rate is what a
+ * 115200-baud UART (11.5 KB/s) carries for every partition at once (8 VMs
+ * and the NIC: 9 KiB/s), so however many guests flood, a line waits behind
+ * at most about one line of each other partition; the burst lets a boot
+ * log or a crash report out whole. */
+#define CONSOLE_RATE_BYTES     1024
+#define CONSOLE_BURST_BYTES    16384
+#define CONSOLE_DROP_REPORT_MS 1000
+
 struct console_line {
-	char buf[CONSOLE_LINE_MAX];
+	char buf[CONSOLE_LINE_MAX]; /* filtered: only whole characters */
 	size_t len;
+	struct console_filter filter;
+	struct tbucket bucket;
+	uint64_t dropped;  /* the guest's bytes dropped, not yet reported */
+	uint64_t reported; /* timer ticks at the last report */
 };
 
 struct vm;
@@ -21,10 +41,15 @@ void console_use_uart(void);
 /* printf subset: %s %c %d %u %x %lx %lu %ld %p %%, field width with 0 pad */
 void hv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hv_vprintf(const char *fmt, va_list ap);
-/* One VM output byte; full lines go out whole under the console lock. */
+/* One VM output byte, filtered (console_filter.h); full lines go out whole
+ * under the console lock, or are dropped past the VM's rate. */
 void console_vm_putc(struct vm *vm, char c);
-/* Prints a partial line left in the VM's buffer (before its stop message). */
+/* Prints a partial line left in the VM's buffer and the count of what was
+ * dropped (before its stop message). */
 void console_vm_flush(struct vm *vm);
+/* Reports the drops of every VM whose report is due (the console hart
+ * calls it: a VM that flooded and went quiet is reported too). */
+void console_report_drops(void);
 /* Next input byte for vm, -1 when none or when vm lacks the focus. Ctrl-T
  * (0x14) typed on the UART moves the focus to the next VM. */
 int console_vm_getc(struct vm *vm);

@@ -1,11 +1,13 @@
 /* MMIO trap-and-emulate (see mmio.h). */
 #include "mmio.h"
 #include <common/err.h>
+#include "trap.h"
 #include "vm.h"
 #include <arch/riscv/csr.h>
 #include <arch/riscv/hart.h>
 #include <arch/riscv/hext.h>
 #include <arch/riscv/insn_decode.h>
+#include <arch/riscv/vsstage.h>
 
 int mmio_register(struct vm *vm, uint64_t base, uint64_t size, const struct mmio_ops *ops,
 		  void *ctx)
@@ -36,22 +38,111 @@ static int fetch(uint64_t pc, uint32_t *insn)
 	return 0;
 }
 
-int mmio_guest_fault(struct hart *h, struct vm *vm, uint64_t scause, uint64_t gpa)
+/* a guest page-table entry, if it lies in the VM's RAM */
+static int read_pte(void *ctx, uint64_t gpa, uint64_t *pte)
 {
-	const char *cause = scause == EXC_LOAD_GUEST_PAGE_FAULT ? "load guest-page fault"
-								: "store guest-page fault";
-	struct mmio_region *r = find(vm, gpa);
+	const uint64_t *p = vm_gpa_to_host(ctx, gpa, sizeof(*p));
+	if (!p)
+		return ERR_FAULT;
+	*pte = __atomic_load_n(p, __ATOMIC_RELAXED); /* another vCPU may write it */
+	return 0;
+}
+
+enum fault_access {
+	ACCESS_INSN,   /* the instruction's own load or store */
+	ACCESS_WALK,   /* the hart's read of a guest page-table entry */
+	ACCESS_UNSURE, /* the guest's page table disagrees with the hart */
+};
+
+/* Which access took the guest-page fault. A VS-stage walk's implicit read
+ * of a page-table entry faults like the instruction's own access: same
+ * cause, stval the instruction's address, htval the entry's. The H
+ * extension has htinst say so (its pseudoinstructions); QEMU 7.2 leaves it
+ * 0, so the hypervisor walks the guest's table itself and compares. */
+static enum fault_access fault_access(struct vm *vm, const struct guest_fault *f, uint64_t gpa)
+{
+	switch (f->htinst) {
+	case HTINST_VS_READ32:
+	case HTINST_VS_WRITE32:
+	case HTINST_VS_READ64:
+	case HTINST_VS_WRITE64:
+		return ACCESS_WALK;
+	}
+	/* a transformed load or store (bit 0 set; bit 1 clear if compressed);
+	 * any other value counts as 0, as the extension allows */
+	if ((f->htinst & 1) && !(f->htinst >> 32) &&
+	    insn_access((uint32_t)f->htinst | 2) != INSN_ACCESS_NONE)
+		return ACCESS_INSN;
+	struct vsstage_walk w = vsstage_walk(csr_read(CSR_VSATP), f->stval, read_pte, vm);
+	switch (w.end) {
+	case VSSTAGE_BARE:
+	case VSSTAGE_LEAF:
+		return w.gpa == gpa ? ACCESS_INSN : ACCESS_UNSURE;
+	case VSSTAGE_UNREAD:
+		/* an implicit access's htval has no low bits to add */
+		return w.gpa == f->gpa ? ACCESS_WALK : ACCESS_UNSURE;
+	case VSSTAGE_FAULT:
+		break;
+	}
+	return ACCESS_UNSURE;
+}
+
+/* The access fault of the instruction whose walk faulted: QEMU 7.2 reports
+ * a store's walk as a load guest-page fault, so the instruction says which. */
+static uint64_t walk_access_fault(struct hart *h, int store)
+{
+	uint32_t insn;
+	if (!fetch(h->sepc, &insn)) {
+		enum insn_access a = insn_access(insn);
+		if (a != INSN_ACCESS_NONE)
+			store = a == INSN_ACCESS_STORE;
+	}
+	return store ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS;
+}
+
+int mmio_guest_fault(struct hart *h, struct vm *vm, const struct guest_fault *f)
+{
+	int store = f->scause == EXC_STORE_GUEST_PAGE_FAULT;
+	const char *cause = store ? "store guest-page fault" : "load guest-page fault";
+	/* an explicit access's low two bits are stval's (H extension, htval) */
+	uint64_t gpa = f->gpa | (f->stval & 3);
+	struct mmio_region *r = find(vm, f->gpa);
 	if (!r) {
 		vm_stop(vm, cause, h->sepc, gpa);
 		return 1;
 	}
+	struct vcpu *v = h->vcpu;
+	switch (fault_access(vm, f, gpa)) {
+	case ACCESS_INSN:
+		break;
+	case ACCESS_WALK:
+		/* No device answers a page-table walk: on a hart, a walk that
+		 * reaches I/O memory takes an access fault of the original
+		 * access type (4.3.2 step 2, PMAs 3.6). The guest's kernel
+		 * gets that, with stval the address the instruction used. */
+		v->mmio_retries = 0;
+		trap_inject(h, walk_access_fault(h, store), f->stval);
+		return 0;
+	case ACCESS_UNSURE:
+		/* The table changed since the hart walked it (another vCPU, or
+		 * a stale TLB entry). Drop this vCPU's VS-stage TLB and run the
+		 * instruction again: the hart walks the table as it is now. */
+		if (++v->mmio_retries >= MMIO_WALK_RETRIES) {
+			vm_stop(vm, "mmio: the guest's page table disagrees with the hart", h->sepc,
+				gpa);
+			return 1;
+		}
+		hext_hfence_vvma_all();
+		return 0;
+	}
+	v->mmio_retries = 0;
 	uint32_t insn;
 	struct insn_mem m;
 	if (fetch(h->sepc, &insn)) {
 		vm_stop(vm, "mmio: instruction fetch faulted", h->sepc, gpa);
 		return 1;
 	}
-	if (insn_decode_mem(insn, &m) || m.is_store != (scause == EXC_STORE_GUEST_PAGE_FAULT)) {
+	if (insn_decode_mem(insn, &m) || m.is_store != store) {
 		vm_stop(vm, "mmio: not an integer load/store", h->sepc, gpa);
 		return 1;
 	}
@@ -61,14 +152,14 @@ int mmio_guest_fault(struct hart *h, struct vm *vm, uint64_t scause, uint64_t gp
 		return 1;
 	}
 	if (m.is_store) {
-		uint64_t v = h->gpr[m.reg]; /* x0 reads as 0: gpr[0] is never written */
+		uint64_t val = h->gpr[m.reg]; /* x0 reads as 0: gpr[0] is never written */
 		if (m.width < 8)
-			v &= (1UL << (m.width * 8)) - 1;
-		r->ops->write(r->ctx, gpa - r->base, m.width, v);
+			val &= (1UL << (m.width * 8)) - 1;
+		r->ops->write(r->ctx, gpa - r->base, m.width, val);
 	} else {
-		uint64_t v = r->ops->read(r->ctx, gpa - r->base, m.width);
+		uint64_t val = r->ops->read(r->ctx, gpa - r->base, m.width);
 		if (m.reg)
-			h->gpr[m.reg] = insn_load_result(&m, v);
+			h->gpr[m.reg] = insn_load_result(&m, val);
 	}
 	h->sepc += m.len;
 	/* a device model may stop its VM (the NIC's port guard does) */

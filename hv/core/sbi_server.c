@@ -165,6 +165,14 @@ static struct sbi_result hsm(struct vcpu *self, unsigned long fid, unsigned long
 	return (struct sbi_result){SBI_ERR_NOT_SUPPORTED, 0, 0};
 }
 
+/* Bytes one DBCN write or read moves at most. The call may do less and
+ * say how much (SBI 2.0, 12.1: "may do partial/no writes"); callers loop.
+ * This bounds the time one call holds its hart in the hypervisor: a write
+ * of the whole RAM took minutes, each byte a trip through the console.
+ * 256 is more than a console line (CONSOLE_LINE_MAX) and the input ring,
+ * so an ordinary line still goes out in one call. */
+#define SBI_DBCN_MAX_BYTES 256
+
 static struct sbi_result dbcn(struct vm *vm, unsigned long fid, unsigned long a0, unsigned long a1,
 			      unsigned long a2)
 {
@@ -173,18 +181,20 @@ static struct sbi_result dbcn(struct vm *vm, unsigned long fid, unsigned long a0
 	switch (fid) {
 	case SBI_DBCN_WRITE:
 	case SBI_DBCN_READ:
+		/* the whole buffer must be the guest's, even the part not done */
 		err = sbi_args_guest_buf(a0, a1, a2, vm->ram_gpa, vm->ram_size, &off);
 		if (err)
 			return (struct sbi_result){err, 0, 0};
 		/* the VM's RAM is one host block: no hlv/hsv needed */
 		uint8_t *p = (uint8_t *)(uintptr_t)(vm->ram_hpa + off);
+		unsigned long max = a0 < SBI_DBCN_MAX_BYTES ? a0 : SBI_DBCN_MAX_BYTES;
 		unsigned long n = 0;
 		if (fid == SBI_DBCN_WRITE) {
-			for (; n < a0; n++)
+			for (; n < max; n++)
 				console_vm_putc(vm, (char)p[n]);
 		} else {
 			int c;
-			while (n < a0 && (c = console_vm_getc(vm)) >= 0)
+			while (n < max && (c = console_vm_getc(vm)) >= 0)
 				p[n++] = (uint8_t)c;
 		}
 		return (struct sbi_result){0, (long)n, 0};

@@ -1,12 +1,15 @@
-/* Trap dispatch. From a guest (hstatus.SPV=1): handled here, or the VM is
- * stopped; never fatal. From the hypervisor itself: an expected fault of an
- * hlv/hlvx is absorbed, anything else dumps registers and halts this hart. */
+/* Trap dispatch. From a guest (hstatus.SPV=1): handled here, handed back to
+ * the guest's kernel as the hart would have, or the VM is stopped; never
+ * fatal. From the hypervisor itself: an expected fault of an hlv/hlvx is
+ * absorbed, anything else dumps registers and halts this hart. */
+#include "trap.h"
 #include "hv.h"
 #include "sbi_server.h"
 #include "vm.h"
 #include <arch/riscv/csr.h>
 #include <arch/riscv/hart.h>
 #include <arch/riscv/sbi_call.h>
+#include <arch/riscv/vstrap.h>
 
 static const char *const exc_names[] = {
     [EXC_INSN_MISALIGNED] = "instruction address misaligned",
@@ -51,12 +54,29 @@ static int guest_irq(struct vcpu *v, uint64_t irq)
 	return 0; /* nothing else is enabled in sie */
 }
 
+void trap_inject(struct hart *h, uint64_t cause, uint64_t tval)
+{
+	struct vstrap t = {
+	    .vsstatus = csr_read(CSR_VSSTATUS),
+	    .vstvec = csr_read(CSR_VSTVEC),
+	    .pc = h->sepc,
+	};
+	vstrap_enter(&t, !(csr_read(CSR_HSTATUS) & HSTATUS_SPVP), cause, tval);
+	csr_write(CSR_VSSTATUS, t.vsstatus);
+	csr_write(CSR_VSEPC, t.vsepc);
+	csr_write(CSR_VSCAUSE, t.vscause);
+	csr_write(CSR_VSTVAL, t.vstval);
+	h->sepc = t.pc;
+	h->sstatus |= SSTATUS_SPP; /* our sret enters VS-mode, where its handler runs */
+}
+
 /* entry.S, guest trap; returns nonzero to park this hart's vCPU */
 int hv_trap_guest(struct hart *h)
 {
 	uint64_t scause = csr_read(CSR_SCAUSE);
 	uint64_t stval = csr_read(CSR_STVAL);
 	uint64_t htval = csr_read(CSR_HTVAL);
+	uint64_t htinst = csr_read(CSR_HTINST);
 	struct vcpu *v = h->vcpu;
 	struct vm *vm = v->vm;
 	int park = 0;
@@ -72,16 +92,32 @@ int hv_trap_guest(struct hart *h)
 			park = sbi_server_call(h, v);
 			break;
 		case EXC_LOAD_GUEST_PAGE_FAULT:
-		case EXC_STORE_GUEST_PAGE_FAULT:
-			park = mmio_guest_fault(h, vm, scause, gpa);
+		case EXC_STORE_GUEST_PAGE_FAULT: {
+			const struct guest_fault f = {scause, stval, htval << 2, htinst};
+			park = mmio_guest_fault(h, vm, &f);
 			break;
+		}
 		case EXC_INSN_GUEST_PAGE_FAULT:
 			vm_stop(vm, exc_name(scause), h->sepc, gpa);
 			park = 1;
 			break;
+		case EXC_VIRTUAL_INSN:
+			/* From VU-mode (a user process: wfi, csrr sstatus, sret):
+			 * on a hart without H, the guest's hart, this is an illegal
+			 * instruction for its kernel to handle (H extension,
+			 * "Trap Cause Codes": a hypervisor that does not emulate
+			 * it should convert it). stval holds what an illegal
+			 * instruction's would. */
+			if (!(csr_read(CSR_HSTATUS) & HSTATUS_SPVP)) {
+				trap_inject(h, EXC_ILLEGAL_INSN, stval);
+				break;
+			}
+			/* from the kernel itself: nothing is emulated */
+			vm_stop(vm, exc_name(scause), h->sepc, stval);
+			park = 1;
+			break;
 		default:
-			/* virtual instruction (nothing is emulated) and anything
-			 * not delegated to the guest */
+			/* anything not delegated to the guest */
 			vm_stop(vm, exc_name(scause), h->sepc, stval);
 			park = 1;
 		}

@@ -27,6 +27,7 @@ struct vcpu {
 	volatile enum vcpu_state state;
 	volatile uint32_t requests;
 	uint64_t start_pc, start_arg; /* for the next start: pc, a1 */
+	uint32_t mmio_retries;	      /* guest-page faults in a row not told apart (mmio.c) */
 };
 
 /* Per-hart CSR set-up (every hart, once). */

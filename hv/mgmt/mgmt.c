@@ -295,6 +295,7 @@ void mgmt_loop(void)
 	csr_set(CSR_SIE, SIP_STIP);
 	for (;;) {
 		console_poll_input();
+		console_report_drops();
 		mgmt_run();
 		sbi_set_timer(csr_read(CSR_TIME) + hv_timebase / 100);
 		csr_clear(CSR_SIP, SIP_SSIP);

@@ -111,7 +111,7 @@ int vf_transport_attach(struct vm *vm, uint16_t vf, const struct vf_nic_ops *ops
 	nic = ops;
 	struct vf_dev *d = &vf_devs[vm->index];
 	d->vm = vm;
-	d->lock.locked = 0;
+	spin_lock_init(&d->lock);
 	d->held = 0;
 	d->nic_epoch = nic->epoch();
 	vf_regs_init(&d->regs, vf, &vf_ops, d);

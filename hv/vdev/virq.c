@@ -98,7 +98,7 @@ int virq_attach(struct vm *vm, uint32_t nsrc, uint32_t (*levels)(void *ctx), voi
 		return ERR_INVAL;
 	struct virq *q = &virqs[vm->index];
 	q->vm = vm;
-	q->lock.locked = 0;
+	spin_lock_init(&q->lock);
 	vplic_init(&q->plic, nsrc, vm->cfg->num_vcpus, levels, ctx);
 	vm->virq = q;
 	int err = mmio_register(vm, VPLIC_GPA, VPLIC_SIZE, &vplic_ops, q);

@@ -7,12 +7,15 @@
 UHV_OUT   := $(HOSTB)/tests
 UHV_INC   := -I. -I$(UHV_OUT) -Iguest/virtio/include -Ioffload-engine/include
 # test name (its path under tests/, test_ prefix dropped) and what it links
-UHV_TESTS := arch/riscv/gstage arch/riscv/insn_decode arch/riscv/isa platform/ns16550 \
-             nicif/vf_regs nicif/shm_hv hv/core/vm_config hv/core/vm_config_nic \
-             hv/core/sbi_args hv/core/vdev hv/vdev/vplic hv/nic/port_guard hv/mgmt/mgmt_input
+UHV_TESTS := arch/riscv/gstage arch/riscv/insn_decode arch/riscv/isa arch/riscv/vsstage \
+             arch/riscv/vstrap platform/ns16550 nicif/vf_regs nicif/shm_hv hv/core/vm_config \
+             hv/core/vm_config_nic hv/core/sbi_args hv/core/vdev hv/core/spinlock \
+             hv/core/console_filter hv/core/tbucket hv/vdev/vplic hv/nic/port_guard hv/mgmt/mgmt_input
 uhv_src_arch/riscv/gstage      := arch/riscv/gstage.c
 uhv_src_arch/riscv/insn_decode := arch/riscv/insn_decode.c
 uhv_src_arch/riscv/isa         := arch/riscv/isa.c
+uhv_src_arch/riscv/vsstage     := arch/riscv/vsstage.c
+uhv_src_arch/riscv/vstrap      := arch/riscv/vstrap.c
 uhv_src_platform/ns16550       := platform/ns16550.c
 uhv_src_nicif/vf_regs          := nicif/vf_regs.c
 uhv_src_nicif/shm_hv           := nicif/shm_hv.c nicif/shm_nic.c
@@ -22,8 +25,12 @@ uhv_src_hv/core/sbi_args       := hv/core/sbi_args.c
 uhv_src_hv/core/vdev           := hv/core/vdev.c
 uhv_src_hv/vdev/vplic          := hv/vdev/vplic.c
 uhv_src_hv/mgmt/mgmt_input     := hv/mgmt/mgmt_input.c
+uhv_src_hv/core/spinlock       :=
+uhv_src_hv/core/console_filter := hv/core/console_filter.c
+uhv_src_hv/core/tbucket        := hv/core/tbucket.c
 uhv_src_hv/nic/port_guard      := hv/nic/port_guard.c
 uhv_lib_nicif/shm_hv           := -lpthread
+uhv_lib_hv/core/spinlock       := -lpthread
 
 # decoder oracle: encodings assembled by binutils from mem_insns.S
 $(UHV_OUT)/mem_insns.h: tests/arch/riscv/mem_insns.S

@@ -37,6 +37,7 @@ class Run:
     log: Path
     vms: dict = field(default_factory=dict)  # name -> (hpa start, hpa end)
     hv: tuple = None  # (start, end)
+    times: list = field(default_factory=list)  # per line: seconds after start it arrived
 
     def vm_lines(self, vm):
         """What VM `vm` printed, without the prefix."""
@@ -72,12 +73,13 @@ def _run(name, cmd, timeout, script=()):
     t0 = time.monotonic()
     p = subprocess.Popen(cmd, cwd=REPO, stdin=subprocess.PIPE if script else subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    chunks, cond = [], threading.Condition()
+    chunks, arrived, cond = [], [], threading.Condition()
 
     def reader():
         for data in iter(lambda: p.stdout.read1(4096), b""):
             with cond:
                 chunks.append(data)
+                arrived.append(time.monotonic() - t0)
                 cond.notify_all()
         with cond:
             chunks.append(b"")  # EOF
@@ -119,6 +121,19 @@ def _run(name, cmd, timeout, script=()):
                    f"# exit {p.returncode}{' (killed: timeout)' if timed_out else ''} "
                    f"after {secs:.1f} s\n")
     run = Run(name, p.returncode, timed_out, text.split("\n"), secs, log)
+    # when each line's newline arrived (the last line: the output's end)
+    ends, pos = [], 0
+    for c in chunks[:len(arrived)]:
+        pos += len(c)
+        ends.append(pos)
+    ci, start = 0, 0
+    for _ in run.lines:
+        nl = out.find(b"\n", start)
+        at = len(out) - 1 if nl < 0 else nl
+        while ci < len(ends) - 1 and ends[ci] <= at:
+            ci += 1
+        run.times.append(arrived[ci] if arrived else secs)
+        start = len(out) if nl < 0 else nl + 1
     for l in run.lines:
         m = BOOT_RE.match(l)
         if m:

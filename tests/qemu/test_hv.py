@@ -242,6 +242,61 @@ def test_guest_exception_reported_by_runtime(hv_run, attempt, rx):
     assert d and abs(d[0] - d[1]) <= 0.005 * d[1], d
 
 
+@pytest.mark.parametrize("attempt,cause,name", [
+    ("ptload", 5, "load access fault"),
+    ("ptstore", 7, "store access fault"),
+])
+def test_page_table_walk_into_device_window(hv_run, attempt, cause, name):
+    """The guest's page table points a second-level table at the vUART's
+    window: the hart's walk reads an entry there. That is no access of the
+    instruction to emulate (the vUART would answer the load, print the
+    store): the guest's kernel gets the access fault a hart raises for a
+    walk into I/O memory, of the instruction's type, with its address."""
+    r = hv_run(f"hv-intruder-{attempt}", intruder_config(f"attempt={attempt} addr=0x10000000"))
+    assert_clean_exit(r)
+    out = r.vm_lines("intruder")
+    rx = rf"^guest: vcpu 0 {name}: scause=0x{cause:x} sepc=0x8000[0-9a-f]{{4}} stval=0xc0000000 "
+    assert any(re.match(rx, l) for l in out), r.describe()
+    assert not any("through the table" in l or "survived" in l for l in out), out
+    assert len(out) == 2, out  # the attempt and the fault: no '!' reached the console
+    assert r.has("hv: vm intruder shut down") and not r.stops(), r.describe()
+    d = done_line(r.vm_lines("ticker"), "ticker")
+    assert d and abs(d[0] - d[1]) <= 0.005 * d[1], (d, r.describe())
+
+
+UMODE_TRAP_RE = re.compile(r"^umode: trap (\d+) scause=(0x[0-9a-f]+) at=(\S+) stval=(0x[0-9a-f]+)$")
+
+
+def umode_traps(lines):
+    return [m.groups()[1:] for m in map(UMODE_TRAP_RE.match, lines) if m]
+
+
+def test_user_process_privileged_instructions(hv_run, bare_run):
+    """A guest's user process (VU-mode) runs wfi, csrr sstatus, csrr hgatp,
+    sret, sfence.vma and rdcycle with scounteren clear. Its kernel must see
+    each as the illegal instruction a hart without H raises (some reach the
+    hypervisor as virtual-instruction traps: injected into the guest), and
+    go on; the VM is not stopped. The oracle is the same image on bare
+    OpenSBI, where the hart itself raises them."""
+    bare = bare_run("bare-umode", "umode")
+    assert not bare.timed_out and bare.rc == 0, bare.describe()
+    want = umode_traps(bare.lines)
+    assert [w[:2] for w in want] == [("0x2", "wfi"), ("0x2", "csrr-sstatus"), ("0x2", "csrr-hgatp"),
+                                     ("0x2", "sret"), ("0x2", "sfence.vma"), ("0x2", "rdcycle"),
+                                     ("0x8", "ecall")], bare.describe()
+    r = hv_run("hv-umode", "vm ticker harts=2 ram=16M image=ticker args=\"seconds=1\"\n"
+                           "vm umode harts=1 ram=4M image=umode\n")
+    assert_clean_exit(r)
+    out = r.vm_lines("umode")
+    assert not r.stops(), r.describe()
+    assert umode_traps(out) == want, (out, want)
+    assert "umode: the process kept its registers" in out, out
+    assert "umode: kernel goes on after 7 traps" in out, out
+    assert r.has("hv: vm umode shut down"), r.describe()
+    d = done_line(r.vm_lines("ticker"), "ticker")
+    assert d and abs(d[0] - d[1]) <= 0.005 * d[1], (d, r.describe())
+
+
 # -- lifecycle: reboot of one VM, secondary vCPU ------------------------------------
 
 def test_reboot_restarts_only_that_vm(hv_run):

@@ -337,3 +337,21 @@ def test_nic_restart_in_place_is_noticed_and_resynced(hv_run):
     assert any(re.match(r"vfguest: reset 2 handled, \d+ checks, 0 failed$", l) for l in out), \
         r.describe()
     assert not r.timed_out and r.rc == 0 and r.has(POWER_OFF), r.describe()
+
+
+@pytest.mark.parametrize("window", [0x10001000, 0x0C000000])
+def test_page_table_walk_into_vf_or_vplic_window(hv_run, window):
+    """A guest page table placed in the VF's register window (or the
+    vPLIC's): the walk's read of an entry there is not a register access.
+    Nothing reaches the device model or the NIC; the guest's kernel gets a
+    load access fault."""
+    vm = ("vm intruder harts=2 ram=4M image=intruder vf=yes mac=02:00:00:00:00:0b "
+          f"args=\"attempt=ptload addr=0x{window:x}\"")
+    r = hv_run(f"vf-ptwalk-{window:x}", cfg("resets=0", second=vm), qemu_args=NET)
+    assert not r.timed_out and r.rc == 0 and r.has(POWER_OFF), r.describe()
+    out = r.vm_lines("intruder")
+    assert any(re.match(r"^guest: vcpu 0 load access fault: scause=0x5 sepc=0x8000[0-9a-f]{4} "
+                        r"stval=0xc0000000 ", l) for l in out), r.describe()
+    assert not any("through the table" in l or "survived" in l for l in out), out
+    assert r.has("hv: vm intruder shut down"), r.describe()
+    assert not any(l.startswith("hv: vm ") and " stopped: " in l for l in r.lines), r.describe()

@@ -46,5 +46,10 @@ reject_start:
 	c.mv	a0, a1
 	c.unimp
 	c.nop
+	.option norvc
+	sc.d	a0, a1, (a2)
+	fsw	fa0, 4(a1)
+	.option rvc
+	c.fsdsp	fa0, 8(sp)
 	.globl	reject_end
 reject_end:
