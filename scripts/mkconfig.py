@@ -28,13 +28,20 @@ Modes:
                                                image on harts 1, 2, ...
 
 Semantic checks (overlaps, harts present, image size) are NOT done here but
-by the C validator hv/vm_config.c, which the build runs on the linked image.
+by the C validator hv/core/vm_config.c, which the build runs on the linked
+image.
+
+Exit status: 0 done, 1 the config has an error (one line), 2 bad usage.
 """
 import os
 import re
 import shlex
 import sys
 
+USAGE = """usage: mkconfig.py CFG --apps DIR --images
+       mkconfig.py CFG --apps DIR --out DIR [--external LIST]
+       mkconfig.py --guests OUT.cfg A.bin [B.bin..]
+       mkconfig.py -h | --help"""
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,15}$")
 MAC_RE = re.compile(r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")
 # NIC_POL_* of nic-firmware/mbox.h
@@ -321,8 +328,18 @@ def guests_cfg(out, images):
     write_if_changed(out, "\n".join(lines) + "\n")
 
 
+def usage_error(msg):
+    print(f"mkconfig.py: {msg}\n{USAGE}", file=sys.stderr)
+    return 2
+
+
 def main(argv):
-    if len(argv) >= 3 and argv[0] == "--guests":
+    if any(a in ("-h", "--help") for a in argv):
+        print(__doc__.strip())
+        return 0
+    if argv[:1] == ["--guests"]:
+        if len(argv) < 3:
+            return usage_error("--guests needs OUT.cfg and at least one image")
         guests_cfg(argv[1], argv[2:])
         return 0
     args = {"--apps": None, "--out": None, "--external": None}
@@ -332,17 +349,24 @@ def main(argv):
     for a in it:
         if a in args:
             args[a] = next(it, None)
+            if args[a] is None:
+                return usage_error(f"{a} needs a value")
         elif a == "--images":
             images_only = True
+        elif a.startswith("-"):
+            return usage_error(f"unknown option '{a}'")
         elif cfg is None:
             cfg = a
         else:
-            print(f"mkconfig.py: unexpected argument '{a}'", file=sys.stderr)
-            return 2
-    if cfg is None or args["--apps"] is None or (not images_only and not args["--out"]) or \
-            (args["--external"] is not None and images_only):
-        print(__doc__, file=sys.stderr)
-        return 2
+            return usage_error(f"unexpected argument '{a}'")
+    if cfg is None:
+        return usage_error("no CFG file")
+    if args["--apps"] is None:
+        return usage_error("--apps DIR is required")
+    if images_only == bool(args["--out"]):
+        return usage_error("give one of --images and --out DIR")
+    if args["--external"] is not None and images_only:
+        return usage_error("--external goes with --out, not --images")
     try:
         vms, nic = parse(cfg, args["--apps"])
         if images_only:
