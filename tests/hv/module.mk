@@ -83,3 +83,33 @@ test-unit-hv: $(UHV_BINS) $(UHV_OUT)/hv/core/guest_fdt_gen $(UHV_OUT)/platform/h
 	 echo "unit-hv test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 .PHONY: test-unit-hv
 
+
+# libFuzzer targets (clang) of the hypervisor's guest- and NIC-facing
+# parsers and state machines, each beside its unit test and checking
+# invariants, not only that nothing crashes (the harnesses say which).
+# `make fuzz-<name>` runs one for FUZZ_SECONDS on a working corpus in
+# build/host/fuzz/hv/<name>/, seeded by tests/hv/fuzz_seeds.py; the
+# fuzz-short suite runs every FUZZERS entry for a few seconds.
+FUZZ_SECONDS ?= 60
+HVFZ_OUT   := $(HOSTB)/fuzz/hv
+HVFZ_FLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
+              -fno-sanitize-recover=all $(UHV_INC) -Itests/hv
+HVFZ_NAMES :=
+# $(1) name, $(2) harness, $(3) the sources it drives, $(4) extra flags
+define hvfz_rules
+HVFZ_NAMES += $(1)
+FUZZERS += $(1)
+$(HVFZ_OUT)/$(1)/fuzz: $(2) $(3) $(UHV_HDRS)
+	@mkdir -p $$(dir $$@)
+	@echo "  FUZZ    $$@"
+	@clang $(HVFZ_FLAGS) -I$(dir $(2)) $(4) -o $$@ $(2) $(3)
+.PHONY: fuzz-$(1)
+fuzz-$(1): $(HVFZ_OUT)/$(1)/fuzz tests/hv/fuzz_seeds.py $(UHV_OUT)/mem_insns.h
+	@mkdir -p $(HVFZ_OUT)/$(1)/corpus $(HVFZ_OUT)/$(1)/artifacts
+	@$(PY) tests/hv/fuzz_seeds.py $(1) $(HVFZ_OUT)/$(1)/seeds $(UHV_OUT)/mem_insns.bin
+	$(HVFZ_OUT)/$(1)/fuzz -max_total_time=$$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+	  -artifact_prefix=$(HVFZ_OUT)/$(1)/artifacts/ $(HVFZ_OUT)/$(1)/corpus $(HVFZ_OUT)/$(1)/seeds
+endef
+$(eval $(call hvfz_rules,insn-decode,tests/arch/riscv/fuzz_insn_decode.c,arch/riscv/insn_decode.c))
+$(eval $(call hvfz_rules,mmio,tests/hv/core/fuzz_mmio.c,hv/core/mmio.c arch/riscv/insn_decode.c,-Itests/arch/riscv))
+$(eval $(call hvfz_rules,sbi-args,tests/hv/core/fuzz_sbi_args.c,hv/core/sbi_args.c))

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Seeds for the hypervisor-side fuzzers (tests/hv/module.mk), laid out as
+each harness reads its input (the comment at the top of each harness says
+how): well-formed sessions the code accepts, so the fuzzer starts deep in
+the state machines and mutates toward the edges. The instruction seeds are
+binutils' encodings (MEM_INSNS_BIN, assembled from
+tests/arch/riscv/mem_insns.S), not the decoder's.
+
+usage: fuzz_seeds.py NAME OUTDIR [MEM_INSNS_BIN]
+       fuzz_seeds.py -h | --help
+Exit status: 0 written, 2 bad usage."""
+import os
+import struct
+import sys
+
+
+def u8(*v):
+    return bytes(x & 0xFF for x in v)
+
+
+def u16(*v):
+    return b"".join(struct.pack("<H", x & 0xFFFF) for x in v)
+
+
+def u32(*v):
+    return b"".join(struct.pack("<I", x & 0xFFFFFFFF) for x in v)
+
+
+def u64(*v):
+    return b"".join(struct.pack("<Q", x & (2**64 - 1)) for x in v)
+
+
+def binutils_insns(path):
+    """[(insn, length)] of mem_insns.bin, each cut at its own length."""
+    if not path or not os.path.exists(path):
+        return []
+    data, out, i = open(path, "rb").read(), [], 0
+    while i + 2 <= len(data):
+        lo = struct.unpack_from("<H", data, i)[0]
+        n = 2 if lo & 3 != 3 else 4
+        if i + n > len(data):
+            break
+        out.append((int.from_bytes(data[i:i + n], "little"), n))
+        i += n
+    return out
+
+
+# --- insn-decode: records of u32 instruction, u64 raw load value
+def insn_decode(insns):
+    raw = 0x8081828384858687
+    recs = [u32(i) + u64(raw) for i, _ in insns] or [u32(0x00052503) + u64(raw)]
+    return {f"insn{k}": r for k, r in enumerate(recs)} | {"all": b"".join(recs)}
+
+
+# --- mmio: regions, then faults (fuzz_mmio.c)
+def mmio(insns):
+    # the VF window (0x10001000 + 0, 0x1000) and the vPLIC (0x0c000000, 0x4000000)
+    regions = u8(2) + u8(1, 0) + u16(0, 0x1000) + u8(3, 1) + u16(0) + u64(0x4000000)
+    seeds = {}
+    for k, (insn, n) in enumerate(insns or [(0x00052503, 4)]):
+        store = 1 if (n == 4 and insn & 0x7F == 0x23) or (n == 2 and insn & 0x8000) else 0
+        fault = u8(store) + u16(0x70) + u32(insn) + u64(0x80001000) + u64(k) + \
+            u64(0xFEDCBA9876543210)
+        seeds[f"fault{k}"] = regions + fault
+    return seeds
+
+
+# --- sbi-args: records of u8 check, then its arguments (fuzz_sbi_args.c);
+# a register is u8 k (< 0x80: an edge value) or 0xff and a u64
+def sbi_args(insns):
+    any_reg = lambda v: u8(0xFF) + u64(v)
+    return {
+        "ipi-all": u8(0, 0) + any_reg(0b101) + any_reg(2**64 - 1) + u8(4),
+        "ipi-base": u8(0, 1, 0b11) + any_reg(1) + u8(4),
+        "dbcn": u8(1) + any_reg(16) + any_reg(0x80001000) + u8(0, 0) + any_reg(0x1000000),
+        "srst": u8(2) + any_reg(1) + any_reg(0) + u8(2) + any_reg(0xF0000000) + any_reg(1),
+        "hsm": u8(3) + any_reg(3) + u8(4),
+    }
+
+
+SEEDERS = {
+    "sbi-args": sbi_args,
+    "insn-decode": insn_decode,
+    "mmio": mmio,
+}
+
+
+def main(argv):
+    if any(a in ("-h", "--help") for a in argv):
+        print(__doc__)
+        return 0
+    if not 2 <= len(argv) <= 3 or argv[0] not in SEEDERS:
+        print(f"fuzz_seeds.py: expected NAME OUTDIR [MEM_INSNS_BIN], NAME one of "
+              f"{', '.join(SEEDERS)}\nusage: fuzz_seeds.py NAME OUTDIR [MEM_INSNS_BIN]",
+              file=sys.stderr)
+        return 2
+    name, out = argv[0], argv[1]
+    insns = binutils_insns(argv[2] if len(argv) > 2 else None)
+    os.makedirs(out, exist_ok=True)
+    for fname, data in SEEDERS[name](insns).items():
+        with open(os.path.join(out, fname), "wb") as f:
+            f.write(data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
