@@ -78,7 +78,62 @@ def sbi_args(insns):
     }
 
 
+# --- vplic: sources, contexts, flags, then ops (fuzz_vplic.c)
+def vplic(insns):
+    def wr(kind, i, v):
+        return u8(0, kind, i, 0xFF) + u32(v)
+
+    def rd(kind, i):
+        return u8(1, kind, i)
+    # a guest's interrupt setup: priority 1 for sources 1 and 2, both
+    # enabled for context 0, threshold 0, lines up, claim, complete
+    setup = wr(0, 1, 1) + wr(0, 2, 3) + wr(2, 0, 0b110) + wr(3, 0, 0) + u8(3) + u32(0b110)
+    claim = rd(4, 0) + rd(1, 0) + u8(4, 0) + rd(4, 0) + u8(4, 0)
+    return {"one-vf": u8(1, 1, 0) + setup + claim,
+            "two-ctx": u8(3, 2, 0) + setup + wr(2, 1, 0b1110) + wr(3, 1, 2) + claim + u8(4, 1),
+            "max": u8(31, 8, 0) + u8(3) + u32(0xFFFFFFFF) + wr(2, 7, 0xFFFFFFFF) +
+            wr(0, 31, 7) + u8(4, 7)}
+
+
+# --- vf-regs: u8 VF id, then ops; a mailbox command reads its answer
+# (u8 how: 1 = answered, status 0, the usual replies) (fuzz_vf_regs.c)
+VF_REGS = ["MAGIC", "VERSION", "DEVICE_ID", "VENDOR_ID", "DEV_FEAT", "DEV_FEAT_SEL", "DRV_FEAT",
+           "DRV_FEAT_SEL", "QUEUE_SEL", "QUEUE_MAX", "QUEUE_NUM", "QUEUE_READY", "NOTIFY", "ISR",
+           "ISR_ACK", "STATUS", "DESC_LO", "DESC_HI", "DRIVER_LO", "DRIVER_HI", "DEVICE_LO",
+           "DEVICE_HI", "CONFIG_GEN", "CONFIG"]
+# registers whose access sends one mailbox command (reads / writes by value)
+VF_READ_CMD = {"DEV_FEAT", "QUEUE_MAX", "STATUS", "CONFIG"}
+
+
+def vf_regs(insns):
+    def rd(name, ans=1):
+        return u8(1, VF_REGS.index(name)) + (u8(ans) if name in VF_READ_CMD else b"")
+
+    def wr(name, v, *answers):
+        return u8(0, VF_REGS.index(name), 0xFF) + u32(v) + u8(*answers)
+
+    s = rd("MAGIC") + rd("VERSION") + rd("DEVICE_ID") + wr("STATUS", 0, 1)
+    s += wr("STATUS", 1) + wr("STATUS", 3) + rd("DEV_FEAT") + wr("DEV_FEAT_SEL", 1) + rd("DEV_FEAT")
+    s += wr("DRV_FEAT_SEL", 1) + wr("DRV_FEAT", 1) + wr("DRV_FEAT_SEL", 0) + wr("DRV_FEAT", 0x10021)
+    s += wr("STATUS", 0xB, 1) + rd("STATUS")
+    for q in (0, 1):
+        s += wr("QUEUE_SEL", q) + rd("QUEUE_MAX") + wr("QUEUE_NUM", 256)
+        for i, reg in enumerate(("DESC_LO", "DRIVER_LO", "DEVICE_LO")):
+            s += wr(reg, 0x80100000 + 0x1000 * i + 0x10000 * q)
+        s += wr("QUEUE_READY", 1, 1) + rd("QUEUE_READY")
+    s += wr("STATUS", 0xF, 1) + rd("STATUS") + wr("NOTIFY", 1, 1) + u8(7) + u32(1)
+    s += rd("ISR") + wr("ISR_ACK", 1) + rd("CONFIG")
+    up = u8(2) + s
+    # then the NIC stops answering, the driver resets; an admin reset; a NIC restart
+    return {"driver-up": up,
+            "timeout": up + wr("NOTIFY", 0, 0) + rd("STATUS") + wr("NOTIFY", 0) + wr("STATUS", 0, 1),
+            "admin": up + u8(5) + rd("STATUS") + rd("CONFIG_GEN") + u8(4, 1) + rd("STATUS"),
+            "restart": up + u8(6) + rd("STATUS") + wr("STATUS", 0, 0) + rd("STATUS") + u8(4, 1)}
+
+
 SEEDERS = {
+    "vf-regs": vf_regs,
+    "vplic": vplic,
     "sbi-args": sbi_args,
     "insn-decode": insn_decode,
     "mmio": mmio,
