@@ -131,7 +131,22 @@ def vf_regs(insns):
             "restart": up + u8(6) + rd("STATUS") + wr("STATUS", 0, 0) + rd("STATUS") + u8(4, 1)}
 
 
+# --- shm-hv: ops; a call is u8 2, slot, cmd, vf, arg0, still, max, NIC
+# actions per look; action 1 is a proper answer (status byte 128 = 0)
+def shm_hv(insns):
+    def call(slot, acts, still=16, mx=32):
+        return u8(2, slot) + u32(14) + u16(1) + u64(0x1234) + u8(still, mx, acts)
+    answer = u8(1, 128) + u64(42)
+    ok = call(3, 1) + answer
+    mute = call(3, 0)
+    return {"answered": ok + ok + call(5, 1) + u8(4) + answer,
+            "late": mute + mute + u8(0, 1) + answer + ok,
+            "restart": mute + u8(1) + ok,
+            "bad-seq": call(2, 2) + u8(6) + u16(7) + u8(7)}
+
+
 SEEDERS = {
+    "shm-hv": shm_hv,
     "vf-regs": vf_regs,
     "vplic": vplic,
     "sbi-args": sbi_args,
