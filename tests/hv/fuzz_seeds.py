@@ -145,7 +145,29 @@ def shm_hv(insns):
             "bad-seq": call(2, 2) + u8(6) + u16(7) + u8(7)}
 
 
+# --- vm-config: each field a u8 (< 0xe0: the k % n-th usual value), see
+# fuzz_vm_config.c; all zeros is QEMU virt with one VM and a NIC partition
+def vm_config(insns):
+    def machine(nresv=0):
+        return u8(0, 0, 0, 0, 0, nresv) + u8(0, 1) * nresv
+
+    def nic():
+        return u8(0, 0, 0, 0, 0, 0)
+
+    def vm(i, vf=0, base=0, vcpus=0):
+        # name, vcpus, harts (8 x u8: 0x80 then the hart), base, size, image,
+        # vf, mac, mtu, policy
+        return u8(i, vcpus) + u8(0x80, 1 + i) + u8(0) * 7 + u8(base, 0, 0, vf, 0, 0, 0)
+
+    imgs = u8(1, 0, 0) * 3
+    return {"one": machine() + u8(0) + nic() + vm(0) + imgs,
+            "two-vf": machine() + u8(1) + nic() + vm(0, vf=1) + vm(1, vf=1) + imgs,
+            "explicit": machine(1) + u8(1) + nic() + vm(0, base=2) + vm(1) + imgs,
+            "resv": machine(2) + u8(2) + nic() + vm(0) + vm(1) + vm(2, vf=1) + imgs + imgs}
+
+
 SEEDERS = {
+    "vm-config": vm_config,
     "shm-hv": shm_hv,
     "vf-regs": vf_regs,
     "vplic": vplic,
