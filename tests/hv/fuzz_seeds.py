@@ -166,7 +166,34 @@ def vm_config(insns):
             "resv": machine(2) + u8(2) + nic() + vm(0) + vm(1) + vm(2, vf=1) + imgs + imgs}
 
 
+# --- sbi-server: VM set-up, then calls: u8 eid (index into the harness's
+# known list), u8 fid, three args (u8 kind: < 0x40 small, < 0x80 RAM_GPA +
+# u16 - 0x100), the vendor call's error and value, then one u8 per clock
+# read or getc (fuzz_sbi_server.c)
+SBI_EIDS = [0, 1, 2, 3, 4, 8, 9, 0xF, "base", "time", "ipi", "rfence", "hsm", "srst", "dbcn",
+            "rvhv", "other", "dbcn+1", "unknown"]
+
+
+def sbi_server(insns):
+    def call(eid, fid, a0, a1, a2, tail=b""):
+        return u8(SBI_EIDS.index(eid), fid) + a0 + a1 + a2 + u8(0) + u64(0) + tail
+
+    small = lambda v: u8(v)
+    inram = lambda off: u8(0x40) + u16(off + 0x100)
+    setup = u8(3, 2, 0, 2, 2, 0, 0, 1) + u16(256)  # 4 vCPUs, 0 calls, running VM
+    calls = call("base", 3, small(0x10), small(0), small(0))
+    calls += call("ipi", 0, small(0b1010), small(0), small(0))
+    calls += call("rfence", 1, small(0xF), small(0), small(0), u8(0xFF) * 4)
+    calls += call("hsm", 0, small(1), inram(0), small(7)) + call("hsm", 2, small(1), small(0), small(0))
+    calls += call("dbcn", 0, small(5), inram(0x10), small(0))
+    calls += call("dbcn", 1, small(8), inram(0x20), small(0), u8(65, 66, 67, 0xFF))
+    calls += call("srst", 0, small(1), small(0), small(0)) + call(1, 0, small(0x41), small(0), small(0))
+    return {"calls": setup + calls, "nic": u8(0, 2, 0, 0, 1, 0) + u16(64) +
+            call("rvhv", 0, small(3), small(0), small(0)) + call("other", 1, small(1), small(0), small(0))}
+
+
 SEEDERS = {
+    "sbi-server": sbi_server,
     "vm-config": vm_config,
     "shm-hv": shm_hv,
     "vf-regs": vf_regs,
