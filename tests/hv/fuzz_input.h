@@ -49,7 +49,7 @@ static inline uint64_t fz_u64(struct fz *f)
 #define FZ_CHECK(cond, ...)                                                                        \
 	do {                                                                                       \
 		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: invariant '%s' broken: ", __FILE__, __LINE__,     \
+			fprintf(stderr, "%s:%d: invariant '%s' broken: ", __FILE__, __LINE__,      \
 				#cond);                                                            \
 			fprintf(stderr, __VA_ARGS__);                                              \
 			fputc('\n', stderr);                                                       \

@@ -133,7 +133,7 @@ static void hv_wrote(void)
 		return;
 	FZ_CHECK(!call.posted, "a second request in one call");
 	call.posted = 1;
-	req_tampered &= (uint8_t)~(1u << cur_slot);
+	req_tampered &= (uint8_t) ~(1u << cur_slot);
 	call.req = sl->req_seq;
 	struct nic_mbox_msg want = call.m;
 	want.seq = (uint16_t)call.req;
@@ -165,7 +165,8 @@ static void one_call(void)
 		m.arg[i] = m.arg[0] * (uint64_t)i + 0x1111111111111111ULL * (uint64_t)i;
 	uint64_t still = 1 + fz_u8(&in) % 24, max = 1 + fz_u8(&in) % 24;
 	acts_per_look = fz_u8(&in) % 3;
-	const struct shm_hv_wait w = {.now = fake_now, .still = still, .max = max, .gone = fake_gone};
+	const struct shm_hv_wait w = {
+	    .now = fake_now, .still = still, .max = max, .gone = fake_gone};
 	memset(&call, 0, sizeof(call));
 	call.m = m;
 	looks = 0;
@@ -209,14 +210,16 @@ static void restart(void)
 		FZ_CHECK(shm_hv_slot_idle(&page, s) && a->ack_seq == a->req_seq,
 			 "slot %u busy after a restart", s);
 		if (b->ack_seq != b->req_seq)
-			FZ_CHECK(a->msg.seq != (uint16_t)a->req_seq && a->msg.status == NIC_MBOX_EBUSY,
+			FZ_CHECK(a->msg.seq != (uint16_t)a->req_seq &&
+				     a->msg.status == NIC_MBOX_EBUSY,
 				 "slot %u: the cancelled request's reply looks like its own", s);
 		/* what a restart may write: an open slot's ack_seq, seq, status */
 		struct nic_shared_slot x = *a;
 		x.ack_seq = b->ack_seq;
 		x.msg.seq = b->msg.seq;
 		x.msg.status = b->msg.status;
-		FZ_CHECK(!memcmp(&x, b, sizeof(x)) && (b->ack_seq != b->req_seq || !memcmp(a, b, sizeof(*a))),
+		FZ_CHECK(!memcmp(&x, b, sizeof(x)) &&
+			     (b->ack_seq != b->req_seq || !memcmp(a, b, sizeof(*a))),
 			 "a restart changed slot %u beyond its answer", s);
 		before.slot[s] = *a;
 	}

@@ -49,14 +49,14 @@ static uint16_t vf_id;
 
 /* the fake NIC's side */
 static struct {
-	unsigned calls;		/* in this step */
-	uint32_t ok;		/* in this step: commands answered with status 0 (bit cmd) */
-	int dead_at_start;	/* the device had failed when this step began */
+	unsigned calls;		 /* in this step */
+	uint32_t ok;		 /* in this step: commands answered with status 0 (bit cmd) */
+	int dead_at_start;	 /* the device had failed when this step began */
 	struct nic_mbox_msg req; /* the last command, as sent */
 	struct nic_mbox_msg rep; /* and its reply */
 	int timed_out;
-	int dead;      /* a command timed out: nothing more until VF_RESET */
-	int may_own;   /* SET_QUEUE or DRIVER_OK since the last answered reset */
+	int dead;    /* a command timed out: nothing more until VF_RESET */
+	int may_own; /* SET_QUEUE or DRIVER_OK since the last answered reset */
 	uint32_t isr, acked;
 	unsigned acks;
 } nic;
@@ -90,8 +90,8 @@ static int fake_mbox(void *ctx, struct nic_mbox_msg *m)
 		FZ_CHECK(m->arg[1] == sh.q[q].num && m->arg[2] == sh.q[q].desc &&
 			     m->arg[3] == sh.q[q].avail && m->arg[4] == sh.q[q].used,
 			 "SET_QUEUE %u: size %llu desc 0x%llx, driver wrote %u 0x%llx", q,
-			 (unsigned long long)m->arg[1], (unsigned long long)m->arg[2],
-			 sh.q[q].num, (unsigned long long)sh.q[q].desc);
+			 (unsigned long long)m->arg[1], (unsigned long long)m->arg[2], sh.q[q].num,
+			 (unsigned long long)sh.q[q].desc);
 		nic.may_own = 1;
 		break;
 	}
@@ -234,7 +234,8 @@ static void check_read(uint64_t off, unsigned width, uint32_t got)
 		want = nic.isr;
 	} else if (off == STATUS) {
 		/* a failed device answers without asking the NIC */
-		FZ_CHECK(nic.calls == !nic.dead_at_start, "Status read sent %u commands", nic.calls);
+		FZ_CHECK(nic.calls == !nic.dead_at_start, "Status read sent %u commands",
+			 nic.calls);
 		want = sh.status;
 		if (nic.dead || sh.needs_reset)
 			want |= ST_NEEDS_RESET;
@@ -248,8 +249,8 @@ static void check_read(uint64_t off, unsigned width, uint32_t got)
 	if (*what && off < CONFIG)
 		FZ_CHECK(nic.calls == 0, "read at 0x%llx (%s) sent a command",
 			 (unsigned long long)off, what);
-	FZ_CHECK(got == want, "read 0x%llx width %u%s%s: 0x%x, want 0x%x",
-		 (unsigned long long)off, width, *what ? " " : "", what, got, want);
+	FZ_CHECK(got == want, "read 0x%llx width %u%s%s: 0x%x, want 0x%x", (unsigned long long)off,
+		 width, *what ? " " : "", what, got, want);
 	FZ_CHECK(!(got & ST_DRIVER_OK) || off != STATUS || !ctl || (sh.status & ST_DRIVER_OK),
 		 "Status shows DRIVER_OK the NIC did not accept");
 }
@@ -314,8 +315,8 @@ static void do_write(uint64_t off, unsigned width, uint32_t v)
 			sh.q[qs].ready = answered(NIC_MBOX_VF_SET_QUEUE);
 		break;
 	case NOTIFY:
-		FZ_CHECK(nic.calls == (v < 2 && !before.failed),
-			 "QueueNotify %u sent %u commands", v, nic.calls);
+		FZ_CHECK(nic.calls == (v < 2 && !before.failed), "QueueNotify %u sent %u commands",
+			 v, nic.calls);
 		break;
 	case ISR_ACK:
 		FZ_CHECK(nic.acked == v, "ACK of 0x%x cleared 0x%x", v, nic.acked);
@@ -337,12 +338,12 @@ static void do_write(uint64_t off, unsigned width, uint32_t v)
 	}
 }
 
-static const uint64_t regs[] = {MAGIC,	    VERSION,	  DEVICE_ID, VENDOR_ID,	   DEV_FEAT,
-				DEV_FEAT_SEL, DRV_FEAT,	  DRV_FEAT_SEL, QUEUE_SEL,   QUEUE_MAX,
-				QUEUE_NUM,  QUEUE_READY, NOTIFY,    ISR,	   ISR_ACK,
-				STATUS,	    DESC_LO,	  DESC_HI,   DRIVER_LO,	   DRIVER_HI,
-				DEVICE_LO,  DEVICE_HI,	  CONFIG_GEN, CONFIG,	   CONFIG + 4,
-				CONFIG + 8, CONFIG + 10, 0x0f8,	    0x048,	   0x0b0};
+static const uint64_t regs[] = {MAGIC,	      VERSION,	   DEVICE_ID,	 VENDOR_ID, DEV_FEAT,
+				DEV_FEAT_SEL, DRV_FEAT,	   DRV_FEAT_SEL, QUEUE_SEL, QUEUE_MAX,
+				QUEUE_NUM,    QUEUE_READY, NOTIFY,	 ISR,	    ISR_ACK,
+				STATUS,	      DESC_LO,	   DESC_HI,	 DRIVER_LO, DRIVER_HI,
+				DEVICE_LO,    DEVICE_HI,   CONFIG_GEN,	 CONFIG,    CONFIG + 4,
+				CONFIG + 8,   CONFIG + 10, 0x0f8,	 0x048,	    0x0b0};
 
 static uint32_t value(struct fz *f)
 {

@@ -44,6 +44,7 @@ TOOLS = [
     ("bench/e2e/run.py", [PY, "bench/e2e/run.py"], [BOGUS, ["--out", "x"]]),
     ("gen_corpus.py", [PY, "tests/oracle/gen_corpus.py"], [BOGUS, ["out", "seed"]]),
     ("mkseeds.py", [PY, "tests/offload-engine/fuzz/mkseeds.py"], [BOGUS]),
+    ("hv fuzz_seeds.py", [PY, "tests/hv/fuzz_seeds.py"], [BOGUS, ["vplic"]]),
     ("peer.py", [PY, "tests/e2e/peer.py"], [BOGUS, ["tcp-echo", "addr", "port", "1"]]),
     ("netpeer.py", [PY, "tests/sim/netpeer.py"], [BOGUS, ["udp-echo"]]),
     # shell

@@ -49,8 +49,8 @@ static void check_one(uint32_t insn, uint64_t raw)
 			uint64_t got = insn_load_result(&m, raw);
 			uint64_t want = ref_load_result(ref->width, ref->sign, raw);
 			FZ_CHECK(got == want, "insn 0x%08x (%s) raw 0x%llx: 0x%llx, want 0x%llx",
-				 insn, ref->name, (unsigned long long)raw,
-				 (unsigned long long)got, (unsigned long long)want);
+				 insn, ref->name, (unsigned long long)raw, (unsigned long long)got,
+				 (unsigned long long)want);
 		}
 	}
 	for (unsigned w = 1; w <= 8; w <<= 1) {

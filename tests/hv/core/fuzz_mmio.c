@@ -100,8 +100,8 @@ static void dev_write(void *ctx, uint64_t off, unsigned width, uint64_t val)
 }
 
 static const struct mmio_ops ops = {dev_read, dev_write};
-static const uint64_t usual_base[] = {0x10001000, 0x0c000000, 0x10000000, 0x80000000, 0,
-				      ~0ULL - 0xfff};
+static const uint64_t usual_base[] = {0x10001000, 0x0c000000, 0x10000000,
+				      0x80000000, 0,	      ~0ULL - 0xfff};
 
 static uint64_t mix(uint64_t x)
 {
@@ -149,9 +149,8 @@ static void one_fault(struct vm *vm, struct fz *f)
 	int ok = r && fetched && ref && ref->store == store && !(gpa & (ref->width - 1)) &&
 		 (unsigned __int128)(gpa - r->base) + ref->width <= r->size;
 
-	int rc = mmio_guest_fault(&h, vm, store ? EXC_STORE_GUEST_PAGE_FAULT
-						: EXC_LOAD_GUEST_PAGE_FAULT,
-				  gpa);
+	int rc = mmio_guest_fault(
+	    &h, vm, store ? EXC_STORE_GUEST_PAGE_FAULT : EXC_LOAD_GUEST_PAGE_FAULT, gpa);
 	if (!ok) {
 		FZ_CHECK(rc != 0, "gpa 0x%llx insn 0x%08x emulated", (unsigned long long)gpa,
 			 fetch.insn);
@@ -165,9 +164,8 @@ static void one_fault(struct vm *vm, struct fz *f)
 		 (unsigned long long)gpa, fetch.insn, ref->name, rc, stops.n);
 	FZ_CHECK(dev.n == 1 && dev.ctx == r->ctx && dev.off == gpa - r->base &&
 		     dev.width == ref->width && dev.store == ref->store,
-		 "insn 0x%08x (%s) at 0x%llx: %u calls, off 0x%llx width %u", fetch.insn,
-		 ref->name, (unsigned long long)gpa, dev.n, (unsigned long long)dev.off,
-		 dev.width);
+		 "insn 0x%08x (%s) at 0x%llx: %u calls, off 0x%llx width %u", fetch.insn, ref->name,
+		 (unsigned long long)gpa, dev.n, (unsigned long long)dev.off, dev.width);
 	FZ_CHECK(h.sepc == before.sepc + ref->len, "sepc advanced by %lld",
 		 (long long)(h.sepc - before.sepc));
 	if (store) {
@@ -178,8 +176,10 @@ static void one_fault(struct vm *vm, struct fz *f)
 		before.gpr[reg] = ref_load_result(ref->width, ref->sign, dev_value);
 	}
 	before.sepc = h.sepc;
-	FZ_CHECK(!memcmp(&h, &before, sizeof(h)), "%s: registers other than rd changed, or rd "
-		 "wrong (x%u = 0x%llx)", ref->name, reg, (unsigned long long)h.gpr[reg]);
+	FZ_CHECK(!memcmp(&h, &before, sizeof(h)),
+		 "%s: registers other than rd changed, or rd "
+		 "wrong (x%u = 0x%llx)",
+		 ref->name, reg, (unsigned long long)h.gpr[reg]);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

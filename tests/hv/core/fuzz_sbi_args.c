@@ -29,10 +29,10 @@ typedef unsigned __int128 u128;
 /* a register value: often one of the edges, else any */
 static unsigned long reg(struct fz *f)
 {
-	static const unsigned long edge[] = {0,		 1,	      2,	  63,
-					     64,	 0xDFFFFFFF,  0xE0000000, 0xEFFFFFFF,
-					     0xF0000000, 0xFFFFFFFF,  0x100000000, ~0UL,
-					     ~0UL - 1,	 0x80000000UL, 0x80200000UL};
+	static const unsigned long edge[] = {
+	    0,		 1,	     2,		 63,	       64,
+	    0xDFFFFFFF,	 0xE0000000, 0xEFFFFFFF, 0xF0000000,   0xFFFFFFFF,
+	    0x100000000, ~0UL,	     ~0UL - 1,	 0x80000000UL, 0x80200000UL};
 	uint8_t k = fz_u8(f);
 	if (k < 0x80)
 		return edge[k % (sizeof(edge) / sizeof(edge[0]))] + (k >> 4) - 4;
@@ -95,8 +95,8 @@ static void srst(struct fz *f)
 	if (reason_ok && type == SBI_SRST_TYPE_SHUTDOWN) {
 		exp = SBI_SUCCESS;
 		want = SBI_SRST_DO_SHUTDOWN;
-	} else if (reason_ok && (type == SBI_SRST_TYPE_COLD_REBOOT ||
-				 type == SBI_SRST_TYPE_WARM_REBOOT)) {
+	} else if (reason_ok &&
+		   (type == SBI_SRST_TYPE_COLD_REBOOT || type == SBI_SRST_TYPE_WARM_REBOOT)) {
 		exp = SBI_SUCCESS;
 		want = SBI_SRST_DO_REBOOT;
 	}

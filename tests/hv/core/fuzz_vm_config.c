@@ -52,9 +52,9 @@ static uint64_t pick(const uint64_t *usual, unsigned n)
 		pick(u_, sizeof(u_) / sizeof(u_[0]));                                              \
 	})
 
-static const char *const usual_names[] = {"web", "db", "iperf", "nic", "a", "b-2",
-					  "x_y", "fifteen_chars_1", "sixteen_chars_12", "",
-					  "bad name", "bad/name", "db"};
+static const char *const usual_names[] = {
+    "web", "db",       "iperf",	   "nic", "a", "b-2", "x_y", "fifteen_chars_1", "sixteen_chars_12",
+    "",	   "bad name", "bad/name", "db"};
 static char names[VMCFG_MAX_VMS + 1][24];
 
 static const char *name(unsigned i)
@@ -203,12 +203,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		v->num_vcpus = (uint8_t)PICK(1, 2, 1, 4, 0, 8, 9);
 		for (unsigned k = 0; k < VMCFG_MAX_VCPUS; k++)
 			v->harts[k] = (uint8_t)(fz_u8(&in) & 0x80 ? fz_u8(&in) : i + k);
-		v->ram_base = PICK(0, 0, 0x90000000, 0x80000000, 0x80400000, 0x80201000, 0x90000800);
+		v->ram_base =
+		    PICK(0, 0, 0x90000000, 0x80000000, 0x80400000, 0x80201000, 0x90000800);
 		v->ram_size = PICK(0x1000000, 0x4000000, 0x200000, 0x11000, 0x10000, 0x1001000);
 		v->image_size = PICK(0x10000, 0x1000, 0, 0xff0000, 0x1000000);
 		v->vf = fz_u8(&in) & 1;
-		const uint64_t macs[] = {0x020000000001ULL + i, 0x020000000001ULL, 0x010000000001ULL,
-					 0};
+		const uint64_t macs[] = {0x020000000001ULL + i, 0x020000000001ULL,
+					 0x010000000001ULL, 0};
 		uint64_t mac = pick(macs, 4);
 		for (int b = 0; b < 6; b++)
 			v->mac[b] = (uint8_t)(mac >> (40 - 8 * b));
@@ -274,8 +275,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < n && all_ok; i++) {
 		const struct vmcfg_image_range *r = &imgs[i];
 		uint64_t want = i < c.num_vms ? vms[i].image_size : c.nic_image_size;
-		FZ_CHECK(r->found && r->size == want, "image %u: found %d size 0x%llx, built 0x%llx",
-			 i, r->found, (unsigned long long)r->size, (unsigned long long)want);
+		FZ_CHECK(r->found && r->size == want,
+			 "image %u: found %d size 0x%llx, built 0x%llx", i, r->found,
+			 (unsigned long long)r->size, (unsigned long long)want);
 		check_block("image", &m, r->base, r->size);
 		for (unsigned j = 0; j < c.num_vms; j++)
 			FZ_CHECK(!meet(r->base, r->size, bases[j], vms[j].ram_size),

@@ -124,8 +124,8 @@ static void guest_access(struct vplic *p, uint64_t off, unsigned width, int writ
 	uint32_t got = vplic_read(p, off, width);
 	uint32_t want = plain ? m_access(off, 0, 0) : 0;
 	if (claim)
-		FZ_CHECK(got == 0 || (got <= mo.nsrc && (pend >> got & 1) && (mo.en[c] >> got & 1) &&
-				      mo.prio[got] > mo.thr[c]),
+		FZ_CHECK(got == 0 || (got <= mo.nsrc && (pend >> got & 1) &&
+				      (mo.en[c] >> got & 1) && mo.prio[got] > mo.thr[c]),
 			 "context %llu claimed %u: not a pending enabled source above the "
 			 "threshold",
 			 (unsigned long long)c, got);
@@ -194,7 +194,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else {
 			uint32_t c = fz_u8(&f) % 10;
 			uint64_t claim = 0x200004 + 0x1000ULL * c;
-			uint32_t id = vplic_read(&p, claim, 4), want = c < mo.nctx ? m_access(claim, 0, 0) : 0;
+			uint32_t id = vplic_read(&p, claim, 4),
+				 want = c < mo.nctx ? m_access(claim, 0, 0) : 0;
 			FZ_CHECK(id == want, "claim on context %u: %u, want %u", c, id, want);
 			guest_access(&p, claim, 4, 1, id);
 		}
