@@ -59,7 +59,9 @@ def parse_size(text, where):
     if not m:
         raise ConfigError(f"{where}: bad size or address '{text}'")
     mult = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[m.group(2)]
-    value = int(m.group(1), 0) * mult
+    # int(.., 0) refuses leading zeros ("01G"): the base is the prefix's
+    digits = m.group(1)
+    value = int(digits, 16 if digits.startswith("0x") else 10) * mult
     # the generated C holds it in a uint64_t: a larger literal fails the build
     if value >= 1 << 64:
         raise ConfigError(f"{where}: size or address '{text}' too large")
@@ -83,7 +85,8 @@ def parse_policy(text, where):
 
 def parse_nic(opts, where, cfg_path, apps_dir):
     unknown = set(opts) - {"hart", "ram", "image", "policy"}
-    if "hart" not in opts or not opts["hart"].isdigit() or unknown:
+    # [0-9], not isdigit(): that takes '²' (int() fails) and '٣' (read as 3)
+    if "hart" not in opts or not re.fullmatch(r"[0-9]+", opts["hart"]) or unknown:
         raise ConfigError(f"{where}: nic takes hart=N [ram=SIZE image=APP] [policy=...]")
     if int(opts["hart"]) > 255:  # an int32_t in the C; a wrapped -1 would mean "no NIC"
         raise ConfigError(f"{where}: nic: hart number too large")
@@ -112,7 +115,7 @@ def parse_vf(opts, name, where):
     if not MAC_RE.match(opts["mac"]):
         raise ConfigError(f"{where}: vm {name}: bad mac '{opts['mac']}' (xx:xx:xx:xx:xx:xx)")
     mtu = opts.get("mtu", "1500")
-    if not mtu.isdigit() or int(mtu) > 65535:
+    if not re.fullmatch(r"[0-9]+", mtu) or int(mtu) > 65535:
         raise ConfigError(f"{where}: vm {name}: bad mtu '{mtu}'")
     return {
         "mac": [int(b, 16) for b in opts["mac"].split(":")],

@@ -2,8 +2,9 @@
 # file, beside its path: tests/arch/riscv/test_gstage.c tests
 # arch/riscv/gstage.c. Built twice, plain and with ASan+UBSan ($(SAN_FLAGS));
 # suite `unit-hv` runs both, and the pytests of scripts/mkconfig.py (grammar,
-# generated C + validator), of the guest device trees (decompiled by dtc)
-# and of the host device-tree reader (against fdtget).
+# generated C + validator, the grammar on mutated configs), of the guest
+# device trees (decompiled by dtc) and of the host device-tree reader
+# (against fdtget).
 UHV_OUT   := $(HOSTB)/tests
 UHV_INC   := -I. -I$(UHV_OUT) -Iguest/virtio/include -Ioffload-engine/include
 # test name (its path under tests/, test_ prefix dropped) and what it links
@@ -78,8 +79,8 @@ test-unit-hv: $(UHV_BINS) $(UHV_OUT)/hv/core/guest_fdt_gen $(UHV_OUT)/platform/h
 	   if $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
 	 done; \
 	 if PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider tests/hv/core/test_mkconfig.py \
-	      tests/hv/core/test_guest_fdt.py tests/platform/test_host_fdt.py; \
-	 then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: test_mkconfig.py test_guest_fdt.py test_host_fdt.py"; fi; \
+	      tests/hv/core/test_mkconfig_fuzz.py tests/hv/core/test_guest_fdt.py tests/platform/test_host_fdt.py; \
+	 then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: test_mkconfig.py test_mkconfig_fuzz.py test_guest_fdt.py test_host_fdt.py"; fi; \
 	 echo "unit-hv test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 .PHONY: test-unit-hv
 
