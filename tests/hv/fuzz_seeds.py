@@ -180,7 +180,9 @@ def sbi_server(insns):
 
     small = lambda v: u8(v)
     inram = lambda off: u8(0x40) + u16(off + 0x100)
-    setup = u8(3, 2, 0, 2, 2, 0, 0, 1) + u16(256)  # 4 vCPUs, 0 calls, running VM
+    # 4 vCPUs (running, stopped, running, running), vCPU 0 calls, the VM
+    # runs, not the NIC partition, Sstc, 272 bytes of RAM
+    setup = u8(3, 2, 0, 2, 2, 0, 0, 0, 1) + u16(256)
     calls = call("base", 3, small(0x10), small(0), small(0))
     calls += call("ipi", 0, small(0b1010), small(0), small(0))
     calls += call("rfence", 1, small(0xF), small(0), small(0), u8(0xFF) * 4)
@@ -188,6 +190,7 @@ def sbi_server(insns):
     calls += call("dbcn", 0, small(5), inram(0x10), small(0))
     calls += call("dbcn", 1, small(8), inram(0x20), small(0), u8(65, 66, 67, 0xFF))
     calls += call("srst", 0, small(1), small(0), small(0)) + call(1, 0, small(0x41), small(0), small(0))
+    # one vCPU, the NIC partition: RVHV answers
     return {"calls": setup + calls, "nic": u8(0, 2, 0, 0, 1, 0) + u16(64) +
             call("rvhv", 0, small(3), small(0), small(0)) + call("other", 1, small(1), small(0), small(0))}
 
