@@ -96,10 +96,8 @@ FUZZ_SECONDS ?= 60
 HVFZ_OUT   := $(HOSTB)/fuzz/hv
 HVFZ_FLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=all $(UHV_INC) -Itests/hv
-HVFZ_NAMES :=
 # $(1) name, $(2) harness, $(3) the sources it drives, $(4) extra flags
 define hvfz_rules
-HVFZ_NAMES += $(1)
 FUZZERS += $(1)
 $(HVFZ_OUT)/$(1)/fuzz: $(2) $(3) $(UHV_HDRS)
 	@mkdir -p $$(dir $$@)
