@@ -13,6 +13,9 @@ Any other absolute relocation in the image makes the build fail, so an image
 that is not position-independent is never produced silently.
 
 usage: mkimage.py APP.elf OUT.bin
+       mkimage.py -h | --help
+Exit status: 0 written, 1 the ELF cannot be made position-independent, 2 bad
+usage.
 """
 import struct
 import sys
@@ -119,6 +122,16 @@ def main(elf_path, out_path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2])
+    if any(a in ("-h", "--help") for a in sys.argv[1:]):
+        print(__doc__.strip())
+        sys.exit(0)
+    if len(sys.argv) != 3 or any(a.startswith("-") for a in sys.argv[1:]):
+        print(f"mkimage.py: expected APP.elf OUT.bin, got {' '.join(sys.argv[1:]) or 'nothing'}\n"
+              "usage: mkimage.py APP.elf OUT.bin", file=sys.stderr)
+        sys.exit(2)
+    try:
+        main(sys.argv[1], sys.argv[2])
+    except OSError as e:
+        fail(f"{e.filename}: {e.strerror}")
+    except (struct.error, IndexError):
+        fail(f"{sys.argv[1]}: truncated or damaged ELF file")

@@ -38,14 +38,16 @@ static int mbox(struct vf_regs *r, uint32_t cmd, uint64_t a0, struct nic_mbox_ms
 	return post(r, m);
 }
 
-/* §5.1.4 struct virtio_net_config, little-endian, from the NIC's state */
-static uint32_t config_read(struct vf_regs *r, uint32_t off, unsigned width)
+/* §5.1.4 struct virtio_net_config, little-endian, from the NIC's state;
+ * off from the start of config space, any 64-bit value */
+static uint32_t config_read(struct vf_regs *r, uint64_t off, unsigned width)
 {
 	struct nic_mbox_msg m;
 	uint8_t cfg[sizeof(struct virtio_net_config)] = {0};
 	uint32_t v = 0;
-	/* §4.2.2.2: fields by their own width, aligned */
-	if ((width != 1 && width != 2 && width != 4) || (off & (width - 1)))
+	/* §4.2.2.2: fields by their own width, aligned; past the struct
+	 * there is nothing to ask the NIC for */
+	if ((width != 1 && width != 2 && width != 4) || (off & (width - 1)) || off >= sizeof(cfg))
 		return 0;
 	if (mbox(r, NIC_MBOX_VF_GET_STATE, 0, &m) || m.status)
 		return 0;
@@ -82,7 +84,7 @@ uint32_t vf_regs_read(struct vf_regs *r, uint64_t off, unsigned width)
 	uint32_t qs = r->queue_sel;
 
 	if (off >= VIRTIO_MMIO_CONFIG)
-		return config_read(r, (uint32_t)(off - VIRTIO_MMIO_CONFIG), width);
+		return config_read(r, off - VIRTIO_MMIO_CONFIG, width);
 	/* §4.2.2.2: control registers are 32 bits wide and aligned */
 	if (width != 4 || (off & 3))
 		return 0;

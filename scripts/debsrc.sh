@@ -6,6 +6,18 @@
 # The candidates are tried in order; the first whose source downloads wins
 # (some mirrors lack a package's orig tarball, see README "Dependencies").
 set -euo pipefail
+usage="usage: scripts/debsrc.sh DESTDIR PACKAGE[:SUBDIR] [PACKAGE[:SUBDIR] ...]
+       scripts/debsrc.sh -h | --help"
+case ${1-} in
+-h | --help)
+  printf '%s\n' "$usage" "Unpacks SUBDIR (default: all) of the first PACKAGE whose Debian source" \
+    "downloads into DESTDIR (adding deb-src entries to apt if there are none);" \
+    "nothing when DESTDIR/.unpacked exists." \
+    "Exit status: 0 unpacked, 1 no candidate downloadable, 2 bad usage."
+  exit 0 ;;
+-*) printf "debsrc.sh: unknown option '%s'\n%s\n" "$1" "$usage" >&2; exit 2 ;;
+esac
+(($# >= 2)) || { printf 'debsrc.sh: need DESTDIR and at least one PACKAGE\n%s\n' "$usage" >&2; exit 2; }
 dest=$1; shift
 [[ -f "$dest/.unpacked" ]] && exit 0
 

@@ -14,9 +14,20 @@ declare -A pkgs=(
   [bench]="libdpdk-dev valgrind"
 )
 
+usage="usage: scripts/deps.sh GROUP...   (groups: build run test bench)
+       scripts/deps.sh -h | --help"
+case ${1-} in
+-h | --help)
+  printf '%s\n' "$usage" "Installs the Debian packages of each GROUP that are missing (apt-get," \
+    "through sudo unless root); nothing when all are there." \
+    "Exit status: 0 all present, 2 bad usage; else apt-get's."
+  exit 0 ;;
+esac
+(($#)) || { printf 'deps.sh: no group\n%s\n' "$usage" >&2; exit 2; }
+
 want=()
 for g in "$@"; do
-  [[ -n "${pkgs[$g]+x}" ]] || { echo "deps.sh: unknown group '$g' (build run test bench)" >&2; exit 2; }
+  [[ -n "${pkgs[$g]+x}" ]] || { printf "deps.sh: unknown group '%s'\n%s\n" "$g" "$usage" >&2; exit 2; }
   for p in ${pkgs[$g]}; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || want+=("$p")
   done

@@ -65,6 +65,11 @@ EOF
 
 say() { printf '%s: %s\n' "$PROG" "$*"; }
 err() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+# a usage error: the reason, and how to call it
+bad_usage() {
+	err "$*"
+	printf 'usage: scripts/flash.sh [-y] [--max-size SIZE | --force-size] [--allow-fixed] IMAGE DEV\n(--help for more)\n' >&2
+}
 
 # human-readable size: 68719476736 -> 64GiB
 human() { numfmt --to=iec-i --suffix=B "$1" 2>/dev/null || echo "$1 bytes"; }
@@ -89,19 +94,21 @@ args=()
 while (($#)); do
 	case $1 in
 	-y | --yes) yes=1 ;;
-	--max-size) max_size_arg=${2-}; shift ;;
+	--max-size)
+		(($# >= 2)) || { bad_usage "--max-size needs a SIZE"; exit 2; }
+		max_size_arg=$2; shift ;;
 	--max-size=*) max_size_arg=${1#*=} ;;
 	--force-size) force_size=1 ;;
 	--allow-fixed) allow_fixed=1 ;;
 	-h | --help) usage; exit 0 ;;
 	--) shift; args+=("$@"); break ;;
-	-*) err "unknown option $1 (see --help)"; exit 2 ;;
+	-*) bad_usage "unknown option $1"; exit 2 ;;
 	*) args+=("$1") ;;
 	esac
 	shift
 done
 if ((${#args[@]} != 2)); then
-	err "need IMAGE and DEV (see --help)"
+	bad_usage "need IMAGE and DEV"
 	exit 2
 fi
 image=${args[0]} dev_arg=${args[1]}

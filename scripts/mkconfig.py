@@ -28,13 +28,20 @@ Modes:
                                                image on harts 1, 2, ...
 
 Semantic checks (overlaps, harts present, image size) are NOT done here but
-by the C validator hv/vm_config.c, which the build runs on the linked image.
+by the C validator hv/core/vm_config.c, which the build runs on the linked
+image.
+
+Exit status: 0 done, 1 the config has an error (one line), 2 bad usage.
 """
 import os
 import re
 import shlex
 import sys
 
+USAGE = """usage: mkconfig.py CFG --apps DIR --images
+       mkconfig.py CFG --apps DIR --out DIR [--external LIST]
+       mkconfig.py --guests OUT.cfg A.bin [B.bin..]
+       mkconfig.py -h | --help"""
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,15}$")
 MAC_RE = re.compile(r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")
 # NIC_POL_* of nic-firmware/mbox.h
@@ -52,7 +59,9 @@ def parse_size(text, where):
     if not m:
         raise ConfigError(f"{where}: bad size or address '{text}'")
     mult = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[m.group(2)]
-    value = int(m.group(1), 0) * mult
+    # int(.., 0) refuses leading zeros ("01G"): the base is the prefix's
+    digits = m.group(1)
+    value = int(digits, 16 if digits.startswith("0x") else 10) * mult
     # the generated C holds it in a uint64_t: a larger literal fails the build
     if value >= 1 << 64:
         raise ConfigError(f"{where}: size or address '{text}' too large")
@@ -76,7 +85,8 @@ def parse_policy(text, where):
 
 def parse_nic(opts, where, cfg_path, apps_dir):
     unknown = set(opts) - {"hart", "ram", "image", "policy"}
-    if "hart" not in opts or not opts["hart"].isdigit() or unknown:
+    # [0-9], not isdigit(): that takes '²' (int() fails) and '٣' (read as 3)
+    if "hart" not in opts or not re.fullmatch(r"[0-9]+", opts["hart"]) or unknown:
         raise ConfigError(f"{where}: nic takes hart=N [ram=SIZE image=APP] [policy=...]")
     if int(opts["hart"]) > 255:  # an int32_t in the C; a wrapped -1 would mean "no NIC"
         raise ConfigError(f"{where}: nic: hart number too large")
@@ -105,7 +115,7 @@ def parse_vf(opts, name, where):
     if not MAC_RE.match(opts["mac"]):
         raise ConfigError(f"{where}: vm {name}: bad mac '{opts['mac']}' (xx:xx:xx:xx:xx:xx)")
     mtu = opts.get("mtu", "1500")
-    if not mtu.isdigit() or int(mtu) > 65535:
+    if not re.fullmatch(r"[0-9]+", mtu) or int(mtu) > 65535:
         raise ConfigError(f"{where}: vm {name}: bad mtu '{mtu}'")
     return {
         "mac": [int(b, 16) for b in opts["mac"].split(":")],
@@ -321,8 +331,18 @@ def guests_cfg(out, images):
     write_if_changed(out, "\n".join(lines) + "\n")
 
 
+def usage_error(msg):
+    print(f"mkconfig.py: {msg}\n{USAGE}", file=sys.stderr)
+    return 2
+
+
 def main(argv):
-    if len(argv) >= 3 and argv[0] == "--guests":
+    if any(a in ("-h", "--help") for a in argv):
+        print(__doc__.strip())
+        return 0
+    if argv[:1] == ["--guests"]:
+        if len(argv) < 3:
+            return usage_error("--guests needs OUT.cfg and at least one image")
         guests_cfg(argv[1], argv[2:])
         return 0
     args = {"--apps": None, "--out": None, "--external": None}
@@ -332,17 +352,24 @@ def main(argv):
     for a in it:
         if a in args:
             args[a] = next(it, None)
+            if args[a] is None:
+                return usage_error(f"{a} needs a value")
         elif a == "--images":
             images_only = True
+        elif a.startswith("-"):
+            return usage_error(f"unknown option '{a}'")
         elif cfg is None:
             cfg = a
         else:
-            print(f"mkconfig.py: unexpected argument '{a}'", file=sys.stderr)
-            return 2
-    if cfg is None or args["--apps"] is None or (not images_only and not args["--out"]) or \
-            (args["--external"] is not None and images_only):
-        print(__doc__, file=sys.stderr)
-        return 2
+            return usage_error(f"unexpected argument '{a}'")
+    if cfg is None:
+        return usage_error("no CFG file")
+    if args["--apps"] is None:
+        return usage_error("--apps DIR is required")
+    if images_only == bool(args["--out"]):
+        return usage_error("give one of --images and --out DIR")
+    if args["--external"] is not None and images_only:
+        return usage_error("--external goes with --out, not --images")
     try:
         vms, nic = parse(cfg, args["--apps"])
         if images_only:

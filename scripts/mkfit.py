@@ -16,6 +16,8 @@ IMAGES_TOP=addr (environment): the images and the tree's 1 MiB slot must
 end at or below it. bootm copies FIT loadables to their `load` address
 without asking where U-Boot itself lives (relocated near the top of RAM):
 an image reaching there overwrites U-Boot and the boot hangs silently.
+
+Exit status: 0 written, 1 the images do not fit (one line), 2 bad usage.
 """
 import os
 import sys
@@ -155,10 +157,32 @@ def its(placed, fdt_addr, hv_bin, dtb, name):
     return "\n".join(out) + "\n"
 
 
+USAGE = """usage: mkfit.py dtsi IMAGES_TXT BASE                   > fragment.dtsi
+       mkfit.py its  IMAGES_TXT BASE HV_BIN DTB [NAME] > rvhv.its
+       mkfit.py -h | --help
+"""
+
+
+def usage_error(msg):
+    sys.stderr.write(f"mkfit.py: {msg}\n{USAGE}")
+    return 2
+
+
 def main(argv):
-    if len(argv) < 3 or argv[0] not in ("dtsi", "its"):
-        sys.stderr.write(__doc__)
-        return 2
+    if any(a in ("-h", "--help") for a in argv):
+        sys.stdout.write(__doc__.lstrip())
+        return 0
+    if not argv or argv[0] not in ("dtsi", "its"):
+        return usage_error(f"unknown mode '{argv[0]}'" if argv else "no mode (dtsi or its)")
+    want = (3, 3) if argv[0] == "dtsi" else (5, 6)
+    if not want[0] <= len(argv) <= want[1]:
+        return usage_error(f"{argv[0]} takes {want[0] - 1}" +
+                           (f" or {want[1] - 1}" if want[1] != want[0] else "") +
+                           f" arguments, not {len(argv) - 1}")
+    try:
+        int(argv[2], 0)
+    except ValueError:
+        return usage_error(f"BASE '{argv[2]}' is not a number")
     try:
         base = int(argv[2], 0)
         if base % ALIGN:
@@ -172,9 +196,6 @@ def main(argv):
         if argv[0] == "dtsi":
             sys.stdout.write(dtsi(placed))
         else:
-            if len(argv) < 5:
-                sys.stderr.write(__doc__)
-                return 2
             if os.path.getsize(argv[4]) + FDT_ROOM > ALIGN:
                 raise LayoutError(f"{argv[4]}: device tree larger than its 1 MiB slot")
             name = argv[5] if len(argv) > 5 else "rvhv"

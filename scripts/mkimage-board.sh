@@ -25,8 +25,24 @@ die() {
 	echo "make image: $*" >&2
 	exit 1
 }
+usage="usage: make image [BOARD=..] [CONFIG=..]   (runs scripts/mkimage-board.sh with
+       the board's variables in its environment; it takes no arguments)
+       scripts/mkimage-board.sh -h | --help"
+bad_usage() {
+	printf 'mkimage-board.sh: %s\n%s\n' "$*" "$usage" >&2
+	exit 2
+}
+case ${1-} in
+-h | --help)
+	# the comment at the top
+	sed -n '2,/^# temporary name/s/^# \{0,1\}//p' "$0"
+	echo "Exit status: 0 built, 1 a step failed, 2 bad usage (an argument, a variable unset)."
+	exit 0
+	;;
+esac
+(($# == 0)) || bad_usage "unexpected argument '$1'"
 for v in BOARD BOARD_BOOT BOARD_DTS BOARD_IMAGES_BASE CFG OUT MAKE PY; do
-	[[ -n ${!v:-} ]] || die "$v is not set (board/$BOARD/board.mk?)"
+	[[ -n ${!v:-} ]] || bad_usage "$v is not set (board/${BOARD:-<board>}/board.mk?)"
 done
 [[ -f $BOARD_DTS ]] || die "BOARD_DTS=$BOARD_DTS: no such file"
 # shellcheck disable=SC2153 # CFG comes from make

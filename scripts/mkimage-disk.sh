@@ -20,14 +20,33 @@
 # when complete: a failure never leaves a partial image under OUT.
 set -euo pipefail
 
+usage="usage: scripts/mkimage-disk.sh gpt-fat|mbr-fat OUT PART_MB FILE[:NAME]...
+       scripts/mkimage-disk.sh gpt-raw OUT PART_MB PAYLOAD
+       scripts/mkimage-disk.sh -h | --help"
 die() {
 	echo "mkimage-disk.sh: $*" >&2
 	exit 1
 }
-[[ $# -ge 4 ]] || die "usage: $0 gpt-fat|gpt-raw|mbr-fat OUT PART_MB FILE..."
+bad_usage() {
+	printf 'mkimage-disk.sh: %s\n%s\n' "$*" "$usage" >&2
+	exit 2
+}
+case ${1-} in
+-h | --help)
+	# the comment at the top
+	sed -n '2,/^# when complete/s/^# \{0,1\}//p' "$0"
+	echo "Exit status: 0 written, 1 a file is missing or does not fit, 2 bad usage."
+	exit 0
+	;;
+gpt-fat | mbr-fat | gpt-raw) ;;
+"") bad_usage "no layout" ;;
+*) bad_usage "unknown layout '$1' (gpt-fat, gpt-raw, mbr-fat)" ;;
+esac
+[[ $# -ge 4 ]] || bad_usage "$1 needs OUT, PART_MB and at least one file"
+[[ $1 != gpt-raw || $# -eq 4 ]] || bad_usage "gpt-raw takes one payload file"
 kind=$1 out=$2 part_mb=$3
 shift 3
-[[ $part_mb =~ ^[0-9]+$ && $part_mb -ge 1 ]] || die "PART_MB=$part_mb: a whole number of MiB, at least 1"
+[[ $part_mb =~ ^[0-9]+$ && $part_mb -ge 1 ]] || bad_usage "PART_MB=$part_mb: a whole number of MiB, at least 1"
 
 start=2048                            # sectors of 512 bytes: 1 MiB
 nsect=$((part_mb * 2048))             # partition 1
@@ -64,7 +83,7 @@ gpt-fat)
 	fat_fill RVHV "$@"
 	;;
 gpt-raw)
-	[[ $# -eq 1 && -f $1 ]] || die "gpt-raw takes one payload file"
+	[[ -f $1 ]] || die "no such file: $1"
 	sgdisk --clear --new=1:$start:$end --typecode=1:3000 --change-name=1:RVHV-PAYLOAD \
 		"$tmp" >/dev/null || die "sgdisk failed"
 	size=$(stat -c %s "$1")
@@ -77,7 +96,6 @@ mbr-fat)
 		sfdisk -q "$tmp" >/dev/null || die "sfdisk failed"
 	fat_fill BOOT "$@"
 	;;
-*) die "unknown layout $kind (gpt-fat, gpt-raw, mbr-fat)" ;;
 esac
 
 mv -f "$tmp" "$out"

@@ -3,6 +3,9 @@
 results.csv and results.md, naming the machine.
 
 usage: report.py HOST.csv RV.log OUT.md OUT.csv
+       report.py -h | --help
+Exit status: 0 written, 1 the riscv64 run did not finish or a file is
+unreadable, 2 bad usage.
 """
 
 import csv
@@ -51,9 +54,21 @@ def rows_from(text):
 
 
 def main():
-    host_csv, rv_log, out_md, out_csv = sys.argv[1:5]
-    rows = rows_from(open(host_csv).read())
-    rv_text = open(rv_log, errors="replace").read()
+    args = sys.argv[1:]
+    if any(a in ("-h", "--help") for a in args):
+        print(__doc__.strip())
+        return 0
+    if len(args) != 4 or any(a.startswith("-") for a in args):
+        print(f"report.py: expected 4 files, got {' '.join(args) or 'nothing'}\n"
+              "usage: report.py HOST.csv RV.log OUT.md OUT.csv", file=sys.stderr)
+        return 2
+    host_csv, rv_log, out_md, out_csv = args
+    try:
+        rows = rows_from(open(host_csv).read())
+        rv_text = open(rv_log, errors="replace").read()
+    except OSError as e:
+        print(f"report.py: {e.filename}: {e.strerror}", file=sys.stderr)
+        return 1
     rv = rows_from("\n".join(l for l in rv_text.splitlines() if l.startswith("rv,")))
     if "rv-bench: done" not in rv_text:
         print("report.py: the riscv64 run did not finish cleanly", file=sys.stderr)

@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <stdio.h>
@@ -335,6 +336,41 @@ static int open_tap(const char *name)
 	return fd;
 }
 
+static const char usage_text[] =
+    "usage: nicbench [--mode tap|vf|copy] [--size 60..1514|tso] [--offload on|off]\n"
+    "                [--vfs N] [--seconds S] [--tap NAME] [--active K]\n"
+    "       nicbench -h | --help\n"
+    "Defaults: --mode tap --size 1500 --offload on --vfs 1 --seconds 0.5; --vfs\n"
+    "1..64, --active 1..N (default N). Prints one line: mode size offload vfs\n"
+    "packets Mpps Gbit/s ns/packet.\n"
+    "exit: 0 measured, 1 a VF or the TAP failed, 2 bad usage\n";
+
+/* A usage error: what was wrong, then the usage, on stderr; exit 2. */
+static void __attribute__((noreturn, format(printf, 1, 2))) bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("nicbench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", usage_text);
+	exit(2);
+}
+
+/* a whole number in lo..hi, else a usage error naming opt */
+static int parse_int(const char *opt, const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < lo || v > hi)
+		bad_usage("%s '%s': a number %ld..%ld", opt, s, lo, hi);
+	return (int)v;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = "tap", *size = "1500", *tap = NULL;
@@ -342,30 +378,51 @@ int main(int argc, char **argv)
 	double seconds = 0.5;
 	uint64_t ns = 0, pkts = 0, bytes = 0, end;
 
-	for (int i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "--mode"))
-			mode = argv[i + 1];
-		else if (!strcmp(argv[i], "--size"))
-			size = argv[i + 1];
-		else if (!strcmp(argv[i], "--offload"))
-			off = !strcmp(argv[i + 1], "on");
-		else if (!strcmp(argv[i], "--vfs"))
-			nvf = atoi(argv[i + 1]);
-		else if (!strcmp(argv[i], "--seconds"))
-			seconds = atof(argv[i + 1]);
-		else if (!strcmp(argv[i], "--tap"))
-			tap = argv[i + 1];
-		else if (!strcmp(argv[i], "--active"))
-			active = atoi(argv[i + 1]);
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i], *v = argv[i + 1];
+		char *rest;
+
+		if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+			fputs(usage_text, stdout);
+			return 0;
+		}
+		if (strcmp(o, "--mode") && strcmp(o, "--size") && strcmp(o, "--offload") &&
+		    strcmp(o, "--vfs") && strcmp(o, "--seconds") && strcmp(o, "--tap") &&
+		    strcmp(o, "--active"))
+			bad_usage(o[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'",
+				  o);
+		if (i + 1 >= argc)
+			bad_usage("%s needs a value", o);
+		i++;
+		if (!strcmp(o, "--mode")) {
+			mode = v;
+			if (strcmp(v, "tap") && strcmp(v, "vf") && strcmp(v, "copy"))
+				bad_usage("--mode '%s': tap, vf or copy", v);
+		} else if (!strcmp(o, "--size")) {
+			size = v;
+			if (strcmp(v, "tso"))
+				parse_int(o, v, 60, 1514);
+		} else if (!strcmp(o, "--offload")) {
+			if (strcmp(v, "on") && strcmp(v, "off"))
+				bad_usage("--offload '%s': on or off", v);
+			off = !strcmp(v, "on");
+		} else if (!strcmp(o, "--vfs")) {
+			nvf = parse_int(o, v, 1, NIC_MAX_VF);
+		} else if (!strcmp(o, "--seconds")) {
+			seconds = strtod(v, &rest);
+			if (!*v || *rest || !(seconds > 0 && seconds <= 3600))
+				bad_usage("--seconds '%s': more than 0, at most 3600", v);
+		} else if (!strcmp(o, "--tap")) {
+			tap = v;
+		} else {
+			active = parse_int(o, v, 1, NIC_MAX_VF);
+		}
 	}
-	if (active <= 0 || active > nvf)
+	if (active > nvf)
+		bad_usage("--active %d: more than --vfs %d", active, nvf);
+	if (!active)
 		active = nvf;
 	copy = !strcmp(mode, "copy");
-	if ((strcmp(mode, "tap") && strcmp(mode, "vf") && !copy) || nvf < 1 || nvf > NIC_MAX_VF || (strcmp(size, "tso") && atoi(size) < 60) ||
-	    atoi(size) > 1514) {
-		fprintf(stderr, "nicbench: bad arguments\n");
-		return 2;
-	}
 	if (tap && (tap_fd = open_tap(tap)) < 0) {
 		perror("nicbench: tap");
 		return 1;

@@ -5,5 +5,12 @@
 # Same interface, network options and exit status as board/qemu-virt/qemu.sh,
 # which does the work: only the machine differs.
 set -euo pipefail
-HV_QEMU_MACHINE=virt,aia=aplic-imsic,aia-guests=7 \
+case ${1-} in
+-h | --help)
+	printf 'usage: [NET=none|user|tap:IFNAME] %s HV_BIN [extra qemu args...]\n\n' "$0"
+	sed -n '2,/^# which does/s/^# \{0,1\}//p' "$0"
+	exit 0
+	;;
+esac
+HV_QEMU_MACHINE=virt,aia=aplic-imsic,aia-guests=7 HV_QEMU_PROG=$0 \
 	exec "$(dirname "$0")/../qemu-virt/qemu.sh" "$@"

@@ -18,7 +18,22 @@
 #   HV_QEMU_DUMPDTB=FILE           QEMU writes its device tree to FILE and
 #                                  exits (tests/boards/test_board_dts.py)
 set -euo pipefail
-hv=${1:?usage: $0 HV_BIN [qemu args...]}
+# the AIA board's qemu.sh runs this one: usage names the script called
+prog=${HV_QEMU_PROG:-$0}
+usage="usage: [NET=none|user|tap:IFNAME] $prog HV_BIN [extra qemu args...]
+       $prog -h | --help"
+case ${1-} in
+-h | --help)
+	# the usage, then the comment at the top
+	printf '%s\n\n' "$usage"
+	sed -n '2,/^#  *exits (tests/s/^# \{0,1\}//p' "$(dirname "$0")/qemu.sh"
+	exit 0
+	;;
+"") printf '%s: no HV_BIN\n%s\n' "$prog" "$usage" >&2; exit 2 ;;
+-*) printf "%s: unknown option '%s' (qemu's own go after HV_BIN)\n%s\n" "$prog" "$1" "$usage" >&2; exit 2 ;;
+esac
+[[ -f $1 ]] || { printf '%s: %s: no such file\n%s\n' "$prog" "$1" "$usage" >&2; exit 2; }
+hv=$1
 shift
 net=${NET:-none}
 port_mac=02:00:00:00:01:00
@@ -38,7 +53,7 @@ tap:?*)
 	netargs=(-netdev "tap,id=port0,ifname=${net#tap:},script=no,downscript=no")
 	;;
 *)
-	echo "$0: NET=$net: expected none, user or tap:IFNAME" >&2
+	printf '%s: NET=%s: expected none, user or tap:IFNAME\n%s\n' "$prog" "$net" "$usage" >&2
 	exit 2
 	;;
 esac

@@ -56,8 +56,9 @@ long sbi_args_srst(unsigned long type, unsigned long reason, enum sbi_srst_actio
 		*action = SBI_SRST_DO_REBOOT;
 		return SBI_SUCCESS;
 	}
-	if (type >= 0xF0000000UL && type <= 0xFFFFFFFFUL)
-		return SBI_ERR_NOT_SUPPORTED; /* vendor types: none here */
+	/* reserved, and vendor types (none implemented here): SBI 2.0 10.1
+	 * table 3 says INVALID_PARAM for both; NOT_SUPPORTED would be an
+	 * implemented type missing a dependency */
 	return SBI_ERR_INVALID_PARAM;
 }
 

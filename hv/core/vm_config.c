@@ -110,6 +110,13 @@ static int step_over_resv(const struct vmcfg_machine *m, uint64_t *at, uint64_t 
 	return 0;
 }
 
+/* x rounded up to align (a power of 2); ~0 when that passes 2^64, where
+ * nothing fits, instead of wrapping to the bottom of memory */
+static uint64_t align_up(uint64_t x, uint64_t align)
+{
+	return x > ~0ULL - (align - 1) ? ~0ULL : (x + align - 1) & ~(align - 1);
+}
+
 static int fits(const struct vmcfg_machine *m, uint64_t base, uint64_t size)
 {
 	return base >= m->ram_base && base + size >= base &&
@@ -168,7 +175,7 @@ enum vmcfg_err vmcfg_layout(const struct hv_config *cfg, const struct vmcfg_mach
 			continue;
 		uint64_t align =
 		    (v->ram_size % VMCFG_ALIGN_MEGA) == 0 ? VMCFG_ALIGN_MEGA : VMCFG_ALIGN_SMALL;
-		uint64_t at = (next + align - 1) & ~(align - 1);
+		uint64_t at = align_up(next, align);
 		/* step over explicit blocks in the way */
 		for (int moved = 1; moved;) {
 			moved = 0;
@@ -176,8 +183,7 @@ enum vmcfg_err vmcfg_layout(const struct hv_config *cfg, const struct vmcfg_mach
 				if (j == i || !bases[j] || (!cfg->vms[j].ram_base && j > i))
 					continue;
 				if (overlaps(at, v->ram_size, bases[j], cfg->vms[j].ram_size)) {
-					at = (bases[j] + cfg->vms[j].ram_size + align - 1) &
-					     ~(align - 1);
+					at = align_up(bases[j] + cfg->vms[j].ram_size, align);
 					moved = 1;
 				}
 			}
@@ -257,7 +263,7 @@ enum vmcfg_err vmcfg_layout_all(const struct hv_config *cfg, const struct vmcfg_
 			at = bases[i] + cfg->vms[i].ram_size;
 	uint64_t align =
 	    (cfg->nic_ram_size % VMCFG_ALIGN_MEGA) == 0 ? VMCFG_ALIGN_MEGA : VMCFG_ALIGN_SMALL;
-	at = (at + align - 1) & ~(align - 1);
+	at = align_up(at, align);
 	while (step_over_resv(m, &at, cfg->nic_ram_size, align))
 		;
 	if (!fits(m, at, cfg->nic_ram_size))

@@ -16,14 +16,17 @@
 #include "oe.h"
 
 static const char usage[] =
-    "usage: nic-offload tx [--csum] [--tso MSS] [--uso MSS] IN.pcap OUT.pcap\n"
+    "usage: nic-offload tx [--csum|--generic] [--tso MSS] [--uso MSS] IN.pcap OUT.pcap\n"
     "       nic-offload rx IN.pcap\n"
     "       nic-offload rss --key HEX [--table N] IN.pcap\n"
+    "       nic-offload -h | --help\n"
     "\n"
     "tx   each frame is a guest's transmit (super-)frame; writes what the wire\n"
     "     carries. --csum fills the IPv4 header, TCP, UDP and ICMP sums;\n"
     "     --tso/--uso segment TCP/UDP frames whose payload exceeds MSS\n"
     "     (1..65535); other frames pass through with their sums filled.\n"
+    "     --generic: --csum with the TCP/UDP sums as a virtio guest asks for\n"
+    "     them (NEEDS_CSUM: pseudo-header seeded, summed from csum_start).\n"
     "rx   one JSON object per frame with the receive verdicts.\n"
     "rss  one JSON object per frame with the Toeplitz hash and the queue for\n"
     "     an identity indirection table of N entries (power of 2, default 128).\n"
@@ -173,12 +176,14 @@ static int main_rss(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* anywhere: no file name starts with '-' here */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(usage, stdout);
+			return NIO_EXIT_OK;
+		}
 	if (argc < 2)
 		return bad_usage("%s", "no command");
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fputs(usage, stdout);
-		return NIO_EXIT_OK;
-	}
 	if (!strcmp(argv[1], "tx"))
 		return main_tx(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "rx"))

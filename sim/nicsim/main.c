@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,11 +222,25 @@ static bool all_running(void)
 	return true;
 }
 
-static void usage(void)
+static const char usage_text[] =
+    "usage: nicsim --ctl PATH [--port tap:NAME|pcap:IN,OUT]...\n"
+    "              [--vf mac=02:..,mtu=1500,mem=64M,base=0x80000000,policy=LIST]...\n"
+    "              [--host-policy LIST] [--counters FILE] [--config FILE]\n"
+    "       nicsim -h | --help\n"
+    "LIST is all, none or a '+'-joined subset of tx_csum, tso4, tso6, uso, rx_csum.\n"
+    "A config file holds the same options, one \"key value\" a line.\n"
+    "exit: 0 stopped by a signal, 1 a port, VF or socket failed, 2 bad usage\n";
+
+/* A usage error: what was wrong, then the usage, on stderr; exit 2. */
+static void __attribute__((noreturn, format(printf, 1, 2))) bad_usage(const char *fmt, ...)
 {
-	fprintf(stderr, "usage: nicsim --ctl PATH [--port tap:NAME|pcap:IN,OUT]... "
-			"[--vf mac=..,mtu=..,mem=..,base=..,policy=..]... "
-			"[--host-policy LIST] [--counters FILE] [--config FILE]\n");
+	va_list ap;
+
+	fputs("nicsim: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", usage_text);
 	exit(2);
 }
 
@@ -241,47 +256,53 @@ struct opts {
 static char *strs[1024];
 static int nstrs;
 
-static int set_opt(struct opts *o, const char *k, const char *v)
+/* k without its "--"; NULL when taken, else what is wrong with it */
+static const char *set_opt(struct opts *o, const char *k, const char *v)
 {
 	if (!strcmp(k, "ctl"))
 		o->ctl = v;
 	else if (!strcmp(k, "port") && o->nports < SIM_MAX_PORTS)
 		o->ports[o->nports++] = v;
+	else if (!strcmp(k, "port"))
+		return "too many ports";
 	else if (!strcmp(k, "vf") && o->nvfs < NIC_MAX_VF)
 		o->vfs[o->nvfs++] = v;
+	else if (!strcmp(k, "vf"))
+		return "too many VFs";
 	else if (!strcmp(k, "host-policy"))
 		o->host_policy = v;
 	else if (!strcmp(k, "counters"))
 		counters_path = v;
 	else
-		return -1;
-	return 0;
+		return "unknown option";
+	return NULL;
 }
 
-static int read_config(struct opts *o, const char *path)
+static void read_config(struct opts *o, const char *path)
 {
 	char line[512];
+	int n = 0;
 	FILE *f = fopen(path, "r");
 
 	if (!f)
-		return -1;
+		bad_usage("--config %s: %s", path, strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		char k[64], v[448];
+		const char *why;
 
+		n++;
 		if (line[0] == '#' || sscanf(line, "%63s %447s", k, v) != 2)
 			continue;
 		if (nstrs + 2 > 1024)
-			break;
+			bad_usage("--config %s: too many lines", path);
 		strs[nstrs] = strdup(k);
 		strs[nstrs + 1] = strdup(v);
-		if (set_opt(o, strs[nstrs], strs[nstrs + 1])) {
-			fclose(f);
-			return -1;
-		}
+		why = set_opt(o, strs[nstrs], strs[nstrs + 1]);
 		nstrs += 2;
+		if (why)
+			bad_usage("--config %s line %d: %s '%s'", path, n, why, k);
 	}
 	fclose(f);
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -290,24 +311,33 @@ int main(int argc, char **argv)
 	struct sigaction sa = {.sa_handler = on_signal};
 	uint32_t hp = NIC_POL_ALL;
 	unsigned int idle = 0, tick = 0;
-	int work;
+	int work, status = 0;
 
 	for (int i = 1; i < argc; i++) {
-		if (strncmp(argv[i], "--", 2) || i + 1 >= argc)
-			usage();
+		const char *why;
+
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(usage_text, stdout);
+			return 0;
+		}
+		if (strncmp(argv[i], "--", 2))
+			bad_usage("unexpected argument '%s'", argv[i]);
+		if (i + 1 >= argc)
+			bad_usage("%s needs a value", argv[i]);
 		if (!strcmp(argv[i], "--config")) {
-			if (read_config(&o, argv[++i]))
-				usage();
+			read_config(&o, argv[++i]);
 			continue;
 		}
-		if (set_opt(&o, argv[i] + 2, argv[i + 1]))
-			usage();
+		why = set_opt(&o, argv[i] + 2, argv[i + 1]);
+		if (why)
+			bad_usage("%s '%s'", why, argv[i]);
 		i++;
 	}
 	if (!o.ctl)
-		usage();
+		bad_usage("--ctl PATH is required");
 	if (o.host_policy && parse_policy(o.host_policy, &hp))
-		usage();
+		bad_usage("--host-policy '%s': not all, none or tx_csum+tso4+tso6+uso+rx_csum",
+			  o.host_policy);
 	for (int i = 0; i < o.nports; i++) {
 		int rc = sim_port_open(o.ports[i]);
 
@@ -326,13 +356,21 @@ int main(int argc, char **argv)
 	for (int i = 0; i < o.nvfs; i++) {
 		int rc = add_vf(o.vfs[i]);
 
+		/* a spec it cannot parse, or values the NIC refuses */
+		if (rc == -EINVAL) {
+			fprintf(stderr, "nicsim: --vf %s: invalid\n%s", o.vfs[i], usage_text);
+			status = 2;
+			goto out;
+		}
 		if (rc) {
 			fprintf(stderr, "nicsim: vf %s: error %d\n", o.vfs[i], rc);
+			status = 1;
 			goto out;
 		}
 	}
 	if (sim_transport_open(o.ctl, nic)) {
 		perror("nicsim: ctl socket");
+		status = 1;
 		goto out;
 	}
 	sigaction(SIGUSR1, &sa, NULL);
@@ -387,5 +425,5 @@ out:
 	free(nic);
 	for (int i = 0; i < nstrs; i++)
 		free(strs[i]);
-	return 0;
+	return status;
 }

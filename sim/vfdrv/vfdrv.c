@@ -21,6 +21,7 @@
 #include <linux/if_tun.h>
 #include <net/if_arp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,43 @@ static void on_signal(int s)
 		stop = 1;
 }
 
+static const char usage_text[] =
+    "usage: vfdrv --ctl PATH --vf N --tap NAME [--features all|none|LIST]\n"
+    "             [--qsize 256] [--hostile oow|loop|gso0]\n"
+    "       vfdrv -h | --help\n"
+    "LIST is a '+'-joined subset of csum, guest_csum, tso4, tso6, uso, mrg.\n"
+    "--qsize: a power of 2, 1..256. With --hostile, SIGUSR1 posts one chain\n"
+    "the NIC must refuse.\n"
+    "exit: 0 stopped by a signal, 1 the VF or TAP failed, 2 bad usage,\n"
+    "3 the NIC asked for a reset\n";
+
+/* A usage error: what was wrong, then the usage, on stderr; exit 2. */
+static void __attribute__((noreturn, format(printf, 1, 2))) bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vfdrv: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", usage_text);
+	exit(2);
+}
+
+/* a whole number in 0..max, else a usage error naming opt */
+static unsigned int parse_uint(const char *opt, const char *s, unsigned int max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (!*s || *end || errno || v > max || s[0] == '-')
+		bad_usage("%s '%s': a number 0..%u", opt, s, max);
+	return (unsigned int)v;
+}
+
+/* 0 when s names no feature list (a real list always has VERSION_1) */
 static uint64_t parse_features(const char *s)
 {
 	static const struct {
@@ -74,10 +112,8 @@ static uint64_t parse_features(const char *s)
 		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 			if (!strcmp(tok, t[i].n))
 				break;
-		if (i == sizeof(t) / sizeof(t[0])) {
-			fprintf(stderr, "vfdrv: unknown feature %s\n", tok);
-			exit(2);
-		}
+		if (i == sizeof(t) / sizeof(t[0]))
+			return 0;
 		f |= VIRTIO_BIT(t[i].bit);
 	}
 	return f;
@@ -133,27 +169,44 @@ int main(int argc, char **argv)
 	int nfree, fd, rc;
 	void *mem;
 	size_t len;
-	uint64_t txf = 0, rxf = 0, txfull = 0;
+	uint64_t txf = 0, rxf = 0, txfull = 0, features;
 
-	for (int i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "--ctl"))
-			ctl = argv[i + 1];
-		else if (!strcmp(argv[i], "--vf"))
-			vf = (unsigned int)atoi(argv[i + 1]);
-		else if (!strcmp(argv[i], "--tap"))
-			tap = argv[i + 1];
-		else if (!strcmp(argv[i], "--features"))
-			feat = argv[i + 1];
-		else if (!strcmp(argv[i], "--hostile"))
-			hostile = argv[i + 1];
-		else if (!strcmp(argv[i], "--qsize"))
-			qsize = (unsigned int)atoi(argv[i + 1]);
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i], *v = argv[i + 1];
+
+		if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+			fputs(usage_text, stdout);
+			return 0;
+		}
+		if (strcmp(o, "--ctl") && strcmp(o, "--vf") && strcmp(o, "--tap") &&
+		    strcmp(o, "--features") && strcmp(o, "--hostile") && strcmp(o, "--qsize"))
+			bad_usage(o[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'",
+				  o);
+		if (i + 1 >= argc)
+			bad_usage("%s needs a value", o);
+		i++;
+		if (!strcmp(o, "--ctl"))
+			ctl = v;
+		else if (!strcmp(o, "--vf"))
+			vf = parse_uint(o, v, 0xffff);
+		else if (!strcmp(o, "--tap"))
+			tap = v;
+		else if (!strcmp(o, "--features"))
+			feat = v;
+		else if (!strcmp(o, "--hostile"))
+			hostile = v;
+		else
+			qsize = parse_uint(o, v, 256);
 	}
-	if (!ctl || !tap || !qsize || qsize > 256 || (qsize & (qsize - 1))) {
-		fprintf(stderr, "usage: vfdrv --ctl PATH --vf N --tap NAME "
-				"[--features all|none|LIST] [--qsize 256]\n");
-		return 2;
-	}
+	if (!ctl || !tap)
+		bad_usage("--ctl and --tap are required");
+	if (!qsize || (qsize & (qsize - 1)))
+		bad_usage("--qsize %u: a power of 2, 1..256", qsize);
+	features = parse_features(feat);
+	if (!features)
+		bad_usage("--features '%s': not all, none or a '+'-joined list", feat);
+	if (hostile && strcmp(hostile, "oow") && strcmp(hostile, "loop") && strcmp(hostile, "gso0"))
+		bad_usage("--hostile '%s': not oow, loop or gso0", hostile);
 	rc = simvf_open(&s, ctl, vf);
 	if (rc) {
 		fprintf(stderr, "vfdrv: connect %s vf %u: %s\n", ctl, vf, strerror(-rc));
@@ -161,8 +214,7 @@ int main(int argc, char **argv)
 	}
 	len = vnet_mem_size((uint16_t)qsize, 2048);
 	mem = simvf_alloc(&s, len, 4096);
-	if (!mem ||
-	    (rc = vnet_init(&n, &s.dev, mem, len, (uint16_t)qsize, 2048, parse_features(feat)))) {
+	if (!mem || (rc = vnet_init(&n, &s.dev, mem, len, (uint16_t)qsize, 2048, features))) {
 		fprintf(stderr, "vfdrv: virtio-net init failed (%d)\n", rc);
 		return 1;
 	}

@@ -5,6 +5,7 @@
                                       prints the byte count echoed intact
 The payload depends on the size and position, so a reply that is another
 datagram's, truncated or corrupted despite good checksums is caught."""
+import re
 import socket
 import sys
 
@@ -58,10 +59,35 @@ def tcp_echo(addr, port, n):
     return ok != n
 
 
+def usage_error(msg):
+    # the command lines of the docstring, without their descriptions
+    forms = [re.split(r"\s{2,}", l.strip())[0] for l in __doc__.splitlines()
+             if l.strip().startswith("peer.py ")]
+    print(f"peer.py: {msg}\nusage: " + "\n       ".join(forms) + "\n(--help for more)",
+          file=sys.stderr)
+    sys.exit(2)
+
+
+def parse(argv):
+    """(command, addr, port, numbers) from argv, or exits: 0 after --help, 2 on
+    bad usage."""
+    if any(a in ("-h", "--help") for a in argv):
+        print(__doc__ + "\nExit status: 0 all intact, 1 something lost or wrong, 2 bad usage.")
+        sys.exit(0)
+    if not argv or argv[0] not in ("udp-echo", "tcp-echo"):
+        usage_error((f"unknown command '{argv[0]}'" if argv else "no command") +
+                    ", expected udp-echo or tcp-echo")
+    nums = 1 if argv[0] == "tcp-echo" else None
+    if len(argv) < 4 or (nums and len(argv) != 4):
+        usage_error(f"{argv[0]} takes ADDR PORT and " + ("N" if nums else "SIZE..."))
+    try:
+        return argv[0], argv[1], int(argv[2]), [int(x) for x in argv[3:]]
+    except ValueError as e:
+        usage_error(f"{argv[0]}: {e}")
+
+
 if __name__ == "__main__":
-    cmd, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    cmd, addr, port, nums = parse(sys.argv[1:])
     if cmd == "udp-echo":
-        sys.exit(1 if udp_echo(addr, port, [int(x) for x in sys.argv[4:]]) else 0)
-    if cmd == "tcp-echo":
-        sys.exit(1 if tcp_echo(addr, port, int(sys.argv[4])) else 0)
-    sys.exit(f"unknown command {cmd}")
+        sys.exit(1 if udp_echo(addr, port, nums) else 0)
+    sys.exit(1 if tcp_echo(addr, port, nums[0]) else 0)

@@ -2,8 +2,9 @@
 # file, beside its path: tests/arch/riscv/test_gstage.c tests
 # arch/riscv/gstage.c. Built twice, plain and with ASan+UBSan ($(SAN_FLAGS));
 # suite `unit-hv` runs both, and the pytests of scripts/mkconfig.py (grammar,
-# generated C + validator), of the guest device trees (decompiled by dtc)
-# and of the host device-tree reader (against fdtget).
+# generated C + validator, the grammar on mutated configs), of the guest
+# device trees (decompiled by dtc) and of the host device-tree reader
+# (against fdtget).
 UHV_OUT   := $(HOSTB)/tests
 UHV_INC   := -I. -I$(UHV_OUT) -Iguest/virtio/include -Ioffload-engine/include
 # test name (its path under tests/, test_ prefix dropped) and what it links
@@ -86,8 +87,45 @@ test-unit-hv: $(UHV_BINS) $(UHV_OUT)/hv/core/guest_fdt_gen $(UHV_OUT)/platform/h
 	   if $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
 	 done; \
 	 if PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider tests/hv/core/test_mkconfig.py \
-	      tests/hv/core/test_guest_fdt.py tests/platform/test_host_fdt.py; \
-	 then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: test_mkconfig.py test_guest_fdt.py test_host_fdt.py"; fi; \
+	      tests/hv/core/test_mkconfig_fuzz.py tests/hv/core/test_guest_fdt.py tests/platform/test_host_fdt.py; \
+	 then pass=$$((pass+1)); else fail=$$((fail+1)); echo "FAILED: test_mkconfig.py test_mkconfig_fuzz.py test_guest_fdt.py test_host_fdt.py"; fi; \
 	 echo "unit-hv test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 .PHONY: test-unit-hv
 
+
+# libFuzzer targets (clang) of the hypervisor's guest- and NIC-facing
+# parsers and state machines, each beside its unit test and checking
+# invariants, not only that nothing crashes (the harnesses say which).
+# `make fuzz-<name>` runs one for FUZZ_SECONDS (or until FUZZ_RUNS
+# executions, when given) on a working corpus in build/host/fuzz/hv/<name>/,
+# seeded by tests/hv/fuzz_seeds.py; the fuzz-short suite runs every FUZZERS
+# entry for a few seconds.
+FUZZ_SECONDS ?= 60
+HVFZ_OUT   := $(HOSTB)/fuzz/hv
+HVFZ_FLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
+              -fno-sanitize-recover=all $(UHV_INC) -Itests/hv
+# $(1) name, $(2) harness, $(3) the sources it drives, $(4) extra flags
+define hvfz_rules
+FUZZERS += $(1)
+$(HVFZ_OUT)/$(1)/fuzz: $(2) $(3) $(UHV_HDRS)
+	@mkdir -p $$(dir $$@)
+	@echo "  FUZZ    $$@"
+	@clang $(HVFZ_FLAGS) -I$(dir $(2)) $(4) -o $$@ $(2) $(3)
+.PHONY: fuzz-$(1)
+fuzz-$(1): $(HVFZ_OUT)/$(1)/fuzz tests/hv/fuzz_seeds.py $(UHV_OUT)/mem_insns.h
+	@mkdir -p $(HVFZ_OUT)/$(1)/corpus $(HVFZ_OUT)/$(1)/artifacts
+	@$(PY) tests/hv/fuzz_seeds.py $(1) $(HVFZ_OUT)/$(1)/seeds $(UHV_OUT)/mem_insns.bin
+	$(HVFZ_OUT)/$(1)/fuzz -max_total_time=$$(FUZZ_SECONDS) $$(if $$(FUZZ_RUNS),-runs=$$(FUZZ_RUNS)) \
+	  -max_len=4096 -print_final_stats=1 \
+	  -artifact_prefix=$(HVFZ_OUT)/$(1)/artifacts/ $(HVFZ_OUT)/$(1)/corpus $(HVFZ_OUT)/$(1)/seeds
+endef
+$(eval $(call hvfz_rules,insn-decode,tests/arch/riscv/fuzz_insn_decode.c,arch/riscv/insn_decode.c))
+$(eval $(call hvfz_rules,mmio,tests/hv/core/fuzz_mmio.c,hv/core/mmio.c arch/riscv/insn_decode.c,-Itests/arch/riscv))
+$(eval $(call hvfz_rules,sbi-args,tests/hv/core/fuzz_sbi_args.c,hv/core/sbi_args.c))
+$(eval $(call hvfz_rules,vplic,tests/hv/vdev/fuzz_vplic.c,hv/vdev/vplic.c))
+$(eval $(call hvfz_rules,vf-regs,tests/nicif/fuzz_vf_regs.c,nicif/vf_regs.c))
+$(eval $(call hvfz_rules,shm-hv,tests/nicif/fuzz_shm_hv.c,nicif/shm_hv.c))
+$(eval $(call hvfz_rules,vm-config,tests/hv/core/fuzz_vm_config.c,hv/core/vm_config.c))
+# the SBI server with its CSR accessors, firmware calls, console and vCPU
+# lifecycle faked (fuzz_host_csr.h)
+$(eval $(call hvfz_rules,sbi-server,tests/hv/core/fuzz_sbi_server.c,hv/core/sbi_server.c hv/core/sbi_args.c,-include tests/hv/core/fuzz_host_csr.h))

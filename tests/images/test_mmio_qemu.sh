@@ -7,6 +7,22 @@
 # (exit 1).
 #   test_mmio_qemu.sh HV_BIN
 set -uo pipefail
+usage="usage: tests/images/test_mmio_qemu.sh HV_BIN   (make test-hv-mmio builds it)
+       tests/images/test_mmio_qemu.sh -h | --help"
+case ${1-} in
+-h | --help)
+	sed -n '2,/^#   test_mmio_qemu.sh HV_BIN/s/^# \{0,1\}//p' "$0"
+	echo "Exit status: 0 every check passed, 1 one failed, 2 bad usage."
+	exit 0
+	;;
+esac
+why=
+(($# == 1)) || why="expected one HV_BIN, got $# arguments"
+[[ -n $why || -f $1 ]] || why="$1: no such file"
+if [[ -n $why ]]; then
+	printf 'test_mmio_qemu.sh: %s\n%s\n' "$why" "$usage" >&2
+	exit 2
+fi
 hv=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -12,6 +12,8 @@ fixed seed, so every run checks the same frames:
   rss.pcap    IPv4/IPv6 TCP/UDP/other frames for the RSS hash
 
 usage: gen_corpus.py OUTDIR [SEED]
+       gen_corpus.py -h | --help
+Exit status: 0 written, 2 bad usage.
 """
 
 import json
@@ -425,8 +427,17 @@ def write(path, frames):
 
 
 def main():
-    out = sys.argv[1]
-    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 20261122
+    args = sys.argv[1:]
+    if any(a in ("-h", "--help") for a in args):
+        print(__doc__.strip())
+        return
+    if not 1 <= len(args) <= 2 or args[0].startswith("-") or \
+            (len(args) == 2 and not args[1].isdigit()):
+        print(f"gen_corpus.py: expected OUTDIR [SEED], got {' '.join(args) or 'nothing'}\n"
+              "usage: gen_corpus.py OUTDIR [SEED]", file=sys.stderr)
+        sys.exit(2)
+    out = args[0]
+    seed = int(args[1]) if len(args) > 1 else 20261122
     os.makedirs(out, exist_ok=True)
     g = Gen(seed)
     manifest = {"seed": seed, "mss_tso": MSS_TSO, "mss_uso": MSS_USO}

@@ -4,20 +4,49 @@
  *   host_fdt_dump DTB [IMAGE-NODE...] */
 #include <platform/host_fdt.h>
 #include <hv/core/vm_config.h>
+#include <errno.h>
+#include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+    "usage: host_fdt_dump DTB [IMAGE-NODE...]\n"
+    "       host_fdt_dump -h | --help\n"
+    "Prints what the hypervisor takes from the tree DTB (UART, RAM, harts, ISA,\n"
+    "timebase, reserved memory), one fact a line, and where each IMAGE-NODE\n"
+    "under /chosen/hypervisor-images lies.\n"
+    "exit: 0 read, 1 the hypervisor's reader refused the tree, 2 bad usage or\n"
+    "DTB not a whole device tree (at most 1 MiB)\n";
 
 int main(int argc, char **argv)
 {
 	static char blob[1 << 20];
-	FILE *f = argc > 1 ? fopen(argv[1], "rb") : NULL;
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (argc < 2) {
+		fprintf(stderr, "host_fdt_dump: no DTB\n%s", usage_text);
+		return 2;
+	}
+	if (argv[1][0] == '-') {
+		fprintf(stderr, "host_fdt_dump: unknown option '%s'\n%s", argv[1], usage_text);
+		return 2;
+	}
+	FILE *f = fopen(argv[1], "rb");
 	if (!f) {
-		fprintf(stderr, "usage: %s DTB [IMAGE-NODE...]\n", argv[0]);
+		fprintf(stderr, "host_fdt_dump: %s: %s\n", argv[1], strerror(errno));
 		return 2;
 	}
 	size_t n = fread(blob, 1, sizeof(blob), f);
 	fclose(f);
-	(void)n;
+	/* the reader trusts the header's sizes, as the hv trusts its firmware:
+	 * a file cut short or not a tree stops here */
+	if (n < sizeof(struct fdt_header) || fdt_check_header(blob) || fdt_totalsize(blob) > n) {
+		fprintf(stderr, "host_fdt_dump: %s: not a whole device tree blob\n", argv[1]);
+		return 2;
+	}
 	struct host_info h;
 	int err = host_fdt_read(blob, &h);
 	printf("read %d\n", err);

@@ -126,17 +126,50 @@ def udp_count(port, k):
     print(ok, flush=True)
 
 
+# command: (function, converters of its arguments, converter of any further
+# ones or None)
+COMMANDS = {
+    "tcp-sink": (tcp_sink, [int], None),
+    "tcp-send": (tcp_send, [str, int, int], None),
+    "udp-echo": (udp_echo, [int], None),
+    "udp-probe": (udp_probe, [str, int], int),
+    "udp-gso": (udp_gso, [str, int, int, int], None),
+    "udp-count": (udp_count, [int, int], None),
+}
+
+
+USAGE = """usage: netpeer.py tcp-sink PORT | tcp-send ADDR PORT N | udp-echo PORT
+       netpeer.py udp-probe ADDR PORT SIZE... | udp-gso ADDR PORT N SEG | udp-count PORT K
+(--help for more)"""
+
+
+def usage_error(msg):
+    print(f"netpeer.py: {msg}\n{USAGE}", file=sys.stderr)
+    sys.exit(2)
+
+
+def parse(argv):
+    """(function, arguments) for argv, or exits: 0 after --help, 2 on bad usage."""
+    if any(a in ("-h", "--help") for a in argv):
+        print(__doc__ + "\nExit status: 0 done, 2 bad usage.")
+        sys.exit(0)
+    if not argv or argv[0] not in COMMANDS:
+        usage_error((f"unknown command '{argv[0]}'" if argv else "no command") +
+                    f", expected one of {', '.join(COMMANDS)}")
+    fn, conv, more = COMMANDS[argv[0]]
+    args = argv[1:]
+    if len(args) < len(conv) or (more is None and len(args) > len(conv)):
+        usage_error(f"{argv[0]} takes {len(conv)}{' or more' if more else ''} arguments, "
+                    f"not {len(args)}")
+    try:
+        return fn, [(conv[i] if i < len(conv) else more)(a) for i, a in enumerate(args)]
+    except ValueError as e:
+        usage_error(f"{argv[0]}: {e}")
+
+
 if __name__ == "__main__":
-    cmd = sys.argv[1]
-    if cmd == "tcp-sink":
-        tcp_sink(int(sys.argv[2]))
-    elif cmd == "tcp-send":
-        tcp_send(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
-    elif cmd == "udp-echo":
-        udp_echo(int(sys.argv[2]))
-    elif cmd == "udp-gso":
-        udp_gso(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
-    elif cmd == "udp-count":
-        udp_count(int(sys.argv[2]), int(sys.argv[3]))
-    elif cmd == "udp-probe":
-        udp_probe(sys.argv[2], int(sys.argv[3]), [int(x) for x in sys.argv[4:]])
+    fn, args = parse(sys.argv[1:])
+    if fn is udp_probe:
+        udp_probe(args[0], args[1], args[2:])
+    else:
+        fn(*args)

@@ -223,6 +223,38 @@ static void wrapping_sizes(void **state)
 	expect(VMCFG_E_NO_SPACE, 1, "no room");
 }
 
+/* a tree whose RAM reaches 2^64 with the hypervisor at its top: rounding
+ * the next free address up wrapped it to 0, and a VM (or the NIC, whose
+ * base 0 then read as "no NIC partition") was placed at the bottom of
+ * memory, below the hypervisor. Found by fuzz-vm-config. */
+static void placement_never_wraps(void **state)
+{
+	(void)state;
+	const struct vmcfg_machine top = {
+	    .ram_base = 0,
+	    .ram_size = ~0ULL,
+	    .hv_start = ~0ULL - 0x1fffff,
+	    .hv_end = ~0ULL - 0xfff, /* the next 2 MiB boundary is past 2^64 */
+	    .hart_mask = 0xf,
+	};
+	uint64_t bases[2], nic = 1;
+	struct vmcfg_error err;
+	assert_int_equal(vmcfg_layout(&cfg, &top, bases, &err), VMCFG_E_NO_SPACE);
+	/* the NIC goes after the last VM block, here 4 KiB short of 2^64 */
+	const struct vmcfg_machine low_hv = {
+	    .ram_base = 0,
+	    .ram_size = ~0ULL,
+	    .hv_start = 0x200000,
+	    .hv_end = 0x400000,
+	    .hart_mask = 0xf,
+	};
+	vms[1].ram_base = 0xfffffffffefff000ULL;
+	cfg.nic_ram_size = 32 * M;
+	cfg.nic_image_size = 0x1000;
+	assert_int_equal(vmcfg_layout_all(&cfg, &low_hv, bases, &nic, &err), VMCFG_E_NO_SPACE);
+	assert_int_equal(nic, 0);
+}
+
 static void config_errors(void **state)
 {
 	(void)state;
@@ -243,6 +275,7 @@ int main(void)
 	    cmocka_unit_test_setup(hart_errors, setup),
 	    cmocka_unit_test_setup(memory_errors, setup),
 	    cmocka_unit_test_setup(wrapping_sizes, setup),
+	    cmocka_unit_test_setup(placement_never_wraps, setup),
 	    cmocka_unit_test_setup(config_errors, setup),
 	};
 	return cmocka_run_group_tests_name("vm_config", tests, NULL, NULL);

@@ -3,6 +3,16 @@
 # has scapy; the build only reads the files). Frames come from scapy, so the
 # seeds do not depend on the code under test.
 import os, struct, sys
+
+USAGE = "usage: mkseeds.py   (no arguments: rewrites tests/offload-engine/fuzz/seeds/)\n"
+# before scapy's import: --help answers at once and writes nothing
+if sys.argv[1:] in (["-h"], ["--help"]):
+    sys.stdout.write(USAGE + "Writes the seed corpora rx, tx and gso from scapy frames.\n"
+                     "Exit status: 0 written, 2 bad usage.\n")
+    sys.exit(0)
+if sys.argv[1:]:
+    sys.stderr.write(f"mkseeds.py: unexpected argument '{sys.argv[1]}'\n" + USAGE)
+    sys.exit(2)
 from scapy.all import Ether, Dot1Q, Dot1AD, IP, IPv6, TCP, UDP, ICMP, Raw, raw
 from scapy.layers.inet6 import (IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting,
                                 IPv6ExtHdrFragment, IPv6ExtHdrSegmentRouting, ICMPv6EchoRequest)
