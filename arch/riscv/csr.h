@@ -119,7 +119,15 @@
 #define HGATP_MODE_SV39X4 (_UL(8) << 60)
 #define HGATP_VMID_SHIFT  44
 
-#ifndef __ASSEMBLER__
+#if !defined(__ASSEMBLER__) && !defined(__riscv)
+/* host builds of hypervisor code (fuzzers, unit tests) bring these */
+unsigned long host_csr_read(unsigned csr);
+void host_csr_write(unsigned csr, unsigned long val);
+#define csr_read(csr)	       host_csr_read(csr)
+#define csr_write(csr, val)    host_csr_write(csr, (unsigned long)(val))
+#define csr_set(csr, val)      host_csr_write(csr, host_csr_read(csr) | (unsigned long)(val))
+#define csr_clear(csr, val)    host_csr_write(csr, host_csr_read(csr) & ~(unsigned long)(val))
+#elif !defined(__ASSEMBLER__)
 #define csr_read(csr)                                                                              \
 	({                                                                                         \
 		unsigned long __v;                                                                 \

@@ -4,6 +4,7 @@
 #define ARCH_RISCV_HEXT_H
 #include <stdint.h>
 
+#ifdef __riscv
 /* hfence.gvma x0, x0 (funct7 0110001) */
 static inline void hext_hfence_gvma_all(void)
 {
@@ -15,6 +16,11 @@ static inline void hext_hfence_vvma_all(void)
 {
 	asm volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" ::: "memory");
 }
+#else
+/* host builds of hypervisor code (fuzzers, unit tests) bring their own */
+void hext_hfence_gvma_all(void);
+void hext_hfence_vvma_all(void);
+#endif
 
 /* Reads the halfword the guest would execute at gva (hlvx.hu, through the
  * guest's own VS-stage and the G-stage). Returns 0, or ERR_FAULT when the access

@@ -106,7 +106,7 @@ int mmio_guest_fault(struct hart *h, struct vm *vm, const struct guest_fault *f)
 	const char *cause = store ? "store guest-page fault" : "load guest-page fault";
 	/* an explicit access's low two bits are stval's (H extension, htval) */
 	uint64_t gpa = f->gpa | (f->stval & 3);
-	struct mmio_region *r = find(vm, f->gpa);
+	struct mmio_region *r = find(vm, gpa);
 	if (!r) {
 		vm_stop(vm, cause, h->sepc, gpa);
 		return 1;

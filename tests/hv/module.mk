@@ -120,7 +120,7 @@ fuzz-$(1): $(HVFZ_OUT)/$(1)/fuzz tests/hv/fuzz_seeds.py $(UHV_OUT)/mem_insns.h
 	  -artifact_prefix=$(HVFZ_OUT)/$(1)/artifacts/ $(HVFZ_OUT)/$(1)/corpus $(HVFZ_OUT)/$(1)/seeds
 endef
 $(eval $(call hvfz_rules,insn-decode,tests/arch/riscv/fuzz_insn_decode.c,arch/riscv/insn_decode.c))
-$(eval $(call hvfz_rules,mmio,tests/hv/core/fuzz_mmio.c,hv/core/mmio.c arch/riscv/insn_decode.c,-Itests/arch/riscv))
+$(eval $(call hvfz_rules,mmio,tests/hv/core/fuzz_mmio.c,hv/core/mmio.c arch/riscv/insn_decode.c arch/riscv/vsstage.c,-Itests/arch/riscv))
 $(eval $(call hvfz_rules,sbi-args,tests/hv/core/fuzz_sbi_args.c,hv/core/sbi_args.c))
 $(eval $(call hvfz_rules,vplic,tests/hv/vdev/fuzz_vplic.c,hv/vdev/vplic.c))
 $(eval $(call hvfz_rules,vf-regs,tests/nicif/fuzz_vf_regs.c,nicif/vf_regs.c))

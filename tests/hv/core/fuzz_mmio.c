@@ -45,6 +45,44 @@ static struct {
 	unsigned fetches;
 } fetch;
 
+/* The guest's satp reads bare: its VS-stage maps stval to itself, so the
+ * hypervisor's walk check (mmio.c fault_access) finds the instruction's
+ * own access and the decoder is what is fuzzed. */
+unsigned long host_csr_read(unsigned csr)
+{
+	(void)csr;
+	return 0;
+}
+void host_csr_write(unsigned csr, unsigned long val)
+{
+	(void)csr;
+	(void)val;
+}
+/* no page-table entry is read from a bare guest */
+void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	(void)vm;
+	FZ_CHECK(0, "a bare guest's table read at 0x%llx+%llu", (unsigned long long)gpa,
+		 (unsigned long long)len);
+	return 0;
+}
+void trap_inject(struct hart *h, uint64_t cause, uint64_t tval)
+{
+	(void)h;
+	FZ_CHECK(0, "a bare guest's fault injected as a walk's (cause %llu, tval 0x%llx)",
+		 (unsigned long long)cause, (unsigned long long)tval);
+}
+
+/* the page-walk check's TLB flush before it looks again */
+static unsigned long vvma_flushes;
+void hext_hfence_vvma_all(void)
+{
+	vvma_flushes++;
+}
+void hext_hfence_gvma_all(void)
+{
+}
+
 int hext_fetch_half(uint64_t gva, uint16_t *out)
 {
 	fetch.fetches++;
@@ -114,6 +152,7 @@ static uint64_t mix(uint64_t x)
 static void one_fault(struct vm *vm, struct fz *f)
 {
 	static struct hart h;
+	static struct vcpu v;
 	uint8_t flags = fz_u8(f);
 	int store = flags & 1;
 	uint64_t gpa;
@@ -133,6 +172,9 @@ static void one_fault(struct vm *vm, struct fz *f)
 	for (int i = 0; i < 32; i++)
 		h.gpr[i] = i ? mix(seed + (uint64_t)i) : 0;
 	h.sepc = fetch.pc;
+	v.vm = vm;
+	v.mmio_retries = 0;
+	h.vcpu = &v;
 	struct hart before = h;
 	memset(&dev, 0, sizeof(dev));
 	memset(&stops, 0, sizeof(stops));
@@ -149,8 +191,12 @@ static void one_fault(struct vm *vm, struct fz *f)
 	int ok = r && fetched && ref && ref->store == store && !(gpa & (ref->width - 1)) &&
 		 (unsigned __int128)(gpa - r->base) + ref->width <= r->size;
 
-	int rc = mmio_guest_fault(
-	    &h, vm, store ? EXC_STORE_GUEST_PAGE_FAULT : EXC_LOAD_GUEST_PAGE_FAULT, gpa);
+	const struct guest_fault gf = {
+	    .scause = store ? EXC_STORE_GUEST_PAGE_FAULT : EXC_LOAD_GUEST_PAGE_FAULT,
+	    .stval = gpa,
+	    .gpa = gpa & ~3ull, /* htval << 2 */
+	};
+	int rc = mmio_guest_fault(&h, vm, &gf);
 	if (!ok) {
 		FZ_CHECK(rc != 0, "gpa 0x%llx insn 0x%08x emulated", (unsigned long long)gpa,
 			 fetch.insn);
