@@ -147,7 +147,7 @@ int mmio_guest_fault(struct hart *h, struct vm *vm, const struct guest_fault *f)
 		return 1;
 	}
 	/* an access straddling the region end is not something a driver does */
-	if (gpa - r->base + m.width > r->size || (gpa & (m.width - 1))) {
+	if (m.width > r->size - (gpa - r->base) || (gpa & (m.width - 1))) {
 		vm_stop(vm, "mmio: misaligned or straddling access", h->sepc, gpa);
 		return 1;
 	}
