@@ -23,7 +23,11 @@
 #define NS16550_LSR_DR	   0x01
 #define NS16550_LSR_THRE   0x20
 #define NS16550_LSR_TEMT   0x40
+#define NS16550_IER_ERBFI  0x01 /* received data available */
+#define NS16550_IER_ETBEI  0x02 /* transmitter holding register empty */
 #define NS16550_IIR_NO_INT 0x01
+#define NS16550_IIR_THRI   0x02 /* THR empty */
+#define NS16550_IIR_RDA    0x04 /* received data available */
 #define NS16550_IIR_FIFO   0xc0
 
 /* base, reg-shift (0..3) and reg-io-width (1, 2 or 4 bytes) of the DT node;

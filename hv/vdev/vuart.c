@@ -4,6 +4,23 @@
 #include <common/err.h>
 #include <platform/ns16550.h>
 
+/* The interrupt identification a 16550 gives (highest priority first:
+ * received data, then THR empty), though no interrupt line is wired: a
+ * driver without an IRQ (Linux's 8250 with no "interrupts") polls IIR and
+ * serves only what it names. Reading IIR clears a THR-empty indication, as
+ * the chip does; the next THR write (sent at once) or enabling ETBEI sets
+ * it again. */
+static uint8_t iir_read(struct vuart *u)
+{
+	if ((u->ier & NS16550_IER_ERBFI) && console_vm_rx_ready(u->vm))
+		return NS16550_IIR_FIFO | NS16550_IIR_RDA;
+	if ((u->ier & NS16550_IER_ETBEI) && u->thre_pending) {
+		u->thre_pending = 0;
+		return NS16550_IIR_FIFO | NS16550_IIR_THRI;
+	}
+	return NS16550_IIR_FIFO | NS16550_IIR_NO_INT;
+}
+
 static uint8_t reg_read(struct vuart *u, uint64_t off)
 {
 	int dlab = u->lcr & NS16550_LCR_DLAB;
@@ -17,7 +34,7 @@ static uint8_t reg_read(struct vuart *u, uint64_t off)
 	case NS16550_IER:
 		return dlab ? u->dlm : u->ier;
 	case NS16550_IIR:
-		return NS16550_IIR_FIFO | NS16550_IIR_NO_INT;
+		return iir_read(u);
 	case NS16550_LCR:
 		return u->lcr;
 	case NS16550_MCR:
@@ -39,16 +56,21 @@ static void reg_write(struct vuart *u, uint64_t off, uint8_t b)
 	int dlab = u->lcr & NS16550_LCR_DLAB;
 	switch (off) {
 	case NS16550_THR:
-		if (dlab)
+		if (dlab) {
 			u->dll = b;
-		else
+		} else {
 			console_vm_putc(u->vm, (char)b);
+			u->thre_pending = 1; /* sent: the THR is empty again */
+		}
 		break;
 	case NS16550_IER:
-		if (dlab)
+		if (dlab) {
 			u->dlm = b;
-		else
+		} else {
+			if ((b & NS16550_IER_ETBEI) && !(u->ier & NS16550_IER_ETBEI))
+				u->thre_pending = 1;
 			u->ier = b & 0x0f;
+		}
 		break;
 	case NS16550_LCR:
 		u->lcr = b;

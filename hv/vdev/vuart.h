@@ -1,6 +1,6 @@
 /* Virtual ns16550a for a VM, at guest-physical VUART_GPA: THR writes go to
  * the VM's console line, RBR reads the physical UART when the VM has the
- * console focus. No interrupts (the guest polls LSR). */
+ * console focus. No interrupt line (the guest polls LSR or IIR). */
 #ifndef HV_VUART_H
 #define HV_VUART_H
 #include <stdint.h>
@@ -14,6 +14,7 @@ struct vm;
 struct vuart {
 	struct vm *vm;
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
+	uint8_t thre_pending; /* IIR would name THR empty */
 };
 
 #define VUART_DT_PATH "/soc/serial@10000000" /* its node: VUART_GPA */

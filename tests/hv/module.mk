@@ -11,7 +11,8 @@ UHV_INC   := -I. -I$(UHV_OUT) -Iguest/virtio/include -Ioffload-engine/include
 UHV_TESTS := arch/riscv/gstage arch/riscv/insn_decode arch/riscv/isa arch/riscv/vsstage \
              arch/riscv/vstrap platform/ns16550 nicif/vf_regs nicif/shm_hv hv/core/vm_config \
              hv/core/vm_config_nic hv/core/sbi_args hv/core/vdev hv/core/spinlock \
-             hv/core/console_filter hv/core/tbucket hv/vdev/vplic hv/nic/port_guard hv/mgmt/mgmt_input
+             hv/core/console_filter hv/core/tbucket hv/vdev/vplic hv/vdev/vuart hv/nic/port_guard \
+             hv/mgmt/mgmt_input
 uhv_src_arch/riscv/gstage      := arch/riscv/gstage.c
 uhv_src_arch/riscv/insn_decode := arch/riscv/insn_decode.c
 uhv_src_arch/riscv/isa         := arch/riscv/isa.c
@@ -25,6 +26,7 @@ uhv_src_hv/core/vm_config_nic  := hv/core/vm_config.c
 uhv_src_hv/core/sbi_args       := hv/core/sbi_args.c
 uhv_src_hv/core/vdev           := hv/core/vdev.c
 uhv_src_hv/vdev/vplic          := hv/vdev/vplic.c
+uhv_src_hv/vdev/vuart          := hv/vdev/vuart.c
 uhv_src_hv/mgmt/mgmt_input     := hv/mgmt/mgmt_input.c
 uhv_src_hv/core/spinlock       :=
 uhv_src_hv/core/console_filter := hv/core/console_filter.c
