@@ -46,7 +46,7 @@ MODULES := \
 	mk/lib.mk mk/libfdt.mk mk/opensbi.mk \
 	board/module.mk \
 	offload-engine/module.mk \
-	guest/module.mk guest/virtio/module.mk mk/lwip.mk guest/net/module.mk \
+	guest/module.mk guest/virtio/module.mk mk/lwip.mk guest/net/module.mk guest/linux/module.mk \
 	nicif/module.mk \
 	nic-firmware/module.mk nic-firmware/qemu/module.mk \
 	hv/module.mk \
@@ -56,7 +56,7 @@ MODULES := \
 	tests/guest/module.mk tests/offload-engine/module.mk tests/nic-firmware/module.mk \
 	tests/hv/module.mk tests/images/module.mk tests/nic-firmware/qemu/module.mk \
 	tests/qemu/module.mk tests/oracle/module.mk \
-	tests/net/module.mk tests/e2e/module.mk tests/boards/module.mk tests/flash/module.mk \
+	tests/net/module.mk tests/e2e/module.mk tests/linux/module.mk tests/boards/module.mk tests/flash/module.mk \
 	tests/scripts/module.mk \
 	bench/offload/module.mk bench/sim/module.mk bench/e2e/module.mk
 include $(MODULES)
