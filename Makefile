@@ -56,9 +56,9 @@ MODULES := \
 	tests/guest/module.mk tests/offload-engine/module.mk tests/nic-firmware/module.mk \
 	tests/hv/module.mk tests/images/module.mk tests/nic-firmware/qemu/module.mk \
 	tests/qemu/module.mk tests/oracle/module.mk \
-	tests/net/module.mk tests/e2e/module.mk tests/linux/module.mk tests/boards/module.mk tests/flash/module.mk \
+	tests/net/module.mk tests/e2e/module.mk tests/linux/module.mk tests/soak/module.mk tests/boards/module.mk tests/flash/module.mk \
 	tests/scripts/module.mk \
-	bench/offload/module.mk bench/sim/module.mk bench/e2e/module.mk
+	bench/offload/module.mk bench/sim/module.mk bench/e2e/module.mk bench/linux/module.mk
 include $(MODULES)
 
 all: deps $(ALL) tools

@@ -63,14 +63,15 @@ def sh(args, timeout=60, check=True, **kw):
     return r
 
 
-def build_image(name, config_text):
-    """hv.bin for a partition config (the same `make hv-image` as the demo)."""
+def build_image(name, config_text, make_vars=()):
+    """hv.bin for a partition config (the same `make hv-image` as the demo);
+    make_vars: e.g. BOARD_HARTS=8 for a QEMU started with more harts."""
     LOGS.mkdir(parents=True, exist_ok=True)
     cfg = LOGS / f"{name}.cfg"
     if not cfg.exists() or cfg.read_text() != config_text:
         cfg.write_text(config_text)
-    b = sh(["make", "-s", "hv-image", f"CONFIG={cfg}"], timeout=BUILD_TIMEOUT, check=False,
-           cwd=REPO)
+    b = sh(["make", "-s", "hv-image", f"CONFIG={cfg}", *make_vars], timeout=BUILD_TIMEOUT,
+           check=False, cwd=REPO)
     assert b.returncode == 0, f"hv-image for {cfg} failed:\n{b.stdout}\n{b.stderr}"
     hv_bin = REPO / b.stdout.strip().split("\n")[-1]
     assert hv_bin.is_file(), f"hv-image printed no image path: {b.stdout!r}"
@@ -301,19 +302,22 @@ class HvConsole:
 class Scenario:
     """One boot of one partition config: namespace, capture, QEMU, console."""
 
-    def __init__(self, name, config_text, vms, tmp, qemu_extra=(), peer_procs=()):
+    def __init__(self, name, config_text, vms, tmp, qemu_extra=(), peer_procs=(), make_vars=(),
+                 capture=True):
         """peer_procs: commands started in the namespace before QEMU (e.g.
-        a server a guest connects to as it boots); stdout in tmp/peerN.out."""
+        a server a guest connects to as it boots); stdout in tmp/peerN.out.
+        make_vars: for build_image. capture=False: no tshark (benchmarks:
+        it would take CPU from what is measured)."""
         self.name = name
         self.peers = []
         self.vms = vms  # [(vm name, app)], in config (= VF) order
         self.tmp = Path(tmp)
         self.ns = self.cap = self.con = None
-        hv_bin = build_image(f"e2e-{name}", config_text)
+        hv_bin = build_image(f"e2e-{name}", config_text, make_vars)
         try:
             self.ns = Netns()
             self.pcap = self.tmp / f"{name}.pcap"
-            self.cap = Capture(self.ns, self.pcap)
+            self.cap = Capture(self.ns, self.pcap) if capture else None
             for i, argv in enumerate(peer_procs):
                 out = open(self.tmp / f"peer{i}.out", "w")
                 self.peers.append((self.ns.popen(*argv, stdout=out, stderr=subprocess.STDOUT),

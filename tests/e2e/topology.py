@@ -41,11 +41,12 @@ def config(vms, host_policy=None):
 class E2E(Scenario):
     """A booted scenario plus the peer-side traffic the tests use."""
 
-    def __init__(self, name, config_text, vms, tmp, qemu_extra=(), iperf_server=False):
+    def __init__(self, name, config_text, vms, tmp, qemu_extra=(), iperf_server=False,
+                 make_vars=(), capture=True):
         """iperf_server: Linux runs `iperf -s` (port 5001) from before the
         boot, for guests started with iperf-client=192.0.2.1."""
         peers = [["iperf", "-s", "-p", "5001", "-y", "C"]] if iperf_server else []
-        super().__init__(name, config_text, vms, tmp, qemu_extra, peers)
+        super().__init__(name, config_text, vms, tmp, qemu_extra, peers, make_vars, capture)
 
     def peer_iperf_bytes(self, timeout=30):
         """Bytes the Linux iperf server counted, per finished connection."""

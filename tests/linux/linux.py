@@ -11,7 +11,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
 
-from harness import PEER4, guest_addr, guest_addr6, guest_mac  # noqa: E402
+from harness import LOGS, PEER4, Console, Netns, guest_addr, guest_addr6, guest_mac  # noqa: E402
 from topology import E2E, READY  # noqa: E402
 
 IMAGE = REPO / "build" / "linux" / "Image"
@@ -42,12 +42,14 @@ def config(vms, nic_hart=3):
 
 class Shell:
     """The busybox shell on a Linux VM's console (Ctrl-A <index> gives it
-    the keyboard)."""
+    the keyboard; index None: a bare QEMU's console, no hypervisor)."""
 
     def __init__(self, s, vm, index):
         self.s, self.vm, self.index = s, vm, index
 
     def focus(self):
+        if self.index is None:
+            return
         self.s.hv.at_hv = False
         start = self.s.con.mark()
         self.s.con.type(b"\x01" + str(self.index).encode())
@@ -60,7 +62,7 @@ class Shell:
         start = self.s.con.mark()
         self.s.con.type(f"{cmd}; echo {tag} rc=$?\r".encode())
         m = self.s.wait_vm(self.vm, rf"{tag} rc=(\d+)$", timeout, start)
-        prefix = f"[{self.vm}] "
+        prefix = f"[{self.vm}] " if self.index is not None else ""
         out = [l[len(prefix):] for l in self.s.con.text[start:m.start()].split("\n")
                if l.startswith(prefix) and tag not in l]
         rc = int(m.group(1))
@@ -74,20 +76,8 @@ class Shell:
         self.s.con.type(f"{cmd} &\r".encode())
 
 
-class LinuxE2E(E2E):
-    def shell(self, vm):
-        index = [n for n, _ in self.vms].index(vm)
-        return Shell(self, vm, index)
-
-    def virtio_features(self, vm, start=0):
-        """The virtio-net feature bits the guest's driver negotiated, from
-        /init's line (sysfs `features`: character i is bit i)."""
-        m = self.wait_vm(vm, r"linux: virtio-net features ([01]+)", 10, start)
-        return {i for i, c in enumerate(m.group(1)) if c == "1"}
-
-    def ethtool_features(self, vm):
-        _, out = self.shell(vm).run("rvnet features eth0")
-        return {l.split()[0]: l.split()[1] == "on" for l in out if len(l.split()) >= 2}
+class PeerTools:
+    """rvnet on the peer side, for LinuxE2E and BareLinux alike."""
 
     def peer_recv(self, port, nbytes, seed):
         """rvnet recv in the peer namespace; returns the Popen (its output
@@ -110,6 +100,86 @@ class LinuxE2E(E2E):
                     or time.monotonic() > deadline:
                 return r
             time.sleep(0.5)
+
+    def send_from_guest(self, vm, peer, port, nbytes, seed, timeout=180):
+        """guest -> peer: (ok, Mbit/s at the peer, guest output)."""
+        p = self.peer_recv(port, nbytes, seed)
+        time.sleep(0.3)
+        rc, out = self.shell(vm).run(f"rvnet send {peer} {port} {nbytes} {seed}",
+                                     timeout=timeout, ok=False)
+        prc, pout = self.wait_peer(p, port)
+        return rc == 0 and prc == 0, mbps(pout), "\n".join(out) + pout
+
+    def send_to_guest(self, vm, addr, port, nbytes, seed, timeout=180):
+        """peer -> guest: (ok, Mbit/s at the guest, outputs)."""
+        start = self.con.mark()
+        self.shell(vm).start(f"rvnet recv {port} {nbytes} {seed}")
+        self.wait_vm(vm, rf"rvnet: listening on {port}", 20, start)
+        r = self.peer_send(addr, port, nbytes, seed, timeout=timeout)
+        m = self.wait_vm(vm, r"rvnet: (received and checked|MISMATCH|SHORT).*", 60, start)
+        ok = r.returncode == 0 and m.group(1) == "received and checked"
+        return ok, mbps(m.group(0)), r.stdout + r.stderr + m.group(0)
+
+
+class BareLinux(PeerTools):
+    """The same Linux guest on bare QEMU (OpenSBI, -kernel Image, QEMU's own
+    virtio-net-device on the TAP): the reference of bench-linux.
+    vnet_hdr=False: the TAP without offloads."""
+
+    def __init__(self, name, tmp, vcpus=2, vnet_hdr=True, append=""):
+        self.name, self.tmp, self.vms = name, Path(tmp), [("linux", "linux")]
+        self.ns = self.cap = self.con = None
+        try:
+            self.ns = Netns()
+            tap = f"tap,id=n0,ifname={self.ns.tap},script=no,downscript=no"
+            if not vnet_hdr:
+                tap += ",vnet_hdr=off"
+            args = (f"console=hvc0 quiet ip={guest_addr(0)}/24 gw={PEER4} "
+                    f"ip6={guest_addr6(0)}/64 {append}").strip()
+            cmd = self.ns.cmd(
+                "qemu-system-riscv64", "-M", "virt", "-cpu", "rv64,sstc=true", "-smp", vcpus,
+                "-m", "128M", "-nographic", "-bios",
+                "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin", "-kernel", IMAGE,
+                "-append", args, "-global", "virtio-mmio.force-legacy=false",
+                "-netdev", tap, "-device", f"virtio-net-device,netdev=n0,mac={guest_mac(0)}",
+                "-name", "rvhv-bare,debug-threads=on")
+            LOGS.mkdir(parents=True, exist_ok=True)
+            self.log = LOGS / f"{name}.log"
+            self.con = Console(cmd, self.log)
+        except BaseException:
+            self.close()
+            raise
+
+    def wait_vm(self, vm, pattern, timeout=60, start=0):
+        return self.con.wait_for(rf"^(?:.*?){pattern}", timeout, start)
+
+    def wait_ready(self, timeout=120):
+        self.wait_vm("linux", READY["linux"], timeout)
+
+    def shell(self, vm):
+        return Shell(self, vm, None)
+
+    def close(self):
+        if self.con:
+            self.con.close()
+        if self.ns:
+            self.ns.close()
+
+
+class LinuxE2E(PeerTools, E2E):
+    def shell(self, vm):
+        index = [n for n, _ in self.vms].index(vm)
+        return Shell(self, vm, index)
+
+    def virtio_features(self, vm, start=0):
+        """The virtio-net feature bits the guest's driver negotiated, from
+        /init's line (sysfs `features`: character i is bit i)."""
+        m = self.wait_vm(vm, r"linux: virtio-net features ([01]+)", 10, start)
+        return {i for i, c in enumerate(m.group(1)) if c == "1"}
+
+    def ethtool_features(self, vm):
+        _, out = self.shell(vm).run("rvnet features eth0")
+        return {l.split()[0]: l.split()[1] == "on" for l in out if len(l.split()) >= 2}
 
 
 def mbps(text):

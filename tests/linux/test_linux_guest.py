@@ -7,7 +7,7 @@ import time
 import pytest
 
 from harness import PEER4, PEER6, guest_addr, guest_addr6
-from linux import RVNET_HOST, MiB, mbps
+from linux import RVNET_HOST, MiB
 
 # virtio 1.2 §5.1.3 feature bits
 CSUM, GUEST_CSUM, MAC, HOST_TSO4, HOST_TSO6, VERSION_1 = 0, 1, 5, 11, 12, 32
@@ -44,26 +44,17 @@ def test_ping_v4_and_v6(one):
 @pytest.mark.parametrize("peer", [PEER4, PEER6])
 def test_tcp_guest_to_peer_checked(one, peer):
     port = 5101 if peer == PEER4 else 5106
-    p = one.peer_recv(port, 16 * MiB, 7)
-    rc, out = one.shell("linux").run(f"rvnet send {peer} {port} {16 * MiB} 7", timeout=180,
-                                     ok=False)
-    prc, pout = one.wait_peer(p, port)
-    assert prc == 0 and rc == 0, f"peer: {pout}\nguest: {out}"
-    print(f"guest -> peer ({peer}): {mbps(pout):.0f} Mbit/s")
+    ok, rate, out = one.send_from_guest("linux", peer, port, 16 * MiB, 7)
+    assert ok, out
+    print(f"guest -> peer ({peer}): {rate:.0f} Mbit/s")
 
 
 @pytest.mark.parametrize("addr", ["v4", "v6"])
 def test_tcp_peer_to_guest_checked(one, addr):
     dst, port = (guest_addr(0), 5201) if addr == "v4" else (guest_addr6(0), 5206)
-    sh = one.shell("linux")
-    start = one.con.mark()
-    sh.start(f"rvnet recv {port} {16 * MiB} 9")
-    one.wait_vm("linux", rf"rvnet: listening on {port}", 20, start)
-    r = one.peer_send(dst, port, 16 * MiB, 9, timeout=180)
-    m = one.wait_vm("linux", r"rvnet: (received and checked|MISMATCH|SHORT).*", 60, start)
-    assert r.returncode == 0 and m.group(1) == "received and checked", \
-        f"peer: {r.stdout}{r.stderr}\nguest: {m.group(0)}"
-    print(f"peer -> guest ({addr}): {mbps(r.stdout):.0f} Mbit/s")
+    ok, rate, out = one.send_to_guest("linux", dst, port, 16 * MiB, 9)
+    assert ok, out
+    print(f"peer -> guest ({addr}): {rate:.0f} Mbit/s")
 
 
 def test_udp_both_ways(one):
@@ -88,8 +79,7 @@ def test_udp_both_ways(one):
 def test_two_vcpus_boot_and_transfer(two):
     m = two.wait_vm("linux", r"linux: ready \((\d+) cpus")
     assert m.group(1) == "2"
-    p = two.peer_recv(5401, 16 * MiB, 11)
-    rc, out = two.shell("linux").run(f"rvnet send {PEER4} 5401 {16 * MiB} 11", timeout=180,
-                                     ok=False)
-    prc, pout = two.wait_peer(p, 5401)
-    assert prc == 0 and rc == 0, f"peer: {pout}\nguest: {out}"
+    ok, _, out = two.send_from_guest("linux", PEER4, 5401, 16 * MiB, 11)
+    assert ok, out
+    ok, _, out = two.send_to_guest("linux", guest_addr(0), 5402, 16 * MiB, 12)
+    assert ok, out
