@@ -285,7 +285,13 @@ static int udp_send(char **av)
 	for (uint64_t i = 0; i < count; i++) {
 		memcpy(buf, &i, 8);
 		pattern(buf + 8, i * size, size - 8, seed);
-		if (send(s, buf, size, 0) != (ssize_t)size) {
+		/* a connected UDP socket reports an earlier datagram's ICMP
+		 * "port unreachable" (the receiver not bound yet) on this send:
+		 * that one is lost, this one is sent again */
+		ssize_t w = send(s, buf, size, 0);
+		if (w < 0 && errno == ECONNREFUSED)
+			w = send(s, buf, size, 0);
+		if (w != (ssize_t)size) {
 			perror("rvnet: udp send");
 			return 1;
 		}

@@ -22,10 +22,13 @@ def boot(tmp_path_factory):
     """boot(name, vms) -> LinuxE2E, booted; vms as linux.config takes them."""
     made = []
 
-    def make(name, vms, qemu_extra=()):
+    def make(name, vms, harts=4, nic_hart=3):
+        """harts: QEMU's -smp (more than the board's 4 for big guests)."""
         tmp = tmp_path_factory.mktemp(name)
-        s = LinuxE2E(name, config(vms), [(v[0], v[1]) for v in vms], tmp,
-                     qemu_extra=qemu_extra)
+        more = harts != 4
+        s = LinuxE2E(name, config(vms, nic_hart), [(v[0], v[1]) for v in vms], tmp,
+                     qemu_extra=("-smp", str(harts)) if more else (),
+                     make_vars=(f"BOARD_HARTS={harts}",) if more else ())
         made.append(s)
         s.wait_ready(timeout=180)
         return s
