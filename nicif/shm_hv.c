@@ -19,11 +19,12 @@ int shm_hv_slot_idle(struct nic_shared *sh, unsigned slot)
 	return __atomic_load_n(&sl->ack_seq, __ATOMIC_ACQUIRE) == sl->req_seq;
 }
 
-/* Until the NIC acknowledges req in slot sl, by the rule of w. */
+/* Until the NIC acknowledges req in slot sl, by the rule of w; w->max
+ * counts from start, so that one call's waits share one bound. */
 static int wait_ack(struct nic_shared *sh, struct nic_shared_slot *sl, uint32_t req,
-		    const struct shm_hv_wait *w)
+		    const struct shm_hv_wait *w, uint64_t start)
 {
-	uint64_t start = w->now(), quiet = start;
+	uint64_t quiet = w->now();
 	uint32_t beat = __atomic_load_n(&sh->heartbeat, __ATOMIC_RELAXED);
 	while (__atomic_load_n(&sl->ack_seq, __ATOMIC_ACQUIRE) != req) {
 		uint64_t now = w->now();
@@ -43,17 +44,19 @@ int shm_hv_call(struct nic_shared *sh, unsigned slot, struct nic_mbox_msg *m,
 		const struct shm_hv_wait *w)
 {
 	struct nic_shared_slot *sl = &sh->slot[slot];
+	uint64_t start = w->now();
 	/* a request that timed out may still be in the NIC's hands: writing
 	 * msg now could mix its late reply into the new request, and the NIC
-	 * would run that late reply as a command */
-	if (!shm_hv_slot_idle(sh, slot) && wait_ack(sh, sl, sl->req_seq, w) < 0)
+	 * would run that late reply as a command. The wait for it counts
+	 * against this call's w->max: a call never holds its hart longer. */
+	if (!shm_hv_slot_idle(sh, slot) && wait_ack(sh, sl, sl->req_seq, w, start) < 0)
 		return ERR_BUSY;
 	uint32_t req = sl->req_seq + 1;
 	m->seq = (uint16_t)req;
 	sl->msg = *m;
 	__atomic_thread_fence(__ATOMIC_RELEASE); /* fence w,w: msg before req_seq */
 	__atomic_store_n(&sl->req_seq, req, __ATOMIC_RELAXED);
-	int err = wait_ack(sh, sl, req, w);
+	int err = wait_ack(sh, sl, req, w, start);
 	if (err)
 		return err;
 	*m = sl->msg;

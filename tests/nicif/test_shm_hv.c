@@ -26,11 +26,18 @@ static volatile int nic_quit;
 
 enum { NIC_ANSWER, NIC_BAD_SEQ };
 
+static uint64_t late_ack_at; /* at this tick the NIC answers late_ack_slot */
+static unsigned late_ack_slot;
+
 static uint64_t now(void)
 {
 	if (beat_each_tick)
 		__atomic_add_fetch(&page.heartbeat, 1, __ATOMIC_RELAXED);
-	return __atomic_add_fetch(&ticks, 1, __ATOMIC_RELAXED);
+	uint64_t t = __atomic_add_fetch(&ticks, 1, __ATOMIC_RELAXED);
+	if (late_ack_at && t == late_ack_at)
+		__atomic_store_n(&page.slot[late_ack_slot].ack_seq, page.slot[late_ack_slot].req_seq,
+				 __ATOMIC_RELEASE);
+	return t;
 }
 
 static int gone(void)
@@ -83,6 +90,7 @@ static int setup(void **state)
 	ticks = 0;
 	beat_each_tick = 0;
 	nic_gone = 0;
+	late_ack_at = 0;
 	return shm_nic_attach(&page);
 }
 
@@ -150,6 +158,22 @@ static void moving_heartbeat_waits_up_to_max(void **state)
 	assert_in_range(ticks, 5000, 5002);
 }
 
+/* The slot still holds a request that timed out; the NIC answers it just
+ * before max and never the new one: the call gives up at max, not at
+ * twice max (the wait for the old answer counts). */
+static void one_call_waits_at_most_max(void **state)
+{
+	struct nic_mbox_msg m = {.cmd = NIC_MBOX_VF_KICK, .vf = 1};
+	(void)state;
+	page.slot[3].req_seq = 1;
+	beat_each_tick = 1;
+	late_ack_slot = 3;
+	late_ack_at = 4000;
+	assert_int_equal(shm_hv_call(&page, 3, &m, &wait), ERR_TIMEDOUT);
+	assert_in_range(ticks, 5000, 5003);
+	assert_int_equal(page.slot[3].req_seq, 2); /* the new request went out */
+}
+
 static void stopped_nic_is_not_waited_for(void **state)
 {
 	struct nic_mbox_msg m = {.cmd = NIC_MBOX_VF_RESET};
@@ -213,6 +237,7 @@ int main(void)
 {
 	const struct CMUnitTest t[] = {
 	    cmocka_unit_test_setup(replies_reach_their_caller, setup),
+	    cmocka_unit_test_setup(one_call_waits_at_most_max, setup),
 	    cmocka_unit_test_setup(mute_nic_times_out_and_keeps_the_slot, setup),
 	    cmocka_unit_test_setup(moving_heartbeat_waits_up_to_max, setup),
 	    cmocka_unit_test_setup(stopped_nic_is_not_waited_for, setup),
