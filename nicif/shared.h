@@ -68,7 +68,10 @@ struct nic_shared {
 	uint32_t nic_ready;
 	uint32_t heartbeat;
 	uint32_t nvf; /* VFs the NIC created from its DT (informative) */
-	uint32_t rsvd[3];
+	/* written by the NIC: 1 while it sleeps in wfi and wants a doorbell
+	 * (an IPI to its hart) with the next request; see shm_hv_call */
+	uint32_t nic_idle;
+	uint32_t rsvd[2];
 	struct nic_shared_slot slot[NIC_SHARED_SLOTS];
 	uint32_t irq_status[NIC_SHARED_VFS];
 };

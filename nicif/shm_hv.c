@@ -56,6 +56,12 @@ int shm_hv_call(struct nic_shared *sh, unsigned slot, struct nic_mbox_msg *m,
 	sl->msg = *m;
 	__atomic_thread_fence(__ATOMIC_RELEASE); /* fence w,w: msg before req_seq */
 	__atomic_store_n(&sl->req_seq, req, __ATOMIC_RELAXED);
+	/* fence rw,rw between our req_seq and its nic_idle, as between its
+	 * nic_idle and its last look at req_seq: one of us sees the other,
+	 * so a NIC falling asleep never misses this request */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (w->ring && __atomic_load_n(&sh->nic_idle, __ATOMIC_RELAXED))
+		w->ring();
 	int err = wait_ack(sh, sl, req, w, start);
 	if (err)
 		return err;

@@ -16,6 +16,8 @@ struct shm_hv_wait {
 	uint64_t (*now)(void);
 	uint64_t still, max;
 	int (*gone)(void);
+	/* wakes a NIC that sleeps (nic_idle): an IPI to its hart; NULL: none */
+	void (*ring)(void);
 };
 
 /* Zeroes the page and writes magic and version. */

@@ -10,6 +10,7 @@
 #include <nicif/shm_hv.h>
 #include <arch/riscv/csr.h>
 #include <arch/riscv/hart.h>
+#include <arch/riscv/sbi_call.h>
 #include <common/err.h>
 
 union nic_shared_u nic_shared_mem __attribute__((aligned(NIC_SHARED_SIZE)));
@@ -98,6 +99,13 @@ static uint64_t now(void)
 	return csr_read(CSR_TIME);
 }
 
+/* The doorbell of a sleeping NIC: an IPI to its hart ends its wfi (the
+ * hv's handler there just clears it). */
+static void ring(void)
+{
+	sbi_send_ipi_hart(nic_part.cfg.harts[0]);
+}
+
 int nic_mbox_call(struct nic_mbox_msg *m)
 {
 	unsigned hart = hart_self()->hartid;
@@ -122,6 +130,7 @@ int nic_mbox_call(struct nic_mbox_msg *m)
 	    .still = (uint64_t)hv_timebase * NIC_MBOX_WAIT_MS / 1000,
 	    .max = (uint64_t)hv_timebase * NIC_MBOX_MAX_MS / 1000,
 	    .gone = nic_stopped,
+	    .ring = ring,
 	};
 	uint32_t cmd = m->cmd;
 	uint16_t req = (uint16_t)(nic_shared_page.slot[hart].req_seq + 1);

@@ -45,7 +45,15 @@ static int gone(void)
 	return nic_gone;
 }
 
-static const struct shm_hv_wait wait = {.now = now, .still = 1000, .max = 5000, .gone = gone};
+static unsigned rings; /* doorbells rung */
+
+static void ring(void)
+{
+	rings++;
+}
+
+static const struct shm_hv_wait wait = {
+    .now = now, .still = 1000, .max = 5000, .gone = gone, .ring = ring};
 /* with a NIC thread: no bound (how fast another thread runs is the host's
  * business); the bounds are checked without one */
 static const struct shm_hv_wait forever = {.now = now, .still = ~0ull, .max = ~0ull, .gone = gone};
@@ -174,6 +182,22 @@ static void one_call_waits_at_most_max(void **state)
 	assert_int_equal(page.slot[3].req_seq, 2); /* the new request went out */
 }
 
+/* A NIC asleep in wfi (nic_idle) is rung with the request; an awake one
+ * polls and costs no IPI. */
+static void sleeping_nic_is_rung(void **state)
+{
+	struct nic_mbox_msg m = {.cmd = NIC_MBOX_VF_KICK, .vf = 1};
+	(void)state;
+	rings = 0;
+	assert_int_equal(shm_hv_call(&page, 6, &m, &wait), ERR_TIMEDOUT);
+	assert_int_equal(rings, 0);
+	page.slot[6].ack_seq = page.slot[6].req_seq; /* answered late */
+	page.nic_idle = 1;
+	assert_int_equal(shm_hv_call(&page, 6, &m, &wait), ERR_TIMEDOUT);
+	assert_int_equal(rings, 1);
+	assert_int_equal(page.slot[6].req_seq, 2);
+}
+
 static void stopped_nic_is_not_waited_for(void **state)
 {
 	struct nic_mbox_msg m = {.cmd = NIC_MBOX_VF_RESET};
@@ -238,6 +262,7 @@ int main(void)
 	const struct CMUnitTest t[] = {
 	    cmocka_unit_test_setup(replies_reach_their_caller, setup),
 	    cmocka_unit_test_setup(one_call_waits_at_most_max, setup),
+	    cmocka_unit_test_setup(sleeping_nic_is_rung, setup),
 	    cmocka_unit_test_setup(mute_nic_times_out_and_keeps_the_slot, setup),
 	    cmocka_unit_test_setup(moving_heartbeat_waits_up_to_max, setup),
 	    cmocka_unit_test_setup(stopped_nic_is_not_waited_for, setup),
