@@ -70,8 +70,10 @@ static inline uint64_t sum_short(const uint8_t *p, size_t len)
 	/* The last len % 8 bytes: the word that ends with them, shifted down
 	 * to where a load at their own offset (a multiple of 8) puts them. No
 	 * byte loop and no byte-order fix-up. */
-	unsigned r = len & 7;
-	uint64_t a = (load64(p + len - 8) >> (56 - 8 * r)) >> 8, b = 0, c = 0;
+	uint64_t a = 0, b = 0, c = 0;
+
+	if (len & 7)
+		a = load64(p + len - 8) >> (64 - 8 * (len & 7));
 
 	/* Whole words by the bits of len, no loop: independent add/adc pairs. */
 	if (len & 64) {
@@ -140,8 +142,11 @@ static uint64_t sum_bulk(const uint8_t *p, size_t len)
 			a3 += __builtin_ia32_pmaddwd128(w3 ^ flip, one);
 		}
 		a0 += a1 + a2 + a3;
-		int64_t blk = (int64_t)a0[0] + a0[1] + a0[2] + a0[3] + (int64_t)n * 16384;
-		s = add_oc64(s, (uint64_t)blk);
+		a0 += __builtin_shufflevector(a0, a0, 2, 3, 0, 1);
+		a0 += __builtin_shufflevector(a0, a0, 1, 0, 3, 2);
+		/* The block's true sum is under 2^31 (32768 words < 2^16), so
+		 * it comes out exact in 32 bits, wrapped lanes and all. */
+		s = add_oc64(s, (uint32_t)a0[0] + (uint32_t)n * 16384);
 		p += n;
 		len -= n;
 	}
@@ -283,20 +288,26 @@ static uint64_t sum_native(const uint8_t *p, size_t len)
 
 #endif /* CSUM_X86 */
 
-/* The 16-bit ones'-complement fold of a 64-bit sum, big-endian: 0 only for
- * 0 (all-zero data), as a 16-bit loop gives. */
+/* The 16-bit ones'-complement fold of a native-order 64-bit sum, as a
+ * big-endian value: 0 only for 0 (all-zero data), as a 16-bit loop gives. */
 static inline uint16_t fold_be16(uint64_t s)
 {
+#if CSUM_X86
 	uint32_t lo = (uint32_t)s, hi = (uint32_t)(s >> 32);
 	uint32_t t = lo + hi;
 
 	t += t < hi;
-	/* Upper half = H + L with the end-around carry from the lower half. */
+	/* Upper half = H + L with the end-around carry from the lower half;
+	 * bswap brings it down byte-swapped. rol and bswap are one
+	 * instruction each here (rv64gc has neither). */
 	t += (t >> 16) | (t << 16);
-#if CSUM_LE
 	return (uint16_t)__builtin_bswap32(t);
 #else
-	return (uint16_t)(t >> 16);
+	uint16_t f = fold32((uint32_t)fold64(s));
+#if CSUM_LE
+	f = (uint16_t)((f >> 8) | (f << 8));
+#endif
+	return f;
 #endif
 }
 
