@@ -17,7 +17,7 @@
  *
  * Words are read with __builtin_memcpy (alignment-safe, one load each).
  */
-#include "oe.h"
+#include "csum_ops.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define CSUM_LE 1
@@ -30,13 +30,6 @@
 #else
 #define CSUM_X86 0
 #endif
-
-static inline uint16_t fold32(uint32_t s)
-{
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
 
 #if CSUM_X86
 typedef int16_t csum_v8i16 __attribute__((vector_size(16)));
@@ -280,7 +273,7 @@ static uint64_t sum_native(const uint8_t *p, size_t len)
 		s += load16(t);
 	}
 	if (odd) {
-		uint16_t f = fold32((uint32_t)fold64(s));
+		uint16_t f = oe_sum_fold((uint32_t)fold64(s));
 		s = (uint16_t)((f >> 8) | (f << 8));
 	}
 	return s;
@@ -303,7 +296,7 @@ static inline uint16_t fold_be16(uint64_t s)
 	t += (t >> 16) | (t << 16);
 	return (uint16_t)__builtin_bswap32(t);
 #else
-	uint16_t f = fold32((uint32_t)fold64(s));
+	uint16_t f = oe_sum_fold((uint32_t)fold64(s));
 #if CSUM_LE
 	f = (uint16_t)((f >> 8) | (f << 8));
 #endif
@@ -311,17 +304,9 @@ static inline uint16_t fold_be16(uint64_t s)
 #endif
 }
 
-/* csum_add for this file: -fPIC keeps calls to an exported function
- * out of line (it could be interposed), and this one is three instructions. */
-static inline uint32_t add_oc32(uint32_t a, uint32_t b)
-{
-	uint32_t s = a + b;
-	return s + (s < a); /* end-around carry */
-}
-
 static uint32_t csum_partial_any(const void *buf, size_t len, uint32_t sum)
 {
-	return add_oc32(sum, fold_be16(sum_native(buf, len)));
+	return oe_sum_add(sum, fold_be16(sum_native(buf, len)));
 }
 
 uint32_t csum_partial(const void *buf, size_t len, uint32_t sum)
@@ -330,40 +315,36 @@ uint32_t csum_partial(const void *buf, size_t len, uint32_t sum)
 	/* 8..127 bytes inline, the rest a tail call: short calls (headers,
 	 * small frames) get no stack frame and no setup. */
 	if (__builtin_expect(len - 8 < 120, 1))
-		return add_oc32(sum, fold_be16(sum_short(buf, len)));
+		return oe_sum_add(sum, fold_be16(sum_short(buf, len)));
 #endif
 	return csum_partial_any(buf, len, sum);
 }
 
 uint32_t csum_add(uint32_t a, uint32_t b)
 {
-	return add_oc32(a, b);
+	return oe_sum_add(a, b);
 }
 
 uint32_t csum_block_add(uint32_t sum, uint32_t block, size_t offset)
 {
-	if (offset & 1) {
-		uint16_t f = fold32(block);
-		block = (uint16_t)((f >> 8) | (f << 8));
-	}
-	return add_oc32(sum, block);
+	return oe_sum_block_add(sum, block, offset);
 }
 
 uint16_t csum_fold(uint32_t sum)
 {
-	return fold32(sum);
+	return oe_sum_fold(sum);
 }
 
 uint16_t csum_finish(uint32_t sum)
 {
-	return (uint16_t)~fold32(sum);
+	return oe_sum_finish(sum);
 }
 
 uint16_t csum_ipv4_hdr(const uint8_t *ip, size_t ihl_bytes)
 {
 	/* The stored field is counted too: callers zero it first to compute,
 	 * or leave it to verify (result 0 == good). */
-	return csum_finish(csum_partial(ip, ihl_bytes, 0));
+	return oe_sum_finish(csum_partial(ip, ihl_bytes, 0));
 }
 
 uint16_t csum_update16(uint16_t hc, uint16_t m_old, uint16_t m_new)
@@ -372,7 +353,7 @@ uint16_t csum_update16(uint16_t hc, uint16_t m_old, uint16_t m_new)
 	uint32_t s = (uint16_t)~hc;
 	s += (uint16_t)~m_old;
 	s += m_new;
-	return (uint16_t)~fold32(s);
+	return (uint16_t)~oe_sum_fold(s);
 }
 
 uint16_t csum_update32(uint16_t hc, uint32_t m_old, uint32_t m_new)
