@@ -8,6 +8,7 @@
  */
 #include "parse.h"
 #include "l4sum.h"
+#include "csum_ops.h"
 
 /* The segment count a caller may plan for (a NIC's work per super-frame)
  * follows from the two bounds, rounded up. */
@@ -156,7 +157,7 @@ static uint32_t gso_payload(const struct oe_gso *g, uint32_t start, uint32_t len
 		size_t before = seg->pay_len - len; /* bytes already summed */
 		seg->sg[seg->n_sg++] = (struct oe_sg){p, len};
 		if (sum_it)
-			sum = csum_block_add(sum, csum_partial(p, len, 0), before);
+			sum = oe_sum_block_add(sum, csum_partial(p, len, 0), before);
 	}
 	return sum;
 }
@@ -237,14 +238,14 @@ int oe_gso_next(struct oe_gso *g, uint8_t *out, size_t out_len, struct oe_seg *s
 		uint16_t id = (uint16_t)(g->ipid0 + i); /* wraps: edge case 13 */
 		oe_put_be16(ip + IPV4_OFF_TOT_LEN, tot);
 		oe_put_be16(ip + IPV4_OFF_ID, id);
-		oe_put_be16(ip + IPV4_OFF_CSUM, csum_finish(g->ip_base_sum + tot + id));
+		oe_put_be16(ip + IPV4_OFF_CSUM, oe_sum_finish(g->ip_base_sum + tot + id));
 	} else {
 		oe_put_be16(ip + IPV6_OFF_PLEN, (uint16_t)(hl - p->l3_off - IPV6_HLEN + plen));
 	}
 
 	/* L4 sum: the constant header part, the per-segment fields, the
 	 * pseudo-header and the payload where it lies (header length is even). */
-	uint32_t pseudo = csum_add(g->pseudo_addr_sum, l4_len);
+	uint32_t pseudo = oe_sum_add(g->pseudo_addr_sum, l4_len);
 	uint32_t s = g->l4_base_sum;
 	int csum_off;
 	if (p->l4_proto == IPPROTO_TCP) {
@@ -268,9 +269,9 @@ int oe_gso_next(struct oe_gso *g, uint8_t *out, size_t out_len, struct oe_seg *s
 	uint32_t pay_sum = gso_payload(g, p->payload_off + off, plen, seg, full);
 	if (!full) {
 		/* What a Linux driver leaves for a checksum engine. */
-		oe_put_be16(l4 + csum_off, csum_fold(pseudo));
+		oe_put_be16(l4 + csum_off, oe_sum_fold(pseudo));
 	} else {
-		uint16_t r = csum_finish(csum_add(csum_add(s, pseudo), pay_sum));
+		uint16_t r = oe_sum_finish(oe_sum_add(oe_sum_add(s, pseudo), pay_sum));
 		if (r == 0 && p->l4_proto == IPPROTO_UDP)
 			r = 0xFFFF;
 		oe_put_be16(l4 + csum_off, r);

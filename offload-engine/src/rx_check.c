@@ -5,10 +5,11 @@
  */
 #include "parse.h"
 #include "l4sum.h"
+#include "csum_ops.h"
 
 static bool sum_ok(uint32_t s)
 {
-	return csum_fold(s) == 0xFFFF;
+	return oe_sum_fold(s) == 0xFFFF;
 }
 
 static uint8_t ip_verdict(const uint8_t *f, const struct oe_pkt *pkt)

@@ -6,6 +6,7 @@
  */
 #include "parse.h"
 #include "l4sum.h"
+#include "csum_ops.h"
 
 int oe_tx_csum_generic(uint8_t *frame, size_t len, uint16_t csum_start, uint16_t csum_offset)
 {
@@ -21,7 +22,7 @@ int oe_tx_csum_generic(uint8_t *frame, size_t len, uint16_t csum_start, uint16_t
 	/* virtio 1.2 §5.1.6.2: the field holds the pseudo-header seed and is
 	 * summed with the rest. 0 becomes 0xFFFF (Linux CSUM_MANGLED_0): the
 	 * same number for TCP, and "no checksum" must never appear for UDP. */
-	uint16_t r = csum_finish(csum_partial(frame + csum_start, len - csum_start, 0));
+	uint16_t r = oe_sum_finish(csum_partial(frame + csum_start, len - csum_start, 0));
 	oe_put_be16(frame + csum_start + csum_offset, r ? r : 0xFFFF);
 	return OE_OK;
 }
@@ -97,7 +98,7 @@ int oe_tx_csum(uint8_t *frame, size_t len, unsigned req)
 		uint8_t *field = l4 + oe_l4_csum_off(pkt.l4_proto);
 		oe_put_be16(field, 0);
 		uint32_t s = oe_pseudo_sum(frame, &pkt, pkt.l4_proto, l4_len);
-		uint16_t r = csum_finish(csum_partial(l4, l4_len, s));
+		uint16_t r = oe_sum_finish(csum_partial(l4, l4_len, s));
 		if (r == 0 && pkt.l4_proto == IPPROTO_UDP)
 			r = 0xFFFF; /* RFC 768, RFC 8200 §8.1 */
 		oe_put_be16(field, r);

@@ -90,6 +90,39 @@ static void fast_sum_matches_reference(void **state)
 			 ref_sum(buf, 70000, 0xffff));
 }
 
+/* The returned partial sum itself, not only its fold: csum_add(seed, the
+ * 16-bit sum), as callers that add small fields to it with plain `+` rely
+ * on. Every length to 600 at every alignment to 16 covers each path of
+ * every target (short words, the length bits, the vector blocks and their
+ * remainders), with seeds that carry. */
+static void partial_sum_exact(void **state)
+{
+	(void)state;
+	static uint8_t buf[66000 + 16];
+	static const uint32_t seeds[] = {0, 1, 0xffff, 0x1234abcd, 0xfffffffe, 0xffffffff};
+	srand(3);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)rand();
+	for (size_t a = 0; a < 16; a++)
+		for (size_t n = 0; n <= 600; n++) {
+			uint16_t want = ref_sum(buf + a, n, 0);
+			uint32_t seed = seeds[(a + n) % 6];
+			uint32_t s = seed + want;
+			assert_int_equal(csum_partial(buf + a, n, seed), s + (s < seed));
+		}
+	for (size_t n = 65536 - 70; n <= 66000; n += 7) {
+		uint32_t s = 0xffffffffu + ref_sum(buf + 5, n, 0);
+		assert_int_equal(csum_partial(buf + 5, n, 0xffffffffu), s + (s < 0xffffffffu));
+	}
+	/* All-zero data sums to 0, never 0xFFFF; all-ones to 0xFFFF. */
+	memset(buf, 0, 4096);
+	for (size_t n = 0; n <= 4096; n += 13)
+		assert_int_equal(csum_partial(buf, n, 0), 0);
+	memset(buf, 0xff, 4096);
+	for (size_t n = 2; n <= 4096; n += 14)
+		assert_int_equal(csum_partial(buf + 1, n, 0), 0xffff);
+}
+
 static void block_add_odd_split(void **state)
 {
 	(void)state;
@@ -127,6 +160,7 @@ struct group_result run_csum_tests(void)
 	    cmocka_unit_test(rfc1624_examples),
 	    cmocka_unit_test(incremental_matches_recompute),
 	    cmocka_unit_test(fast_sum_matches_reference),
+	    cmocka_unit_test(partial_sum_exact),
 	    cmocka_unit_test(block_add_odd_split),
 	    cmocka_unit_test(pseudo_headers),
 	};
