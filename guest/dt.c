@@ -105,6 +105,64 @@ static void parse_cpus(const void *fdt, uint32_t hartid, struct dt_info *out)
 	}
 }
 
+static uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* One walk over the structure block with overflow-free arithmetic (DT spec
+ * §5.4): every tag known, every name and property inside the block, every
+ * property name inside the strings block, nodes balanced, FDT_END last.
+ * libfdt (Debian 12's, from U-Boot 2023.01) adds property lengths in int:
+ * a hostile length wraps its offsets backwards, and a lookup then loops for
+ * ever; after this walk no offset it computes can. */
+static int check_struct(const void *fdt)
+{
+	const uint8_t *b = (const uint8_t *)fdt + fdt_off_dt_struct(fdt);
+	uint64_t size = fdt_size_dt_struct(fdt), strings = fdt_size_dt_strings(fdt), o = 0;
+	unsigned depth = 0, nodes = 0;
+
+	while (size - o >= 4) {
+		uint32_t tag = be32_at(b + o);
+		o += 4;
+		switch (tag) {
+		case FDT_BEGIN_NODE: {
+			const uint8_t *nul = memchr(b + o, 0, size - o);
+			if (!nul || (depth == 0 && nodes))
+				return -FDT_ERR_BADSTRUCTURE;
+			o += (uint64_t)(nul - (b + o)) + 1;
+			o = (o + 3) & ~3ull;
+			depth++;
+			nodes++;
+			break;
+		}
+		case FDT_END_NODE:
+			if (!depth--)
+				return -FDT_ERR_BADSTRUCTURE;
+			break;
+		case FDT_PROP: {
+			if (!depth || size - o < 8)
+				return -FDT_ERR_BADSTRUCTURE;
+			uint64_t len = be32_at(b + o), nameoff = be32_at(b + o + 4);
+			o += 8;
+			if (len > size - o || nameoff >= strings)
+				return -FDT_ERR_BADSTRUCTURE;
+			o += (len + 3) & ~3ull;
+			break;
+		}
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			return depth == 0 && nodes ? 0 : -FDT_ERR_BADSTRUCTURE;
+		default:
+			return -FDT_ERR_BADSTRUCTURE;
+		}
+		if (o > size)
+			return -FDT_ERR_BADSTRUCTURE;
+	}
+	return -FDT_ERR_TRUNCATED;
+}
+
 int dt_parse(const void *fdt, uint32_t hartid, uint64_t ram_hint, struct dt_info *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -122,6 +180,9 @@ int dt_parse(const void *fdt, uint32_t hartid, uint64_t ram_hint, struct dt_info
 		return err;
 	if (fdt_off_dt_struct(fdt) & 3)
 		return -FDT_ERR_BADLAYOUT;
+	err = check_struct(fdt);
+	if (err)
+		return err;
 
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	if (chosen >= 0) {
