@@ -119,8 +119,16 @@ static uint32_t be32_at(const uint8_t *p)
 static int check_struct(const void *fdt)
 {
 	const uint8_t *b = (const uint8_t *)fdt + fdt_off_dt_struct(fdt);
-	uint64_t size = fdt_size_dt_struct(fdt), strings = fdt_size_dt_strings(fdt), o = 0;
+	uint64_t total = fdt_totalsize(fdt), off = fdt_off_dt_struct(fdt);
+	uint64_t strings = fdt_size_dt_strings(fdt), o = 0, size;
 	unsigned depth = 0, nodes = 0;
+
+	/* fdt_check_header bounds size_dt_struct only from version 17 on */
+	if (off > total)
+		return -FDT_ERR_TRUNCATED;
+	size = total - off;
+	if (fdt_version(fdt) >= 17 && fdt_size_dt_struct(fdt) < size)
+		size = fdt_size_dt_struct(fdt);
 
 	while (size - o >= 4) {
 		uint32_t tag = be32_at(b + o);
