@@ -172,6 +172,14 @@ struct ipv6_hdr {
 #define TCP_FLAG_URG   0x20
 #define TCP_FLAG_ECE   0x40 /* RFC 3168 §6.1 */
 #define TCP_FLAG_CWR   0x80 /* RFC 3168 §6.1 */
+/* Options, RFC 9293 §3.2: kind(1), then length(1) counting both, except
+ * EOL and NOP which are one byte. Timestamps, RFC 7323 §3: TSval, TSecr. */
+#define TCPOPT_EOL	    0
+#define TCPOPT_NOP	    1
+#define TCPOPT_TIMESTAMP    8
+#define TCPOLEN_TIMESTAMP   10
+#define TCPOPT_TS_OFF_TSVAL 2 /* from the option's kind byte */
+#define TCPOPT_TS_OFF_TSECR 6
 
 struct tcp_hdr {
 	uint16_t source;
