@@ -18,6 +18,7 @@ struct group_result run_txrx_tests(void);
 struct group_result run_gso_tests(void);
 struct group_result run_cls_rss_tests(void);
 struct group_result run_err_tests(void);
+struct group_result run_rsc_tests(void);
 
 #define RUN_GROUP(tests)                                                                           \
 	((struct group_result){(int)(sizeof(tests) / sizeof((tests)[0])),                          \

@@ -4,8 +4,8 @@
 
 int main(void)
 {
-	struct group_result (*groups[])(void) = {run_csum_tests, run_txrx_tests, run_gso_tests,
-						 run_cls_rss_tests, run_err_tests};
+	struct group_result (*groups[])(void) = {run_csum_tests,    run_txrx_tests, run_gso_tests,
+						 run_cls_rss_tests, run_err_tests,  run_rsc_tests};
 	int run = 0, failed = 0;
 
 	setvbuf(stdout, NULL, _IONBF, 0); /* keep order with cmocka's stderr lines */
