@@ -36,6 +36,11 @@ $(OET_RV).elf: $(OET_RV_OBJ)/rv/rv_selftest.o $(OET_RV_OBJ)/frames.o $(GUEST_LIB
 		$(OE_LIB_RV) $(LIBFDT_RV)
 	$(RV_CC) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^) $(GUEST_LIB) $(OE_LIB_RV) $(LIBFDT_RV)
 
+# RSC's reference (rsc_model.c, rsc_stream.c) runs there too.
+$(OET_RV).elf: $(OET_RV_OBJ)/rsc_model.o $(OET_RV_OBJ)/rsc_stream.o
+$(OET_RV_OBJ)/rsc_model.o $(OET_RV_OBJ)/rsc_stream.o $(OET_RV_OBJ)/rv/rv_selftest.o: \
+	$(OET_DIR)/rsc_model.h
+
 $(OET_RV).bin: $(OET_RV).elf $(GUEST_DIR)/mkimage.py
 	$(PY) $(GUEST_DIR)/mkimage.py $< $@
 
