@@ -70,6 +70,9 @@ $(OE_FUZZ_OUT)/fuzz_%: tests/offload-engine/fuzz/fuzz_%.c $(OE_SRCS) $(OE_HDRS) 
 OE_FUZZ_MAXLEN_rx  := 4096
 OE_FUZZ_MAXLEN_tx  := 4096
 OE_FUZZ_MAXLEN_gso := 16384
+# RSC: a stream of frames described by records (tests/offload-engine/fuzz/fuzz_rsc.c).
+OE_FUZZ_NAMES += rsc
+OE_FUZZ_MAXLEN_rsc := 8192
 
 define oe_fuzz_rule
 FUZZERS += oe-$(1)

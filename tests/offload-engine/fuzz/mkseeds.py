@@ -7,7 +7,7 @@ import os, struct, sys
 USAGE = "usage: mkseeds.py   (no arguments: rewrites tests/offload-engine/fuzz/seeds/)\n"
 # before scapy's import: --help answers at once and writes nothing
 if sys.argv[1:] in (["-h"], ["--help"]):
-    sys.stdout.write(USAGE + "Writes the seed corpora rx, tx and gso from scapy frames.\n"
+    sys.stdout.write(USAGE + "Writes the seed corpora rx, tx, gso and rsc from scapy frames.\n"
                      "Exit status: 0 written, 2 bad usage.\n")
     sys.exit(0)
 if sys.argv[1:]:
@@ -80,4 +80,33 @@ for i, b in enumerate(fs):
         fl = (i % 4) | (4 | (k % 8) << 3 if k % 2 else 0)
         gso.append(vnet(1, t, hl, mss, cs, co) + bytes([fl]) + struct.pack(">H", split) + b)
 write("gso", gso)
-print("seeds: rx %d, tx %d, gso %d" % (len(fs), len(tx), len(gso)))
+# rsc: 4 configuration bytes (slots, max_segs, max_ip, timeout/families),
+# then 4-byte records (fuzz_rsc.c): op (low 3 bits: 0-4 a segment of flow
+# `a` with events `ev` and payload byte `c`, 5 a raw frame of a<<8|ev bytes
+# that follow, 6 batch flush, 7 timeout flush; high 3 bits: time passing).
+def seg(flow, ev=0, c=255, t=0):
+    return bytes([t << 5, flow, ev, c])
+
+def raw(b):
+    return bytes([5, len(b) >> 8, len(b) & 255, 0]) + b
+
+FLUSH, EXPIRE = bytes([6, 0, 0, 0]), bytes([7 | 7 << 5, 0, 0, 0])
+rsc = [
+    bytes([7, 0, 0, 40]) + seg(2) * 20 + FLUSH,                     # in order, MSS 1448
+    bytes([7, 0, 0, 40]) + b"".join(seg(f) for f in range(12)) * 5 + FLUSH,  # more flows than slots
+    bytes([3, 1, 2, 8]) + seg(1) * 6 + EXPIRE + seg(1) * 3 + FLUSH,  # 4 slots, max_segs 2
+    bytes([7, 3, 1, 40]) + seg(0) * 30 + seg(0, c=1) + FLUSH,        # MSS 8, max_segs 8192, 576 bytes
+    bytes([7, 0, 0, 40]) + seg(3) * 3 + seg(3, ev=1) + seg(3) * 3 + FLUSH,  # PSH
+    bytes([7, 0, 0, 40]) + seg(3) * 3 + seg(3, ev=2) + seg(3, ev=4) + FLUSH,  # gap, retransmission
+    bytes([7, 0, 0, 40]) + seg(5) * 3 + b"".join(seg(5, ev=8, c=k) for k in range(8)) + FLUSH,
+    bytes([7, 0, 0, 40]) + seg(4) * 2 + seg(4, ev=16, c=1) + seg(4, ev=16, c=4) + seg(4, ev=32, c=9)
+    + seg(4, ev=64, c=1) + seg(4, ev=64, c=128) + FLUSH,           # timestamps, ACK, ID, TTL
+    bytes([7, 0, 0, 40]) + seg(2) * 2 + seg(2, ev=128) + bytes([60]) + seg(2) * 2 + FLUSH,  # a spoiled byte
+    bytes([7, 0, 0, 40]) + b"".join(seg(f % 2, c=1) for f in range(200)) + FLUSH,  # 1-byte segments
+    bytes([7, 0, 0, 40]) + seg(2, c=0) + seg(2) + seg(2, c=7) + FLUSH,  # pure ACK, short
+    bytes([7, 0, 0, 41]) + seg(0) * 3 + seg(1) * 3 + FLUSH,          # IPv4 off
+]
+mixed = b"".join(seg(k % 12) + raw(b) for k, b in enumerate(fs) if len(b) < 200)  # fits max_len
+rsc.append(bytes([7, 0, 0, 40]) + mixed + FLUSH)
+write("rsc", rsc)
+print("seeds: rx %d, tx %d, gso %d, rsc %d" % (len(fs), len(tx), len(gso), len(rsc)))
