@@ -52,6 +52,20 @@ test-unit-offload-rv: $(OET_RV).bin
 	grep "rv-selftest" $(OET_RV).log; \
 	grep -q "rv-selftest: [0-9]* passed, 0 failed" $(OET_RV).log
 
+# RSC super-frames checked by scapy: scapy's TCP streams through a small
+# driver over the ASan/UBSan library (tests/offload-engine/scapy/).
+# Suite: unit-offload-scapy.
+OET_RSC_PCAP := $(HOSTB)/tests/offload/rsc_pcap
+$(OET_RSC_PCAP): $(OET_DIR)/scapy/rsc_pcap.c $(OE_HDRS) $(OE_LIB_SAN)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(OET_CFLAGS) $(SAN_FLAGS) $< $(OE_LIB_SAN) -o $@
+
+SUITES += unit-offload-scapy
+.PHONY: test-unit-offload-scapy
+test-unit-offload-scapy: $(OET_RSC_PCAP)
+	@RSC_PCAP=$(OET_RSC_PCAP) PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider \
+	  $(OET_DIR)/scapy
+
 # libFuzzer targets (clang): the library sources are built into each fuzzer
 # so coverage guides it. `make fuzz-oe-<x>` runs for FUZZ_SECONDS on a working
 # corpus under build/ seeded from the committed tests/offload-engine/fuzz/seeds/<x>.
