@@ -88,11 +88,29 @@ static int vq_avail_head(const struct vq_dma *dma, struct vq *q, uint16_t *head)
 	return *head < q->size ? 0 : NIC_EMALFORMED;
 }
 
-/* Walk the chain at head (< q->size) into ch, every descriptor checked. */
+/* Descriptor i of the table at gpa table, in CPU byte order. */
+static int vq_desc(const struct vq_dma *dma, uint64_t table, uint16_t i, struct virtq_desc *d)
+{
+	int rc = vq_read(dma, table + 16ull * i, d, sizeof(*d));
+
+	d->addr = le64_to_cpu(d->addr);
+	d->len = le32_to_cpu(d->len);
+	d->flags = le16_to_cpu(d->flags);
+	d->next = le16_to_cpu(d->next);
+	return rc;
+}
+
+/* Walk the chain at head (< q->size) into ch, every descriptor checked.
+ * Its last descriptor may instead refer to an indirect table (§2.7.5.3),
+ * whose chain starts at its entry 0 and goes on inside it; its entries are
+ * read like the ring's, through the window check. */
 static int vq_walk(const struct vq_dma *dma, struct vq *q, uint16_t head, struct vq_chain *ch)
 {
 	struct virtq_desc d;
-	uint16_t i = head;
+	uint64_t table = q->desc; /* the ring's table, then the indirect one */
+	uint16_t n = q->size;	  /* entries in table */
+	uint16_t i = head, walked = 0;
+	bool in_table = false;
 	int rc;
 
 	memset(ch, 0, offsetof(struct vq_chain, seg));
@@ -100,19 +118,30 @@ static int vq_walk(const struct vq_dma *dma, struct vq *q, uint16_t head, struct
 	for (;;) {
 		struct vq_seg *s;
 
-		/* More descriptors than the ring holds: a loop (§2.7.5.2). */
-		if (ch->nseg >= q->size)
+		/* More descriptors than the table holds: a loop (§2.7.5.2);
+		 * more than the queue, indirect ones included (§2.7.5.3.1). */
+		if (walked++ >= n || ch->nseg >= q->size)
 			return NIC_EMALFORMED;
-		rc = vq_read(dma, q->desc + 16ull * i, &d, sizeof(d));
+		rc = vq_desc(dma, table, i, &d);
 		if (rc)
 			return rc;
-		d.addr = le64_to_cpu(d.addr);
-		d.len = le32_to_cpu(d.len);
-		d.flags = le16_to_cpu(d.flags);
-		d.next = le16_to_cpu(d.next);
-		/* VIRTIO_F_INDIRECT_DESC is not offered (§2.7.5.3.1). */
-		if (d.flags & VIRTQ_DESC_F_INDIRECT)
-			return NIC_EMALFORMED;
+		if (d.flags & VIRTQ_DESC_F_INDIRECT) {
+			/* §2.7.5.3.1: only when negotiated, never inside a
+			 * table, never with NEXT (so the chain's last); the table
+			 * whole descriptors, no more than a queue's. Its WRITE
+			 * flag means nothing (the device MUST ignore it). */
+			if (!q->indirect || in_table || (d.flags & VIRTQ_DESC_F_NEXT) ||
+			    d.len == 0 || d.len % 16 || d.len / 16 > q->size)
+				return NIC_EMALFORMED;
+			if (!vq_in_window(dma, d.addr, d.len))
+				return NIC_EFAULT;
+			table = d.addr;
+			n = (uint16_t)(d.len / 16);
+			i = 0;
+			walked = 0;
+			in_table = true;
+			continue;
+		}
 		if (!vq_in_window(dma, d.addr, d.len))
 			return NIC_EFAULT;
 		s = &ch->seg[ch->nseg++];
@@ -134,7 +163,7 @@ static int vq_walk(const struct vq_dma *dma, struct vq *q, uint16_t head, struct
 			return NIC_EMALFORMED;
 		if (!(d.flags & VIRTQ_DESC_F_NEXT))
 			return 0;
-		if (d.next >= q->size)
+		if (d.next >= n)
 			return NIC_EMALFORMED;
 		i = d.next;
 	}
@@ -286,7 +315,8 @@ void vq_prefetch(const struct vq_dma *dma, const struct vq *q, const struct vq_s
 	/* Only a chain already taken: never an extra guest read of the
 	 * rings. This is a hint on guest-controlled values, so plain views
 	 * suffice: each is bounded by the window, and vq_pop_recent walks and
-	 * checks the chain again. */
+	 * checks the chain again (an indirect chain's first descriptor points
+	 * at its table: that is fetched instead, as harmless). */
 	if (!NIC_HAVE_PREFETCH || !st->n)
 		return;
 	d = hal_dma_view(dma->vf, q->desc + 16ull * st->head[st->n - 1], sizeof(*d));

@@ -48,6 +48,8 @@ struct vq {
 	uint16_t pending;	    /* used elements written, not yet published */
 	bool no_notify;		    /* VIRTQ_USED_F_NO_NOTIFY currently set */
 	bool stale;		    /* published since avail->idx was read */
+	/* Negotiated ring features (vf.c sets them with the queue). */
+	bool indirect; /* VIRTIO_F_INDIRECT_DESC: §2.7.5.3 */
 };
 
 /* Receive chains taken off the available ring and not used yet, the most
@@ -81,7 +83,9 @@ struct vq_chain {
 int vq_check_layout(const struct vq_dma *dma, const struct vq *q);
 /* 1: a chain was taken; 0: ring empty; NIC_EFAULT / NIC_EMALFORMED:
  * fatal guest error (the caller puts the VF in NEEDS_RESET). Ring order:
- * the transmit queue's frames go out as the driver queued them. */
+ * the transmit queue's frames go out as the driver queued them. An
+ * indirect table (when negotiated) is walked into ch like the ring's own
+ * descriptors: the caller sees segments only. */
 int vq_pop(const struct vq_dma *dma, struct vq *q, struct vq_chain *ch);
 /* The same for a receive queue, newest posted chain first (struct
  * vq_stash): takes what the driver posted into st, then walks its top. */

@@ -40,9 +40,16 @@ bool td_needs_reset(struct nic *nic, uint16_t vf);
 
 void td_desc(uint16_t vf, int q, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
 	     uint16_t next);
+/* Entry i of an indirect descriptor table at guest address table. */
+void td_itable(uint16_t vf, uint64_t table, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
+	       uint16_t next);
 void td_avail_add(uint16_t vf, int q, uint16_t head);
 /* Queue a frame for transmission: header descriptor + frame descriptor. */
 void td_tx(uint16_t vf, const struct virtio_net_hdr *vh, const void *frame, uint32_t len);
+/* The same through an indirect table of those two at table (one ring
+ * descriptor, VIRTQ_DESC_F_INDIRECT). */
+void td_tx_indirect(uint16_t vf, const struct virtio_net_hdr *vh, const void *frame, uint32_t len,
+		    uint64_t table);
 /* TX chains the device has given back. */
 int td_tx_done(uint16_t vf);
 void td_rx_post(uint16_t vf, int n, uint32_t buflen);
