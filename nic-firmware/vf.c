@@ -104,7 +104,8 @@ int vf_set_queue(struct vf *vf, uint16_t q, uint16_t size, uint64_t desc, uint64
 			       .avail = avail,
 			       .used = used,
 			       .size = size,
-			       .indirect = vf_has(vf, VIRTIO_F_INDIRECT_DESC)};
+			       .indirect = vf_has(vf, VIRTIO_F_INDIRECT_DESC),
+			       .event_idx = vf_has(vf, VIRTIO_F_EVENT_IDX)};
 	return 0;
 }
 

@@ -267,9 +267,19 @@ int vq_push(const struct vq_dma *dma, struct vq *q, uint16_t head, uint32_t len)
 	return rc;
 }
 
+static int vq_write_avail_event(const struct vq_dma *dma, struct vq *q, uint16_t ev)
+{
+	uint16_t v = cpu_to_le16(ev);
+	int rc = vq_write(dma, q->used + virtq_avail_event_off(q->size), &v, 2);
+
+	if (!rc)
+		q->avail_event = ev;
+	return rc;
+}
+
 int vq_publish(const struct vq_dma *dma, struct vq *q, uint16_t qid)
 {
-	uint16_t idx, flags = 0;
+	uint16_t idx, old = q->used_idx, v = 0;
 	int rc;
 
 	if (!q->pending)
@@ -282,12 +292,31 @@ int vq_publish(const struct vq_dma *dma, struct vq *q, uint16_t qid)
 	rc = vq_write(dma, q->used + VIRTQ_USED_IDX_OFF, &idx, 2);
 	if (rc)
 		return rc;
-	hal_mb(); /* idx store before the flags load, or an irq is lost */
-	rc = vq_read(dma, q->avail + VIRTQ_AVAIL_FLAGS_OFF, &flags, 2);
-	if (rc)
-		return rc;
-	if (le16_to_cpu(flags) & VIRTQ_AVAIL_F_NO_INTERRUPT)
-		return 0;
+	/* No kicks wanted: keep avail_event behind the driver (vq.h). */
+	if (q->event_idx && q->no_notify &&
+	    (uint16_t)(q->avail_event - q->avail_idx) < NIC_EVENT_REARM) {
+		rc = vq_write_avail_event(dma, q, (uint16_t)(q->avail_idx - 1));
+		if (rc)
+			return rc;
+	}
+	/* idx store before the load of flags or used_event, or an interrupt
+	 * is lost: the driver writes those, fences, then reads idx. */
+	hal_mb();
+	if (q->event_idx) {
+		/* §2.7.7.2: the lower bit of flags is ignored; one interrupt
+		 * when this publish wrote the entry at used_event. */
+		rc = vq_read(dma, q->avail + virtq_used_event_off(q->size), &v, 2);
+		if (rc)
+			return rc;
+		if (!virtq_need_event(le16_to_cpu(v), q->used_idx, old))
+			return 0;
+	} else {
+		rc = vq_read(dma, q->avail + VIRTQ_AVAIL_FLAGS_OFF, &v, 2);
+		if (rc)
+			return rc;
+		if (le16_to_cpu(v) & VIRTQ_AVAIL_F_NO_INTERRUPT)
+			return 0;
+	}
 	hal_irq_raise(dma->vf, qid);
 	return 1;
 }
@@ -299,7 +328,14 @@ int vq_set_no_notify(const struct vq_dma *dma, struct vq *q, bool on)
 
 	if (q->no_notify == on)
 		return 0;
-	rc = vq_write(dma, q->used + VIRTQ_USED_FLAGS_OFF, &flags, 2);
+	if (q->event_idx) {
+		/* §2.7.10.2: flags stay 0. Kicks wanted: at the entry the
+		 * driver writes next after those we know of; not wanted: at
+		 * the last one it wrote (vq.h, NIC_EVENT_REARM). */
+		rc = vq_write_avail_event(dma, q, (uint16_t)(q->avail_idx - (on ? 1 : 0)));
+	} else {
+		rc = vq_write(dma, q->used + VIRTQ_USED_FLAGS_OFF, &flags, 2);
+	}
 	if (!rc)
 		q->no_notify = on;
 	return rc;

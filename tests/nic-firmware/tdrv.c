@@ -107,6 +107,31 @@ void td_itable(uint16_t vf, uint64_t table, uint16_t i, uint64_t addr, uint32_t 
 	memcpy(fh_ptr(vf, table + 16u * i), &d, sizeof(d));
 }
 
+void td_used_event_set(uint16_t vf, int q, uint16_t v)
+{
+	struct tq *t = &td_q[vf][q];
+
+	__atomic_store_n((uint16_t *)fh_ptr(vf, t->avail + virtq_used_event_off(t->size)), v,
+			 __ATOMIC_RELEASE);
+}
+
+uint16_t td_avail_event(uint16_t vf, int q)
+{
+	struct tq *t = &td_q[vf][q];
+
+	return __atomic_load_n((uint16_t *)fh_ptr(vf, t->used + virtq_avail_event_off(t->size)),
+			       __ATOMIC_ACQUIRE);
+}
+
+bool td_kick_needed(uint16_t vf, int q, bool event_idx, uint16_t old, uint16_t new_idx)
+{
+	struct tq *t = &td_q[vf][q];
+
+	if (event_idx)
+		return virtq_need_event(td_avail_event(vf, q), new_idx, old);
+	return !(*(uint16_t *)fh_ptr(vf, t->used) & VIRTQ_USED_F_NO_NOTIFY);
+}
+
 void td_avail_add(uint16_t vf, int q, uint16_t head)
 {
 	struct tq *t = &td_q[vf][q];
