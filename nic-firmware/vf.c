@@ -100,7 +100,12 @@ int vf_set_queue(struct vf *vf, uint16_t q, uint16_t size, uint64_t desc, uint64
 {
 	if (vf->state != VF_STATE_FEATURES_OK || q >= NIC_QUEUES)
 		return NIC_EBUSY;
-	vf->q[q] = (struct vq){.desc = desc, .avail = avail, .used = used, .size = size};
+	vf->q[q] = (struct vq){.desc = desc,
+			       .avail = avail,
+			       .used = used,
+			       .size = size,
+			       .indirect = vf_has(vf, VIRTIO_F_INDIRECT_DESC),
+			       .event_idx = vf_has(vf, VIRTIO_F_EVENT_IDX)};
 	return 0;
 }
 

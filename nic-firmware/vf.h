@@ -20,11 +20,13 @@
 #define NIC_RX_BACKLOG	     8	  /* frames waiting per VF for a posted buffer */
 #define NIC_RX_BACKLOG_FRAME 1536 /* largest frame the backlog holds */
 
-/* Feature bits the device model implements at all. */
+/* Feature bits the device model implements at all, whatever the policy:
+ * the ring's indirect descriptors and event indices (vq.c) among them. */
 #define VF_FEATURES_BASE                                                                           \
 	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |                           \
 	 VIRTIO_BIT(VIRTIO_NET_F_STATUS) | VIRTIO_BIT(VIRTIO_NET_F_MTU) |                          \
-	 VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF))
+	 VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |                 \
+	 VIRTIO_BIT(VIRTIO_F_EVENT_IDX))
 
 enum vf_state {
 	VF_STATE_FREE = 0,

@@ -88,11 +88,29 @@ static int vq_avail_head(const struct vq_dma *dma, struct vq *q, uint16_t *head)
 	return *head < q->size ? 0 : NIC_EMALFORMED;
 }
 
-/* Walk the chain at head (< q->size) into ch, every descriptor checked. */
+/* Descriptor i of the table at gpa table, in CPU byte order. */
+static int vq_desc(const struct vq_dma *dma, uint64_t table, uint16_t i, struct virtq_desc *d)
+{
+	int rc = vq_read(dma, table + 16ull * i, d, sizeof(*d));
+
+	d->addr = le64_to_cpu(d->addr);
+	d->len = le32_to_cpu(d->len);
+	d->flags = le16_to_cpu(d->flags);
+	d->next = le16_to_cpu(d->next);
+	return rc;
+}
+
+/* Walk the chain at head (< q->size) into ch, every descriptor checked.
+ * Its last descriptor may instead refer to an indirect table (§2.7.5.3),
+ * whose chain starts at its entry 0 and goes on inside it; its entries are
+ * read like the ring's, through the window check. */
 static int vq_walk(const struct vq_dma *dma, struct vq *q, uint16_t head, struct vq_chain *ch)
 {
 	struct virtq_desc d;
-	uint16_t i = head;
+	uint64_t table = q->desc; /* the ring's table, then the indirect one */
+	uint16_t n = q->size;	  /* entries in table */
+	uint16_t i = head, walked = 0;
+	bool in_table = false;
 	int rc;
 
 	memset(ch, 0, offsetof(struct vq_chain, seg));
@@ -100,19 +118,30 @@ static int vq_walk(const struct vq_dma *dma, struct vq *q, uint16_t head, struct
 	for (;;) {
 		struct vq_seg *s;
 
-		/* More descriptors than the ring holds: a loop (§2.7.5.2). */
-		if (ch->nseg >= q->size)
+		/* More descriptors than the table holds: a loop (§2.7.5.2);
+		 * more than the queue, indirect ones included (§2.7.5.3.1). */
+		if (walked++ >= n || ch->nseg >= q->size)
 			return NIC_EMALFORMED;
-		rc = vq_read(dma, q->desc + 16ull * i, &d, sizeof(d));
+		rc = vq_desc(dma, table, i, &d);
 		if (rc)
 			return rc;
-		d.addr = le64_to_cpu(d.addr);
-		d.len = le32_to_cpu(d.len);
-		d.flags = le16_to_cpu(d.flags);
-		d.next = le16_to_cpu(d.next);
-		/* VIRTIO_F_INDIRECT_DESC is not offered (§2.7.5.3.1). */
-		if (d.flags & VIRTQ_DESC_F_INDIRECT)
-			return NIC_EMALFORMED;
+		if (d.flags & VIRTQ_DESC_F_INDIRECT) {
+			/* §2.7.5.3.1: only when negotiated, never inside a
+			 * table, never with NEXT (so the chain's last); the table
+			 * whole descriptors, no more than a queue's. Its WRITE
+			 * flag means nothing (the device MUST ignore it). */
+			if (!q->indirect || in_table || (d.flags & VIRTQ_DESC_F_NEXT) ||
+			    d.len == 0 || d.len % 16 || d.len / 16 > q->size)
+				return NIC_EMALFORMED;
+			if (!vq_in_window(dma, d.addr, d.len))
+				return NIC_EFAULT;
+			table = d.addr;
+			n = (uint16_t)(d.len / 16);
+			i = 0;
+			walked = 0;
+			in_table = true;
+			continue;
+		}
 		if (!vq_in_window(dma, d.addr, d.len))
 			return NIC_EFAULT;
 		s = &ch->seg[ch->nseg++];
@@ -134,7 +163,7 @@ static int vq_walk(const struct vq_dma *dma, struct vq *q, uint16_t head, struct
 			return NIC_EMALFORMED;
 		if (!(d.flags & VIRTQ_DESC_F_NEXT))
 			return 0;
-		if (d.next >= q->size)
+		if (d.next >= n)
 			return NIC_EMALFORMED;
 		i = d.next;
 	}
@@ -238,9 +267,19 @@ int vq_push(const struct vq_dma *dma, struct vq *q, uint16_t head, uint32_t len)
 	return rc;
 }
 
+static int vq_write_avail_event(const struct vq_dma *dma, struct vq *q, uint16_t ev)
+{
+	uint16_t v = cpu_to_le16(ev);
+	int rc = vq_write(dma, q->used + virtq_avail_event_off(q->size), &v, 2);
+
+	if (!rc)
+		q->avail_event = ev;
+	return rc;
+}
+
 int vq_publish(const struct vq_dma *dma, struct vq *q, uint16_t qid)
 {
-	uint16_t idx, flags = 0;
+	uint16_t idx, old = q->used_idx, v = 0;
 	int rc;
 
 	if (!q->pending)
@@ -253,12 +292,31 @@ int vq_publish(const struct vq_dma *dma, struct vq *q, uint16_t qid)
 	rc = vq_write(dma, q->used + VIRTQ_USED_IDX_OFF, &idx, 2);
 	if (rc)
 		return rc;
-	hal_mb(); /* idx store before the flags load, or an irq is lost */
-	rc = vq_read(dma, q->avail + VIRTQ_AVAIL_FLAGS_OFF, &flags, 2);
-	if (rc)
-		return rc;
-	if (le16_to_cpu(flags) & VIRTQ_AVAIL_F_NO_INTERRUPT)
-		return 0;
+	/* No kicks wanted: keep avail_event behind the driver (vq.h). */
+	if (q->event_idx && q->no_notify &&
+	    (uint16_t)(q->avail_event - q->avail_idx) < NIC_EVENT_REARM) {
+		rc = vq_write_avail_event(dma, q, (uint16_t)(q->avail_idx - 1));
+		if (rc)
+			return rc;
+	}
+	/* idx store before the load of flags or used_event, or an interrupt
+	 * is lost: the driver writes those, fences, then reads idx. */
+	hal_mb();
+	if (q->event_idx) {
+		/* §2.7.7.2: the lower bit of flags is ignored; one interrupt
+		 * when this publish wrote the entry at used_event. */
+		rc = vq_read(dma, q->avail + virtq_used_event_off(q->size), &v, 2);
+		if (rc)
+			return rc;
+		if (!virtq_need_event(le16_to_cpu(v), q->used_idx, old))
+			return 0;
+	} else {
+		rc = vq_read(dma, q->avail + VIRTQ_AVAIL_FLAGS_OFF, &v, 2);
+		if (rc)
+			return rc;
+		if (le16_to_cpu(v) & VIRTQ_AVAIL_F_NO_INTERRUPT)
+			return 0;
+	}
 	hal_irq_raise(dma->vf, qid);
 	return 1;
 }
@@ -270,7 +328,14 @@ int vq_set_no_notify(const struct vq_dma *dma, struct vq *q, bool on)
 
 	if (q->no_notify == on)
 		return 0;
-	rc = vq_write(dma, q->used + VIRTQ_USED_FLAGS_OFF, &flags, 2);
+	if (q->event_idx) {
+		/* §2.7.10.2: flags stay 0. Kicks wanted: at the entry the
+		 * driver writes next after those we know of; not wanted: at
+		 * the last one it wrote (vq.h, NIC_EVENT_REARM). */
+		rc = vq_write_avail_event(dma, q, (uint16_t)(q->avail_idx - (on ? 1 : 0)));
+	} else {
+		rc = vq_write(dma, q->used + VIRTQ_USED_FLAGS_OFF, &flags, 2);
+	}
 	if (!rc)
 		q->no_notify = on;
 	return rc;
@@ -286,7 +351,8 @@ void vq_prefetch(const struct vq_dma *dma, const struct vq *q, const struct vq_s
 	/* Only a chain already taken: never an extra guest read of the
 	 * rings. This is a hint on guest-controlled values, so plain views
 	 * suffice: each is bounded by the window, and vq_pop_recent walks and
-	 * checks the chain again. */
+	 * checks the chain again (an indirect chain's first descriptor points
+	 * at its table: that is fetched instead, as harmless). */
 	if (!NIC_HAVE_PREFETCH || !st->n)
 		return;
 	d = hal_dma_view(dma->vf, q->desc + 16ull * st->head[st->n - 1], sizeof(*d));

@@ -38,6 +38,18 @@ struct vq_dma {
 	uint64_t win_base, win_size;
 };
 
+/* With VIRTIO_F_EVENT_IDX a queue that wants no kicks keeps avail_event at
+ * the last entry the driver wrote, which it writes again only 2^16 entries
+ * later. The device rewrites it once it has moved this far on (one guest
+ * write per 2^15 chains, not per pass: the driver reads the field at each
+ * of its kick checks, and a field changed every pass would move its cache
+ * line between the two cores each time). The driver's idx is at most a
+ * ring ahead of the device's copy of avail->idx, and that copy moves a few
+ * rings at most between two publishes (chains the device took are used
+ * before it reads the index again, or counted against the ring: checked,
+ * §2.7.13.3), so the driver never gets there. */
+#define NIC_EVENT_REARM 0x8000u
+
 struct vq {
 	uint64_t desc, avail, used; /* guest-physical */
 	uint16_t size;		    /* 0: not configured */
@@ -46,8 +58,12 @@ struct vq {
 				     * known posted, no re-read (nor fence) per pop */
 	uint16_t used_idx;	    /* our copy of used->idx */
 	uint16_t pending;	    /* used elements written, not yet published */
-	bool no_notify;		    /* VIRTQ_USED_F_NO_NOTIFY currently set */
+	uint16_t avail_event;	    /* EVENT_IDX: what we last wrote there */
+	bool no_notify;		    /* kicks not wanted (flag, or avail_event) */
 	bool stale;		    /* published since avail->idx was read */
+	/* Negotiated ring features (vf.c sets them with the queue). */
+	bool indirect;	/* VIRTIO_F_INDIRECT_DESC: §2.7.5.3 */
+	bool event_idx; /* VIRTIO_F_EVENT_IDX: §2.7.7, §2.7.10 */
 };
 
 /* Receive chains taken off the available ring and not used yet, the most
@@ -81,7 +97,9 @@ struct vq_chain {
 int vq_check_layout(const struct vq_dma *dma, const struct vq *q);
 /* 1: a chain was taken; 0: ring empty; NIC_EFAULT / NIC_EMALFORMED:
  * fatal guest error (the caller puts the VF in NEEDS_RESET). Ring order:
- * the transmit queue's frames go out as the driver queued them. */
+ * the transmit queue's frames go out as the driver queued them. An
+ * indirect table (when negotiated) is walked into ch like the ring's own
+ * descriptors: the caller sees segments only. */
 int vq_pop(const struct vq_dma *dma, struct vq *q, struct vq_chain *ch);
 /* The same for a receive queue, newest posted chain first (struct
  * vq_stash): takes what the driver posted into st, then walks its top. */
@@ -92,11 +110,16 @@ void vq_unpop(struct vq_stash *st, uint16_t head);
 /* Write one used element (not yet visible to the driver). */
 int vq_push(const struct vq_dma *dma, struct vq *q, uint16_t head, uint32_t len);
 /* Make the pushed elements visible (barrier, then used->idx) and raise
- * queue qid's interrupt unless the driver set VIRTQ_AVAIL_F_NO_INTERRUPT:
+ * queue qid's interrupt when the driver asked for one: unless it set
+ * VIRTQ_AVAIL_F_NO_INTERRUPT, or with EVENT_IDX when used->idx passed its
+ * used_event (§2.7.7.2; whatever it wrote there, at most one interrupt).
  * 1 when it was raised, 0 when not, or an error. Batching many pushes per
  * publish saves fences and interrupts. */
 int vq_publish(const struct vq_dma *dma, struct vq *q, uint16_t qid);
-/* Set or clear VIRTQ_USED_F_NO_NOTIFY. */
+/* Tell the driver its kicks are not wanted (on) or wanted (!on):
+ * VIRTQ_USED_F_NO_NOTIFY, or with EVENT_IDX avail_event (§2.7.10.2: flags
+ * then stay 0). After asking for kicks, fence (hal_mb) and look again
+ * (vq_has_work) before relying on one. */
 int vq_set_no_notify(const struct vq_dma *dma, struct vq *q, bool on);
 /* 1 when the driver has made chains available (or the ring cannot be
  * read: vq_pop then reports the fault). Cheap for an idle queue: one

@@ -1,11 +1,23 @@
 /* badvf: a guest that posts hostile descriptors on its VF, one attack per
- * boot (bootarg attack=window|loop|gso0), then reports the device status
- * it sees (DEVICE_NEEDS_RESET expected: virtio 1.2 §2.1.2), resets the
- * device, checks it comes up again, and keeps running (the isolation tests
- * check the other VMs are unharmed meanwhile).
+ * boot (bootarg attack=NAME), then reports the device status it sees
+ * (DEVICE_NEEDS_RESET expected: virtio 1.2 §2.1.2; none for event),
+ * resets the device, checks it comes up again, and keeps running (the
+ * isolation tests check the other VMs are unharmed meanwhile).
  *   window: a TX buffer outside our RAM (the VF's DMA window)
  *   loop:   a TX chain whose last descriptor points back to its head
- *   gso0:   a 3000-byte TCP/IPv4 frame with GSO_TCPV4 and gso_size 0 */
+ *   gso0:   a 3000-byte TCP/IPv4 frame with GSO_TCPV4 and gso_size 0
+ * With VIRTIO_F_INDIRECT_DESC negotiated (guest/virtio does not take it:
+ * the rings are brought up here, rings_up), a TX chain referring to a
+ * table (§2.7.5.3) that is
+ *   ind-nested: itself referring to another table
+ *   ind-long:   longer than the queue
+ *   ind-window: straddling the end of our RAM
+ *   ind-len:    not whole descriptors (40 bytes)
+ * and with VIRTIO_F_EVENT_IDX (§2.7.7, §2.7.10)
+ *   event:      frames to our own MAC (so both queues publish) while
+ *               used_event of both queues is rewritten with pseudo-random
+ *               values and avail_event scribbled on: no rule is broken, so
+ *               no reset; every frame must still come back. */
 #include <stdio.h>
 #include <string.h>
 
@@ -82,6 +94,166 @@ static void post_gso0(void)
 	vnet_tx(&vn, &vh, piece, len, 1, (void *)1);
 }
 
+/* Our rings again (vn's memory, as vnet_init laid it out), with ring
+ * features vnet_init does not take; the driver side is done here. */
+static int rings_up(uint64_t extra)
+{
+	size_t rs = (vring_mem_size(QSIZE) + 15) & ~(size_t)15;
+	struct vring *r[2] = {&vn.rx, &vn.tx};
+	uint64_t f = 0;
+	int rc = vmmio_begin(&dev, VIRTIO_ID_NET);
+
+	if (!rc)
+		rc = vmmio_negotiate(
+		    &dev, VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC) | extra,
+		    &f);
+	for (uint16_t q = 0; !rc && q < 2; q++) {
+		rc = vring_init(r[q], mem + q * rs, QSIZE);
+		if (!rc)
+			rc = vmmio_queue(&dev, q, QSIZE, dev.v2p(dev.ctx, vring_desc_va(r[q])),
+					 dev.v2p(dev.ctx, vring_avail_va(r[q])),
+					 dev.v2p(dev.ctx, vring_used_va(r[q])));
+	}
+	if (rc)
+		return rc;
+	vmmio_driver_ok(&dev);
+	vn.features = f;
+	printf("badvf: rings up, features 0x%llx\n", (unsigned long long)f);
+	return (f & extra) == extra ? 0 : -1;
+}
+
+/* TX descriptor 0 referring to a table of len bytes at pa, made available. */
+static void post_table(uint64_t pa, uint32_t len, uint16_t flags)
+{
+	vn.tx.desc[0].addr = cpu_to_le64(pa);
+	vn.tx.desc[0].len = cpu_to_le32(len);
+	vn.tx.desc[0].flags = cpu_to_le16(VIRTQ_DESC_F_INDIRECT | flags);
+	vn.tx.desc[0].next = 0;
+	vn.tx.avail->ring[0] = 0;
+	vport_wmb();
+	vn.tx.avail->idx = cpu_to_le16(1);
+	vn.tx.avail_idx = 1;
+	printf("badvf: tx indirect table at 0x%llx, %u bytes\n", (unsigned long long)pa,
+	       (unsigned int)len);
+}
+
+static struct virtq_desc table[QSIZE + 2] __attribute__((aligned(16)));
+static struct virtio_net_hdr thdr;
+
+static void table_entry(struct virtq_desc *t, unsigned int i, uint64_t pa, uint32_t len,
+			uint16_t flags)
+{
+	t[i].addr = cpu_to_le64(pa);
+	t[i].len = cpu_to_le32(len);
+	t[i].flags = cpu_to_le16(flags);
+	t[i].next = cpu_to_le16((uint16_t)(i + 1));
+}
+
+/* A well-formed table of QSIZE + 1 entries: header, then the frame. */
+static void fill_table(void)
+{
+	for (unsigned int i = 0; i < QSIZE + 1; i++)
+		table_entry(table, i, dev.v2p(dev.ctx, i ? (void *)frame : (void *)&thdr),
+			    i ? 64 : VIRTIO_NET_HDR_LEN, i < QSIZE ? VIRTQ_DESC_F_NEXT : 0);
+	memset(frame, 0xff, 6);
+	memcpy(frame + 6, vn.mac, 6);
+}
+
+static int post_indirect(const char *attack)
+{
+	const struct dt_info *info = guest_info();
+	uint64_t t = dev.v2p(dev.ctx, table);
+
+	if (rings_up(VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC)))
+		return -1;
+	fill_table();
+	if (!strcmp(attack, "ind-nested")) {
+		table_entry(table, 1, t + 16 * 2, 32, VIRTQ_DESC_F_INDIRECT);
+		post_table(t, 32, 0);
+	} else if (!strcmp(attack, "ind-long")) {
+		post_table(t, 16 * (QSIZE + 1), 0);
+	} else if (!strcmp(attack, "ind-window")) {
+		/* Its first entry inside our RAM, the second past its end. */
+		uint64_t end = info->ram_base + info->ram_size;
+
+		post_table(end - 16, 32, 0);
+	} else {
+		post_table(t, 40, 0);
+	}
+	return 0;
+}
+
+/* used_event of a queue (the field after its available ring). */
+static volatile uint16_t *used_event(struct vring *r)
+{
+	return (volatile uint16_t *)&r->avail->ring[r->size];
+}
+
+/* avail_event of a queue (the device's field after its used ring). */
+static volatile uint16_t *avail_event(struct vring *r)
+{
+	return (volatile uint16_t *)&r->used->ring[r->size];
+}
+
+static int event_attack(void)
+{
+	static uint8_t fr[128] __attribute__((aligned(16)));
+	static struct virtio_net_hdr vh;
+	const unsigned int n = 500;
+	unsigned int sent = 0, got = 0, spins = 0, kicks = 0;
+	uint32_t x = 12345, len;
+
+	if (rings_up(VIRTIO_BIT(VIRTIO_F_EVENT_IDX)))
+		return -1;
+	for (uint16_t i = 0; i < QSIZE; i++) {
+		struct vring_buf b = {dev.v2p(dev.ctx, vn.rx_bufs + (size_t)i * RXBUF), RXBUF};
+
+		vring_add(&vn.rx, &b, 0, 1, (void *)(uintptr_t)(i + 1));
+	}
+	vring_publish(&vn.rx);
+	vmmio_notify(&dev, VIRTIO_NET_RXQ);
+	memcpy(fr, vn.mac, 6); /* to ourselves: hairpinned into our RX queue */
+	memcpy(fr + 6, vn.mac, 6);
+	fr[12] = 0x88, fr[13] = 0xb5; /* local experimental ethertype */
+	len = sizeof(fr);
+	while (got < n && spins < 20000000) {
+		struct vring_buf b[2] = {{dev.v2p(dev.ctx, &vh), VIRTIO_NET_HDR_LEN},
+					 {dev.v2p(dev.ctx, fr), len}};
+		void *tok;
+		uint32_t l;
+
+		x = x * 1103515245u + 12345u;
+		*used_event(&vn.rx) = cpu_to_le16((uint16_t)(x >> 8));
+		*used_event(&vn.tx) = cpu_to_le16((uint16_t)(x >> 16));
+		if (!(x & 0x700000)) /* now and then, the device's field */
+			*avail_event(&vn.tx) = (uint16_t)x;
+		if (sent < n && sent - got < QSIZE / 4 && !vring_add(&vn.tx, b, 2, 0, (void *)1)) {
+			uint16_t old = vn.tx.avail_idx;
+
+			sent++;
+			vring_publish(&vn.tx); /* its fence before the read below */
+			if (virtq_need_event(le16_to_cpu(*avail_event(&vn.tx)), vn.tx.avail_idx,
+					     old)) {
+				kicks++;
+				vmmio_notify(&dev, VIRTIO_NET_TXQ);
+			}
+		}
+		while ((tok = vring_get(&vn.tx, 0)))
+			;
+		while ((tok = vring_get(&vn.rx, &l))) {
+			uintptr_t i = (uintptr_t)tok - 1;
+			struct vring_buf rb = {dev.v2p(dev.ctx, vn.rx_bufs + i * RXBUF), RXBUF};
+
+			got++;
+			vring_add(&vn.rx, &rb, 0, 1, tok);
+			vring_publish(&vn.rx);
+		}
+		spins++;
+	}
+	printf("badvf: event: sent %u received %u kicks %u\n", sent, got, kicks);
+	return 0;
+}
+
 static uint32_t watch_status(uint64_t ms)
 {
 	uint64_t end = timer_now() + timer_ms_to_ticks(ms);
@@ -122,11 +294,19 @@ int main(void)
 		post_loop();
 	else if (!strcmp(attack, "gso0"))
 		post_gso0();
+	else if (!strncmp(attack, "ind-", 4))
+		rc = post_indirect(attack);
+	else if (!strcmp(attack, "event"))
+		rc = event_attack();
 	else {
-		printf("badvf: unknown attack '%s' (window|loop|gso0)\n", attack);
+		printf("badvf: unknown attack '%s' (window|loop|gso0|ind-*|event)\n", attack);
 		return 1;
 	}
-	if (vring_publish(&vn.tx))
+	if (rc) {
+		printf("badvf: the device refused the ring features\n");
+		return 1;
+	}
+	if (vring_publish(&vn.tx) || !strncmp(attack, "ind-", 4))
 		vmmio_notify(&dev, VIRTIO_NET_TXQ);
 	st = watch_status(2000);
 	printf("badvf: device status 0x%x needs-reset %s\n", (unsigned int)st,

@@ -43,15 +43,36 @@ void *fh_ptr(uint16_t vf, uint64_t gpa)
 	return p;
 }
 
+static void trace(enum fh_op op, uint16_t vf, uint64_t gpa, uint32_t len)
+{
+	if (fh.tracing && fh.ntrace < FH_TRACE_MAX)
+		fh.trace[fh.ntrace++] = (struct fh_ev){op, vf, gpa, len};
+}
+
+int fh_trace_find(unsigned int from, enum fh_op op, uint16_t vf, uint64_t gpa, uint32_t len)
+{
+	for (unsigned int i = from; i < fh.ntrace; i++) {
+		const struct fh_ev *e = &fh.trace[i];
+
+		if (e->op == op && (op == FH_MB || (e->vf == vf && e->gpa == gpa && e->len == len)))
+			return (int)i;
+	}
+	return -1;
+}
+
 int hal_dma_read(uint16_t vf, uint64_t gpa, void *dst, uint32_t len)
 {
 	fh.dma_reads++;
+	if (fh.on_read)
+		fh.on_read(vf, gpa, len);
+	trace(FH_READ, vf, gpa, len);
 	return hal_dma_copy_from(range(vf, gpa, len), dst, len);
 }
 
 int hal_dma_write(uint16_t vf, uint64_t gpa, const void *src, uint32_t len)
 {
 	fh.dma_writes++;
+	trace(FH_WRITE, vf, gpa, len);
 	return hal_dma_copy_to(range(vf, gpa, len), src, len);
 }
 
@@ -68,6 +89,7 @@ void hal_wmb(void)
 void hal_mb(void)
 {
 	fh.mbs++;
+	trace(FH_MB, 0, 0, 0);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 

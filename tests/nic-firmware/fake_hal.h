@@ -18,6 +18,17 @@ struct fh_frame {
 	uint32_t len;
 };
 
+/* One guest memory access or full fence, in the order the firmware made
+ * them (fake_hal.trace). */
+enum fh_op { FH_READ = 'R', FH_WRITE = 'W', FH_MB = 'M' };
+struct fh_ev {
+	enum fh_op op;
+	uint16_t vf;
+	uint64_t gpa;
+	uint32_t len;
+};
+#define FH_TRACE_MAX 256
+
 struct fake_hal {
 	uint8_t *mem[FH_VFS];		   /* guest memory of VF i at FH_WIN_BASE */
 	struct fh_frame tx[FH_MAX_FRAMES]; /* what went out of port 0 */
@@ -48,6 +59,13 @@ struct fake_hal {
 	/* The most port frames between two hal_poll_progress calls (the
 	 * heartbeat on qemu). */
 	uint64_t tx_at_progress, progress_gap_max;
+	/* With tracing, the first FH_TRACE_MAX accesses and fences. */
+	bool tracing;
+	struct fh_ev trace[FH_TRACE_MAX];
+	unsigned int ntrace;
+	/* Called before the firmware reads guest memory (another side's
+	 * store that lands just before the load). */
+	void (*on_read)(uint16_t vf, uint64_t gpa, uint32_t len);
 };
 
 extern struct fake_hal fh;
@@ -57,5 +75,8 @@ void fh_fini(void);
 /* Host pointer to guest address gpa of VF vf (asserts it is in range). */
 void *fh_ptr(uint16_t vf, uint64_t gpa);
 void fh_port_inject(const void *frame, uint32_t len);
+/* Index in fh.trace of the first event op of VF vf on [gpa, gpa+len)
+ * from index from on, or -1. */
+int fh_trace_find(unsigned int from, enum fh_op op, uint16_t vf, uint64_t gpa, uint32_t len);
 
 #endif

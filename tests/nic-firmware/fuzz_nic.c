@@ -6,14 +6,21 @@
  * (ARCHITECTURE.md §5).
  *
  * Two input forms, chosen by bit 7 of byte 0:
- * - one-shot (bit 7 clear): [0] features (bits 0-1), [1..2] TX avail idx,
- *   [3..4] RX avail idx, then VF 0's memory: rings (0x0000-0x5fff), then
- *   the buffer area from 0x10000; three frames on the wire, a poll each.
+ * - one-shot (bit 7 clear): [0] features (bits 0-1, bits 4-5 as below),
+ *   [1..2] TX avail idx, [3..4] RX avail idx, then VF 0's memory: rings
+ *   (0x0000-0x5fff: used_event and avail_event included), then the buffer
+ *   area from 0x10000 (indirect tables included); three frames on the
+ *   wire, a poll each.
  * - commands (bit 7 set): [0] bits 0-1 features, bit 2 RX ring of 256
  *   (NIC_QUEUE_MAX, what Linux uses) instead of 128, bit 3 the same for
  *   TX; then 8-byte commands c[0..7], op = c[0] % FZ_OPS, run in order, so
  *   one input posts, lets frames wait, posts again, polls... (the bugs of
- *   state carried between polls: stash, backlog, frame in flight). */
+ *   state carried between polls: stash, backlog, frame in flight).
+ * In both, byte 0 bit 4 takes VIRTIO_F_INDIRECT_DESC and bit 5
+ * VIRTIO_F_EVENT_IDX out of what VF 0's driver asks for (both are in
+ * every set of feats[] otherwise). No pass raises more than one interrupt
+ * per queue, whatever VF 0 wrote in used_event (or rewrites as the device
+ * reads it). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,8 +32,23 @@ static uint8_t mac0[6], mac1[6];
 static const uint8_t peer[6] = {0x02, 0xaa, 0, 0, 0, 1};
 static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static const uint64_t feats[4] = {~0ull, ~0ull & ~VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF),
-				  VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC),
+				  VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |
+				      VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |
+				      VIRTIO_BIT(VIRTIO_F_EVENT_IDX),
 				  ~0ull & ~VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM)};
+
+/* VF 0's features: feats[sel & 3], without INDIRECT_DESC if sel bit 4,
+ * without EVENT_IDX if bit 5. */
+static uint64_t feats_of(uint8_t sel)
+{
+	uint64_t f = feats[sel & 3];
+
+	if (sel & 16)
+		f &= ~VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC);
+	if (sel & 32)
+		f &= ~VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
+	return f;
+}
 
 enum fz_op {
 	/* Post c[1]+1 RX chains, heads from c[2] on, each 1 + c[3] bits 1-2
@@ -43,18 +65,40 @@ enum fz_op {
 	 * (TCP4, UDP4, TCP6), c[4] bit 4 a wrong checksum. */
 	FZ_INJECT,
 	FZ_POLL, /* c[1] % 8 + 1 passes */
-	/* VF reset, then (unless c[3] bit 0) up again with features c[1] % 4
-	 * and rings of 256 for RX if c[2] bit 0, for TX if bit 1; the port
+	/* VF reset, then (unless c[3] bit 0) up again with features c[1]
+	 * (feats_of) and rings of 256 for RX if c[2] bit 0, for TX if bit 1; the port
 	 * still reads VF 0's memory for c[4] % 4 syncs (the reset waits). */
 	FZ_RESET,
 	/* VF 0 sends c[1..2] % 1800 payload bytes to c[3] % 4 (as INJECT),
 	 * TCP4 or UDP4 (c[4] bit 0), checksum offload if bit 1, and then if
 	 * bit 2 TSO or USO with gso_size c[5..6], every value from 0 (tiny
-	 * ones make super-frames that take several passes). */
+	 * ones make super-frames that take several passes); if c[4] bit 3
+	 * through an indirect table (table slot c[7] % 8). */
 	FZ_TX,
 	FZ_POKE, /* VF 0's memory at c[1..2] (0-0xffff) = c[3..6] */
+	/* An indirect chain on queue c[1] bit 0 (0 RX): table slot c[1] >> 1
+	 * % 8 (FZ_TABLE), c[2] % 32 + 1 entries of c[4..5] bytes each, buffers
+	 * from 0x10000 + c[7] * 256, ring descriptor c[6]. c[3]: bit 0
+	 * entries device-readable (else writable), bit 1 the last entry
+	 * NEXT to entry 0 (a loop), bit 2 entry c[7] % n INDIRECT (nested),
+	 * bit 3 NEXT on the ring descriptor too, bit 4 table length + c[7] %
+	 * 16 (not whole descriptors), bit 5 table straddling the window's
+	 * end (or past it, c[7] bit 7), bit 6 a direct descriptor before it
+	 * (descriptor c[6] + 1 refers to the table), bit 7 table length 0;
+	 * its length past a queue's when c[2] bit 7. */
+	FZ_ITABLE,
+	/* EVENT_IDX: used_event of queue c[1] bit 0 = c[2..3], or (c[1] bit
+	 * 1) used->idx + c[2..3]; c[1] bit 2: rewritten with a new value each
+	 * time the device reads it (seed c[4..5]), bit 3: stop that; bit 4:
+	 * avail_event (the device's field) = c[4..5]; bit 5: the idle
+	 * hand-off (nic_prepare_idle) now. */
+	FZ_EVENT,
 	FZ_OPS
 };
+
+/* Indirect tables of FZ_ITABLE and FZ_TX: 8 slots of up to 2 KiB between
+ * the TX buffers and the big buffer (tdrv.h's layout). */
+#define FZ_TABLE(slot) (FH_WIN_BASE + 0x70000 + 0x800u * ((slot) % 8u))
 
 static const uint8_t *dst_of(uint8_t c)
 {
@@ -93,15 +137,18 @@ static unsigned int fz_sent_by(unsigned int from, const uint8_t *mac, unsigned i
 	return n;
 }
 
-/* One pass; VF 0 never gets more frames out of it than its budget. */
+/* One pass; VF 0 never gets more frames out of it than its budget, nor
+ * more than one interrupt per queue (one publish each). */
 static int fz_poll(void)
 {
-	unsigned int at;
+	unsigned int at, irq0[2] = {fh.irqs[0][0], fh.irqs[0][1]};
 	int work;
 
 	fz_port_drain(false);
 	work = nic_poll(nic);
 	if (fz_sent_by(0, mac0, &at) > NIC_TX_FRAMES)
+		abort();
+	if (fh.irqs[0][0] - irq0[0] > 1 || fh.irqs[0][1] - irq0[1] > 1)
 		abort();
 	return work;
 }
@@ -137,7 +184,7 @@ static void one_shot(const uint8_t *data, size_t size)
 {
 	size_t rings, rest;
 
-	td_up(nic, 0, feats[data[0] & 3]);
+	td_up(nic, 0, feats_of(data[0]));
 	/* Rings and descriptors of both queues (0x0000-0x5fff), then the
 	 * buffer areas the descriptors may point at. */
 	rings = size - 5 < 0x6000 ? size - 5 : 0x6000;
@@ -232,7 +279,7 @@ static void cmd_reset(const uint8_t *c)
 	if (td_mbox(nic, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, 0, NULL) != NIC_MBOX_OK)
 		abort();
 	if (!(c[3] & 1))
-		td_up_sized(nic, 0, feats[c[1] % 4], c[2] & 1 ? NIC_QUEUE_MAX : TD_QSIZE,
+		td_up_sized(nic, 0, feats_of(c[1]), c[2] & 1 ? NIC_QUEUE_MAX : TD_QSIZE,
 			    c[2] & 2 ? NIC_QUEUE_MAX : TD_QSIZE);
 }
 
@@ -249,14 +296,99 @@ static void cmd_tx(const uint8_t *c)
 		vh.hdr_len = FR_L4_OFF4 + (c[4] & 1 ? 8 : 20);
 		vh.gso_size = le16(c + 5);
 	}
-	td_tx(0, &vh, f, len);
+	if (c[4] & 8)
+		td_tx_indirect(0, &vh, f, len, FZ_TABLE(c[7]));
+	else
+		td_tx(0, &vh, f, len);
+}
+
+static void cmd_itable(const uint8_t *c)
+{
+	const int q = c[1] & 1;
+	struct tq *t = &td_q[0][q];
+	const uint64_t end = FH_WIN_BASE + FH_WIN_SIZE;
+	unsigned int n = c[2] % 32u + 1;
+	uint16_t rd = (uint16_t)(c[6] % t->size), len = le16(c + 4);
+	uint16_t fl = c[3] & 1 ? 0 : VIRTQ_DESC_F_WRITE;
+	uint64_t table = FZ_TABLE(c[1] >> 1);
+	uint32_t tlen = 16u * n;
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint16_t e = fl | (i + 1 < n || (c[3] & 2) ? VIRTQ_DESC_F_NEXT : 0);
+
+		if ((c[3] & 4) && i == c[7] % n)
+			e |= VIRTQ_DESC_F_INDIRECT;
+		td_itable(0, table, (uint16_t)i,
+			  FH_WIN_BASE + 0x10000 + (c[7] * 256u + i * (uint32_t)len) % 0x60000, len,
+			  e, (uint16_t)((i + 1) % n));
+	}
+	if (c[3] & 16)
+		tlen += c[7] % 16u;
+	if (c[3] & 32)
+		table = c[7] & 128 ? end + 16u * n : end - 16u * (c[7] % 4u + 1);
+	if (c[2] & 128)
+		tlen = 16u * (t->size + 1u);
+	if (c[3] & 128)
+		tlen = 0;
+	if (c[3] & 64) {
+		uint16_t rd2 = (uint16_t)((rd + 1) % t->size);
+
+		td_desc(0, q, rd, FH_WIN_BASE + 0x10000 + c[7] * 64u, NIC_NET_HDR_LEN,
+			fl | VIRTQ_DESC_F_NEXT, rd2);
+		td_desc(0, q, rd2, table, tlen,
+			VIRTQ_DESC_F_INDIRECT | (c[3] & 8 ? VIRTQ_DESC_F_NEXT : 0), rd);
+	} else {
+		td_desc(0, q, rd, table, tlen,
+			VIRTQ_DESC_F_INDIRECT | (c[3] & 8 ? VIRTQ_DESC_F_NEXT : 0),
+			(uint16_t)((rd + 1) % t->size));
+	}
+	td_avail_add(0, q, rd);
+}
+
+/* A used_event that changes under every read of it (FZ_EVENT). */
+static uint16_t fz_scribble;
+static int fz_scribble_q = -1;
+
+static void fz_rewrite_used_event(uint16_t vf, uint64_t gpa, uint32_t len)
+{
+	struct tq *t;
+
+	if (vf != 0 || fz_scribble_q < 0 || len != 2)
+		return;
+	t = &td_q[0][fz_scribble_q];
+	if (gpa == t->avail + virtq_used_event_off(t->size)) {
+		fz_scribble = (uint16_t)(fz_scribble * 40503u + 7);
+		td_used_event_set(0, fz_scribble_q, fz_scribble);
+	}
+}
+
+static void cmd_event(const uint8_t *c)
+{
+	const int q = c[1] & 1;
+	struct tq *t = &td_q[0][q];
+	uint16_t v = le16(c + 2);
+
+	if (c[1] & 2)
+		v = (uint16_t)(v + *(uint16_t *)fh_ptr(0, t->used + VIRTQ_USED_IDX_OFF));
+	td_used_event_set(0, q, v);
+	if (c[1] & 4) {
+		fz_scribble = le16(c + 4);
+		fz_scribble_q = q;
+		fh.on_read = fz_rewrite_used_event;
+	}
+	if (c[1] & 8)
+		fh.on_read = NULL;
+	if (c[1] & 16)
+		memcpy(fh_ptr(0, t->used + virtq_avail_event_off(t->size)), c + 4, 2);
+	if (c[1] & 32)
+		nic_prepare_idle(nic);
 }
 
 static void commands(const uint8_t *data, size_t size)
 {
 	uint8_t m = data[0];
 
-	td_up_sized(nic, 0, feats[m & 3], m & 4 ? NIC_QUEUE_MAX : TD_QSIZE,
+	td_up_sized(nic, 0, feats_of(m), m & 4 ? NIC_QUEUE_MAX : TD_QSIZE,
 		    m & 8 ? NIC_QUEUE_MAX : TD_QSIZE);
 	for (size_t at = 1; at + 8 <= size; at += 8) {
 		const uint8_t *c = data + at;
@@ -281,6 +413,12 @@ static void commands(const uint8_t *data, size_t size)
 		case FZ_TX:
 			cmd_tx(c);
 			break;
+		case FZ_ITABLE:
+			cmd_itable(c);
+			break;
+		case FZ_EVENT:
+			cmd_event(c);
+			break;
 		default: /* FZ_POKE */
 			memcpy(fh.mem[0] + le16(c + 1), c + 3, 4);
 			break;
@@ -289,6 +427,8 @@ static void commands(const uint8_t *data, size_t size)
 	/* Let VF 0's queued work end before VF 1's check counts frames. */
 	for (int i = 0; i < 16 && fz_poll() > 0; i++)
 		;
+	fh.on_read = NULL;
+	fz_scribble_q = -1;
 	fz_port_drain(false);
 }
 

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Seeds for fuzz_nic: well-formed guests (plain, checksum offload, TSO,
-mergeable RX) laid out as fuzz_nic.c reads its input, so the fuzzer starts
-from chains the firmware accepts and mutates toward the bounds; and
-command-form inputs (several rounds of posting, frames and polls), one of
-them the in-flight ring overrun fixed in abde0d9.
+mergeable RX, a TX chain in an indirect table) laid out as fuzz_nic.c
+reads its input, so the fuzzer starts from chains the firmware accepts and
+mutates toward the bounds; and command-form inputs (several rounds of
+posting, frames and polls), one of them the in-flight ring overrun fixed
+in abde0d9; indirect tables honest and hostile (nested, too long, outside
+the window, length not whole descriptors, loops); used_event values
+around the wrap, one rewritten under the device's reads, the idle
+hand-off.
 usage: fuzz_seeds.py OUTDIR"""
 import os
 import struct
@@ -27,20 +31,25 @@ def frame(pay, tcp=True):
     return dst + src + b"\x08\x00" + ip + h + bytes(i & 255 for i in range(pay))
 
 
-def seed(feat, vnet, fr, rx_len=2048, n_rx=2):
-    assert n_rx * 0x800 <= TXH and rx_len <= 0x800
+def seed(feat, vnet, fr, rx_len=2048, n_rx=2, indirect=False):
+    """indirect: the TX chain's two descriptors are an indirect table at
+    BUF + TXH - 0x100, the ring's descriptor 0 refers to it."""
+    assert n_rx * 0x800 <= TXH - (0x100 if indirect else 0) and rx_len <= 0x800
     mem = bytearray(0x6000)
+    bufs = bytearray(TXH + 0x100 + len(fr))
     for i in range(n_rx):
         struct.pack_into("<QIHH", mem, RXD + 16 * i, BASE + BUF + 0x800 * i, rx_len, 2, 0)
         struct.pack_into("<H", mem, RXA + 4 + 2 * i, i)
-    struct.pack_into("<QIHH", mem, TXD, BASE + BUF + TXH, 12, 1, 1)
-    struct.pack_into("<QIHH", mem, TXD + 16, BASE + BUF + TXH + 0x100, len(fr), 0, 0)
+    chain = (bufs, TXH - 0x100) if indirect else (mem, TXD)
+    struct.pack_into("<QIHH", chain[0], chain[1], BASE + BUF + TXH, 12, 1, 1)
+    struct.pack_into("<QIHH", chain[0], chain[1] + 16, BASE + BUF + TXH + 0x100, len(fr), 0, 0)
+    if indirect:
+        struct.pack_into("<QIHH", mem, TXD, BASE + BUF + TXH - 0x100, 32, 4, 0)
     struct.pack_into("<H", mem, TXA + 4, 0)
     # The input's memory part continues at guest offset 0x10000 (BUF):
     # RX buffers (written by the device, not in the input) below TXH, then
     # the TX header at BUF + TXH and the frame 0x100 after. Kept short:
     # libFuzzer's cost per run grows with the input.
-    bufs = bytearray(TXH + 0x100 + len(fr))
     bufs[TXH:TXH + 12] = vnet
     bufs[TXH + 0x100:TXH + 0x100 + len(fr)] = fr
     return bytes([feat]) + struct.pack("<HH", 1, n_rx) + bytes(mem) + bytes(bufs)
@@ -52,8 +61,13 @@ def vnet(flags=0, gso=0, hdr_len=0, gso_size=0, start=0, off=0):
 
 # Command form (fuzz_nic.c enum fz_op): byte 0 = 0x80 | RX256 << 2 |
 # TX256 << 3 | features index, then 8-byte commands.
-POST, AVAIL, INJECT, POLL, RESET, TX, POKE = range(7)
+POST, AVAIL, INJECT, POLL, RESET, TX, POKE, ITABLE, EVENT = range(9)
 RX256, TX256 = 4, 8
+NO_INDIRECT, NO_EVENT_IDX = 16, 32  # byte 0 (and RESET's c[1]): features out
+# ITABLE's c[3]
+READABLE, LOOP, NESTED, RING_NEXT, ODD_LEN, STRADDLE, MIXED, LEN0 = (1 << i for i in range(8))
+# EVENT's c[1]
+TXQ, REL, SCRIBBLE, UNSCRIBBLE, AVAIL_EVENT, IDLE = 1, 2, 4, 8, 16, 32
 DST_VF0, DST_BCAST, DST_VF1 = 0, 1, 2
 ONLY_AVAIL = 8
 
@@ -76,10 +90,25 @@ def poll(n=1):
     return cmd(POLL, n - 1)
 
 
-def tx(pay, dst=DST_VF1, udp=False, csum=False, tso=False, gso_size=1000):
-    """tso: TSO (USO with udp) at gso_size."""
-    return cmd(TX, *struct.pack("<H", pay), dst, int(udp) | int(csum) << 1 | int(tso) << 2,
-               *struct.pack("<H", gso_size))
+def tx(pay, dst=DST_VF1, udp=False, csum=False, tso=False, gso_size=1000, table=None):
+    """tso: TSO (USO with udp) at gso_size; table: through the indirect
+    table in that slot."""
+    return cmd(TX, *struct.pack("<H", pay), dst,
+               int(udp) | int(csum) << 1 | int(tso) << 2 | int(table is not None) << 3,
+               *struct.pack("<H", gso_size), table or 0)
+
+
+def itable(n, ln, rd, q=0, slot=0, flags=0, aux=0, too_long=False):
+    """An indirect chain on queue q (0 RX): a table of n entries of ln
+    bytes in slot, ring descriptor rd; flags and aux as fuzz_nic.c's
+    FZ_ITABLE."""
+    return cmd(ITABLE, q | slot << 1, (n - 1) | int(too_long) << 7, flags,
+               *struct.pack("<H", ln), rd, aux)
+
+
+def event(v, how=0, seed=0):
+    """used_event of RX (TXQ in how: of TX) = v (REL: used->idx + v)."""
+    return cmd(EVENT, how, *struct.pack("<HH", v & 0xffff, seed))
 
 
 def prog(mode, *cmds):
@@ -125,6 +154,46 @@ seeds = {
                               tx(1000, 3, udp=True, csum=True, tso=True, gso_size=1), poll()),
     "cmd-reset-mid-superframe": prog(0, tx(1790, 3, csum=True, tso=True, gso_size=8), poll(2),
                                      cmd(RESET, 0, 0, 0, 3), tx(500, 3, csum=True), poll(2)),
+    # Indirect tables (virtio 1.2 §2.7.5.3): TX frames and a super-frame
+    # through tables, RX chains that are tables (one after a direct
+    # descriptor), mergeable over them.
+    "indirect-plain": seed(0, vnet(), frame(100), indirect=True),
+    "cmd-indirect-honest": prog(0, tx(300, 3, csum=True, table=0),
+                                tx(1500, 3, csum=True, tso=True, gso_size=500, table=1),
+                                tx(200, DST_VF1, table=2), poll(2),
+                                itable(2, 1024, 0, slot=3), itable(1, 2048, 1, slot=4, aux=16),
+                                itable(1, 1500, 4, slot=5, flags=MIXED, aux=32),
+                                inject(900, n=3), poll(), itable(3, 300, 8, slot=6, aux=48),
+                                itable(3, 300, 9, slot=7, aux=64), inject(1400, kind=1), poll()),
+    # Each hostile table on its own (the VF fails at the first): nested,
+    # a loop, not whole descriptors, straddling the window's end, past it,
+    # NEXT beside INDIRECT, length 0, longer than the queue; on TX too.
+    **{f"cmd-indirect-{name}": prog(0, post(2, 20, 2048), itable(3, 512, 0, q=q, flags=fl, aux=aux,
+                                                              too_long=tl),
+                                    inject(300), tx(100, 3), poll(2))
+       for name, q, fl, aux, tl in (
+           ("nested", 0, NESTED, 1, False), ("loop", 0, LOOP, 0, False),
+           ("odd-len", 0, ODD_LEN, 8, False), ("straddle", 0, STRADDLE, 1, False),
+           ("past-window", 0, STRADDLE, 0x80, False), ("next", 0, RING_NEXT, 0, False),
+           ("len0", 0, LEN0, 0, False), ("too-long", 0, 0, 0, True),
+           ("tx-nested", 1, READABLE | NESTED, 2, False),
+           ("tx-loop", 1, READABLE | LOOP | MIXED, 0, False))},
+    "indirect-not-negotiated": prog(NO_INDIRECT, tx(300, 3, table=0), poll()),
+    # Event indices (§2.7.7, §2.7.10): used_event at, behind and past the
+    # used index, at 0xfffe and 0xffff; one rewritten as the device reads it;
+    # avail_event scribbled on; the idle hand-off, then a chain; and a VF
+    # without them.
+    "cmd-event-idx": prog(0, post(16, 0, 2048), event(2), inject(100, n=3), poll(),
+                          event(0xffff, REL), inject(100), poll(), event(1, REL), inject(100, n=2),
+                          poll(), event(0x8000), event(0, TXQ), tx(200, 3), poll(),
+                          event(3, REL | SCRIBBLE, 0x1234), inject(200, n=4), tx(300, 3), poll(2),
+                          event(0, UNSCRIBBLE | AVAIL_EVENT, 0xbeef), tx(300, 3), poll(),
+                          event(0, TXQ | IDLE), tx(300, 3), poll()),
+    "cmd-event-idx-edges": prog(0, post(16, 0, 2048), event(0xfffe), event(0xffff, TXQ),
+                               inject(60, n=8), tx(100, 3), poll(), post(8, 16, 2048, 0x8000),
+                               event(0xffff, REL | SCRIBBLE, 7), inject(60, n=8), poll(4)),
+    "cmd-no-event-idx": prog(NO_EVENT_IDX, post(4, 0, 2048), event(5), cmd(AVAIL, 0, 0, 0, 2, 1),
+                             inject(100, n=2), poll(), event(0, IDLE), tx(100, 3), poll()),
 }
 for name, data in seeds.items():
     with open(os.path.join(out, name), "wb") as f:

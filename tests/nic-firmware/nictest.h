@@ -18,8 +18,11 @@
 extern struct nic *nic;
 extern uint8_t mac0[6], mac1[6], mac_bcast[6], mac_peer[6];
 
-/* All features the device model offers. */
-#define ALLF (~0ull)
+/* All features the device model offers but EVENT_IDX: tdrv's driver side
+ * neither writes used_event nor reads avail_event, so a test that wants
+ * the event indices asks for them (ALLF | EVF). */
+#define EVF  VIRTIO_BIT(VIRTIO_F_EVENT_IDX)
+#define ALLF (~0ull & ~EVF)
 
 int nt_setup(void **state);
 int nt_teardown(void **state);

@@ -99,6 +99,39 @@ void td_desc(uint16_t vf, int q, uint16_t i, uint64_t addr, uint32_t len, uint16
 	memcpy(fh_ptr(vf, td_q[vf][q].desc + 16u * i), &d, sizeof(d));
 }
 
+void td_itable(uint16_t vf, uint64_t table, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
+	       uint16_t next)
+{
+	struct virtq_desc d = {addr, len, flags, next};
+
+	memcpy(fh_ptr(vf, table + 16u * i), &d, sizeof(d));
+}
+
+void td_used_event_set(uint16_t vf, int q, uint16_t v)
+{
+	struct tq *t = &td_q[vf][q];
+
+	__atomic_store_n((uint16_t *)fh_ptr(vf, t->avail + virtq_used_event_off(t->size)), v,
+			 __ATOMIC_RELEASE);
+}
+
+uint16_t td_avail_event(uint16_t vf, int q)
+{
+	struct tq *t = &td_q[vf][q];
+
+	return __atomic_load_n((uint16_t *)fh_ptr(vf, t->used + virtq_avail_event_off(t->size)),
+			       __ATOMIC_ACQUIRE);
+}
+
+bool td_kick_needed(uint16_t vf, int q, bool event_idx, uint16_t old, uint16_t new_idx)
+{
+	struct tq *t = &td_q[vf][q];
+
+	if (event_idx)
+		return virtq_need_event(td_avail_event(vf, q), new_idx, old);
+	return !(*(uint16_t *)fh_ptr(vf, t->used) & VIRTQ_USED_F_NO_NOTIFY);
+}
+
 void td_avail_add(uint16_t vf, int q, uint16_t head)
 {
 	struct tq *t = &td_q[vf][q];
@@ -123,6 +156,23 @@ void td_tx(uint16_t vf, const struct virtio_net_hdr *vh, const void *frame, uint
 	td_desc(vf, VIRTIO_NET_TXQ, d, hbuf, NIC_NET_HDR_LEN, VIRTQ_DESC_F_NEXT, d + 1);
 	td_desc(vf, VIRTIO_NET_TXQ, d + 1, fbuf, len, 0, 0);
 	td_avail_add(vf, VIRTIO_NET_TXQ, d);
+}
+
+void td_tx_indirect(uint16_t vf, const struct virtio_net_hdr *vh, const void *frame, uint32_t len,
+		    uint64_t table)
+{
+	struct tq *t = &td_q[vf][VIRTIO_NET_TXQ];
+	uint16_t slot = t->avail_idx % (t->size / 2);
+	uint64_t hbuf = TD_TXBUF(slot);
+	uint64_t fbuf = len > 2048 - 64 ? TD_BIGBUF : hbuf + 64;
+
+	memcpy(fh_ptr(vf, hbuf), vh, NIC_NET_HDR_LEN);
+	memcpy(fh_ptr(vf, fbuf), frame, len);
+	td_itable(vf, table, 0, hbuf, NIC_NET_HDR_LEN, VIRTQ_DESC_F_NEXT, 1);
+	td_itable(vf, table, 1, fbuf, len, 0, 0);
+	/* td_tx's slot (descriptors 2 slot, 2 slot + 1): the two mix. */
+	td_desc(vf, VIRTIO_NET_TXQ, (uint16_t)(2 * slot), table, 32, VIRTQ_DESC_F_INDIRECT, 0);
+	td_avail_add(vf, VIRTIO_NET_TXQ, (uint16_t)(2 * slot));
 }
 
 int td_tx_done(uint16_t vf)

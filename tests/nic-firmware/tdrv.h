@@ -40,9 +40,23 @@ bool td_needs_reset(struct nic *nic, uint16_t vf);
 
 void td_desc(uint16_t vf, int q, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
 	     uint16_t next);
+/* Entry i of an indirect descriptor table at guest address table. */
+void td_itable(uint16_t vf, uint64_t table, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
+	       uint16_t next);
+/* EVENT_IDX fields of queue q (virtio 1.2 §2.7.6, §2.7.8). */
+void td_used_event_set(uint16_t vf, int q, uint16_t v);
+uint16_t td_avail_event(uint16_t vf, int q);
+/* Would a driver that moved avail->idx from old to new kick now? As
+ * Linux's virtqueue_kick_prepare: avail_event with EVENT_IDX, else the
+ * used ring's NO_NOTIFY flag. */
+bool td_kick_needed(uint16_t vf, int q, bool event_idx, uint16_t old, uint16_t new_idx);
 void td_avail_add(uint16_t vf, int q, uint16_t head);
 /* Queue a frame for transmission: header descriptor + frame descriptor. */
 void td_tx(uint16_t vf, const struct virtio_net_hdr *vh, const void *frame, uint32_t len);
+/* The same through an indirect table of those two at table (one ring
+ * descriptor, VIRTQ_DESC_F_INDIRECT). */
+void td_tx_indirect(uint16_t vf, const struct virtio_net_hdr *vh, const void *frame, uint32_t len,
+		    uint64_t table);
 /* TX chains the device has given back. */
 int td_tx_done(uint16_t vf);
 void td_rx_post(uint16_t vf, int n, uint32_t buflen);

@@ -22,7 +22,10 @@ static void vring_up(uint16_t qsize)
 
 	assert_true(2 * vring_mem_size(qsize) < 0x40000);
 	td_mbox(nic, NIC_MBOX_VF_GET_FEATURES, 0, 0, 0, 0, 0, 0, &m);
-	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_SET_FEATURES, 0, m.arg[0], 0, 0, 0, 0, NULL), 0);
+	/* What vnet_init would take: vring.c has no event indices. */
+	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_SET_FEATURES, 0,
+				 m.arg[0] & VNET_FEATURES_SUPPORTED, 0, 0, 0, 0, NULL),
+			 0);
 	for (int q = 0; q < 2; q++) {
 		uint8_t *at = mem + q * 0x20000;
 

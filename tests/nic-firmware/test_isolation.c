@@ -65,10 +65,145 @@ static void arm_avail_jump(void)
 
 	*idx = TD_QSIZE + 1; /* more chains than the ring can hold */
 }
+/* VF 0's driver again, without VIRTIO_F_INDIRECT_DESC. */
+static void up_without_indirect(void)
+{
+	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, 0, NULL), 0);
+	assert_int_equal(td_up(nic, 0, ALLF & ~VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC)), 0);
+}
 static void arm_indirect(void)
 {
+	up_without_indirect();
 	td_desc(0, TXQ, 0, TD_TXBUF(0), 64, VIRTQ_DESC_F_INDIRECT, 0);
 	td_avail_add(0, TXQ, 0);
+}
+/* Indirect tables (§2.7.5.3, negotiated: ALLF has INDIRECT_DESC). A
+ * frame's header and body, TX chain descriptor 0 pointing at a table. */
+#define TBL (FH_WIN_BASE + 0x7f000)
+static void tbl_frame(uint16_t i, uint16_t next_flags)
+{
+	uint8_t f[256];
+	struct virtio_net_hdr vh;
+	uint32_t len = fr_udp4(f, mac_peer, mac0, 100, false, &vh);
+
+	memcpy(fh_ptr(0, TD_TXBUF(0)), &vh, NIC_NET_HDR_LEN);
+	memcpy(fh_ptr(0, TD_TXBUF(1)), f, len);
+	td_itable(0, TBL, i, TD_TXBUF(0), NIC_NET_HDR_LEN, VIRTQ_DESC_F_NEXT, (uint16_t)(i + 1));
+	td_itable(0, TBL, (uint16_t)(i + 1), TD_TXBUF(1), len, next_flags, 0);
+}
+static void tx_indirect_head(uint64_t table, uint32_t len, uint16_t flags)
+{
+	td_desc(0, TXQ, 0, table, len, VIRTQ_DESC_F_INDIRECT | flags, 1);
+	td_avail_add(0, TXQ, 0);
+}
+static void arm_ind_nested(void)
+{
+	tbl_frame(0, 0);
+	td_itable(0, TBL, 1, TBL + 0x100, 32, VIRTQ_DESC_F_INDIRECT, 0);
+	tx_indirect_head(TBL, 32, 0);
+}
+static void arm_ind_len0(void)
+{
+	tbl_frame(0, 0);
+	tx_indirect_head(TBL, 0, 0);
+}
+static void arm_ind_len_not_16n(void)
+{
+	tbl_frame(0, 0);
+	tx_indirect_head(TBL, 40, 0);
+}
+static void arm_ind_outside(void)
+{
+	tx_indirect_head(END + 0x1000, 32, 0);
+}
+/* Entry 0, inside the window, is a whole chain: only the table's own
+ * window check can see that its second half is outside. */
+static void arm_ind_straddles_end(void)
+{
+	uint8_t f[256];
+	struct virtio_net_hdr vh;
+	uint32_t len = fr_udp4(f, mac_peer, mac0, 100, false, &vh);
+
+	memcpy(fh_ptr(0, TD_TXBUF(0)), &vh, NIC_NET_HDR_LEN);
+	memcpy(fh_ptr(0, TD_TXBUF(0) + NIC_NET_HDR_LEN), f, len);
+	td_itable(0, END - 16, 0, TD_TXBUF(0), NIC_NET_HDR_LEN + len, 0, 0);
+	tx_indirect_head(END - 16, 32, 0);
+}
+static void arm_ind_below(void)
+{
+	tx_indirect_head(FH_WIN_BASE - 16, 32, 0);
+}
+static void arm_ind_wraps(void)
+{
+	tx_indirect_head(~0ull - 15, 32, 0);
+}
+/* More entries than the queue (TD_QSIZE): an honest one is at most that
+ * long (a chain never is longer, §2.7.5.3.1). */
+static void arm_ind_too_many(void)
+{
+	tbl_frame(0, 0);
+	tx_indirect_head(TBL, 16u * (TD_QSIZE + 1), 0);
+}
+static void arm_ind_loop(void)
+{
+	tbl_frame(0, VIRTQ_DESC_F_NEXT); /* entry 1 -> 0 -> 1 ... */
+	tx_indirect_head(TBL, 32, 0);
+}
+static void arm_ind_self_loop(void)
+{
+	td_itable(0, TBL, 0, TD_TXBUF(0), 64, VIRTQ_DESC_F_NEXT, 0);
+	tx_indirect_head(TBL, 16u * TD_QSIZE, 0);
+}
+/* next past a table of 2, at an entry that would end the chain well. */
+static void arm_ind_next_past_table(void)
+{
+	tbl_frame(4, 0); /* entries 4, 5 */
+	td_itable(0, TBL, 0, TD_TXBUF(0), NIC_NET_HDR_LEN, VIRTQ_DESC_F_NEXT, 5);
+	tx_indirect_head(TBL, 32, 0);
+}
+static void arm_ind_with_next(void)
+{
+	tbl_frame(0, 0);
+	td_desc(0, TXQ, 1, TD_TXBUF(2), 16, 0, 0);
+	tx_indirect_head(TBL, 32, VIRTQ_DESC_F_NEXT);
+}
+/* INDIRECT and NEXT on a chain's second descriptor (an indirect one may
+ * end a chain of direct ones, never sit inside it). */
+static void arm_ind_with_next_mid_chain(void)
+{
+	tbl_frame(0, 0);
+	td_desc(0, TXQ, 0, TD_TXBUF(2), 16, VIRTQ_DESC_F_NEXT, 1);
+	td_desc(0, TXQ, 1, TBL, 32, VIRTQ_DESC_F_INDIRECT | VIRTQ_DESC_F_NEXT, 2);
+	td_desc(0, TXQ, 2, TD_TXBUF(3), 16, 0, 0);
+	td_avail_add(0, TXQ, 0);
+}
+static void arm_ind_entry_outside(void)
+{
+	tbl_frame(0, 0);
+	td_itable(0, TBL, 1, END - 32, 64, 0, 0);
+	tx_indirect_head(TBL, 32, 0);
+}
+/* One direct descriptor then a table of a whole queue: TD_QSIZE + 1. */
+static void arm_ind_chain_past_queue(void)
+{
+	for (uint16_t i = 0; i < TD_QSIZE; i++)
+		td_itable(0, TBL, i, TD_TXBUF(1), 16, i + 1 < TD_QSIZE ? VIRTQ_DESC_F_NEXT : 0,
+			  (uint16_t)(i + 1));
+	td_desc(0, TXQ, 0, TD_TXBUF(0), NIC_NET_HDR_LEN, VIRTQ_DESC_F_NEXT, 1);
+	td_desc(0, TXQ, 1, TBL, 16u * TD_QSIZE, VIRTQ_DESC_F_INDIRECT, 0);
+	td_avail_add(0, TXQ, 0);
+}
+static void arm_ind_tx_writable_entry(void)
+{
+	tbl_frame(0, 0);
+	td_itable(0, TBL, 1, TD_TXBUF(1), 64, VIRTQ_DESC_F_WRITE, 0);
+	tx_indirect_head(TBL, 32, 0);
+}
+static void arm_ind_not_negotiated(void)
+{
+	up_without_indirect();
+	tbl_frame(0, 0);
+	tx_indirect_head(TBL, 32, 0);
 }
 static void arm_tx_writable(void)
 {
@@ -100,6 +235,29 @@ static void arm_rx_out_of_window(void)
 static void arm_rx_readable(void)
 {
 	td_desc(0, RXQ, HI, TD_RXBUF(0), 2048, 0, 0);
+	td_avail_add(0, RXQ, HI);
+	rx_frame_for_vf0();
+}
+static void arm_rx_ind_outside(void)
+{
+	td_desc(0, RXQ, HI, END - 16, 32, VIRTQ_DESC_F_INDIRECT, 0);
+	td_avail_add(0, RXQ, HI);
+	rx_frame_for_vf0();
+}
+/* The chain's readable-before-writable rule runs on into the table. */
+static void arm_rx_ind_readable_after_writable(void)
+{
+	td_desc(0, RXQ, HI, TD_RXBUF(0), 1024, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, HI - 1);
+	td_desc(0, RXQ, HI - 1, TBL, 16, VIRTQ_DESC_F_INDIRECT, 0);
+	td_itable(0, TBL, 0, TD_RXBUF(1), 1024, 0, 0);
+	td_avail_add(0, RXQ, HI);
+	rx_frame_for_vf0();
+}
+static void arm_rx_ind_nested(void)
+{
+	td_desc(0, RXQ, HI, TBL, 32, VIRTQ_DESC_F_INDIRECT, 0);
+	td_itable(0, TBL, 0, TD_RXBUF(0), 1024, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 1);
+	td_itable(0, TBL, 1, TBL + 0x100, 16, VIRTQ_DESC_F_INDIRECT, 0);
 	td_avail_add(0, RXQ, HI);
 	rx_frame_for_vf0();
 }
@@ -250,7 +408,28 @@ static const struct hostile cases[] = {
     {"next out of range", arm_next_out_of_range, VFC_MALFORMED_DESC, false},
     {"head out of range", arm_head_out_of_range, VFC_MALFORMED_DESC, false},
     {"avail idx jump", arm_avail_jump, VFC_MALFORMED_DESC, false},
-    {"indirect not offered", arm_indirect, VFC_MALFORMED_DESC, false},
+    {"indirect not negotiated", arm_ind_not_negotiated, VFC_MALFORMED_DESC, false},
+    {"indirect not negotiated, table of zeros", arm_indirect, VFC_MALFORMED_DESC, false},
+    {"indirect nested", arm_ind_nested, VFC_MALFORMED_DESC, false},
+    {"indirect table len 0", arm_ind_len0, VFC_MALFORMED_DESC, false},
+    {"indirect table len not 16n", arm_ind_len_not_16n, VFC_MALFORMED_DESC, false},
+    {"indirect table past window", arm_ind_outside, VFC_DMA_VIOLATION, false},
+    {"indirect table straddles window end", arm_ind_straddles_end, VFC_DMA_VIOLATION, false},
+    {"indirect table below window", arm_ind_below, VFC_DMA_VIOLATION, false},
+    {"indirect table addr+len wraps", arm_ind_wraps, VFC_DMA_VIOLATION, false},
+    {"indirect table longer than queue", arm_ind_too_many, VFC_MALFORMED_DESC, false},
+    {"indirect loop in table", arm_ind_loop, VFC_MALFORMED_DESC, false},
+    {"indirect self loop in table", arm_ind_self_loop, VFC_MALFORMED_DESC, false},
+    {"indirect next past table", arm_ind_next_past_table, VFC_MALFORMED_DESC, false},
+    {"indirect with NEXT on head", arm_ind_with_next, VFC_MALFORMED_DESC, false},
+    {"indirect with NEXT mid chain", arm_ind_with_next_mid_chain, VFC_MALFORMED_DESC, false},
+    {"indirect entry past window", arm_ind_entry_outside, VFC_DMA_VIOLATION, false},
+    {"indirect chain longer than queue", arm_ind_chain_past_queue, VFC_MALFORMED_DESC, false},
+    {"indirect writable TX entry", arm_ind_tx_writable_entry, VFC_MALFORMED_DESC, false},
+    {"indirect RX table past window", arm_rx_ind_outside, VFC_DMA_VIOLATION, false},
+    {"indirect RX readable after writable", arm_rx_ind_readable_after_writable, VFC_MALFORMED_DESC,
+     false},
+    {"indirect RX nested", arm_rx_ind_nested, VFC_MALFORMED_DESC, false},
     {"writable TX desc", arm_tx_writable, VFC_MALFORMED_DESC, false},
     {"TX shorter than header", arm_tx_short_hdr, VFC_MALFORMED_DESC, false},
     {"RX buffer past window", arm_rx_out_of_window, VFC_DMA_VIOLATION, false},

@@ -22,7 +22,8 @@ static void reset(uint16_t vf)
 static void all_offered_by_default(void **state)
 {
 	uint64_t want = VIRTIO_BIT(VIRTIO_F_VERSION_1) | B(MAC) | B(STATUS) | B(MTU) | B(CSUM) |
-			B(GUEST_CSUM) | B(HOST_TSO4) | B(HOST_TSO6) | B(HOST_USO) | B(MRG_RXBUF);
+			B(GUEST_CSUM) | B(HOST_TSO4) | B(HOST_TSO6) | B(HOST_USO) | B(MRG_RXBUF) |
+			VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
 
 	(void)state;
 	assert_int_equal(offered(0), want);
@@ -64,6 +65,10 @@ static void host_switch_and_dependencies(void **state)
 	assert_int_equal(td_mbox(nic, NIC_MBOX_SET_POLICY, NIC_MBOX_HOST, 0, 0, 0, 0, 0, NULL), 0);
 	reset(0);
 	assert_false(offered(0) & B(GUEST_CSUM));
+	/* The ring's features are no offload: offered whatever the policy. */
+	assert_int_equal(offered(0) &
+			     (VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX)),
+			 VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX));
 	assert_int_equal(td_mbox(nic, NIC_MBOX_SET_POLICY, NIC_MBOX_HOST, 0x100, 0, 0, 0, 0, NULL),
 			 NIC_MBOX_EINVAL);
 }

@@ -95,7 +95,27 @@ static inline uint64_t virtq_avail_bytes(uint16_t size)
 }
 static inline uint64_t virtq_used_bytes(uint16_t size)
 {
-	return 6ull + 8ull * size;
+	return 6ull + 8ull * size; /* + avail_event, unused without EVENT_IDX */
+}
+
+/* §2.7.6, §2.7.8: with VIRTIO_F_EVENT_IDX, the field after the available
+ * ring (used_event, written by the driver) and after the used ring
+ * (avail_event, written by the device). */
+static inline uint64_t virtq_used_event_off(uint16_t size)
+{
+	return VIRTQ_AVAIL_RING_OFF + 2ull * size;
+}
+static inline uint64_t virtq_avail_event_off(uint16_t size)
+{
+	return VIRTQ_USED_RING_OFF + 8ull * size;
+}
+
+/* §2.7.7.2, §2.7.10.2: the side that moved its idx from old to new_idx
+ * notifies when it wrote the entry at index event, i.e. when event is in
+ * [old, new_idx), every index mod 2^16 (virtio_ring.h's vring_need_event). */
+static inline int virtq_need_event(uint16_t event, uint16_t new_idx, uint16_t old)
+{
+	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old);
 }
 
 /* §4.2.2 MMIO Device Register Layout (non-legacy, Version 2) */
