@@ -234,6 +234,42 @@ static void min_mss_flood_is_fair(void **state)
 	}
 }
 
+/* Each pass starts at the running VF after the one the last pass started
+ * at, whatever their ids: with VFs 0, 1 and 3 sending, the first frame of
+ * each pass comes from each in turn (who goes first gets a full port's
+ * room first). */
+static void passes_start_at_each_vf_in_turn(void **state)
+{
+	const uint16_t vfs[3] = {0, 1, 3};
+	uint8_t fr[3][256], src[6];
+	struct virtio_net_hdr vh;
+	uint32_t len[3];
+	int first = -1;
+
+	(void)state;
+	assert_int_equal(td_create(nic, 3), 0);
+	for (int k = 0; k < 3; k++) {
+		assert_int_equal(td_up(nic, vfs[k], ALLF), 0);
+		td_mac(src, vfs[k]);
+		len[k] = fr_udp4(fr[k], mac_peer, src, 100, false, &vh);
+	}
+	for (int pass = 0; pass < 12; pass++) {
+		unsigned int before = fh.ntx;
+		int k;
+
+		for (k = 0; k < 3; k++)
+			td_tx(vfs[k], &vh, fr[k], len[k]);
+		nic_poll(nic);
+		assert_int_equal(fh.ntx, before + 3);
+		for (k = 0; k < 3 && fh.tx[before].data[11] != vfs[k] + 1; k++)
+			;
+		assert_true(k < 3);
+		if (first >= 0)
+			assert_int_equal(k, (first + 1) % 3);
+		first = k;
+	}
+}
+
 /* A VF reset while a zero-copy super-frame is in flight: the VF stops at
  * once (no segment after the reset was taken), and the reset's answer
  * comes only after a hal_port_sync that said the port is done, after the
@@ -342,6 +378,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(min_mss_64k_with_traffic_and_mailbox, nt_setup,
 					    nt_teardown),
 	    cmocka_unit_test_setup_teardown(min_mss_flood_is_fair, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(passes_start_at_each_vf_in_turn, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(reset_during_min_mss_superframe, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(dropped_chains_cost_budget, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(jumbo_frames_bound_by_bytes, nt_setup, nt_teardown),
