@@ -48,6 +48,11 @@ struct fake_hal {
 	/* The most port frames between two hal_poll_progress calls (the
 	 * heartbeat on qemu). */
 	uint64_t tx_at_progress, progress_gap_max;
+	/* With port_limit, port 0 takes port_room more frames (the test
+	 * gives it room); then hal_port_ready says no and hal_port_tx
+	 * refuses (NIC_EAGAIN), as a full ring does. */
+	bool port_limit;
+	unsigned int port_room;
 };
 
 extern struct fake_hal fh;
