@@ -5,10 +5,14 @@
  * check the other VMs are unharmed meanwhile).
  *   window: a TX buffer outside our RAM (the VF's DMA window)
  *   loop:   a TX chain whose last descriptor points back to its head
- *   gso0:   a 3000-byte TCP/IPv4 frame with GSO_TCPV4 and gso_size 0 */
+ *   gso0:   a 3000-byte TCP/IPv4 frame with GSO_TCPV4 and gso_size 0
+ * attack=flood|gso1 keep at it, switched on and off from outside (flood.c):
+ *   flood:  64 KiB TCP/IPv4 super-frames at gso_size 8 to the uplink
+ *   gso1:   the same at gso_size 1, refused by the NIC; reset, again */
 #include <stdio.h>
 #include <string.h>
 
+#include "badvf.h"
 #include "gnet.h"
 #include "guest/guest.h"
 #include "guest/timer.h"
@@ -82,6 +86,12 @@ static void post_gso0(void)
 	vnet_tx(&vn, &vh, piece, len, 1, (void *)1);
 }
 
+static int restart(void)
+{
+	vmmio_reset(&dev);
+	return vnet_init(&vn, &dev, mem, sizeof(mem), QSIZE, RXBUF, ~0ull);
+}
+
 static uint32_t watch_status(uint64_t ms)
 {
 	uint64_t end = timer_now() + timer_ms_to_ticks(ms);
@@ -122,8 +132,13 @@ int main(void)
 		post_loop();
 	else if (!strcmp(attack, "gso0"))
 		post_gso0();
-	else {
-		printf("badvf: unknown attack '%s' (window|loop|gso0)\n", attack);
+	else if (!strcmp(attack, "flood") || !strcmp(attack, "gso1")) {
+		struct badvf b = {&vn, &dev, restart};
+
+		flood_run(&b, attack[0] == 'f' ? BADVF_GSO_MIN : 1);
+		return 1;
+	} else {
+		printf("badvf: unknown attack '%s' (window|loop|gso0|flood|gso1)\n", attack);
 		return 1;
 	}
 	if (vring_publish(&vn.tx))
@@ -131,8 +146,7 @@ int main(void)
 	st = watch_status(2000);
 	printf("badvf: device status 0x%x needs-reset %s\n", (unsigned int)st,
 	       st & VIRTIO_STATUS_DEVICE_NEEDS_RESET ? "yes" : "no");
-	vmmio_reset(&dev);
-	rc = vnet_init(&vn, &dev, mem, sizeof(mem), QSIZE, RXBUF, ~0ull);
+	rc = restart();
 	printf("badvf: after reset: %s (status 0x%x)\n", rc ? "device failed" : "device up",
 	       (unsigned int)vmmio_status(&dev));
 	printf("badvf: running\n");
