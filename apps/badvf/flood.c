@@ -4,8 +4,11 @@
  * our address, port FLOOD_CTL_PORT; answers none, so the peer needs a
  * neighbour entry for us), or for "start N" N seconds at most (gso1 gets
  * no datagram while its VF waits for a reset). Switched from outside, one
- * boot measures a neighbour both with and without the flood. The datagram's source MAC and
- * address are where the super-frames go: the uplink.
+ * boot measures a neighbour both with and without the flood. The
+ * datagram's source MAC and address are where the super-frames go: the
+ * uplink, whose room then bounds what the flooder sends; "start N self"
+ * sends them to our own MAC instead, through the NIC's switch back into
+ * our receive queue, where nothing but the NIC's budget bounds them.
  *   flood: gso_size 8 (BADVF_GSO_MIN, the smallest the NIC takes): legal,
  *          8186 wire frames a super-frame; the NIC's per-pass budget in
  *          frames and bytes must keep the neighbours' share.
@@ -88,7 +91,8 @@ static void flood_build(struct flood *f, const uint8_t *mac, const uint8_t *peer
 	vnet_offload_prepare(sf, FLOOD_FRAME, f->gso, &f->vh);
 }
 
-/* A "start [N]" (1) or "stop" (0) datagram to us, or anything else (-1). */
+/* A "start [N [self]]" (1) or "stop" (0) datagram to us, or anything
+ * else (-1). */
 static int flood_ctl(struct flood *f, const uint8_t *p, int len)
 {
 	const uint8_t *ip = p + ETH_HLEN, *udp, *data;
@@ -109,11 +113,15 @@ static int flood_ctl(struct flood *f, const uint8_t *p, int len)
 	n = len - (int)(ETH_HLEN + ihl + UDP_HLEN);
 	if (n >= 5 && !memcmp(data, "start", 5)) {
 		uint64_t secs = 0;
+		int i;
 
-		for (int i = 6; i < n && data[i] >= '0' && data[i] <= '9' && secs < 3600; i++)
+		for (i = 6; i < n && data[i] >= '0' && data[i] <= '9' && secs < 3600; i++)
 			secs = secs * 10 + (uint64_t)(data[i] - '0');
 		f->until = secs ? timer_now() + secs * timer_hz() : ~0ull;
-		flood_build(f, p + ETH_OFF_SRC, ip + IPV4_OFF_SADDR);
+		if (n >= i + 5 && !memcmp(data + i, " self", 5))
+			flood_build(f, f->b->vn->mac, f->ip);
+		else
+			flood_build(f, p + ETH_OFF_SRC, ip + IPV4_OFF_SADDR);
 		return 1;
 	}
 	return n >= 4 && !memcmp(data, "stop", 4) ? 0 : -1;
