@@ -7,6 +7,7 @@
 #ifndef NIC_HAL_H
 #define NIC_HAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,12 @@ void hal_mb(void);
  */
 int hal_port_count(void);
 int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg);
+/* Whether the port takes one more frame now, without waiting. The
+ * transmit path asks before each frame to a port: a port that is full
+ * holds the frame in its VF's ring until a later pass (the VFs take turns
+ * at the room it makes), so a VF that fills it costs the others time, not
+ * frames. A backend whose port takes every frame at once says true. */
+bool hal_port_ready(int port);
 /* Port sync: waits until every port has finished with the guest elements
  * handed to it by hal_port_tx so far, and returns 0; NIC_EBUSY when a port
  * still reads some when the backend's bound runs out (qemu: 20 ms, counted

@@ -32,10 +32,15 @@ int nic_poll(struct nic *nic)
 		hal_mbox_reply(&m);
 		work++;
 	}
-	/* The running VFs, round robin from a start that moves each pass. */
-	unsigned int r = nic->rr++ % NIC_MAX_VF;
+	/* The running VFs, round robin: each pass starts at the running VF
+	 * after the one the last pass started at (not at the next VF id: with
+	 * VFs 0 and 1 running that would be VF 0 in 63 passes of 64). Who is
+	 * first gets a full port's room first (hal_port_ready). */
+	unsigned int r = nic->rr % NIC_MAX_VF;
 	uint64_t order = r ? nic->running >> r | nic->running << (NIC_MAX_VF - r) : nic->running;
 
+	if (order)
+		nic->rr = ((unsigned int)__builtin_ctzll(order) + r + 1) % NIC_MAX_VF;
 	for (; order; order &= order - 1) {
 		unsigned int i = ((unsigned int)__builtin_ctzll(order) + r) % NIC_MAX_VF;
 		struct vf *vf = &nic->vf[i];

@@ -53,7 +53,7 @@ struct nic {
 	uint32_t engine_caps; /* what the engines can do, NIC_POL_* */
 	int nports;
 	uint64_t port_cnt[NIC_MAX_PORTS][PC_COUNT];
-	uint32_t rr; /* round-robin start over VFs */
+	uint32_t rr; /* round-robin start over VFs: the VF after the last pass's first */
 	/* VFs whose reset or destroy is done but not answered: a port still
 	 * reads their memory (ctl.c; bit = VF id). */
 	uint64_t port_wait;

@@ -65,6 +65,25 @@ static unsigned int veb_to_port(struct nic *nic, int port, const struct hal_sg *
 	return 0;
 }
 
+int veb_ports_of(struct nic *nic, const uint8_t *eth)
+{
+	if (eth[ETH_OFF_DST] & 1)
+		return VEB_ALL_PORTS;
+	if (oe_cls_find(&nic->veb.cls, eth + ETH_OFF_DST, OE_VLAN_NONE) < 0)
+		return VEB_UPLINK;
+	return VEB_NO_PORT;
+}
+
+bool veb_ports_ready(const struct nic *nic, int ports)
+{
+	if (ports == VEB_NO_PORT)
+		return true;
+	for (int p = 0; p < nic->nports; p++)
+		if ((ports == VEB_ALL_PORTS || ports == p) && !hal_port_ready(p))
+			return false;
+	return true;
+}
+
 /* The sender's verdict for the copies n ports refused (tx_drop_port). */
 static struct vf_verdict veb_port_drops(unsigned int n)
 {

@@ -44,6 +44,13 @@ static inline unsigned int veb_copies(const struct nic *nic, const struct vf *sr
 {
 	return __builtin_expect(eth[ETH_OFF_DST] & 1, 0) ? veb_flood_copies(nic, src) : 1;
 }
+/* The ports a frame from a VF that starts with eth goes to: none (a VF's
+ * MAC), VEB_UPLINK (unknown unicast) or VEB_ALL_PORTS (flooded). */
+#define VEB_NO_PORT   (-1)
+#define VEB_ALL_PORTS (-2)
+int veb_ports_of(struct nic *nic, const uint8_t *eth);
+/* Whether those ports can each take one more frame now (hal_port_ready). */
+bool veb_ports_ready(const struct nic *nic, int ports);
 /* Forward one frame received on a port (in NIC memory). */
 void veb_from_port(struct nic *nic, int port, const uint8_t *frame, uint32_t len);
 

@@ -82,7 +82,8 @@ enum vf_act {
 	VF_PASS = 0, /* done; what succeeded is counted where it happened */
 	VF_DROP,     /* frame dropped, the VF goes on: count cause, n times */
 	VF_FAIL,     /* the guest broke a rule: count cause, DEVICE_NEEDS_RESET */
-	VF_RETRY,    /* receive only: no buffer posted, nothing changed */
+	VF_RETRY,    /* nothing changed, again next pass: receive, no buffer
+		      * posted; transmit, its port is full (hal_port_ready) */
 	VF_MORE,     /* transmit only: a super-frame goes on next pass, its chain
 		      * stays with the device until then (vf_tx.c) */
 };

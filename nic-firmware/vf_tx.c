@@ -14,7 +14,11 @@
  * What a VF does in one pass is bounded by its budget (struct
  * vf_tx_budget) in frames and bytes, whatever its chains ask for: a
  * super-frame that does not fit goes on in the next pass from its next
- * segment (struct vf_tx_sf).
+ * segment (struct vf_tx_sf). So is what it takes of a port: a frame that
+ * finds its port full (hal_port_ready) ends the VF's burst and waits in
+ * the VF's ring, or as the next segment, for a later pass, when each VF
+ * in turn is first at the room the port made; nothing is lost to a port
+ * that another VF keeps full.
  */
 #include "vf_tx.h"
 
@@ -135,6 +139,8 @@ static struct vf_verdict tx_plain(struct nic *nic, struct vf *vf, const struct v
 		return vf_verdict_err(rc);
 	if (!veb_src_ok(vf, nic->scr.tx, flen))
 		return vf_verdict_drop(VFC_TX_DROP_SPOOF);
+	if (!veb_ports_ready(nic, veb_ports_of(nic, nic->scr.tx)))
+		return vf_verdict_make(VF_RETRY, 0, 0);
 	if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
 		if (oe_tx_csum_vnet(nic->scr.tx, flen, vh) < 0)
 			return vf_verdict_fail(VFC_TX_DROP_HDR);
@@ -163,6 +169,7 @@ static struct vf_verdict tx_gso_run(struct nic *nic, struct vf *vf, struct vf_tx
 	 * last are hdr + mss long: the budget, checked before each frame,
 	 * lets n of them go. */
 	const uint32_t copies = veb_copies(nic, vf, sf->hdr);
+	const int ports = veb_ports_of(nic, sf->hdr);
 	const uint32_t seg_bytes = copies * (oe_gso_seg_hdr_len(g) + mss);
 	const uint32_t first = g->seg_idx, pay = g->pkt.ip_end - g->pkt.payload_off;
 	uint32_t n = g->nsegs - first, sent, sent_bytes, end;
@@ -196,7 +203,9 @@ static struct vf_verdict tx_gso_run(struct nic *nic, struct vf *vf, struct vf_tx
 		oe_gso_set_data(g, nic->scr.tx, off, len);
 		rc = 1;
 	}
-	for (; n && (rc = oe_gso_next(g, nic->scr.seg_hdr, sizeof(nic->scr.seg_hdr), &seg)) == 1;
+	/* A full port ends the run: the rest goes on next pass. */
+	for (; n && veb_ports_ready(nic, ports) &&
+	       (rc = oe_gso_next(g, nic->scr.seg_hdr, sizeof(nic->scr.seg_hdr), &seg)) == 1;
 	     n--) {
 		struct hal_sg sg[OE_SEG_SG_MAX];
 
@@ -360,6 +369,10 @@ int vf_tx_poll(struct nic *nic, struct vf *vf, struct vf_tx_budget *budget)
 		if (!vf_verdict_passed(v)) {
 			if (vf_verdict_act(v) == VF_MORE) {
 				tx_sf_keep(sf, ch); /* goes on next pass */
+				break;
+			}
+			if (vf_verdict_act(v) == VF_RETRY) {
+				vq_push_back(q); /* a port is full: this chain next pass */
 				break;
 			}
 			b->frames--; /* a chain dropped is one frame's walk too */

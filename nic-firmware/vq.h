@@ -101,6 +101,12 @@ int vq_check_layout(const struct vq_dma *dma, const struct vq *q);
  * indirect table (when negotiated) is walked into ch like the ring's own
  * descriptors: the caller sees segments only. */
 int vq_pop(const struct vq_dma *dma, struct vq *q, struct vq_chain *ch);
+/* Leave the chain vq_pop just took on the ring, untouched: the next
+ * vq_pop takes it again, and checks it again. */
+static inline void vq_push_back(struct vq *q)
+{
+	q->last_avail--;
+}
 /* The same for a receive queue, newest posted chain first (struct
  * vq_stash): takes what the driver posted into st, then walks its top. */
 int vq_pop_recent(const struct vq_dma *dma, struct vq *q, struct vq_stash *st, struct vq_chain *ch);

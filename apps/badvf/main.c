@@ -18,9 +18,15 @@
  *               used_event of both queues is rewritten with pseudo-random
  *               values and avail_event scribbled on: no rule is broken, so
  *               no reset; every frame must still come back. */
+ * attack=cycle: each of window, loop, gso0 and ind-* in turn (rounds=N),
+ * then the floods (the soak's hostile guest).
+ * attack=flood|gso1 keep at it, switched on and off from outside (flood.c):
+ *   flood:  64 KiB TCP/IPv4 super-frames at gso_size 8 to the uplink
+ *   gso1:   the same at gso_size 1, refused by the NIC; reset, again */
 #include <stdio.h>
 #include <string.h>
 
+#include "badvf.h"
 #include "gnet.h"
 #include "guest/guest.h"
 #include "guest/timer.h"
@@ -252,6 +258,10 @@ static int event_attack(void)
 	}
 	printf("badvf: event: sent %u received %u kicks %u\n", sent, got, kicks);
 	return 0;
+static int restart(void)
+{
+	vmmio_reset(&dev);
+	return vnet_init(&vn, &dev, mem, sizeof(mem), QSIZE, RXBUF, ~0ull);
 }
 
 static uint32_t watch_status(uint64_t ms)
@@ -266,6 +276,55 @@ static uint32_t watch_status(uint64_t ms)
 		timer_sleep_ms(10);
 	} while (timer_now() < end);
 	return st;
+}
+
+/* One attack posted (not yet published); 0, -1 ring features refused,
+ * -2 unknown. */
+static int post(const char *attack)
+{
+	if (!strcmp(attack, "window"))
+		post_window();
+	else if (!strcmp(attack, "loop"))
+		post_loop();
+	else if (!strcmp(attack, "gso0"))
+		post_gso0();
+	else if (!strncmp(attack, "ind-", 4))
+		return post_indirect(attack);
+	else if (!strcmp(attack, "event"))
+		return event_attack();
+	else
+		return -2;
+	return 0;
+}
+
+/* attack=cycle (the soak's hostile guest): every one-shot attack in turn,
+ * each ending in DEVICE_NEEDS_RESET and a reset, round after round for
+ * rounds=N (default 1), then the floods, switched from outside. */
+static int cycle(void)
+{
+	static const char *const once[] = {"window", "loop", "gso0", "ind-nested",
+					   "ind-long", "ind-window", "ind-len"};
+	uint64_t rounds = guest_arg_u64("rounds", 1);
+	struct badvf b = {&vn, &dev, restart};
+
+	for (uint64_t r = 0; r < rounds; r++)
+		for (unsigned int i = 0; i < sizeof(once) / sizeof(once[0]); i++) {
+			if (post(once[i])) {
+				printf("badvf: cycle: %s could not be posted\n", once[i]);
+				return 1;
+			}
+			if (vring_publish(&vn.tx) || !strncmp(once[i], "ind-", 4))
+				vmmio_notify(&dev, VIRTIO_NET_TXQ);
+			uint32_t st = watch_status(2000);
+			int up = restart();
+			printf("badvf: cycle %s: needs-reset %s, after reset %s\n", once[i],
+			       st & VIRTIO_STATUS_DEVICE_NEEDS_RESET ? "yes" : "no",
+			       up ? "device failed" : "device up");
+			if (up)
+				return 1;
+		}
+	flood_run(&b, BADVF_GSO_MIN);
+	return 1;
 }
 
 int main(void)
@@ -288,18 +347,18 @@ int main(void)
 	}
 	printf("badvf: device up, features 0x%llx, attack=%s\n", (unsigned long long)vn.features,
 	       attack);
-	if (!strcmp(attack, "window"))
-		post_window();
-	else if (!strcmp(attack, "loop"))
-		post_loop();
-	else if (!strcmp(attack, "gso0"))
-		post_gso0();
-	else if (!strncmp(attack, "ind-", 4))
-		rc = post_indirect(attack);
-	else if (!strcmp(attack, "event"))
-		rc = event_attack();
-	else {
-		printf("badvf: unknown attack '%s' (window|loop|gso0|ind-*|event)\n", attack);
+	if (!strcmp(attack, "cycle"))
+		return cycle();
+	if (!strcmp(attack, "flood") || !strcmp(attack, "gso1")) {
+		struct badvf b = {&vn, &dev, restart};
+
+		flood_run(&b, attack[0] == 'f' ? BADVF_GSO_MIN : 1);
+		return 1;
+	}
+	rc = post(attack);
+	if (rc == -2) {
+		printf("badvf: unknown attack '%s' (window|loop|gso0|ind-*|event|flood|gso1|cycle)\n",
+		       attack);
 		return 1;
 	}
 	if (rc) {
@@ -311,8 +370,7 @@ int main(void)
 	st = watch_status(2000);
 	printf("badvf: device status 0x%x needs-reset %s\n", (unsigned int)st,
 	       st & VIRTIO_STATUS_DEVICE_NEEDS_RESET ? "yes" : "no");
-	vmmio_reset(&dev);
-	rc = vnet_init(&vn, &dev, mem, sizeof(mem), QSIZE, RXBUF, ~0ull);
+	rc = restart();
 	printf("badvf: after reset: %s (status 0x%x)\n", rc ? "device failed" : "device up",
 	       (unsigned int)vmmio_status(&dev));
 	printf("badvf: running\n");

@@ -84,6 +84,12 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 		return NIC_EAGAIN;
 	return 0;
 }
+bool hal_port_ready(int port)
+{
+	(void)port;
+	return true;
+}
+
 /* hal_port_tx is done with the frame when it returns. */
 int hal_port_sync(void)
 {

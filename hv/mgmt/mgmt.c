@@ -67,10 +67,13 @@ static int cmd_vms(void)
 			add(&b, " vf=- mac=-");
 		hv_printf("hv: %s\n", b.s);
 	}
+	/* the heartbeat: whether the NIC's poll loop moves, seen without
+	 * asking it anything (a stuck NIC cannot answer) */
 	if (nic_part.vm)
-		hv_printf("hv: nic state=%s hart=%u ready=%s ports=%d vfs=%u\n",
+		hv_printf("hv: nic state=%s hart=%u ready=%s ports=%d vfs=%u heartbeat=%u\n",
 			  state_name(nic_part.vm->state), nic_part.cfg.harts[0],
-			  nic_mbox_ready() ? "yes" : "no", nic_part.nports, nic_part.nvf);
+			  nic_mbox_ready() ? "yes" : "no", nic_part.nports, nic_part.nvf,
+			  (unsigned)__atomic_load_n(&nic_shared_page.heartbeat, __ATOMIC_RELAXED));
 	return 0;
 }
 

@@ -260,6 +260,19 @@ static int build(struct nq_slot *s, const struct hal_sg *sg, unsigned int nsg, c
 	return (int)nsg;
 }
 
+/* Room for one more frame: its slot and the descriptors of the most
+ * pieces a frame has. */
+bool hal_port_ready(int port)
+{
+	struct nq_port *p;
+
+	if (port < 0 || port >= nports)
+		return false;
+	p = &ports[port];
+	reclaim(p);
+	return !p->slot[p->next].busy && p->vn.tx.num_free >= NQ_PIECES + 1;
+}
+
 int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 {
 	struct virtio_net_hdr vh = {0}; /* no offload asked of QEMU */

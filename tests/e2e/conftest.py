@@ -18,14 +18,15 @@ def no_stale_namespaces():
 
 @pytest.fixture(scope="module")
 def boot(tmp_path_factory, request):
-    """boot(name, vms, host_policy=None, iperf_server=False) -> E2E, booted and serving; closed
-    (QEMU killed, capture stopped, namespace deleted) after the module."""
+    """boot(name, vms, host_policy=None, iperf_server=False, capture=True) -> E2E,
+    booted and serving; closed (QEMU killed, capture stopped, namespace deleted)
+    after the module."""
     made = []
 
-    def make(name, vms, host_policy=None, iperf_server=False):
+    def make(name, vms, host_policy=None, iperf_server=False, capture=True):
         tmp = tmp_path_factory.mktemp(name)
         s = E2E(name, config(vms, host_policy), [(v[0], v[1]) for v in vms], tmp,
-                iperf_server=iperf_server)
+                iperf_server=iperf_server, capture=capture)
         made.append(s)
         s.wait_ready()
         return s

@@ -105,6 +105,11 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 
 	if (fh.tx_fail)
 		return fh.tx_fail;
+	if (fh.port_limit) {
+		if (!fh.port_room)
+			return NIC_EAGAIN;
+		fh.port_room--;
+	}
 	fh.seq++;
 	for (unsigned int i = 0; i < nsg; i++) {
 		len += sg[i].len;
@@ -140,6 +145,12 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 	fh.tx[fh.ntx].data = buf;
 	fh.tx[fh.ntx++].len = len;
 	return 0;
+}
+
+bool hal_port_ready(int port)
+{
+	assert(port == 0);
+	return !fh.port_limit || fh.port_room > 0;
 }
 
 /* hal_port_tx copies the frame: nothing to wait for, only recorded (and

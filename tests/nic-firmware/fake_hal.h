@@ -66,6 +66,11 @@ struct fake_hal {
 	/* Called before the firmware reads guest memory (another side's
 	 * store that lands just before the load). */
 	void (*on_read)(uint16_t vf, uint64_t gpa, uint32_t len);
+	/* With port_limit, port 0 takes port_room more frames (the test
+	 * gives it room); then hal_port_ready says no and hal_port_tx
+	 * refuses (NIC_EAGAIN), as a full ring does. */
+	bool port_limit;
+	unsigned int port_room;
 };
 
 extern struct fake_hal fh;

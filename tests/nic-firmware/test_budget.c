@@ -234,6 +234,132 @@ static void min_mss_flood_is_fair(void **state)
 	}
 }
 
+/* Each pass starts at the running VF after the one the last pass started
+ * at, whatever their ids: with VFs 0, 1 and 3 sending, the first frame of
+ * each pass comes from each in turn (who goes first gets a full port's
+ * room first). */
+static void passes_start_at_each_vf_in_turn(void **state)
+{
+	const uint16_t vfs[3] = {0, 1, 3};
+	uint8_t fr[3][256], src[6];
+	struct virtio_net_hdr vh;
+	uint32_t len[3];
+	int first = -1;
+
+	(void)state;
+	assert_int_equal(td_create(nic, 3), 0);
+	for (int k = 0; k < 3; k++) {
+		assert_int_equal(td_up(nic, vfs[k], ALLF), 0);
+		td_mac(src, vfs[k]);
+		len[k] = fr_udp4(fr[k], mac_peer, src, 100, false, &vh);
+	}
+	for (int pass = 0; pass < 12; pass++) {
+		unsigned int before = fh.ntx;
+		int k;
+
+		for (k = 0; k < 3; k++)
+			td_tx(vfs[k], &vh, fr[k], len[k]);
+		nic_poll(nic);
+		assert_int_equal(fh.ntx, before + 3);
+		for (k = 0; k < 3 && fh.tx[before].data[11] != vfs[k] + 1; k++)
+			;
+		assert_true(k < 3);
+		if (first >= 0)
+			assert_int_equal(k, (first + 1) % 3);
+		first = k;
+	}
+}
+
+/* A port that takes only so much a pass (a ring its backend empties at
+ * its own pace), kept full by a flood of super-frames at the smallest
+ * gso_size to the uplink, from VF 0 and then from VF 1: a frame that finds
+ * it full waits in its VF's ring for a later pass, none is lost, and the
+ * VFs take turns at its room, so the other VF, which sends 1500-byte
+ * frames, gets at least half of it. Before, the frames that found the
+ * port full were dropped (tx_drop_port), and with VFs 0 and 1 the pass
+ * started at VF 0 in 63 passes of 64: a flooding VF 0 left VF 1 a third. */
+static void full_port_is_shared_not_lost(void **state)
+{
+	const unsigned int room = NIC_TX_FRAMES * 3 / 2, passes = 128;
+
+	(void)state;
+	for (uint16_t flooder = 0; flooder < 2; flooder++) {
+		const uint16_t other = 1 - flooder;
+		uint8_t fr[2048], src[6];
+		struct virtio_net_hdr vh;
+		unsigned int queued = 0;
+		uint64_t f0, f1, sent, took = 0;
+		uint32_t len;
+
+		nt_teardown(NULL);
+		nt_setup(NULL);
+		up_both();
+		fh.tx_count_only = true;
+		fh.port_limit = true;
+		td_mac(src, other);
+		len = fr_udp4(fr, mac_peer, src, 1458, false, &vh);
+		for (int i = 0; i < 16; i++)
+			tx_super(flooder, mac_peer, PAY_64K, OE_GSO_MSS_MIN, 1, false);
+		f0 = fh.tx_from[flooder];
+		f1 = fh.tx_from[other];
+		for (unsigned int pass = 0; pass < passes; pass++) {
+			queued -= (unsigned int)td_tx_done(other);
+			for (; queued < TD_QSIZE / 2; queued++)
+				td_tx(other, &vh, fr, len);
+			fh.port_room = room;
+			nic_poll(nic);
+			took += room - fh.port_room;
+			assert_int_equal(fh.port_room, 0); /* kept full */
+		}
+		sent = fh.tx_from[other] - f1;
+		assert_int_equal(took, (uint64_t)passes * room);
+		assert_int_equal(sent + fh.tx_from[flooder] - f0, took);
+		assert_true(2 * sent >= took);
+		/* Every segment made went out: none waited in vain. */
+		assert_int_equal(td_cnt(nic, flooder, VFC_TX_GSO_WIRE), fh.tx_from[flooder] - f0);
+		assert_int_equal(td_cnt(nic, other, VFC_TX_PACKETS), sent);
+		assert_int_equal(td_cnt(nic, flooder, VFC_TX_DROP_PORT), 0);
+		assert_int_equal(td_cnt(nic, other, VFC_TX_DROP_PORT), 0);
+		assert_int_equal(nic->port_cnt[0][PC_TX_DROP_BUSY], 0);
+		assert_false(td_needs_reset(nic, 0));
+		assert_false(td_needs_reset(nic, 1));
+	}
+}
+
+/* A port that stays full holds a VF's frames, it does not lose them:
+ * once it takes frames again they all go, the super-frame from its next
+ * segment, the plain frames in their order. */
+static void full_port_holds_then_sends(void **state)
+{
+	const uint32_t pay = 3000, nseg = (pay + OE_GSO_MSS_MIN - 1) / OE_GSO_MSS_MIN;
+	uint8_t fr[256];
+	struct virtio_net_hdr vh;
+	uint32_t len = fr_udp4(fr, mac_peer, mac0, 100, false, &vh);
+
+	(void)state;
+	assert_int_equal(td_up(nic, 0, ALLF), 0);
+	fh.port_limit = true;
+	fh.port_room = 5;
+	tx_super(0, mac_peer, pay, OE_GSO_MSS_MIN, 1, false);
+	for (int i = 0; i < 3; i++)
+		td_tx(0, &vh, fr, len);
+	for (int pass = 0; pass < 4; pass++)
+		nic_poll(nic);
+	assert_int_equal(fh.ntx, 5);
+	assert_int_equal(td_tx_done(0), 0);
+	fh.port_limit = false;
+	for (int pass = 0; pass < 8; pass++)
+		nic_poll(nic);
+	assert_int_equal(fh.ntx, nseg + 3);
+	assert_int_equal(td_tx_done(0), 4);
+	for (unsigned int i = 0; i < nseg; i++)
+		assert_true(fr_csum_ok(fh.tx[i].data, fh.tx[i].len));
+	for (unsigned int i = nseg; i < nseg + 3; i++)
+		assert_memory_equal(fh.tx[i].data, fr, len);
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_DROP_PORT), 0);
+	assert_false(td_needs_reset(nic, 0));
+}
+
 /* A VF reset while a zero-copy super-frame is in flight: the VF stops at
  * once (no segment after the reset was taken), and the reset's answer
  * comes only after a hal_port_sync that said the port is done, after the
@@ -342,6 +468,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(min_mss_64k_with_traffic_and_mailbox, nt_setup,
 					    nt_teardown),
 	    cmocka_unit_test_setup_teardown(min_mss_flood_is_fair, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(passes_start_at_each_vf_in_turn, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(full_port_is_shared_not_lost, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(full_port_holds_then_sends, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(reset_during_min_mss_superframe, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(dropped_chains_cost_budget, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(jumbo_frames_bound_by_bytes, nt_setup, nt_teardown),
