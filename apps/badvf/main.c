@@ -17,7 +17,7 @@
  *   event:      frames to our own MAC (so both queues publish) while
  *               used_event of both queues is rewritten with pseudo-random
  *               values and avail_event scribbled on: no rule is broken, so
- *               no reset; every frame must still come back. */
+ *               no reset; every frame must still come back.
  * attack=cycle: each of window, loop, gso0 and ind-* in turn (rounds=N),
  * then the floods (the soak's hostile guest).
  * attack=flood|gso1 keep at it, switched on and off from outside (flood.c):
@@ -258,6 +258,8 @@ static int event_attack(void)
 	}
 	printf("badvf: event: sent %u received %u kicks %u\n", sent, got, kicks);
 	return 0;
+}
+
 static int restart(void)
 {
 	vmmio_reset(&dev);

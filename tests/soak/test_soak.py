@@ -1,7 +1,9 @@
 """The soak (issue 12): for SOAK_SECONDS (60 in `make test`, 600 in `make
 soak`) on an 8-hart QEMU: three lwIP guests (httpd, iperf, echo) and a
-Linux guest move traffic with the Linux peer, a hostile guest (badvf)
-attacks its VF, a guest reboots itself every 20 s, and the hypervisor's
+Linux guest move traffic with the Linux peer, a hostile guest (badvf
+attack=cycle) runs every one-shot attack on its VF and then the floods (64
+KiB super-frames of 8-byte segments to the uplink and through the switch
+into itself, and at gso_size 1), a guest reboots itself every 20 s, and the hypervisor's
 console takes a command every second.
 
 Pass: no honest VM's one-second throughput falls to zero (after a short
@@ -20,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "linux"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 
-from harness import guest_addr, reap_stale_namespaces  # noqa: E402
+from harness import guest_addr, guest_mac, reap_stale_namespaces  # noqa: E402
 from linux import LinuxE2E, READY, config  # noqa: E402
 from topology import PY  # noqa: E402
 
@@ -35,7 +37,7 @@ VMS = [  # (name, kind, harts, bootargs): VM i has VF i and 192.0.2.(10+i)
     ("iperf", "iperf", [2], ""),
     ("echo", "echo", [3], ""),
     ("linux", "linux", [4], ""),
-    ("badvf", "badvf", [5], "attack=loop"),
+    ("badvf", "badvf", [5], "attack=cycle"),
     ("reboot", "reboot", [6], f"boots=0 delay_ms={REBOOT_EVERY * 1000}"),
 ]
 # isolation events an honest VF never has
@@ -43,6 +45,12 @@ RULES = ["dma_window_violations", "malformed_descriptors", "needs_reset_events",
          "tx_drop_spoof", "tx_drop_bad_hdr", "tx_drop_feature", "tx_drop_size"]
 COMMANDS = ["counters", "vms", "traps"]
 LINUX_PORT = 5501
+# after badvf's one-shot attacks, its floods in turn, FLOOD_S each, one
+# every FLOOD_EVERY s: to the uplink at gso_size 8, into its own RX queue
+# through the NIC's switch, at gso_size 1 (refused, reset, again)
+FLOODS = ["start 4", "start 4 self", "start 4 gso1"]
+FLOOD_EVERY = 8
+FLOOD_CTL_PORT = 9000  # apps/badvf/flood.c
 
 
 def answer_time(s, line):
@@ -57,6 +65,12 @@ def answer_time(s, line):
     m = s.con.wait_for(r"^(?:hv> )*hv: (ok|error: .*)$", 30, start)
     assert m.group(1) == "ok", f"hv> {line}: {m.group(1)}"
     return took
+
+
+def flood_ctl(s, word):
+    """One datagram to the hostile guest's flood control (UDP)."""
+    s.ns.run(PY, "-c", "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM)"
+                       f".sendto(b'{word}', ('{addr('badvf')}', {FLOOD_CTL_PORT}))")
 
 
 def addr(vm):
@@ -75,13 +89,21 @@ def test_soak(tmp_path):
         sh.start(f"rvnet recv {LINUX_PORT} {1 << 40} 5")
         s.wait_vm("linux", rf"rvnet: listening on {LINUX_PORT}", 30, start)
         s.hv.cmd("vms")  # the console leaves the Linux shell
+        # the flooder answers no ARP: Linux knows its MAC from here
+        bad = [v[0] for v in VMS].index("badvf")
+        s.ns.run("ip", "neigh", "replace", addr("badvf"), "lladdr", guest_mac(bad), "nud",
+                 "permanent", "dev", s.ns.tap)
 
         out = tmp_path / "traffic.json"
         load = s.ns.popen(PY, TRAFFIC, SECONDS, out, f"httpd={addr('httpd')}",
                           f"iperf={addr('iperf')}", f"echo={addr('echo')}",
                           f"linux={addr('linux')}:{LINUX_PORT}")
-        slow, t0 = [], time.monotonic()
+        slow, t0, floods = [], time.monotonic(), 0
         for i in range(SECONDS):
+            if i % FLOOD_EVERY == FLOOD_EVERY // 2 and \
+                    re.search(r"badvf: flood gso_size \d+: waiting", s.con.text):
+                flood_ctl(s, FLOODS[floods % len(FLOODS)])
+                floods += 1
             took = answer_time(s, COMMANDS[i % len(COMMANDS)])
             if took > 1.0:
                 slow.append(f"second {i}: `{COMMANDS[i % len(COMMANDS)]}` took {took:.2f} s")
@@ -109,8 +131,15 @@ def test_soak(tmp_path):
             assert after[vm]["resets"] == before[vm]["resets"], \
                 f"honest {vm}'s VF was reset during the soak"
         bad = after["badvf"]
-        assert bad["malformed_descriptors"] + bad["needs_reset_events"] >= 1, \
-            f"the hostile guest's attack was not counted: {bad}"
+        cycled = re.findall(r"^\[badvf\] badvf: cycle (\S+): needs-reset (\S+), after reset "
+                            r"(.*)$", s.con.text, re.M)
+        assert len(cycled) == 7 and all(n == "yes" and up == "device up" for _, n, up in cycled), \
+            f"the hostile guest's attacks: {cycled}"
+        assert bad["needs_reset_events"] >= len(cycled), \
+            f"{len(cycled)} attacks but {bad['needs_reset_events']} needs-reset events: {bad}"
+        print(f"hostile guest: {len(cycled)} one-shot attacks, {floods} floods "
+              f"({', '.join(FLOODS)}), counters: " +
+              ", ".join(f"{k}={v}" for k, v in bad.items() if v))
         reboots = len(re.findall(r"^\[reboot\] reboot: rebooting$", s.con.text, re.M))
         assert reboots >= SECONDS // REBOOT_EVERY - 1, f"only {reboots} reboots"
         assert after["reboot"]["resets"] >= before["reboot"]["resets"] + reboots - 1, \
