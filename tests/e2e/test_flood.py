@@ -49,7 +49,7 @@ TURN_S = 3  # one measuring turn
 # S flood to the flooder's own MAC (only the NIC's budget bounds it), G
 # gso1 (refused); the word after `start N` for each
 TURNS = {"U": "", "S": "self", "G": ""}
-SCENARIOS = {"flood": "AUASAUASA", "gso1": "AGAGA"}
+SCENARIOS = {"flood": "AUASAUASA", "gso1": "AGAGAGA"}
 FLOOD_S = TURN_S + 3  # the longest one flooded turn floods
 WARMUP_S = 2  # TCP up to speed before the first turn
 MIN_SHARE = 0.5  # the rule: flooded / alone
