@@ -40,5 +40,8 @@ sudo=""
 [[ $(id -u) -eq 0 ]] || sudo="sudo"
 echo "deps.sh: installing ${want[*]}"
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${want[@]}"
+# Another apt (unattended-upgrades, a second make) may hold the lock: wait
+# for it rather than fail.
+lock=(-o DPkg::Lock::Timeout=600)
+$sudo apt-get "${lock[@]}" update -qq
+$sudo apt-get "${lock[@]}" install -y -qq --no-install-recommends "${want[@]}"
