@@ -78,10 +78,14 @@ module oe_tx_csum #(
 	wire [15:0] fsum = oe_fold(sum - sum_cs);
 	// A sum that starts at an odd offset counts byte-swapped (RFC 1071 §2(B)).
 	wire [15:0] rsum = cs[0] ? ~{fsum[7:0], fsum[15:8]} : ~fsum;
-`ifdef OE_TB_BREAK_TX
-	wire [15:0] rfinal = (rsum == 16'd0 ? 16'hFFFF : rsum) ^ 16'h0100; // the test's broken engine
+	wire [15:0] rfinal0 = rsum == 16'd0 ? 16'hFFFF : rsum;
+`ifdef OE_TB_HOOKS
+	// The test bench's deliberately broken engine (+oe_break_tx): one bit off.
+	reg tb_break;
+	initial tb_break = $test$plusargs("oe_break_tx") != 0;
+	wire [15:0] rfinal = rfinal0 ^ {7'd0, tb_break, 8'd0};
 `else
-	wire [15:0] rfinal = rsum == 16'd0 ? 16'hFFFF : rsum;
+	wire [15:0] rfinal = rfinal0;
 `endif
 	wire [17:0] field_end = {2'b00, cs} + {2'b00, co} + 18'd2;
 
