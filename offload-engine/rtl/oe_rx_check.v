@@ -474,5 +474,5 @@ module oe_rx_check #(
 	assign ev_frame = r_fire;
 	assign ev_ip_bad = r_fire && en_check && ipv == V_BAD;
 	assign ev_l4_bad = r_fire && en_check && l4v == V_BAD;
-	assign ev_malformed = r_fire && perr != E_OK;
+	assign ev_malformed = r_fire && en_check && r_err != E_OK;
 endmodule

@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <cstdint>
+#include <algorithm>
 #include <deque>
 #include <random>
 #include <string>
@@ -255,6 +257,24 @@ static void edge_frames(std::vector<Frame> &v)
 			put16(z.b, z.b.size() - 24, ul);
 			v.push_back(Frame{z.b, "edge:udp-len-" + std::to_string(ul)});
 		}
+		for (unsigned proto : {6u, 17u, 1u}) { // L4 header cut by the IP length
+			Builder t4;
+			t4.ipv4(proto);
+			t4.l4(proto, 0);
+			put16(t4.b, t4.l3 + 2, 20 + (proto == 6 ? 12 : 4));
+			v.push_back(Frame{t4.b, "edge:l4-cut-" + std::to_string(proto)});
+		}
+		Builder th; // TCP data offset past the datagram
+		th.ipv4(6);
+		th.l4(6, 8);
+		th.b[th.l3 + 20 + 12] = 0xF0;
+		v.push_back(th.done("tcp-doff-past"));
+		Builder te; // an extension header the payload length cuts
+		te.ipv6(0);
+		te.ext(0, 8, 6);
+		te.l4(6, 0);
+		put16(te.b, te.l3 + 4, 4);
+		v.push_back(Frame{te.b, "edge:ext-cut"});
 		Builder p; // Ethernet padding past the IP length (edge case 9)
 		p.ipv4(17);
 		p.l4(17, 3);
@@ -323,6 +343,7 @@ static Vtb_top *t;
 static uint64_t cycles;
 static unsigned gap_pct = 30, stall_pct = 30; // 0, 0 for the throughput runs
 static unsigned passed, failed;
+static unsigned n_csum, n_txerr, n_ipbad, n_l4bad, n_malformed; // what the counters must say
 
 static void tick()
 {
@@ -368,7 +389,7 @@ struct Source {
 
 // Runs TX frames through the engine; returns each frame's output and status.
 static void run_tx(const std::vector<Frame> &in, const std::vector<Desc> &desc,
-		   std::vector<Bytes> &out, std::vector<unsigned> &status)
+		   std::vector<Bytes> &out, std::vector<unsigned> &status, size_t expect = SIZE_MAX)
 {
 	Source src;
 	size_t next_desc = 0, next_frame = 0;
@@ -377,7 +398,8 @@ static void run_tx(const std::vector<Frame> &in, const std::vector<Desc> &desc,
 	out.clear();
 	status.clear();
 	uint64_t limit = cycles + 200000 + 8 * 40 * in.size();
-	while (out.size() < in.size() && cycles < limit) {
+	expect = std::min(expect, in.size());
+	while (out.size() < expect && cycles < limit) {
 		if (src.q.empty() && next_frame < in.size() && next_frame < next_desc)
 			src.q = beats_of(in[next_frame++].b);
 		if (!dvalid && next_desc < in.size() && !chance(gap_pct))
@@ -556,6 +578,8 @@ static void test_tx(const std::vector<Frame> &frames, bool enabled)
 			desc.push_back(d);
 			want.push_back(c);
 			want_st.push_back((unsigned)-r);
+			n_csum += d.needs && enabled && r == 0;
+			n_txerr += r < 0;
 		}
 	}
 	std::vector<Bytes> out;
@@ -576,7 +600,7 @@ static void test_tx(const std::vector<Frame> &frames, bool enabled)
 static struct oe_rss rss;
 
 static void test_rx(const std::vector<Frame> &frames, const uint8_t *key, unsigned key_len,
-		    unsigned types, const char *label)
+		    unsigned types, const char *label, bool enabled = true)
 {
 	for (unsigned i = 0; i < 10; i++)
 		reg_write(0x40 + 4 * i, (uint32_t)key[4 * i] << 24 | key[4 * i + 1] << 16 |
@@ -599,6 +623,14 @@ static void test_rx(const std::vector<Frame> &frames, const uint8_t *key, unsign
 		oe_rx_check(in[i].b.data(), in[i].b.size(), &c);
 		oe_rss_frame(&rss, in[i].b.data(), in[i].b.size(), &h);
 		const RxRes &r = res[i];
+		if (!enabled) {
+			check(r.ip == 0 && r.l4 == 0 && r.hash == 0 && r.report == 0,
+			      std::string("rx (engines off) ") + in[i].name);
+			continue;
+		}
+		n_ipbad += c.ip == OE_IP_BAD;
+		n_l4bad += c.l4 == OE_L4_BAD;
+		n_malformed += c.err != OE_OK;
 		char s[512] = "";
 		if (r.ip != c.ip || r.l4 != c.l4 || r.ip_ver != c.ip_ver || r.proto != c.l4_proto ||
 		    r.err != (unsigned)-c.err || r.n_vlan != c.n_vlan || r.flags != c.flags ||
@@ -716,10 +748,55 @@ int main(int argc, char **argv)
 	test_rx(rxall, key, kl, types, l2.c_str());
 	printf("rx: %zu frames x 2 RSS configurations, %u failed\n", rxall.size(), failed - f0);
 
-	// Counters against what the bench saw (since reset).
-	uint32_t txf = reg_read(0x10), rxf = reg_read(0x20);
-	check(txf == 2 * (tx.size() + 20), "registers: TX_FRAMES " + std::to_string(txf));
-	check(rxf == 2 * rxall.size(), "registers: RX_FRAMES " + std::to_string(rxf));
+	// Engine bounds: a frame past the store is dropped by TX (too_big), and
+	// passed by RX with a too_big result.
+	{
+		Frame big{Bytes(FRAME_MAX + 8, 0x5A), "edge:too-big"}, small = csum[0];
+		std::vector<Bytes> out;
+		std::vector<unsigned> st;
+		run_tx({big, small}, {Desc{true, 40, 6}, Desc{false, 0, 0}}, out, st, 2);
+		check(out.size() == 1 && out[0] == small.b, "tx edge:too-big: not dropped alone");
+		n_txerr++;
+		std::vector<RxRes> res;
+		run_rx({big}, out, res);
+		check(res.size() == 1 && res[0].err == 28 && res[0].ip == 0 && res[0].l4 == 0 &&
+			      out.size() == 1 && out[0] == big.b,
+		      "rx edge:too-big: no too_big result");
+		n_malformed++;
+	}
+	// RX with the checks and RSS off: frames pass, verdicts none, hash 0.
+	reg_write(0x04, 0x1);
+	test_rx(std::vector<Frame>(rx.begin(), rx.begin() + 20), key, 40, 0x3F, "off", false);
+	reg_write(0x04, 0x7);
+
+	// Counters and status against what the bench saw (since reset).
+	struct {
+		unsigned addr;
+		uint32_t want;
+		const char *name;
+	} regs[] = {
+		{0x10, (uint32_t)(2 * (tx.size() + 20) + 2), "TX_FRAMES"},
+		{0x14, n_csum, "TX_CSUM"},
+		{0x18, n_txerr, "TX_ERRORS"},
+		{0x20, (uint32_t)(2 * rxall.size() + 21), "RX_FRAMES"},
+		{0x24, n_ipbad, "RX_IP_BAD"},
+		{0x28, n_l4bad, "RX_L4_BAD"},
+		{0x2C, n_malformed, "RX_MALFORMED"},
+		{0x04, 0x7, "CTRL"},
+		{0x08, 28u << 8 | 3, "STATUS"},
+		{0x0C, 40u << 8 | 0x3F, "RSS_CFG"}, // the "off" run set them
+		{0x40, (uint32_t)key[0] << 24 | key[1] << 16 | key[2] << 8 | key[3], "RSS_KEY0"},
+	};
+	for (auto &r : regs) {
+		uint32_t v = reg_read(r.addr);
+		char s[96];
+		snprintf(s, sizeof s, "registers: %s = 0x%x, want 0x%x", r.name, v, r.want);
+		check(v == r.want, s);
+	}
+	reg_write(0x08, 1); // write 1 to clear
+	check((reg_read(0x08) & 3) == 2, "registers: STATUS bit 0 not cleared by writing 1");
+	reg_write(0x10, 0);
+	check(reg_read(0x10) == 0, "registers: TX_FRAMES not cleared by a write");
 
 	measure("ipv4/tcp", 64, false);
 	measure("ipv4/tcp", 1514, false);
