@@ -751,7 +751,7 @@ int main(int argc, char **argv)
 	// Engine bounds: a frame past the store is dropped by TX (too_big), and
 	// passed by RX with a too_big result.
 	{
-		Frame big{Bytes(FRAME_MAX + 8, 0x5A), "edge:too-big"}, small = csum[0];
+		Frame big{Bytes(FRAME_MAX + 40, 0x5A), "edge:too-big"}, small = csum[0];
 		std::vector<Bytes> out;
 		std::vector<unsigned> st;
 		run_tx({big, small}, {Desc{true, 40, 6}, Desc{false, 0, 0}}, out, st, 2);
