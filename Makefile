@@ -45,7 +45,7 @@ ALL    :=          # what plain `make` builds
 MODULES := \
 	mk/lib.mk mk/libfdt.mk mk/opensbi.mk \
 	board/module.mk \
-	offload-engine/module.mk \
+	offload-engine/module.mk offload-engine/rtl/module.mk \
 	guest/module.mk guest/virtio/module.mk mk/lwip.mk guest/net/module.mk guest/linux/module.mk \
 	nicif/module.mk \
 	nic-firmware/module.mk nic-firmware/qemu/module.mk \
@@ -57,7 +57,7 @@ MODULES := \
 	tests/hv/module.mk tests/images/module.mk tests/nic-firmware/qemu/module.mk \
 	tests/qemu/module.mk tests/oracle/module.mk \
 	tests/net/module.mk tests/e2e/module.mk tests/linux/module.mk tests/soak/module.mk tests/boards/module.mk tests/flash/module.mk \
-	tests/scripts/module.mk \
+	tests/scripts/module.mk tests/rtl/module.mk \
 	bench/offload/module.mk bench/sim/module.mk bench/e2e/module.mk bench/linux/module.mk
 include $(MODULES)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages a target needs, and nothing when they are all
 # present already (so `make run` / `make test` stay fast on a set-up machine).
-#   scripts/deps.sh GROUP...     groups: build run test bench linux
+#   scripts/deps.sh GROUP...     groups: build run test bench rtl linux
 set -euo pipefail
 
 declare -A pkgs=(
@@ -12,11 +12,12 @@ declare -A pkgs=(
   [test]="libcmocka-dev python3-pytest python3-scapy tshark iperf clang \
           libclang-rt-14-dev iproute2 curl iputils-ping ethtool"
   [bench]="libdpdk-dev valgrind"
+  [rtl]="verilator yosys nextpnr-ice40 fpga-icestorm"
   [linux]="linux-source-6.1 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross flex bison bc \
            cpio xz-utils"
 )
 
-usage="usage: scripts/deps.sh GROUP...   (groups: build run test bench linux)
+usage="usage: scripts/deps.sh GROUP...   (groups: build run test bench rtl linux)
        scripts/deps.sh -h | --help"
 case ${1-} in
 -h | --help)
