@@ -58,7 +58,8 @@ MODULES := \
 	tests/qemu/module.mk tests/oracle/module.mk \
 	tests/net/module.mk tests/e2e/module.mk tests/linux/module.mk tests/soak/module.mk tests/boards/module.mk tests/flash/module.mk \
 	tests/scripts/module.mk tests/rtl/module.mk \
-	bench/offload/module.mk bench/sim/module.mk bench/e2e/module.mk bench/linux/module.mk
+	bench/offload/module.mk bench/sim/module.mk bench/e2e/module.mk bench/linux/module.mk \
+	bench/idle/module.mk
 include $(MODULES)
 
 all: deps $(ALL) tools

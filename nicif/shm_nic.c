@@ -74,3 +74,26 @@ void shm_nic_irq(struct nic_shared *sh, uint16_t vf, uint32_t bits)
 	if (vf < NIC_SHARED_VFS)
 		__atomic_fetch_or(&sh->irq_status[vf], bits, __ATOMIC_RELEASE);
 }
+
+int shm_nic_pending(struct nic_shared *sh)
+{
+	for (unsigned int s = 0; s < NIC_SHARED_SLOTS; s++)
+		if (__atomic_load_n(&sh->slot[s].req_seq, __ATOMIC_RELAXED) !=
+		    __atomic_load_n(&sh->slot[s].ack_seq, __ATOMIC_RELAXED))
+			return 1;
+	return 0;
+}
+
+int shm_nic_sleep(struct nic_shared *sh)
+{
+	__atomic_store_n(&sh->nic_idle, 1u, __ATOMIC_RELAXED);
+	/* fence rw,rw: our nic_idle before our last look at req_seq, as the
+	 * hv's req_seq before its look at nic_idle: one of us sees the other */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return shm_nic_pending(sh);
+}
+
+void shm_nic_wake(struct nic_shared *sh)
+{
+	__atomic_store_n(&sh->nic_idle, 0u, __ATOMIC_RELAXED);
+}

@@ -19,5 +19,13 @@ int shm_nic_poll(struct nic_shared *sh, struct nic_mbox_msg *msg, unsigned int *
 void shm_nic_reply(struct nic_shared *sh, unsigned int slot, const struct nic_mbox_msg *msg);
 /* Set InterruptStatus bits of a VF (atomic OR, the hypervisor clears). */
 void shm_nic_irq(struct nic_shared *sh, uint16_t vf, uint32_t bits);
+/* 1 when some slot holds a request not answered yet. */
+int shm_nic_pending(struct nic_shared *sh);
+/* Before a wfi that only a doorbell ends: nic_idle = 1, a full fence, then
+ * a last look at the slots. 1: a request is there, do not sleep. A request
+ * published after that look finds nic_idle set and rings (shm_hv_call).
+ * Either way shm_nic_wake follows. */
+int shm_nic_sleep(struct nic_shared *sh);
+void shm_nic_wake(struct nic_shared *sh);
 
 #endif

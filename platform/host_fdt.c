@@ -194,3 +194,27 @@ int host_fdt_read(const void *fdt, struct host_info *out)
 	}
 	return out->hart_mask && out->timebase ? 0 : -1;
 }
+
+/* The PLIC's base and the S-mode context of hart hartid: interrupts-extended
+ * lists one (phandle, cause) pair per context; ours is the pair naming the
+ * hart's interrupt-controller with cause 9, supervisor external (PLIC spec
+ * 1.0.0 §1.1; the binding sifive,plic-1.0.0.yaml). */
+int host_fdt_plic(const void *fdt, unsigned long hartid, uint64_t *base, uint32_t *ctx)
+{
+	int plic = fdt_node_offset_by_compatible(fdt, -1, "sifive,plic-1.0.0");
+	if (plic < 0)
+		plic = fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0");
+	int cpu = cpu_node(fdt, hartid), len;
+	uint64_t size;
+	if (plic < 0 || cpu < 0 || read_reg(fdt, plic, base, &size))
+		return ERR_NOENT;
+	int intc = fdt_subnode_offset(fdt, cpu, "interrupt-controller");
+	uint32_t ph = intc < 0 ? 0 : fdt_get_phandle(fdt, intc);
+	const fdt32_t *ie = fdt_getprop(fdt, plic, "interrupts-extended", &len);
+	for (int i = 0; ph && ie && (i + 1) * 8 <= len; i++)
+		if (fdt32_to_cpu(ie[2 * i]) == ph && fdt32_to_cpu(ie[2 * i + 1]) == 9) {
+			*ctx = (uint32_t)i;
+			return 0;
+		}
+	return ERR_NOENT;
+}

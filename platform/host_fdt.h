@@ -46,4 +46,8 @@ int host_fdt_reserved(const void *fdt, uint64_t (*out)[2], int max);
  * usable reg is missing. */
 int host_fdt_image(const void *fdt, const char *name, uint64_t *base, uint64_t *size);
 
+/* The PLIC (sifive,plic-1.0.0 or riscv,plic0): its base, and which of its
+ * contexts is hart hartid's S-mode one. 0, or ERR_NOENT. */
+int host_fdt_plic(const void *fdt, unsigned long hartid, uint64_t *base, uint32_t *ctx);
+
 #endif

@@ -36,7 +36,9 @@ int virtio_probe_net(const void *fdt, struct virtio_port *ports, int max)
 		if (rd32(base + MMIO_MAGIC) != MMIO_MAGIC_VIRT ||
 		    rd32(base + MMIO_DEVICE_ID) != DEVICE_ID_NET)
 			continue;
-		struct virtio_port p = {base, size, rd32(base + MMIO_VERSION)};
+		const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
+		struct virtio_port p = {base, size, rd32(base + MMIO_VERSION),
+					irq && len >= 4 ? fdt32_to_cpu(irq[0]) : 0};
 		/* insertion in address order: the DT lists slots high to low */
 		int i = n < max ? n++ : max;
 		if (i == max)

@@ -9,6 +9,7 @@
 struct virtio_port {
 	uint64_t base, size;
 	uint32_t version; /* 1 legacy, 2 modern */
+	uint32_t irq;	  /* its PLIC source (interrupts), 0: none */
 };
 
 /* Fills ports[] (up to max) in ascending address order; returns how many. */

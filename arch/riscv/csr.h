@@ -82,6 +82,7 @@
 #define IRQ_VS_EXT   10
 #define SIP_SSIP     (_UL(1) << IRQ_S_SOFT)
 #define SIP_STIP     (_UL(1) << IRQ_S_TIMER)
+#define SIP_SEIP     (_UL(1) << IRQ_S_EXT)
 #define HIP_VSSIP    (_UL(1) << IRQ_VS_SOFT)
 #define HIP_VSTIP    (_UL(1) << IRQ_VS_TIMER)
 #define HIP_VSEIP    (_UL(1) << IRQ_VS_EXT)

@@ -39,6 +39,18 @@ static const char *exc_name(uint64_t scause)
 	return "unknown exception";
 }
 
+static void (*ext_irq)(void);
+
+void trap_set_ext_irq(void (*fn)(void))
+{
+	ext_irq = fn;
+}
+
+int trap_has_ext_irq(void)
+{
+	return ext_irq != 0;
+}
+
 static int guest_irq(struct vcpu *v, uint64_t irq)
 {
 	switch (irq) {
@@ -49,6 +61,10 @@ static int guest_irq(struct vcpu *v, uint64_t irq)
 		/* only without Sstc: the guest's deadline passed */
 		csr_set(CSR_HVIP, HIP_VSTIP);
 		sbi_set_timer(~0UL);
+		return 0;
+	case IRQ_S_EXT:
+		/* enabled only with a handler (vcpu_enter) */
+		ext_irq();
 		return 0;
 	}
 	return 0; /* nothing else is enabled in sie */

@@ -12,4 +12,11 @@ struct hart;
  * still says whether it came from VU- or VS-mode). */
 void trap_inject(struct hart *h, uint64_t cause, uint64_t tval);
 
+/* Who takes the host's supervisor external interrupt (the PLIC, on a hart
+ * running a guest): hv/nic, for the NIC's ports (hv/nic/port_irq.c). Set
+ * once at boot; until then the interrupt stays disabled. */
+void trap_set_ext_irq(void (*fn)(void));
+/* Whether a handler was set: a guest's hart then enables SEIE. */
+int trap_has_ext_irq(void);
+
 #endif

@@ -2,6 +2,7 @@
  * for a start, the clean entry into the guest, and cross-hart requests. */
 #include "vcpu.h"
 #include "hv.h"
+#include "trap.h"
 #include "vm.h"
 #include <arch/riscv/csr.h>
 #include <arch/riscv/hart.h>
@@ -71,6 +72,9 @@ static void __attribute__((noreturn)) vcpu_enter(struct hart *h, struct vcpu *v)
 	csr_write(CSR_VSTVAL, 0);
 	csr_write(CSR_VSATP, 0);
 	csr_write(CSR_HVIP, 0);
+	/* the host PLIC: only the contexts hv/nic enabled sources in */
+	if (trap_has_ext_irq())
+		csr_set(CSR_SIE, SIP_SEIP);
 	vm_irq_sync(v); /* a device line already high for this vCPU's context */
 	if (hv_has_sstc)
 		csr_write(CSR_VSTIMECMP, ~0UL);
@@ -85,7 +89,9 @@ static void __attribute__((noreturn)) vcpu_enter(struct hart *h, struct vcpu *v)
 
 void hart_idle(struct hart *h)
 {
-	/* a parked guest's interrupt sources would keep wfi from sleeping */
+	/* a parked guest's interrupt sources would keep wfi from sleeping;
+	 * so would a host line it left high (its vCPU takes it, not the idle) */
+	csr_clear(CSR_SIE, SIP_SEIP);
 	csr_write(CSR_VSIE, 0);
 	csr_write(CSR_HVIP, 0);
 	if (hv_has_sstc)

@@ -5,12 +5,12 @@
 #include "nic_part.h"
 #include <hv/core/console.h>
 #include <hv/core/hv.h>
+#include <hv/core/vcpu.h>
 #include <hv/core/vm.h>
 #include <hv/vdev/vf_transport.h>
 #include <nicif/shm_hv.h>
 #include <arch/riscv/csr.h>
 #include <arch/riscv/hart.h>
-#include <arch/riscv/sbi_call.h>
 #include <common/err.h>
 
 union nic_shared_u nic_shared_mem __attribute__((aligned(NIC_SHARED_SIZE)));
@@ -99,11 +99,14 @@ static uint64_t now(void)
 	return csr_read(CSR_TIME);
 }
 
-/* The doorbell of a sleeping NIC: an IPI to its hart ends its wfi (the
- * hv's handler there just clears it). */
+/* The doorbell of a sleeping NIC: its software interrupt (hvip.VSSIP, set
+ * on its hart by the IPI's request). Being pending, not taken, it also ends
+ * a wfi the NIC reaches only after this ring: the NIC masks its
+ * interrupts around wfi, while a trap into the hv alone would end only a
+ * wfi already under way (nic-firmware/qemu/main.c). */
 static void ring(void)
 {
-	sbi_send_ipi_hart(nic_part.cfg.harts[0]);
+	vcpu_request(&nic_part.vm->vcpus[0], VCPU_REQ_VSSIP);
 }
 
 int nic_mbox_call(struct nic_mbox_msg *m)

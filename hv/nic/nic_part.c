@@ -2,6 +2,7 @@
 #include "nic_part.h"
 #include "nic_mbox.h"
 #include "port_guard.h"
+#include "port_irq.h"
 #include <hv/core/console.h>
 #include <hv/core/hv.h>
 #include <hv/core/sbi_server.h>
@@ -36,6 +37,9 @@ static void port_write(void *ctx, uint32_t off, unsigned width, uint32_t v)
 		*(volatile uint16_t *)a = (uint16_t)v;
 	else
 		*(volatile uint32_t *)a = v;
+	/* the NIC acknowledged (or reset) the device: its line may come again */
+	if (off == VIRTIO_MMIO_INTERRUPT_ACK || off == VIRTIO_MMIO_STATUS)
+		port_irq_done((int)((struct virtio_port *)ctx - nic_part.ports));
 }
 
 /* On the NIC's own hart, inside its trapped access: the VM stops, the
@@ -79,6 +83,7 @@ static int guard_port(struct vm *nic, int i, uint64_t nic_base)
 void nic_part_probe(const void *host_fdt)
 {
 	nic_part.nports = virtio_probe_net(host_fdt, nic_part.ports, VIRTIO_PROBE_MAX);
+	port_irq_probe(host_fdt, hv_config.nic_hart);
 }
 
 static int attach_vfs(void)
@@ -175,6 +180,7 @@ int nic_part_create(uint64_t nic_base, const uint8_t *image)
 	}
 	if (err)
 		return err;
+	port_irq_start();
 	hv_printf("hv: nic hart %u ram 0x%lx-0x%lx, %d port(s)", c->harts[0], nic_base,
 		  nic_base + c->ram_size, nic_part.nports);
 	for (int i = 0; i < nic_part.nports; i++)

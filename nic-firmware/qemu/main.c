@@ -9,12 +9,14 @@
 #include "guest/csr.h"
 #include "guest/guest.h"
 #include "guest/timer.h"
+#include "guest/trap.h"
 #include "nq.h"
 #include <nicif/shm_nic.h>
 
-#define NQ_IDLE_US  200	  /* idle this long before napping */
-#define NQ_SLEEP_US 100	  /* one nap: wfi at most this long (<= 100 us) */
-#define NQ_DEEP_US  50000 /* idle this long before asking guests for kicks */
+#define NQ_IDLE_US     200   /* idle this long before napping */
+#define NQ_SLEEP_US    100   /* one nap: wfi at most this long (<= 100 us) */
+#define NQ_DEEP_US     50000 /* idle this long before asking guests for kicks */
+#define NQ_BACKSTOP_US 20000 /* one deep sleep: wfi at most this long */
 
 _Static_assert(NIC_SHARED_VFS == NIC_MAX_VF, "irq_status covers every VF");
 
@@ -89,11 +91,7 @@ static int vfs_up(void)
  * the VF TX queues are checked by nic_prepare_idle. */
 static bool pending(struct nic_shared *sh)
 {
-	for (unsigned int s = 0; s < NIC_SHARED_SLOTS; s++)
-		if (__atomic_load_n(&sh->slot[s].req_seq, __ATOMIC_RELAXED) !=
-		    __atomic_load_n(&sh->slot[s].ack_seq, __ATOMIC_RELAXED))
-			return true;
-	return nq_port_rx_pending();
+	return shm_nic_pending(sh) || nq_port_rx_pending();
 }
 
 /* wfi until the deadline or any interrupt, with interrupts masked: a timer
@@ -111,13 +109,40 @@ static void nap(uint64_t deadline)
 	irq_restore(flags);
 }
 
-/* Idle policy. Nothing wakes the NIC but its timer (port RX and the
- * mailbox are polled; a guest's kick is a mailbox request), so it never
- * sleeps longer than NQ_SLEEP_US and polls every VF on each wake. Kicks
- * would then buy no latency and cost the guest a trap each, so the TX
- * queues keep VIRTQ_USED_F_NO_NOTIFY through short idle periods; only
- * after NQ_DEEP_US of silence does nic_prepare_idle ask for kicks again
- * (the §2.7.10 hand-over), for the one kick that ends a long silence. */
+/* Deep sleep, after NQ_DEEP_US of silence: every source of work is
+ * armed to wake us, looked at once more, then wfi. A mailbox request (a
+ * guest's kick is one) rings the doorbell once it finds nic_idle set
+ * (shm_nic_sleep); a frame from the wire raises the port's interrupt, which
+ * the hv takes (hv/nic/port_irq.c). Both wake us alike: the hv sets our
+ * software interrupt pending (hvip.VSSIP). With our interrupts masked from
+ * before the arming to after the wfi, a wake that comes after the last look
+ * stays pending and ends the wfi; one from before the arming was cleared,
+ * and what it announced is found by the look. A TX chain that raced the
+ * kick flag is seen by nic_prepare_idle (§2.7.10).
+ * NQ_BACKSTOP_US still bounds the sleep: a wake source this board lacks (a
+ * tree without a PLIC: then it is the latency of a frame from the wire) or
+ * a bug costs 20 ms, not a hang; 50 wakes a second cost the host nothing
+ * measurable. A backlog waiting for a guest's RX buffers (a refill is not
+ * kicked) keeps the short naps. */
+static void sleep_deep(struct nic_shared *sh)
+{
+	uint64_t flags = irq_save();
+
+	csr_clear(sip, SIP_SSIP);
+	nq_port_irq_arm(true);
+	if (!shm_nic_sleep(sh) && !nq_port_rx_pending() && !nic_prepare_idle(&nic))
+		nap(timer_now() + us_to_ticks(NQ_BACKSTOP_US));
+	shm_nic_wake(sh);
+	nq_port_irq_arm(false);
+	irq_restore(flags); /* a wake still pending is taken here (wake_irq) */
+}
+
+/* Idle policy. Short idle periods nap NQ_SLEEP_US at a time, woken only by
+ * the timer, and poll every VF on each wake: kicks would buy no latency
+ * and cost the guest a trap each, so the TX queues keep
+ * VIRTQ_USED_F_NO_NOTIFY. After NQ_DEEP_US of silence nic_prepare_idle
+ * asks for kicks again (the §2.7.10 hand-over) and the core sleeps deep
+ * until something arrives (sleep_deep). */
 static __attribute__((noreturn)) void poll_loop(struct nic_shared *sh)
 {
 	uint64_t idle_since = 0, idle;
@@ -145,8 +170,17 @@ static __attribute__((noreturn)) void poll_loop(struct nic_shared *sh)
 		}
 		if (pending(sh))
 			continue;
-		nap(timer_now() + us_to_ticks(NQ_SLEEP_US));
+		if (deep && !nic.rx_dirty)
+			sleep_deep(sh);
+		else
+			nap(timer_now() + us_to_ticks(NQ_SLEEP_US));
 	}
+}
+
+/* The doorbell's interrupt: its whole work is ending a wfi (the runtime
+ * clears sip.SSIP before calling this). */
+static void wake_irq(void)
+{
 }
 
 static void print_mac(const char *prefix, const uint8_t *m)
@@ -192,5 +226,6 @@ int main(void)
 	printf("nic: ready, %d VFs", nvf);
 	print_mac(", port ", nq_port_mac(0));
 	printf("\n");
+	trap_set_handler(IRQ_S_SOFT, wake_irq);
 	poll_loop(sh);
 }

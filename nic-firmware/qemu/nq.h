@@ -59,6 +59,8 @@ int nq_port_count(void);
 void nq_port_kick(void);
 /* A received frame waits on some port (cheap check before sleeping). */
 bool nq_port_rx_pending(void);
+/* RX used-buffer interrupts on (before a deep sleep) or off (after it). */
+void nq_port_irq_arm(bool on);
 const uint8_t *nq_port_mac(int port);
 /* Wait (bounded) until the port has read every guest byte it was given;
  * returns 0, or -1 on timeout. */

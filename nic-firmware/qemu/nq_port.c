@@ -338,3 +338,20 @@ int hal_port_rx(int port, void *buf, uint32_t cap)
 	}
 	return 0;
 }
+
+/* Used-buffer interrupts of every port's RX queue: on before the NIC core
+ * sleeps, off when it wakes (main.c). The port's line reaches the host
+ * PLIC, where the hypervisor takes it while the NIC runs: that trap ends
+ * the NIC's wfi (hv/nic/port_irq.c). The flag reaches QEMU at the
+ * notification (the port guard's shadow ring copies it there); the ACK
+ * drops the line and lets the hv complete its claim. After on, the caller
+ * looks at RX again: a frame QEMU placed before the flag took raised
+ * nothing. */
+void nq_port_irq_arm(bool on)
+{
+	for (int i = 0; i < nports; i++) {
+		vnet_rx_irq(&ports[i].vn, on);
+		vmmio_notify(&ports[i].dev, VIRTIO_NET_RXQ);
+		vmmio_irq_ack(&ports[i].dev);
+	}
+}

@@ -3,6 +3,8 @@
 lwiperf client sends to Linux's `iperf -s` for 10 s from boot; then Linux
 sends 20 MiB to its server. Ping, curl, the traps the datapath costs, the
 NIC's TSO counters, and tshark over the whole capture."""
+import time
+
 import pytest
 
 from topology import MiB, delta, iperf_ok
@@ -89,6 +91,17 @@ def test_nic_segmented_tso_super_frames(s):
 def test_ping_both_guests(s):
     assert s.ping(guest_addr(0)), "httpd guest does not answer ping"
     assert s.ping(guest_addr(1)), "iperf guest does not answer ping"
+
+
+def test_ping_after_idle_is_answered(s):
+    """Issue 13: after 50 ms without work the NIC core sleeps in wfi until
+    woken; a frame from the wire must wake it (the port's PLIC line). After
+    2 s of silence one echo request, sent once, gets its reply (the peer's
+    ARP entry is still fresh: nothing else crosses the wire first)."""
+    assert s.ping(guest_addr(0))
+    time.sleep(2)
+    r = s.ns.run("ping", "-c", "1", "-W", "5", guest_addr(0), check=False, timeout=30)
+    assert r.returncode == 0, r.stdout
 
 
 def test_ping6_both_guests(s):

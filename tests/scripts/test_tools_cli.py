@@ -42,6 +42,7 @@ TOOLS = [
     ("bench/sim/run.py", [PY, "bench/sim/run.py"], [BOGUS, []]),
     ("bench/offload/report.py", [PY, "bench/offload/report.py"], [BOGUS, ["a", "b"]]),
     ("bench/e2e/run.py", [PY, "bench/e2e/run.py"], [BOGUS, ["--out", "x"]]),
+    ("bench/idle/run.py", [PY, "bench/idle/run.py"], [BOGUS]),
     ("gen_corpus.py", [PY, "tests/oracle/gen_corpus.py"], [BOGUS, ["out", "seed"]]),
     ("mkseeds.py", [PY, "tests/offload-engine/fuzz/mkseeds.py"], [BOGUS]),
     ("hv fuzz_seeds.py", [PY, "tests/hv/fuzz_seeds.py"], [BOGUS, ["vplic"]]),

@@ -1,0 +1,57 @@
+/* The NIC's ports as its wake-up (see port_irq.h). */
+#include "port_irq.h"
+#include "nic_part.h"
+#include <hv/core/trap.h>
+#include <arch/riscv/csr.h>
+#include <arch/riscv/hart.h>
+#include <platform/host_fdt.h>
+#include <platform/plic.h>
+
+static struct plic plic;
+static unsigned nic_hart;
+static uint32_t held[VIRTIO_PROBE_MAX]; /* a port's source, claimed, not completed */
+
+/* Supervisor external interrupt on a hart running a guest: enabled in the
+ * NIC hart's context only. */
+static void take(void)
+{
+	if (hart_self()->hartid != nic_hart) {
+		csr_clear(CSR_SIE, SIP_SEIP); /* not ours to claim */
+		return;
+	}
+	uint32_t src = plic_claim(&plic);
+	for (int i = 0; src && i < nic_part.nports; i++)
+		if (src == nic_part.ports[i].irq) {
+			__atomic_store_n(&held[i], src, __ATOMIC_RELEASE);
+			/* the NIC's wake, as its doorbell (nic_mbox.c ring) */
+			csr_set(CSR_HVIP, HIP_VSSIP);
+			return;
+		}
+	if (src)
+		plic_complete(&plic, src);
+}
+
+void port_irq_probe(const void *host_fdt, unsigned hart)
+{
+	uint64_t base;
+	nic_hart = hart;
+	if (!host_fdt_plic(host_fdt, hart, &base, &plic.ctx))
+		plic.base = (uintptr_t)base;
+}
+
+void port_irq_start(void)
+{
+	if (!plic.base)
+		return;
+	for (int i = 0; i < nic_part.nports; i++)
+		if (nic_part.ports[i].irq)
+			plic_enable(&plic, nic_part.ports[i].irq);
+	trap_set_ext_irq(take);
+}
+
+void port_irq_done(int port)
+{
+	uint32_t src = __atomic_exchange_n(&held[port], 0, __ATOMIC_ACQ_REL);
+	if (src)
+		plic_complete(&plic, src);
+}
