@@ -45,5 +45,5 @@ $(GUEST_FUZZ)/fuzz_dt: tests/guest/fuzz_dt.c $(GUEST_DIR)/dt.c $(GUEST_DIR)/boot
 fuzz-guest-dt: $(GUEST_FUZZ)/fuzz_dt $(GUEST_TB)/full.dtb $(GUEST_TB)/minimal.dtb
 	@mkdir -p $(GUEST_FUZZ)/corpus-dt $(GUEST_FUZZ)/artifacts-dt
 	@cp $(GUEST_TB)/full.dtb $(GUEST_TB)/minimal.dtb $(GUEST_FUZZ)/corpus-dt/
-	$(GUEST_FUZZ)/fuzz_dt -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
+	$(GUEST_FUZZ)/fuzz_dt -max_total_time=$(FUZZ_SECONDS) $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS)) -max_len=8192 -print_final_stats=1 \
 		-artifact_prefix=$(GUEST_FUZZ)/artifacts-dt/ $(GUEST_FUZZ)/corpus-dt

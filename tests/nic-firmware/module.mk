@@ -51,5 +51,5 @@ FUZZERS += nic
 fuzz-nic: $(NFZ_BIN)
 	@mkdir -p $(NFZ_OUT)/corpus $(NFZ_OUT)/artifacts
 	$(PY) $(NFT_DIR)/fuzz_seeds.py $(NFZ_OUT)/seeds
-	$(NFZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=200000 -print_final_stats=1 \
+	$(NFZ_BIN) -max_total_time=$(FUZZ_SECONDS) $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS)) -max_len=200000 -print_final_stats=1 \
 	  -artifact_prefix=$(NFZ_OUT)/artifacts/ $(NFZ_OUT)/corpus $(NFZ_OUT)/seeds

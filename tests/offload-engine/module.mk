@@ -93,7 +93,7 @@ FUZZERS += oe-$(1)
 .PHONY: fuzz-oe-$(1)
 fuzz-oe-$(1): $(OE_FUZZ_OUT)/fuzz_$(1)
 	@mkdir -p $(OE_FUZZ_OUT)/corpus-$(1) $(OE_FUZZ_OUT)/artifacts-$(1)
-	$(OE_FUZZ_OUT)/fuzz_$(1) -max_total_time=$$(FUZZ_SECONDS) -max_len=$(OE_FUZZ_MAXLEN_$(1)) \
+	$(OE_FUZZ_OUT)/fuzz_$(1) -max_total_time=$$(FUZZ_SECONDS) $$(if $$(FUZZ_RUNS),-runs=$$(FUZZ_RUNS)) -max_len=$(OE_FUZZ_MAXLEN_$(1)) \
 		-print_final_stats=1 -artifact_prefix=$(OE_FUZZ_OUT)/artifacts-$(1)/ \
 		$(OE_FUZZ_OUT)/corpus-$(1) tests/offload-engine/fuzz/seeds/$(1)
 endef
