@@ -54,6 +54,9 @@ err_t gnet_output6(struct netif *netif, struct pbuf *p, const ip6_addr_t *dst);
 void gnet_plic_enable(const struct gnet_vf *vf);
 uint32_t gnet_plic_claim(const struct gnet_vf *vf);
 void gnet_plic_complete(const struct gnet_vf *vf, uint32_t src);
+/* imsic.c: the VF's ids enabled in our interrupt file; claim (0: none) */
+void gnet_imsic_enable(const struct gnet_vf *vf);
+uint32_t gnet_imsic_claim(void);
 /* ipcfg.c */
 int gnet_ipcfg(struct netif *netif);
 

@@ -11,12 +11,18 @@
 
 /* A virtio-mmio net device found in the device tree, with its interrupt
  * route (irq_ok false: nothing usable described, poll instead). */
+#define GNET_MSI_IDS 3
+
 struct gnet_vf {
 	uint64_t base;
 	bool irq_ok;
 	uint64_t plic;	   /* PLIC registers */
 	uint32_t plic_src; /* the device's source */
 	uint32_t plic_ctx; /* S-mode context of our hart */
+	/* with an msi-parent IMSIC instead: the ids the device writes into our
+	 * interrupt file (rvhv,msi-ids: configuration change, queue 0, 1) */
+	bool imsic;
+	uint32_t msi_ids[GNET_MSI_IDS];
 };
 
 enum gnet_err {
