@@ -35,6 +35,7 @@ struct gnet_state {
 	bool tx_csum, rx_csum, tso4, tso6;
 	bool irq_pending;
 	uint64_t tso_frames, tso_segs;
+	uint64_t irqs;
 	uint64_t next_status_check;
 	uint64_t last_work; /* time of the last frame in or out */
 };

@@ -233,6 +233,7 @@ static void ext_irq(void)
 	uint32_t src = gnet_plic_claim(&st->vf);
 
 	if (src == st->vf.plic_src) {
+		st->irqs++;
 		/* Config change: maybe DEVICE_NEEDS_RESET, checked in poll. */
 		if (vmmio_irq_ack(&st->dev) & VIRTIO_MMIO_INT_CONFIG)
 			st->next_status_check = 0;
@@ -253,6 +254,7 @@ static void msi_irq(void)
 		if (id == st->vf.msi_ids[0])
 			st->next_status_check = 0; /* maybe DEVICE_NEEDS_RESET */
 		st->irq_pending = true;
+		st->irqs++;
 	}
 }
 
@@ -291,6 +293,11 @@ void gnet_tso_stats(uint64_t *superframes, uint64_t *segments)
 {
 	*superframes = gnet_st.tso_frames;
 	*segments = gnet_st.tso_segs;
+}
+
+uint64_t gnet_irqs(void)
+{
+	return gnet_st.irqs;
 }
 
 int gnet_init(void)

@@ -56,5 +56,7 @@ struct gnet_offloads {
 void gnet_offloads(struct gnet_offloads *o);
 /* Frames sent as TSO super-frames, and wire segments they stand for. */
 void gnet_tso_stats(uint64_t *superframes, uint64_t *segments);
+/* The VF's interrupts taken so far (PLIC claims or MSIs). */
+uint64_t gnet_irqs(void);
 
 #endif
