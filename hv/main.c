@@ -297,7 +297,8 @@ void hv_main(unsigned long hartid, const void *dtb, unsigned long h_probe)
 		if (vuart_attach(vm_table[i]))
 			boot_failed("no room for a VM's console");
 		if (c->irq_imsic && vimsic_attach(vm_table[i], files[i], imsic_base, guest_bits)) {
-			hv_printf("hv: vm %s: its harts have no IMSIC guest files to map\n", c->name);
+			hv_printf("hv: vm %s: its harts have no IMSIC guest files to map\n",
+				  c->name);
 			boot_failed("irq=imsic on a machine without them");
 		}
 		hv_printf("hv: vm %s harts ", c->name);

@@ -80,10 +80,10 @@
 #define HSTATUS_VGEIN	    (_UL(0x3f) << HSTATUS_VGEIN_SHIFT)
 
 /* IMSIC interrupt-file registers behind *iselect (AIA 1.0 §3.8) */
-#define IMSIC_EIDELIVERY  0x70
-#define IMSIC_EITHRESHOLD 0x72
-#define IMSIC_EIP0	  0x80 /* eip0..eip63; on RV64 only the even ones */
-#define IMSIC_EIE0	  0xC0
+#define IMSIC_EIDELIVERY     0x70
+#define IMSIC_EITHRESHOLD    0x72
+#define IMSIC_EIP0	     0x80 /* eip0..eip63; on RV64 only the even ones */
+#define IMSIC_EIE0	     0xC0
 #define IMSIC_TOPEI_ID_SHIFT 16 /* *topei: id in bits 26:16 (§3.9) */
 
 /* henvcfg (8.2.5) */

@@ -5,9 +5,9 @@
 #include "gnet_priv.h"
 #include "guest/csr.h"
 
-#define IMSIC_EIDELIVERY 0x70
+#define IMSIC_EIDELIVERY  0x70
 #define IMSIC_EITHRESHOLD 0x72
-#define IMSIC_EIE0	 0xC0 /* RV64: eie0, eie2, ... each hold 64 ids */
+#define IMSIC_EIE0	  0xC0 /* RV64: eie0, eie2, ... each hold 64 ids */
 
 /* by number (csr.h stringifies its argument): siselect 0x150, sireg 0x151,
  * stopei 0x15C (AIA 1.0 table 2.1) */

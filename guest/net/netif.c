@@ -223,7 +223,9 @@ int gnet_dev_up(void)
 	       (unsigned long long)st->vf.base, st->mtu, (unsigned long long)st->vn.features,
 	       st->tx_csum ? "on" : "off", st->rx_csum ? "on" : "off", st->tso4 ? "on" : "off",
 	       st->tso6 ? "on" : "off",
-	       !st->vf.irq_ok ? "polled" : st->vf.imsic ? "imsic" : "plic");
+	       !st->vf.irq_ok ? "polled"
+	       : st->vf.imsic ? "imsic"
+			      : "plic");
 	return GNET_OK;
 }
 

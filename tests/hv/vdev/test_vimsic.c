@@ -29,10 +29,8 @@ static int setup(void **state)
 	(void)state;
 	memset(vms, 0, sizeof(vms));
 	vms[0] = (struct vm_config){.name = "httpd", .harts = {1}, .num_vcpus = 1};
-	vms[1] = (struct vm_config){
-	    .name = "iperf", .harts = {2}, .num_vcpus = 1, .irq_imsic = 1};
-	vms[2] = (struct vm_config){
-	    .name = "smp", .harts = {4, 5}, .num_vcpus = 2, .irq_imsic = 1};
+	vms[1] = (struct vm_config){.name = "iperf", .harts = {2}, .num_vcpus = 1, .irq_imsic = 1};
+	vms[2] = (struct vm_config){.name = "smp", .harts = {4, 5}, .num_vcpus = 2, .irq_imsic = 1};
 	cfg = (struct hv_config){.vms = vms, .num_vms = 3, .nic_hart = 3};
 	memset(hart_base, 0, sizeof(hart_base));
 	for (unsigned h = 0; h < 6; h++)
@@ -109,8 +107,7 @@ struct leaf {
 	uint64_t gpa, hpa, perm;
 };
 
-static unsigned walk(const uint64_t *table, int level, uint64_t gpa, struct leaf *out,
-		     unsigned n)
+static unsigned walk(const uint64_t *table, int level, uint64_t gpa, struct leaf *out, unsigned n)
 {
 	unsigned entries = level == 2 ? GSTAGE_ROOT_ENTRIES : 512;
 	for (unsigned i = 0; i < entries; i++) {
