@@ -42,6 +42,7 @@ int vimsic_fdt_node(void *fdt, struct vm *vm)
 	FDT_TRY(fdt_begin_node(fdt, "imsics@28000000"));
 	FDT_TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
 	FDT_TRY(fdt_prop_u64_pair(fdt, "reg", VIMSIC_GPA, vm->cfg->num_vcpus * VIMSIC_PAGE));
+	FDT_TRY(fdt_property_u32(fdt, "#address-cells", 0));
 	FDT_TRY(fdt_property_u32(fdt, "#interrupt-cells", 0));
 	FDT_TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
 	FDT_TRY(fdt_property(fdt, "msi-controller", NULL, 0));
