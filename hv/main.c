@@ -6,6 +6,7 @@
 #include <hv/core/hv.h>
 #include <hv/mgmt/mgmt.h>
 #include <hv/nic/nic_part.h>
+#include <hv/vdev/vimsic.h>
 #include <hv/vdev/vuart.h>
 #include <hv/core/vm.h>
 #include <arch/riscv/csr.h>
@@ -190,6 +191,34 @@ static void refuse_harts_without_h(struct vm *vm)
 	}
 }
 
+/* GEILEN (AIA 1.0 §6.3.1): hgeie's writable bits are guest files 1..GEILEN */
+static unsigned probe_geilen(void)
+{
+	csr_write(CSR_HGEIE, ~0UL);
+	unsigned n = (unsigned)__builtin_popcountl(csr_read(CSR_HGEIE));
+	csr_write(CSR_HGEIE, 0);
+	return n;
+}
+
+/* irq=imsic: a guest file per vCPU on its hart, as many as GEILEN allows;
+ * a config asking for more (or any, on a machine without them) is refused */
+static void guest_files(const void *dtb, uint8_t files[][VMCFG_MAX_VCPUS], uint64_t *imsic_base,
+			uint32_t *guest_bits)
+{
+	struct vmcfg_error verr;
+	unsigned geilen = probe_geilen();
+	if (host_fdt_imsic(dtb, imsic_base, HART_MAX, guest_bits))
+		geilen = 0; /* no S-level IMSIC to find the files in */
+	else if (geilen >= (1u << *guest_bits))
+		geilen = (1u << *guest_bits) - 1; /* the files the tree gives room for */
+	if (vmcfg_guest_files(&hv_config, geilen, files, &verr) != VMCFG_OK) {
+		hv_printf("hv: config error: %s\n", verr.msg);
+		boot_failed("invalid partition config");
+	}
+	if (geilen)
+		hv_printf("hv: IMSIC guest interrupt files: %u per hart\n", geilen);
+}
+
 /* a2 = 1 when entry.S could read hstatus on this hart */
 void hv_main(unsigned long hartid, const void *dtb, unsigned long h_probe)
 {
@@ -254,6 +283,11 @@ void hv_main(unsigned long hartid, const void *dtb, unsigned long h_probe)
 	if (hv_config.images_external)
 		external_images(dtb, &m, bases, nic_base, vm_images, &nic_image);
 
+	uint8_t files[VMCFG_MAX_VMS][VMCFG_MAX_VCPUS];
+	uint64_t imsic_base[HART_MAX];
+	uint32_t guest_bits;
+	guest_files(dtb, files, imsic_base, &guest_bits);
+
 	for (unsigned i = 0; i < hv_config.num_vms; i++) {
 		const struct vm_config *c = &hv_config.vms[i];
 		if (vm_create(i, c, bases[i], vm_images[i])) {
@@ -262,6 +296,11 @@ void hv_main(unsigned long hartid, const void *dtb, unsigned long h_probe)
 		}
 		if (vuart_attach(vm_table[i]))
 			boot_failed("no room for a VM's console");
+		if (c->irq_imsic && vimsic_attach(vm_table[i], files[i], imsic_base, guest_bits)) {
+			hv_printf("hv: vm %s: its harts have no IMSIC guest files to map\n",
+				  c->name);
+			boot_failed("irq=imsic on a machine without them");
+		}
 		hv_printf("hv: vm %s harts ", c->name);
 		for (unsigned j = 0; j < c->num_vcpus; j++)
 			hv_printf("%s%u", j ? "," : "", c->harts[j]);

@@ -218,3 +218,44 @@ int host_fdt_plic(const void *fdt, unsigned long hartid, uint64_t *base, uint32_
 		}
 	return ERR_NOENT;
 }
+
+/* the S-level IMSIC node: its interrupts-extended names cause 9 */
+static int imsic_s_node(const void *fdt)
+{
+	static const char *const compat[] = {"riscv,imsics", "qemu,imsics"};
+	for (unsigned c = 0; c < 2; c++) {
+		int node = -1;
+		while ((node = fdt_node_offset_by_compatible(fdt, node, compat[c])) >= 0) {
+			int len;
+			const fdt32_t *ext = fdt_getprop(fdt, node, "interrupts-extended", &len);
+			if (ext && len >= 8 && fdt32_to_cpu(ext[1]) == 9 && node_okay(fdt, node))
+				return node;
+		}
+	}
+	return ERR_NOENT;
+}
+
+int host_fdt_imsic(const void *fdt, uint64_t *base, unsigned nharts, uint32_t *guest_bits)
+{
+	int len, node = imsic_s_node(fdt);
+	uint64_t addr, size;
+	for (unsigned h = 0; h < nharts; h++)
+		base[h] = 0;
+	*guest_bits = 0;
+	if (node < 0 || read_reg(fdt, node, &addr, &size))
+		return ERR_NOENT;
+	*guest_bits = prop_u32(fdt, node, "riscv,guest-index-bits", 0);
+	if (*guest_bits > 6)
+		return ERR_INVAL; /* AIA 1.0 §3.6: at most 63 guest files */
+	uint64_t stride = 0x1000UL << *guest_bits;
+	const fdt32_t *ext = fdt_getprop(fdt, node, "interrupts-extended", &len);
+	/* entry i (<intc phandle, 9>) is the i-th hart of the range */
+	for (int i = 0; ext && (i + 1) * 8 <= len && (uint64_t)(i + 1) * stride <= size; i++) {
+		int intc = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(ext[2 * i]));
+		int cpu = intc < 0 ? intc : fdt_parent_offset(fdt, intc);
+		uint64_t hart, unused;
+		if (cpu >= 0 && !read_reg(fdt, cpu, &hart, &unused) && hart < nharts)
+			base[hart] = addr + (uint64_t)i * stride;
+	}
+	return 0;
+}

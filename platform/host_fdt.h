@@ -50,4 +50,12 @@ int host_fdt_image(const void *fdt, const char *name, uint64_t *base, uint64_t *
  * contexts is hart hartid's S-mode one. 0, or ERR_NOENT. */
 int host_fdt_plic(const void *fdt, unsigned long hartid, uint64_t *base, uint32_t *ctx);
 
+/* The S-level IMSIC (compatible "riscv,imsics" or "qemu,imsics" whose
+ * interrupts-extended names cause 9, AIA 1.0 ch. 3 and Linux's
+ * riscv,imsics.yaml): base[h] = where hart h's interrupt files start (its
+ * S file, then its guest files, 4 KiB each), for h < nharts; 0 for a hart
+ * it does not serve. *guest_bits = riscv,guest-index-bits (0 when absent).
+ * One group, one reg range. 0, or ERR_NOENT when there is none. */
+int host_fdt_imsic(const void *fdt, uint64_t *base, unsigned nharts, uint32_t *guest_bits);
+
 #endif

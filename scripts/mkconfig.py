@@ -4,12 +4,15 @@
     # comment
     vm NAME harts=1[,2...] ram=16M image=APP|PATH [args="..."] [base=0x...]
            [vf=yes mac=02:00:00:00:00:01 [mtu=1500] [policy=tx-csum,tso4,...]]
+           [irq=plic|imsic]
     nic hart=3 [ram=32M image=APP|PATH] [policy=tx-csum,tso4,tso6,uso,rx-csum]
 
 nic without ram=/image= only reserves the hart; with them the hart runs the
 NIC firmware in a partition of its own. policy= lists the offloads the
 admin allows (default all; "none" for none): on the nic line host-wide, on a
 vm line for that VM's VF. VF ids follow the order of the vm lines with vf=yes.
+irq=imsic (AIA boards) gives each vCPU an IMSIC guest interrupt file and
+the VF's interrupts as MSIs into it; irq=plic (the default) the virtual PLIC.
 
 image= is an app name (build/riscv/apps/NAME.bin) or a path to a raw binary
 (it contains '/' or ends in .bin; relative paths are looked up beside the
@@ -172,7 +175,7 @@ def parse(cfg_path, apps_dir):
         if not NAME_RE.match(name):
             raise ConfigError(f"{where}: vm '{name}': bad name (1-15 of A-Z a-z 0-9 _ -)")
         unknown = set(opts) - {"harts", "ram", "image", "args", "base", "vf", "mac", "mtu",
-                               "policy"}
+                               "policy", "irq"}
         if unknown:
             raise ConfigError(f"{where}: vm {name}: unknown key(s) {', '.join(sorted(unknown))}")
         for k in ("harts", "ram", "image"):
@@ -185,6 +188,8 @@ def parse(cfg_path, apps_dir):
             raise ConfigError(f"{where}: vm {name}: at most 8 harts")
         if any(h > 255 for h in harts):
             raise ConfigError(f"{where}: vm {name}: hart number too large")
+        if opts.get("irq", "plic") not in ("plic", "imsic"):
+            raise ConfigError(f"{where}: vm {name}: irq= is plic or imsic")
         image = resolve_image(opts["image"], cfg_path, apps_dir)
         vms.append({
             "name": name,
@@ -194,6 +199,7 @@ def parse(cfg_path, apps_dir):
             "image": image,
             "args": opts.get("args", ""),
             "vf": parse_vf(opts, name, where),
+            "irq_imsic": opts.get("irq") == "imsic",
             "where": where,
         })
     if not vms:
@@ -274,6 +280,8 @@ def generate(cfg_path, vms, nic, out_dir, external=None):
             mac = ", ".join(f"{b:#04x}" for b in vf["mac"])
             c += ["\t\t.vf = 1,", f"\t\t.mac = {{{mac}}},", f"\t\t.mtu = {vf['mtu']},",
                   f"\t\t.policy = {vf['policy']:#x}u,"]
+        if vm["irq_imsic"]:
+            c += ["\t\t.irq_imsic = 1,"]
         c += ["\t},"]
     c += ["};", "",
           "const struct hv_config hv_config = {",

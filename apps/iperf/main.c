@@ -3,7 +3,8 @@
  *   iperf-client=ADDR [iperf-seconds=N]  also send to ADDR:5001 for N s
  *                      (default 10; client.c) and print the result
  * Each finished test prints one "iperf: ..." line with lwiperf's figures
- * and how many TSO super-frames the netif sent so far. */
+ * and how many TSO super-frames the netif sent and interrupts it took so
+ * far. */
 #include <stdio.h>
 
 #include "gnet.h"
@@ -28,9 +29,10 @@ void iperf_report_line(const char *kind, const ip_addr_t *peer, uint16_t port, u
 
 	gnet_tso_stats(&frames, &segs);
 	printf("iperf: %s peer=%s:%u bytes=%llu ms=%llu kbps=%llu tso-frames=%llu "
-	       "tso-segments=%llu\n",
+	       "tso-segments=%llu irqs=%llu\n",
 	       kind, ipaddr_ntoa(peer), port, (unsigned long long)bytes, (unsigned long long)ms,
-	       (unsigned long long)kbps, (unsigned long long)frames, (unsigned long long)segs);
+	       (unsigned long long)kbps, (unsigned long long)frames, (unsigned long long)segs,
+	       (unsigned long long)gnet_irqs());
 }
 
 static void report(void *arg, enum lwiperf_report_type type, const ip_addr_t *local,

@@ -49,6 +49,11 @@
 #define CSR_VSIP      0x244
 #define CSR_VSTIMECMP 0x24D /* Sstc */
 #define CSR_VSATP     0x280
+/* AIA 1.0 §2.3, §6.3.2: the VS-level indirect window and top external
+ * interrupt, onto the guest interrupt file hstatus.VGEIN selects */
+#define CSR_VSISELECT 0x250
+#define CSR_VSIREG    0x251
+#define CSR_VSTOPEI   0x25C
 
 /* sstatus (4.1.1) */
 #define SSTATUS_SIE	   (_UL(1) << 1)
@@ -69,6 +74,17 @@
 #define HSTATUS_VTVM (_UL(1) << 20)
 #define HSTATUS_VTW  (_UL(1) << 21)
 #define HSTATUS_VTSR (_UL(1) << 22)
+/* VGEIN, bits 17:12: the guest interrupt file behind VS-level external
+ * interrupts (AIA 1.0 §6.3.1; 0 = none) */
+#define HSTATUS_VGEIN_SHIFT 12
+#define HSTATUS_VGEIN	    (_UL(0x3f) << HSTATUS_VGEIN_SHIFT)
+
+/* IMSIC interrupt-file registers behind *iselect (AIA 1.0 §3.8) */
+#define IMSIC_EIDELIVERY     0x70
+#define IMSIC_EITHRESHOLD    0x72
+#define IMSIC_EIP0	     0x80 /* eip0..eip63; on RV64 only the even ones */
+#define IMSIC_EIE0	     0xC0
+#define IMSIC_TOPEI_ID_SHIFT 16 /* *topei: id in bits 26:16 (§3.9) */
 
 /* henvcfg (8.2.5) */
 #define HENVCFG_STCE (_UL(1) << 63)

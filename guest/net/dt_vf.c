@@ -2,7 +2,9 @@
  * `virtio,mmio` node (virtio 1.2 §4.2.2 registers), its interrupt-parent
  * PLIC (sifive,plic-1.0.0 binding) and our hart's S-mode context in that
  * PLIC's interrupts-extended (the entry naming our cpu's intc with irq 9,
- * the S-mode external interrupt). Works on QEMU's PLIC and the hv's vPLIC. */
+ * the S-mode external interrupt). Works on QEMU's PLIC and the hv's vPLIC.
+ * Or, with irq=imsic, its msi-parent IMSIC (riscv,imsics binding) serving
+ * our hart at irq 9 and the ids the device sends (rvhv,msi-ids). */
 #include <libfdt.h>
 
 #include "gnet_priv.h"
@@ -70,26 +72,52 @@ static uint32_t cpu_intc(const void *fdt, unsigned int hartid)
 	return 0;
 }
 
+/* 1 when ctrl's interrupts-extended names intc with irq 9; *index its entry */
+static int serves(const void *fdt, int ctrl, uint32_t intc, uint32_t *index)
+{
+	int len;
+	const fdt32_t *ext = fdt_getprop(fdt, ctrl, "interrupts-extended", &len);
+
+	/* Pairs <phandle irq>: the cpu intc has #interrupt-cells = 1. */
+	for (int i = 0; intc && ext && (i + 1) * 8 <= len; i++) {
+		if (fdt32_to_cpu(ext[2 * i]) == intc && fdt32_to_cpu(ext[2 * i + 1]) == 9) {
+			*index = (uint32_t)i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void find_msi(const void *fdt, int node, const fdt32_t *parent, unsigned int hartid,
+		     struct gnet_vf *vf)
+{
+	int len, imsic = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*parent));
+	const fdt32_t *ids = fdt_getprop(fdt, node, "rvhv,msi-ids", &len);
+	uint32_t unused;
+
+	if (imsic < 0 || fdt_node_check_compatible(fdt, imsic, "riscv,imsics") || !ids ||
+	    len != 4 * GNET_MSI_IDS || !serves(fdt, imsic, cpu_intc(fdt, hartid), &unused))
+		return;
+	for (int i = 0; i < GNET_MSI_IDS; i++)
+		vf->msi_ids[i] = fdt32_to_cpu(ids[i]);
+	vf->imsic = vf->irq_ok = true;
+}
+
 static void find_irq(const void *fdt, int node, unsigned int hartid, struct gnet_vf *vf)
 {
 	int len, plic = irq_parent(fdt, node);
-	const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
-	const fdt32_t *ext;
-	uint32_t intc = cpu_intc(fdt, hartid);
+	const fdt32_t *irq, *msi = fdt_getprop(fdt, node, "msi-parent", &len);
 
-	vf->irq_ok = false;
-	if (!irq || len < 4 || plic < 0 || !intc || node_base(fdt, plic, &vf->plic))
+	vf->irq_ok = vf->imsic = false;
+	if (msi && len == 4) {
+		find_msi(fdt, node, msi, hartid, vf);
+		return;
+	}
+	irq = fdt_getprop(fdt, node, "interrupts", &len);
+	if (!irq || len < 4 || plic < 0 || node_base(fdt, plic, &vf->plic))
 		return;
 	vf->plic_src = fdt32_to_cpu(irq[0]);
-	ext = fdt_getprop(fdt, plic, "interrupts-extended", &len);
-	/* Pairs <phandle irq>: the cpu intc has #interrupt-cells = 1. */
-	for (int i = 0; ext && (i + 1) * 8 <= len; i++) {
-		if (fdt32_to_cpu(ext[2 * i]) == intc && fdt32_to_cpu(ext[2 * i + 1]) == 9) {
-			vf->plic_ctx = (uint32_t)i;
-			vf->irq_ok = vf->plic_src != 0;
-			return;
-		}
-	}
+	vf->irq_ok = vf->plic_src != 0 && serves(fdt, plic, cpu_intc(fdt, hartid), &vf->plic_ctx);
 }
 
 int gnet_find_vf(const void *fdt, unsigned int hartid, struct gnet_vf *vf)

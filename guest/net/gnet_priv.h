@@ -35,6 +35,7 @@ struct gnet_state {
 	bool tx_csum, rx_csum, tso4, tso6;
 	bool irq_pending;
 	uint64_t tso_frames, tso_segs;
+	uint64_t irqs;
 	uint64_t next_status_check;
 	uint64_t last_work; /* time of the last frame in or out */
 };
@@ -54,6 +55,9 @@ err_t gnet_output6(struct netif *netif, struct pbuf *p, const ip6_addr_t *dst);
 void gnet_plic_enable(const struct gnet_vf *vf);
 uint32_t gnet_plic_claim(const struct gnet_vf *vf);
 void gnet_plic_complete(const struct gnet_vf *vf, uint32_t src);
+/* imsic.c: the VF's ids enabled in our interrupt file; claim (0: none) */
+void gnet_imsic_enable(const struct gnet_vf *vf);
+uint32_t gnet_imsic_claim(void);
 /* ipcfg.c */
 int gnet_ipcfg(struct netif *netif);
 

@@ -222,7 +222,10 @@ int gnet_dev_up(void)
 	       "irq %s\n",
 	       (unsigned long long)st->vf.base, st->mtu, (unsigned long long)st->vn.features,
 	       st->tx_csum ? "on" : "off", st->rx_csum ? "on" : "off", st->tso4 ? "on" : "off",
-	       st->tso6 ? "on" : "off", st->vf.irq_ok ? "plic" : "polled");
+	       st->tso6 ? "on" : "off",
+	       !st->vf.irq_ok ? "polled"
+	       : st->vf.imsic ? "imsic"
+			      : "plic");
 	return GNET_OK;
 }
 
@@ -232,6 +235,7 @@ static void ext_irq(void)
 	uint32_t src = gnet_plic_claim(&st->vf);
 
 	if (src == st->vf.plic_src) {
+		st->irqs++;
 		/* Config change: maybe DEVICE_NEEDS_RESET, checked in poll. */
 		if (vmmio_irq_ack(&st->dev) & VIRTIO_MMIO_INT_CONFIG)
 			st->next_status_check = 0;
@@ -239,6 +243,21 @@ static void ext_irq(void)
 	}
 	if (src)
 		gnet_plic_complete(&st->vf, src);
+}
+
+/* MSIs: the id says what happened, so the device's registers are not read
+ * (InterruptStatus stays set; nothing reads it on this path) */
+static void msi_irq(void)
+{
+	struct gnet_state *st = &gnet_st;
+	uint32_t id;
+
+	while ((id = gnet_imsic_claim()) != 0) {
+		if (id == st->vf.msi_ids[0])
+			st->next_status_check = 0; /* maybe DEVICE_NEEDS_RESET */
+		st->irq_pending = true;
+		st->irqs++;
+	}
 }
 
 static err_t netif_setup(struct netif *netif)
@@ -278,6 +297,11 @@ void gnet_tso_stats(uint64_t *superframes, uint64_t *segments)
 	*segments = gnet_st.tso_segs;
 }
 
+uint64_t gnet_irqs(void)
+{
+	return gnet_st.irqs;
+}
+
 int gnet_init(void)
 {
 	struct gnet_state *st = &gnet_st;
@@ -310,7 +334,10 @@ int gnet_init(void)
 	if (rc)
 		return rc;
 	netif_set_up(&st->netif);
-	if (st->vf.irq_ok) {
+	if (st->vf.irq_ok && st->vf.imsic) {
+		trap_set_handler(IRQ_S_EXT, msi_irq);
+		gnet_imsic_enable(&st->vf);
+	} else if (st->vf.irq_ok) {
 		trap_set_handler(IRQ_S_EXT, ext_irq);
 		gnet_plic_enable(&st->vf);
 	}

@@ -18,5 +18,6 @@ int guest_fdt_begin(void *fdt, uint64_t size, struct vm *vm, const char *compati
 int guest_fdt_cpus(void *fdt, struct vm *vm);
 #define GUEST_FDT_INTC_PHANDLE(i) (1u + (i))
 #define GUEST_FDT_PLIC_PHANDLE	  0x100u
+#define GUEST_FDT_IMSIC_PHANDLE	  0x101u
 
 #endif

@@ -58,6 +58,7 @@ struct vm {
 	int is_nic;	   /* the NIC partition (not in vm_table) */
 	int vf_id;	   /* its VF, -1 when none */
 	struct virq *virq; /* its virtual PLIC, when it has a VF */
+	struct vimsic *vimsic; /* its IMSIC guest files (irq=imsic) */
 	struct vf_dev *vf;
 	/* writes the VM's device tree into buf: 0 or a libfdt error
 	 * (guest_fdt_build unless the VM's creator says otherwise) */

@@ -274,6 +274,29 @@ enum vmcfg_err vmcfg_layout_all(const struct hv_config *cfg, const struct vmcfg_
 	return VMCFG_OK;
 }
 
+enum vmcfg_err vmcfg_guest_files(const struct hv_config *cfg, unsigned geilen,
+				 uint8_t files[][VMCFG_MAX_VCPUS], struct vmcfg_error *err)
+{
+	uint8_t used[64] = {0}; /* files given out per hart */
+	memset(err, 0, sizeof(*err));
+	err->vm = -1;
+	for (uint32_t i = 0; i < cfg->num_vms && i < VMCFG_MAX_VMS; i++) {
+		const struct vm_config *v = &cfg->vms[i];
+		for (unsigned j = 0; j < VMCFG_MAX_VCPUS; j++)
+			files[i][j] = 0;
+		for (unsigned j = 0; v->irq_imsic && j < v->num_vcpus && j < VMCFG_MAX_VCPUS; j++) {
+			unsigned h = v->harts[j] % 64;
+			if (used[h] >= geilen)
+				return fail(err, VMCFG_E_GUEST_FILES, (int)i,
+					    "vm %s: irq=imsic needs a guest interrupt file on hart "
+					    "%u, which has %u (GEILEN) and %u in use",
+					    v->name, v->harts[j], geilen, used[h]);
+			files[i][j] = ++used[h];
+		}
+	}
+	return VMCFG_OK;
+}
+
 void vmcfg_image_node(const struct hv_config *cfg, unsigned idx, char *buf)
 {
 	if (idx < cfg->num_vms)

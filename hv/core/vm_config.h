@@ -36,6 +36,10 @@ struct vm_config {
 	uint8_t mac[6];	 /* unicast, unique */
 	uint16_t mtu;	 /* VMCFG_MTU_MIN..MAX */
 	uint32_t policy; /* offloads the admin allows this VF (NIC_POL_*) */
+	/* irq=imsic: each vCPU gets an IMSIC guest interrupt file on its
+	 * hart, the VF's interrupts are MSIs into vCPU 0's (hv/vdev/vimsic.h);
+	 * 0: the virtual PLIC */
+	uint8_t irq_imsic;
 };
 
 struct hv_config {
@@ -100,6 +104,7 @@ enum vmcfg_err {
 	VMCFG_E_IMG_SIZE,    /* size in the DT != size at build time */
 	VMCFG_E_IMG_OUTSIDE, /* not inside host RAM */
 	VMCFG_E_IMG_OVERLAP, /* overlaps the hv, a partition's RAM or another image */
+	VMCFG_E_GUEST_FILES, /* irq=imsic: more guest files on a hart than GEILEN */
 };
 
 struct vmcfg_error {
@@ -142,5 +147,12 @@ enum vmcfg_err vmcfg_check_image(const struct hv_config *cfg, const struct vmcfg
 				 const uint64_t *bases, uint64_t nic_base,
 				 const struct vmcfg_image_range *imgs, unsigned idx,
 				 struct vmcfg_error *err);
+
+/* Guest interrupt files (irq=imsic): gives vCPU j of VM i the file
+ * files[i][j] on its hart, 1..geilen in config order per hart (0 for VMs
+ * on the vPLIC). A hart asked for more files than its GEILEN (0 on a
+ * machine without IMSIC guest files) refuses the config, naming the VM. */
+enum vmcfg_err vmcfg_guest_files(const struct hv_config *cfg, unsigned geilen,
+				 uint8_t files[][VMCFG_MAX_VCPUS], struct vmcfg_error *err);
 
 #endif

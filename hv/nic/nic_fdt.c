@@ -8,6 +8,7 @@
 #include "nic_part.h"
 #include <hv/core/vm.h>
 #include <hv/core/fdt_write.h>
+#include <hv/vdev/vimsic.h>
 
 static int vf_node(void *fdt, unsigned id)
 {
@@ -24,6 +25,15 @@ static int vf_node(void *fdt, unsigned id)
 	FDT_TRY(fdt_property_u32(fdt, "mtu", c->mtu));
 	FDT_TRY(fdt_property_u32(fdt, "policy", nic_part.vf_policy[id]));
 	FDT_TRY(fdt_property_string(fdt, "vm-name", c->name));
+	if (vm->vimsic) {
+		/* its interrupts are MSIs: the guest file page (mapped for the
+		 * NIC, identity) and the ids <config queue0 queue1> */
+		fdt32_t ids[VIMSIC_VF_IDS];
+		for (unsigned i = 0; i < VIMSIC_VF_IDS; i++)
+			ids[i] = cpu_to_fdt32(vimsic_vf_id(i));
+		FDT_TRY(fdt_property_u64(fdt, "msi-address", vimsic_target(vm->vimsic)));
+		FDT_TRY(fdt_property(fdt, "msi-ids", ids, sizeof(ids)));
+	}
 	return fdt_end_node(fdt);
 }
 

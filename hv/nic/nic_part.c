@@ -8,6 +8,7 @@
 #include <hv/core/sbi_server.h>
 #include <hv/core/vm.h>
 #include <hv/vdev/vf_transport.h>
+#include <hv/vdev/vimsic.h>
 #include <hv/vdev/virq.h>
 #include <hv/vdev/vuart.h>
 #include <arch/riscv/sbi.h>
@@ -177,6 +178,9 @@ int nic_part_create(uint64_t nic_base, const uint8_t *image)
 	for (unsigned id = 0; id < nic_part.nvf && !err; id++) {
 		struct vm *vm = nic_part.vf_vm[id];
 		err = map_identity(nic, vm->ram_hpa, vm->ram_size, "guest RAM");
+		/* irq=imsic: the one guest file page its MSIs go to */
+		if (!err && vm->vimsic)
+			err = vimsic_map_target(vm->vimsic, &nic->gstage);
 	}
 	if (err)
 		return err;

@@ -1,6 +1,7 @@
 /* VF transport glue (see vf_transport.h): MMIO traps to the register file,
  * the register file to the mailbox and the shared InterruptStatus. */
 #include "vf_transport.h"
+#include "vimsic.h"
 #include "virq.h"
 #include <hv/core/console.h>
 #include <hv/core/vm.h>
@@ -120,9 +121,21 @@ int vf_transport_attach(struct vm *vm, uint16_t vf, const struct vf_nic_ops *ops
 	int err = mmio_register(vm, VF_TRANSPORT_GPA, VF_TRANSPORT_SIZE, &vf_mmio_ops, d);
 	if (!err)
 		err = vm_add_vdev(vm, &vf_vdev, d);
-	if (!err)
+	/* irq=imsic: the NIC's MSIs, no vPLIC (vimsic.h) */
+	if (!err && !vm->vimsic)
 		err = virq_attach(vm, 1, line_level, d);
 	return err;
+}
+
+/* A configuration change of the hypervisor's own: the status bit, then the
+ * vPLIC's line or the configuration MSI. */
+static void raise_config(struct vf_dev *d)
+{
+	__atomic_or_fetch(isr_word(d), NIC_IRQ_CONFIG, __ATOMIC_ACQ_REL);
+	if (d->vm->vimsic)
+		vimsic_send(d->vm, VIMSIC_ID_CONFIG);
+	else
+		virq_update(d->vm);
 }
 
 void vf_transport_request_reset(struct vm *vm)
@@ -133,8 +146,7 @@ void vf_transport_request_reset(struct vm *vm)
 	spin_lock(&d->lock);
 	vf_regs_request_reset(&d->regs);
 	spin_unlock(&d->lock);
-	__atomic_or_fetch(isr_word(d), NIC_IRQ_CONFIG, __ATOMIC_ACQ_REL);
-	virq_update(vm);
+	raise_config(d);
 }
 
 void vf_transport_nic_restarted(void)
@@ -143,8 +155,7 @@ void vf_transport_nic_restarted(void)
 		struct vf_dev *d = &vf_devs[i];
 		if (!d->vm || d->vm->state != VM_RUNNING)
 			continue;
-		__atomic_or_fetch(isr_word(d), NIC_IRQ_CONFIG, __ATOMIC_ACQ_REL);
-		virq_update(d->vm);
+		raise_config(d);
 	}
 }
 

@@ -2,8 +2,9 @@
  * partition's G-stage map is the identity, so a VF's guest-physical address
  * becomes hpa + (gpa - window base) once it is inside the window. The
  * mailbox and the interrupt status words live in the shared page
- * (nic_shared.h); the interrupt doorbell is the hypervisor's SBI vendor
- * extension. DMA is in nq_win.c, ports in nq_port.c. */
+ * (nic_shared.h); the interrupt is an MSI into the guest's IMSIC file when
+ * the DT gives one, else the hypervisor's SBI vendor extension. DMA is in
+ * nq_win.c, ports in nq_port.c. */
 #include <string.h>
 
 #include "guest/sbi.h"
@@ -13,6 +14,10 @@
 #include <nicif/shm_nic.h>
 
 static struct nic_shared *shared;
+static struct nq_msi {
+	volatile uint32_t *seteipnum; /* NULL: the SBI doorbell */
+	uint32_t ids[NQ_MSI_IDS];
+} msi[NIC_SHARED_VFS];
 static unsigned int cur_slot;
 uint64_t nq_irq_errors;
 void (*nq_irq_hook)(uint16_t vf, uint32_t bits);
@@ -20,6 +25,16 @@ void (*nq_irq_hook)(uint16_t vf, uint32_t bits);
 void nq_hal_set_shared(struct nic_shared *sh)
 {
 	shared = sh;
+}
+
+int nq_hal_set_msi(uint16_t vf, uint64_t addr, const uint32_t *ids)
+{
+	if (vf >= NIC_SHARED_VFS)
+		return NIC_EINVAL;
+	msi[vf].seteipnum = (volatile uint32_t *)(uintptr_t)addr;
+	for (int i = 0; addr && i < NQ_MSI_IDS; i++)
+		msi[vf].ids[i] = ids[i];
+	return 0;
 }
 
 void hal_wmb(void)
@@ -61,6 +76,13 @@ void hal_irq_raise(uint16_t vf, uint16_t q)
 	/* The used ring stores are visible before the status bit (release
 	 * amoor), the status bit before the doorbell the hv acts on. */
 	shm_nic_irq(shared, vf, bits);
+	if (msi[vf].seteipnum) {
+		/* AIA 1.0 §3.7: writing the id makes it pending in the guest's
+		 * file; no hypervisor on this path. Status bit before it. */
+		__asm__ volatile("fence rw, ow" ::: "memory");
+		*msi[vf].seteipnum = msi[vf].ids[q == HAL_IRQ_CONFIG ? 0 : q < 2 ? 1 + q : 1];
+		return;
+	}
 	r = sbi_ecall(SBI_EXT_RVHV, SBI_RVHV_RAISE_VF_IRQ, vf, 0, 0, 0);
 	if (r.error)
 		nq_irq_errors++;

@@ -69,6 +69,8 @@ static int vfs_up(void)
 			continue;
 		}
 		rc = nq_hal_set_window(v->id, v->win_base, v->win_size, v->hpa);
+		if (!rc)
+			rc = nq_hal_set_msi(v->id, v->msi_addr, v->msi_ids);
 
 		struct nic_mbox_vf_create c = {
 		    .win_base = v->win_base, .win_size = v->win_size, .mtu = v->mtu};

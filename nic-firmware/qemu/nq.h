@@ -12,6 +12,7 @@
 #include <nicif/shared.h>
 
 #define NQ_MAX_PORTS NIC_MAX_PORTS
+#define NQ_MSI_IDS   3 /* configuration change, queue 0, queue 1 */
 
 /* One VF as the NIC's DT describes it (/rvhv-nic/vf@<id>). */
 struct nq_vf_cfg {
@@ -22,6 +23,10 @@ struct nq_vf_cfg {
 	uint16_t mtu;
 	uint32_t policy;
 	char vm_name[32];
+	/* its interrupts as MSIs (the guest's VM has irq=imsic): the IMSIC
+	 * guest file page to write, ids <config queue0 queue1>; 0: doorbell */
+	uint64_t msi_addr;
+	uint32_t msi_ids[NQ_MSI_IDS];
 };
 
 struct nq_cfg {
@@ -44,6 +49,10 @@ int nq_dt_vf_ok(const struct nq_vf_cfg *v, uint64_t own_base, uint64_t own_size,
 /* nq_win.c: DMA windows of the VFs; hal_qemu.c: the shared page. */
 int nq_hal_set_window(uint16_t vf, uint64_t win_base, uint64_t win_size, uint64_t hpa);
 void nq_hal_set_shared(struct nic_shared *sh);
+/* VF vf's interrupts become MSIs: ids[0] (configuration) or ids[1 + q]
+ * written to addr (an IMSIC file's seteipnum_le); addr 0: the SBI
+ * doorbell. 0 or NIC_EINVAL. */
+int nq_hal_set_msi(uint16_t vf, uint64_t addr, const uint32_t *ids);
 /* Counts of doorbells that the hv refused (SBI error). */
 extern uint64_t nq_irq_errors;
 /* Self-test: interrupts go to this hook instead of the SBI doorbell. */

@@ -58,6 +58,26 @@ static void read_ports(const void *fdt, struct nq_cfg *cfg)
 	}
 }
 
+/* msi-address = <u64>, msi-ids = <config queue0 queue1>: both or none */
+static int read_msi(const void *fdt, int node, struct nq_vf_cfg *v, char *why, unsigned int n)
+{
+	const fdt32_t *ids;
+	int len;
+
+	if (!fdt_getprop(fdt, node, "msi-address", NULL))
+		return 0;
+	ids = fdt_getprop(fdt, node, "msi-ids", &len);
+	if (prop_u64s(fdt, node, "msi-address", 1, &v->msi_addr) || !v->msi_addr || !ids ||
+	    len != 4 * NQ_MSI_IDS) {
+		snprintf(why, n, "vf %u: msi-address/msi-ids not <u64>/<%d ids>", v->id,
+			 NQ_MSI_IDS);
+		return -1;
+	}
+	for (int i = 0; i < NQ_MSI_IDS; i++)
+		v->msi_ids[i] = fdt32_to_cpu(ids[i]);
+	return 0;
+}
+
 static int read_vf(const void *fdt, int node, struct nq_vf_cfg *v, char *why, unsigned int n)
 {
 	uint64_t id, w[2], hpa, mtu, pol;
@@ -93,7 +113,7 @@ static int read_vf(const void *fdt, int node, struct nq_vf_cfg *v, char *why, un
 	name = fdt_getprop(fdt, node, "vm-name", &len);
 	if (name && len > 0)
 		snprintf(v->vm_name, sizeof(v->vm_name), "%.*s", len, name);
-	return 0;
+	return read_msi(fdt, node, v, why, n);
 }
 
 int nq_dt_read(const void *fdt, struct nq_cfg *cfg, char *why, unsigned int why_len)

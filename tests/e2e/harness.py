@@ -315,11 +315,12 @@ class Scenario:
     """One boot of one partition config: namespace, capture, QEMU, console."""
 
     def __init__(self, name, config_text, vms, tmp, qemu_extra=(), peer_procs=(), make_vars=(),
-                 capture=True):
+                 capture=True, qemu_sh=QEMU_SH):
         """peer_procs: commands started in the namespace before QEMU (e.g.
         a server a guest connects to as it boots); stdout in tmp/peerN.out.
         make_vars: for build_image. capture=False: no tshark (benchmarks:
-        it would take CPU from what is measured)."""
+        it would take CPU from what is measured). qemu_sh: the board's
+        qemu.sh (with BOARD=... in make_vars for another board)."""
         self.name = name
         self.peers = []
         self.vms = vms  # [(vm name, app)], in config (= VF) order
@@ -335,10 +336,10 @@ class Scenario:
                 self.peers.append((self.ns.popen(*argv, stdout=out, stderr=subprocess.STDOUT),
                                    self.tmp / f"peer{i}.out"))
                 out.close()
-            env_net = "NET" in QEMU_SH.read_text()
-            cmd = self.ns.cmd("env", f"NET=tap:{self.ns.tap}", QEMU_SH, hv_bin, *qemu_extra) \
+            env_net = "NET" in Path(qemu_sh).read_text()
+            cmd = self.ns.cmd("env", f"NET=tap:{self.ns.tap}", qemu_sh, hv_bin, *qemu_extra) \
                 if env_net else \
-                self.ns.cmd(QEMU_SH, hv_bin, "-global", "virtio-mmio.force-legacy=false",
+                self.ns.cmd(qemu_sh, hv_bin, "-global", "virtio-mmio.force-legacy=false",
                             "-netdev", f"tap,id=port0,ifname={self.ns.tap},script=no,downscript=no",
                             "-device", f"virtio-net-device,netdev=port0,mac={PORT_MAC}",
                             *qemu_extra)

@@ -24,15 +24,17 @@ READY = {
 }
 
 
-def config(vms, host_policy=None):
+def config(vms, host_policy=None, imsic=()):
     """Partition config: VM i on hart i+1 with VF i (MAC 02:..:0i+1, guest
     192.0.2.(10+i)); the NIC core on hart 3; hart 0 keeps the hv console.
-    vms = [(name, app, extra bootargs, VF policy or None)]."""
+    vms = [(name, app, extra bootargs, VF policy or None)]; the VMs named in
+    imsic get irq=imsic (AIA board)."""
     lines = ["# e2e test config (tests/e2e/topology.py)"]
     for i, (name, app, extra, pol) in enumerate(vms):
         args = f"ip={guest_addr(i)}/24 gw={PEER4} ip6={guest_addr6(i)}/64 {extra}".strip()
         lines.append(f"vm {name} harts={i + 1} ram=16M image={app} vf=yes mac={guest_mac(i)}"
-                     f"{f' policy={pol}' if pol else ''} args=\"{args}\"")
+                     f"{f' policy={pol}' if pol else ''}{' irq=imsic' if name in imsic else ''}"
+                     f" args=\"{args}\"")
     policy = f" policy={host_policy}" if host_policy else ""
     lines.append(f"nic hart=3 ram=32M image=nicfw{policy}")
     return "\n".join(lines) + "\n"
@@ -42,11 +44,13 @@ class E2E(Scenario):
     """A booted scenario plus the peer-side traffic the tests use."""
 
     def __init__(self, name, config_text, vms, tmp, qemu_extra=(), iperf_server=False,
-                 make_vars=(), capture=True):
+                 make_vars=(), capture=True, qemu_sh=None):
         """iperf_server: Linux runs `iperf -s` (port 5001) from before the
         boot, for guests started with iperf-client=192.0.2.1."""
         peers = [["iperf", "-s", "-p", "5001", "-y", "C"]] if iperf_server else []
-        super().__init__(name, config_text, vms, tmp, qemu_extra, peers, make_vars, capture)
+        extra = {"qemu_sh": qemu_sh} if qemu_sh else {}
+        super().__init__(name, config_text, vms, tmp, qemu_extra, peers, make_vars, capture,
+                         **extra)
 
     def peer_iperf_bytes(self, timeout=30):
         """Bytes the Linux iperf server counted, per finished connection."""

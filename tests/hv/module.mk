@@ -11,7 +11,8 @@ UHV_INC   := -I. -I$(UHV_OUT) -Iguest/virtio/include -Ioffload-engine/include
 UHV_TESTS := arch/riscv/gstage arch/riscv/insn_decode arch/riscv/isa arch/riscv/vsstage \
              arch/riscv/vstrap platform/ns16550 nicif/vf_regs nicif/shm_hv hv/core/vm_config \
              hv/core/vm_config_nic hv/core/sbi_args hv/core/vdev hv/core/spinlock \
-             hv/core/console_filter hv/core/tbucket hv/vdev/vplic hv/vdev/vuart hv/nic/port_guard \
+             hv/core/console_filter hv/core/tbucket hv/vdev/vplic hv/vdev/vuart hv/vdev/vimsic \
+             hv/nic/port_guard \
              hv/mgmt/mgmt_input
 uhv_src_arch/riscv/gstage      := arch/riscv/gstage.c
 uhv_src_arch/riscv/insn_decode := arch/riscv/insn_decode.c
@@ -27,6 +28,7 @@ uhv_src_hv/core/sbi_args       := hv/core/sbi_args.c
 uhv_src_hv/core/vdev           := hv/core/vdev.c
 uhv_src_hv/vdev/vplic          := hv/vdev/vplic.c
 uhv_src_hv/vdev/vuart          := hv/vdev/vuart.c
+uhv_src_hv/vdev/vimsic         := hv/vdev/vimsic.c hv/core/vm_config.c arch/riscv/gstage.c
 uhv_src_hv/mgmt/mgmt_input     := hv/mgmt/mgmt_input.c
 uhv_src_hv/core/spinlock       :=
 uhv_src_hv/core/console_filter := hv/core/console_filter.c
@@ -69,7 +71,8 @@ $(foreach t,$(UHV_TESTS),$(eval $(call uhv_rules,$(t))))
 UHV_BINS := $(foreach t,$(UHV_TESTS),$(call uhv_bin,$(t)) $(call uhv_bin,$(t))-san)
 
 # the guest DT writer, run by test_guest_fdt.py and checked with dtc
-UHV_FDT_SRCS := hv/core/guest_fdt.c hv/core/vdev.c hv/vdev/vdev_fdt.c
+UHV_FDT_SRCS := hv/core/guest_fdt.c hv/core/vdev.c hv/vdev/vdev_fdt.c hv/vdev/vimsic.c \
+                arch/riscv/gstage.c
 $(UHV_OUT)/hv/core/guest_fdt_gen: tests/hv/core/guest_fdt_gen.c $(UHV_FDT_SRCS) $(UHV_HDRS) $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)
 	@$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(UHV_INC) -I$(LIBFDT_INC) -o $@ \

@@ -11,12 +11,18 @@
 
 /* A virtio-mmio net device found in the device tree, with its interrupt
  * route (irq_ok false: nothing usable described, poll instead). */
+#define GNET_MSI_IDS 3
+
 struct gnet_vf {
 	uint64_t base;
 	bool irq_ok;
 	uint64_t plic;	   /* PLIC registers */
 	uint32_t plic_src; /* the device's source */
 	uint32_t plic_ctx; /* S-mode context of our hart */
+	/* with an msi-parent IMSIC instead: the ids the device writes into our
+	 * interrupt file (rvhv,msi-ids: configuration change, queue 0, 1) */
+	bool imsic;
+	uint32_t msi_ids[GNET_MSI_IDS];
 };
 
 enum gnet_err {
@@ -50,5 +56,7 @@ struct gnet_offloads {
 void gnet_offloads(struct gnet_offloads *o);
 /* Frames sent as TSO super-frames, and wire segments they stand for. */
 void gnet_tso_stats(uint64_t *superframes, uint64_t *segments);
+/* The VF's interrupts taken so far (PLIC claims or MSIs). */
+uint64_t gnet_irqs(void);
 
 #endif

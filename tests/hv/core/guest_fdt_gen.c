@@ -2,11 +2,12 @@
  * hypervisor's own writers (hv/core/guest_fdt.c, the devices' nodes of
  * hv/vdev/vdev_fdt.c registered through hv/core/vdev.c as vuart_attach and
  * vf_transport_attach register them) and writes the blob to stdout.
- *   guest_fdt_gen NAME NVCPUS RAM_SIZE BOOT_COUNT SSTC BOOTARGS [vf] */
+ *   guest_fdt_gen NAME NVCPUS RAM_SIZE BOOT_COUNT SSTC BOOTARGS [vf|vf-imsic] */
 #include <hv/core/guest_fdt.h>
 #include <hv/core/hv.h>
 #include <hv/core/vm.h>
 #include <hv/vdev/vf_transport.h>
+#include <hv/vdev/vimsic.h>
 #include <hv/vdev/vuart.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -29,14 +30,21 @@ static int vf_fdt(void *dev, void *fdt)
 	return vf_fdt_nodes(fdt, dev);
 }
 
-static const struct vdev_ops uart_ops = {.fdt = uart_fdt}, vf_ops = {.fdt = vf_fdt};
+static int imsic_fdt(void *dev, void *fdt)
+{
+	return vimsic_fdt_node(fdt, dev);
+}
+
+static const struct vdev_ops uart_ops = {.fdt = uart_fdt}, vf_ops = {.fdt = vf_fdt},
+			     imsic_ops = {.fdt = imsic_fdt};
 
 static const char usage_text[] =
-    "usage: guest_fdt_gen NAME NVCPUS RAM_SIZE BOOT_COUNT SSTC BOOTARGS [vf] > vm.dtb\n"
+    "usage: guest_fdt_gen NAME NVCPUS RAM_SIZE BOOT_COUNT SSTC BOOTARGS [vf|vf-imsic] > vm.dtb\n"
     "       guest_fdt_gen -h | --help\n"
     "Writes the device tree the hypervisor gives a VM: NVCPUS 1..8, RAM_SIZE\n"
     "bytes (more than the 64 KiB kept for the tree), BOOT_COUNT its boots so\n"
-    "far, SSTC 0 or 1 (the host has Sstc); vf: the VM has a VF.\n"
+    "far, SSTC 0 or 1 (the host has Sstc); vf: the VM has a VF; vf-imsic: a VF\n"
+    "with irq=imsic (IMSIC guest files, MSIs).\n"
     "exit: 0 written, 1 the writer failed, 2 bad usage\n";
 
 static int __attribute__((format(printf, 1, 2))) bad_usage(const char *fmt, ...)
@@ -69,8 +77,10 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
-	if (argc != 7 && !(argc == 8 && !strcmp(argv[7], "vf")))
-		return bad_usage("%d arguments: expected 6, then vf or nothing", argc - 1);
+	int imsic = argc == 8 && !strcmp(argv[7], "vf-imsic");
+	if (argc != 7 && !(argc == 8 && (!strcmp(argv[7], "vf") || imsic)))
+		return bad_usage("%d arguments: expected 6, then vf, vf-imsic or nothing",
+				 argc - 1);
 	if (!number(argv[2], 1, VMCFG_MAX_VCPUS, &nvcpus))
 		return bad_usage("NVCPUS '%s': not 1..8", argv[2]);
 	if (!number(argv[3], VMCFG_DT_SPACE + 1, ~0ULL >> 2, &ram))
@@ -91,7 +101,10 @@ int main(int argc, char **argv)
 	vm.boot_count = (uint32_t)boots;
 	vm.fdt_build = guest_fdt_build;
 	vm.stdout_path = VUART_DT_PATH;
-	if (vm_add_vdev(&vm, &uart_ops, &vm) || (argc == 8 && vm_add_vdev(&vm, &vf_ops, &vm))) {
+	static struct vimsic files; /* the tree needs only that there are some */
+	vm.vimsic = imsic ? &files : NULL;
+	if (vm_add_vdev(&vm, &uart_ops, &vm) || (imsic && vm_add_vdev(&vm, &imsic_ops, &vm)) ||
+	    (argc == 8 && vm_add_vdev(&vm, &vf_ops, &vm))) {
 		fprintf(stderr, "vm_add_vdev failed\n");
 		return 1;
 	}

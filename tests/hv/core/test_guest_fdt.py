@@ -14,7 +14,7 @@ GEN = os.path.join(REPO, "build", "host", "tests", "hv", "core", "guest_fdt_gen"
 def dts(tmp_path, name="web", nvcpus=2, ram=16 << 20, boots=3, sstc=1, args="seconds=2 x=\"y\"",
         vf=False):
     blob = subprocess.run([GEN, name, str(nvcpus), str(ram), str(boots), str(sstc), args]
-                          + (["vf"] if vf else []), check=True, capture_output=True).stdout
+                          + ([vf if isinstance(vf, str) else "vf"] if vf else []), check=True, capture_output=True).stdout
     path = tmp_path / "vm.dtb"
     path.write_bytes(blob)
     r = subprocess.run(["dtc", "-I", "dtb", "-O", "dts", str(path)], capture_output=True,
@@ -134,3 +134,25 @@ def test_vf_and_virtual_plic(tmp_path):
     # and without a VF, neither node
     plain = dts(tmp_path)
     assert "plic@" not in plain and "virtio_mmio@" not in plain
+
+
+def test_vf_on_imsic(tmp_path):
+    """irq=imsic: an imsics node as Linux's riscv,imsics binding has it (one
+    S-level file per vCPU, each cpu's intc with irq 9) and the VF's MSIs
+    described by msi-parent + rvhv,msi-ids; no PLIC, no wired interrupt."""
+    text = dts(tmp_path, nvcpus=2, vf="vf-imsic")
+    imsic = node(text, ["soc", "imsics@28000000"])
+    assert r'compatible = "qemu,imsics\0riscv,imsics";' in imsic
+    assert "reg = <0x00 0x28000000 0x00 0x2000>;" in imsic
+    assert "msi-controller;" in imsic and "interrupt-controller;" in imsic
+    assert "#msi-cells = <0x00>;" in imsic and "#interrupt-cells = <0x00>;" in imsic
+    assert "riscv,num-ids = <0x3f>;" in imsic
+    intc = [re.search(r"phandle = <(0x[0-9a-f]+)>;", node(text, ["cpus", f"cpu@{i}",
+                                                                 "interrupt-controller"]))
+            for i in range(2)]
+    want = " ".join(f"{m.group(1)} 0x09" for m in intc)
+    assert f"interrupts-extended = <{want}>;" in imsic, imsic
+    ph = re.search(r"phandle = <(0x[0-9a-f]+)>;", imsic).group(1)
+    vf = node(text, ["soc", "virtio_mmio@10001000"])
+    assert f"msi-parent = <{ph}>;" in vf and "rvhv,msi-ids = <0x01 0x02 0x03>;" in vf
+    assert "interrupts" not in vf and "plic@" not in text

@@ -45,6 +45,7 @@ def test_board_default_images():
     ("vm a harts=1 ram=1M image=x\nnic hart=3 ram=1M\n", "ram= and image= go together"),
     ("vm a harts=1 ram=1M image=x\nnic hart=3 policy=csum\n", "unknown offload 'csum'"),
     ("vm a harts=1 ram=1M image=x\nnic hart=3 colour=red\n", "nic takes hart=N"),
+    ("vm a harts=1 ram=1M image=x irq=msi\n", "irq= is plic or imsic"),
 ])
 def test_vf_syntax_errors(tmp_path, text, message):
     cfg = write(tmp_path, text)
@@ -153,6 +154,16 @@ def test_vf_config_generated_and_valid(tmp_path):
     assert ".nic_policy = 0x1fu" in c and ".nic_hart = 3" in c
     s = (out / "images.S").read_text()
     assert s.count(".incbin") == 4 and "hv_nic_image:" in s
+
+
+def test_irq_imsic_generated(tmp_path):
+    """irq=imsic reaches the config; irq=plic is the default and says nothing."""
+    text = VF_CFG.replace("mtu=9000", "mtu=9000 irq=imsic", 1)
+    assert text != VF_CFG
+    exe, out = build_checker(tmp_path, text)
+    r = subprocess.run([exe, *MACHINE], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert (out / "config.c").read_text().count(".irq_imsic = 1") == 1
 
 
 @pytest.mark.parametrize("change, message", [
