@@ -94,8 +94,8 @@ static uint8_t rx_flags(struct vf *vf, const uint8_t *frame, uint32_t len, struc
 	return 0;
 }
 
-int vf_rx_meta_vnet(struct vf_rx_meta *meta, const struct virtio_net_hdr *vh,
-		    const uint8_t *frame, uint32_t len)
+int vf_rx_meta_vnet(struct vf_rx_meta *meta, const struct virtio_net_hdr *vh, const uint8_t *frame,
+		    uint32_t len)
 {
 	struct virtio_net_hdr e = *vh;
 	uint32_t cs = le16_to_cpu(vh->csum_start), co = le16_to_cpu(vh->csum_offset);
@@ -120,8 +120,8 @@ int vf_rx_meta_vnet(struct vf_rx_meta *meta, const struct virtio_net_hdr *vh,
 				return OE_ERR_ARG;
 			e.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 			e.csum_start = cpu_to_le16(p.l4_off);
-			e.csum_offset = cpu_to_le16(p.l4_proto == IPPROTO_TCP ? TCP_OFF_CSUM
-									      : UDP_OFF_CSUM);
+			e.csum_offset =
+			    cpu_to_le16(p.l4_proto == IPPROTO_TCP ? TCP_OFF_CSUM : UDP_OFF_CSUM);
 		}
 		rc = oe_gso_start(&g, &e, frame, len, NULL, 0, 0);
 		if (rc < 0)
@@ -262,8 +262,8 @@ static struct vf_verdict rx_drain(struct nic *nic, struct vf *vf)
 	return vf_verdict_pass();
 }
 
-static struct vf_verdict rx_cut(struct nic *nic, struct vf *vf, const uint8_t *frame,
-				uint32_t len, const struct vf_rx_meta *meta);
+static struct vf_verdict rx_cut(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
+				const struct vf_rx_meta *meta);
 
 static inline struct vf_verdict rx_frame(struct nic *nic, struct vf *vf, const uint8_t *frame,
 					 uint32_t len, struct vf_rx_meta *meta)
@@ -298,8 +298,8 @@ static inline struct vf_verdict rx_frame(struct nic *nic, struct vf *vf, const u
  * segment of a super-frame (or the frame with its sum filled) is built in
  * NIC memory and received as a wire frame. Each is a frame of its own: a
  * drop is counted as it happens; a fail ends it and is returned. */
-static struct vf_verdict rx_cut(struct nic *nic, struct vf *vf, const uint8_t *frame,
-				uint32_t len, const struct vf_rx_meta *meta)
+static struct vf_verdict rx_cut(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
+				const struct vf_rx_meta *meta)
 {
 	uint8_t *out = nic->scr.seg;
 	struct vf_rx_meta m = {0};

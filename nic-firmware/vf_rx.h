@@ -27,8 +27,8 @@ struct vf_rx_meta {
 /* Check a frame's virtio_net_hdr as the engines would before they act on
  * it, and keep it in meta: 0, or a negative oe_err (the frame is refused).
  * A header with nothing to do (no GSO, no NEEDS_CSUM) leaves a wire frame. */
-int vf_rx_meta_vnet(struct vf_rx_meta *meta, const struct virtio_net_hdr *vh,
-		    const uint8_t *frame, uint32_t len);
+int vf_rx_meta_vnet(struct vf_rx_meta *meta, const struct virtio_net_hdr *vh, const uint8_t *frame,
+		    uint32_t len);
 /* Whether the VF takes a frame with this header whole (edge case 17):
  * negotiated (GUEST_CSUM, GUEST_TSO4/6, GUEST_ECN) and its segments
  * within the VF's MTU. */

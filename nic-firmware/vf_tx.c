@@ -86,8 +86,8 @@ static bool chain_contig(const struct vq_chain *ch, uint32_t off, uint32_t len, 
 
 /* The chain's readable bytes from off on as guest elements of a gather
  * list, adjacent descriptors joined; how many, or -1 past max. */
-static int chain_sg(const struct vf *vf, const struct vq_chain *ch, uint32_t off,
-		    struct hal_sg *sg, int max)
+static int chain_sg(const struct vf *vf, const struct vq_chain *ch, uint32_t off, struct hal_sg *sg,
+		    int max)
 {
 	uint32_t skip = 0;
 	int n = 0;
@@ -105,7 +105,8 @@ static int chain_sg(const struct vf *vf, const struct vq_chain *ch, uint32_t off
 		}
 		if (n == max)
 			return -1;
-		sg[n++] = (struct hal_sg){.gpa = s->addr + in, .len = s->len - in, .vf = vf->dma.vf};
+		sg[n++] =
+		    (struct hal_sg){.gpa = s->addr + in, .len = s->len - in, .vf = vf->dma.vf};
 	}
 	return n;
 }

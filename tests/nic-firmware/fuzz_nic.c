@@ -31,11 +31,12 @@ static struct nic *nic;
 static uint8_t mac0[6], mac1[6];
 static const uint8_t peer[6] = {0x02, 0xaa, 0, 0, 0, 1};
 static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-static const uint64_t feats[4] = {~0ull, ~0ull & ~VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF),
-				  VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |
-				      VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |
-				      VIRTIO_BIT(VIRTIO_F_EVENT_IDX),
-				  ~0ull & ~VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM)};
+static const uint64_t feats[4] = {
+    ~0ull, ~0ull & ~VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF),
+    VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |
+	VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX),
+    ~0ull & ~(VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) |
+	      VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN))};
 
 /* VF 0's features: feats[sel & 3], without INDIRECT_DESC if sel bit 4,
  * without EVENT_IDX if bit 5. */
