@@ -123,8 +123,7 @@ static int ctl_global(struct nic *nic, struct nic_mbox_msg *m)
 			m->status = NIC_EINVAL;
 			return 1;
 		}
-		m->status =
-		    ctl_vf_create(nic, m->vf, c.win_base, c.win_size, c.mac, (uint16_t)c.mtu);
+		m->status = ctl_vf_create(nic, m->vf, c.win_base, c.win_size, c.mac, (uint16_t)c.mtu);
 		return 1;
 	}
 	case NIC_MBOX_SET_POLICY:

@@ -36,9 +36,9 @@
 
 /* NIC-local working memory of the datapath (never guest-visible). */
 struct nic_scratch {
-	uint8_t seg_hdr[OE_HDR_MAX]; /* one segment's fresh headers */
-	uint8_t tx[NIC_FRAME_MAX];   /* small TX frame, or a pass's split payload */
-	uint8_t rx[NIC_FRAME_MAX];   /* port RX, or hairpin frame */
+	uint8_t seg_hdr[OE_HDR_MAX];   /* one segment's fresh headers */
+	uint8_t tx[NIC_FRAME_MAX];     /* small TX frame, or a pass's split payload */
+	uint8_t rx[NIC_FRAME_MAX];     /* port RX, or hairpin frame */
 	/* A wire frame the engines cut from a super-frame for a VF that
 	 * cannot take it whole (vf_rx.c) */
 	uint8_t seg[NIC_MTU_MAX + ETH_HLEN + VLAN_HLEN];

@@ -62,7 +62,7 @@ static inline uint8_t *hal_dma_map(uint16_t vf, uint64_t gpa, uint64_t len)
 	return mem[vf] + (gpa - WIN_BASE);
 }
 #include <nic-firmware/hal/dma_mapped.h> /* hal_dma_read, _write, _view on it */
-#include <nic-firmware/hal/linux.h>	 /* hal_wmb, hal_mb, hal_now_ns */
+#include <nic-firmware/hal/linux.h>	     /* hal_wmb, hal_mb, hal_now_ns */
 int hal_port_count(void)
 {
 	return 1;
@@ -297,8 +297,7 @@ static uint64_t copy_pass(int nvf, int active, int tso, uint64_t *bytes)
 			do {
 				uint16_t k = d->stk[--d->nstk];
 				uint8_t *b = d->rxbufs + k * RXBUF;
-				uint32_t n =
-				    tso ? (s->flen - off < seg ? s->flen - off : seg) : seg;
+				uint32_t n = tso ? (s->flen - off < seg ? s->flen - off : seg) : seg;
 
 				if (tso) {
 					memcpy(b, seg_hdr, sizeof(seg_hdr));
@@ -310,8 +309,7 @@ static uint64_t copy_pass(int nvf, int active, int tso, uint64_t *bytes)
 				d->used[d->nused++] = k;
 				if (d->nstk) /* a pass never takes them all: 90 at most */
 					NIC_PREFETCH(d->rxbufs + d->stk[d->nstk - 1] * RXBUF,
-						     VIRTIO_NET_HDR_LEN + 54 + seg <
-							     NIC_RX_PREFETCH_MAX
+						     VIRTIO_NET_HDR_LEN + 54 + seg < NIC_RX_PREFETCH_MAX
 							 ? VIRTIO_NET_HDR_LEN + 54 + seg
 							 : NIC_RX_PREFETCH_MAX,
 						     1);

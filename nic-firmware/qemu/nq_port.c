@@ -39,7 +39,7 @@
 #define NQ_SLOTS      (NQ_QSIZE / 2) /* a frame takes at least 2 descriptors */
 #define NQ_SLOT_LEN   (OE_HDR_MAX + 9216)
 #define NQ_PIECES     HAL_SG_MAX /* the most a frame has */
-#define NQ_TX_WAIT_US 10000	 /* how long a full ring may stall us (then a drop) */
+#define NQ_TX_WAIT_US 10000 /* how long a full ring may stall us (then a drop) */
 #define NQ_DRAIN_US   20000
 
 _Static_assert(NQ_PIECES <= VNET_MAX_PIECES, "vnet_tx takes a frame's pieces");
