@@ -24,17 +24,19 @@ READY = {
 }
 
 
-def config(vms, host_policy=None):
+def config(vms, host_policy=None, port="wire"):
     """Partition config: VM i on hart i+1 with VF i (MAC 02:..:0i+1, guest
     192.0.2.(10+i)); the NIC core on hart 3; hart 0 keeps the hv console.
-    vms = [(name, app, extra bootargs, VF policy or None)]."""
+    vms = [(name, app, extra bootargs, VF policy or None)]. port: the NIC's
+    port mode; wire here, because these suites check every frame on the
+    TAP against the MTU and its sums (tests/linux runs pass)."""
     lines = ["# e2e test config (tests/e2e/topology.py)"]
     for i, (name, app, extra, pol) in enumerate(vms):
         args = f"ip={guest_addr(i)}/24 gw={PEER4} ip6={guest_addr6(i)}/64 {extra}".strip()
         lines.append(f"vm {name} harts={i + 1} ram=16M image={app} vf=yes mac={guest_mac(i)}"
                      f"{f' policy={pol}' if pol else ''} args=\"{args}\"")
     policy = f" policy={host_policy}" if host_policy else ""
-    lines.append(f"nic hart=3 ram=32M image=nicfw{policy}")
+    lines.append(f"nic hart=3 ram=32M image=nicfw{policy} port={port}")
     return "\n".join(lines) + "\n"
 
 
