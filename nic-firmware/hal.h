@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "oe_wire.h"
 #include <nicif/mbox.h>
 
 /* Errors are the firmware's (err.h): 0 or a negative enum nic_err. */
@@ -50,14 +51,25 @@ const void *hal_dma_view(uint16_t vf, uint64_t gpa, uint32_t len);
 void hal_wmb(void);
 void hal_mb(void);
 
-/* Ports: the uplink(s). Transmit one frame given as a gather list.
+/* Ports: the uplink(s). Transmit one frame given as a gather list of at
+ * most HAL_SG_MAX elements. vh NULL: a wire frame (at most an MTU, every
+ * sum filled). Otherwise the frame goes with this virtio_net_hdr (a
+ * super-frame, or a sum left to the port), which the firmware gives only
+ * to a port whose hal_port_features cover it.
  * Returns 0, NIC_EAGAIN when the port cannot take it now, or another error.
  * NIC-memory elements may be reused as soon as it returns. Guest elements
  * (zero-copy payload) may still be read by the port afterwards, until the
  * next hal_port_sync.
  */
+#define HAL_SG_MAX 24 /* a header and Linux's 17 page fragments, with room */
 int hal_port_count(void);
-int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg);
+int hal_port_tx(int port, const struct virtio_net_hdr *vh, const struct hal_sg *sg,
+		unsigned int nsg);
+/* What the port takes and gives with a virtio_net_hdr, as virtio-net
+ * feature bits (virtio 1.2 §5.1.3) with the port as the device: CSUM,
+ * HOST_TSO4/6, HOST_USO, HOST_ECN (it takes such frames), GUEST_CSUM,
+ * GUEST_TSO4/6 (hal_port_rx may give such frames). 0: a wire port. */
+uint64_t hal_port_features(int port);
 /* Whether the port takes one more frame now, without waiting. The
  * transmit path asks before each frame to a port: a port that is full
  * holds the frame in its VF's ring until a later pass (the VFs take turns
@@ -76,8 +88,9 @@ bool hal_port_ready(int port);
  * is done with the frame when it returns does nothing and returns 0.
  */
 int hal_port_sync(void);
-/* Poll one received frame into buf; returns its length, 0 when none. */
-int hal_port_rx(int port, void *buf, uint32_t cap);
+/* Poll one received frame into buf; returns its length, 0 when none. *vh
+ * gets its virtio_net_hdr (all zero from a wire port: a wire frame). */
+int hal_port_rx(int port, void *buf, uint32_t cap, struct virtio_net_hdr *vh);
 
 /* Progress of the poll loop: nic_poll calls it after each VF's transmit
  * burst and once at the end of every pass, outside any fence or port call.

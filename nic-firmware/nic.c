@@ -16,6 +16,8 @@ void nic_init(struct nic *nic, uint32_t engine_caps)
 	nic->nports = hal_port_count();
 	if (nic->nports > NIC_MAX_PORTS)
 		nic->nports = NIC_MAX_PORTS;
+	for (int p = 0; p < nic->nports; p++)
+		nic->port_feat[p] = hal_port_features(p);
 	veb_init(&nic->veb);
 }
 
@@ -61,11 +63,12 @@ int nic_poll(struct nic *nic)
 	}
 	for (int p = 0; p < nic->nports; p++) {
 		for (int k = 0; k < NIC_RX_BUDGET; k++) {
-			int len = hal_port_rx(p, nic->scr.rx, sizeof(nic->scr.rx));
+			struct virtio_net_hdr vh;
+			int len = hal_port_rx(p, nic->scr.rx, sizeof(nic->scr.rx), &vh);
 
 			if (len <= 0)
 				break;
-			veb_from_port(nic, p, nic->scr.rx, (uint32_t)len);
+			veb_from_port(nic, p, nic->scr.rx, (uint32_t)len, &vh);
 			work++;
 		}
 	}

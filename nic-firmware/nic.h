@@ -39,6 +39,9 @@ struct nic_scratch {
 	uint8_t seg_hdr[OE_HDR_MAX];   /* one segment's fresh headers */
 	uint8_t tx[NIC_FRAME_MAX];     /* small TX frame, or a pass's split payload */
 	uint8_t rx[NIC_FRAME_MAX];     /* port RX, or hairpin frame */
+	/* A wire frame the engines cut from a super-frame for a VF that
+	 * cannot take it whole (vf_rx.c) */
+	uint8_t seg[NIC_MTU_MAX + ETH_HLEN + VLAN_HLEN];
 	uint16_t heads[NIC_QUEUE_MAX]; /* RX chains of one merged frame */
 	uint32_t lens[NIC_QUEUE_MAX];
 };
@@ -52,6 +55,7 @@ struct nic {
 	uint32_t host_policy; /* host-wide switch, NIC_POL_* */
 	uint32_t engine_caps; /* what the engines can do, NIC_POL_* */
 	int nports;
+	uint64_t port_feat[NIC_MAX_PORTS]; /* hal_port_features: 0 a wire port */
 	uint64_t port_cnt[NIC_MAX_PORTS][PC_COUNT];
 	uint32_t rr; /* round-robin start over VFs: the VF after the last pass's first */
 	/* VFs whose reset or destroy is done but not answered: a port still

@@ -51,15 +51,17 @@ static int veb_linearize(const struct hal_sg *sg, unsigned int nsg, uint8_t *out
 }
 
 /* 1 when the port refused the frame (counted on the port), else 0. */
-static unsigned int veb_to_port(struct nic *nic, int port, const struct hal_sg *sg,
-				unsigned int nsg, uint32_t len)
+static unsigned int veb_to_port(struct nic *nic, int port, const struct virtio_net_hdr *vh,
+				const struct hal_sg *sg, unsigned int nsg, uint32_t len)
 {
 	if (port >= nic->nports)
 		return 0;
-	if (hal_port_tx(port, sg, nsg)) {
+	if (hal_port_tx(port, vh, sg, nsg)) {
 		nic->port_cnt[port][PC_TX_DROP_BUSY]++;
 		return 1;
 	}
+	if (vh && vh->gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		nic->port_cnt[port][PC_TX_GSO_WHOLE]++;
 	nic->port_cnt[port][PC_TX_PACKETS]++;
 	nic->port_cnt[port][PC_TX_BYTES] += len;
 	return 0;
@@ -101,8 +103,22 @@ unsigned int veb_flood_copies(const struct nic *nic, const struct vf *src)
 	return n ? n : 1;
 }
 
-struct vf_verdict veb_from_vf(struct nic *nic, struct vf *src, const struct hal_sg *sg,
-			      unsigned int nsg, uint32_t len)
+bool veb_whole_ok(struct nic *nic, const struct vf *src, const uint8_t *eth,
+		  const struct virtio_net_hdr *vh, uint32_t seg_l3)
+{
+	int dst;
+
+	if (eth[ETH_OFF_DST] & 1)
+		return false; /* flooded: cut up once for every receiver */
+	dst = oe_cls_find(&nic->veb.cls, eth + ETH_OFF_DST, OE_VLAN_NONE);
+	if (dst < 0)
+		return VEB_UPLINK < nic->nports && vf_hdr_allowed(nic->port_feat[VEB_UPLINK], vh);
+	return dst != src->dma.vf && nic->vf[dst].state == VF_STATE_RUNNING &&
+	       vf_rx_whole_ok(&nic->vf[dst], vh, seg_l3);
+}
+
+struct vf_verdict veb_from_vf(struct nic *nic, struct vf *src, const struct virtio_net_hdr *vh,
+			      const struct hal_sg *sg, unsigned int nsg, uint32_t len)
 {
 	const uint8_t *eth = sg[0].local;
 	const uint8_t *lin = NULL;
@@ -113,7 +129,7 @@ struct vf_verdict veb_from_vf(struct nic *nic, struct vf *src, const struct hal_
 	if (!(eth[ETH_OFF_DST] & 1)) {
 		dst = oe_cls_find(&nic->veb.cls, eth + ETH_OFF_DST, OE_VLAN_NONE);
 		if (dst < 0) {
-			if (veb_to_port(nic, VEB_UPLINK, sg, nsg, len))
+			if (veb_to_port(nic, VEB_UPLINK, vh, sg, nsg, len))
 				return vf_verdict_drop(VFC_TX_DROP_PORT);
 			return vf_verdict_pass();
 		}
@@ -128,6 +144,9 @@ struct vf_verdict veb_from_vf(struct nic *nic, struct vf *src, const struct hal_
 			return vf_verdict_err(n);
 		lin = nic->scr.rx;
 	}
+	/* Checked as the engines check it, on the copy the receiver gets. */
+	if (vh && vf_rx_meta_vnet(&meta, vh, lin, len) < 0)
+		return vf_verdict_fail(VFC_TX_DROP_HDR);
 	if (dst >= 0) {
 		/* To its own MAC: what becomes of it is the sender's, whose
 		 * driver is running and acts on it. */
@@ -139,14 +158,15 @@ struct vf_verdict veb_from_vf(struct nic *nic, struct vf *src, const struct hal_
 	/* Broadcast/multicast: every port and every other VF (as many as
 	 * veb_flood_copies counts). */
 	for (int p = 0; p < nic->nports; p++)
-		drops += veb_to_port(nic, p, sg, nsg, len);
+		drops += veb_to_port(nic, p, vh, sg, nsg, len);
 	for (int i = 0; i < NIC_MAX_VF; i++)
 		if (i != src->dma.vf && nic->vf[i].state == VF_STATE_RUNNING)
 			vf_rx_deliver(nic, &nic->vf[i], lin, len, &meta);
 	return veb_port_drops(drops);
 }
 
-void veb_from_port(struct nic *nic, int port, const uint8_t *frame, uint32_t len)
+void veb_from_port(struct nic *nic, int port, const uint8_t *frame, uint32_t len,
+		   const struct virtio_net_hdr *vh)
 {
 	uint64_t *pc = nic->port_cnt[port];
 	struct vf_rx_meta meta = {0};
@@ -159,6 +179,11 @@ void veb_from_port(struct nic *nic, int port, const uint8_t *frame, uint32_t len
 		pc[PC_RX_DROP_RUNT]++;
 		return;
 	}
+	if (vf_rx_meta_vnet(&meta, vh, frame, len) < 0) {
+		pc[PC_RX_DROP_HDR]++;
+		return;
+	}
+	pc[PC_RX_GSO] += vh->gso_type != VIRTIO_NET_HDR_GSO_NONE;
 	rc = oe_cls_frame(&nic->veb.cls, frame, len, &res);
 	if (rc < 0 && rc != OE_ERR_NOT_FOUND) {
 		pc[PC_RX_DROP_RUNT]++; /* too short for its own VLAN tags */

@@ -33,8 +33,15 @@ bool veb_src_ok(const struct vf *vf, const uint8_t *eth, uint32_t len);
  * cannot be read; for a frame to the sender's own MAC, what its receive
  * path decided (vf_rx_frame). Receivers are their own receive driver's
  * business (vf_rx_deliver); the switch counts only on ports. */
-struct vf_verdict veb_from_vf(struct nic *nic, struct vf *src, const struct hal_sg *sg,
-			      unsigned int nsg, uint32_t len);
+struct vf_verdict veb_from_vf(struct nic *nic, struct vf *src, const struct virtio_net_hdr *vh,
+			      const struct hal_sg *sg, unsigned int nsg, uint32_t len);
+/* Whether a frame from src that starts with eth may go on with its
+ * virtio_net_hdr vh (veb_from_vf's vh, given only then): it goes to one
+ * port that takes it (port=pass, hal_port_features), or to one other VF
+ * that negotiated it with segments of seg_l3 within its MTU
+ * (vf_rx_whole_ok). Else the engines cut it up and fill its sums first. */
+bool veb_whole_ok(struct nic *nic, const struct vf *src, const uint8_t *eth,
+		  const struct virtio_net_hdr *vh, uint32_t seg_l3);
 /* How many ports and VFs veb_from_vf hands a frame from src that starts
  * with eth: what the sender's budget is charged for it (vf_tx.h). One,
  * unless it is flooded (broadcast, multicast). */
@@ -52,6 +59,9 @@ int veb_ports_of(struct nic *nic, const uint8_t *eth);
 /* Whether those ports can each take one more frame now (hal_port_ready). */
 bool veb_ports_ready(const struct nic *nic, int ports);
 /* Forward one frame received on a port (in NIC memory). */
-void veb_from_port(struct nic *nic, int port, const uint8_t *frame, uint32_t len);
+/* Forward one frame received on a port (in NIC memory) with the header the
+ * port gave (vh: all zero from a wire port). */
+void veb_from_port(struct nic *nic, int port, const uint8_t *frame, uint32_t len,
+		   const struct virtio_net_hdr *vh);
 
 #endif

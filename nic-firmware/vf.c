@@ -10,8 +10,18 @@ uint64_t vf_features_for(uint32_t pol)
 {
 	uint64_t f = VF_FEATURES_BASE;
 
-	if (pol & NIC_POL_RX_CSUM)
+	/* §5.1.3.1: GUEST_TSO4/6 require GUEST_CSUM, GUEST_ECN one of them;
+	 * tso4 and tso6 allow segmentation offload both ways. A super-frame
+	 * for a VF without them is cut up by the engines (vf_rx.c). */
+	if (pol & NIC_POL_RX_CSUM) {
 		f |= VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM);
+		if (pol & NIC_POL_TSO4)
+			f |= VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4);
+		if (pol & NIC_POL_TSO6)
+			f |= VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6);
+		if (pol & (NIC_POL_TSO4 | NIC_POL_TSO6))
+			f |= VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN);
+	}
 	/* §5.1.3.1: HOST_TSO4/TSO6/USO require CSUM, so without TX checksum
 	 * offload no segmentation offload is offered either. */
 	if (pol & NIC_POL_TX_CSUM) {
@@ -24,6 +34,28 @@ uint64_t vf_features_for(uint32_t pol)
 			f |= VIRTIO_BIT(VIRTIO_NET_F_HOST_USO);
 	}
 	return f;
+}
+
+bool vf_hdr_allowed(uint64_t f, const struct virtio_net_hdr *vh)
+{
+#define HAS(bit) ((f & VIRTIO_BIT(bit)) != 0)
+	if ((vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && !HAS(VIRTIO_NET_F_CSUM))
+		return false;
+	if ((vh->gso_type & VIRTIO_NET_HDR_GSO_ECN) && !HAS(VIRTIO_NET_F_HOST_ECN))
+		return false;
+	switch (vh->gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN) {
+	case VIRTIO_NET_HDR_GSO_NONE:
+		return !(vh->gso_type & VIRTIO_NET_HDR_GSO_ECN);
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		return HAS(VIRTIO_NET_F_HOST_TSO4);
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		return HAS(VIRTIO_NET_F_HOST_TSO6);
+	case VIRTIO_NET_HDR_GSO_UDP_L4:
+		return HAS(VIRTIO_NET_F_HOST_USO);
+	default:
+		return false;
+	}
+#undef HAS
 }
 
 int vf_create(struct vf *vf, uint16_t id, uint64_t base, uint64_t size, const uint8_t mac[6],
@@ -81,6 +113,9 @@ int vf_set_features(struct vf *vf, uint64_t f)
 	const uint64_t needs_csum = VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |
 				    VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6) |
 				    VIRTIO_BIT(VIRTIO_NET_F_HOST_USO);
+	const uint64_t guest_gso = VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) |
+				   VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6) |
+				   VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN);
 
 	if (vf->state != VF_STATE_RESET)
 		return NIC_EBUSY;
@@ -89,6 +124,8 @@ int vf_set_features(struct vf *vf, uint64_t f)
 	if ((f & ~vf->dev_features) || !(f & VIRTIO_BIT(VIRTIO_F_VERSION_1)))
 		return NIC_EINVAL;
 	if ((f & needs_csum) && !(f & csum))
+		return NIC_EINVAL;
+	if ((f & guest_gso) && !(f & VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM)))
 		return NIC_EINVAL;
 	vf->drv_features = f;
 	vf->state = VF_STATE_FEATURES_OK;

@@ -10,6 +10,7 @@
 
 #include <nicif/counters.h>
 #include "err.h"
+#include "oe_wire.h"
 #include "virtio_wire.h"
 #include "vq.h"
 
@@ -169,6 +170,10 @@ static inline struct vf_verdict vf_publish(struct vf *vf, uint16_t qid)
 	return vf_verdict_pass();
 }
 
+/* Whether a device that negotiated features f takes a frame with this
+ * virtio_net_hdr from its driver (§5.1.6.2): a VF from its guest, a port
+ * from the firmware (hal_port_features). */
+bool vf_hdr_allowed(uint64_t f, const struct virtio_net_hdr *vh);
 /* Offered features for a policy (pure; used by reset and the tests). */
 uint64_t vf_features_for(uint32_t policy);
 /* A free VF slot becomes VF id: window, MAC and MTU checked, then reset

@@ -1,6 +1,10 @@
 /* VF receive path: frame -> posted buffers, with DATA_VALID and mergeable
  * buffers. Each posted chain is written in order; nothing is published
- * until the whole frame fits, so a drop leaves the ring as it was. */
+ * until the whole frame fits, so a drop leaves the ring as it was.
+ *
+ * A super-frame (from a port in pass mode, or hairpinned whole) goes whole
+ * with its virtio_net_hdr to a VF that negotiated it; for any other VF the
+ * engines cut it into wire frames here (rx_cut), each received as one. */
 #include "vf_rx.h"
 
 #include <string.h>
@@ -90,6 +94,53 @@ static uint8_t rx_flags(struct vf *vf, const uint8_t *frame, uint32_t len, struc
 	return 0;
 }
 
+int vf_rx_meta_vnet(struct vf_rx_meta *meta, const struct virtio_net_hdr *vh, const uint8_t *frame,
+		    uint32_t len)
+{
+	struct virtio_net_hdr e = *vh;
+	uint32_t cs = le16_to_cpu(vh->csum_start), co = le16_to_cpu(vh->csum_offset);
+	struct oe_gso g;
+	int rc;
+
+	e.num_buffers = 0;
+	e.flags &= VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	meta->vnet = false;
+	if (e.gso_type == VIRTIO_NET_HDR_GSO_NONE) {
+		if (!e.flags)
+			return 0; /* DATA_VALID alone: the engines check it again */
+		if (cs >= len || cs + co + 2 > len)
+			return OE_ERR_CSUM_OFFSET;
+	} else {
+		/* A super-frame whose sums the sender vouched for (DATA_VALID,
+		 * Linux's CHECKSUM_UNNECESSARY) is cut as if NEEDS_CSUM. */
+		if (!e.flags && (vh->flags & VIRTIO_NET_HDR_F_DATA_VALID)) {
+			struct oe_pkt p;
+
+			if (oe_parse(frame, len, &p) < 0)
+				return OE_ERR_ARG;
+			e.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+			e.csum_start = cpu_to_le16(p.l4_off);
+			e.csum_offset =
+			    cpu_to_le16(p.l4_proto == IPPROTO_TCP ? TCP_OFF_CSUM : UDP_OFF_CSUM);
+		}
+		rc = oe_gso_start(&g, &e, frame, len, NULL, 0, 0);
+		if (rc < 0)
+			return rc;
+		meta->seg_l3 = (uint32_t)(g.pkt.payload_off - g.pkt.l3_off) + g.mss;
+	}
+	meta->vh = *vh;
+	meta->vh.num_buffers = 0;
+	meta->eng = e;
+	meta->vnet = true;
+	return 0;
+}
+
+bool vf_rx_whole_ok(const struct vf *vf, const struct virtio_net_hdr *vh, uint32_t seg_l3)
+{
+	return oe_gso_hairpin_whole(vh, vf->drv_features) &&
+	       (vh->gso_type == VIRTIO_NET_HDR_GSO_NONE || seg_l3 <= vf->mtu);
+}
+
 /* Write one frame into posted buffers: pass (delivered), retry (no buffer
  * posted; the ring is left as it was), drop (a buffer too small) or fail
  * (the ring or a buffer breaks a rule). */
@@ -144,7 +195,12 @@ static struct vf_verdict rx_try(struct nic *nic, struct vf *vf, const uint8_t *f
 		n++;
 	}
 	/* §5.1.6.4: num_buffers is 1 without mergeable buffers. */
-	vh.flags = rx_flags(vf, frame, len, meta);
+	if (meta->vnet) {
+		vh = meta->vh; /* vf_rx_whole_ok: the VF negotiated it */
+		vf->cnt[VFC_RX_GSO_WHOLE] += vh.gso_type != VIRTIO_NET_HDR_GSO_NONE;
+	} else {
+		vh.flags = rx_flags(vf, frame, len, meta);
+	}
 	vh.num_buffers = cpu_to_le16(n);
 	rc = hdr_write(vf, &hm, &vh);
 	if (rc)
@@ -206,6 +262,9 @@ static struct vf_verdict rx_drain(struct nic *nic, struct vf *vf)
 	return vf_verdict_pass();
 }
 
+static struct vf_verdict rx_cut(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
+				const struct vf_rx_meta *meta);
+
 static inline struct vf_verdict rx_frame(struct nic *nic, struct vf *vf, const uint8_t *frame,
 					 uint32_t len, struct vf_rx_meta *meta)
 {
@@ -213,8 +272,14 @@ static inline struct vf_verdict rx_frame(struct nic *nic, struct vf *vf, const u
 
 	if (vf->state != VF_STATE_RUNNING)
 		return vf_verdict_drop(VFC_RX_DROP_NOT_READY);
-	/* The VF's MTU bounds what it must accept (§5.1.4.2), plus L2. */
-	if (len > (uint32_t)vf->mtu + ETH_HLEN + VLAN_HLEN)
+	if (__builtin_expect(meta->vnet, 0)) {
+		if (!vf_rx_whole_ok(vf, &meta->vh, meta->seg_l3))
+			return rx_cut(nic, vf, frame, len, meta);
+	}
+	/* The VF's MTU bounds what it must accept (§5.1.4.2), plus L2; a
+	 * super-frame's segments were checked against it. */
+	if (len > (uint32_t)vf->mtu + ETH_HLEN + VLAN_HLEN &&
+	    !(meta->vnet && meta->vh.gso_type != VIRTIO_NET_HDR_GSO_NONE))
 		return vf_verdict_drop(VFC_RX_DROP_SIZE);
 	if (vf->bl_count) {
 		v = rx_drain(nic, vf);
@@ -227,6 +292,49 @@ static inline struct vf_verdict rx_frame(struct nic *nic, struct vf *vf, const u
 			return v;
 	}
 	return backlog_push(nic, vf, frame, len);
+}
+
+/* The engines' work for a VF that cannot take the frame whole: each
+ * segment of a super-frame (or the frame with its sum filled) is built in
+ * NIC memory and received as a wire frame. Each is a frame of its own: a
+ * drop is counted as it happens; a fail ends it and is returned. */
+static struct vf_verdict rx_cut(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
+				const struct vf_rx_meta *meta)
+{
+	uint8_t *out = nic->scr.seg;
+	struct vf_rx_meta m = {0};
+	struct oe_gso g;
+	struct oe_seg seg;
+	int rc;
+
+	if (meta->eng.gso_type == VIRTIO_NET_HDR_GSO_NONE) {
+		if (len > sizeof(nic->scr.seg))
+			return vf_verdict_drop(VFC_RX_DROP_SIZE);
+		memcpy(out, frame, len);
+		if (oe_tx_csum_vnet(out, len, &meta->eng) < 0)
+			return vf_verdict_drop(VFC_RX_DROP_SIZE); /* vf_rx_meta_vnet checked it */
+		return rx_frame(nic, vf, out, len, &m);
+	}
+	if (oe_gso_start(&g, &meta->eng, frame, len, NULL, 0, 0) < 0)
+		return vf_verdict_drop(VFC_RX_DROP_SIZE); /* vf_rx_meta_vnet checked it */
+	vf->cnt[VFC_RX_GSO_SEGMENTED]++;
+	while ((rc = oe_gso_next(&g, out, sizeof(nic->scr.seg), &seg)) == 1) {
+		struct vf_verdict v;
+		uint32_t off = seg.sg[0].len;
+
+		for (unsigned int i = 1; i < seg.n_sg; i++) {
+			if (seg.sg[i].len > sizeof(nic->scr.seg) - off)
+				return vf_verdict_drop(VFC_RX_DROP_SIZE);
+			memcpy(out + off, seg.sg[i].addr, seg.sg[i].len);
+			off += seg.sg[i].len;
+		}
+		m = (struct vf_rx_meta){0};
+		v = rx_frame(nic, vf, out, off, &m);
+		if (vf_verdict_act(v) == VF_FAIL)
+			return v;
+		vf_apply(vf, v);
+	}
+	return vf_verdict_pass();
 }
 
 struct vf_verdict vf_rx_frame(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,

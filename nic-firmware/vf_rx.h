@@ -16,7 +16,23 @@ struct nic;
 struct vf_rx_meta {
 	bool checked; /* rx verdicts computed */
 	struct oe_rx_result res;
+	/* A frame with a virtio_net_hdr (a super-frame, or a sum left
+	 * undone: vf_rx_meta_vnet): vh goes whole to a VF that negotiated it
+	 * (vf_rx_whole_ok), the engines apply eng for the others. */
+	bool vnet;
+	struct virtio_net_hdr vh, eng;
+	uint32_t seg_l3; /* a segment's L3 length (headers + gso_size) */
 };
+
+/* Check a frame's virtio_net_hdr as the engines would before they act on
+ * it, and keep it in meta: 0, or a negative oe_err (the frame is refused).
+ * A header with nothing to do (no GSO, no NEEDS_CSUM) leaves a wire frame. */
+int vf_rx_meta_vnet(struct vf_rx_meta *meta, const struct virtio_net_hdr *vh, const uint8_t *frame,
+		    uint32_t len);
+/* Whether the VF takes a frame with this header whole (edge case 17):
+ * negotiated (GUEST_CSUM, GUEST_TSO4/6, GUEST_ECN) and its segments
+ * within the VF's MTU. */
+bool vf_rx_whole_ok(const struct vf *vf, const struct virtio_net_hdr *vh, uint32_t seg_l3);
 
 /* Deliver one frame (NIC memory) to a VF, which acts on what happens
  * (counted; the VF failed if its ring breaks a rule). Nothing goes back to

@@ -84,25 +84,31 @@ static bool chain_contig(const struct vq_chain *ch, uint32_t off, uint32_t len, 
 	return len == 0;
 }
 
-/* Which negotiated feature a header needs (§5.1.6.2). */
-static bool tx_hdr_allowed(const struct vf *vf, const struct virtio_net_hdr *vh)
+/* The chain's readable bytes from off on as guest elements of a gather
+ * list, adjacent descriptors joined; how many, or -1 past max. */
+static int chain_sg(const struct vf *vf, const struct vq_chain *ch, uint32_t off, struct hal_sg *sg,
+		    int max)
 {
-	if ((vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && !vf_has(vf, VIRTIO_NET_F_CSUM))
-		return false;
-	if (vh->gso_type & VIRTIO_NET_HDR_GSO_ECN)
-		return false; /* HOST_ECN is never offered */
-	switch (vh->gso_type) {
-	case VIRTIO_NET_HDR_GSO_NONE:
-		return true;
-	case VIRTIO_NET_HDR_GSO_TCPV4:
-		return vf_has(vf, VIRTIO_NET_F_HOST_TSO4);
-	case VIRTIO_NET_HDR_GSO_TCPV6:
-		return vf_has(vf, VIRTIO_NET_F_HOST_TSO6);
-	case VIRTIO_NET_HDR_GSO_UDP_L4:
-		return vf_has(vf, VIRTIO_NET_F_HOST_USO);
-	default:
-		return false;
+	uint32_t skip = 0;
+	int n = 0;
+
+	for (unsigned int i = 0; i < ch->nout; i++) {
+		const struct vq_seg *s = &ch->seg[i];
+		uint32_t in = off > skip ? off - skip : 0;
+
+		skip += s->len;
+		if (in >= s->len)
+			continue;
+		if (n && sg[n - 1].gpa + sg[n - 1].len == s->addr + in) {
+			sg[n - 1].len += s->len - in;
+			continue;
+		}
+		if (n == max)
+			return -1;
+		sg[n++] =
+		    (struct hal_sg){.gpa = s->addr + in, .len = s->len - in, .vf = vf->dma.vf};
 	}
+	return n;
 }
 
 /* One wire frame into the switch. The sender's per-frame counters are
@@ -110,13 +116,13 @@ static bool tx_hdr_allowed(const struct vf *vf, const struct virtio_net_hdr *vh)
  * own receive path dropped or failed it: a frame to its own MAC) comes
  * back as the switch's verdict. Its cost to the sender's budget is the
  * caller's to count (veb_copies of it). */
-static struct vf_verdict tx_wire(struct nic *nic, struct vf *vf, const struct hal_sg *sg,
-				 unsigned int nsg, uint32_t len)
+static struct vf_verdict tx_wire(struct nic *nic, struct vf *vf, const struct virtio_net_hdr *vh,
+				 const struct hal_sg *sg, unsigned int nsg, uint32_t len)
 {
 	struct vf_verdict v;
 
 	vf->cnt[VFC_TX_BYTES] += len;
-	v = veb_from_vf(nic, vf, sg, nsg, len);
+	v = veb_from_vf(nic, vf, vh, sg, nsg, len);
 	/* Apart from the bytes, or -O2 makes the two adjacent counter adds
 	 * seven vector instructions, for every wire frame. */
 	vf->cnt[VFC_TX_PACKETS]++;
@@ -147,7 +153,7 @@ static struct vf_verdict tx_plain(struct nic *nic, struct vf *vf, const struct v
 		vf->cnt[VFC_TX_CSUM_OFFLOAD]++;
 	}
 	copies = veb_copies(nic, vf, nic->scr.tx);
-	v = tx_wire(nic, vf, &sg, 1, flen);
+	v = tx_wire(nic, vf, NULL, &sg, 1, flen);
 	b->frames -= (int32_t)copies;
 	b->bytes -= (int32_t)(copies * flen);
 	return v;
@@ -229,7 +235,7 @@ static struct vf_verdict tx_gso_run(struct nic *nic, struct vf *vf, struct vf_tx
 		}
 		vf->cnt[VFC_TX_GSO_WIRE]++;
 		vf->cnt[VFC_TX_CSUM_OFFLOAD]++;
-		v = tx_wire(nic, vf, sg, seg.n_sg, seg.len);
+		v = tx_wire(nic, vf, NULL, sg, seg.n_sg, seg.len);
 		if (!vf_verdict_passed(v)) {
 			if (vf_verdict_act(v) == VF_FAIL)
 				break;
@@ -253,13 +259,48 @@ static struct vf_verdict tx_gso_run(struct nic *nic, struct vf *vf, struct vf_tx
 	return v;
 }
 
+/* The super-frame whole, to one port or VF that takes it (veb_whole_ok):
+ * the headers the engines checked, from NIC memory, then the payload where
+ * the guest put it. VF_MORE when its descriptors are too many for one
+ * frame (the engines cut it up then). One frame of its bytes to the
+ * budget. */
+static struct vf_verdict tx_whole(struct nic *nic, struct vf *vf, const struct vf_tx_sf *sf,
+				  const struct vq_chain *ch, const struct virtio_net_hdr *gvh,
+				  uint32_t flen, struct vf_tx_budget *b)
+{
+	struct virtio_net_hdr vh = *gvh;
+	struct hal_sg sg[HAL_SG_MAX] = {{.local = sf->hdr, .len = sf->hlen, .vf = HAL_SG_LOCAL}};
+	int n = 1;
+	struct vf_verdict v;
+
+	if (sf->rest) {
+		n = chain_sg(vf, ch, NIC_NET_HDR_LEN + sf->hlen, sg + 1, HAL_SG_MAX - 1);
+		if (n < 0)
+			return vf_verdict_make(VF_MORE, 0, 0);
+		n++;
+	}
+	if (!veb_ports_ready(nic, veb_ports_of(nic, sf->hdr)))
+		return vf_verdict_make(VF_RETRY, 0, 0);
+	/* hdr_len exact (the headers the engines found), as a port's own
+	 * GSO wants it; gso_size, csum_start/offset as the engines checked. */
+	vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh.hdr_len = cpu_to_le16(sf->g.pkt.payload_off);
+	vh.num_buffers = 0;
+	vf->cnt[VFC_TX_GSO_PACKETS]++;
+	vf->cnt[VFC_TX_GSO_WHOLE]++;
+	v = tx_wire(nic, vf, &vh, sg, (unsigned int)n, flen);
+	b->frames--;
+	b->bytes -= (int32_t)flen;
+	return v;
+}
+
 static struct vf_verdict tx_gso(struct nic *nic, struct vf *vf, const struct vq_chain *ch,
 				const struct virtio_net_hdr *vh, uint32_t flen,
 				struct vf_tx_budget *b)
 {
 	struct vf_tx_sf *sf = &nic->tx_sf[vf->dma.vf];
 	uint32_t hlen = flen < OE_HDR_MAX ? flen : OE_HDR_MAX;
-	uint32_t rest = flen - hlen;
+	uint32_t rest = flen - hlen, seg_l3;
 	const uint8_t *data = NULL;
 	struct vf_verdict v;
 	int rc;
@@ -282,9 +323,17 @@ static struct vf_verdict tx_gso(struct nic *nic, struct vf *vf, const struct vq_
 	}
 	if (oe_gso_start(&sf->g, vh, sf->hdr, hlen, data, rest, 0) < 0)
 		return vf_verdict_fail(VFC_TX_DROP_HDR);
-	if ((uint32_t)(sf->g.pkt.payload_off - sf->g.pkt.l3_off) + sf->g.mss > vf->mtu)
+	seg_l3 = (uint32_t)(sf->g.pkt.payload_off - sf->g.pkt.l3_off) + sf->g.mss;
+	if (seg_l3 > vf->mtu)
 		return vf_verdict_drop(VFC_TX_DROP_SIZE);
+	if (veb_whole_ok(nic, vf, sf->hdr, vh, seg_l3)) {
+		v = tx_whole(nic, vf, sf, ch, vh, flen, b);
+		if (vf_verdict_act(v) != VF_MORE)
+			return v;
+	}
 	vf->cnt[VFC_TX_GSO_PACKETS]++;
+	if (nic->nports > VEB_UPLINK && veb_ports_of(nic, sf->hdr) == VEB_UPLINK)
+		nic->port_cnt[VEB_UPLINK][PC_TX_GSO_SEGMENTED]++;
 	v = tx_gso_run(nic, vf, sf, ch, b->frames, b->bytes);
 	*b = sf->left;
 	return v;
@@ -306,7 +355,7 @@ static struct vf_verdict tx_one(struct nic *nic, struct vf *vf, const struct vq_
 	rc = chain_read(vf, ch, 0, (uint8_t *)&vh, NIC_NET_HDR_LEN);
 	if (rc)
 		return vf_verdict_err(rc);
-	if (!tx_hdr_allowed(vf, &vh))
+	if (!vf_hdr_allowed(vf->drv_features, &vh))
 		return vf_verdict_fail(VFC_TX_DROP_FEATURE);
 	if (vh.gso_type == VIRTIO_NET_HDR_GSO_NONE)
 		return tx_plain(nic, vf, ch, &vh, flen, b);

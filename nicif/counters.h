@@ -31,7 +31,10 @@
 	X(NEEDS_RESET, "needs_reset_events")                                                       \
 	X(RESETS, "resets")                                                                        \
 	X(KICKS, "kicks")                                                                          \
-	X(IRQS, "interrupts")
+	X(IRQS, "interrupts")                                                                      \
+	X(TX_GSO_WHOLE, "tx_gso_whole")		/* super-frames passed on whole */                 \
+	X(RX_GSO_WHOLE, "rx_gso_whole")		/* super-frames received whole */                  \
+	X(RX_GSO_SEGMENTED, "rx_gso_segmented") /* super-frames cut up for it */
 
 #define NIC_PORT_COUNTERS(X)                                                                       \
 	X(RX_PACKETS, "rx_packets")                                                                \
@@ -41,7 +44,11 @@
 	X(RX_DROP_NO_VF, "rx_drop_no_vf") /* unicast for no VF */                                  \
 	X(RX_DROP_RUNT, "rx_drop_runt")                                                            \
 	X(RX_FLOOD, "rx_flooded") /* broadcast/multicast in */                                     \
-	X(TX_DROP_BUSY, "tx_drop_busy")
+	X(TX_DROP_BUSY, "tx_drop_busy")                                                            \
+	X(TX_GSO_WHOLE, "tx_gso_whole")		/* super-frames sent whole (port=pass) */          \
+	X(TX_GSO_SEGMENTED, "tx_gso_segmented") /* super-frames sent as wire frames */             \
+	X(RX_GSO, "rx_gso")			/* super-frames received */                        \
+	X(RX_DROP_HDR, "rx_drop_bad_hdr")	/* virtio_net_hdr the engines refuse */
 
 #define NIC_CNT_ENUM(id, name) VFC_##id,
 enum nic_vf_counter { NIC_VF_COUNTERS(NIC_CNT_ENUM) VFC_COUNT };

@@ -6,6 +6,7 @@
            [vf=yes mac=02:00:00:00:00:01 [mtu=1500] [policy=tx-csum,tso4,...]]
            [irq=plic|imsic]
     nic hart=3 [ram=32M image=APP|PATH] [policy=tx-csum,tso4,tso6,uso,rx-csum]
+        [port=pass|wire]
 
 nic without ram=/image= only reserves the hart; with them the hart runs the
 NIC firmware in a partition of its own. policy= lists the offloads the
@@ -13,6 +14,9 @@ admin allows (default all; "none" for none): on the nic line host-wide, on a
 vm line for that VM's VF. VF ids follow the order of the vm lines with vf=yes.
 irq=imsic (AIA boards) gives each vCPU an IMSIC guest interrupt file and
 the VF's interrupts as MSIs into it; irq=plic (the default) the virtual PLIC.
+port= is how the NIC drives its physical port: pass (default) lets
+super-frames and sums left undone cross it with their virtio_net_hdr, wire
+sends only wire frames (at most an MTU, every sum filled: a real PHY).
 
 image= is an app name (build/riscv/apps/NAME.bin) or a path to a raw binary
 (it contains '/' or ends in .bin; relative paths are looked up beside the
@@ -87,10 +91,13 @@ def parse_policy(text, where):
 
 
 def parse_nic(opts, where, cfg_path, apps_dir):
-    unknown = set(opts) - {"hart", "ram", "image", "policy"}
+    unknown = set(opts) - {"hart", "ram", "image", "policy", "port"}
     # [0-9], not isdigit(): that takes '²' (int() fails) and '٣' (read as 3)
     if "hart" not in opts or not re.fullmatch(r"[0-9]+", opts["hart"]) or unknown:
-        raise ConfigError(f"{where}: nic takes hart=N [ram=SIZE image=APP] [policy=...]")
+        raise ConfigError(f"{where}: nic takes hart=N [ram=SIZE image=APP] [policy=...] "
+                          "[port=pass|wire]")
+    if opts.get("port", "pass") not in ("pass", "wire"):
+        raise ConfigError(f"{where}: nic: port= is pass or wire")
     if int(opts["hart"]) > 255:  # an int32_t in the C; a wrapped -1 would mean "no NIC"
         raise ConfigError(f"{where}: nic: hart number too large")
     if ("ram" in opts) != ("image" in opts):
@@ -100,6 +107,7 @@ def parse_nic(opts, where, cfg_path, apps_dir):
         "ram": parse_size(opts["ram"], where) if "ram" in opts else 0,
         "image": resolve_image(opts["image"], cfg_path, apps_dir) if "image" in opts else None,
         "policy": parse_policy(opts["policy"], where) if "policy" in opts else POLICY_ALL,
+        "port_wire": opts.get("port", "pass") == "wire",
         "where": where,
     }
 
@@ -205,7 +213,8 @@ def parse(cfg_path, apps_dir):
     if not vms:
         raise ConfigError(f"{cfg_path}: no vm lines")
     if nic is None:
-        nic = {"hart": -1, "ram": 0, "image": None, "policy": POLICY_ALL, "where": cfg_path}
+        nic = {"hart": -1, "ram": 0, "image": None, "policy": POLICY_ALL, "port_wire": False,
+               "where": cfg_path}
     return vms, nic
 
 
@@ -293,7 +302,10 @@ def generate(cfg_path, vms, nic, out_dir, external=None):
     if nic["image"]:
         nsize = image_size(nic["image"], nic["where"], "nic")
         c += [f"\t.nic_ram_size = {nic['ram']:#x}UL,", f"\t.nic_image_size = {nsize}UL,"]
-    c += [f"\t.nic_policy = {nic['policy']:#x}u,", "};", ""]
+    c += [f"\t.nic_policy = {nic['policy']:#x}u,"]
+    if nic["port_wire"]:
+        c += ["\t.nic_port_wire = 1,"]
+    c += ["};", ""]
     if external is not None:
         # no image linked in: the pointers stay 0, the hv takes the
         # addresses from /chosen/hypervisor-images (hv/main.c)

@@ -272,7 +272,7 @@ static int event_attack(void)
 static int restart(void)
 {
 	vmmio_reset(&dev);
-	return vnet_init(&vn, &dev, mem, sizeof(mem), QSIZE, RXBUF, ~0ull);
+	return vnet_init(&vn, &dev, mem, sizeof(mem), QSIZE, RXBUF, VNET_FEATURES_SUPPORTED);
 }
 
 static uint32_t watch_status(uint64_t ms)
@@ -351,7 +351,7 @@ int main(void)
 		return 1;
 	}
 	vmmio_init_direct(&dev, (uintptr_t)vf.base);
-	rc = vnet_init(&vn, &dev, mem, sizeof(mem), QSIZE, RXBUF, ~0ull);
+	rc = vnet_init(&vn, &dev, mem, sizeof(mem), QSIZE, RXBUF, VNET_FEATURES_SUPPORTED);
 	if (rc) {
 		printf("badvf: device init failed (%d)\n", rc);
 		return 1;

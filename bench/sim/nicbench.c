@@ -67,12 +67,18 @@ int hal_port_count(void)
 {
 	return 1;
 }
-int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
+uint64_t hal_port_features(int port)
 {
-	struct iovec iov[8];
-
 	(void)port;
-	for (unsigned int i = 0; i < nsg && i < 8; i++) {
+	return 0; /* a wire port */
+}
+int hal_port_tx(int port, const struct virtio_net_hdr *vh, const struct hal_sg *sg,
+		unsigned int nsg)
+{
+	struct iovec iov[HAL_SG_MAX];
+
+	(void)port, (void)vh;
+	for (unsigned int i = 0; i < nsg && i < HAL_SG_MAX; i++) {
 		iov[i].iov_base = sg[i].vf == HAL_SG_LOCAL
 				      ? (void *)sg[i].local
 				      : (void *)hal_dma_view(sg[i].vf, sg[i].gpa, sg[i].len);
@@ -95,9 +101,10 @@ int hal_port_sync(void)
 {
 	return 0;
 }
-int hal_port_rx(int port, void *buf, uint32_t cap)
+int hal_port_rx(int port, void *buf, uint32_t cap, struct virtio_net_hdr *vh)
 {
 	(void)port, (void)buf, (void)cap;
+	*vh = (struct virtio_net_hdr){0};
 	return 0;
 }
 void hal_poll_progress(void)

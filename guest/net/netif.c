@@ -205,7 +205,8 @@ int gnet_dev_up(void)
 		q /= 2;
 	if (vnet_mem_size(q, GNET_RXBUF) > sizeof(vmem))
 		return -GNET_EDEV;
-	rc = vnet_init(&st->vn, &st->dev, vmem, sizeof(vmem), q, GNET_RXBUF, ~0ull);
+	rc = vnet_init(&st->vn, &st->dev, vmem, sizeof(vmem), q, GNET_RXBUF,
+		       VNET_FEATURES_SUPPORTED);
 	if (rc)
 		return -GNET_EDEV;
 	st->mtu = st->vn.mtu >= 576 && st->vn.mtu <= 9000 ? st->vn.mtu : 1500;

@@ -3,8 +3,6 @@
 
 #include "virtio_le.h"
 
-#define VNET_MAX_PIECES 8
-
 static size_t align16(size_t v)
 {
 	return (v + 15) & ~(size_t)15;
@@ -67,7 +65,8 @@ int vnet_init(struct vnet *n, struct vmmio_dev *dev, void *mem, size_t len, uint
 	rc = vmmio_begin(dev, VIRTIO_ID_NET);
 	if (rc)
 		return rc;
-	rc = vmmio_negotiate(dev, want & VNET_FEATURES_SUPPORTED, &n->features);
+	rc = vmmio_negotiate(dev, want & (VNET_FEATURES_SUPPORTED | VNET_FEATURES_RX_GSO),
+			     &n->features);
 	if (rc)
 		return rc;
 	if (!vnet_has(n, VIRTIO_F_VERSION_1))

@@ -256,6 +256,9 @@ enum vmcfg_err vmcfg_layout_all(const struct hv_config *cfg, const struct vmcfg_
 	if (cfg->nic_policy & ~VMCFG_POLICY_ALL)
 		return fail(err, VMCFG_E_POLICY, -1, "nic: unknown offload policy bits 0x%x",
 			    cfg->nic_policy);
+	if (cfg->nic_port_wire > 1)
+		return fail(err, VMCFG_E_POLICY, -1, "nic: port mode %u is neither pass nor wire",
+			    cfg->nic_port_wire);
 	/* after the hypervisor and every VM block */
 	uint64_t at = m->hv_end;
 	for (uint32_t i = 0; i < cfg->num_vms; i++)

@@ -50,6 +50,9 @@ struct hv_config {
 	uint64_t nic_ram_size;
 	uint64_t nic_image_size;
 	uint32_t nic_policy; /* host-wide offload switch (NIC_POL_*) */
+	/* nic port=wire: only wire frames on the port (0: pass, super-frames
+	 * cross it with their virtio_net_hdr) */
+	uint32_t nic_port_wire;
 	/* 1: built with HV_IMAGES=external, the images are not linked in but
 	 * given at boot in the DT's /chosen/hypervisor-images */
 	uint32_t images_external;

@@ -56,6 +56,8 @@ int nic_fdt_build(struct vm *nic, void *fdt, uint64_t size)
 	FDT_TRY(fdt_property_u32(fdt, "#size-cells", 0));
 	FDT_TRY(fdt_prop_u64_pair(fdt, "shared", (uintptr_t)&nic_shared_mem, NIC_SHARED_SIZE));
 	FDT_TRY(fdt_property_u32(fdt, "host-policy", nic_part.host_policy));
+	/* nic port=pass|wire (nic-firmware/qemu/nq_dt.c) */
+	FDT_TRY(fdt_property_string(fdt, "port-mode", hv_config.nic_port_wire ? "wire" : "pass"));
 	for (unsigned id = 0; id < nic_part.nvf; id++)
 		FDT_TRY(vf_node(fdt, id));
 	FDT_TRY(fdt_end_node(fdt));

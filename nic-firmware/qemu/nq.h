@@ -33,6 +33,7 @@ struct nq_cfg {
 	bool hv; /* /rvhv-nic present: under the hypervisor */
 	uint64_t shared, shared_size;
 	uint32_t host_policy;
+	bool port_pass; /* port-mode = "pass" (nq_dt_port_pass) */
 	unsigned int nvf;
 	struct nq_vf_cfg vf[NIC_MAX_VF];
 	unsigned int nport_addr;
@@ -41,6 +42,10 @@ struct nq_cfg {
 
 /* nq_dt.c: fills *cfg from the DT; negative on a malformed /rvhv-nic. */
 int nq_dt_read(const void *fdt, struct nq_cfg *cfg, char *why, unsigned int why_len);
+/* /rvhv-nic's port-mode is "pass": the port takes and gives super-frames
+ * and sums left undone (nq_port.c). Anything else, or no /rvhv-nic (the
+ * self-test), is "wire". */
+bool nq_dt_port_pass(const void *fdt);
 /* 1 when VF v's host block is non-empty, does not wrap and touches neither
  * the NIC's own RAM nor the shared page (a VF the NIC will not create). */
 int nq_dt_vf_ok(const struct nq_vf_cfg *v, uint64_t own_base, uint64_t own_size, uint64_t shared,
@@ -58,8 +63,9 @@ extern uint64_t nq_irq_errors;
 /* Self-test: interrupts go to this hook instead of the SBI doorbell. */
 extern void (*nq_irq_hook)(uint16_t vf, uint32_t bits);
 
-/* nq_port.c: the uplink(s), QEMU virtio-net-device driven with guest/virtio
- * negotiating no offload (every sum and segment is ours). */
+/* nq_port.c: the uplink(s), QEMU virtio-net-device driven with guest/virtio:
+ * in wire mode negotiating no offload (every sum and segment is ours), in
+ * pass mode checksum and segmentation offloads both ways (nq_dt_port_pass). */
 int nq_port_probe(uint64_t base); /* 1 if a modern virtio-net is there */
 int nq_port_add(uint64_t base);	  /* 0 or negative; the port's index is the count before */
 int nq_port_count(void);

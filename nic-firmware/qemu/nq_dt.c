@@ -1,7 +1,7 @@
 /* The NIC core's device tree (issue 5 interface): the `virtio,mmio` nodes
  * are candidate ports; `/rvhv-nic` (present only under the hypervisor)
- * gives the shared page, the host-wide policy and one `vf@<id>` child per
- * VF. The hv wrote it, but every property is still length-checked: a bad
+ * gives the shared page, the host-wide policy, the port mode and one
+ * `vf@<id>` child per VF. The hv wrote it, but every property is still length-checked: a bad
  * tree gives an error line, never a wild access. */
 #include <libfdt.h>
 #include <stdio.h>
@@ -116,6 +116,15 @@ static int read_vf(const void *fdt, int node, struct nq_vf_cfg *v, char *why, un
 	return read_msi(fdt, node, v, why, n);
 }
 
+bool nq_dt_port_pass(const void *fdt)
+{
+	int nic = fdt ? fdt_path_offset(fdt, "/rvhv-nic") : -1;
+	int len;
+	const char *m = nic >= 0 ? fdt_getprop(fdt, nic, "port-mode", &len) : NULL;
+
+	return m && len == sizeof("pass") && !memcmp(m, "pass", sizeof("pass"));
+}
+
 int nq_dt_read(const void *fdt, struct nq_cfg *cfg, char *why, unsigned int why_len)
 {
 	uint64_t sh[2], pol;
@@ -141,6 +150,7 @@ int nq_dt_read(const void *fdt, struct nq_cfg *cfg, char *why, unsigned int why_
 	cfg->shared_size = sh[1];
 	if (!prop_u32(fdt, nic, "host-policy", &pol))
 		cfg->host_policy = (uint32_t)pol & NIC_POL_ALL;
+	cfg->port_pass = nq_dt_port_pass(fdt);
 	fdt_for_each_subnode(node, fdt, nic)
 	{
 		const char *nm = fdt_get_name(fdt, node, NULL);

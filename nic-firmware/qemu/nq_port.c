@@ -1,7 +1,11 @@
 /* The physical port on QEMU: a modern virtio-net-device (virtio-mmio),
- * driven with guest/virtio's vnet driver. It negotiates VERSION_1 and MAC
- * only, so QEMU never computes a sum or cuts a segment: every byte on the
- * wire is what our engines made.
+ * driven with guest/virtio's vnet driver. In wire mode it negotiates
+ * VERSION_1 and MAC only, so QEMU never computes a sum or cuts a segment:
+ * every byte on the wire is what our engines made (what a PHY needs). In
+ * pass mode (/rvhv-nic port-mode = "pass", the hypervisor's default) it
+ * also negotiates the offloads QEMU 7.2's TAP backend has, both ways
+ * (NQ_PASS_FEATURES): super-frames and sums left undone cross the port
+ * with their virtio_net_hdr, received ones in mergeable buffers.
  *
  * TX is scatter-gather: pieces in guest memory go to the port's ring as
  * they are (zero-copy, through the identity map); pieces in NIC memory
@@ -21,6 +25,7 @@
  */
 #include <string.h>
 
+#include "guest/guest.h"
 #include "guest/timer.h"
 #include <nic-firmware/hal.h>
 #include "nq.h"
@@ -33,9 +38,20 @@
 #define NQ_RX_BUF     9232	     /* hdr + 9000 MTU + Ethernet/VLAN, 16-aligned */
 #define NQ_SLOTS      (NQ_QSIZE / 2) /* a frame takes at least 2 descriptors */
 #define NQ_SLOT_LEN   (OE_HDR_MAX + 9216)
-#define NQ_PIECES     8	    /* vnet_tx's limit */
+#define NQ_PIECES     HAL_SG_MAX /* the most a frame has */
 #define NQ_TX_WAIT_US 10000 /* how long a full ring may stall us (then a drop) */
 #define NQ_DRAIN_US   20000
+
+_Static_assert(NQ_PIECES <= VNET_MAX_PIECES, "vnet_tx takes a frame's pieces");
+
+/* Offloads of pass mode; QEMU offers what its backend can (a TAP with
+ * vnet_hdr: all of them; user networking: none, and the port is a wire
+ * port). The port guard lets feature bits 0..17 through. */
+#define NQ_PASS_FEATURES                                                                           \
+	(VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |                     \
+	 VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) | VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6) |                 \
+	 VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6) |               \
+	 VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN) | VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF))
 
 struct nq_slot {
 	bool busy, guest;
@@ -81,7 +97,8 @@ int nq_port_add(uint64_t base)
 		return NIC_EINVAL;
 	vmmio_init_direct(&p->dev, (uintptr_t)base);
 	rc = vnet_init(&p->vn, &p->dev, p->mem, sizeof(p->mem), NQ_QSIZE, NQ_RX_BUF,
-		       VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC));
+		       VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |
+			   (nq_dt_port_pass(guest_fdt()) ? NQ_PASS_FEATURES : 0));
 	if (rc)
 		return rc;
 	/* Polled: no interrupts from either queue. */
@@ -260,6 +277,20 @@ static int build(struct nq_slot *s, const struct hal_sg *sg, unsigned int nsg, c
 	return (int)nsg;
 }
 
+uint64_t hal_port_features(int port)
+{
+	const uint64_t rx_gso = VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) |
+				VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6) |
+				VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN);
+	uint64_t f;
+
+	if (port < 0 || port >= nports)
+		return 0;
+	f = ports[port].vn.features & NQ_PASS_FEATURES;
+	/* A 64 KiB frame received needs a chain of our buffers. */
+	return f & VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) ? f : f & ~rx_gso;
+}
+
 /* Room for one more frame: its slot and the descriptors of the most
  * pieces a frame has. */
 bool hal_port_ready(int port)
@@ -273,9 +304,11 @@ bool hal_port_ready(int port)
 	return !p->slot[p->next].busy && p->vn.tx.num_free >= NQ_PIECES + 1;
 }
 
-int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
+int hal_port_tx(int port, const struct virtio_net_hdr *frame_vh, const struct hal_sg *sg,
+		unsigned int nsg)
 {
-	struct virtio_net_hdr vh = {0}; /* no offload asked of QEMU */
+	/* A wire frame asks no offload of QEMU. */
+	struct virtio_net_hdr vh = frame_vh ? *frame_vh : (struct virtio_net_hdr){0};
 	const void *piece[NQ_PIECES];
 	uint32_t plen[NQ_PIECES];
 	struct nq_port *p;
@@ -316,9 +349,8 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 	return 0;
 }
 
-int hal_port_rx(int port, void *buf, uint32_t cap)
+int hal_port_rx(int port, void *buf, uint32_t cap, struct virtio_net_hdr *vh)
 {
-	struct virtio_net_hdr vh;
 	struct nq_port *p;
 
 	if (port < 0 || port >= nports)
@@ -326,9 +358,10 @@ int hal_port_rx(int port, void *buf, uint32_t cap)
 	p = &ports[port];
 	reclaim(p);
 	for (int tries = 0; tries < 16; tries++) {
-		int rc = vnet_rx(&p->vn, &vh, buf, cap);
+		int rc = vnet_rx(&p->vn, vh, buf, cap);
 
 		if (rc > 0) {
+			vh->num_buffers = 0; /* ours, not the frame's */
 			p->st.rx_frames++;
 			return rc;
 		}

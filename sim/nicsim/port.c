@@ -125,13 +125,21 @@ bool hal_port_ready(int port)
 	return true;
 }
 
-int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
+/* A wire port: no frame goes with a virtio_net_hdr. */
+uint64_t hal_port_features(int port)
 {
-	struct iovec iov[8];
+	(void)port;
+	return 0;
+}
+
+int hal_port_tx(int port, const struct virtio_net_hdr *vh, const struct hal_sg *sg,
+		unsigned int nsg)
+{
+	struct iovec iov[HAL_SG_MAX];
 	struct sim_port *p;
 	size_t total = 0;
 
-	if (port < 0 || port >= nports || nsg > 8)
+	if (port < 0 || port >= nports || nsg > HAL_SG_MAX || vh)
 		return NIC_EINVAL;
 	p = &ports[port];
 	for (unsigned int i = 0; i < nsg; i++) {
@@ -170,10 +178,11 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 	return 0;
 }
 
-int hal_port_rx(int port, void *buf, uint32_t cap)
+int hal_port_rx(int port, void *buf, uint32_t cap, struct virtio_net_hdr *vh)
 {
 	struct sim_port *p;
 
+	*vh = (struct virtio_net_hdr){0};
 	if (port < 0 || port >= nports)
 		return 0;
 	p = &ports[port];

@@ -24,11 +24,13 @@ READY = {
 }
 
 
-def config(vms, host_policy=None, imsic=()):
+def config(vms, host_policy=None, imsic=(), port="wire"):
     """Partition config: VM i on hart i+1 with VF i (MAC 02:..:0i+1, guest
     192.0.2.(10+i)); the NIC core on hart 3; hart 0 keeps the hv console.
     vms = [(name, app, extra bootargs, VF policy or None)]; the VMs named in
-    imsic get irq=imsic (AIA board)."""
+    imsic get irq=imsic (AIA board). port: the NIC's port mode; wire here,
+    because these suites check every frame on the TAP against the MTU and
+    its sums (tests/linux runs pass)."""
     lines = ["# e2e test config (tests/e2e/topology.py)"]
     for i, (name, app, extra, pol) in enumerate(vms):
         args = f"ip={guest_addr(i)}/24 gw={PEER4} ip6={guest_addr6(i)}/64 {extra}".strip()
@@ -36,7 +38,7 @@ def config(vms, host_policy=None, imsic=()):
                      f"{f' policy={pol}' if pol else ''}{' irq=imsic' if name in imsic else ''}"
                      f" args=\"{args}\"")
     policy = f" policy={host_policy}" if host_policy else ""
-    lines.append(f"nic hart=3 ram=32M image=nicfw{policy}")
+    lines.append(f"nic hart=3 ram=32M image=nicfw{policy} port={port}")
     return "\n".join(lines) + "\n"
 
 

@@ -22,11 +22,12 @@ def boot(tmp_path_factory):
     """boot(name, vms) -> LinuxE2E, booted; vms as linux.config takes them."""
     made = []
 
-    def make(name, vms, harts=4, nic_hart=3):
-        """harts: QEMU's -smp (more than the board's 4 for big guests)."""
+    def make(name, vms, harts=4, nic_hart=3, port="pass"):
+        """harts: QEMU's -smp (more than the board's 4 for big guests);
+        port: the NIC's port mode."""
         tmp = tmp_path_factory.mktemp(name)
         more = harts != 4
-        s = LinuxE2E(name, config(vms, nic_hart), [(v[0], v[1]) for v in vms], tmp,
+        s = LinuxE2E(name, config(vms, nic_hart, port), [(v[0], v[1]) for v in vms], tmp,
                      qemu_extra=("-smp", str(harts)) if more else (),
                      make_vars=(f"BOARD_HARTS={harts}",) if more else ())
         made.append(s)

@@ -21,9 +21,10 @@ MiB = 1 << 20
 _tags = itertools.count()
 
 
-def config(vms, nic_hart=3):
+def config(vms, nic_hart=3, port="pass"):
     """vms = [(name, kind, harts, extra)]: kind 'linux' or an lwIP app;
-    VM i has VF i (MAC 02:..:0i+1, 192.0.2.(10+i), 2001:db8::(10+i))."""
+    VM i has VF i (MAC 02:..:0i+1, 192.0.2.(10+i), 2001:db8::(10+i)).
+    port: the NIC's port mode (nic port=pass|wire)."""
     lines = ["# Linux guest test config (tests/linux/linux.py)"]
     for i, (name, kind, harts, extra) in enumerate(vms):
         net = f"ip={guest_addr(i)}/24 gw={PEER4} ip6={guest_addr6(i)}/64"
@@ -36,7 +37,7 @@ def config(vms, nic_hart=3):
         h = ",".join(map(str, harts))
         lines.append(f'vm {name} harts={h} ram={ram} image={image} vf=yes mac={guest_mac(i)} '
                      f'args="{args}"')
-    lines.append(f"nic hart={nic_hart} ram=32M image=nicfw")
+    lines.append(f"nic hart={nic_hart} ram=32M image=nicfw port={port}")
     return "\n".join(lines) + "\n"
 
 
@@ -176,6 +177,10 @@ class LinuxE2E(PeerTools, E2E):
         /init's line (sysfs `features`: character i is bit i)."""
         m = self.wait_vm(vm, r"linux: virtio-net features ([01]+)", 10, start)
         return {i for i, c in enumerate(m.group(1)) if c == "1"}
+
+    def port_counters(self):
+        """The NIC port's counters (hv console `counters port 0`)."""
+        return self.hv.counters("port 0")["port0"]
 
     def ethtool_features(self, vm):
         _, out = self.shell(vm).run("rvnet features eth0")

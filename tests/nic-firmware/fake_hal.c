@@ -98,11 +98,19 @@ int hal_port_count(void)
 	return 1;
 }
 
-int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
+uint64_t hal_port_features(int port)
+{
+	assert(port == 0);
+	return fh.port_features;
+}
+
+int hal_port_tx(int port, const struct virtio_net_hdr *vh, const struct hal_sg *sg,
+		unsigned int nsg)
 {
 	uint32_t len = 0, off = 0;
 	uint8_t *buf;
 
+	assert(nsg >= 1 && nsg <= HAL_SG_MAX);
 	if (fh.tx_fail)
 		return fh.tx_fail;
 	if (fh.port_limit) {
@@ -143,6 +151,7 @@ int hal_port_tx(int port, const struct hal_sg *sg, unsigned int nsg)
 		off += sg[i].len;
 	}
 	fh.tx[fh.ntx].data = buf;
+	fh.tx[fh.ntx].vh = vh ? *vh : (struct virtio_net_hdr){0};
 	fh.tx[fh.ntx++].len = len;
 	return 0;
 }
@@ -179,15 +188,21 @@ void hal_poll_progress(void)
 	fh.tx_at_progress = sent;
 }
 
-void fh_port_inject(const void *frame, uint32_t len)
+void fh_port_inject_vnet(const void *frame, uint32_t len, const struct virtio_net_hdr *vh)
 {
 	assert(fh.nrx < FH_MAX_FRAMES);
-	fh.rx[fh.nrx].data = malloc(len);
+	fh.rx[fh.nrx].data = malloc(len ? len : 1);
 	memcpy(fh.rx[fh.nrx].data, frame, len);
+	fh.rx[fh.nrx].vh = vh ? *vh : (struct virtio_net_hdr){0};
 	fh.rx[fh.nrx++].len = len;
 }
 
-int hal_port_rx(int port, void *buf, uint32_t cap)
+void fh_port_inject(const void *frame, uint32_t len)
+{
+	fh_port_inject_vnet(frame, len, NULL);
+}
+
+int hal_port_rx(int port, void *buf, uint32_t cap, struct virtio_net_hdr *vh)
 {
 	struct fh_frame *f;
 
@@ -196,6 +211,7 @@ int hal_port_rx(int port, void *buf, uint32_t cap)
 	f = &fh.rx[fh.rx_next++];
 	assert(f->len <= cap);
 	memcpy(buf, f->data, f->len);
+	*vh = f->vh;
 	return (int)f->len;
 }
 

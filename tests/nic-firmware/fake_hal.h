@@ -16,6 +16,7 @@
 struct fh_frame {
 	uint8_t *data;
 	uint32_t len;
+	struct virtio_net_hdr vh; /* all zero: a wire frame */
 };
 
 /* One guest memory access or full fence, in the order the firmware made
@@ -71,6 +72,8 @@ struct fake_hal {
 	 * refuses (NIC_EAGAIN), as a full ring does. */
 	bool port_limit;
 	unsigned int port_room;
+	/* hal_port_features of port 0: 0, a wire port, unless a test says. */
+	uint64_t port_features;
 };
 
 extern struct fake_hal fh;
@@ -80,6 +83,8 @@ void fh_fini(void);
 /* Host pointer to guest address gpa of VF vf (asserts it is in range). */
 void *fh_ptr(uint16_t vf, uint64_t gpa);
 void fh_port_inject(const void *frame, uint32_t len);
+/* The same with a virtio_net_hdr (a port in pass mode). */
+void fh_port_inject_vnet(const void *frame, uint32_t len, const struct virtio_net_hdr *vh);
 /* Index in fh.trace of the first event op of VF vf on [gpa, gpa+len)
  * from index from on, or -1. */
 int fh_trace_find(unsigned int from, enum fh_op op, uint16_t vf, uint64_t gpa, uint32_t len);

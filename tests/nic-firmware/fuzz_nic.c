@@ -18,7 +18,9 @@
  *   state carried between polls: stash, backlog, frame in flight).
  * In both, byte 0 bit 4 takes VIRTIO_F_INDIRECT_DESC and bit 5
  * VIRTIO_F_EVENT_IDX out of what VF 0's driver asks for (both are in
- * every set of feats[] otherwise). No pass raises more than one interrupt
+ * every set of feats[] otherwise), and bit 6 puts the port in pass mode
+ * (it takes and gives super-frames: VF 0's go to it whole, FZ_INJECT's
+ * may carry a virtio_net_hdr). No pass raises more than one interrupt
  * per queue, whatever VF 0 wrote in used_event (or rewrites as the device
  * reads it). */
 #include <stdlib.h>
@@ -32,11 +34,12 @@ static struct nic *nic;
 static uint8_t mac0[6], mac1[6];
 static const uint8_t peer[6] = {0x02, 0xaa, 0, 0, 0, 1};
 static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-static const uint64_t feats[4] = {~0ull, ~0ull & ~VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF),
-				  VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |
-				      VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |
-				      VIRTIO_BIT(VIRTIO_F_EVENT_IDX),
-				  ~0ull & ~VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM)};
+static const uint64_t feats[4] = {
+    ~0ull, ~0ull & ~VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF),
+    VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |
+	VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX),
+    ~0ull & ~(VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) |
+	      VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN))};
 
 /* VF 0's features: feats[sel & 3], without INDIRECT_DESC if sel bit 4,
  * without EVENT_IDX if bit 5. */
@@ -63,7 +66,11 @@ enum fz_op {
 	FZ_AVAIL,
 	/* c[5] % 8 + 1 frames on the wire: c[1..2] % 2048 payload bytes,
 	 * to c[3] % 4 (VF 0, broadcast, VF 1, the peer), kind c[4] % 3
-	 * (TCP4, UDP4, TCP6), c[4] bit 4 a wrong checksum. */
+	 * (TCP4, UDP4, TCP6), c[4] bit 4 a wrong checksum; with a
+	 * virtio_net_hdr from the port: c[4] bit 5 its sum left undone
+	 * (NEEDS_CSUM), bit 6 a super-frame of gso_size c[6..7] (TSO4,
+	 * USO, TSO6 by kind), bit 7 the ECN bit, c[5] bit 7 csum_start
+	 * c[6] and hdr_len c[7] (lies). */
 	FZ_INJECT,
 	FZ_POLL, /* c[1] % 8 + 1 passes */
 	/* VF reset, then (unless c[3] bit 0) up again with features c[1]
@@ -261,12 +268,26 @@ static void cmd_inject(const uint8_t *c)
 {
 	static uint8_t f[2200];
 	struct virtio_net_hdr vh;
-	uint32_t len = frame_of(f, dst_of(c[3]), peer, le16(c + 1) % 2048u, c[4] % 3, false, &vh);
+	static const uint8_t gso[3] = {VIRTIO_NET_HDR_GSO_TCPV4, VIRTIO_NET_HDR_GSO_UDP_L4,
+				       VIRTIO_NET_HDR_GSO_TCPV6};
+	uint32_t len =
+	    frame_of(f, dst_of(c[3]), peer, le16(c + 1) % 2048u, c[4] % 3, c[4] & 32, &vh);
 
 	if (c[4] & 16)
 		f[len - 1] ^= 0x5a;
+	if (!(c[4] & 32))
+		vh = (struct virtio_net_hdr){0};
+	if (c[4] & 64) {
+		vh.gso_type = (uint8_t)(gso[c[4] % 3] | (c[4] & 128 ? VIRTIO_NET_HDR_GSO_ECN : 0));
+		vh.gso_size = le16(c + 6);
+		vh.hdr_len = (uint16_t)(vh.csum_start + (c[4] % 3 == 1 ? 8 : 20));
+	}
+	if (c[5] & 128) {
+		vh.csum_start = c[6];
+		vh.hdr_len = c[7];
+	}
 	for (unsigned int i = 0; i <= c[5] % 8u && fh.nrx < FH_MAX_FRAMES; i++)
-		fh_port_inject(f, len);
+		fh_port_inject_vnet(f, len, &vh);
 }
 
 static void cmd_reset(const uint8_t *c)
@@ -469,6 +490,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 5)
 		return 0;
 	fz_hal_init();
+	if (data[0] & 0x40)
+		fh.port_features = VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |
+				   VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |
+				   VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6) |
+				   VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) |
+				   VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6);
 	nic_init(nic, NIC_POL_ALL);
 	td_mac(mac0, 0);
 	td_mac(mac1, 1);

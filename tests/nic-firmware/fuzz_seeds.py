@@ -64,6 +64,9 @@ def vnet(flags=0, gso=0, hdr_len=0, gso_size=0, start=0, off=0):
 POST, AVAIL, INJECT, POLL, RESET, TX, POKE, ITABLE, EVENT = range(9)
 RX256, TX256 = 4, 8
 NO_INDIRECT, NO_EVENT_IDX = 16, 32  # byte 0 (and RESET's c[1]): features out
+PASS = 64  # byte 0: the port takes and gives super-frames (port=pass)
+# INJECT's kind bits: a virtio_net_hdr from the port
+V_CSUM, V_GSO, V_ECN = 32, 64, 128
 # ITABLE's c[3]
 READABLE, LOOP, NESTED, RING_NEXT, ODD_LEN, STRADDLE, MIXED, LEN0 = (1 << i for i in range(8))
 # EVENT's c[1]
@@ -82,8 +85,8 @@ def post(n, head, ln, area=0, flags=0, segs=1):
     return cmd(POST, n - 1, head, flags | (segs - 1) << 1, *struct.pack("<HH", ln, area // 16))
 
 
-def inject(pay, dst=DST_VF0, kind=0, n=1):
-    return cmd(INJECT, *struct.pack("<H", pay), dst, kind, n - 1)
+def inject(pay, dst=DST_VF0, kind=0, n=1, gso_size=0):
+    return cmd(INJECT, *struct.pack("<H", pay), dst, kind, n - 1, *struct.pack("<H", gso_size))
 
 
 def poll(n=1):
@@ -192,6 +195,18 @@ seeds = {
     "cmd-event-idx-edges": prog(0, post(16, 0, 2048), event(0xfffe), event(0xffff, TXQ),
                                inject(60, n=8), tx(100, 3), poll(), post(8, 16, 2048, 0x8000),
                                event(0xffff, REL | SCRIBBLE, 7), inject(60, n=8), poll(4)),
+    # port=pass: VF 0's super-frames to the port and to VF 1 whole, the
+    # port's super-frames whole to VF 1 and cut up for a VF 0 without
+    # GUEST_TSO (features index 3), a sum the port left undone, ECN.
+    "cmd-pass": prog(PASS, post(32, 0, 2048), tx(1800, 3, tso=True, gso_size=500),
+                     tx(1800, DST_VF1, tso=True, gso_size=300), poll(),
+                     inject(1500, DST_VF1, V_CSUM | V_GSO, gso_size=400),
+                     inject(1500, DST_VF0, V_CSUM | V_GSO | V_ECN, gso_size=400),
+                     inject(700, DST_BCAST, V_CSUM | 1), poll(2)),
+    "cmd-pass-no-guest-tso": prog(PASS | 3, post(32, 0, 2048),
+                                  inject(2000, DST_VF0, V_CSUM | V_GSO | 2, n=2, gso_size=8),
+                                  inject(2000, DST_VF0, V_CSUM | V_GSO, gso_size=1),
+                                  inject(900, DST_VF0, V_CSUM | 1), poll(4)),
     "cmd-no-event-idx": prog(NO_EVENT_IDX, post(4, 0, 2048), event(5), cmd(AVAIL, 0, 0, 0, 2, 1),
                              inject(100, n=2), poll(), event(0, IDLE), tx(100, 3), poll()),
 }

@@ -23,6 +23,12 @@ extern uint8_t mac0[6], mac1[6], mac_bcast[6], mac_peer[6];
  * the event indices asks for them (ALLF | EVF). */
 #define EVF  VIRTIO_BIT(VIRTIO_F_EVENT_IDX)
 #define ALLF (~0ull & ~EVF)
+/* GUEST_CSUM and the features that need it (§5.1.3.1): a driver that
+ * leaves out the one leaves out all. */
+#define NO_GUEST_CSUM                                                                              \
+	(VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) |               \
+	 VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN))
+#define NO_GUEST_TSO (NO_GUEST_CSUM & ~VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM))
 
 int nt_setup(void **state);
 int nt_teardown(void **state);

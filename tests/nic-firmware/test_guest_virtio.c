@@ -178,7 +178,7 @@ static void tx_header_survives_out_of_order_completion(void **state)
 
 	(void)state;
 	memset(regs, 0, sizeof(regs));
-	assert_int_equal(vnet_init(&n, &dev, mem, sizeof(mem), 8, 64, ~0ull), 0);
+	assert_int_equal(vnet_init(&n, &dev, mem, sizeof(mem), 8, 64, VNET_FEATURES_SUPPORTED), 0);
 	vh.gso_size = 0x1111;
 	assert_int_equal(vnet_tx(&n, &vh, &piece, &plen, 1, (void *)1), 0);
 	hdr_pa = n.tx.desc[n.tx.avail->ring[0]].addr;

@@ -23,6 +23,7 @@ static void all_offered_by_default(void **state)
 {
 	uint64_t want = VIRTIO_BIT(VIRTIO_F_VERSION_1) | B(MAC) | B(STATUS) | B(MTU) | B(CSUM) |
 			B(GUEST_CSUM) | B(HOST_TSO4) | B(HOST_TSO6) | B(HOST_USO) | B(MRG_RXBUF) |
+			B(GUEST_TSO4) | B(GUEST_TSO6) | B(GUEST_ECN) |
 			VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
 
 	(void)state;

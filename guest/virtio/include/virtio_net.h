@@ -12,13 +12,21 @@
 #include "virtio_mmio.h"
 #include "vring.h"
 
-/* What the driver can use; vnet_init negotiates want & this & offered. */
+/* What the driver can use; vnet_init negotiates want & this & offered
+ * (and VNET_FEATURES_RX_GSO when want has them). */
 #define VNET_FEATURES_SUPPORTED                                                                    \
 	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |                           \
 	 VIRTIO_BIT(VIRTIO_NET_F_STATUS) | VIRTIO_BIT(VIRTIO_NET_F_MTU) |                          \
 	 VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |                     \
 	 VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) | VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6) |                 \
 	 VIRTIO_BIT(VIRTIO_NET_F_HOST_USO) | VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF))
+/* Received super-frames: only for a driver that names them in want and
+ * gives vnet_rx room for 64 KiB (with MRG_RXBUF: the NIC's port). */
+#define VNET_FEATURES_RX_GSO                                                                       \
+	(VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6) |               \
+	 VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN))
+/* The most pieces vnet_tx takes for one frame (after its header). */
+#define VNET_MAX_PIECES 24
 
 /* Errors: 0 or negative, numbered as Linux's errno values (the firmware's
  * nic_err and the hypervisor's common/err.h count the same way). */
@@ -56,7 +64,7 @@ static inline bool vnet_has(const struct vnet *n, unsigned int bit)
 	return n->features & VIRTIO_BIT(bit);
 }
 
-/* Queue one frame given as up to 8 pieces; the pieces must stay untouched
+/* Queue one frame given as up to VNET_MAX_PIECES pieces; the pieces must stay untouched
  * until vnet_tx_reclaim returns their token. Kicks only when the device
  * asks for it. */
 int vnet_tx(struct vnet *n, const struct virtio_net_hdr *vh, const void *const *piece,

@@ -44,6 +44,7 @@ def test_board_default_images():
      "unknown offload 'tso5'"),
     ("vm a harts=1 ram=1M image=x\nnic hart=3 ram=1M\n", "ram= and image= go together"),
     ("vm a harts=1 ram=1M image=x\nnic hart=3 policy=csum\n", "unknown offload 'csum'"),
+    ("vm a harts=1 ram=1M image=x\nnic hart=3 port=phy\n", "port= is pass or wire"),
     ("vm a harts=1 ram=1M image=x\nnic hart=3 colour=red\n", "nic takes hart=N"),
     ("vm a harts=1 ram=1M image=x irq=msi\n", "irq= is plic or imsic"),
 ])
@@ -152,6 +153,7 @@ def test_vf_config_generated_and_valid(tmp_path):
     assert c.count(".vf = 1") == 2
     assert ".nic_ram_size = 0x400000UL" in c and ".nic_image_size = 4096UL" in c
     assert ".nic_policy = 0x1fu" in c and ".nic_hart = 3" in c
+    assert ".nic_port_wire" not in c  # port=pass, the default
     s = (out / "images.S").read_text()
     assert s.count(".incbin") == 4 and "hv_nic_image:" in s
 
@@ -178,6 +180,13 @@ def test_vf_validator_rejects(tmp_path, change, message):
     r = subprocess.run([exe, *MACHINE], capture_output=True, text=True)
     assert r.returncode == 1
     assert message in r.stderr, r.stderr
+
+
+def test_nic_port_wire_generated_and_valid(tmp_path):
+    exe, out = build_checker(tmp_path, VF_CFG.replace("policy=all", "policy=all port=wire"))
+    r = subprocess.run([exe, *MACHINE], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert ".nic_port_wire = 1," in (out / "config.c").read_text()
 
 
 def test_missing_image(tmp_path):
