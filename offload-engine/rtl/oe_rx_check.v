@@ -3,16 +3,22 @@
 // (edge case 6), never a drop, and the Toeplitz hash on the sideband.
 //
 // The frame passes straight through (s_tready follows m_tready, no added
-// latency) while each beat is written to a store together with the running
-// integer sum of the frame before it. After the last beat a small parser
-// walks the headers in the store, two cycles per field read, with the C
-// parser's checks in the C parser's order; every ones'-complement range sum
-// it needs (IPv4 header, pseudo-header addresses, L4 datagram) is then the
-// difference of two prefix sums, one read each, whatever the range's length.
-// The result leaves on r_* (valid/ready); the next frame is taken once it
-// has gone.
+// latency) while each beat is written to one of two stores, together with
+// the running integer sum of the frame before it; the first 128 bytes also
+// go to a window of registers. Every ones'-complement range sum the checks
+// need (IPv4 header, pseudo-header addresses, L4 datagram) is the
+// difference of two prefix sums, whatever the range's length. While the
+// next frame fills the other store, the parser works on the last one:
+// - the fast path: untagged or one/two-tagged IPv4 (options allowed, no
+//   fragment) or IPv6 without extension headers, carrying TCP or UDP with
+//   their headers in the window and nothing for the C parser to refuse. All
+//   fields are taken from the window at once, the sums and the 64-bit-a-step
+//   Toeplitz hash run side by side: 8..11 cycles a frame;
+// - every other frame: a state machine that walks the headers in the store,
+//   two cycles per field read, with the C parser's checks in its order.
+// The result leaves on r_* (valid/ready); the store is free once it has gone.
 module oe_rx_check #(
-	parameter AW = 11 // store of 2^AW beats: frames up to (2^AW - 1) * 8 bytes
+	parameter AW = 11 // two stores of 2^AW beats: frames up to (2^AW - 1) * 8 bytes
 ) (
 	input wire clk,
 	input wire rst,
@@ -60,45 +66,97 @@ module oe_rx_check #(
 	localparam [1:0] V_NONE = 0, V_GOOD = 1, V_BAD = 2, V_UNCHECKED = 3;
 	localparam [17:0] HDR_MAX = 512;
 
-	localparam [5:0] S_IN = 0, S_END = 1, S_L2 = 2, S_TYPE = 3, S_V4A = 4, S_V4B = 5,
+	localparam [5:0] S_IDLE = 0, S_L2 = 2, S_TYPE = 3, S_V4A = 4, S_V4B = 5,
 			 S_V4C = 6, S_V4D = 7, S_V6A = 8, S_V6B = 9, S_V6C = 10, S_EXT = 11,
 			 S_EXT1 = 12, S_RT = 13, S_SRH = 14, S_FR = 15, S_EXTN = 16, S_L3 = 17,
 			 S_TCP = 18, S_L4END = 19, S_VERD = 20, S_IPA = 21, S_IPB = 22,
 			 S_L4V = 23, S_UDPA = 24, S_UDPB = 25, S_PSA = 26, S_P4A = 27,
 			 S_P4B = 28, S_P6A = 29, S_P6B = 30, S_P6C = 31, S_P6D = 32, S_DA = 33,
-			 S_DB = 34, S_DC = 35, S_RSS = 36, S_RSS1 = 37, S_RES = 38;
+			 S_DB = 34, S_DC = 35, S_RSS = 36, S_RSS1 = 37, S_RES = 38, S_FA = 39,
+			 S_FB = 40, S_FC = 41, S_FD = 42, S_FE = 43, S_FF = 44, S_FG = 45;
+	localparam WB = 16; // window beats: the fast path's headers lie in the first 128 bytes
 
 	reg [5:0] st;
 	reg rd; // a store read is under way: its word arrives next cycle
 
 	// ---- ingest: pass through, store {sum before the beat, beat} --------
+	reg ib; // the store being filled
+	reg [1:0] full; // a store holds a frame whose result has not gone
 	reg [AW-1:0] wptr;
 	reg [31:0] psum;
-	reg ovf;
-	reg [17:0] len;
-	wire in_fire = st == S_IN && s_tvalid && m_tready;
+	reg iovf;
+	reg [17:0] b_len[0:1];
+	reg b_ovf[0:1];
+	reg [31:0] b_sum[0:1]; // the sum of the whole frame: the prefix past its last beat
+	reg [WB*64-1:0] win_in; // the first beats of the frame being filled
+	reg [WB*32-1:0] wpre_in; // and their prefix sums
+	wire in_fire = s_tvalid && m_tready && !full[ib];
 	wire [63:0] wd = oe_keep_mask(s_tdata, s_tkeep);
-	assign s_tready = st == S_IN && m_tready;
-	assign m_tvalid = st == S_IN && s_tvalid;
+	wire [31:0] psum_next = psum + {13'd0, oe_part(wd, 4'd8)};
+	assign s_tready = m_tready && !full[ib];
+	assign m_tvalid = s_tvalid && !full[ib];
 	assign m_tdata = s_tdata;
 	assign m_tkeep = s_tkeep;
 	assign m_tlast = s_tlast;
 
-	// ---- the parser's view of the store --------------------------------
+	wire r_fire = r_valid && r_ready;
+	always @(posedge clk) begin
+		if (rst)
+			full <= 2'b00;
+		else begin
+			if (in_fire && s_tlast)
+				full[ib] <= 1'b1;
+			if (r_fire)
+				full[pb] <= 1'b0;
+		end
+		if (rst) begin
+			ib <= 1'b0;
+			wptr <= {AW{1'b0}};
+			psum <= 32'd0;
+			iovf <= 1'b0;
+		end else if (in_fire) begin
+			if (wptr < WB) begin
+				win_in[64*wptr[3:0] +: 64] <= wd;
+				wpre_in[32*wptr[3:0] +: 32] <= psum;
+			end
+			psum <= psum_next;
+			if (&wptr)
+				iovf <= 1'b1;
+			if (!(&wptr))
+				wptr <= wptr + 1'b1;
+			if (s_tlast) begin
+				b_len[ib] <= {{(15-AW){1'b0}}, wptr, 3'b000} + {14'd0, oe_keep_count(s_tkeep)};
+				b_ovf[ib] <= iovf || &wptr;
+				b_sum[ib] <= psum_next;
+				ib <= !ib;
+				wptr <= {AW{1'b0}};
+				psum <= 32'd0;
+				iovf <= 1'b0;
+			end
+		end
+	end
+
+	// ---- the parser's view of its store (pb) ----------------------------
+	reg pb;
+	reg [17:0] len;
+	reg [31:0] psum_end;
+	reg [WB*64-1:0] win; // the parsed frame's window, copied when the parse starts
+	reg [WB*32-1:0] wpre;
 	reg [17:0] roff; // byte offset being read
-	wire [95:0] rword;
+	wire [95:0] ram_word;
+	// The prefix past the last beat is not in the store (the next frame may
+	// already be filling the other one): it comes from psum_end.
+	wire rclose = roff[AW+2:3] == len[AW+2:3] + {{(AW-1){1'b0}}, len[2:0] != 3'd0};
+	wire [95:0] rword = rclose ? {psum_end, 64'd0} : ram_word;
 	wire [63:0] rdata = rword[63:0];
 	wire [31:0] rprefix = rword[95:64];
 	wire [7:0] rbyte = rdata[{roff[2:0], 3'b000} +: 8];
 	wire [15:0] rbe16 = {rbyte, rdata[{roff[2:0] + 3'd1, 3'b000} +: 8]}; // even offsets
 	wire [31:0] rq = rprefix + {13'd0, oe_part(rdata, {1'b0, roff[2:0]})}; // sum of [0, roff)
 
-	oe_frame_ram #(.W(96), .AW(AW)) ram (
-		.clk(clk),
-		.we((in_fire && !ovf && !(&wptr)) || st == S_END),
-		.waddr(st == S_END ? wptr + 1'b1 : wptr),
-		.wdata(st == S_END ? {psum, 64'd0} : {psum, wd}),
-		.raddr(roff[AW+2:3]), .rdata(rword));
+	oe_frame_ram #(.W(96), .AW(AW + 1)) ram (
+		.clk(clk), .we(in_fire && !iovf && !(&wptr)), .waddr({ib, wptr}),
+		.wdata({psum, wd}), .raddr({pb, roff[AW+2:3]}), .rdata(ram_word));
 
 	// ---- parse state (struct oe_pkt) and verdicts ----------------------
 	reg [1:0] n_vlan;
@@ -120,7 +178,7 @@ module oe_rx_check #(
 	reg [4:0] k, nsteps, n_a;
 	reg [17:0] base_a;
 	wire [31:0] h_next;
-	oe_toeplitz16 tpz (.kw(kw), .in(rbe16), .h_in(h), .h_out(h_next));
+	oe_toeplitz #(.N(16)) tpz (.kw(kw), .in(rbe16), .h_in(h), .h_out(h_next));
 
 	// extension header length: fragment 8, AH (len + 2) * 4, others (len + 1) * 8
 	wire [17:0] elen_new = nh == 44 ? 18'd8 : nh == 51 ? ({10'd0, rbe16[7:0]} + 18'd2) << 2
@@ -165,35 +223,223 @@ module oe_rx_check #(
 		end
 	endtask
 
+	// ---- the fast path: fields straight from the window ----------------
+	// byte x of the window; the sum of [0, x) for x inside it
+	function [7:0] wbyte;
+		input [6:0] x;
+		wbyte = win[{x, 3'b000} +: 8];
+	endfunction
+	function [15:0] wbe16;
+		input [6:0] x;
+		wbe16 = {wbyte(x), wbyte(x + 7'd1)};
+	endfunction
+	function [31:0] wsum;
+		input [6:0] x;
+		wsum = wpre[{x[6:3], 5'b00000} +: 32] +
+		       {13'd0, oe_part(win[{x[6:3], 6'b000000} +: 64], {1'b0, x[2:0]})};
+	endfunction
+	// l3 is 14, 18 or 22 (0..2 tags): each field is a 3-way choice
+	function [6:0] l3_of;
+		input [1:0] nv;
+		l3_of = 7'd14 + {3'd0, nv, 2'b00};
+	endfunction
+	function [255:0] addr_of; // IPv6 addresses, or IPv4's in the top 64 bits
+		input [1:0] nv;
+		input is6;
+		integer j;
+		reg [6:0] at;
+		begin
+			at = l3_of(nv) + (is6 ? 7'd8 : 7'd12);
+			addr_of = 256'd0;
+			for (j = 0; j < 32; j = j + 1)
+				if (is6 || j < 8)
+					addr_of[255-8*j -: 8] = wbyte(at + j[6:0]);
+		end
+	endfunction
+	function is_tag;
+		input [15:0] t;
+		is_tag = t == 16'h8100 || t == 16'h88A8;
+	endfunction
+	function [16:0] fold1; // first half of oe_fold
+		input [31:0] v;
+		fold1 = {1'b0, v[15:0]} + {1'b0, v[31:16]};
+	endfunction
+	function fold_ok; // second half, and the compare
+		input [16:0] t;
+		fold_ok = t[15:0] + {15'd0, t[16]} == 16'hFFFF;
+	endfunction
+
+	// S_FA: L2 and L3 fields at the constant offsets of each tag count
+	wire [1:0] fa_nv = !is_tag(wbe16(12)) ? 2'd0 : !is_tag(wbe16(16)) ? 2'd1
+			 : !is_tag(wbe16(20)) ? 2'd2 : 2'd3;
+	wire [6:0] fa_l3 = l3_of(fa_nv);
+	wire [7:0] fa_b0 = wbyte(fa_l3);
+	wire fa_v6 = wbe16(fa_l3 - 7'd2) == 16'h86DD;
+	reg [1:0] f_nv;
+	reg [6:0] f_l3, f_l4;
+	reg [15:0] f_et, f_tot, f_plen, f_w6;
+	reg [7:0] f_b0, f_b9;
+	reg [31:0] f_pl3, f_pa0, f_pa1, f_pl4;
+	reg [255:0] f_addr;
+	// S_FB: L4 fields from the window at l4 (always 2 mod 4 here: a shift by words)
+	/* verilator lint_off UNUSEDSIGNAL */
+	wire [6:0] f_l4m = f_l4 - 7'd2;
+	wire [1023:0] l4sh = win >> {f_l4m[6:2], 5'd0};
+	wire [159:0] l4w = l4sh[16 +: 160]; // bytes l4 .. l4 + 19, byte l4 in the low lane
+	/* verilator lint_on UNUSEDSIGNAL */
+	wire [31:0] fb_ports = {l4w[7:0], l4w[15:8], l4w[23:16], l4w[31:24]};
+	wire [15:0] fb_ulen = {l4w[39:32], l4w[47:40]};
+	wire [15:0] fb_ucs = {l4w[55:48], l4w[63:56]};
+	wire [3:0] fb_doff = l4w[103:100];
+	wire fb_v4 = f_et == 16'h0800;
+	wire [5:0] fb_hlen = {f_b0[3:0], 2'b00};
+	wire [17:0] fb_end = fb_v4 ? {11'd0, f_l3} + {2'd0, f_tot} : {11'd0, f_l3} + 18'd40 + {2'd0, f_plen};
+	wire [7:0] fb_proto = fb_v4 ? f_b9 : f_w6[15:8];
+	wire fb_ip_ok = f_nv != 2'd3 && (fb_v4 ?
+		f_b0[7:4] == 4'd4 && f_b0[3:0] >= 4'd5 && len >= {11'd0, f_l3} + {12'd0, fb_hlen} &&
+		f_tot >= {10'd0, fb_hlen} && fb_end <= len && f_w6[13:0] == 14'd0
+		: f_et == 16'h86DD && f_b0[7:4] == 4'd6 && len >= {11'd0, f_l3} + 18'd40 &&
+		fb_end <= len);
+	wire [17:0] fb_l4 = {11'd0, f_l4};
+	wire fb_tcp = fb_proto == 8'd6 && fb_l4 + 18'd20 <= fb_end && fb_doff >= 4'd5 &&
+		      fb_l4 + {12'd0, fb_doff, 2'b00} <= fb_end;
+	wire fb_udp = fb_proto == 8'd17 && fb_l4 + 18'd8 <= fb_end;
+	wire fb_ok = fb_ip_ok && (fb_tcp || fb_udp) && f_l4 <= 7'd108; // L4 header in the window
+	wire [17:0] fb_l4len = fb_end - fb_l4;
+	wire fb_udp0 = fb_ucs == 16'd0;
+	wire fb_ulbad = !fb_udp0 && (fb_ulen < 16'd8 || {2'd0, fb_ulen} > fb_l4len);
+	reg fast_ok, f_udp, f_udp0, f_ulbad;
+	wire fc_want4 = fb_v4 ? rss_types[is_tcp ? 1 : 2] : rss_types[is_tcp ? 4 : 5];
+	wire fc_want2 = fb_v4 ? rss_types[0] : rss_types[3];
+	reg [17:0] f_end;
+	reg [15:0] f_ulen;
+	reg [3:0] f_doff;
+	reg [31:0] f_ports;
+	reg [31:0] q_ip, q_ad, q_l4;
+	reg [16:0] t_ip, t_l4;
+	// the Toeplitz hash, 64 input bits a step, beside the sums
+	reg frun;
+	reg [287:0] rin;
+	reg [2:0] fk, fsteps;
+	wire [31:0] h64;
+	oe_toeplitz #(.N(64)) tpz64 (.kw(kw), .in(rin[287:224]), .h_in(h), .h_out(h64));
+
 	always @(posedge clk) begin
 		if (rst) begin
-			st <= S_IN;
+			st <= S_IDLE;
 			rd <= 1'b0;
-			wptr <= {AW{1'b0}};
-			psum <= 32'd0;
-			ovf <= 1'b0;
-		end else if (rd) begin
+			pb <= 1'b0;
+			frun <= 1'b0;
+		end else begin
+		if (frun) begin
+			h <= h64;
+			kw <= kw << 64;
+			rin <= rin << 64;
+			fk <= fk + 1'b1;
+			if (fk + 1'b1 == fsteps)
+				frun <= 1'b0;
+		end
+		if (rd) begin
 			rd <= 1'b0;
 		end else case (st)
-		S_IN: if (in_fire) begin
-			psum <= psum + {13'd0, oe_part(wd, 4'd8)};
-			if (&wptr)
-				ovf <= 1'b1;
-			if (s_tlast) begin
-				len <= {{(15-AW){1'b0}}, wptr, 3'b000} + {14'd0, oe_keep_count(s_tkeep)};
-				st <= S_END;
-			end else if (!(&wptr)) begin
-				wptr <= wptr + 1'b1;
-			end
-		end
-		S_END: begin // the store's closing prefix sum is written this cycle
+		S_IDLE: if (full[pb]) begin
+			// Take the store; the window is copied before the next frame's
+			// first beat can reach win_in (it lands on this same edge at
+			// the earliest).
+			win <= win_in;
+			wpre <= wpre_in;
+			len <= b_len[pb];
+			psum_end <= b_sum[pb];
 			n_vlan <= 0; ip_ver <= 0; flags <= 0; proto <= 0; n_ext <= 0;
 			l3_hlen <= 0; l4_hlen <= 0; perr <= E_OK; udp_len_bad <= 0;
 			h <= 0; report <= 0;
-			if (ovf)
+			if (b_ovf[pb])
 				fail(E_TOO_BIG);
 			else
-				st <= S_L2;
+				st <= S_FA;
+		end
+		// ---- the fast path (the slow one from S_L2 when it does not apply)
+		S_FA: begin
+			f_nv <= fa_nv;
+			f_l3 <= fa_l3;
+			f_et <= wbe16(fa_l3 - 7'd2);
+			f_b0 <= fa_b0;
+			f_tot <= wbe16(fa_l3 + 7'd2);
+			f_plen <= wbe16(fa_l3 + 7'd4);
+			f_w6 <= wbe16(fa_l3 + 7'd6);
+			f_b9 <= wbyte(fa_l3 + 7'd9);
+			f_l4 <= fa_l3 + (fa_v6 ? 7'd40 : {1'b0, fa_b0[3:0], 2'b00});
+			f_pl3 <= wsum(fa_l3);
+			f_pa0 <= fa_v6 ? wsum(fa_l3 + 7'd8) : wsum(fa_l3 + 7'd12);
+			f_pa1 <= wsum(fa_l3 + 7'd20);
+			f_addr <= addr_of(fa_nv, fa_v6);
+			st <= len < 18'd34 ? S_L2 : S_FB; // shorter than any fast-path frame
+		end
+		S_FB: begin
+			fast_ok <= fb_ok;
+			f_udp <= fb_proto == 8'd17;
+			f_udp0 <= fb_udp0;
+			f_ulbad <= fb_ulbad;
+			f_end <= fb_end;
+			f_ulen <= fb_ulen;
+			f_doff <= fb_doff;
+			f_ports <= fb_ports;
+			f_pl4 <= wsum(f_l4);
+			proto <= fb_proto; // only the slow path's S_IDLE value (0) matters there
+			st <= S_FC;
+		end
+		S_FC: if (!fast_ok) begin
+			proto <= 0;
+			st <= S_L2;
+		end else begin
+			n_vlan <= f_nv;
+			ip_ver <= fb_v4 ? 3'd4 : 3'd6;
+			flags <= fb_v4 && f_b0[3:0] != 4'd5 ? F_IPOPT : 4'd0;
+			l3 <= {11'd0, f_l3};
+			l3_hlen <= fb_v4 ? {12'd0, fb_hlen} : 18'd40;
+			ip_end <= f_end;
+			l4 <= {11'd0, f_l4};
+			l4_hlen <= f_udp ? 6'd8 : {f_doff, 2'b00};
+			l4_len <= f_udp && !f_udp0 && !f_ulbad ? {2'd0, f_ulen} : f_end - {11'd0, f_l4};
+			udp_len_bad <= f_udp && f_ulbad;
+			ipv <= V_NONE;
+			l4v <= f_udp && f_udp0 ? (fb_v4 ? V_UNCHECKED : V_BAD) : V_BAD;
+			q_ip <= f_pl4 - f_pl3;
+			q_ad <= (fb_v4 ? f_pa1 : f_pl4) - f_pa0;
+			// the datagram's end, from the store (past the window, or past the frame)
+			roff <= f_udp && !f_udp0 && !f_ulbad ? {11'd0, f_l4} + {2'd0, f_ulen} : f_end;
+			kw <= {key_m, 32'd0};
+			fk <= 3'd0;
+			if (en_rss && (fc_want4 || fc_want2)) begin
+				frun <= 1'b1;
+				report <= fc_want4 ? (fb_v4 ? (is_tcp ? 3'd2 : 3'd3) : (is_tcp ? 3'd5 : 3'd6))
+						: (fb_v4 ? 3'd1 : 3'd4);
+				fsteps <= fb_v4 ? (fc_want4 ? 3'd2 : 3'd1) : (fc_want4 ? 3'd5 : 3'd4);
+				rin <= fb_v4 ? {f_addr[255:192], fc_want4 ? f_ports : 32'd0, 192'd0}
+					     : {f_addr, fc_want4 ? f_ports : 32'd0};
+			end
+			st <= S_FD;
+		end
+		S_FD: begin
+			t_ip <= fold1(q_ip);
+			q_l4 <= q_ad + {24'd0, proto} + {14'd0, l4_len} - f_pl4;
+			st <= S_FE;
+		end
+		S_FE: begin // the store's word at the end has arrived
+			if (v4)
+				ipv <= fold_ok(t_ip) ? V_GOOD : V_BAD;
+			q_l4 <= q_l4 + rq;
+			st <= S_FF;
+		end
+		S_FF: begin
+			t_l4 <= fold1(q_l4);
+			st <= S_FG;
+		end
+		S_FG: begin
+			if (!(f_udp && (f_udp0 || f_ulbad)))
+				l4v <= fold_ok(t_l4) != tb_break ? V_GOOD : V_BAD;
+			if (!frun)
+				st <= S_RES;
 		end
 		// ---- L2 (parse_l2): up to two tags
 		S_L2: if (len < 14) fail(E_TRUNC_L2); else rd_at(12, S_TYPE);
@@ -451,13 +697,12 @@ module oe_rx_check #(
 				rd_at(rss_at, S_RSS1);
 		end
 		S_RES: if (r_ready) begin
-			wptr <= {AW{1'b0}};
-			psum <= 32'd0;
-			ovf <= 1'b0;
-			st <= S_IN;
+			pb <= !pb;
+			st <= S_IDLE;
 		end
-		default: st <= S_IN;
+		default: st <= S_IDLE;
 		endcase
+		end
 	end
 
 	assign r_valid = st == S_RES && !rd;
@@ -470,7 +715,6 @@ module oe_rx_check #(
 	assign r_flags = flags;
 	assign r_hash = en_rss ? h : 32'd0;
 	assign r_report = en_rss ? report : 3'd0;
-	wire r_fire = r_valid && r_ready;
 	assign ev_frame = r_fire;
 	assign ev_ip_bad = r_fire && en_check && ipv == V_BAD;
 	assign ev_l4_bad = r_fire && en_check && l4v == V_BAD;

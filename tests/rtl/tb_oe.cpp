@@ -272,8 +272,14 @@ int main(int argc, char **argv)
 	reg_write(0x04, 0x6);
 	test_tx(std::vector<Frame>(csum.begin(), csum.begin() + 20), false);
 	reg_write(0x04, 0x7);
-	printf("tx: %zu frames x 2 descriptors (+20 with the engine off), %u failed\n", tx.size(),
-	       failed - f0);
+	// Back to back (no gaps from the bench, back-pressure still): both
+	// buffers in use, a frame filling while the other drains.
+	std::vector<Frame> b2b(tx.begin(), tx.begin() + (long)(csum.size() + edge.size()));
+	gap_pct = 0;
+	test_tx(b2b, true);
+	gap_pct = 30;
+	printf("tx: %zu frames x 2 descriptors (+20 with the engine off, +%zu back to back), "
+	       "%u failed\n", tx.size(), b2b.size(), failed - f0);
 
 	// RX: every frame, with the full 40-byte key and all hash types, then a
 	// short key and a random subset of types.
@@ -287,7 +293,11 @@ int main(int argc, char **argv)
 	unsigned kl = 4 + rnd(37), types = rnd(64);
 	std::string l2 = "key" + std::to_string(kl) + "/types" + std::to_string(types);
 	test_rx(rxall, key, kl, types, l2.c_str());
-	printf("rx: %zu frames x 2 RSS configurations, %u failed\n", rxall.size(), failed - f0);
+	gap_pct = 0; // back to back: the parse of one frame beside the next one's arrival
+	test_rx(all, key, 40, 0x3F, "back-to-back");
+	gap_pct = 30;
+	printf("rx: %zu frames x 2 RSS configurations (+%zu back to back), %u failed\n",
+	       rxall.size(), all.size(), failed - f0);
 
 	// Engine bounds: a frame past the store is dropped by TX (too_big), and
 	// passed by RX with a too_big result.
@@ -316,10 +326,10 @@ int main(int argc, char **argv)
 		uint32_t want;
 		const char *name;
 	} regs[] = {
-		{0x10, (uint32_t)(2 * (tx.size() + 20) + 2), "TX_FRAMES"},
+		{0x10, (uint32_t)(2 * (tx.size() + 20 + b2b.size()) + 2), "TX_FRAMES"},
 		{0x14, n_csum, "TX_CSUM"},
 		{0x18, n_txerr, "TX_ERRORS"},
-		{0x20, (uint32_t)(2 * rxall.size() + 21), "RX_FRAMES"},
+		{0x20, (uint32_t)(2 * rxall.size() + all.size() + 21), "RX_FRAMES"},
 		{0x24, n_ipbad, "RX_IP_BAD"},
 		{0x28, n_l4bad, "RX_L4_BAD"},
 		{0x2C, n_malformed, "RX_MALFORMED"},
