@@ -73,7 +73,8 @@ module oe_rx_check #(
 			 S_L4V = 23, S_UDPA = 24, S_UDPB = 25, S_PSA = 26, S_P4A = 27,
 			 S_P4B = 28, S_P6A = 29, S_P6B = 30, S_P6C = 31, S_P6D = 32, S_DA = 33,
 			 S_DB = 34, S_DC = 35, S_RSS = 36, S_RSS1 = 37, S_RES = 38, S_FA = 39,
-			 S_FB = 40, S_FC = 41, S_FD = 42, S_FE = 43, S_FF = 44, S_FG = 45;
+			 S_FB = 40, S_FC = 41, S_FD = 42, S_FE = 43, S_FF = 44, S_FG = 45,
+			 S_IPC = 46, S_IPD = 47, S_DD = 48, S_DE = 49;
 	localparam WB = 16; // window beats: the fast path's headers lie in the first 128 bytes
 
 	reg [5:0] st;
@@ -225,35 +226,65 @@ module oe_rx_check #(
 
 	// ---- the fast path: fields straight from the window ----------------
 	// byte x of the window; the sum of [0, x) for x inside it
+	// (the window is an argument: Yosys would take a call with a constant
+	// offset for a constant function)
 	function [7:0] wbyte;
+		input [WB*64-1:0] w;
 		input [6:0] x;
-		wbyte = win[{x, 3'b000} +: 8];
+		wbyte = w[{x, 3'b000} +: 8];
 	endfunction
 	function [15:0] wbe16;
+		input [WB*64-1:0] w;
 		input [6:0] x;
-		wbe16 = {wbyte(x), wbyte(x + 7'd1)};
+		wbe16 = {wbyte(w, x), wbyte(w, x + 7'd1)};
 	endfunction
 	function [31:0] wsum;
+		input [WB*64-1:0] w;
+		input [WB*32-1:0] pre;
 		input [6:0] x;
-		wsum = wpre[{x[6:3], 5'b00000} +: 32] +
-		       {13'd0, oe_part(win[{x[6:3], 6'b000000} +: 64], {1'b0, x[2:0]})};
+		wsum = pre[{x[6:3], 5'b00000} +: 32] +
+		       {13'd0, oe_part(w[{x[6:3], 6'b000000} +: 64], {1'b0, x[2:0]})};
 	endfunction
 	// l3 is 14, 18 or 22 (0..2 tags): each field is a 3-way choice
 	function [6:0] l3_of;
 		input [1:0] nv;
 		l3_of = 7'd14 + {3'd0, nv, 2'b00};
 	endfunction
+	// the field rel bytes past l3, and the sum of [0, l3 + rel)
+	function [15:0] at16;
+		input [WB*64-1:0] w;
+		input [1:0] nv;
+		input [6:0] rel;
+		at16 = nv == 2'd0 ? wbe16(w, 7'd14 + rel) : nv == 2'd1 ? wbe16(w, 7'd18 + rel)
+								: wbe16(w, 7'd22 + rel);
+	endfunction
+	function [7:0] at8;
+		input [WB*64-1:0] w;
+		input [1:0] nv;
+		input [6:0] rel;
+		at8 = nv == 2'd0 ? wbyte(w, 7'd14 + rel) : nv == 2'd1 ? wbyte(w, 7'd18 + rel)
+							       : wbyte(w, 7'd22 + rel);
+	endfunction
+	function [31:0] at_sum;
+		input [WB*64-1:0] w;
+		input [WB*32-1:0] pre;
+		input [1:0] nv;
+		input [6:0] rel;
+		at_sum = nv == 2'd0 ? wsum(w, pre, 7'd14 + rel) : nv == 2'd1 ? wsum(w, pre, 7'd18 + rel)
+								    : wsum(w, pre, 7'd22 + rel);
+	endfunction
 	function [255:0] addr_of; // IPv6 addresses, or IPv4's in the top 64 bits
+		input [WB*64-1:0] w;
 		input [1:0] nv;
 		input is6;
 		integer j;
-		reg [6:0] at;
 		begin
-			at = l3_of(nv) + (is6 ? 7'd8 : 7'd12);
 			addr_of = 256'd0;
-			for (j = 0; j < 32; j = j + 1)
-				if (is6 || j < 8)
-					addr_of[255-8*j -: 8] = wbyte(at + j[6:0]);
+			for (j = 0; j < 32; j = j + 2)
+				if (is6)
+					addr_of[255-8*j -: 16] = at16(w, nv, 7'd8 + j[6:0]);
+				else if (j < 8)
+					addr_of[255-8*j -: 16] = at16(w, nv, 7'd12 + j[6:0]);
 		end
 	endfunction
 	function is_tag;
@@ -270,11 +301,12 @@ module oe_rx_check #(
 	endfunction
 
 	// S_FA: L2 and L3 fields at the constant offsets of each tag count
-	wire [1:0] fa_nv = !is_tag(wbe16(12)) ? 2'd0 : !is_tag(wbe16(16)) ? 2'd1
-			 : !is_tag(wbe16(20)) ? 2'd2 : 2'd3;
+	wire [1:0] fa_nv = !is_tag(wbe16(win, 12)) ? 2'd0 : !is_tag(wbe16(win, 16)) ? 2'd1
+			 : !is_tag(wbe16(win, 20)) ? 2'd2 : 2'd3;
 	wire [6:0] fa_l3 = l3_of(fa_nv);
-	wire [7:0] fa_b0 = wbyte(fa_l3);
-	wire fa_v6 = wbe16(fa_l3 - 7'd2) == 16'h86DD;
+	wire [7:0] fa_b0 = at8(win, fa_nv, 7'd0);
+	wire [15:0] fa_et = at16(win, fa_nv, -7'd2);
+	wire fa_v6 = fa_et == 16'h86DD;
 	reg [1:0] f_nv;
 	reg [6:0] f_l3, f_l4;
 	reg [15:0] f_et, f_tot, f_plen, f_w6;
@@ -362,17 +394,17 @@ module oe_rx_check #(
 		S_FA: begin
 			f_nv <= fa_nv;
 			f_l3 <= fa_l3;
-			f_et <= wbe16(fa_l3 - 7'd2);
+			f_et <= fa_et;
 			f_b0 <= fa_b0;
-			f_tot <= wbe16(fa_l3 + 7'd2);
-			f_plen <= wbe16(fa_l3 + 7'd4);
-			f_w6 <= wbe16(fa_l3 + 7'd6);
-			f_b9 <= wbyte(fa_l3 + 7'd9);
+			f_tot <= at16(win, fa_nv, 7'd2);
+			f_plen <= at16(win, fa_nv, 7'd4);
+			f_w6 <= at16(win, fa_nv, 7'd6);
+			f_b9 <= at8(win, fa_nv, 7'd9);
 			f_l4 <= fa_l3 + (fa_v6 ? 7'd40 : {1'b0, fa_b0[3:0], 2'b00});
-			f_pl3 <= wsum(fa_l3);
-			f_pa0 <= fa_v6 ? wsum(fa_l3 + 7'd8) : wsum(fa_l3 + 7'd12);
-			f_pa1 <= wsum(fa_l3 + 7'd20);
-			f_addr <= addr_of(fa_nv, fa_v6);
+			f_pl3 <= at_sum(win, wpre, fa_nv, 7'd0);
+			f_pa0 <= fa_v6 ? at_sum(win, wpre, fa_nv, 7'd8) : at_sum(win, wpre, fa_nv, 7'd12);
+			f_pa1 <= at_sum(win, wpre, fa_nv, 7'd20);
+			f_addr <= addr_of(win, fa_nv, fa_v6);
 			st <= len < 18'd34 ? S_L2 : S_FB; // shorter than any fast-path frame
 		end
 		S_FB: begin
@@ -384,7 +416,7 @@ module oe_rx_check #(
 			f_ulen <= fb_ulen;
 			f_doff <= fb_doff;
 			f_ports <= fb_ports;
-			f_pl4 <= wsum(f_l4);
+			f_pl4 <= wsum(win, wpre, f_l4);
 			proto <= fb_proto; // only the slow path's S_IDLE value (0) matters there
 			st <= S_FC;
 		end
@@ -616,8 +648,16 @@ module oe_rx_check #(
 			qa <= rq;
 			rd_at(l3 + l3_hlen, S_IPB);
 		end
-		S_IPB: begin
-			ipv <= oe_fold(rq - qa) == 16'hFFFF ? V_GOOD : V_BAD;
+		S_IPB: begin // the sum, its fold and the compare: a stage each
+			qa <= rq - qa;
+			st <= S_IPC;
+		end
+		S_IPC: begin
+			t_ip <= fold1(qa);
+			st <= S_IPD;
+		end
+		S_IPD: begin
+			ipv <= fold_ok(t_ip) ? V_GOOD : V_BAD;
 			st <= S_L4V;
 		end
 		S_L4V: begin
@@ -656,6 +696,8 @@ module oe_rx_check #(
 			else
 				rd_at(l3 + 8, S_P6A);
 		end
+		// (with the 128-byte window every IPv4 TCP/UDP frame that gets here
+		// takes the fast path; these two stay for a smaller window)
 		S_P4A: begin qa <= rq; rd_at(l3 + 20, S_P4B); end
 		S_P4B: begin acc <= acc + rq - qa; st <= S_DA; end
 		S_P6A: begin qa <= rq; rd_at(l3 + 24, S_P6B); end
@@ -665,7 +707,15 @@ module oe_rx_check #(
 		S_DA: rd_at(l4, S_DB);
 		S_DB: begin qa <= rq; rd_at(l4 + l4_len, S_DC); end
 		S_DC: begin
-			l4v <= (oe_fold(acc + rq - qa) == 16'hFFFF) != tb_break ? V_GOOD : V_BAD;
+			acc <= acc + rq - qa;
+			st <= S_DD;
+		end
+		S_DD: begin
+			t_l4 <= fold1(acc);
+			st <= S_DE;
+		end
+		S_DE: begin
+			l4v <= fold_ok(t_l4) != tb_break ? V_GOOD : V_BAD;
 			st <= S_RSS;
 		end
 		// ---- RSS (oe_rss_frame): addresses (, ports), 16 bits a step
