@@ -10,9 +10,10 @@
 // back-to-back frames go at one beat a cycle. One descriptor per frame; a
 // holding register takes the next one while the current frame streams in.
 // The sum is built while the frame arrives (a running integer sum, and its
-// value at csum_start captured as that beat passes); a three-stage pipeline
-// after the last beat (difference, fold, complement) gives the field, so
-// no long path follows a sum. A refused request (the C engine's error order:
+// value at csum_start captured as that beat passes, the beat's partial sums
+// a stage ahead of the running ones); a three-stage pipeline after the last
+// beat (difference, fold, complement) gives the field, so no long path
+// follows a sum. A refused request (the C engine's error order:
 // csum_start, csum_offset, header depth) passes the frame unchanged with the
 // error on m_tuser; a frame longer than a buffer is dropped (too_big).
 module oe_tx_csum #(
@@ -72,12 +73,19 @@ module oe_tx_csum #(
 	wire [63:0] wd = oe_keep_mask(s_tdata, s_tkeep);
 	wire [15:0] cs_now = infr ? fcs : dcs;
 	wire [AW-1:0] wp = infr ? wptr : {AW{1'b0}};
-	wire [31:0] sum_in = infr ? sum : 32'd0;
-	wire [31:0] sum_next = sum_in + {13'd0, oe_part(wd, 4'd8)};
 	wire cs_here = wp == cs_now[AW+2:3] && cs_now[15:AW+3] == 0;
-	wire [31:0] cs_next = cs_here ? sum_in + {13'd0, oe_part(wd, {1'b0, cs_now[2:0]})}
-				      : infr ? sum_cs : 32'd0;
 	wire ovf_next = (infr && ovf) || &wp; // the last beat of a buffer stays free
+
+	// ---- sum pipeline: a, the beat's partial sums; b, the running sums --
+	reg a_v, a_first, a_last, a_hit;
+	reg [18:0] a_p8, a_pcs; // the whole beat; its bytes before csum_start
+	reg a_b, a_needs, a_ovf;
+	reg [15:0] a_cs, a_co;
+	reg [AW-1:0] a_lastp;
+	reg [3:0] a_n;
+	wire [31:0] b_base = a_first ? 32'd0 : sum;
+	wire [31:0] b_sum = b_base + {13'd0, a_p8};
+	wire [31:0] b_sum_cs = a_hit ? b_base + {13'd0, a_pcs} : a_first ? 32'd0 : sum_cs;
 
 	// ---- result pipeline: c1 difference and checks, c2 fold, c3 field --
 	reg c1_v, c2_v, c3_v;
@@ -137,6 +145,7 @@ module oe_tx_csum #(
 		ev_frame <= 1'b0;
 		ev_csum <= 1'b0;
 		ev_err <= 1'b0;
+		a_v <= 1'b0;
 		c1_v <= 1'b0;
 		c2_v <= c1_v;
 		c3_v <= c2_v;
@@ -148,6 +157,7 @@ module oe_tx_csum #(
 			ptr <= {AW{1'b0}};
 			held <= 2'b00;
 			ready <= 2'b00;
+			a_v <= 1'b0;
 			c1_v <= 1'b0;
 			c2_v <= 1'b0;
 			c3_v <= 1'b0;
@@ -166,25 +176,43 @@ module oe_tx_csum #(
 					fcs <= dcs;
 					fco <= dco;
 				end
-				sum <= sum_next;
-				sum_cs <= cs_next;
+				a_v <= 1'b1;
+				a_first <= !infr;
+				a_last <= s_tlast;
+				a_hit <= cs_here;
+				a_p8 <= oe_part(wd, 4'd8);
+				a_pcs <= oe_part(wd, {1'b0, cs_now[2:0]});
 				ovf <= ovf_next;
 				if (!(&wp))
 					wptr <= wp + 1'b1;
 				infr <= !s_tlast;
 				if (s_tlast) begin
-					c1_v <= 1'b1;
-					c1_b <= ib;
-					c1_needs <= infr ? fneeds : dneeds && en;
-					c1_cs <= cs_now;
-					c1_co <= infr ? fco : dco;
-					c1_sum <= sum_next;
-					c1_sum_cs <= cs_next;
-					c1_ovf <= ovf_next;
-					c1_last <= wp;
-					c1_n <= oe_keep_count(s_tkeep);
+					a_b <= ib;
+					a_needs <= infr ? fneeds : dneeds && en;
+					a_cs <= cs_now;
+					a_co <= infr ? fco : dco;
+					a_ovf <= ovf_next;
+					a_lastp <= wp;
+					a_n <= oe_keep_count(s_tkeep);
 					ib <= !ib;
 				end
+			end
+			// b: the running sums; after the last beat, on to c1
+			if (a_v) begin
+				sum <= b_sum;
+				sum_cs <= b_sum_cs;
+			end
+			if (a_v && a_last) begin
+				c1_v <= 1'b1;
+				c1_b <= a_b;
+				c1_needs <= a_needs;
+				c1_cs <= a_cs;
+				c1_co <= a_co;
+				c1_sum <= b_sum;
+				c1_sum_cs <= b_sum_cs;
+				c1_ovf <= a_ovf;
+				c1_last <= a_lastp;
+				c1_n <= a_n;
 			end
 			// c1: the range sum and the refusals
 			c2_b <= c1_b;
