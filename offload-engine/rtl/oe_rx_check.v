@@ -93,46 +93,69 @@ module oe_rx_check #(
 	reg [WB*32-1:0] wpre_in; // and their prefix sums
 	wire in_fire = s_tvalid && m_tready && !full[ib];
 	wire [63:0] wd = oe_keep_mask(s_tdata, s_tkeep);
-	wire [31:0] psum_next = psum + {13'd0, oe_part(wd, 4'd8)};
 	assign s_tready = m_tready && !full[ib];
 	assign m_tvalid = s_tvalid && !full[ib];
 	assign m_tdata = s_tdata;
 	assign m_tkeep = s_tkeep;
 	assign m_tlast = s_tlast;
+	// stage a: the beat and its sum, registered; stage b: into the store,
+	// the window and the running sum (the sum's add is not behind the mask
+	// and the adder tree)
+	reg a_v, a_last, a_we, a_ib, a_ovf;
+	reg [63:0] a_wd;
+	reg [18:0] a_p8;
+	reg [AW-1:0] a_wptr;
+	reg [17:0] a_len;
+	wire [31:0] b_psum = psum + {13'd0, a_p8};
 
 	wire r_fire = r_valid && r_ready;
 	always @(posedge clk) begin
 		if (rst)
 			full <= 2'b00;
 		else begin
-			if (in_fire && s_tlast)
-				full[ib] <= 1'b1;
+			if (a_v && a_last)
+				full[a_ib] <= 1'b1;
 			if (r_fire)
 				full[pb] <= 1'b0;
+		end
+		a_v <= in_fire && !rst;
+		if (in_fire) begin
+			a_wd <= wd;
+			a_p8 <= oe_part(wd, 4'd8);
+			a_last <= s_tlast;
+			a_wptr <= wptr;
+			a_we <= !iovf && !(&wptr);
+			a_ib <= ib;
+			a_ovf <= iovf || &wptr;
+			a_len <= {{(15-AW){1'b0}}, wptr, 3'b000} + {14'd0, oe_keep_count(s_tkeep)};
 		end
 		if (rst) begin
 			ib <= 1'b0;
 			wptr <= {AW{1'b0}};
-			psum <= 32'd0;
 			iovf <= 1'b0;
 		end else if (in_fire) begin
-			if (wptr < WB) begin
-				win_in[64*wptr[3:0] +: 64] <= wd;
-				wpre_in[32*wptr[3:0] +: 32] <= psum;
-			end
-			psum <= psum_next;
 			if (&wptr)
 				iovf <= 1'b1;
 			if (!(&wptr))
 				wptr <= wptr + 1'b1;
 			if (s_tlast) begin
-				b_len[ib] <= {{(15-AW){1'b0}}, wptr, 3'b000} + {14'd0, oe_keep_count(s_tkeep)};
-				b_ovf[ib] <= iovf || &wptr;
-				b_sum[ib] <= psum_next;
 				ib <= !ib;
 				wptr <= {AW{1'b0}};
-				psum <= 32'd0;
 				iovf <= 1'b0;
+			end
+		end
+		if (rst)
+			psum <= 32'd0;
+		else if (a_v) begin
+			if (a_wptr < WB) begin
+				win_in[64*a_wptr[3:0] +: 64] <= a_wd;
+				wpre_in[32*a_wptr[3:0] +: 32] <= psum;
+			end
+			psum <= a_last ? 32'd0 : b_psum;
+			if (a_last) begin
+				b_len[a_ib] <= a_len;
+				b_ovf[a_ib] <= a_ovf;
+				b_sum[a_ib] <= b_psum;
 			end
 		end
 	end
@@ -156,8 +179,8 @@ module oe_rx_check #(
 	wire [31:0] rq = rprefix + {13'd0, oe_part(rdata, {1'b0, roff[2:0]})}; // sum of [0, roff)
 
 	oe_frame_ram #(.W(96), .AW(AW + 1)) ram (
-		.clk(clk), .we(in_fire && !iovf && !(&wptr)), .waddr({ib, wptr}),
-		.wdata({psum, wd}), .raddr({pb, roff[AW+2:3]}), .rdata(ram_word));
+		.clk(clk), .we(a_v && a_we), .waddr({a_ib, a_wptr}),
+		.wdata({psum, a_wd}), .raddr({pb, roff[AW+2:3]}), .rdata(ram_word));
 
 	// ---- parse state (struct oe_pkt) and verdicts ----------------------
 	reg [1:0] n_vlan;
