@@ -93,6 +93,8 @@ module oe_rx_check #(
 	reg [WB*32-1:0] wpre_in; // and their prefix sums
 	wire in_fire = s_tvalid && m_tready && !full[ib];
 	wire [63:0] wd = oe_keep_mask(s_tdata, s_tkeep);
+	wire [18:0] wd_p8 = oe_part(wd, 4'd8);
+	wire [3:0] wd_n = oe_keep_count(s_tkeep);
 	assign s_tready = m_tready && !full[ib];
 	assign m_tvalid = s_tvalid && !full[ib];
 	assign m_tdata = s_tdata;
@@ -121,13 +123,13 @@ module oe_rx_check #(
 		a_v <= in_fire && !rst;
 		if (in_fire) begin
 			a_wd <= wd;
-			a_p8 <= oe_part(wd, 4'd8);
+			a_p8 <= wd_p8;
 			a_last <= s_tlast;
 			a_wptr <= wptr;
 			a_we <= !iovf && !(&wptr);
 			a_ib <= ib;
 			a_ovf <= iovf || &wptr;
-			a_len <= {{(15-AW){1'b0}}, wptr, 3'b000} + {14'd0, oe_keep_count(s_tkeep)};
+			a_len <= {{(15-AW){1'b0}}, wptr, 3'b000} + {14'd0, wd_n};
 		end
 		if (rst) begin
 			ib <= 1'b0;
@@ -330,6 +332,17 @@ module oe_rx_check #(
 	wire [7:0] fa_b0 = at8(win, fa_nv, 7'd0);
 	wire [15:0] fa_et = at16(win, fa_nv, -7'd2);
 	wire fa_v6 = fa_et == 16'h86DD;
+	// (every function call sits in a continuous assignment: inside the
+	// parser's process Yosys' proc_mux takes tens of minutes over them)
+	wire [15:0] fa_tot = at16(win, fa_nv, 7'd2);
+	wire [15:0] fa_plen = at16(win, fa_nv, 7'd4);
+	wire [15:0] fa_w6 = at16(win, fa_nv, 7'd6);
+	wire [7:0] fa_b9 = at8(win, fa_nv, 7'd9);
+	wire [6:0] fa_l4 = fa_l3 + (fa_v6 ? 7'd40 : {1'b0, fa_b0[3:0], 2'b00});
+	wire [31:0] fa_pl3 = at_sum(win, wpre, fa_nv, 7'd0);
+	wire [31:0] fa_pa0 = fa_v6 ? at_sum(win, wpre, fa_nv, 7'd8) : at_sum(win, wpre, fa_nv, 7'd12);
+	wire [31:0] fa_pa1 = at_sum(win, wpre, fa_nv, 7'd20);
+	wire [255:0] fa_addr = addr_of(win, fa_nv, fa_v6);
 	reg [1:0] f_nv;
 	reg [6:0] f_l3, f_l4;
 	reg [15:0] f_et, f_tot, f_plen, f_w6;
@@ -347,6 +360,7 @@ module oe_rx_check #(
 	wire [15:0] fb_ucs = {l4w[55:48], l4w[63:56]};
 	wire [3:0] fb_doff = l4w[103:100];
 	wire fb_v4 = f_et == 16'h0800;
+	wire [31:0] fb_pl4 = wsum(win, wpre, f_l4);
 	wire [5:0] fb_hlen = {f_b0[3:0], 2'b00};
 	wire [17:0] fb_end = fb_v4 ? {11'd0, f_l3} + {2'd0, f_tot} : {11'd0, f_l3} + 18'd40 + {2'd0, f_plen};
 	wire [7:0] fb_proto = fb_v4 ? f_b9 : f_w6[15:8];
@@ -372,6 +386,9 @@ module oe_rx_check #(
 	reg [31:0] f_ports;
 	reg [31:0] q_ip, q_ad, q_l4;
 	reg [16:0] t_ip, t_l4;
+	wire [16:0] fold1_ip = fold1(q_ip), fold1_l4 = fold1(q_l4);
+	wire [16:0] fold1_qa = fold1(qa), fold1_acc = fold1(acc);
+	wire ok_ip = fold_ok(t_ip), ok_l4 = fold_ok(t_l4);
 	// the Toeplitz hash, 64 input bits a step, beside the sums
 	reg frun;
 	reg [287:0] rin;
@@ -419,15 +436,15 @@ module oe_rx_check #(
 			f_l3 <= fa_l3;
 			f_et <= fa_et;
 			f_b0 <= fa_b0;
-			f_tot <= at16(win, fa_nv, 7'd2);
-			f_plen <= at16(win, fa_nv, 7'd4);
-			f_w6 <= at16(win, fa_nv, 7'd6);
-			f_b9 <= at8(win, fa_nv, 7'd9);
-			f_l4 <= fa_l3 + (fa_v6 ? 7'd40 : {1'b0, fa_b0[3:0], 2'b00});
-			f_pl3 <= at_sum(win, wpre, fa_nv, 7'd0);
-			f_pa0 <= fa_v6 ? at_sum(win, wpre, fa_nv, 7'd8) : at_sum(win, wpre, fa_nv, 7'd12);
-			f_pa1 <= at_sum(win, wpre, fa_nv, 7'd20);
-			f_addr <= addr_of(win, fa_nv, fa_v6);
+			f_tot <= fa_tot;
+			f_plen <= fa_plen;
+			f_w6 <= fa_w6;
+			f_b9 <= fa_b9;
+			f_l4 <= fa_l4;
+			f_pl3 <= fa_pl3;
+			f_pa0 <= fa_pa0;
+			f_pa1 <= fa_pa1;
+			f_addr <= fa_addr;
 			st <= len < 18'd34 ? S_L2 : S_FB; // shorter than any fast-path frame
 		end
 		S_FB: begin
@@ -439,7 +456,7 @@ module oe_rx_check #(
 			f_ulen <= fb_ulen;
 			f_doff <= fb_doff;
 			f_ports <= fb_ports;
-			f_pl4 <= wsum(win, wpre, f_l4);
+			f_pl4 <= fb_pl4;
 			proto <= fb_proto; // only the slow path's S_IDLE value (0) matters there
 			st <= S_FC;
 		end
@@ -476,23 +493,23 @@ module oe_rx_check #(
 			st <= S_FD;
 		end
 		S_FD: begin
-			t_ip <= fold1(q_ip);
+			t_ip <= fold1_ip;
 			q_l4 <= q_ad + {24'd0, proto} + {14'd0, l4_len} - f_pl4;
 			st <= S_FE;
 		end
 		S_FE: begin // the store's word at the end has arrived
 			if (v4)
-				ipv <= fold_ok(t_ip) ? V_GOOD : V_BAD;
+				ipv <= ok_ip ? V_GOOD : V_BAD;
 			q_l4 <= q_l4 + rq;
 			st <= S_FF;
 		end
 		S_FF: begin
-			t_l4 <= fold1(q_l4);
+			t_l4 <= fold1_l4;
 			st <= S_FG;
 		end
 		S_FG: begin
 			if (!(f_udp && (f_udp0 || f_ulbad)))
-				l4v <= fold_ok(t_l4) != tb_break ? V_GOOD : V_BAD;
+				l4v <= ok_l4 != tb_break ? V_GOOD : V_BAD;
 			if (!frun)
 				st <= S_RES;
 		end
@@ -676,11 +693,11 @@ module oe_rx_check #(
 			st <= S_IPC;
 		end
 		S_IPC: begin
-			t_ip <= fold1(qa);
+			t_ip <= fold1_qa;
 			st <= S_IPD;
 		end
 		S_IPD: begin
-			ipv <= fold_ok(t_ip) ? V_GOOD : V_BAD;
+			ipv <= ok_ip ? V_GOOD : V_BAD;
 			st <= S_L4V;
 		end
 		S_L4V: begin
@@ -734,11 +751,11 @@ module oe_rx_check #(
 			st <= S_DD;
 		end
 		S_DD: begin
-			t_l4 <= fold1(acc);
+			t_l4 <= fold1_acc;
 			st <= S_DE;
 		end
 		S_DE: begin
-			l4v <= fold_ok(t_l4) != tb_break ? V_GOOD : V_BAD;
+			l4v <= ok_l4 != tb_break ? V_GOOD : V_BAD;
 			st <= S_RSS;
 		end
 		// ---- RSS (oe_rss_frame): addresses (, ports), 16 bits a step
