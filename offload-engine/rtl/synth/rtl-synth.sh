@@ -53,10 +53,15 @@ for e in "${engines[@]}"; do
   if ((!smoke)) && [[ -n ${fmax_engine[$e]+x} ]]; then
     yosys -q -l "$out/$e.ice40.log" -p "read_verilog -I$here $files $here/synth/fmax_wrap.v; chparam -set ENGINE ${fmax_engine[$e]} fmax_wrap; synth_ice40 -top fmax_wrap -json $out/$e.ice40.json" >/dev/null 2>&1 ||
       { echo "rtl-synth: yosys synth_ice40 failed for $e" >&2; exit 1; }
-    nextpnr-ice40 --hx8k --package ct256 --json "$out/$e.ice40.json" --freq 100 --seed 1 --timing-allow-fail \
-      --log "$out/$e.nextpnr.log" --quiet >/dev/null 2>&1 ||
-      { echo "rtl-synth: nextpnr-ice40 failed for $e (see $out/$e.nextpnr.log)" >&2; exit 1; }
-    fm=$(grep -o "Max frequency for clock[^:]*: [0-9.]* MHz" "$out/$e.nextpnr.log" | tail -1 | grep -o "[0-9.]* MHz$")
+    if nextpnr-ice40 --hx8k --package ct256 --json "$out/$e.ice40.json" --freq 100 --seed 1 --timing-allow-fail \
+      --log "$out/$e.nextpnr.log" --quiet >/dev/null 2>&1; then
+      fm=$(grep -o "Max frequency for clock[^:]*: [0-9.]* MHz" "$out/$e.nextpnr.log" | tail -1 | grep -o "[0-9.]* MHz$")
+    else
+      # An engine larger than the part is a figure too, not a failed run.
+      grep -q "no BELs remaining\|Unable to place" "$out/$e.nextpnr.log" ||
+        { echo "rtl-synth: nextpnr-ice40 failed for $e (see $out/$e.nextpnr.log)" >&2; exit 1; }
+      fm="does not fit"
+    fi
     lc=$(grep -o "ICESTORM_LC: *[0-9]*/ *[0-9]*" "$out/$e.nextpnr.log" | tail -1 | tr -s ' ')
     ram=$(grep -o "ICESTORM_RAM: *[0-9]*/ *[0-9]*" "$out/$e.nextpnr.log" | tail -1 | tr -s ' ')
     fm="$fm ($lc, $ram)"
