@@ -2,18 +2,18 @@
 // (offload-engine/src/rx_check.c, parse.c, rss.c): per-layer verdicts
 // (edge case 6), never a drop, and the Toeplitz hash on the sideband.
 //
-// The frame passes straight through (s_tready follows m_tready, no added
-// latency) while each beat is written to one of two stores, together with
-// the running integer sum of the frame before it; the first 128 bytes also
-// go to a window of registers. Every ones'-complement range sum the checks
-// need (IPv4 header, pseudo-header addresses, L4 datagram) is the
-// difference of two prefix sums, whatever the range's length. While the
-// next frame fills the other store, the parser works on the last one:
-// - the fast path: untagged or one/two-tagged IPv4 (options allowed, no
-//   fragment) or IPv6 without extension headers, carrying TCP or UDP with
-//   their headers in the window and nothing for the C parser to refuse. All
-//   fields are taken from the window at once, the sums and the 64-bit-a-step
-//   Toeplitz hash run side by side: 8..11 cycles a frame;
+// The frame passes straight through into one of two stores (oe_rx_store),
+// each beat beside the integer sum of the frame before it, so every
+// ones'-complement range sum the checks need (IPv4 header, pseudo-header
+// addresses, L4 datagram) is the difference of two prefix sums, whatever
+// the range's length. While the next frame fills the other store, this
+// parser works on the last one:
+// - the fast path: 0-2 tags, IPv4 (not a fragment) or IPv6 without
+//   extension headers, TCP or UDP, headers in the first 128 bytes and
+//   nothing for the C parser to refuse; the fields come from the window at
+//   once (oe_rx_fields), the sums go through sum / half fold / compare
+//   stages and the Toeplitz hash takes 64 input bits a step beside them:
+//   9 cycles a frame;
 // - every other frame: a state machine that walks the headers in the store,
 //   two cycles per field read, with the C parser's checks in its order.
 // The result leaves on r_* (valid/ready); the store is free once it has gone.
@@ -80,109 +80,45 @@ module oe_rx_check #(
 	reg [5:0] st;
 	reg rd; // a store read is under way: its word arrives next cycle
 
-	// ---- ingest: pass through, store {sum before the beat, beat} --------
-	reg ib; // the store being filled
-	reg [1:0] full; // a store holds a frame whose result has not gone
-	reg [AW-1:0] wptr;
-	reg [31:0] psum;
-	reg iovf;
-	reg [17:0] b_len[0:1];
-	reg b_ovf[0:1];
-	reg [31:0] b_sum[0:1]; // the sum of the whole frame: the prefix past its last beat
-	reg [WB*64-1:0] win_in; // the first beats of the frame being filled
-	reg [WB*32-1:0] wpre_in; // and their prefix sums
-	wire in_fire = s_tvalid && m_tready && !full[ib];
-	wire [63:0] wd = oe_keep_mask(s_tdata, s_tkeep);
-	wire [18:0] wd_p8 = oe_part(wd, 4'd8);
-	wire [3:0] wd_n = oe_keep_count(s_tkeep);
-	assign s_tready = m_tready && !full[ib];
-	assign m_tvalid = s_tvalid && !full[ib];
-	assign m_tdata = s_tdata;
-	assign m_tkeep = s_tkeep;
-	assign m_tlast = s_tlast;
-	// stage a: the beat and its sum, registered; stage b: into the store,
-	// the window and the running sum (the sum's add is not behind the mask
-	// and the adder tree)
-	reg a_v, a_last, a_we, a_ib, a_ovf;
-	reg [63:0] a_wd;
-	reg [18:0] a_p8;
-	reg [AW-1:0] a_wptr;
-	reg [17:0] a_len;
-	wire [31:0] b_psum = psum + {13'd0, a_p8};
-
-	wire r_fire = r_valid && r_ready;
-	always @(posedge clk) begin
-		if (rst)
-			full <= 2'b00;
-		else begin
-			if (a_v && a_last)
-				full[a_ib] <= 1'b1;
-			if (r_fire)
-				full[pb] <= 1'b0;
-		end
-		a_v <= in_fire && !rst;
-		if (in_fire) begin
-			a_wd <= wd;
-			a_p8 <= wd_p8;
-			a_last <= s_tlast;
-			a_wptr <= wptr;
-			a_we <= !iovf && !(&wptr);
-			a_ib <= ib;
-			a_ovf <= iovf || &wptr;
-			a_len <= {{(15-AW){1'b0}}, wptr, 3'b000} + {14'd0, wd_n};
-		end
-		if (rst) begin
-			ib <= 1'b0;
-			wptr <= {AW{1'b0}};
-			iovf <= 1'b0;
-		end else if (in_fire) begin
-			if (&wptr)
-				iovf <= 1'b1;
-			if (!(&wptr))
-				wptr <= wptr + 1'b1;
-			if (s_tlast) begin
-				ib <= !ib;
-				wptr <= {AW{1'b0}};
-				iovf <= 1'b0;
-			end
-		end
-		if (rst)
-			psum <= 32'd0;
-		else if (a_v) begin
-			if (a_wptr < WB) begin
-				win_in[64*a_wptr[3:0] +: 64] <= a_wd;
-				wpre_in[32*a_wptr[3:0] +: 32] <= psum;
-			end
-			psum <= a_last ? 32'd0 : b_psum;
-			if (a_last) begin
-				b_len[a_ib] <= a_len;
-				b_ovf[a_ib] <= a_ovf;
-				b_sum[a_ib] <= b_psum;
-			end
-		end
-	end
-
-	// ---- the parser's view of its store (pb) ----------------------------
-	reg pb;
-	reg [17:0] len;
-	reg [31:0] psum_end;
-	reg [WB*64-1:0] win; // the parsed frame's window, copied when the parse starts
-	reg [WB*32-1:0] wpre;
+	// ---- the stores: pass through, {sum before the beat, beat}, window --
+	wire ready, too_big;
+	wire [17:0] len;
+	wire [WB*64-1:0] win;
+	wire [WB*32-1:0] wpre;
 	reg [17:0] roff; // byte offset being read
-	wire [95:0] ram_word;
-	// The prefix past the last beat is not in the store (the next frame may
-	// already be filling the other one): it comes from psum_end.
-	wire rclose = roff[AW+2:3] == len[AW+2:3] + {{(AW-1){1'b0}}, len[2:0] != 3'd0};
-	wire [95:0] rword = rclose ? {psum_end, 64'd0} : ram_word;
+	wire [95:0] rword;
+	wire r_fire = r_valid && r_ready;
+	oe_rx_store #(.AW(AW), .WB(WB)) store (
+		.clk(clk), .rst(rst), .s_tdata(s_tdata), .s_tkeep(s_tkeep), .s_tlast(s_tlast),
+		.s_tvalid(s_tvalid), .s_tready(s_tready), .m_tdata(m_tdata), .m_tkeep(m_tkeep),
+		.m_tlast(m_tlast), .m_tvalid(m_tvalid), .m_tready(m_tready),
+		.ready(ready), .too_big(too_big), .take(st == S_IDLE && !rd && ready),
+		.release_(r_fire), .len(len), .win(win), .wpre(wpre), .rword_at(roff[AW+2:3]),
+		.rword(rword));
 	wire [63:0] rdata = rword[63:0];
 	wire [31:0] rprefix = rword[95:64];
 	wire [7:0] rbyte = rdata[{roff[2:0], 3'b000} +: 8];
 	wire [15:0] rbe16 = {rbyte, rdata[{roff[2:0] + 3'd1, 3'b000} +: 8]}; // even offsets
 	wire [31:0] rq = rprefix + {13'd0, oe_part(rdata, {1'b0, roff[2:0]})}; // sum of [0, roff)
 
-	oe_frame_ram #(.W(96), .AW(AW + 1)) ram (
-		.clk(clk), .we(a_v && a_we), .waddr({a_ib, a_wptr}),
-		.wdata({psum, a_wd}), .raddr({pb, roff[AW+2:3]}), .rdata(ram_word));
+	// ---- the fast path's fields ------------------------------------------
+	wire [1:0] f_nv;
+	wire [6:0] f_l3, f_l4;
+	wire [3:0] f_ihl;
+	wire [31:0] f_pl3, f_pa0, f_pa1, fb_pl4, fb_ports;
+	wire [255:0] f_addr;
+	wire fb_ok, fb_v4, fb_udp0, fb_ulbad;
+	wire [5:0] fb_hlen;
+	wire [7:0] fb_proto;
+	wire [17:0] fb_end;
+	wire [15:0] fb_ulen;
+	wire [3:0] fb_doff;
+	oe_rx_fields #(.WB(WB)) fields (
+		.clk(clk), .cap(st == S_FA && !rd), .win(win), .wpre(wpre), .len(len),
+		.f_nv(f_nv), .f_l3(f_l3), .f_l4(f_l4), .f_ihl(f_ihl), .f_pl3(f_pl3), .f_pa0(f_pa0),
+		.f_pa1(f_pa1), .f_addr(f_addr), .fb_ok(fb_ok), .fb_v4(fb_v4), .fb_hlen(fb_hlen),
+		.fb_proto(fb_proto), .fb_end(fb_end), .fb_pl4(fb_pl4), .fb_ports(fb_ports),
+		.fb_ulen(fb_ulen), .fb_udp0(fb_udp0), .fb_ulbad(fb_ulbad), .fb_doff(fb_doff));
 
 	// ---- parse state (struct oe_pkt) and verdicts ----------------------
 	reg [1:0] n_vlan;
@@ -249,73 +185,6 @@ module oe_rx_check #(
 		end
 	endtask
 
-	// ---- the fast path: fields straight from the window ----------------
-	// byte x of the window; the sum of [0, x) for x inside it
-	// (the window is an argument: Yosys would take a call with a constant
-	// offset for a constant function)
-	function [7:0] wbyte;
-		input [WB*64-1:0] w;
-		input [6:0] x;
-		wbyte = w[{x, 3'b000} +: 8];
-	endfunction
-	function [15:0] wbe16;
-		input [WB*64-1:0] w;
-		input [6:0] x;
-		wbe16 = {wbyte(w, x), wbyte(w, x + 7'd1)};
-	endfunction
-	function [31:0] wsum;
-		input [WB*64-1:0] w;
-		input [WB*32-1:0] pre;
-		input [6:0] x;
-		wsum = pre[{x[6:3], 5'b00000} +: 32] +
-		       {13'd0, oe_part(w[{x[6:3], 6'b000000} +: 64], {1'b0, x[2:0]})};
-	endfunction
-	// l3 is 14, 18 or 22 (0..2 tags): each field is a 3-way choice
-	function [6:0] l3_of;
-		input [1:0] nv;
-		l3_of = 7'd14 + {3'd0, nv, 2'b00};
-	endfunction
-	// the field rel bytes past l3, and the sum of [0, l3 + rel)
-	function [15:0] at16;
-		input [WB*64-1:0] w;
-		input [1:0] nv;
-		input [6:0] rel;
-		at16 = nv == 2'd0 ? wbe16(w, 7'd14 + rel) : nv == 2'd1 ? wbe16(w, 7'd18 + rel)
-								: wbe16(w, 7'd22 + rel);
-	endfunction
-	function [7:0] at8;
-		input [WB*64-1:0] w;
-		input [1:0] nv;
-		input [6:0] rel;
-		at8 = nv == 2'd0 ? wbyte(w, 7'd14 + rel) : nv == 2'd1 ? wbyte(w, 7'd18 + rel)
-							       : wbyte(w, 7'd22 + rel);
-	endfunction
-	function [31:0] at_sum;
-		input [WB*64-1:0] w;
-		input [WB*32-1:0] pre;
-		input [1:0] nv;
-		input [6:0] rel;
-		at_sum = nv == 2'd0 ? wsum(w, pre, 7'd14 + rel) : nv == 2'd1 ? wsum(w, pre, 7'd18 + rel)
-								    : wsum(w, pre, 7'd22 + rel);
-	endfunction
-	function [255:0] addr_of; // IPv6 addresses, or IPv4's in the top 64 bits
-		input [WB*64-1:0] w;
-		input [1:0] nv;
-		input is6;
-		integer j;
-		begin
-			addr_of = 256'd0;
-			for (j = 0; j < 32; j = j + 2)
-				if (is6)
-					addr_of[255-8*j -: 16] = at16(w, nv, 7'd8 + j[6:0]);
-				else if (j < 8)
-					addr_of[255-8*j -: 16] = at16(w, nv, 7'd12 + j[6:0]);
-		end
-	endfunction
-	function is_tag;
-		input [15:0] t;
-		is_tag = t == 16'h8100 || t == 16'h88A8;
-	endfunction
 	function [16:0] fold1; // first half of oe_fold
 		input [31:0] v;
 		fold1 = {1'b0, v[15:0]} + {1'b0, v[31:16]};
@@ -325,58 +194,6 @@ module oe_rx_check #(
 		fold_ok = t[15:0] + {15'd0, t[16]} == 16'hFFFF;
 	endfunction
 
-	// S_FA: L2 and L3 fields at the constant offsets of each tag count
-	wire [1:0] fa_nv = !is_tag(wbe16(win, 12)) ? 2'd0 : !is_tag(wbe16(win, 16)) ? 2'd1
-			 : !is_tag(wbe16(win, 20)) ? 2'd2 : 2'd3;
-	wire [6:0] fa_l3 = l3_of(fa_nv);
-	wire [7:0] fa_b0 = at8(win, fa_nv, 7'd0);
-	wire [15:0] fa_et = at16(win, fa_nv, -7'd2);
-	wire fa_v6 = fa_et == 16'h86DD;
-	// (every function call sits in a continuous assignment: inside the
-	// parser's process Yosys' proc_mux takes tens of minutes over them)
-	wire [15:0] fa_tot = at16(win, fa_nv, 7'd2);
-	wire [15:0] fa_plen = at16(win, fa_nv, 7'd4);
-	wire [15:0] fa_w6 = at16(win, fa_nv, 7'd6);
-	wire [7:0] fa_b9 = at8(win, fa_nv, 7'd9);
-	wire [6:0] fa_l4 = fa_l3 + (fa_v6 ? 7'd40 : {1'b0, fa_b0[3:0], 2'b00});
-	wire [31:0] fa_pl3 = at_sum(win, wpre, fa_nv, 7'd0);
-	wire [31:0] fa_pa0 = fa_v6 ? at_sum(win, wpre, fa_nv, 7'd8) : at_sum(win, wpre, fa_nv, 7'd12);
-	wire [31:0] fa_pa1 = at_sum(win, wpre, fa_nv, 7'd20);
-	wire [255:0] fa_addr = addr_of(win, fa_nv, fa_v6);
-	reg [1:0] f_nv;
-	reg [6:0] f_l3, f_l4;
-	reg [15:0] f_et, f_tot, f_plen, f_w6;
-	reg [7:0] f_b0, f_b9;
-	reg [31:0] f_pl3, f_pa0, f_pa1, f_pl4;
-	reg [255:0] f_addr;
-	// S_FB: L4 fields from the window at l4 (always 2 mod 4 here: a shift by words)
-	/* verilator lint_off UNUSEDSIGNAL */
-	wire [6:0] f_l4m = f_l4 - 7'd2;
-	wire [1023:0] l4sh = win >> {f_l4m[6:2], 5'd0};
-	wire [159:0] l4w = l4sh[16 +: 160]; // bytes l4 .. l4 + 19, byte l4 in the low lane
-	/* verilator lint_on UNUSEDSIGNAL */
-	wire [31:0] fb_ports = {l4w[7:0], l4w[15:8], l4w[23:16], l4w[31:24]};
-	wire [15:0] fb_ulen = {l4w[39:32], l4w[47:40]};
-	wire [15:0] fb_ucs = {l4w[55:48], l4w[63:56]};
-	wire [3:0] fb_doff = l4w[103:100];
-	wire fb_v4 = f_et == 16'h0800;
-	wire [31:0] fb_pl4 = wsum(win, wpre, f_l4);
-	wire [5:0] fb_hlen = {f_b0[3:0], 2'b00};
-	wire [17:0] fb_end = fb_v4 ? {11'd0, f_l3} + {2'd0, f_tot} : {11'd0, f_l3} + 18'd40 + {2'd0, f_plen};
-	wire [7:0] fb_proto = fb_v4 ? f_b9 : f_w6[15:8];
-	wire fb_ip_ok = f_nv != 2'd3 && (fb_v4 ?
-		f_b0[7:4] == 4'd4 && f_b0[3:0] >= 4'd5 && len >= {11'd0, f_l3} + {12'd0, fb_hlen} &&
-		f_tot >= {10'd0, fb_hlen} && fb_end <= len && f_w6[13:0] == 14'd0
-		: f_et == 16'h86DD && f_b0[7:4] == 4'd6 && len >= {11'd0, f_l3} + 18'd40 &&
-		fb_end <= len);
-	wire [17:0] fb_l4 = {11'd0, f_l4};
-	wire fb_tcp = fb_proto == 8'd6 && fb_l4 + 18'd20 <= fb_end && fb_doff >= 4'd5 &&
-		      fb_l4 + {12'd0, fb_doff, 2'b00} <= fb_end;
-	wire fb_udp = fb_proto == 8'd17 && fb_l4 + 18'd8 <= fb_end;
-	wire fb_ok = fb_ip_ok && (fb_tcp || fb_udp) && f_l4 <= 7'd108; // L4 header in the window
-	wire [17:0] fb_l4len = fb_end - fb_l4;
-	wire fb_udp0 = fb_ucs == 16'd0;
-	wire fb_ulbad = !fb_udp0 && (fb_ulen < 16'd8 || {2'd0, fb_ulen} > fb_l4len);
 	reg fast_ok, f_udp, f_udp0, f_ulbad;
 	wire fc_want4 = fb_v4 ? rss_types[is_tcp ? 1 : 2] : rss_types[is_tcp ? 4 : 5];
 	wire fc_want2 = fb_v4 ? rss_types[0] : rss_types[3];
@@ -384,6 +201,7 @@ module oe_rx_check #(
 	reg [15:0] f_ulen;
 	reg [3:0] f_doff;
 	reg [31:0] f_ports;
+	reg [31:0] f_pl4;
 	reg [31:0] q_ip, q_ad, q_l4;
 	reg [16:0] t_ip, t_l4;
 	wire [16:0] fold1_ip = fold1(q_ip), fold1_l4 = fold1(q_l4);
@@ -400,7 +218,6 @@ module oe_rx_check #(
 		if (rst) begin
 			st <= S_IDLE;
 			rd <= 1'b0;
-			pb <= 1'b0;
 			frun <= 1'b0;
 		end else begin
 		if (frun) begin
@@ -414,37 +231,17 @@ module oe_rx_check #(
 		if (rd) begin
 			rd <= 1'b0;
 		end else case (st)
-		S_IDLE: if (full[pb]) begin
-			// Take the store; the window is copied before the next frame's
-			// first beat can reach win_in (it lands on this same edge at
-			// the earliest).
-			win <= win_in;
-			wpre <= wpre_in;
-			len <= b_len[pb];
-			psum_end <= b_sum[pb];
+		S_IDLE: if (ready) begin // the store is taken (store.take)
 			n_vlan <= 0; ip_ver <= 0; flags <= 0; proto <= 0; n_ext <= 0;
 			l3_hlen <= 0; l4_hlen <= 0; perr <= E_OK; udp_len_bad <= 0;
 			h <= 0; report <= 0;
-			if (b_ovf[pb])
+			if (too_big)
 				fail(E_TOO_BIG);
 			else
 				st <= S_FA;
 		end
 		// ---- the fast path (the slow one from S_L2 when it does not apply)
-		S_FA: begin
-			f_nv <= fa_nv;
-			f_l3 <= fa_l3;
-			f_et <= fa_et;
-			f_b0 <= fa_b0;
-			f_tot <= fa_tot;
-			f_plen <= fa_plen;
-			f_w6 <= fa_w6;
-			f_b9 <= fa_b9;
-			f_l4 <= fa_l4;
-			f_pl3 <= fa_pl3;
-			f_pa0 <= fa_pa0;
-			f_pa1 <= fa_pa1;
-			f_addr <= fa_addr;
+		S_FA: begin // fields.cap
 			st <= len < 18'd34 ? S_L2 : S_FB; // shorter than any fast-path frame
 		end
 		S_FB: begin
@@ -466,7 +263,7 @@ module oe_rx_check #(
 		end else begin
 			n_vlan <= f_nv;
 			ip_ver <= fb_v4 ? 3'd4 : 3'd6;
-			flags <= fb_v4 && f_b0[3:0] != 4'd5 ? F_IPOPT : 4'd0;
+			flags <= fb_v4 && f_ihl != 4'd5 ? F_IPOPT : 4'd0;
 			l3 <= {11'd0, f_l3};
 			l3_hlen <= fb_v4 ? {12'd0, fb_hlen} : 18'd40;
 			ip_end <= f_end;
@@ -786,8 +583,7 @@ module oe_rx_check #(
 			else
 				rd_at(rss_at, S_RSS1);
 		end
-		S_RES: if (r_ready) begin
-			pb <= !pb;
+		S_RES: if (r_ready) begin // store.release_
 			st <= S_IDLE;
 		end
 		default: st <= S_IDLE;

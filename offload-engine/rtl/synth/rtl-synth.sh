@@ -28,7 +28,7 @@ mkdir -p "$out"
 # engine name, top module, sources
 declare -A top=([tx_csum]=oe_tx_csum [rx_check+rss]=oe_rx_check [regs]=oe_regs)
 declare -A src=([tx_csum]="oe_frame_ram.v oe_tx_csum.v"
-  [rx_check+rss]="oe_frame_ram.v oe_toeplitz.v oe_rx_check.v" [regs]="oe_regs.v")
+  [rx_check+rss]="oe_frame_ram.v oe_toeplitz.v oe_rx_store.v oe_rx_fields.v oe_rx_check.v" [regs]="oe_regs.v")
 declare -A fmax_engine=([tx_csum]=0 [rx_check+rss]=1)
 engines=(tx_csum rx_check+rss regs)
 ((smoke)) && engines=(tx_csum)
