@@ -18,7 +18,8 @@
 //   two cycles per field read, with the C parser's checks in its order.
 // The result leaves on r_* (valid/ready); the store is free once it has gone.
 module oe_rx_check #(
-	parameter AW = 11 // two stores of 2^AW beats: frames up to (2^AW - 1) * 8 bytes
+	parameter AW = 11, // two stores of 2^AW beats: frames up to (2^AW - 1) * 8 bytes
+	parameter FAST = 1 // 0: every frame takes the header walk (the iCE40 timing check)
 ) (
 	input wire clk,
 	input wire rst,
@@ -242,7 +243,7 @@ module oe_rx_check #(
 		end
 		// ---- the fast path (the slow one from S_L2 when it does not apply)
 		S_FA: begin // fields.cap
-			st <= len < 18'd34 ? S_L2 : S_FB; // shorter than any fast-path frame
+			st <= FAST == 0 || len < 18'd34 ? S_L2 : S_FB; // shorter than any fast-path frame
 		end
 		S_FB: begin
 			fast_ok <= fb_ok;
