@@ -186,14 +186,6 @@ module oe_rx_check #(
 		end
 	endtask
 
-	function [16:0] fold1; // first half of oe_fold
-		input [31:0] v;
-		fold1 = {1'b0, v[15:0]} + {1'b0, v[31:16]};
-	endfunction
-	function fold_ok; // second half, and the compare
-		input [16:0] t;
-		fold_ok = t[15:0] + {15'd0, t[16]} == 16'hFFFF;
-	endfunction
 
 	reg fast_ok, f_udp, f_udp0, f_ulbad;
 	wire fc_want4 = fb_v4 ? rss_types[is_tcp ? 1 : 2] : rss_types[is_tcp ? 4 : 5];
@@ -205,9 +197,9 @@ module oe_rx_check #(
 	reg [31:0] f_pl4;
 	reg [31:0] q_ip, q_ad, q_l4;
 	reg [16:0] t_ip, t_l4;
-	wire [16:0] fold1_ip = fold1(q_ip), fold1_l4 = fold1(q_l4);
-	wire [16:0] fold1_qa = fold1(qa), fold1_acc = fold1(acc);
-	wire ok_ip = fold_ok(t_ip), ok_l4 = fold_ok(t_l4);
+	wire [16:0] fold1_ip = oe_fold_half(q_ip), fold1_l4 = oe_fold_half(q_l4);
+	wire [16:0] fold1_qa = oe_fold_half(qa), fold1_acc = oe_fold_half(acc);
+	wire ok_ip = oe_fold_end(t_ip) == 16'hFFFF, ok_l4 = oe_fold_end(t_l4) == 16'hFFFF;
 	// the Toeplitz hash, 64 input bits a step, beside the sums
 	reg frun;
 	reg [287:0] rin;

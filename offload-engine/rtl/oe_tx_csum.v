@@ -128,7 +128,8 @@ module oe_tx_csum #(
 	// The result's arithmetic, one step per stage.
 	wire [16:0] c1_len = {{(14-AW){1'b0}}, c1_last, 3'b000} + {13'd0, c1_n};
 	wire [17:0] c1_field_end = {2'b00, c1_cs} + {2'b00, c1_co} + 18'd2;
-	wire [15:0] c3_fold = c3_t[15:0] + {15'd0, c3_t[16]};
+	wire [16:0] c3_t_next = oe_fold_half(c2_diff);
+	wire [15:0] c3_fold = oe_fold_end(c3_t);
 	// A sum that starts at an odd offset counts byte-swapped (RFC 1071 §2(B)).
 	wire [15:0] c3_rsum = c3_odd ? ~{c3_fold[7:0], c3_fold[15:8]} : ~c3_fold;
 	wire [15:0] c3_final0 = c3_rsum == 16'd0 ? 16'hFFFF : c3_rsum;
@@ -243,7 +244,7 @@ module oe_tx_csum #(
 			c3_ppos <= c2_ppos;
 			c3_patch <= c2_patch;
 			c3_code <= c2_code;
-			c3_t <= {1'b0, c2_diff[15:0]} + {1'b0, c2_diff[31:16]};
+			c3_t <= c3_t_next;
 			// c3: the field, and the buffer is ready to drain
 			if (c3_v) begin
 				ready[c3_b] <= 1'b1;
