@@ -2,17 +2,24 @@
 // (offload-engine/src/rx_check.c, parse.c, rss.c): per-layer verdicts
 // (edge case 6), never a drop, and the Toeplitz hash on the sideband.
 //
-// The frame passes straight through (s_tready follows m_tready, no added
-// latency) while each beat is written to a store together with the running
-// integer sum of the frame before it. After the last beat a small parser
-// walks the headers in the store, two cycles per field read, with the C
-// parser's checks in the C parser's order; every ones'-complement range sum
-// it needs (IPv4 header, pseudo-header addresses, L4 datagram) is then the
-// difference of two prefix sums, one read each, whatever the range's length.
-// The result leaves on r_* (valid/ready); the next frame is taken once it
-// has gone.
+// The frame passes straight through into one of two stores (oe_rx_store),
+// each beat beside the integer sum of the frame before it, so every
+// ones'-complement range sum the checks need (IPv4 header, pseudo-header
+// addresses, L4 datagram) is the difference of two prefix sums, whatever
+// the range's length. While the next frame fills the other store, this
+// parser works on the last one:
+// - the fast path: 0-2 tags, IPv4 (not a fragment) or IPv6 without
+//   extension headers, TCP or UDP, headers in the first 128 bytes and
+//   nothing for the C parser to refuse; the fields come from the window at
+//   once (oe_rx_fields), the sums go through sum / half fold / compare
+//   stages and the Toeplitz hash takes 64 input bits a step beside them:
+//   9 cycles a frame;
+// - every other frame: a state machine that walks the headers in the store,
+//   two cycles per field read, with the C parser's checks in its order.
+// The result leaves on r_* (valid/ready); the store is free once it has gone.
 module oe_rx_check #(
-	parameter AW = 11 // store of 2^AW beats: frames up to (2^AW - 1) * 8 bytes
+	parameter AW = 11, // two stores of 2^AW beats: frames up to (2^AW - 1) * 8 bytes
+	parameter FAST = 1 // 0: every frame takes the header walk (the iCE40 timing check)
 ) (
 	input wire clk,
 	input wire rst,
@@ -60,45 +67,59 @@ module oe_rx_check #(
 	localparam [1:0] V_NONE = 0, V_GOOD = 1, V_BAD = 2, V_UNCHECKED = 3;
 	localparam [17:0] HDR_MAX = 512;
 
-	localparam [5:0] S_IN = 0, S_END = 1, S_L2 = 2, S_TYPE = 3, S_V4A = 4, S_V4B = 5,
+	localparam [5:0] S_IDLE = 0, S_L2 = 2, S_TYPE = 3, S_V4A = 4, S_V4B = 5,
 			 S_V4C = 6, S_V4D = 7, S_V6A = 8, S_V6B = 9, S_V6C = 10, S_EXT = 11,
 			 S_EXT1 = 12, S_RT = 13, S_SRH = 14, S_FR = 15, S_EXTN = 16, S_L3 = 17,
 			 S_TCP = 18, S_L4END = 19, S_VERD = 20, S_IPA = 21, S_IPB = 22,
 			 S_L4V = 23, S_UDPA = 24, S_UDPB = 25, S_PSA = 26, S_P4A = 27,
 			 S_P4B = 28, S_P6A = 29, S_P6B = 30, S_P6C = 31, S_P6D = 32, S_DA = 33,
-			 S_DB = 34, S_DC = 35, S_RSS = 36, S_RSS1 = 37, S_RES = 38;
+			 S_DB = 34, S_DC = 35, S_RSS = 36, S_RSS1 = 37, S_RES = 38, S_FA = 39,
+			 S_FB = 40, S_FC = 41, S_FD = 42, S_FE = 43, S_FF = 44, S_FG = 45,
+			 S_IPC = 46, S_IPD = 47, S_DD = 48, S_DE = 49;
+	localparam WB = 16; // window beats: the fast path's headers lie in the first 128 bytes
 
 	reg [5:0] st;
 	reg rd; // a store read is under way: its word arrives next cycle
 
-	// ---- ingest: pass through, store {sum before the beat, beat} --------
-	reg [AW-1:0] wptr;
-	reg [31:0] psum;
-	reg ovf;
-	reg [17:0] len;
-	wire in_fire = st == S_IN && s_tvalid && m_tready;
-	wire [63:0] wd = oe_keep_mask(s_tdata, s_tkeep);
-	assign s_tready = st == S_IN && m_tready;
-	assign m_tvalid = st == S_IN && s_tvalid;
-	assign m_tdata = s_tdata;
-	assign m_tkeep = s_tkeep;
-	assign m_tlast = s_tlast;
-
-	// ---- the parser's view of the store --------------------------------
+	// ---- the stores: pass through, {sum before the beat, beat}, window --
+	wire ready, too_big;
+	wire [17:0] len;
+	wire [WB*64-1:0] win;
+	wire [WB*32-1:0] wpre;
 	reg [17:0] roff; // byte offset being read
 	wire [95:0] rword;
+	wire r_fire = r_valid && r_ready;
+	oe_rx_store #(.AW(AW), .WB(WB)) store (
+		.clk(clk), .rst(rst), .s_tdata(s_tdata), .s_tkeep(s_tkeep), .s_tlast(s_tlast),
+		.s_tvalid(s_tvalid), .s_tready(s_tready), .m_tdata(m_tdata), .m_tkeep(m_tkeep),
+		.m_tlast(m_tlast), .m_tvalid(m_tvalid), .m_tready(m_tready),
+		.ready(ready), .too_big(too_big), .take(st == S_IDLE && !rd && ready),
+		.release_(r_fire), .len(len), .win(win), .wpre(wpre), .rword_at(roff[AW+2:3]),
+		.rword(rword));
 	wire [63:0] rdata = rword[63:0];
 	wire [31:0] rprefix = rword[95:64];
 	wire [7:0] rbyte = rdata[{roff[2:0], 3'b000} +: 8];
 	wire [15:0] rbe16 = {rbyte, rdata[{roff[2:0] + 3'd1, 3'b000} +: 8]}; // even offsets
 	wire [31:0] rq = rprefix + {13'd0, oe_part(rdata, {1'b0, roff[2:0]})}; // sum of [0, roff)
 
-	oe_frame_ram #(.W(96), .AW(AW)) ram (
-		.clk(clk),
-		.we((in_fire && !ovf && !(&wptr)) || st == S_END),
-		.waddr(st == S_END ? wptr + 1'b1 : wptr),
-		.wdata(st == S_END ? {psum, 64'd0} : {psum, wd}),
-		.raddr(roff[AW+2:3]), .rdata(rword));
+	// ---- the fast path's fields ------------------------------------------
+	wire [1:0] f_nv;
+	wire [6:0] f_l3, f_l4;
+	wire [3:0] f_ihl;
+	wire [31:0] f_pl3, f_pa0, f_pa1, fb_pl4, fb_ports;
+	wire [255:0] f_addr;
+	wire fb_ok, fb_v4, fb_udp0, fb_ulbad;
+	wire [5:0] fb_hlen;
+	wire [7:0] fb_proto;
+	wire [17:0] fb_end;
+	wire [15:0] fb_ulen;
+	wire [3:0] fb_doff;
+	oe_rx_fields #(.WB(WB)) fields (
+		.clk(clk), .cap(st == S_FA && !rd), .win(win), .wpre(wpre), .len(len),
+		.f_nv(f_nv), .f_l3(f_l3), .f_l4(f_l4), .f_ihl(f_ihl), .f_pl3(f_pl3), .f_pa0(f_pa0),
+		.f_pa1(f_pa1), .f_addr(f_addr), .fb_ok(fb_ok), .fb_v4(fb_v4), .fb_hlen(fb_hlen),
+		.fb_proto(fb_proto), .fb_end(fb_end), .fb_pl4(fb_pl4), .fb_ports(fb_ports),
+		.fb_ulen(fb_ulen), .fb_udp0(fb_udp0), .fb_ulbad(fb_ulbad), .fb_doff(fb_doff));
 
 	// ---- parse state (struct oe_pkt) and verdicts ----------------------
 	reg [1:0] n_vlan;
@@ -120,7 +141,7 @@ module oe_rx_check #(
 	reg [4:0] k, nsteps, n_a;
 	reg [17:0] base_a;
 	wire [31:0] h_next;
-	oe_toeplitz16 tpz (.kw(kw), .in(rbe16), .h_in(h), .h_out(h_next));
+	oe_toeplitz #(.N(16)) tpz (.kw(kw), .in(rbe16), .h_in(h), .h_out(h_next));
 
 	// extension header length: fragment 8, AH (len + 2) * 4, others (len + 1) * 8
 	wire [17:0] elen_new = nh == 44 ? 18'd8 : nh == 51 ? ({10'd0, rbe16[7:0]} + 18'd2) << 2
@@ -165,35 +186,122 @@ module oe_rx_check #(
 		end
 	endtask
 
+
+	reg fast_ok, f_udp, f_udp0, f_ulbad;
+	wire fc_want4 = fb_v4 ? rss_types[is_tcp ? 1 : 2] : rss_types[is_tcp ? 4 : 5];
+	wire fc_want2 = fb_v4 ? rss_types[0] : rss_types[3];
+	reg [17:0] f_end;
+	reg [15:0] f_ulen;
+	reg [3:0] f_doff;
+	reg [31:0] f_ports;
+	reg [31:0] f_pl4;
+	reg [31:0] q_ip, q_ad, q_l4;
+	reg [16:0] t_ip, t_l4;
+	wire [16:0] fold1_ip = oe_fold_half(q_ip), fold1_l4 = oe_fold_half(q_l4);
+	wire [16:0] fold1_qa = oe_fold_half(qa), fold1_acc = oe_fold_half(acc);
+	wire ok_ip = oe_fold_end(t_ip) == 16'hFFFF, ok_l4 = oe_fold_end(t_l4) == 16'hFFFF;
+	// the Toeplitz hash, 64 input bits a step, beside the sums
+	reg frun;
+	reg [287:0] rin;
+	reg [2:0] fk, fsteps;
+	wire [31:0] h64;
+	oe_toeplitz #(.N(64)) tpz64 (.kw(kw), .in(rin[287:224]), .h_in(h), .h_out(h64));
+
 	always @(posedge clk) begin
 		if (rst) begin
-			st <= S_IN;
+			st <= S_IDLE;
 			rd <= 1'b0;
-			wptr <= {AW{1'b0}};
-			psum <= 32'd0;
-			ovf <= 1'b0;
-		end else if (rd) begin
+			frun <= 1'b0;
+		end else begin
+		if (frun) begin
+			h <= h64;
+			kw <= kw << 64;
+			rin <= rin << 64;
+			fk <= fk + 1'b1;
+			if (fk + 1'b1 == fsteps)
+				frun <= 1'b0;
+		end
+		if (rd) begin
 			rd <= 1'b0;
 		end else case (st)
-		S_IN: if (in_fire) begin
-			psum <= psum + {13'd0, oe_part(wd, 4'd8)};
-			if (&wptr)
-				ovf <= 1'b1;
-			if (s_tlast) begin
-				len <= {{(15-AW){1'b0}}, wptr, 3'b000} + {14'd0, oe_keep_count(s_tkeep)};
-				st <= S_END;
-			end else if (!(&wptr)) begin
-				wptr <= wptr + 1'b1;
-			end
-		end
-		S_END: begin // the store's closing prefix sum is written this cycle
+		S_IDLE: if (ready) begin // the store is taken (store.take)
 			n_vlan <= 0; ip_ver <= 0; flags <= 0; proto <= 0; n_ext <= 0;
 			l3_hlen <= 0; l4_hlen <= 0; perr <= E_OK; udp_len_bad <= 0;
 			h <= 0; report <= 0;
-			if (ovf)
+			if (too_big)
 				fail(E_TOO_BIG);
 			else
-				st <= S_L2;
+				st <= S_FA;
+		end
+		// ---- the fast path (the slow one from S_L2 when it does not apply)
+		S_FA: begin // fields.cap
+			st <= FAST == 0 || len < 18'd34 ? S_L2 : S_FB; // shorter than any fast-path frame
+		end
+		S_FB: begin
+			fast_ok <= fb_ok;
+			f_udp <= fb_proto == 8'd17;
+			f_udp0 <= fb_udp0;
+			f_ulbad <= fb_ulbad;
+			f_end <= fb_end;
+			f_ulen <= fb_ulen;
+			f_doff <= fb_doff;
+			f_ports <= fb_ports;
+			f_pl4 <= fb_pl4;
+			proto <= fb_proto; // only the slow path's S_IDLE value (0) matters there
+			st <= S_FC;
+		end
+		S_FC: if (!fast_ok) begin
+			proto <= 0;
+			st <= S_L2;
+		end else begin
+			n_vlan <= f_nv;
+			ip_ver <= fb_v4 ? 3'd4 : 3'd6;
+			flags <= fb_v4 && f_ihl != 4'd5 ? F_IPOPT : 4'd0;
+			l3 <= {11'd0, f_l3};
+			l3_hlen <= fb_v4 ? {12'd0, fb_hlen} : 18'd40;
+			ip_end <= f_end;
+			l4 <= {11'd0, f_l4};
+			l4_hlen <= f_udp ? 6'd8 : {f_doff, 2'b00};
+			l4_len <= f_udp && !f_udp0 && !f_ulbad ? {2'd0, f_ulen} : f_end - {11'd0, f_l4};
+			udp_len_bad <= f_udp && f_ulbad;
+			ipv <= V_NONE;
+			l4v <= f_udp && f_udp0 ? (fb_v4 ? V_UNCHECKED : V_BAD) : V_BAD;
+			q_ip <= f_pl4 - f_pl3;
+			q_ad <= (fb_v4 ? f_pa1 : f_pl4) - f_pa0;
+			// the datagram's end, from the store (past the window, or past the frame)
+			roff <= f_udp && !f_udp0 && !f_ulbad ? {11'd0, f_l4} + {2'd0, f_ulen} : f_end;
+			kw <= {key_m, 32'd0};
+			fk <= 3'd0;
+			if (en_rss && (fc_want4 || fc_want2)) begin
+				frun <= 1'b1;
+				report <= fc_want4 ? (fb_v4 ? (is_tcp ? 3'd2 : 3'd3) : (is_tcp ? 3'd5 : 3'd6))
+						: (fb_v4 ? 3'd1 : 3'd4);
+				fsteps <= fb_v4 ? (fc_want4 ? 3'd2 : 3'd1) : (fc_want4 ? 3'd5 : 3'd4);
+				rin <= fb_v4 ? {f_addr[255:192], fc_want4 ? f_ports : 32'd0, 192'd0}
+					     : {f_addr, fc_want4 ? f_ports : 32'd0};
+			end
+			st <= S_FD;
+		end
+		S_FD: begin
+			t_ip <= fold1_ip;
+			q_l4 <= q_ad + {24'd0, proto} + {14'd0, l4_len} - f_pl4;
+			st <= S_FE;
+		end
+		S_FE: begin // the store's word at the end has arrived
+			if (v4)
+				ipv <= ok_ip ? V_GOOD : V_BAD;
+			q_l4 <= q_l4 + rq;
+			st <= S_FF;
+		end
+		S_FF: begin
+			t_l4 <= fold1_l4;
+			st <= S_FG;
+		end
+		S_FG: begin
+			if (!(f_udp && (f_udp0 || f_ulbad)))
+				l4v <= ok_l4 != tb_break ? V_GOOD : V_BAD;
+			if (!frun)
+				st <= S_RES;
 		end
 		// ---- L2 (parse_l2): up to two tags
 		S_L2: if (len < 14) fail(E_TRUNC_L2); else rd_at(12, S_TYPE);
@@ -370,8 +478,16 @@ module oe_rx_check #(
 			qa <= rq;
 			rd_at(l3 + l3_hlen, S_IPB);
 		end
-		S_IPB: begin
-			ipv <= oe_fold(rq - qa) == 16'hFFFF ? V_GOOD : V_BAD;
+		S_IPB: begin // the sum, its fold and the compare: a stage each
+			qa <= rq - qa;
+			st <= S_IPC;
+		end
+		S_IPC: begin
+			t_ip <= fold1_qa;
+			st <= S_IPD;
+		end
+		S_IPD: begin
+			ipv <= ok_ip ? V_GOOD : V_BAD;
 			st <= S_L4V;
 		end
 		S_L4V: begin
@@ -410,6 +526,8 @@ module oe_rx_check #(
 			else
 				rd_at(l3 + 8, S_P6A);
 		end
+		// (with the 128-byte window every IPv4 TCP/UDP frame that gets here
+		// takes the fast path; these two stay for a smaller window)
 		S_P4A: begin qa <= rq; rd_at(l3 + 20, S_P4B); end
 		S_P4B: begin acc <= acc + rq - qa; st <= S_DA; end
 		S_P6A: begin qa <= rq; rd_at(l3 + 24, S_P6B); end
@@ -419,7 +537,15 @@ module oe_rx_check #(
 		S_DA: rd_at(l4, S_DB);
 		S_DB: begin qa <= rq; rd_at(l4 + l4_len, S_DC); end
 		S_DC: begin
-			l4v <= (oe_fold(acc + rq - qa) == 16'hFFFF) != tb_break ? V_GOOD : V_BAD;
+			acc <= acc + rq - qa;
+			st <= S_DD;
+		end
+		S_DD: begin
+			t_l4 <= fold1_acc;
+			st <= S_DE;
+		end
+		S_DE: begin
+			l4v <= ok_l4 != tb_break ? V_GOOD : V_BAD;
 			st <= S_RSS;
 		end
 		// ---- RSS (oe_rss_frame): addresses (, ports), 16 bits a step
@@ -450,14 +576,12 @@ module oe_rx_check #(
 			else
 				rd_at(rss_at, S_RSS1);
 		end
-		S_RES: if (r_ready) begin
-			wptr <= {AW{1'b0}};
-			psum <= 32'd0;
-			ovf <= 1'b0;
-			st <= S_IN;
+		S_RES: if (r_ready) begin // store.release_
+			st <= S_IDLE;
 		end
-		default: st <= S_IN;
+		default: st <= S_IDLE;
 		endcase
+		end
 	end
 
 	assign r_valid = st == S_RES && !rd;
@@ -470,7 +594,6 @@ module oe_rx_check #(
 	assign r_flags = flags;
 	assign r_hash = en_rss ? h : 32'd0;
 	assign r_report = en_rss ? report : 3'd0;
-	wire r_fire = r_valid && r_ready;
 	assign ev_frame = r_fire;
 	assign ev_ip_bad = r_fire && en_check && ipv == V_BAD;
 	assign ev_l4_bad = r_fire && en_check && l4v == V_BAD;

@@ -18,16 +18,16 @@ function [18:0] oe_part;
 	end
 endfunction
 
-// End-around-carry fold of an integer sum to 16 bits, as oe_sum_fold: a
-// nonzero sum never folds to 0.
-function [15:0] oe_fold;
+// End-around-carry fold of an integer sum to 16 bits, as oe_sum_fold, in
+// two halves so a register can sit between them: the 17-bit sum of the two
+// 16-bit halves, then its carry added back (a nonzero sum never folds to 0).
+function [16:0] oe_fold_half;
 	input [31:0] s;
-	reg [31:0] t;
-	begin
-		t = {16'd0, s[15:0]} + {16'd0, s[31:16]};
-		t = {16'd0, t[15:0]} + {16'd0, t[31:16]};
-		oe_fold = t[15:0];
-	end
+	oe_fold_half = {1'b0, s[15:0]} + {1'b0, s[31:16]};
+endfunction
+function [15:0] oe_fold_end;
+	input [16:0] t;
+	oe_fold_end = t[15:0] + {15'd0, t[16]};
 endfunction
 
 // Keep the bytes a beat's tkeep marks, zero the rest (a short last beat must

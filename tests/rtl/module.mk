@@ -4,16 +4,17 @@
 # a synthesis smoke run.
 RTLT_DIR := tests/rtl
 RTLT_BIN := $(RTL_OUT)/tb/tb_oe
+RTLT_CPP := $(addprefix $(RTLT_DIR)/,tb_oe.cpp tb_sim.cpp tb_frames.cpp)
 
 $(RTLT_BIN): $(RTL_SRCS) $(RTL_HDRS) $(RTLT_DIR)/tb_top.sv $(RTLT_DIR)/axis_assert.sv \
-		$(RTLT_DIR)/tb_oe.cpp $(OE_LIB_HOST) $(OE_HDRS)
+		$(RTLT_CPP) $(RTLT_DIR)/tb_sim.h $(RTLT_DIR)/tb_frames.h $(OE_LIB_HOST) $(OE_HDRS)
 	@mkdir -p $(dir $@)
 	@echo "VERILATOR $@"
 	@nice -n 19 verilator --cc --exe --build -j 2 --assert --coverage-line +define+OE_TB_HOOKS \
 		-I$(RTL_DIR) --top-module tb_top -Mdir $(dir $@) -o tb_oe \
 		-CFLAGS "-O1 -I$(abspath $(OE_INC))" -LDFLAGS "$(abspath $(OE_LIB_HOST))" \
 		$(RTLT_DIR)/tb_top.sv $(RTLT_DIR)/axis_assert.sv $(RTL_SRCS) \
-		$(abspath $(RTLT_DIR)/tb_oe.cpp) >$(RTL_OUT)/tb-build.log 2>&1 || \
+		$(abspath $(RTLT_CPP)) >$(RTL_OUT)/tb-build.log 2>&1 || \
 		{ tail -40 $(RTL_OUT)/tb-build.log; exit 1; }
 
 $(RTL_OUT)/cycles.txt: $(RTLT_BIN) $(ORACLE_OUT)/manifest.json

@@ -10,14 +10,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <cstdint>
-#include <algorithm>
-#include <deque>
-#include <random>
 #include <string>
 #include <vector>
 
-#include "Vtb_top.h"
+#include "tb_frames.h"
+#include "tb_sim.h"
 #include "verilated.h"
 #include "verilated_cov.h"
 
@@ -25,466 +22,8 @@ extern "C" {
 #include "oe.h"
 }
 
-typedef std::vector<uint8_t> Bytes;
-struct Frame {
-	Bytes b;
-	std::string name;
-};
-
-static const size_t FRAME_MAX = 2047 * 8; // the engines' store at AW = 11
-static std::mt19937 rng(1);
-static unsigned rnd(unsigned n) { return n ? rng() % n : 0; }
-static bool chance(unsigned pct) { return rnd(100) < pct; }
-
-// ---- frames --------------------------------------------------------------
-static bool read_pcap(const std::string &path, std::vector<Frame> &out)
-{
-	FILE *f = fopen(path.c_str(), "rb");
-	if (!f)
-		return false;
-	uint8_t gh[24], rh[16];
-	if (fread(gh, 1, 24, f) != 24) {
-		fclose(f);
-		return false;
-	}
-	std::string base = path.substr(path.rfind('/') + 1);
-	for (unsigned i = 1; fread(rh, 1, 16, f) == 16; i++) {
-		uint32_t cap;
-		memcpy(&cap, rh + 8, 4); // the files are written little-endian
-		Frame fr;
-		fr.b.resize(cap);
-		if (fread(fr.b.data(), 1, cap, f) != cap)
-			break;
-		fr.name = base + "#" + std::to_string(i);
-		out.push_back(fr);
-	}
-	fclose(f);
-	return true;
-}
-
-static void put16(Bytes &b, size_t o, unsigned v)
-{
-	b[o] = (uint8_t)(v >> 8);
-	b[o + 1] = (uint8_t)v;
-}
-
-// Edge cases the corpus lacks (offload-edge-cases.md; the parser's every
-// error): built from a template, checksums filled by the C engine or not.
-struct Builder {
-	Bytes b;
-	size_t l3 = 0, nh_at = 0;
-	void eth(int tags, unsigned type)
-	{
-		b.assign(12, 0x02);
-		for (int i = 0; i < tags; i++) {
-			b.push_back(i == 0 && tags > 1 ? 0x88 : 0x81);
-			b.push_back(i == 0 && tags > 1 ? 0xA8 : 0x00);
-			b.push_back(0x00);
-			b.push_back((uint8_t)(5 + i));
-		}
-		b.push_back((uint8_t)(type >> 8));
-		b.push_back((uint8_t)type);
-		l3 = b.size();
-	}
-	void ipv4(unsigned proto, unsigned opt_words = 0, unsigned frag = 0)
-	{
-		eth(rnd(3), 0x0800);
-		Bytes h(20 + 4 * opt_words, 0x01);
-		h[0] = (uint8_t)(0x40 | (5 + opt_words));
-		h[1] = 0;
-		h[6] = (uint8_t)(frag >> 8);
-		h[7] = (uint8_t)frag;
-		h[8] = 64;
-		h[9] = (uint8_t)proto;
-		h[10] = h[11] = 0;
-		for (int i = 12; i < 20; i++)
-			h[i] = (uint8_t)rnd(256);
-		b.insert(b.end(), h.begin(), h.end());
-	}
-	void ipv6(unsigned nh)
-	{
-		eth(rnd(3), 0x86DD);
-		Bytes h(40, 0);
-		h[0] = 0x60;
-		h[6] = (uint8_t)nh;
-		h[7] = 64;
-		for (int i = 8; i < 40; i++)
-			h[i] = (uint8_t)rnd(256);
-		nh_at = l3 + 6;
-		b.insert(b.end(), h.begin(), h.end());
-	}
-	// an extension header of `len` bytes (a multiple of 8, or of 4 for AH)
-	void ext(unsigned type, unsigned len, unsigned nh)
-	{
-		b[nh_at] = (uint8_t)type;
-		size_t p = b.size();
-		b.resize(p + len, 0);
-		b[p] = (uint8_t)nh;
-		b[p + 1] = (uint8_t)(type == 51 ? len / 4 - 2 : type == 44 ? 0 : len / 8 - 1);
-		if (type == 1 || type == 0 || type == 60)
-			b[p + 2] = 1; // PadN
-		if (type == 0 || type == 60)
-			b[p + 3] = (uint8_t)(len - 4);
-		nh_at = p;
-	}
-	void routing(unsigned rtype, unsigned naddr, unsigned left, unsigned nh)
-	{
-		ext(43, 8 + 16 * naddr, nh);
-		size_t p = nh_at;
-		b[p + 2] = (uint8_t)rtype;
-		b[p + 3] = (uint8_t)left;
-		if (rtype == 4)
-			b[p + 4] = (uint8_t)(naddr ? naddr - 1 : 0);
-		for (size_t i = p + 8; i < b.size(); i++)
-			b[i] = (uint8_t)rnd(256);
-	}
-	void l4(unsigned proto, size_t pay)
-	{
-		size_t o = b.size();
-		unsigned hl = proto == 6 ? 20 : proto == 17 || proto == 1 || proto == 58 ? 8 : 0;
-		b.resize(o + hl + pay);
-		for (size_t i = o; i < b.size(); i++)
-			b[i] = (uint8_t)rnd(256);
-		if (proto == 6)
-			b[o + 12] = 0x50;
-		if (proto == 17)
-			put16(b, o + 4, (unsigned)(hl + pay));
-		if (b[l3] >> 4 == 4) {
-			put16(b, l3 + 2, (unsigned)(b.size() - l3));
-		} else {
-			put16(b, l3 + 4, (unsigned)(b.size() - l3 - 40));
-			if (nh_at)
-				b[nh_at] = (uint8_t)proto;
-		}
-	}
-	Frame done(const std::string &name, bool fill = true)
-	{
-		if (fill)
-			oe_tx_csum(b.data(), b.size(), OE_CSUM_ALL);
-		return Frame{b, "edge:" + name};
-	}
-};
-
-static void edge_frames(std::vector<Frame> &v)
-{
-	for (unsigned proto : {6u, 17u, 1u, 58u, 253u}) {
-		Builder x;
-		x.ipv4(proto);
-		x.l4(proto, rnd(100));
-		v.push_back(x.done("ipv4-" + std::to_string(proto)));
-		Builder y;
-		y.ipv6(proto);
-		y.l4(proto, rnd(100));
-		v.push_back(y.done("ipv6-" + std::to_string(proto)));
-	}
-	for (unsigned n = 7; n <= 9; n++) { // OE_IPV6_EXT_MAX is 8
-		Builder x;
-		x.ipv6(0);
-		for (unsigned i = 0; i < n; i++)
-			x.ext(i % 2 ? 60 : 0, 8, 6);
-		x.l4(6, 30);
-		v.push_back(x.done("ext-chain-" + std::to_string(n)));
-	}
-	for (unsigned len : {400u, 448u, 456u, 464u, 488u}) { // around OE_HDR_MAX
-		Builder x;
-		x.ipv6(60);
-		x.ext(60, len, 6);
-		x.l4(6, 20);
-		v.push_back(x.done("deep-" + std::to_string(len)));
-	}
-	for (unsigned t : {0u, 2u, 4u, 3u})
-		for (unsigned left : {0u, 1u, 2u, 3u}) {
-			Builder x;
-			x.ipv6(43);
-			x.routing(t, 2, left, 17);
-			x.l4(17, 20 + rnd(50));
-			v.push_back(x.done("rt" + std::to_string(t) + "-left" + std::to_string(left)));
-		}
-	{
-		Builder x; // AH then fragment (first, then a later one), atomic fragment
-		x.ipv6(51);
-		x.ext(51, 24, 6);
-		x.l4(6, 40);
-		v.push_back(x.done("ah"));
-		for (unsigned fo : {0x0000u, 0x0001u, 0x0008u, 0x0009u}) {
-			Builder y;
-			y.ipv6(44);
-			y.ext(44, 8, 17);
-			put16(y.b, y.nh_at + 2, fo);
-			y.l4(17, 30);
-			v.push_back(y.done("frag6-" + std::to_string(fo), false));
-		}
-	}
-	for (unsigned frag : {0x2000u, 0x0010u, 0x4000u}) {
-		Builder x;
-		x.ipv4(17, 0, frag);
-		x.l4(17, 30);
-		v.push_back(x.done("frag4-" + std::to_string(frag)));
-	}
-	for (unsigned opt : {1u, 10u}) {
-		Builder x;
-		x.ipv4(6, opt);
-		x.l4(6, 10);
-		v.push_back(x.done("ipopt-" + std::to_string(opt)));
-	}
-	{
-		Builder x; // three tags, an unknown EtherType, a runt
-		x.eth(2, 0x8100);
-		x.b.insert(x.b.end(), {0, 1, 0x08, 0x00});
-		x.b.resize(80, 0x45);
-		v.push_back(x.done("three-tags", false));
-		Builder y;
-		y.eth(0, 0x88CC);
-		y.b.resize(60, 0);
-		v.push_back(y.done("lldp", false));
-		v.push_back(Frame{Bytes(13, 0xAB), "edge:runt"});
-	}
-	{
-		Builder x; // UDP sum 0 on both families; UDP length short/long
-		x.ipv4(17);
-		x.l4(17, 20);
-		put16(x.b, x.b.size() - 22, 0);
-		v.push_back(x.done("udp4-sum0", false));
-		Builder y;
-		y.ipv6(17);
-		y.l4(17, 20);
-		v.push_back(y.done("udp6-sum0", false));
-		for (unsigned ul : {4u, 7u, 8u, 29u, 200u}) {
-			Builder z;
-			z.ipv4(17);
-			z.l4(17, 20);
-			z.done("x");
-			put16(z.b, z.b.size() - 24, ul);
-			v.push_back(Frame{z.b, "edge:udp-len-" + std::to_string(ul)});
-		}
-		for (unsigned proto : {6u, 17u, 1u}) { // L4 header cut by the IP length
-			Builder t4;
-			t4.ipv4(proto);
-			t4.l4(proto, 0);
-			put16(t4.b, t4.l3 + 2, 20 + (proto == 6 ? 12 : 4));
-			v.push_back(Frame{t4.b, "edge:l4-cut-" + std::to_string(proto)});
-		}
-		Builder th; // TCP data offset past the datagram
-		th.ipv4(6);
-		th.l4(6, 8);
-		th.b[th.l3 + 20 + 12] = 0xF0;
-		v.push_back(th.done("tcp-doff-past"));
-		Builder te; // an extension header the payload length cuts
-		te.ipv6(0);
-		te.ext(0, 8, 6);
-		te.l4(6, 0);
-		put16(te.b, te.l3 + 4, 4);
-		v.push_back(Frame{te.b, "edge:ext-cut"});
-		Builder p; // Ethernet padding past the IP length (edge case 9)
-		p.ipv4(17);
-		p.l4(17, 3);
-		p.done("x");
-		p.b.resize(60, 0);
-		v.push_back(Frame{p.b, "edge:padded"});
-	}
-}
-
-// Derived cases: truncations and header byte changes (the parser's every
-// check, on every kind of frame).
-static Frame mutant(const Frame &f)
-{
-	Frame m = f;
-	switch (rnd(3)) {
-	case 0:
-		m.b.resize(1 + rnd((unsigned)f.b.size()));
-		m.name += "/cut" + std::to_string(m.b.size());
-		break;
-	case 1: {
-		size_t at = rnd((unsigned)std::min<size_t>(f.b.size(), 96));
-		m.b[at] ^= (uint8_t)(1u << rnd(8));
-		m.name += "/flip" + std::to_string(at);
-		break;
-	}
-	default: {
-		static const uint8_t v[] = {0, 1, 4, 5, 6, 0x40, 0x45, 0x46, 0x4F, 0x60, 0xFF, 0x11,
-					    0x2C, 0x3C, 0x2B, 0x33};
-		size_t at = rnd((unsigned)std::min<size_t>(f.b.size(), 120));
-		m.b[at] = v[rnd(sizeof v)];
-		m.name += "/set" + std::to_string(at);
-	}
-	}
-	return m;
-}
-
-// ---- the simulation --------------------------------------------------------
-struct Beat {
-	uint64_t data;
-	uint8_t keep;
-	bool last;
-};
-static std::deque<Beat> beats_of(const Bytes &b)
-{
-	std::deque<Beat> q;
-	for (size_t o = 0; o < b.size(); o += 8) {
-		Beat bt = {0, 0, o + 8 >= b.size()};
-		for (size_t i = 0; i < 8 && o + i < b.size(); i++) {
-			bt.data |= (uint64_t)b[o + i] << (8 * i);
-			bt.keep |= (uint8_t)(1u << i);
-		}
-		q.push_back(bt);
-	}
-	return q;
-}
-
-struct Desc {
-	bool needs;
-	uint16_t start, offset;
-};
-struct RxRes {
-	unsigned ip, l4, ip_ver, proto, err, n_vlan, flags, hash, report;
-};
-
-static Vtb_top *t;
-static uint64_t cycles;
-static unsigned gap_pct = 30, stall_pct = 30; // 0, 0 for the throughput runs
 static unsigned passed, failed;
 static unsigned n_csum, n_txerr, n_ipbad, n_l4bad, n_malformed; // what the counters must say
-
-static void tick()
-{
-	t->clk = 1;
-	t->eval();
-	t->clk = 0;
-	t->eval();
-	cycles++;
-}
-
-static void reg_write(unsigned a, uint32_t v)
-{
-	t->bus_wr = 1;
-	t->bus_addr = a;
-	t->bus_wdata = v;
-	tick();
-	t->bus_wr = 0;
-}
-static uint32_t reg_read(unsigned a)
-{
-	t->bus_rd = 1;
-	t->bus_addr = a;
-	tick();
-	t->bus_rd = 0;
-	return t->bus_rdata;
-}
-
-// A source of beats: presents a beat (maybe after a gap) and holds it until taken.
-struct Source {
-	std::deque<Beat> q;
-	bool valid = false;
-	void present()
-	{
-		if (!valid && !q.empty() && !chance(gap_pct))
-			valid = true;
-	}
-	void taken()
-	{
-		q.pop_front();
-		valid = false;
-	}
-};
-
-// Runs TX frames through the engine; returns each frame's output and status.
-static void run_tx(const std::vector<Frame> &in, const std::vector<Desc> &desc,
-		   std::vector<Bytes> &out, std::vector<unsigned> &status, size_t expect = SIZE_MAX)
-{
-	Source src;
-	size_t next_desc = 0, next_frame = 0;
-	bool dvalid = false;
-	Bytes cur;
-	out.clear();
-	status.clear();
-	uint64_t limit = cycles + 200000 + 8 * 40 * in.size();
-	expect = std::min(expect, in.size());
-	while (out.size() < expect && cycles < limit) {
-		if (src.q.empty() && next_frame < in.size() && next_frame < next_desc)
-			src.q = beats_of(in[next_frame++].b);
-		if (!dvalid && next_desc < in.size() && !chance(gap_pct))
-			dvalid = true;
-		src.present();
-		t->txd_valid = dvalid;
-		if (dvalid) {
-			t->txd_needs_csum = desc[next_desc].needs;
-			t->txd_csum_start = desc[next_desc].start;
-			t->txd_csum_offset = desc[next_desc].offset;
-		}
-		t->txs_tvalid = src.valid;
-		if (src.valid) {
-			t->txs_tdata = src.q.front().data;
-			t->txs_tkeep = src.q.front().keep;
-			t->txs_tlast = src.q.front().last;
-		}
-		t->txm_tready = !chance(stall_pct);
-		t->eval();
-		bool dfire = dvalid && t->txd_ready;
-		bool sfire = src.valid && t->txs_tready;
-		bool mfire = t->txm_tvalid && t->txm_tready;
-		if (mfire) {
-			for (int i = 0; i < 8; i++)
-				if (t->txm_tkeep >> i & 1)
-					cur.push_back((uint8_t)(t->txm_tdata >> (8 * i)));
-			if (t->txm_tlast) {
-				out.push_back(cur);
-				status.push_back(t->txm_tuser);
-				cur.clear();
-			}
-		}
-		tick();
-		if (dfire) {
-			dvalid = false;
-			next_desc++;
-		}
-		if (sfire)
-			src.taken();
-	}
-	t->txd_valid = 0;
-	t->txs_tvalid = 0;
-}
-
-static void run_rx(const std::vector<Frame> &in, std::vector<Bytes> &out, std::vector<RxRes> &res)
-{
-	Source src;
-	size_t next_frame = 0;
-	Bytes cur;
-	out.clear();
-	res.clear();
-	uint64_t limit = cycles + 200000 + 8 * 40 * in.size();
-	while (res.size() < in.size() && cycles < limit) {
-		if (src.q.empty() && next_frame < in.size())
-			src.q = beats_of(in[next_frame++].b);
-		src.present();
-		t->rxs_tvalid = src.valid;
-		if (src.valid) {
-			t->rxs_tdata = src.q.front().data;
-			t->rxs_tkeep = src.q.front().keep;
-			t->rxs_tlast = src.q.front().last;
-		}
-		t->rxm_tready = !chance(stall_pct);
-		t->rxr_ready = !chance(stall_pct);
-		t->eval();
-		bool sfire = src.valid && t->rxs_tready;
-		if (t->rxm_tvalid && t->rxm_tready) {
-			for (int i = 0; i < 8; i++)
-				if (t->rxm_tkeep >> i & 1)
-					cur.push_back((uint8_t)(t->rxm_tdata >> (8 * i)));
-			if (t->rxm_tlast) {
-				out.push_back(cur);
-				cur.clear();
-			}
-		}
-		if (t->rxr_valid && t->rxr_ready)
-			res.push_back(RxRes{t->rxr_ip, t->rxr_l4, t->rxr_ip_ver, t->rxr_l4_proto,
-					    t->rxr_err, t->rxr_n_vlan, t->rxr_flags, t->rxr_hash,
-					    t->rxr_report});
-		tick();
-		if (sfire)
-			src.taken();
-	}
-	t->rxs_tvalid = 0;
-}
 
 static void check(bool ok, const std::string &what)
 {
@@ -650,36 +189,38 @@ static void test_rx(const std::vector<Frame> &frames, const uint8_t *key, unsign
 }
 
 // ---- throughput: cycles per frame, streams never stalled -----------------
+// Sustained: the spacing of back-to-back frames once the stream is full
+// (the first frame's completion to the last's, over the frames between);
+// latency: the first frame, from its first beat in to its last out (TX) or
+// its result (RX).
 static void measure(const char *what, size_t len, bool v6)
 {
-	Builder x;
-	if (v6)
-		x.ipv6(6);
-	else
-		x.ipv4(6);
-	x.b.erase(x.b.begin() + 12, x.b.begin() + (long)x.l3 - 2); // untagged
-	x.l3 = 14;
-	if (v6)
-		x.nh_at = 20;
-	x.l4(6, len - x.b.size() - 20);
-	Frame f = x.done("x");
-	std::vector<Frame> fs(32, f);
-	std::vector<Desc> ds(32, Desc{true, (uint16_t)(v6 ? 54 : 34), 16});
+	const size_t n = 32;
+	Frame f = tcp_frame(len, v6);
+	std::vector<Frame> fs(n, f);
+	std::vector<Desc> ds(n, Desc{true, (uint16_t)(v6 ? 54 : 34), 16});
 	std::vector<Bytes> out;
 	std::vector<unsigned> st;
 	std::vector<RxRes> res;
+	std::vector<uint64_t> dtx, drx;
 	unsigned g = gap_pct, s = stall_pct;
 	gap_pct = stall_pct = 0;
 	uint64_t c0 = cycles;
-	run_tx(fs, ds, out, st);
+	run_tx(fs, ds, out, st, SIZE_MAX, &dtx);
 	uint64_t c1 = cycles;
-	run_rx(fs, out, res);
-	uint64_t c2 = cycles;
+	run_rx(fs, out, res, &drx);
 	gap_pct = g;
 	stall_pct = s;
+	if (dtx.size() != n || drx.size() != n) {
+		check(false, std::string("throughput ") + what + ": frames lost");
+		return;
+	}
 	double budget = (len + 24) / 8.0; // + FCS, preamble, IFG at 64 bits a cycle
-	printf("cycles/frame %s %zu B: tx %.1f rx %.1f (10 Gbit/s budget at 156.25 MHz: %.1f)\n",
-	       what, len, (double)(c1 - c0) / 32, (double)(c2 - c1) / 32, budget);
+	printf("cycles/frame %s %zu B sustained: tx %.1f rx %.1f (10 Gbit/s budget at 156.25 MHz: "
+	       "%.1f); latency of one frame: tx %u rx %u\n",
+	       what, len, (double)(dtx[n - 1] - dtx[0]) / (n - 1),
+	       (double)(drx[n - 1] - drx[0]) / (n - 1), budget, (unsigned)(dtx[0] - c0),
+	       (unsigned)(drx[0] - c1));
 }
 
 int main(int argc, char **argv)
@@ -731,8 +272,14 @@ int main(int argc, char **argv)
 	reg_write(0x04, 0x6);
 	test_tx(std::vector<Frame>(csum.begin(), csum.begin() + 20), false);
 	reg_write(0x04, 0x7);
-	printf("tx: %zu frames x 2 descriptors (+20 with the engine off), %u failed\n", tx.size(),
-	       failed - f0);
+	// Back to back (no gaps from the bench, back-pressure still): both
+	// buffers in use, a frame filling while the other drains.
+	std::vector<Frame> b2b(tx.begin(), tx.begin() + (long)(csum.size() + edge.size()));
+	gap_pct = 0;
+	test_tx(b2b, true);
+	gap_pct = 30;
+	printf("tx: %zu frames x 2 descriptors (+20 with the engine off, +%zu back to back), "
+	       "%u failed\n", tx.size(), b2b.size(), failed - f0);
 
 	// RX: every frame, with the full 40-byte key and all hash types, then a
 	// short key and a random subset of types.
@@ -746,7 +293,11 @@ int main(int argc, char **argv)
 	unsigned kl = 4 + rnd(37), types = rnd(64);
 	std::string l2 = "key" + std::to_string(kl) + "/types" + std::to_string(types);
 	test_rx(rxall, key, kl, types, l2.c_str());
-	printf("rx: %zu frames x 2 RSS configurations, %u failed\n", rxall.size(), failed - f0);
+	gap_pct = 0; // back to back: the parse of one frame beside the next one's arrival
+	test_rx(all, key, 40, 0x3F, "back-to-back");
+	gap_pct = 30;
+	printf("rx: %zu frames x 2 RSS configurations (+%zu back to back), %u failed\n",
+	       rxall.size(), all.size(), failed - f0);
 
 	// Engine bounds: a frame past the store is dropped by TX (too_big), and
 	// passed by RX with a too_big result.
@@ -775,10 +326,10 @@ int main(int argc, char **argv)
 		uint32_t want;
 		const char *name;
 	} regs[] = {
-		{0x10, (uint32_t)(2 * (tx.size() + 20) + 2), "TX_FRAMES"},
+		{0x10, (uint32_t)(2 * (tx.size() + 20 + b2b.size()) + 2), "TX_FRAMES"},
 		{0x14, n_csum, "TX_CSUM"},
 		{0x18, n_txerr, "TX_ERRORS"},
-		{0x20, (uint32_t)(2 * rxall.size() + 21), "RX_FRAMES"},
+		{0x20, (uint32_t)(2 * rxall.size() + all.size() + 21), "RX_FRAMES"},
 		{0x24, n_ipbad, "RX_IP_BAD"},
 		{0x28, n_l4bad, "RX_L4_BAD"},
 		{0x2C, n_malformed, "RX_MALFORMED"},

@@ -3,7 +3,7 @@
 // and its outputs are folded into one register and one pin. Nothing can be
 // optimised away, and every engine path ends in a flop.
 module fmax_wrap #(
-	parameter ENGINE = 0, // 0 TX checksum, 1 RX check + RSS
+	parameter ENGINE = 0, // 0 TX checksum, 1 RX check + RSS (header walk only), 2 RX fast-path fields
 	parameter AW = 8
 ) (
 	input wire clk,
@@ -31,7 +31,7 @@ module fmax_wrap #(
 				.m_tkeep(mk), .m_tlast(ml), .m_tvalid(mv), .m_tready(ready),
 				.m_tuser(mu), .ev_frame(e0), .ev_csum(e1), .ev_err(e2), .ev_code(code));
 			assign o = {md, mk, mu, code, ml, mv, sr, dr, e0, e1, e2, 67'd0};
-		end else begin : rx
+		end else if (ENGINE == 1) begin : rx
 			wire [63:0] md;
 			wire [7:0] mk, proto;
 			wire [1:0] ip, l4, nv;
@@ -40,7 +40,7 @@ module fmax_wrap #(
 			wire [3:0] fl;
 			wire [31:0] h;
 			wire ml, mv, sr, rv, e0, e1, e2, e3;
-			oe_rx_check #(.AW(AW)) e (
+			oe_rx_check #(.AW(AW), .FAST(0)) e (
 				.clk(clk), .rst(rst), .en_check(lfsr[76]), .en_rss(lfsr[77]),
 				.rss_key({lfsr, lfsr, lfsr[63:0]}), .rss_key_len(lfsr[85:80]),
 				.rss_types(lfsr[93:88]), .s_tdata(d), .s_tkeep(keep), .s_tlast(last),
@@ -52,6 +52,31 @@ module fmax_wrap #(
 				.ev_l4_bad(e2), .ev_malformed(e3));
 			assign o = {md, h, mk, proto, ip, l4, nv, ver, rep, err, fl, ml, mv, sr, rv,
 				    e0, e1, e2, e3, 18'd0};
+		end else begin : rx_fields
+			// the window and its sums from a shift register (distinct bits,
+			// nothing for synthesis to share)
+			reg [1535:0] sr;
+			always @(posedge clk)
+				sr <= {sr[1534:0], lfsr[127]};
+			wire [1:0] nv;
+			wire [6:0] l3, l4;
+			wire [3:0] ihl, doff;
+			wire [31:0] pl3, pa0, pa1, pl4, ports;
+			wire [255:0] addr;
+			wire ok, v4, u0, ub;
+			wire [5:0] hlen;
+			wire [7:0] proto;
+			wire [17:0] fend;
+			wire [15:0] ulen;
+			oe_rx_fields e (
+				.clk(clk), .cap(lfsr[76]), .win(sr[1023:0]), .wpre(sr[1535:1024]),
+				.len({lfsr[81:80], d[15:0]}), .f_nv(nv), .f_l3(l3), .f_l4(l4), .f_ihl(ihl),
+				.f_pl3(pl3), .f_pa0(pa0), .f_pa1(pa1), .f_addr(addr), .fb_ok(ok),
+				.fb_v4(v4), .fb_hlen(hlen), .fb_proto(proto), .fb_end(fend), .fb_pl4(pl4),
+				.fb_ports(ports), .fb_ulen(ulen), .fb_udp0(u0), .fb_ulbad(ub),
+				.fb_doff(doff));
+			assign o = {^addr, pl3 ^ pa0 ^ pa1, pl4 ^ ports, nv, l3, l4, ihl, doff, ok, v4,
+				    u0, ub, hlen, proto, fend, ulen, 19'd0};
 		end
 	endgenerate
 	always @(posedge clk)
