@@ -6,6 +6,7 @@
 #include <hv/core/hv.h>
 #include "nic_mbox.h"
 #include "nic_part.h"
+#include "port_irq.h"
 #include <hv/core/vm.h>
 #include <hv/core/fdt_write.h>
 
@@ -46,6 +47,8 @@ int nic_fdt_build(struct vm *nic, void *fdt, uint64_t size)
 	FDT_TRY(fdt_property_u32(fdt, "#size-cells", 0));
 	FDT_TRY(fdt_prop_u64_pair(fdt, "shared", (uintptr_t)&nic_shared_mem, NIC_SHARED_SIZE));
 	FDT_TRY(fdt_property_u32(fdt, "host-policy", nic_part.host_policy));
+	if (port_irq_wired()) /* every port's RX line wakes the NIC (port_irq.h) */
+		FDT_TRY(fdt_property(fdt, "port-wake", NULL, 0));
 	for (unsigned id = 0; id < nic_part.nvf; id++)
 		FDT_TRY(vf_node(fdt, id));
 	FDT_TRY(fdt_end_node(fdt));

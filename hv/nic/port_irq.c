@@ -49,6 +49,14 @@ void port_irq_start(void)
 	trap_set_ext_irq(take);
 }
 
+int port_irq_wired(void)
+{
+	int n = 0;
+	for (int i = 0; plic.base && i < nic_part.nports; i++)
+		n += nic_part.ports[i].irq != 0;
+	return n == nic_part.nports && n > 0;
+}
+
 void port_irq_done(int port)
 {
 	uint32_t src = __atomic_exchange_n(&held[port], 0, __ATOMIC_ACQ_REL);

@@ -16,7 +16,8 @@
 #define NQ_IDLE_US     200   /* idle this long before napping */
 #define NQ_SLEEP_US    100   /* one nap: wfi at most this long (<= 100 us) */
 #define NQ_DEEP_US     50000 /* idle this long before asking guests for kicks */
-#define NQ_BACKSTOP_US 20000 /* one deep sleep: wfi at most this long */
+#define NQ_BACKSTOP_US 20000 /* one deep sleep: wfi at most this long, */
+#define NQ_BACKSTOP_WIRED_US 1000000 /* or this with port-wake in our DT */
 
 _Static_assert(NIC_SHARED_VFS == NIC_MAX_VF, "irq_status covers every VF");
 
@@ -119,10 +120,10 @@ static void nap(uint64_t deadline)
  * stays pending and ends the wfi; one from before the arming was cleared,
  * and what it announced is found by the look. A TX chain that raced the
  * kick flag is seen by nic_prepare_idle (§2.7.10).
- * NQ_BACKSTOP_US still bounds the sleep: a wake source this board lacks (a
- * tree without a PLIC: then it is the latency of a frame from the wire) or
- * a bug costs 20 ms, not a hang; 50 wakes a second cost the host nothing
- * measurable. A backlog waiting for a guest's RX buffers (a refill is not
+ * A backstop timer still bounds the sleep: 20 ms where a frame from the
+ * wire cannot wake us (a tree without a PLIC: then it is that frame's
+ * latency), 1 s where it can (port-wake in our DT: only a bug's cost, and
+ * one wake a second instead of 50). A backlog waiting for a guest's RX buffers (a refill is not
  * kicked) keeps the short naps. */
 static void sleep_deep(struct nic_shared *sh)
 {
@@ -131,7 +132,8 @@ static void sleep_deep(struct nic_shared *sh)
 	csr_clear(sip, SIP_SSIP);
 	nq_port_irq_arm(true);
 	if (!shm_nic_sleep(sh) && !nq_port_rx_pending() && !nic_prepare_idle(&nic))
-		nap(timer_now() + us_to_ticks(NQ_BACKSTOP_US));
+		nap(timer_now() +
+		    us_to_ticks(cfg.port_wake ? NQ_BACKSTOP_WIRED_US : NQ_BACKSTOP_US));
 	shm_nic_wake(sh);
 	nq_port_irq_arm(false);
 	irq_restore(flags); /* a wake still pending is taken here (wake_irq) */

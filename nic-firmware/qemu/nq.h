@@ -28,6 +28,7 @@ struct nq_cfg {
 	bool hv; /* /rvhv-nic present: under the hypervisor */
 	uint64_t shared, shared_size;
 	uint32_t host_policy;
+	bool port_wake; /* port-wake: every port's RX line wakes us (the hv's doing) */
 	unsigned int nvf;
 	struct nq_vf_cfg vf[NIC_MAX_VF];
 	unsigned int nport_addr;

@@ -121,6 +121,7 @@ int nq_dt_read(const void *fdt, struct nq_cfg *cfg, char *why, unsigned int why_
 	cfg->shared_size = sh[1];
 	if (!prop_u32(fdt, nic, "host-policy", &pol))
 		cfg->host_policy = (uint32_t)pol & NIC_POL_ALL;
+	cfg->port_wake = fdt_getprop(fdt, nic, "port-wake", NULL) != NULL;
 	fdt_for_each_subnode(node, fdt, nic)
 	{
 		const char *nm = fdt_get_name(fdt, node, NULL);

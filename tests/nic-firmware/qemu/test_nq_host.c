@@ -50,6 +50,7 @@ static void dt_hv_tree(void **state)
 	assert_int_equal(cfg.shared, 0x80401000);
 	assert_int_equal(cfg.shared_size, 0x1000);
 	assert_int_equal(cfg.host_policy, 0x1b);
+	assert_true(cfg.port_wake);
 	assert_int_equal(cfg.nport_addr, 1);
 	assert_int_equal(cfg.port_addr[0], 0x10008000);
 	assert_int_equal(cfg.nvf, 2);
@@ -78,6 +79,7 @@ static void dt_bare_tree(void **state)
 	(void)state;
 	assert_int_equal(nq_dt_read(fdt, &cfg, why, sizeof(why)), 0);
 	assert_false(cfg.hv);
+	assert_false(cfg.port_wake);
 	assert_int_equal(cfg.nvf, 0);
 	assert_int_equal(cfg.nport_addr, 2);
 	assert_int_equal(cfg.port_addr[0] + cfg.port_addr[1], 0x10008000 + 0x10007000);
