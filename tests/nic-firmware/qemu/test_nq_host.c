@@ -1,6 +1,6 @@
 /* Host tests of the NIC core's qemu backend parts that are plain C: the DT
  * reader (nq_dt.c, on trees compiled by dtc) and the DMA window check
- * (nq_win.c), under ASan/UBSan. argv[1] = directory of the .dtb files. */
+ * (nq_win.c) and the idle policy (nq_idle.c), under ASan/UBSan. argv[1] = directory of the .dtb files. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <nic-firmware/qemu/nq.h>
+#include <nic-firmware/qemu/nq_idle.h>
 
 static const char *dtb_dir;
 
@@ -33,6 +34,34 @@ static void *load(const char *name, size_t *len)
 	fclose(f);
 	*len = (size_t)n;
 	return buf;
+}
+
+/* The naps of a silence, as poll_loop takes them: each one bounded by an
+ * eighth of the silence before it (a guest's TX waits at most that), none
+ * shorter than the first, and the whole way to the deep sleep (50 ms) in
+ * tens of wakes where fixed 100 us naps took 500. */
+static void idle_naps_grow_with_the_silence(void **state)
+{
+	uint64_t t = NQ_IDLE_US, naps = 0, prev = 0;
+
+	(void)state;
+	assert_int_equal(nq_idle_nap_us(0), NQ_NAP_MIN_US);
+	while (t < NQ_DEEP_US) {
+		uint64_t us = nq_idle_nap_us(t);
+
+		assert_true(us >= NQ_NAP_MIN_US && us >= prev);
+		assert_true(us <= NQ_NAP_MIN_US || us <= t / NQ_NAP_SHARE);
+		t += us;
+		prev = us;
+		naps++;
+	}
+	assert_true(naps < 50);
+	/* a backlog that never drains keeps napping, at a bounded period */
+	assert_int_equal(nq_idle_nap_us(UINT64_MAX), NQ_NAP_MAX_US);
+	assert_true(NQ_NAP_MAX_US <= 10000);
+	/* the deep sleep's timer: short only where the wire cannot wake us */
+	assert_int_equal(nq_idle_backstop_us(false), 20000);
+	assert_true(nq_idle_backstop_us(true) >= 1000000);
 }
 
 static struct nq_cfg cfg;
@@ -196,6 +225,7 @@ static void win_wrap_and_ids(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(idle_naps_grow_with_the_silence),
 	    cmocka_unit_test(dt_hv_tree),
 	    cmocka_unit_test(dt_bare_tree),
 	    cmocka_unit_test(dt_bad_mac_refused),
