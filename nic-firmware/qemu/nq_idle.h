@@ -6,12 +6,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define NQ_IDLE_US     200   /* idle this long before napping */
-#define NQ_NAP_MIN_US  100   /* the first naps */
-#define NQ_NAP_SHARE   8     /* later naps: this share of the idle time so far */
-#define NQ_DEEP_US     50000 /* idle this long before asking guests for kicks */
-#define NQ_NAP_MAX_US  (NQ_DEEP_US / NQ_NAP_SHARE)
-#define NQ_BACKSTOP_US 20000 /* a deep sleep, when a port's frame cannot wake us */
+#define NQ_IDLE_US	     200   /* idle this long before napping */
+#define NQ_NAP_MIN_US	     100   /* the first naps */
+#define NQ_NAP_SHARE	     8	   /* later naps: this share of the idle time so far */
+#define NQ_DEEP_US	     50000 /* idle this long before asking guests for kicks */
+#define NQ_NAP_MAX_US	     (NQ_DEEP_US / NQ_NAP_SHARE)
+#define NQ_BACKSTOP_US	     20000   /* a deep sleep, when a port's frame cannot wake us */
 #define NQ_BACKSTOP_WIRED_US 1000000 /* with port-wake: only a bug's cost */
 
 /* How long to nap (wfi, timer only) after idle_us of silence: short at

@@ -1,6 +1,7 @@
 /* Host tests of the NIC core's qemu backend parts that are plain C: the DT
- * reader (nq_dt.c, on trees compiled by dtc) and the DMA window check
- * (nq_win.c) and the idle policy (nq_idle.c), under ASan/UBSan. argv[1] = directory of the .dtb files. */
+ * reader (nq_dt.c, on trees compiled by dtc), the DMA window check
+ * (nq_win.c) and the idle policy (nq_idle.c), under ASan/UBSan. argv[1] =
+ * directory of the .dtb files. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
