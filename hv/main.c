@@ -4,6 +4,7 @@
  * build, the guest images the DT points at), builds every VM and starts the
  * harts that carry vCPUs. Every hart then waits in hart_idle. */
 #include <hv/core/hv.h>
+#include <hv/core/console_wait.h>
 #include <hv/mgmt/mgmt.h>
 #include <hv/nic/nic_part.h>
 #include <hv/vdev/vimsic.h>
@@ -311,6 +312,14 @@ void hv_main(unsigned long hartid, const void *dtb, unsigned long h_probe)
 	if (nic_part_create(nic_base, nic_image))
 		boot_failed("cannot build the NIC partition");
 	hv_printf("hv: console input to vm %s (Ctrl-T: next VM)\n", hv_config.vms[0].name);
+	/* the console is kept by the first hart left without a vCPU; it sleeps
+	 * on the UART's line, found while the host DT is intact */
+	for (unsigned hh = 0; hh < HART_MAX && mgmt_hart < 0; hh++)
+		if ((m.hart_mask & hext_mask & (1UL << hh)) && !hart_table[hh].vcpu &&
+		    (int)hh != hv_config.nic_hart)
+			mgmt_hart = (int)hh;
+	if (mgmt_hart >= 0)
+		console_wait_probe(dtb, (unsigned)mgmt_hart, uart ? host.uart_irq : 0);
 	/* host DT no longer needed: guest RAM may cover it from here on */
 	if (nic_part.vm && vm_boot(nic_part.vm))
 		boot_failed("cannot build the NIC's device tree");
@@ -322,11 +331,6 @@ void hv_main(unsigned long hartid, const void *dtb, unsigned long h_probe)
 		refuse_harts_without_h(nic_part.vm);
 	for (unsigned i = 0; i < vm_count; i++)
 		refuse_harts_without_h(vm_table[i]);
-	/* the console is polled by the first hart left without a vCPU */
-	for (unsigned hh = 0; hh < HART_MAX && mgmt_hart < 0; hh++)
-		if ((m.hart_mask & hext_mask & (1UL << hh)) && !hart_table[hh].vcpu &&
-		    (int)hh != hv_config.nic_hart)
-			mgmt_hart = (int)hh;
 	if (mgmt_hart >= 0)
 		hv_printf("hv: Ctrl-A c: hypervisor console on hart %d (help lists its commands)\n",
 			  mgmt_hart);

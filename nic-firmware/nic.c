@@ -83,8 +83,12 @@ int nic_poll(struct nic *nic)
 		if (vf->q[VIRTIO_NET_RXQ].pending)
 			vf_rx_flush(vf);
 		nic->rx_dirty &= ~(1ull << i);
-		if (vf->bl_count && vf->state == VF_STATE_RUNNING)
+		if (vf->state != VF_STATE_RUNNING)
+			continue;
+		if (vf->bl_count)
 			nic->rx_dirty |= 1ull << i;
+		else if (vq_set_no_notify(&vf->dma, &vf->q[VIRTIO_NET_RXQ], true))
+			vf_fail(vf, VFC_DMA_VIOLATION); /* drained: refills polled again */
 	}
 	hal_poll_progress();
 	return work;
@@ -106,6 +110,18 @@ int nic_prepare_idle(struct nic *nic)
 		}
 		/* §2.7.10: re-check after enabling, or a kick-less frame that
 		 * raced the flag would wait forever. */
+		hal_mb();
+		pending |= vq_has_work(&vf->dma, q);
+		if (!vf->bl_count)
+			continue;
+		/* A backlog waits for receive buffers: their refill is kicked
+		 * too, so the core need not poll for it (same hand-over; what
+		 * RX has taken into its stash is not new work). */
+		q = &vf->q[VIRTIO_NET_RXQ];
+		if (vq_set_no_notify(&vf->dma, q, false)) {
+			vf_fail(vf, VFC_DMA_VIOLATION);
+			continue;
+		}
 		hal_mb();
 		pending |= vq_has_work(&vf->dma, q);
 	}

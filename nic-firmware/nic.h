@@ -79,8 +79,10 @@ _Static_assert(VEB_CLS_SLOTS >= 2 * NIC_MAX_VF, "classifier under 1/2 full");
 void nic_init(struct nic *nic, uint32_t engine_caps);
 /* One pass of the datapath; returns how much work was done (0 = idle). */
 int nic_poll(struct nic *nic);
-/* Mark every running VF's TX queue as wanting notifications again before
- * the caller sleeps; returns non-zero if work arrived meanwhile. */
+/* Mark every running VF's TX queue, and the RX queue of a VF whose
+ * backlog waits for buffers, as wanting notifications again before the
+ * caller sleeps; returns non-zero if work arrived meanwhile. nic_poll
+ * turns the RX queue's off again once its backlog has drained. */
 int nic_prepare_idle(struct nic *nic);
 
 /* Accessor used by tests and tools. */

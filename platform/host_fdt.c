@@ -41,6 +41,27 @@ static uint32_t prop_u32(const void *fdt, int node, const char *name, uint32_t d
 	return p && len == 4 ? fdt32_to_cpu(*p) : dflt;
 }
 
+static int is_plic(const void *fdt, int node)
+{
+	return !fdt_node_check_compatible(fdt, node, "sifive,plic-1.0.0") ||
+	       !fdt_node_check_compatible(fdt, node, "riscv,plic0");
+}
+
+/* A device's PLIC source: its one-cell interrupts, when its
+ * interrupt-parent (its own or its parent's) is a PLIC; 0 otherwise. */
+static uint32_t plic_source(const void *fdt, int node)
+{
+	int len, n = node;
+	const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
+	const fdt32_t *ip = NULL;
+	while (n >= 0 && !(ip = fdt_getprop(fdt, n, "interrupt-parent", NULL)))
+		n = fdt_parent_offset(fdt, n);
+	int parent = ip ? fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*ip)) : -1;
+	if (!irq || len < 4 || parent < 0 || !is_plic(fdt, parent))
+		return 0;
+	return fdt32_to_cpu(irq[0]);
+}
+
 /* /chosen/stdout-path ("/soc/serial@10000000" or "serial0:115200n8": an
  * alias, options after ':') when it is an ns16550 the driver can use */
 static void read_uart(const void *fdt, struct host_info *out)
@@ -67,6 +88,7 @@ static void read_uart(const void *fdt, struct host_info *out)
 	out->uart_clock = prop_u32(fdt, node, "clock-frequency", 3686400);
 	out->uart_shift = prop_u32(fdt, node, "reg-shift", 0);
 	out->uart_width = prop_u32(fdt, node, "reg-io-width", 1);
+	out->uart_irq = plic_source(fdt, node);
 }
 
 static int cpu_has_h(const void *fdt, int cpu)

@@ -14,6 +14,7 @@ struct host_info {
 	uint32_t uart_clock;	     /* clock-frequency, 3.6864 MHz when absent */
 	uint32_t uart_shift;	     /* reg-shift (0 when absent) */
 	uint32_t uart_width;	     /* reg-io-width in bytes (1 when absent) */
+	uint32_t uart_irq;	     /* its PLIC source (interrupts), 0: none or not a PLIC's */
 	uint64_t ram_base, ram_size; /* the first /memory range */
 	uint64_t hart_mask;	     /* bit i: hart i present and "okay" */
 	uint64_t hext_mask;	     /* bit i: its riscv,isa(-extensions) names H */

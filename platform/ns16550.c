@@ -1,4 +1,4 @@
-/* Polled driver for the one physical UART the hypervisor owns. Register
+/* Driver for the one physical UART the hypervisor owns. Register
  * stride and access width come from the DT node (8250 binding: reg-shift,
  * reg-io-width). */
 #include "ns16550.h"
@@ -62,4 +62,10 @@ int ns16550_getc(void)
 	if (!ns16550_rx_ready())
 		return -1;
 	return rd(NS16550_RBR);
+}
+
+void ns16550_rx_irq(int on)
+{
+	if (uart)
+		wr(NS16550_IER, on ? NS16550_IER_ERBFI : 0);
 }

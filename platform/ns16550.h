@@ -37,5 +37,7 @@ void ns16550_putc(char c);
 /* -1 when nothing was received */
 int ns16550_getc(void);
 int ns16550_rx_ready(void);
+/* The line rises while received data waits (IER.ERBFI), or never. */
+void ns16550_rx_irq(int on);
 
 #endif

@@ -291,6 +291,19 @@ void console_report_drops(void)
 	}
 }
 
+uint64_t console_next_report(void)
+{
+	uint64_t due = ~0UL, period = (uint64_t)hv_timebase * CONSOLE_DROP_REPORT_MS / 1000;
+	for (unsigned i = 0; i < vm_count; i++) {
+		const struct console_line *l = &vm_table[i]->line;
+		if (__atomic_load_n(&l->dropped, __ATOMIC_RELAXED)) {
+			uint64_t t = __atomic_load_n(&l->reported, __ATOMIC_RELAXED) + period;
+			due = t < due ? t : due;
+		}
+	}
+	return due;
+}
+
 static int has_focus(struct vm *vm)
 {
 	return vm_table[focus_vm % vm_count] == vm;

@@ -50,6 +50,9 @@ void console_vm_flush(struct vm *vm);
 /* Reports the drops of every VM whose report is due (the console hart
  * calls it: a VM that flooded and went quiet is reported too). */
 void console_report_drops(void);
+/* When the next of those reports falls due (timer ticks), ~0 when no VM
+ * has drops to report. */
+uint64_t console_next_report(void);
 /* Next input byte for vm, -1 when none or when vm lacks the focus. Ctrl-T
  * (0x14) typed on the UART moves the focus to the next VM. */
 int console_vm_getc(struct vm *vm);

@@ -4,6 +4,7 @@
 #include "mgmt.h"
 #include "mgmt_input.h"
 #include <hv/core/hv.h>
+#include <hv/core/console_wait.h>
 #include <hv/nic/nic_mbox.h>
 #include <hv/nic/nic_part.h>
 #include <nicif/counters.h>
@@ -294,14 +295,11 @@ void mgmt_init(void)
 void mgmt_loop(void)
 {
 	loop_hart = 1;
-	/* woken by our own timer (the UART interrupt is not wired up) */
-	csr_set(CSR_SIE, SIP_STIP);
+	console_wait_start();
 	for (;;) {
 		console_poll_input();
 		console_report_drops();
 		mgmt_run();
-		sbi_set_timer(csr_read(CSR_TIME) + hv_timebase / 100);
-		csr_clear(CSR_SIP, SIP_SSIP);
-		asm volatile("wfi");
+		console_wait(); /* until input, a due drop report, or the poll tick */
 	}
 }

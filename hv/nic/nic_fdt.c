@@ -6,6 +6,7 @@
 #include <hv/core/hv.h>
 #include "nic_mbox.h"
 #include "nic_part.h"
+#include "port_irq.h"
 #include <hv/core/vm.h>
 #include <hv/core/fdt_write.h>
 #include <hv/vdev/vimsic.h>
@@ -58,6 +59,8 @@ int nic_fdt_build(struct vm *nic, void *fdt, uint64_t size)
 	FDT_TRY(fdt_property_u32(fdt, "host-policy", nic_part.host_policy));
 	/* nic port=pass|wire (nic-firmware/qemu/nq_dt.c) */
 	FDT_TRY(fdt_property_string(fdt, "port-mode", hv_config.nic_port_wire ? "wire" : "pass"));
+	if (port_irq_wired()) /* every port's RX line wakes the NIC (port_irq.h) */
+		FDT_TRY(fdt_property(fdt, "port-wake", NULL, 0));
 	for (unsigned id = 0; id < nic_part.nvf; id++)
 		FDT_TRY(vf_node(fdt, id));
 	FDT_TRY(fdt_end_node(fdt));

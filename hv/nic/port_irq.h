@@ -15,6 +15,9 @@ void port_irq_probe(const void *host_fdt, unsigned nic_hart);
 /* Once the ports are guarded: their sources enabled, the trap handler set.
  * No PLIC in the tree: nothing (the NIC then wakes by its timer). */
 void port_irq_start(void);
+/* After port_irq_start: whether a port's line wakes the NIC (its DT then
+ * says port-wake, and the NIC may sleep without a short timer). */
+int port_irq_wired(void);
 /* The NIC wrote InterruptACK or Status to port i: its claim is completed. */
 void port_irq_done(int port);
 

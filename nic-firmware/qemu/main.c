@@ -11,12 +11,8 @@
 #include "guest/timer.h"
 #include "guest/trap.h"
 #include "nq.h"
+#include "nq_idle.h"
 #include <nicif/shm_nic.h>
-
-#define NQ_IDLE_US     200   /* idle this long before napping */
-#define NQ_SLEEP_US    100   /* one nap: wfi at most this long (<= 100 us) */
-#define NQ_DEEP_US     50000 /* idle this long before asking guests for kicks */
-#define NQ_BACKSTOP_US 20000 /* one deep sleep: wfi at most this long */
 
 _Static_assert(NIC_SHARED_VFS == NIC_MAX_VF, "irq_status covers every VF");
 
@@ -121,11 +117,12 @@ static void nap(uint64_t deadline)
  * stays pending and ends the wfi; one from before the arming was cleared,
  * and what it announced is found by the look. A TX chain that raced the
  * kick flag is seen by nic_prepare_idle (§2.7.10).
- * NQ_BACKSTOP_US still bounds the sleep: a wake source this board lacks (a
- * tree without a PLIC: then it is the latency of a frame from the wire) or
- * a bug costs 20 ms, not a hang; 50 wakes a second cost the host nothing
- * measurable. A backlog waiting for a guest's RX buffers (a refill is not
- * kicked) keeps the short naps. */
+ * A backstop timer still bounds the sleep (nq_idle_backstop_us): 20 ms
+ * where a frame from the wire cannot wake us (a tree without a PLIC: then
+ * it is that frame's latency), 100 ms where it can (port-wake in our DT:
+ * 10 wakes a second instead of 50; nq_idle.h says why not longer). A
+ * backlog waiting for a guest's RX buffers sleeps too: nic_prepare_idle
+ * asked for the refill's kick. */
 static void sleep_deep(struct nic_shared *sh)
 {
 	uint64_t flags = irq_save();
@@ -133,18 +130,19 @@ static void sleep_deep(struct nic_shared *sh)
 	csr_clear(sip, SIP_SSIP);
 	nq_port_irq_arm(true);
 	if (!shm_nic_sleep(sh) && !nq_port_rx_pending() && !nic_prepare_idle(&nic))
-		nap(timer_now() + us_to_ticks(NQ_BACKSTOP_US));
+		nap(timer_now() + us_to_ticks(nq_idle_backstop_us(cfg.port_wake)));
 	shm_nic_wake(sh);
 	nq_port_irq_arm(false);
 	irq_restore(flags); /* a wake still pending is taken here (wake_irq) */
 }
 
-/* Idle policy. Short idle periods nap NQ_SLEEP_US at a time, woken only by
- * the timer, and poll every VF on each wake: kicks would buy no latency
- * and cost the guest a trap each, so the TX queues keep
- * VIRTQ_USED_F_NO_NOTIFY. After NQ_DEEP_US of silence nic_prepare_idle
- * asks for kicks again (the §2.7.10 hand-over) and the core sleeps deep
- * until something arrives (sleep_deep). */
+/* Idle policy (nq_idle.h). Short idle periods nap, woken only by the
+ * timer, each nap longer as the silence goes on (100 us at first, an
+ * eighth of the silence later), and poll every VF on each wake: kicks
+ * would buy little latency and cost the guest a trap each, so the TX
+ * queues keep VIRTQ_USED_F_NO_NOTIFY. After NQ_DEEP_US of silence
+ * nic_prepare_idle asks for kicks again (the §2.7.10 hand-over) and the
+ * core sleeps deep until something arrives (sleep_deep). */
 static __attribute__((noreturn)) void poll_loop(struct nic_shared *sh)
 {
 	uint64_t idle_since = 0, idle;
@@ -172,10 +170,10 @@ static __attribute__((noreturn)) void poll_loop(struct nic_shared *sh)
 		}
 		if (pending(sh))
 			continue;
-		if (deep && !nic.rx_dirty)
+		if (deep)
 			sleep_deep(sh);
 		else
-			nap(timer_now() + us_to_ticks(NQ_SLEEP_US));
+			nap(timer_now() + us_to_ticks(nq_idle_nap_us(timer_ticks_to_us(idle))));
 	}
 }
 

@@ -34,6 +34,7 @@ struct nq_cfg {
 	uint64_t shared, shared_size;
 	uint32_t host_policy;
 	bool port_pass; /* port-mode = "pass" (nq_dt_port_pass) */
+	bool port_wake; /* port-wake: every port's RX line wakes us (the hv's doing) */
 	unsigned int nvf;
 	struct nq_vf_cfg vf[NIC_MAX_VF];
 	unsigned int nport_addr;

@@ -151,6 +151,7 @@ int nq_dt_read(const void *fdt, struct nq_cfg *cfg, char *why, unsigned int why_
 	if (!prop_u32(fdt, nic, "host-policy", &pol))
 		cfg->host_policy = (uint32_t)pol & NIC_POL_ALL;
 	cfg->port_pass = nq_dt_port_pass(fdt);
+	cfg->port_wake = fdt_getprop(fdt, nic, "port-wake", NULL) != NULL;
 	fdt_for_each_subnode(node, fdt, nic)
 	{
 		const char *nm = fdt_get_name(fdt, node, NULL);

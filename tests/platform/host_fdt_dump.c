@@ -53,8 +53,8 @@ int main(int argc, char **argv)
 	if (err)
 		return 1;
 	if (h.uart_base)
-		printf("uart 0x%lx clock %u shift %u width %u\n", (unsigned long)h.uart_base,
-		       h.uart_clock, h.uart_shift, h.uart_width);
+		printf("uart 0x%lx clock %u shift %u width %u irq %u\n", (unsigned long)h.uart_base,
+		       h.uart_clock, h.uart_shift, h.uart_width, h.uart_irq);
 	else
 		printf("uart none\n");
 	printf("ram 0x%llx 0x%llx\n", (unsigned long long)h.ram_base,

@@ -70,7 +70,10 @@ def test_qemu_tree_agrees_with_fdtget(qemu):
     uart = fdtget(dtb, "/chosen", "stdout-path", "s")[0]
     reg = fdtget(dtb, uart, "reg")
     clock = int(fdtget(dtb, uart, "clock-frequency", "u")[0])
-    assert f["uart"] == [f"0x{cells(reg[:2]):x} clock {clock} shift 0 width 1"]
+    irq = int(fdtget(dtb, uart, "interrupts", "u")[0])
+    parent = fdtget(dtb, uart, "interrupt-parent", "u")[0]
+    assert fdtget(dtb, "/soc/plic@c000000", "phandle", "u")[0] == parent
+    assert f["uart"] == [f"0x{cells(reg[:2]):x} clock {clock} shift 0 width 1 irq {irq}"]
     mem = fdtget(dtb, "/memory@80000000", "reg")
     assert f["ram"] == [f"0x{cells(mem[:2]):x} 0x{cells(mem[2:4]):x}"]
     tb = int(fdtget(dtb, "/cpus", "timebase-frequency", "u")[0])
@@ -96,13 +99,21 @@ def test_qemu_tree_without_h(tmp_path):
 def test_stdout_path_alias_with_options(tmp_path, qemu):
     dtb = edited(tmp_path, qemu, '/ { aliases { serial0 = "/soc/serial@10000000"; }; '
                                  'chosen { stdout-path = "serial0:115200n8"; }; };')
-    assert facts(dtb)["uart"] == ["0x10000000 clock 3686400 shift 0 width 1"]
+    assert facts(dtb)["uart"] == ["0x10000000 clock 3686400 shift 0 width 1 irq 10"]
 
 
 def test_reg_shift_and_io_width(tmp_path, qemu):
     dtb = edited(tmp_path, qemu, "/ { soc { serial@10000000 { reg-shift = <2>; "
                                  "reg-io-width = <4>; clock-frequency = <50000000>; }; }; };")
-    assert facts(dtb)["uart"] == ["0x10000000 clock 50000000 shift 2 width 4"]
+    assert facts(dtb)["uart"] == ["0x10000000 clock 50000000 shift 2 width 4 irq 10"]
+
+
+def test_uart_line_only_when_a_plic_takes_it(tmp_path, qemu):
+    """The console hart sleeps on the UART's line only through the PLIC:
+    a line to another controller (here: none) reads as no line."""
+    dtb = edited(tmp_path, qemu, "/ { soc { serial@10000000 { "
+                                 "/delete-property/ interrupt-parent; }; }; };")
+    assert facts(dtb)["uart"] == ["0x10000000 clock 3686400 shift 0 width 1 irq 0"]
 
 
 @pytest.mark.parametrize("fragment", [

@@ -9,6 +9,7 @@ NQT_BIN := $(NQT_OUT)/test_nq_host
 NQT_DTB := $(patsubst $(NQT_DIR)/%.dts,$(NQT_OUT)/%.dtb,$(wildcard $(NQT_DIR)/*.dts))
 
 $(NQT_BIN): $(NQT_DIR)/test_nq_host.c nic-firmware/qemu/nq_dt.c nic-firmware/qemu/nq_win.c \
+	    nic-firmware/qemu/nq_idle.c \
 	    $(wildcard nic-firmware/qemu/*.h) $(NF_HDRS) $(LIBFDT_HOST)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"

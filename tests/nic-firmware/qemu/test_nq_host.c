@@ -1,6 +1,7 @@
 /* Host tests of the NIC core's qemu backend parts that are plain C: the DT
- * reader (nq_dt.c, on trees compiled by dtc) and the DMA window check
- * (nq_win.c), under ASan/UBSan. argv[1] = directory of the .dtb files. */
+ * reader (nq_dt.c, on trees compiled by dtc), the DMA window check
+ * (nq_win.c) and the idle policy (nq_idle.c), under ASan/UBSan. argv[1] =
+ * directory of the .dtb files. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include <nic-firmware/qemu/nq.h>
+#include <nic-firmware/qemu/nq_idle.h>
 
 static const char *dtb_dir;
 
@@ -35,6 +37,35 @@ static void *load(const char *name, size_t *len)
 	return buf;
 }
 
+/* The naps of a silence, as poll_loop takes them: each one bounded by an
+ * eighth of the silence before it (a guest's TX waits at most that), none
+ * shorter than the first, and the whole way to the deep sleep (50 ms) in
+ * tens of wakes where fixed 100 us naps took 500. */
+static void idle_naps_grow_with_the_silence(void **state)
+{
+	uint64_t t = NQ_IDLE_US, naps = 0, prev = 0;
+
+	(void)state;
+	assert_int_equal(nq_idle_nap_us(0), NQ_NAP_MIN_US);
+	while (t < NQ_DEEP_US) {
+		uint64_t us = nq_idle_nap_us(t);
+
+		assert_true(us >= NQ_NAP_MIN_US && us >= prev);
+		assert_true(us <= NQ_NAP_MIN_US || us <= t / NQ_NAP_SHARE);
+		t += us;
+		prev = us;
+		naps++;
+	}
+	assert_true(naps < 50);
+	/* a backlog that never drains keeps napping, at a bounded period */
+	assert_int_equal(nq_idle_nap_us(UINT64_MAX), NQ_NAP_MAX_US);
+	assert_true(NQ_NAP_MAX_US <= 10000);
+	/* the deep sleep's timer: short only where the wire cannot wake us */
+	assert_int_equal(nq_idle_backstop_us(false), 20000);
+	assert_true(nq_idle_backstop_us(true) >= 5 * nq_idle_backstop_us(false));
+	assert_true(nq_idle_backstop_us(true) <= 100000); /* a lost port wake's cost */
+}
+
 static struct nq_cfg cfg;
 static char why[96];
 
@@ -51,6 +82,7 @@ static void dt_hv_tree(void **state)
 	assert_int_equal(cfg.shared_size, 0x1000);
 	assert_int_equal(cfg.host_policy, 0x1b);
 	assert_true(cfg.port_pass);
+	assert_true(cfg.port_wake);
 	assert_int_equal(cfg.nport_addr, 1);
 	assert_int_equal(cfg.port_addr[0], 0x10008000);
 	assert_int_equal(cfg.nvf, 2);
@@ -80,6 +112,7 @@ static void dt_bare_tree(void **state)
 	assert_int_equal(nq_dt_read(fdt, &cfg, why, sizeof(why)), 0);
 	assert_false(cfg.hv);
 	assert_false(cfg.port_pass); /* the self-test's port is a wire port */
+	assert_false(cfg.port_wake);
 	assert_int_equal(cfg.nvf, 0);
 	assert_int_equal(cfg.nport_addr, 2);
 	assert_int_equal(cfg.port_addr[0] + cfg.port_addr[1], 0x10008000 + 0x10007000);
@@ -196,6 +229,7 @@ static void win_wrap_and_ids(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(idle_naps_grow_with_the_silence),
 	    cmocka_unit_test(dt_hv_tree),
 	    cmocka_unit_test(dt_bare_tree),
 	    cmocka_unit_test(dt_bad_mac_refused),
