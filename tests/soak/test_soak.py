@@ -48,7 +48,7 @@ LINUX_PORT = 5501
 # after badvf's one-shot attacks, its floods in turn, FLOOD_S each, one
 # every FLOOD_EVERY s: to the uplink at gso_size 8, into its own RX queue
 # through the NIC's switch, at gso_size 1 (refused, reset, again)
-FLOODS = ["start 4", "start 4 self"]
+FLOODS = ["start 4", "start 4 self", "start 4 gso1"]
 FLOOD_EVERY = 8
 FLOOD_CTL_PORT = 9000  # apps/badvf/flood.c
 
