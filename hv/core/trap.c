@@ -39,16 +39,18 @@ static const char *exc_name(uint64_t scause)
 	return "unknown exception";
 }
 
-static void (*ext_irq)(void);
+static void (*ext_irq)(void), (*ext_arm)(void);
 
-void trap_set_ext_irq(void (*fn)(void))
+void trap_set_ext_irq(void (*take)(void), void (*arm)(void))
 {
-	ext_irq = fn;
+	ext_irq = take;
+	ext_arm = arm;
 }
 
-int trap_has_ext_irq(void)
+void trap_arm_ext_irq(void)
 {
-	return ext_irq != 0;
+	if (ext_arm)
+		ext_arm();
 }
 
 static int guest_irq(struct vcpu *v, uint64_t irq)

@@ -72,9 +72,8 @@ static void __attribute__((noreturn)) vcpu_enter(struct hart *h, struct vcpu *v)
 	csr_write(CSR_VSTVAL, 0);
 	csr_write(CSR_VSATP, 0);
 	csr_write(CSR_HVIP, 0);
-	/* the host PLIC: only the contexts hv/nic enabled sources in */
-	if (trap_has_ext_irq())
-		csr_set(CSR_SIE, SIP_SEIP);
+	/* the host PLIC: a hart hv/nic takes its ports' lines on */
+	trap_arm_ext_irq();
 	vm_irq_sync(v); /* a device line already high for this vCPU's context */
 	if (hv_has_sstc)
 		csr_write(CSR_VSTIMECMP, ~0UL);

@@ -57,14 +57,28 @@ void port_irq_probe(const void *host_fdt, unsigned hart)
 		plic.base = (uintptr_t)base;
 }
 
-void port_irq_start(void)
+/* On each hart entering a vCPU (trap_arm_ext_irq): the NIC's hart
+ * enables its ports' sources in its PLIC context and takes SEI; no other
+ * hart does. Done here, on the NIC's hart once it runs, not at boot: the
+ * SBI's start of a hart resets that hart's contexts (OpenSBI 1.1 disables
+ * every source and sets the threshold to 7 in the hart's warm init), so
+ * sources enabled for it from the boot hart before it started were gone,
+ * and its port never woke the NIC unless the NIC's hart was the boot hart
+ * (OpenSBI's lottery). Again at each NIC restart: harmless. */
+static void arm(void)
 {
-	if (!plic.base)
+	if (hart_self()->hartid != nic_hart)
 		return;
 	for (int i = 0; i < nic_part.nports; i++)
 		if (nic_part.ports[i].irq)
 			plic_enable(&plic, nic_part.ports[i].irq);
-	trap_set_ext_irq(take);
+	csr_set(CSR_SIE, SIP_SEIP);
+}
+
+void port_irq_start(void)
+{
+	if (plic.base)
+		trap_set_ext_irq(take, arm);
 }
 
 int port_irq_wired(void)

@@ -12,8 +12,10 @@
 
 /* While the host DT is intact: the PLIC context of the NIC's hart. */
 void port_irq_probe(const void *host_fdt, unsigned nic_hart);
-/* Once the ports are guarded: their sources enabled, the trap handler set.
- * No PLIC in the tree: nothing (the NIC then wakes by its timer). */
+/* Once the ports are guarded: the trap handler set; the NIC's hart enables
+ * the ports' sources in its own PLIC context as it enters the NIC (see
+ * trap_set_ext_irq). No PLIC in the tree: nothing (the NIC then wakes by
+ * its timer). */
 void port_irq_start(void);
 /* After port_irq_start: whether a port's line wakes the NIC (its DT then
  * says port-wake, and the NIC may sleep without a short timer). */

@@ -4,6 +4,8 @@ super-frames cross the port whole (QEMU's TAP takes them with their
 virtio_net_hdr); Linux's super-frames arrive whole at the port and the NIC
 cuts them for the guests. Every byte is checked at the receiver; the other
 e2e modules run the port in wire mode, where tshark judges every frame."""
+import time
+
 import pytest
 
 from harness import PEER4, guest_addr
@@ -81,3 +83,24 @@ def test_big_file_is_intact(s):
 
 def test_ping_both_guests(s):
     assert s.ping(guest_addr(0)) and s.ping(guest_addr(1))
+
+
+def test_a_frame_from_the_wire_wakes_the_sleeping_nic(s):
+    """Idle, the NIC core sleeps deep (after 50 ms of silence); an echo
+    request from the wire must wake it through its port's interrupt (the
+    hv takes the PLIC line on the NIC's hart: `traps nic` irq-other), not
+    wait for the 100 ms backstop timer. The NIC's hart is 3 and OpenSBI
+    boots a random hart: the hart's PLIC context must be set up on the
+    NIC's hart after it started (SBI's hart start resets it), or no frame
+    ever woke the NIC unless it was the boot hart."""
+    s.wait_vm("iperf", CLIENT_DONE, timeout=60)  # the demo's traffic is over
+    assert s.ping(guest_addr(0))
+    time.sleep(0.5)
+    t0 = s.hv.traps("nic")["nic"]
+    r = s.ns.run("ping", "-c", "10", "-i", "0.3", "-W", "2", guest_addr(0), check=False,
+                 timeout=30)
+    assert r.returncode == 0, r.stdout + r.stderr
+    t1 = s.hv.traps("nic")["nic"]
+    wakes = t1["irq-other"] - t0["irq-other"]
+    rtt = r.stdout.strip().splitlines()[-1]
+    assert wakes >= 5, f"{wakes} port wakes for 10 echo requests 0.3 s apart ({rtt})"
