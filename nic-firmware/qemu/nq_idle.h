@@ -21,10 +21,11 @@
 uint64_t nq_idle_nap_us(uint64_t idle_us);
 /* The longest deep sleep: the timer's only job then is to bound what a
  * missing wake costs. With port-wake that would be a bug's cost alone,
- * but on QEMU a port's wake is still lost now and then (found by the
- * linux suite's UDP burst: frames waited a whole backstop with the port's
- * InterruptStatus set; docs/ARCHITECTURE.md §4): 100 ms bounds it, at 10
- * wakes a second. */
+ * and the cause of the port wakes lost on QEMU is found (OpenSBI reset
+ * the NIC hart's PLIC context when it started that hart: hv/nic/
+ * port_irq.c). 100 ms still, at 10 wakes a second: with 1 s the linux
+ * suite's UDP burst still came up short in 2 of 5 runs, every datagram
+ * delivered to the VF by the NIC (docs/ARCHITECTURE.md §4). */
 uint64_t nq_idle_backstop_us(bool port_wake);
 
 #endif
