@@ -37,8 +37,9 @@ static uint32_t ctl_allowed(const struct nic *nic)
 }
 
 /* A VF's lifecycle as the NIC sees it: the VF's own state (vf.c), its
- * MAC in the switch's classifier, which follows every reset, and its
- * super-frame in progress, which none survives (vf_tx.c). */
+ * MAC in the switch's classifier, which follows every reset, and the
+ * super-frames in progress, which none survives: its own (vf_tx.c), and
+ * its part of a port's being cut for it (vf_rx.c). */
 static int ctl_vf_create(struct nic *nic, uint16_t id, uint64_t base, uint64_t size,
 			 const uint8_t mac[6], uint16_t mtu)
 {
@@ -50,6 +51,7 @@ static int ctl_vf_create(struct nic *nic, uint16_t id, uint64_t base, uint64_t s
 	if (!rc) {
 		veb_vf_mac(&nic->veb, &nic->vf[id], true);
 		vf_tx_forget(nic, &nic->vf[id]);
+		vf_rx_forget(nic, &nic->vf[id]);
 	}
 	return rc;
 }
@@ -57,6 +59,7 @@ static int ctl_vf_create(struct nic *nic, uint16_t id, uint64_t base, uint64_t s
 static void ctl_vf_reset(struct nic *nic, struct vf *vf)
 {
 	vf_tx_forget(nic, vf);
+	vf_rx_forget(nic, vf);
 	vf_reset(vf, ctl_allowed(nic));
 	veb_vf_mac(&nic->veb, vf, true);
 }
@@ -64,6 +67,7 @@ static void ctl_vf_reset(struct nic *nic, struct vf *vf)
 static void ctl_vf_destroy(struct nic *nic, struct vf *vf)
 {
 	vf_tx_forget(nic, vf);
+	vf_rx_forget(nic, vf);
 	veb_vf_mac(&nic->veb, vf, false);
 	vf_destroy(vf);
 }

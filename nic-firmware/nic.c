@@ -61,16 +61,30 @@ int nic_poll(struct nic *nic)
 			hal_poll_progress();
 		}
 	}
+	/* Each port's budget is in frames delivered to VFs: a super-frame
+	 * being cut goes on first, and the port gives no other frame until
+	 * its last segment is out, so each VF gets the port's frames in
+	 * order. */
 	for (int p = 0; p < nic->nports; p++) {
-		for (int k = 0; k < NIC_RX_BUDGET; k++) {
+		struct vf_rx_sf *sf = &nic->rx_sf[p];
+		int32_t left = NIC_RX_BUDGET;
+
+		if (sf->to)
+			left -= vf_rx_cut_run(nic, sf, left);
+		while (left > 0 && !sf->to) {
 			struct virtio_net_hdr vh;
-			int len = hal_port_rx(p, nic->scr.rx, sizeof(nic->scr.rx), &vh);
+			int len =
+			    hal_port_rx(p, nic->port_frame[p], sizeof(nic->port_frame[p]), &vh);
 
 			if (len <= 0)
 				break;
-			veb_from_port(nic, p, nic->scr.rx, (uint32_t)len, &vh);
-			work++;
+			left -= veb_from_port(nic, p, (uint32_t)len, &vh);
+			if (sf->to)
+				left -= vf_rx_cut_run(nic, sf, left);
 		}
+		/* Not done: work for the next pass, which no port or kick
+		 * announces. */
+		work += NIC_RX_BUDGET - left + (sf->to != 0);
 	}
 	/* Publish each receiving VF's burst once (one fence, at most one
 	 * interrupt); idle VFs are not even looked at. */
@@ -97,6 +111,10 @@ int nic_poll(struct nic *nic)
 int nic_prepare_idle(struct nic *nic)
 {
 	int pending = 0;
+
+	for (int p = 0; p < nic->nports; p++)
+		if (nic->rx_sf[p].to)
+			return 1; /* a super-frame being cut: not idle */
 
 	for (int i = 0; i < NIC_MAX_VF; i++) {
 		struct vf *vf = &nic->vf[i];

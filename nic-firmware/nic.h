@@ -13,6 +13,7 @@
 #include "oe.h"
 #include "veb.h"
 #include "vf.h"
+#include "vf_rx.h"
 #include "vf_tx.h"
 #include "vq.h"
 
@@ -29,16 +30,22 @@
  * 68 KB) go out in one pass, and stops jumbo frames at 15 a pass. */
 #define NIC_TX_FRAMES 64
 #define NIC_TX_BYTES  (128 * 1024)
-#define NIC_RX_BUDGET 64 /* frames per port per pass */
+/* Per port and pass, frames delivered to VFs (each VF's copy of a flooded
+ * frame, each segment of a super-frame the engines cut for a VF; a frame
+ * that goes to none counts one), checked before each frame; a super-frame
+ * being cut goes on next pass, the port's next frame waits for it. 64 as
+ * for transmit: a 64 KiB super-frame at MSS 1448 (at most 46 segments) is
+ * cut in the pass it comes in, at gso_size 8 (8187) it takes 128 passes. */
+#define NIC_RX_BUDGET 64
 /* Mailbox requests per pass: one per slot of the shared page, one slot per
  * hypervisor hart (nicif/shared.h). */
 #define NIC_MBOX_BUDGET 8
 
 /* NIC-local working memory of the datapath (never guest-visible). */
 struct nic_scratch {
-	uint8_t seg_hdr[OE_HDR_MAX];   /* one segment's fresh headers */
-	uint8_t tx[NIC_FRAME_MAX];     /* small TX frame, or a pass's split payload */
-	uint8_t rx[NIC_FRAME_MAX];     /* port RX, or hairpin frame */
+	uint8_t seg_hdr[OE_HDR_MAX]; /* one segment's fresh headers */
+	uint8_t tx[NIC_FRAME_MAX];   /* small TX frame, or a pass's split payload */
+	uint8_t rx[NIC_FRAME_MAX];   /* hairpin frame */
 	/* A wire frame the engines cut from a super-frame for a VF that
 	 * cannot take it whole (vf_rx.c) */
 	uint8_t seg[NIC_MTU_MAX + ETH_HLEN + VLAN_HLEN];
@@ -70,6 +77,9 @@ struct nic {
 	 * = VF id): the end of a pass visits only these. */
 	uint64_t rx_dirty;
 	struct vf_tx_sf tx_sf[NIC_MAX_VF]; /* super-frames in progress */
+	/* Each port's last frame, kept while it is cut for VFs (rx_sf). */
+	uint8_t port_frame[NIC_MAX_PORTS][NIC_FRAME_MAX];
+	struct vf_rx_sf rx_sf[NIC_MAX_PORTS];
 };
 _Static_assert(NIC_MAX_VF <= 64, "rx_dirty has one bit per VF");
 _Static_assert(VEB_CLS_SLOTS >= 2 * NIC_MAX_VF, "classifier under 1/2 full");
@@ -81,8 +91,9 @@ void nic_init(struct nic *nic, uint32_t engine_caps);
 int nic_poll(struct nic *nic);
 /* Mark every running VF's TX queue, and the RX queue of a VF whose
  * backlog waits for buffers, as wanting notifications again before the
- * caller sleeps; returns non-zero if work arrived meanwhile. nic_poll
- * turns the RX queue's off again once its backlog has drained. */
+ * caller sleeps; returns non-zero if work arrived meanwhile, or a port's
+ * super-frame is still being cut (no notification will come for that).
+ * nic_poll turns the RX queue's off again once its backlog has drained. */
 int nic_prepare_idle(struct nic *nic);
 
 /* Accessor used by tests and tools. */

@@ -165,40 +165,44 @@ struct vf_verdict veb_from_vf(struct nic *nic, struct vf *src, const struct virt
 	return veb_port_drops(drops);
 }
 
-void veb_from_port(struct nic *nic, int port, const uint8_t *frame, uint32_t len,
-		   const struct virtio_net_hdr *vh)
+int veb_from_port(struct nic *nic, int port, uint32_t len, const struct virtio_net_hdr *vh)
 {
+	const uint8_t *frame = nic->port_frame[port];
 	uint64_t *pc = nic->port_cnt[port];
-	struct vf_rx_meta meta = {0};
+	struct vf_rx_meta meta = {.sf = &nic->rx_sf[port]};
 	struct oe_cls_result res = {.vf = -1};
-	int rc;
+	int rc, n = 0;
 
 	pc[PC_RX_PACKETS]++;
 	pc[PC_RX_BYTES] += len;
 	if (len < ETH_HLEN) {
 		pc[PC_RX_DROP_RUNT]++;
-		return;
+		return 1;
 	}
 	if (vf_rx_meta_vnet(&meta, vh, frame, len) < 0) {
 		pc[PC_RX_DROP_HDR]++;
-		return;
+		return 1;
 	}
 	pc[PC_RX_GSO] += vh->gso_type != VIRTIO_NET_HDR_GSO_NONE;
 	rc = oe_cls_frame(&nic->veb.cls, frame, len, &res);
 	if (rc < 0 && rc != OE_ERR_NOT_FOUND) {
 		pc[PC_RX_DROP_RUNT]++; /* too short for its own VLAN tags */
-		return;
+		return 1;
 	}
 	if (res.flags & (OE_CLS_F_BCAST | OE_CLS_F_MCAST)) {
 		pc[PC_RX_FLOOD]++;
-		for (int i = 0; i < NIC_MAX_VF; i++)
-			if (nic->vf[i].state == VF_STATE_RUNNING)
+		for (int i = 0; i < NIC_MAX_VF; i++) {
+			if (nic->vf[i].state == VF_STATE_RUNNING) {
 				vf_rx_deliver(nic, &nic->vf[i], frame, len, &meta);
-		return;
+				n++;
+			}
+		}
+		return n ? n : 1;
 	}
 	if (res.vf < 0 || res.vf >= NIC_MAX_VF || nic->vf[res.vf].state == VF_STATE_FREE) {
 		pc[PC_RX_DROP_NO_VF]++;
-		return;
+		return 1;
 	}
 	vf_rx_deliver(nic, &nic->vf[res.vf], frame, len, &meta);
+	return 1;
 }

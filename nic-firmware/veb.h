@@ -58,10 +58,12 @@ static inline unsigned int veb_copies(const struct nic *nic, const struct vf *sr
 int veb_ports_of(struct nic *nic, const uint8_t *eth);
 /* Whether those ports can each take one more frame now (hal_port_ready). */
 bool veb_ports_ready(const struct nic *nic, int ports);
-/* Forward one frame received on a port (in NIC memory). */
-/* Forward one frame received on a port (in NIC memory) with the header the
- * port gave (vh: all zero from a wire port). */
-void veb_from_port(struct nic *nic, int port, const uint8_t *frame, uint32_t len,
-		   const struct virtio_net_hdr *vh);
+/* Forward the frame of len bytes that the port just received into
+ * nic->port_frame[port], with the header the port gave (vh: all zero from
+ * a wire port). Returns what it cost the port's budget (nic.h,
+ * NIC_RX_BUDGET): one per VF it goes to (a flood: each running VF), one
+ * when it goes to none. The segments of a super-frame that a VF needs cut
+ * are vf_rx_cut_run's, counted there. */
+int veb_from_port(struct nic *nic, int port, uint32_t len, const struct virtio_net_hdr *vh);
 
 #endif

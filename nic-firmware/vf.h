@@ -158,6 +158,20 @@ static inline void vf_apply(struct vf *vf, struct vf_verdict v)
 		vf_fail(vf, vf_verdict_cause(v));
 }
 
+/* Of n segments of a super-frame that cost `each` of a budget apiece, how
+ * many go while `left` lasts, checked before each one: the budget ends at
+ * most one segment's cost past it (vf_tx.c's frames and bytes, vf_rx.c's
+ * frames delivered). */
+static inline uint32_t vf_budget_segs(uint32_t n, int32_t left, uint32_t each)
+{
+	uint32_t k;
+
+	if (left <= 0)
+		return 0;
+	k = ((uint32_t)left + each - 1) / each;
+	return n < k ? n : k;
+}
+
 /* Publish queue qid's used elements (vq_publish), counting the interrupt
  * when one was raised. */
 static inline struct vf_verdict vf_publish(struct vf *vf, uint16_t qid)

@@ -4,7 +4,9 @@
  *
  * A super-frame (from a port in pass mode, or hairpinned whole) goes whole
  * with its virtio_net_hdr to a VF that negotiated it; for any other VF the
- * engines cut it into wire frames here (rx_cut), each received as one. */
+ * engines cut it into wire frames here (rx_cut), each received as one. One
+ * super-frame at the smallest gso_size is thousands of them: they go a
+ * port's budget at a time (vf_rx_cut_run), so a pass stays short. */
 #include "vf_rx.h"
 
 #include <string.h>
@@ -294,18 +296,16 @@ static inline struct vf_verdict rx_frame(struct nic *nic, struct vf *vf, const u
 	return backlog_push(nic, vf, frame, len);
 }
 
-/* The engines' work for a VF that cannot take the frame whole: each
- * segment of a super-frame (or the frame with its sum filled) is built in
- * NIC memory and received as a wire frame. Each is a frame of its own: a
- * drop is counted as it happens; a fail ends it and is returned. */
+/* The engines' work for a VF that cannot take the frame whole. A frame
+ * with a sum left undone gets it filled in NIC memory and is received as a
+ * wire frame. A super-frame from a port is cut once for all its VFs: this
+ * one joins them (sf->to), vf_rx_cut_run gives it the segments. */
 static struct vf_verdict rx_cut(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
 				const struct vf_rx_meta *meta)
 {
 	uint8_t *out = nic->scr.seg;
 	struct vf_rx_meta m = {0};
-	struct oe_gso g;
-	struct oe_seg seg;
-	int rc;
+	struct vf_rx_sf *sf = meta->sf;
 
 	if (meta->eng.gso_type == VIRTIO_NET_HDR_GSO_NONE) {
 		if (len > sizeof(nic->scr.seg))
@@ -315,26 +315,89 @@ static struct vf_verdict rx_cut(struct nic *nic, struct vf *vf, const uint8_t *f
 			return vf_verdict_drop(VFC_RX_DROP_SIZE); /* vf_rx_meta_vnet checked it */
 		return rx_frame(nic, vf, out, len, &m);
 	}
-	if (oe_gso_start(&g, &meta->eng, frame, len, NULL, 0, 0) < 0)
+	/* From a VF, the switch hands over a super-frame only whole
+	 * (veb_whole_ok); the sender cut it for anyone else. */
+	if (!sf)
+		return vf_verdict_drop(VFC_RX_DROP_SIZE);
+	if (!sf->to && oe_gso_start(&sf->g, &meta->eng, frame, len, NULL, 0, 0) < 0)
 		return vf_verdict_drop(VFC_RX_DROP_SIZE); /* vf_rx_meta_vnet checked it */
+	sf->to |= 1ull << vf->dma.vf;
 	vf->cnt[VFC_RX_GSO_SEGMENTED]++;
-	while ((rc = oe_gso_next(&g, out, sizeof(nic->scr.seg), &seg)) == 1) {
-		struct vf_verdict v;
-		uint32_t off = seg.sg[0].len;
-
-		for (unsigned int i = 1; i < seg.n_sg; i++) {
-			if (seg.sg[i].len > sizeof(nic->scr.seg) - off)
-				return vf_verdict_drop(VFC_RX_DROP_SIZE);
-			memcpy(out + off, seg.sg[i].addr, seg.sg[i].len);
-			off += seg.sg[i].len;
-		}
-		m = (struct vf_rx_meta){0};
-		v = rx_frame(nic, vf, out, off, &m);
-		if (vf_verdict_act(v) == VF_FAIL)
-			return v;
-		vf_apply(vf, v);
-	}
 	return vf_verdict_pass();
+}
+
+/* The VF gets no more of the super-frame: what it has not had of it is
+ * dropped, each segment counted. */
+static void rx_sf_leave(struct vf_rx_sf *sf, struct vf *vf, enum nic_vf_counter cause)
+{
+	sf->to &= ~(1ull << vf->dma.vf);
+	vf->cnt[cause] += sf->g.nsegs - sf->g.seg_idx;
+}
+
+/* A segment in one piece at out, where oe_gso_next put its headers: its
+ * length, or 0 when it does not fit (it is over every VF's MTU then). */
+static uint32_t seg_gather(const struct oe_seg *seg, uint8_t *out, uint32_t cap)
+{
+	uint32_t off = seg->sg[0].len;
+
+	for (unsigned int i = 1; i < seg->n_sg; i++) {
+		if (seg->sg[i].len > cap - off)
+			return 0;
+		memcpy(out + off, seg->sg[i].addr, seg->sg[i].len);
+		off += seg->sg[i].len;
+	}
+	return off;
+}
+
+/* Each segment is built once and received by each VF as a wire frame of
+ * its own: a drop is counted as it happens; a fail ends the VF's part. */
+int vf_rx_cut_run(struct nic *nic, struct vf_rx_sf *sf, int32_t budget)
+{
+	struct oe_gso *g = &sf->g;
+	uint8_t *out = nic->scr.seg;
+	struct oe_seg seg;
+	uint32_t n;
+	int spent = 0, rc = 1;
+
+	/* A VF that failed since the last pass is not touched again. */
+	for (uint64_t m = sf->to; m; m &= m - 1) {
+		struct vf *vf = &nic->vf[__builtin_ctzll(m)];
+
+		if (vf->state != VF_STATE_RUNNING)
+			rx_sf_leave(sf, vf, VFC_RX_DROP_NOT_READY);
+	}
+	if (!sf->to)
+		return 0;
+	n = vf_budget_segs(g->nsegs - g->seg_idx, budget, (uint32_t)__builtin_popcountll(sf->to));
+	for (; n && sf->to && (rc = oe_gso_next(g, out, sizeof(nic->scr.seg), &seg)) == 1; n--) {
+		uint32_t len = seg_gather(&seg, out, sizeof(nic->scr.seg));
+
+		for (uint64_t m = sf->to; m; m &= m - 1) {
+			struct vf *vf = &nic->vf[__builtin_ctzll(m)];
+			struct vf_rx_meta meta = {0};
+			struct vf_verdict v = len ? rx_frame(nic, vf, out, len, &meta)
+						  : vf_verdict_drop(VFC_RX_DROP_SIZE);
+
+			spent++;
+			vf_apply(vf, v);
+			if (vf_verdict_act(v) == VF_FAIL)
+				rx_sf_leave(sf, vf, VFC_RX_DROP_NOT_READY);
+		}
+	}
+	/* Every VF has had the last segment; or the engines refused one
+	 * (vf_rx_meta_vnet checked the frame: not seen) and the rest is lost. */
+	if (rc < 0 || g->seg_idx == g->nsegs) {
+		for (uint64_t m = sf->to; m; m &= m - 1)
+			rx_sf_leave(sf, &nic->vf[__builtin_ctzll(m)], VFC_RX_DROP_SIZE);
+	}
+	return spent;
+}
+
+void vf_rx_forget(struct nic *nic, struct vf *vf)
+{
+	for (int p = 0; p < nic->nports; p++)
+		if (nic->rx_sf[p].to >> vf->dma.vf & 1)
+			rx_sf_leave(&nic->rx_sf[p], vf, VFC_RX_DROP_NOT_READY);
 }
 
 struct vf_verdict vf_rx_frame(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,

@@ -11,6 +11,17 @@
 
 struct nic;
 
+/* A super-frame from a port that the engines cut for the VFs that cannot
+ * take it whole: a pass gives its segments to them as far as the port's
+ * budget goes (vf_rx_cut_run), the next goes on from the next segment. Its
+ * frame stays where the port put it (nic->port_frame) and the port gives
+ * nothing else meanwhile, so every VF gets the port's frames in order. One
+ * per port (nic->rx_sf), in progress while `to` is not 0. */
+struct vf_rx_sf {
+	struct oe_gso g; /* the engines' place in the frame */
+	uint64_t to;	 /* the VFs still to get its segments (bit = VF id) */
+};
+
 /* What the switch learnt about a frame once, shared by every VF it is
  * flooded to. */
 struct vf_rx_meta {
@@ -22,6 +33,9 @@ struct vf_rx_meta {
 	bool vnet;
 	struct virtio_net_hdr vh, eng;
 	uint32_t seg_l3; /* a segment's L3 length (headers + gso_size) */
+	/* The port's, for a frame from a port (in nic->port_frame): a VF
+	 * that needs the super-frame cut joins sf->to. */
+	struct vf_rx_sf *sf;
 };
 
 /* Check a frame's virtio_net_hdr as the engines would before they act on
@@ -36,9 +50,21 @@ bool vf_rx_whole_ok(const struct vf *vf, const struct virtio_net_hdr *vh, uint32
 
 /* Deliver one frame (NIC memory) to a VF, which acts on what happens
  * (counted; the VF failed if its ring breaks a rule). Nothing goes back to
- * the sender: it cannot do anything about a full receiver. */
+ * the sender: it cannot do anything about a full receiver. A super-frame
+ * from a port that the VF cannot take whole is not cut here: the VF joins
+ * the VFs it is cut for (meta->sf), vf_rx_cut_run gives the segments. */
 void vf_rx_deliver(struct nic *nic, struct vf *vf, const uint8_t *frame, uint32_t len,
 		   struct vf_rx_meta *meta);
+/* The segments of the port's super-frame in progress (sf->to not 0) to
+ * each of its VFs while budget frames last, each VF's copy one frame;
+ * returns the frames spent. sf->to is 0 once every VF has had the last
+ * segment, or left: a VF that fails or is no longer running drops the rest
+ * (rx_drop_not_ready, each segment). */
+int vf_rx_cut_run(struct nic *nic, struct vf_rx_sf *sf, int32_t budget);
+/* The VF stops (its driver resets it, or it is destroyed): the rest of
+ * every super-frame being cut for it is dropped, counted as above, and
+ * nothing of it reaches the VF's next driver. */
+void vf_rx_forget(struct nic *nic, struct vf *vf);
 /* The same without acting on the frame's verdict, which is returned: for a
  * frame a VF sent to itself, whose transmit driver acts on it. Backlogged
  * frames delivered first are counted as they go (a fail among them is

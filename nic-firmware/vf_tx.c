@@ -178,7 +178,9 @@ static struct vf_verdict tx_gso_run(struct nic *nic, struct vf *vf, struct vf_tx
 	const int ports = veb_ports_of(nic, sf->hdr);
 	const uint32_t seg_bytes = copies * (oe_gso_seg_hdr_len(g) + mss);
 	const uint32_t first = g->seg_idx, pay = g->pkt.ip_end - g->pkt.payload_off;
-	uint32_t n = g->nsegs - first, sent, sent_bytes, end;
+	uint32_t n =
+	    vf_budget_segs(vf_budget_segs(g->nsegs - first, frames, copies), bytes, seg_bytes);
+	uint32_t sent, sent_bytes, end;
 	const uint8_t *data = NULL;
 	struct vf_verdict v = vf_verdict_pass();
 	struct oe_seg seg;
@@ -186,12 +188,6 @@ static struct vf_verdict tx_gso_run(struct nic *nic, struct vf *vf, struct vf_tx
 
 	sf->left = (struct vf_tx_budget){frames, bytes};
 	nic->tx_sf_busy &= ~bit;
-	if (frames <= 0 || bytes <= 0)
-		n = 0;
-	if (n > ((uint32_t)frames + copies - 1) / copies)
-		n = ((uint32_t)frames + copies - 1) / copies;
-	if (n > ((uint32_t)bytes + seg_bytes - 1) / seg_bytes)
-		n = ((uint32_t)bytes + seg_bytes - 1) / seg_bytes;
 	if (guest) {
 		/* In place: the view again, as each pass may be a new one. */
 		data = hal_dma_view(vf->dma.vf, gpa, rest);

@@ -1,9 +1,11 @@
 /* libFuzzer: a hostile guest. The input drives VF 0 (rings, descriptors,
  * buffers, frames on the wire, resets); the firmware must neither crash
  * nor touch memory outside the window (ASan), no pass may send more of VF
- * 0's frames than its budget (NIC_TX_FRAMES), and VF 1 must keep passing
- * traffic whatever VF 0 did, even while VF 0's super-frames still go on
- * (ARCHITECTURE.md §5).
+ * 0's frames than its budget (NIC_TX_FRAMES) nor write more into its
+ * buffers than the port's budget (NIC_RX_BUDGET: the port's super-frames
+ * cut for it) and its own frames to itself allow, and VF 1 must keep
+ * passing traffic whatever VF 0 did, even while VF 0's super-frames still
+ * go on (ARCHITECTURE.md §5).
  *
  * Two input forms, chosen by bit 7 of byte 0:
  * - one-shot (bit 7 clear): [0] features (bits 0-1, bits 4-5 as below),
@@ -146,15 +148,21 @@ static unsigned int fz_sent_by(unsigned int from, const uint8_t *mac, unsigned i
 }
 
 /* One pass; VF 0 never gets more frames out of it than its budget, nor
- * more than one interrupt per queue (one publish each). */
+ * more than one interrupt per queue (one publish each), nor more frames
+ * into its buffers than the port's budget (one frame past it at most),
+ * what its own budget sends to itself and its backlog. */
 static int fz_poll(void)
 {
 	unsigned int at, irq0[2] = {fh.irqs[0][0], fh.irqs[0][1]};
+	uint64_t rx0 = nic->vf[0].cnt[VFC_RX_PACKETS];
 	int work;
 
 	fz_port_drain(false);
 	work = nic_poll(nic);
 	if (fz_sent_by(0, mac0, &at) > NIC_TX_FRAMES)
+		abort();
+	if (nic->vf[0].cnt[VFC_RX_PACKETS] - rx0 >
+	    NIC_RX_BUDGET + 1 + NIC_TX_FRAMES + NIC_RX_BACKLOG)
 		abort();
 	if (fh.irqs[0][0] - irq0[0] > 1 || fh.irqs[0][1] - irq0[1] > 1)
 		abort();
@@ -449,6 +457,14 @@ static void commands(const uint8_t *data, size_t size)
 	/* Let VF 0's queued work end before VF 1's check counts frames. */
 	for (int i = 0; i < 16 && fz_poll() > 0; i++)
 		;
+	/* Every frame of the port in, each super-frame cut to its last
+	 * segment (FZ_INJECT's: at most 256 segments, for VF 0 and VF 1 at
+	 * most, 9 passes), before VF 1's frame comes after them. */
+	for (unsigned int i = 0; fh.rx_next < fh.nrx || nic->rx_sf[0].to; i++) {
+		if (i > 10 * FH_MAX_FRAMES)
+			abort();
+		fz_poll();
+	}
 	fh.on_read = NULL;
 	fz_scribble_q = -1;
 	fz_port_drain(false);

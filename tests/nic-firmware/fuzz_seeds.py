@@ -4,7 +4,8 @@ mergeable RX, a TX chain in an indirect table) laid out as fuzz_nic.c
 reads its input, so the fuzzer starts from chains the firmware accepts and
 mutates toward the bounds; and command-form inputs (several rounds of
 posting, frames and polls), one of them the in-flight ring overrun fixed
-in abde0d9; indirect tables honest and hostile (nested, too long, outside
+in abde0d9; the port's super-frames cut over several passes, a VF reset or
+failed mid-cut; indirect tables honest and hostile (nested, too long, outside
 the window, length not whole descriptors, loops); used_event values
 around the wrap, one rewritten under the device's reads, the idle
 hand-off.
@@ -207,6 +208,15 @@ seeds = {
                                   inject(2000, DST_VF0, V_CSUM | V_GSO | 2, n=2, gso_size=8),
                                   inject(2000, DST_VF0, V_CSUM | V_GSO, gso_size=1),
                                   inject(900, DST_VF0, V_CSUM | 1), poll(4)),
+    # The port's super-frames cut for VF 0 over several passes (issue 12):
+    # VF 0 reset mid-cut and up again; a broadcast USO one cut for both VFs
+    # (neither has GUEST_USO), VF 0's ring broken (avail a ring ahead)
+    # mid-cut.
+    "cmd-pass-cut-over-passes": prog(PASS | 3, post(64, 0, 2048),
+                                     inject(2000, DST_VF0, V_CSUM | V_GSO, n=2, gso_size=8),
+                                     poll(), cmd(RESET, 3, 0), post(64, 0, 2048), poll(2),
+                                     inject(2000, DST_BCAST, V_CSUM | V_GSO | 1, gso_size=8),
+                                     poll(), cmd(AVAIL, 0, 0xff, 0x7f), poll(3)),
     "cmd-no-event-idx": prog(NO_EVENT_IDX, post(4, 0, 2048), event(5), cmd(AVAIL, 0, 0, 0, 2, 1),
                              inject(100, n=2), poll(), event(0, IDLE), tx(100, 3), poll()),
 }

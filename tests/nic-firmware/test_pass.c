@@ -9,12 +9,6 @@
 
 static uint8_t f[70000], out[70000];
 
-/* What QEMU 7.2's virtio-net with a vnet_hdr TAP takes and gives. */
-#define PASS                                                                                       \
-	(VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |                     \
-	 VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) | VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO6) |                 \
-	 VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6))
-
 /* The port's features as nic_init would have read them. */
 static void port(uint64_t feat)
 {
@@ -67,7 +61,7 @@ static void tx_tso_whole_to_pass_port(void **state)
 	uint32_t len;
 
 	(void)state;
-	port(PASS);
+	port(PORT_PASS);
 	up(ALLF, ALLF);
 	len = tso4(mac_peer, 60000, 1448, &vh);
 	td_tx(0, &vh, f, len);
@@ -94,7 +88,7 @@ static void tx_segmented_for_a_port_without_it(void **state)
 {
 	static uint8_t exp[80000];
 	struct virtio_net_hdr vh;
-	uint64_t feats[] = {0, PASS & ~VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4)};
+	uint64_t feats[] = {0, PORT_PASS & ~VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4)};
 	uint32_t len, at;
 	int n;
 
@@ -128,7 +122,7 @@ static void hairpin_whole_to_guest_tso_vf(void **state)
 	uint32_t len;
 
 	(void)state;
-	port(PASS);
+	port(PORT_PASS);
 	up(ALLF, ALLF);
 	len = tso4(mac1, 30000, 1448, &vh);
 	td_tx(0, &vh, f, len);
@@ -181,7 +175,7 @@ static void hostile_headers_refused(void **state)
 	for (unsigned int i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		fh_fini();
 		fh_init();
-		port(PASS);
+		port(PORT_PASS);
 		up(ALLF, ALLF);
 		before = td_cnt(nic, 0, rows[i].cause);
 		len = tso4(mac_peer, 20000, rows[i].gso_size, &vh);
@@ -197,7 +191,7 @@ static void hostile_headers_refused(void **state)
 	/* TSO on a UDP frame; a super-frame over 64 KiB of IP. */
 	fh_fini();
 	fh_init();
-	port(PASS);
+	port(PORT_PASS);
 	up(ALLF, ALLF);
 	before = td_cnt(nic, 0, VFC_TX_DROP_HDR) + td_cnt(nic, 0, VFC_TX_DROP_SIZE);
 	len = fr_udp4(f, mac_peer, mac0, 20000, true, &vh);
@@ -228,7 +222,7 @@ static void rx_super_frame_whole_or_segmented(void **state)
 	int n, l, got = 0;
 
 	(void)state;
-	port(PASS);
+	port(PORT_PASS);
 	up(ALLF & ~NO_GUEST_TSO, ALLF);
 	len = tso4(mac1, 40000, 1448, &vh);
 	memcpy(f, mac1, 6);
@@ -272,7 +266,7 @@ static void rx_needs_csum(void **state)
 	uint32_t len;
 
 	(void)state;
-	port(PASS);
+	port(PORT_PASS);
 	up(ALLF & ~NO_GUEST_CSUM, ALLF);
 	len = fr_udp4(f, mac0, mac_peer, 300, true, &vh);
 	fh_port_inject_vnet(f, len, &vh);
@@ -296,7 +290,7 @@ static void port_full_mid_burst(void **state)
 	uint32_t len;
 
 	(void)state;
-	port(PASS);
+	port(PORT_PASS);
 	up(ALLF, ALLF);
 	fh.port_limit = true;
 	fh.port_room = 1;
