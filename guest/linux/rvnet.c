@@ -312,6 +312,13 @@ static int udp_recv(char **av)
 	int s = listen_on(av[0], SOCK_DGRAM);
 	if (s < 0)
 		return 1;
+	/* The whole burst fits the socket: it arrives at the wire's pace,
+	 * and what is counted is what the network delivered, not whether a
+	 * slow (emulated) reader kept up with a default buffer (Linux's
+	 * RcvbufErrors). FORCE passes rmem_max as root; else what it grants. */
+	int rcvbuf = count * size * 2 < (64u << 20) ? (int)(count * size * 2) : (64 << 20);
+	if (setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	printf("rvnet: listening on %s\n", av[0]);
 	fflush(stdout);
 	static uint8_t buf[65536], want[65536];
