@@ -227,6 +227,7 @@ int sbi_server_call(struct hart *h, struct vcpu *v)
 	struct sbi_result r = {SBI_ERR_NOT_SUPPORTED, 0, 0};
 
 	h->sepc += 4; /* ecall has no compressed form */
+	trap_stats_count_sbi(&vm->traps, eid);
 	switch (eid) {
 	/* legacy extensions (5): the result is in a0 alone */
 	case SBI_EXT_LEGACY_SET_TIMER:

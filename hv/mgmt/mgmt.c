@@ -36,7 +36,7 @@ static int err(const char *why)
 
 /* one answer line is built whole, so another hart's output cannot split it */
 struct linebuf {
-	char s[256];
+	char s[400];
 	unsigned n;
 };
 
@@ -85,6 +85,9 @@ static void print_traps(struct vm *vm)
 	for (int i = 0; i < TRAP_NCAUSES; i++)
 		add(&b, " %s=%lu", trap_cause_names[i],
 		    (unsigned long)__atomic_load_n(&vm->traps.n[i], __ATOMIC_RELAXED));
+	for (int i = 0; i < TRAP_SBI_N; i++)
+		add(&b, " %s=%lu", trap_sbi_names[i],
+		    (unsigned long)__atomic_load_n(&vm->traps.sbi[i], __ATOMIC_RELAXED));
 	hv_printf("hv: %s\n", b.s);
 }
 

@@ -133,4 +133,4 @@ $(eval $(call hvfz_rules,shm-hv,tests/nicif/fuzz_shm_hv.c,nicif/shm_hv.c))
 $(eval $(call hvfz_rules,vm-config,tests/hv/core/fuzz_vm_config.c,hv/core/vm_config.c))
 # the SBI server with its CSR accessors, firmware calls, console and vCPU
 # lifecycle faked (fuzz_host_csr.h)
-$(eval $(call hvfz_rules,sbi-server,tests/hv/core/fuzz_sbi_server.c,hv/core/sbi_server.c hv/core/sbi_args.c,-include tests/hv/core/fuzz_host_csr.h))
+$(eval $(call hvfz_rules,sbi-server,tests/hv/core/fuzz_sbi_server.c,hv/core/sbi_server.c hv/core/sbi_args.c hv/core/trap_stats.c,-include tests/hv/core/fuzz_host_csr.h))
