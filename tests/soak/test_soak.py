@@ -115,6 +115,16 @@ def test_soak(tmp_path):
         report = [f"{name}: " + " ".join(str(b // 1024) for b in series[name]) + " KiB/s"
                   for name in HONEST]
         print("\n".join(report))
+        # where frames may have been lost on the way (no assertion: a zero
+        # second above is the verdict; these say where to look)
+        drops = [f"{vm}: " + ", ".join(f"{k}={after[vm][k] - before[vm].get(k, 0)}"
+                                       for k in after[vm] if "drop" in k and
+                                       after[vm][k] != before[vm].get(k, 0))
+                 for vm in after]
+        tap = s.ns.run("ip", "-s", "link", "show", "dev", s.ns.tap, check=False).stdout
+        tcp = s.ns.run("nstat", "-az", "TcpRetransSegs", "TcpExtTCPTimeouts",
+                       "TcpExtTCPLossProbes", check=False).stdout
+        print("drops:\n" + "\n".join(drops) + "\npeer's TAP:\n" + tap + "peer's TCP:\n" + tcp)
         zero = {name: [i + 1 for i, b in enumerate(series[name]) if b == 0 and i >= WARMUP]
                 for name in HONEST}
         assert not any(zero.values()), \
