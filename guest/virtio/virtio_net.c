@@ -207,6 +207,15 @@ void vnet_flush(struct vnet *n)
 	}
 }
 
+void vnet_flush_tx(struct vnet *n)
+{
+	if (!n->tx.unpublished)
+		return;
+	vring_publish(&n->tx);
+	n->tx_kicks++;
+	vmmio_notify(n->dev, VIRTIO_NET_TXQ);
+}
+
 void vnet_rx_irq(struct vnet *n, bool on)
 {
 	vring_irq(&n->rx, on);

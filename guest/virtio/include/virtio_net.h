@@ -85,6 +85,9 @@ void vnet_batch(struct vnet *n, bool on);
 void vnet_flush(struct vnet *n);
 /* Ask for (or stop) RX interrupts. */
 void vnet_rx_irq(struct vnet *n, bool on);
+/* In batched mode: publish and notify the TX queue only (the caller holds
+ * RX buffers back to give them in bigger batches). */
+void vnet_flush_tx(struct vnet *n);
 
 /* Offload metadata for a frame about to be sent (§5.1.6.2): sets
  * NEEDS_CSUM, csum_start/csum_offset for its TCP or UDP header and seeds
