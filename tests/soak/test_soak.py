@@ -98,11 +98,12 @@ def test_soak(tmp_path):
         load = s.ns.popen(PY, TRAFFIC, SECONDS, out, f"httpd={addr('httpd')}",
                           f"iperf={addr('iperf')}", f"echo={addr('echo')}",
                           f"linux={addr('linux')}:{LINUX_PORT}")
-        slow, t0, floods = [], time.monotonic(), 0
+        slow, t0, floods, flood_log = [], time.monotonic(), 0, []
         for i in range(SECONDS):
             if i % FLOOD_EVERY == FLOOD_EVERY // 2 and \
                     re.search(r"badvf: flood gso_size \d+: waiting", s.con.text):
                 flood_ctl(s, FLOODS[floods % len(FLOODS)])
+                flood_log.append(f"{i}:{FLOODS[floods % len(FLOODS)].replace(' ', '_')}")
                 floods += 1
             took = answer_time(s, COMMANDS[i % len(COMMANDS)])
             if took > 1.0:
@@ -124,6 +125,7 @@ def test_soak(tmp_path):
         tap = s.ns.run("ip", "-s", "link", "show", "dev", s.ns.tap, check=False).stdout
         tcp = s.ns.run("nstat", "-az", "TcpRetransSegs", "TcpExtTCPTimeouts",
                        "TcpExtTCPLossProbes", check=False).stdout
+        print("floods started (second:what): " + " ".join(flood_log))
         print("drops:\n" + "\n".join(drops) + "\npeer's TAP:\n" + tap + "peer's TCP:\n" + tcp)
         zero = {name: [i + 1 for i, b in enumerate(series[name]) if b == 0 and i >= WARMUP]
                 for name in HONEST}
