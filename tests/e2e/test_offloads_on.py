@@ -151,13 +151,16 @@ def test_iperf_to_guest_and_traps_per_packet(s, record_property):
 
 
 def test_traps_are_counted_by_cause(s):
-    """`traps` answers per VM with a total and its causes adding up."""
+    """`traps` answers per VM with a total and its causes adding up, and
+    the SBI calls among them split by extension adding up to `ecall`."""
     t = s.hv.traps()
     assert set(t) >= {"httpd", "iperf"}, t
     for vm, causes in t.items():
-        parts = sum(v for k, v in causes.items() if k != "total")
+        parts = sum(v for k, v in causes.items() if k != "total" and not k.startswith("sbi-"))
         assert causes["total"] == parts, (vm, causes)
         assert causes["total"] > 0, (vm, causes)
+        sbi = sum(v for k, v in causes.items() if k.startswith("sbi-"))
+        assert causes["ecall"] == sbi, (vm, causes)
 
 
 def test_wire_is_clean(s):
