@@ -192,28 +192,25 @@ void vnet_batch(struct vnet *n, bool on)
 	n->batch = on;
 }
 
+/* Batched mode: publish a queue's chains and notify it, if it has any. */
+static void flush_queue(struct vnet *n, struct vring *r, uint16_t q, uint64_t *kicks)
+{
+	if (!r->unpublished)
+		return;
+	vring_publish(r);
+	(*kicks)++;
+	vmmio_notify(n->dev, q);
+}
+
 void vnet_flush(struct vnet *n)
 {
-	bool rx = n->rx.unpublished, tx = n->tx.unpublished;
-	vring_publish(&n->rx);
-	vring_publish(&n->tx);
-	if (rx) {
-		n->rx_kicks++;
-		vmmio_notify(n->dev, VIRTIO_NET_RXQ);
-	}
-	if (tx) {
-		n->tx_kicks++;
-		vmmio_notify(n->dev, VIRTIO_NET_TXQ);
-	}
+	flush_queue(n, &n->rx, VIRTIO_NET_RXQ, &n->rx_kicks);
+	vnet_flush_tx(n);
 }
 
 void vnet_flush_tx(struct vnet *n)
 {
-	if (!n->tx.unpublished)
-		return;
-	vring_publish(&n->tx);
-	n->tx_kicks++;
-	vmmio_notify(n->dev, VIRTIO_NET_TXQ);
+	flush_queue(n, &n->tx, VIRTIO_NET_TXQ, &n->tx_kicks);
 }
 
 void vnet_rx_irq(struct vnet *n, bool on)
