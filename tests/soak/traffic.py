@@ -6,6 +6,10 @@ echo stream in 16 KiB pieces, every byte compared (bytes echoed intact);
 iperf: Debian's iperf 2 client, one-second reports; linux: rvnet send -i to
 an `rvnet recv` in the guest (which checks every byte). OUT.json gets
 {service: [bytes in second 1, 2, ...], service + "_errors": [...]}.
+A reporter's per-second line (iperf, rvnet) is counted in the second its
+own interval covers, not the second the line happened to arrive in: a line
+that comes a little late would otherwise leave one second at zero and the
+next at double.
 Exit status: 0 ran (the test judges the numbers), 2 bad usage."""
 import json
 import socket
@@ -16,27 +20,31 @@ import time
 from pathlib import Path
 
 RVNET = Path(__file__).resolve().parents[2] / "build" / "host" / "rvnet"
+REPORT_GRACE = 2  # seconds
 
 
 class Meter:
-    def __init__(self):
+    """Bytes per second of the run (second 0 starts at t0)."""
+    def __init__(self, t0):
         self.lock = threading.Lock()
-        self.bytes = 0
+        self.t0 = t0
+        self.seconds = {}
         self.errors = []
 
-    def add(self, n):
+    def add(self, n, at=None):
+        """n bytes moved at monotonic time `at` (default: now)."""
+        s = int((time.monotonic() if at is None else at) - self.t0)
         with self.lock:
-            self.bytes += n
+            self.seconds[s] = self.seconds.get(s, 0) + n
 
     def error(self, what):
         with self.lock:
             if len(self.errors) < 20:
                 self.errors.append(f"{time.monotonic():.1f} {what}")
 
-    def take(self):
+    def series(self, seconds):
         with self.lock:
-            n, self.bytes = self.bytes, 0
-            return n
+            return [self.seconds.get(s, 0) for s in range(seconds)]
 
 
 def httpd(addr, meter, stop):
@@ -88,13 +96,15 @@ def echo(addr, meter, stop):
 
 
 def lines_of(cmd, meter, parse, stop, restart=True):
-    """A per-second reporter subprocess: parse(line) -> bytes or None."""
+    """A per-second reporter subprocess: parse(line) -> (k, bytes) for
+    the reporter's k-th one-second interval (from 0), or None."""
     while not stop.is_set():
+        started = time.monotonic()
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         for line in p.stdout:
-            n = parse(line)
-            if n is not None:
-                meter.add(n)
+            r = parse(line)
+            if r is not None:
+                meter.add(r[1], at=started + r[0] + 0.5)
             elif "rvnet: MISMATCH" in line or "connect" in line and "refused" not in line:
                 meter.error(line.strip())
             if stop.is_set():
@@ -109,14 +119,16 @@ def lines_of(cmd, meter, parse, stop, restart=True):
 def iperf_line(line):
     f = line.strip().split(",")
     if len(f) >= 9 and "-" in f[6]:
-        return int(f[7])
+        begin, end = (float(x) for x in f[6].split("-"))
+        if end - begin <= 1.5:  # not the whole-run summary
+            return int(begin), int(f[7])
     return None
 
 
 def rvnet_line(line):
     w = line.split()
     if len(w) == 5 and w[1] == "second" and w[4] == "bytes":
-        return int(w[3])
+        return int(w[2]) - 1, int(w[3])
     return None
 
 
@@ -125,14 +137,15 @@ def main(argv):
         print(__doc__)
         return 0
     if len(argv) < 3:
-        print(__doc__.splitlines()[1].strip(), file=sys.stderr)
+        print("usage: " + __doc__.splitlines()[2].strip(), file=sys.stderr)
         return 2
     seconds, out = int(argv[0]), Path(argv[1])
     targets = dict(a.split("=", 1) for a in argv[2:])
     stop = threading.Event()
     meters, threads = {}, []
+    t0 = time.monotonic()
     for name, addr in targets.items():
-        m = meters[name] = Meter()
+        m = meters[name] = Meter(t0)
         if name == "httpd":
             t = threading.Thread(target=httpd, args=(addr, m, stop))
         elif name == "echo":
@@ -151,14 +164,12 @@ def main(argv):
         threads.append(t)
     for t in threads:
         t.start()
-    series = {name: [] for name in meters}
-    t0 = time.monotonic()
-    for s in range(1, seconds + 1):
-        time.sleep(max(0, t0 + s - time.monotonic()))
-        for name, m in meters.items():
-            series[name].append(m.take())
+    # a reporter's line for the last second comes after that second
+    time.sleep(max(0, t0 + seconds + REPORT_GRACE - time.monotonic()))
     stop.set()
+    series = {}
     for name, m in meters.items():
+        series[name] = m.series(seconds)
         series[name + "_errors"] = m.errors
     out.write_text(json.dumps(series))
     return 0
