@@ -10,14 +10,18 @@
 
 void nic_init(struct nic *nic, uint32_t engine_caps)
 {
-	memset(nic, 0, sizeof(*nic));
+	const struct oe_rsc_cfg rsc = {.n_flows = NIC_RSC_FLOWS};
+
+	memset(nic, 0, NIC_STATE_LEN);
 	nic->engine_caps = engine_caps & NIC_POL_ALL;
 	nic->host_policy = NIC_POL_ALL;
 	nic->nports = hal_port_count();
 	if (nic->nports > NIC_MAX_PORTS)
 		nic->nports = NIC_MAX_PORTS;
-	for (int p = 0; p < nic->nports; p++)
+	for (int p = 0; p < nic->nports; p++) {
 		nic->port_feat[p] = hal_port_features(p);
+		oe_rsc_init(&nic->rsc[p], &rsc, nic->rsc_store[p], sizeof(nic->rsc_store[p]));
+	}
 	veb_init(&nic->veb);
 }
 
@@ -82,6 +86,8 @@ int nic_poll(struct nic *nic)
 			if (sf->to)
 				left -= vf_rx_cut_run(nic, sf, left);
 		}
+		/* The batch ends: what RSC holds goes now, never next pass. */
+		left -= veb_port_rsc_flush(nic, p);
 		/* Not done: work for the next pass, which no port or kick
 		 * announces. */
 		work += NIC_RX_BUDGET - left + (sf->to != 0);

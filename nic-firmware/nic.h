@@ -7,10 +7,12 @@
 #define NIC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <nicif/counters.h>
 #include "oe.h"
+#include "oe_rsc.h"
 #include "veb.h"
 #include "vf.h"
 #include "vf_rx.h"
@@ -37,6 +39,10 @@
  * for transmit: a 64 KiB super-frame at MSS 1448 (at most 46 segments) is
  * cut in the pass it comes in, at gso_size 8 (8187) it takes 128 passes. */
 #define NIC_RX_BUDGET 64
+/* Receive segment coalescing on a wire port: flows with a super-frame
+ * open at once (as Linux GRO's 8 per bucket list); each takes 64 KiB of
+ * NIC memory, plus one more per port. */
+#define NIC_RSC_FLOWS OE_RSC_FLOWS_MAX
 /* Mailbox requests per pass: one per slot of the shared page, one slot per
  * hypervisor hart (nicif/shared.h). */
 #define NIC_MBOX_BUDGET 8
@@ -57,8 +63,6 @@ struct nic {
 	struct vf vf[NIC_MAX_VF];
 	struct veb veb;
 	struct vq_chain tx_chain, rx_chain;
-	uint8_t backlog[NIC_MAX_VF][NIC_RX_BACKLOG][NIC_RX_BACKLOG_FRAME];
-	struct nic_scratch scr;
 	uint32_t host_policy; /* host-wide switch, NIC_POL_* */
 	uint32_t engine_caps; /* what the engines can do, NIC_POL_* */
 	int nports;
@@ -77,10 +81,19 @@ struct nic {
 	 * = VF id): the end of a pass visits only these. */
 	uint64_t rx_dirty;
 	struct vf_tx_sf tx_sf[NIC_MAX_VF]; /* super-frames in progress */
+	struct vf_rx_sf rx_sf[NIC_MAX_PORTS];
+	/* Receive segment coalescing per wire port (veb.c), over rsc_store. */
+	struct oe_rsc rsc[NIC_MAX_PORTS];
+
+	/* Buffers, from here on: each byte is written before it is read, so
+	 * nic_init leaves them as they are (NIC_STATE_LEN). */
+	uint8_t backlog[NIC_MAX_VF][NIC_RX_BACKLOG][NIC_RX_BACKLOG_FRAME];
+	struct nic_scratch scr;
 	/* Each port's last frame, kept while it is cut for VFs (rx_sf). */
 	uint8_t port_frame[NIC_MAX_PORTS][NIC_FRAME_MAX];
-	struct vf_rx_sf rx_sf[NIC_MAX_PORTS];
+	uint8_t rsc_store[NIC_MAX_PORTS][OE_RSC_STORE_LEN(NIC_RSC_FLOWS)];
 };
+#define NIC_STATE_LEN offsetof(struct nic, backlog)
 _Static_assert(NIC_MAX_VF <= 64, "rx_dirty has one bit per VF");
 _Static_assert(VEB_CLS_SLOTS >= 2 * NIC_MAX_VF, "classifier under 1/2 full");
 

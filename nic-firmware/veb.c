@@ -165,12 +165,87 @@ struct vf_verdict veb_from_vf(struct nic *nic, struct vf *src, const struct virt
 	return veb_port_drops(drops);
 }
 
+/* Receive segment coalescing (oe_rsc.h) on a wire port, for a unicast
+ * frame to vf: only where the super-frame goes on whole (the VF negotiated
+ * GUEST_TSO for the frame's IP version) and the VF has no backlog (which
+ * holds wire frames only: a super-frame finding no buffer is dropped). A
+ * flow's frames all go to one VF, whose features change only between
+ * passes; nothing is held from one pass to the next (veb_port_rsc_flush),
+ * so each flow's frames keep their order. */
+static bool rsc_for(const struct nic *nic, int port, const struct vf *vf, const uint8_t *frame,
+		    uint32_t len, const struct virtio_net_hdr *vh)
+{
+	bool v4 = vf_has(vf, VIRTIO_NET_F_GUEST_TSO4), v6 = vf_has(vf, VIRTIO_NET_F_GUEST_TSO6);
+
+	if (nic->port_feat[port] || vh->gso_type != VIRTIO_NET_HDR_GSO_NONE || vh->flags ||
+	    vf->state != VF_STATE_RUNNING || vf->bl_count || !(v4 || v6))
+		return false;
+	if (v4 && v6)
+		return true;
+	for (uint32_t o = ETH_OFF_TYPE; o + 2 <= len; o += VLAN_HLEN) {
+		uint16_t type = oe_get_be16(frame + o);
+
+		if (type != ETH_P_8021Q && type != ETH_P_8021AD)
+			return type == (v4 ? ETH_P_IP : ETH_P_IPV6);
+	}
+	return false;
+}
+
+/* One of RSC's deliveries, to the VF its destination is: a frame as the
+ * port gave it (its receive verdict already made) or a super-frame, which
+ * the VF takes whole or not at all (meta.sf stays NULL: never cut, the
+ * storage it is in is the context's). Returns the frames delivered. */
+static int rsc_deliver(struct nic *nic, int port, const struct oe_rsc_out *o)
+{
+	struct oe_cls_result res = {.vf = -1};
+	struct vf_rx_meta meta = {.checked = true, .res = o->rx};
+	struct vf *vf;
+
+	if (oe_cls_frame(&nic->veb.cls, o->frame, o->len, &res) < 0 || res.vf < 0 ||
+	    res.vf >= NIC_MAX_VF || nic->vf[res.vf].state == VF_STATE_FREE) {
+		nic->port_cnt[port][PC_RX_DROP_NO_VF] += o->segs; /* freed since it came */
+		return 1;
+	}
+	vf = &nic->vf[res.vf];
+	if (o->segs > 1) {
+		if (vf_rx_meta_vnet(&meta, &o->vh, o->frame, o->len) < 0) {
+			vf->cnt[VFC_RX_DROP_SIZE] += o->segs; /* never: oe_rsc.h */
+			return 1;
+		}
+		vf->cnt[VFC_RX_HW_GRO]++;
+		vf->cnt[VFC_RX_HW_GRO_WIRE] += o->segs;
+	}
+	vf_rx_deliver(nic, vf, o->frame, o->len, &meta);
+	return 1;
+}
+
+static int rsc_add(struct nic *nic, int port, const uint8_t *frame, uint32_t len)
+{
+	struct oe_rsc_out out[OE_RSC_OUT_MAX];
+	int n = oe_rsc_add(&nic->rsc[port], frame, len, 0, out), spent = 1;
+
+	for (int i = 0; i < n; i++)
+		spent += rsc_deliver(nic, port, &out[i]);
+	return spent;
+}
+
+int veb_port_rsc_flush(struct nic *nic, int port)
+{
+	struct oe_rsc_out out[OE_RSC_FLOWS_MAX];
+	int n = oe_rsc_flush_all(&nic->rsc[port], out), spent = 0;
+
+	for (int i = 0; i < n; i++)
+		spent += rsc_deliver(nic, port, &out[i]);
+	return spent;
+}
+
 int veb_from_port(struct nic *nic, int port, uint32_t len, const struct virtio_net_hdr *vh)
 {
 	const uint8_t *frame = nic->port_frame[port];
 	uint64_t *pc = nic->port_cnt[port];
 	struct vf_rx_meta meta = {.sf = &nic->rx_sf[port]};
 	struct oe_cls_result res = {.vf = -1};
+	struct vf *vf;
 	int rc, n = 0;
 
 	pc[PC_RX_PACKETS]++;
@@ -203,6 +278,9 @@ int veb_from_port(struct nic *nic, int port, uint32_t len, const struct virtio_n
 		pc[PC_RX_DROP_NO_VF]++;
 		return 1;
 	}
-	vf_rx_deliver(nic, &nic->vf[res.vf], frame, len, &meta);
+	vf = &nic->vf[res.vf];
+	if (rsc_for(nic, port, vf, frame, len, vh))
+		return rsc_add(nic, port, frame, len);
+	vf_rx_deliver(nic, vf, frame, len, &meta);
 	return 1;
 }

@@ -65,5 +65,11 @@ bool veb_ports_ready(const struct nic *nic, int ports);
  * when it goes to none. The segments of a super-frame that a VF needs cut
  * are vf_rx_cut_run's, counted there. */
 int veb_from_port(struct nic *nic, int port, uint32_t len, const struct virtio_net_hdr *vh);
+/* The port's batch ends (each pass, after its last frame): the super-frames
+ * receive segment coalescing holds for the VFs go to them. Returns the
+ * frames delivered (at most OE_RSC_FLOWS_MAX). A unicast TCP segment from a
+ * wire port for a VF that takes super-frames may be held until then instead
+ * of delivered at once (veb_from_port's cost: one more, for the frame in). */
+int veb_port_rsc_flush(struct nic *nic, int port);
 
 #endif

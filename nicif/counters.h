@@ -34,7 +34,9 @@
 	X(IRQS, "interrupts")                                                                      \
 	X(TX_GSO_WHOLE, "tx_gso_whole")		/* super-frames passed on whole */                 \
 	X(RX_GSO_WHOLE, "rx_gso_whole")		/* super-frames received whole */                  \
-	X(RX_GSO_SEGMENTED, "rx_gso_segmented") /* super-frames cut up for it */
+	X(RX_GSO_SEGMENTED, "rx_gso_segmented") /* super-frames cut up for it */                  \
+	X(RX_HW_GRO, "rx-hw-gro-packets")	/* super-frames RSC made of wire frames */         \
+	X(RX_HW_GRO_WIRE, "rx-hw-gro-wire-packets") /* the wire frames in them */
 
 #define NIC_PORT_COUNTERS(X)                                                                       \
 	X(RX_PACKETS, "rx_packets")                                                                \

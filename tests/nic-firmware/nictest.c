@@ -54,3 +54,13 @@ bool nt_uplink_to_vf_ok(uint16_t vf)
 	nic_poll(nic);
 	return td_rx(vf, &vh, out, sizeof(out)) == (int)len && memcmp(out, f, len) == 0;
 }
+
+void nt_up(uint64_t f0, uint64_t f1)
+{
+	for (uint16_t vf = 0; vf < 2; vf++)
+		assert_int_equal(td_mbox(nic, NIC_MBOX_VF_RESET, vf, 0, 0, 0, 0, 0, NULL), 0);
+	assert_int_equal(td_up(nic, 0, f0), 0);
+	assert_int_equal(td_up(nic, 1, f1), 0);
+	td_rx_post(0, 64, 2048);
+	td_rx_post(1, 64, 2048);
+}

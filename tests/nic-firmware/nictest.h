@@ -42,5 +42,8 @@ int nt_teardown(void **state);
 bool nt_vf_to_uplink_ok(uint16_t vf);
 /* Frame from the uplink to VF vf; true if the VF received it. */
 bool nt_uplink_to_vf_ok(uint16_t vf);
+/* Both VFs (again) from reset with these features, 64 RX buffers of 2048
+ * bytes each. */
+void nt_up(uint64_t f0, uint64_t f1);
 
 #endif

@@ -16,17 +16,6 @@ static void port(uint64_t feat)
 	nic->port_feat[0] = feat;
 }
 
-/* Both VFs (again) from reset with these features, 64 RX buffers each. */
-static void up(uint64_t f0, uint64_t f1)
-{
-	for (uint16_t vf = 0; vf < 2; vf++)
-		assert_int_equal(td_mbox(nic, NIC_MBOX_VF_RESET, vf, 0, 0, 0, 0, 0, NULL), 0);
-	assert_int_equal(td_up(nic, 0, f0), 0);
-	assert_int_equal(td_up(nic, 1, f1), 0);
-	td_rx_post(0, 64, 2048);
-	td_rx_post(1, 64, 2048);
-}
-
 static uint32_t tso4(const uint8_t *dst, uint32_t pay, uint16_t mss, struct virtio_net_hdr *vh)
 {
 	uint32_t len = fr_tcp4(f, dst, mac0, pay, true, vh);
@@ -62,7 +51,7 @@ static void tx_tso_whole_to_pass_port(void **state)
 
 	(void)state;
 	port(PORT_PASS);
-	up(ALLF, ALLF);
+	nt_up(ALLF, ALLF);
 	len = tso4(mac_peer, 60000, 1448, &vh);
 	td_tx(0, &vh, f, len);
 	nic_poll(nic);
@@ -97,7 +86,7 @@ static void tx_segmented_for_a_port_without_it(void **state)
 		fh_fini();
 		fh_init();
 		port(feats[t]);
-		up(ALLF, ALLF);
+		nt_up(ALLF, ALLF);
 		len = tso4(mac_peer, 20000, 1448, &vh);
 		td_tx(0, &vh, f, len);
 		nic_poll(nic);
@@ -123,7 +112,7 @@ static void hairpin_whole_to_guest_tso_vf(void **state)
 
 	(void)state;
 	port(PORT_PASS);
-	up(ALLF, ALLF);
+	nt_up(ALLF, ALLF);
 	len = tso4(mac1, 30000, 1448, &vh);
 	td_tx(0, &vh, f, len);
 	nic_poll(nic);
@@ -140,7 +129,7 @@ static void hairpin_whole_to_guest_tso_vf(void **state)
 	assert_int_equal(td_cnt(nic, 0, VFC_TX_GSO_WHOLE), 1);
 	/* Segments larger than VF 1's MTU: cut up for it instead. */
 	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_SET_MTU, 1, 576, 0, 0, 0, 0, NULL), 0);
-	up(ALLF, ALLF);
+	nt_up(ALLF, ALLF);
 	td_tx(0, &vh, f, len);
 	nic_poll(nic);
 	assert_int_equal(td_cnt(nic, 0, VFC_TX_GSO_WHOLE), 1);
@@ -176,7 +165,7 @@ static void hostile_headers_refused(void **state)
 		fh_fini();
 		fh_init();
 		port(PORT_PASS);
-		up(ALLF, ALLF);
+		nt_up(ALLF, ALLF);
 		before = td_cnt(nic, 0, rows[i].cause);
 		len = tso4(mac_peer, 20000, rows[i].gso_size, &vh);
 		vh.gso_type = rows[i].gso_type;
@@ -192,7 +181,7 @@ static void hostile_headers_refused(void **state)
 	fh_fini();
 	fh_init();
 	port(PORT_PASS);
-	up(ALLF, ALLF);
+	nt_up(ALLF, ALLF);
 	before = td_cnt(nic, 0, VFC_TX_DROP_HDR) + td_cnt(nic, 0, VFC_TX_DROP_SIZE);
 	len = fr_udp4(f, mac_peer, mac0, 20000, true, &vh);
 	vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
@@ -202,7 +191,7 @@ static void hostile_headers_refused(void **state)
 	nic_poll(nic);
 	assert_int_equal(
 	    td_cnt(nic, 0, VFC_TX_DROP_HDR) + td_cnt(nic, 0, VFC_TX_DROP_SIZE) - before, 1);
-	up(ALLF, ALLF);
+	nt_up(ALLF, ALLF);
 	len = tso4(mac_peer, 65536 - 40 + 1, 1448, &vh);
 	td_tx(0, &vh, f, len);
 	nic_poll(nic);
@@ -223,7 +212,7 @@ static void rx_super_frame_whole_or_segmented(void **state)
 
 	(void)state;
 	port(PORT_PASS);
-	up(ALLF & ~NO_GUEST_TSO, ALLF);
+	nt_up(ALLF & ~NO_GUEST_TSO, ALLF);
 	len = tso4(mac1, 40000, 1448, &vh);
 	memcpy(f, mac1, 6);
 	fh_port_inject_vnet(f, len, &vh);
@@ -267,7 +256,7 @@ static void rx_needs_csum(void **state)
 
 	(void)state;
 	port(PORT_PASS);
-	up(ALLF & ~NO_GUEST_CSUM, ALLF);
+	nt_up(ALLF & ~NO_GUEST_CSUM, ALLF);
 	len = fr_udp4(f, mac0, mac_peer, 300, true, &vh);
 	fh_port_inject_vnet(f, len, &vh);
 	nic_poll(nic);
@@ -291,7 +280,7 @@ static void port_full_mid_burst(void **state)
 
 	(void)state;
 	port(PORT_PASS);
-	up(ALLF, ALLF);
+	nt_up(ALLF, ALLF);
 	fh.port_limit = true;
 	fh.port_room = 1;
 	len = tso4(mac_peer, 60000, 1448, &vh);
