@@ -106,12 +106,15 @@ static int ctl_vf_release(struct nic *nic, struct nic_mbox_msg *m)
 }
 
 /* Every pass polls every running VF's TX ring and RX buffers are looked
- * for when a frame arrives, so a kick needs no action beyond waking the
- * loop (the backend's business): it is counted, as notification
- * suppression is judged by it. */
-static void kick(struct vf *vf)
+ * for when a frame arrives, so a data queue's kick needs no action beyond
+ * waking the loop (the backend's business): it is counted, as
+ * notification suppression is judged by it. The control queue is not
+ * polled: its kick has the next pass answer it. */
+static void kick(struct nic *nic, struct vf *vf, uint64_t q)
 {
 	vf->cnt[VFC_KICKS]++;
+	if (q == VIRTIO_NET_CTRLQ && vf_has(vf, VIRTIO_NET_F_CTRL_VQ))
+		nic->ctrl_kicked |= 1ull << vf->dma.vf;
 }
 
 /* Commands that need no existing VF. Returns 1 when handled. */
@@ -212,7 +215,7 @@ int ctl_exec(struct nic *nic, struct nic_mbox_msg *m)
 			nic->running |= 1ull << m->vf;
 		break;
 	case NIC_MBOX_VF_KICK:
-		kick(vf);
+		kick(nic, vf, m->arg[0]);
 		break;
 	case NIC_MBOX_VF_GET_STATE: {
 		struct nic_mbox_vf_state st = {

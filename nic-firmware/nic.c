@@ -5,6 +5,7 @@
 
 #include "ctl.h"
 #include "hal.h"
+#include "vf_ctrl.h"
 #include "vf_rx.h"
 #include "vf_tx.h"
 
@@ -36,6 +37,19 @@ int nic_poll(struct nic *nic)
 		if (ctl_exec(nic, &m))
 			break;
 		hal_mbox_reply(&m);
+		work++;
+	}
+	/* Control queues that were kicked: a few commands each, the rest
+	 * next pass. */
+	for (uint64_t k = nic->ctrl_kicked; k; k &= k - 1) {
+		unsigned int i = (unsigned int)__builtin_ctzll(k);
+		struct vf *vf = &nic->vf[i];
+		bool more = false;
+
+		if (vf->state == VF_STATE_RUNNING)
+			vf_apply(vf, vf_ctrl_run(nic, vf, &more));
+		if (!more || vf->state != VF_STATE_RUNNING)
+			nic->ctrl_kicked &= ~(1ull << i);
 		work++;
 	}
 	/* The running VFs, round robin: each pass starts at the running VF
@@ -116,7 +130,7 @@ int nic_poll(struct nic *nic)
 
 int nic_prepare_idle(struct nic *nic)
 {
-	int pending = 0;
+	int pending = nic->ctrl_kicked != 0; /* commands left */
 
 	for (int p = 0; p < nic->nports; p++)
 		if (nic->rx_sf[p].to)

@@ -62,7 +62,7 @@ struct nic_scratch {
 struct nic {
 	struct vf vf[NIC_MAX_VF];
 	struct veb veb;
-	struct vq_chain tx_chain, rx_chain;
+	struct vq_chain tx_chain, rx_chain, ctrl_chain;
 	uint32_t host_policy; /* host-wide switch, NIC_POL_* */
 	uint32_t engine_caps; /* what the engines can do, NIC_POL_* */
 	int nports;
@@ -80,6 +80,9 @@ struct nic {
 	/* VFs with RX used elements to publish or a backlog to drain (bit
 	 * = VF id): the end of a pass visits only these. */
 	uint64_t rx_dirty;
+	/* VFs whose control queue was kicked, or has commands left (bit =
+	 * VF id): answered by the next pass (vf_ctrl.c). */
+	uint64_t ctrl_kicked;
 	struct vf_tx_sf tx_sf[NIC_MAX_VF]; /* super-frames in progress */
 	struct vf_rx_sf rx_sf[NIC_MAX_PORTS];
 	/* Receive segment coalescing per wire port (veb.c), over rsc_store. */

@@ -153,6 +153,10 @@ int vf_driver_ok(struct vf *vf)
 	if (vf->state != VF_STATE_FEATURES_OK)
 		return NIC_EBUSY;
 	for (q = 0; q < NIC_QUEUES; q++) {
+		/* §5.1.2: the control queue exists when negotiated, and then
+		 * the driver must have set it up. */
+		if (q == VIRTIO_NET_CTRLQ && !vf_has(vf, VIRTIO_NET_F_CTRL_VQ))
+			continue;
 		rc = vq_check_layout(&vf->dma, &vf->q[q]);
 		if (rc) {
 			vf_apply(vf, vf_verdict_err(rc));

@@ -14,7 +14,7 @@
 #include "virtio_wire.h"
 #include "vq.h"
 
-#define NIC_QUEUES	     2 /* one RX/TX pair per VF (no MQ yet) */
+#define NIC_QUEUES	     3 /* one RX/TX pair and the control queue (no MQ yet) */
 #define NIC_MTU_MIN	     68
 #define NIC_MTU_MAX	     9000
 #define NIC_NET_HDR_LEN	     12	  /* virtio_net_hdr with num_buffers (§5.1.6) */
@@ -27,7 +27,8 @@
 	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |                           \
 	 VIRTIO_BIT(VIRTIO_NET_F_STATUS) | VIRTIO_BIT(VIRTIO_NET_F_MTU) |                          \
 	 VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |                 \
-	 VIRTIO_BIT(VIRTIO_F_EVENT_IDX))
+	 VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ) |                       \
+	 VIRTIO_BIT(VIRTIO_NET_F_CTRL_RX) | VIRTIO_BIT(VIRTIO_NET_F_CTRL_MAC_ADDR))
 
 enum vf_state {
 	VF_STATE_FREE = 0,

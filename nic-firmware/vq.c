@@ -341,6 +341,13 @@ int vq_set_no_notify(const struct vq_dma *dma, struct vq *q, bool on)
 	return rc;
 }
 
+int vq_want_kicks(const struct vq_dma *dma, struct vq *q)
+{
+	if (!q->event_idx || q->no_notify)
+		return vq_set_no_notify(dma, q, false);
+	return q->avail_event == q->avail_idx ? 0 : vq_write_avail_event(dma, q, q->avail_idx);
+}
+
 void vq_prefetch(const struct vq_dma *dma, const struct vq *q, const struct vq_stash *st,
 		 uint32_t len)
 {

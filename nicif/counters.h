@@ -36,7 +36,9 @@
 	X(RX_GSO_WHOLE, "rx_gso_whole")		/* super-frames received whole */                  \
 	X(RX_GSO_SEGMENTED, "rx_gso_segmented") /* super-frames cut up for it */                  \
 	X(RX_HW_GRO, "rx-hw-gro-packets")	/* super-frames RSC made of wire frames */         \
-	X(RX_HW_GRO_WIRE, "rx-hw-gro-wire-packets") /* the wire frames in them */
+	X(RX_HW_GRO_WIRE, "rx-hw-gro-wire-packets") /* the wire frames in them */                 \
+	X(CTRL_OK, "ctrl_ok")			    /* control-queue commands done */              \
+	X(CTRL_REFUSED, "ctrl_refused")		    /* answered VIRTIO_NET_ERR */
 
 #define NIC_PORT_COUNTERS(X)                                                                       \
 	X(RX_PACKETS, "rx_packets")                                                                \

@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include "mbox.h"
 
-#define VF_REGS_QUEUES 2	   /* one RX/TX pair (nic.h NIC_QUEUES) */
+#define VF_REGS_QUEUES 3	   /* one RX/TX pair, the control queue (nic.h NIC_QUEUES) */
 #define VF_REGS_VENDOR 0x52564856u /* "RVHV" */
 
 struct vf_regs_ops {

@@ -250,7 +250,9 @@ struct virtio_net_hdr {
 #define VIRTIO_NET_F_MRG_RXBUF	  15
 #define VIRTIO_NET_F_STATUS	  16
 #define VIRTIO_NET_F_CTRL_VQ	  17
+#define VIRTIO_NET_F_CTRL_RX	  18
 #define VIRTIO_NET_F_CTRL_VLAN	  19
+#define VIRTIO_NET_F_CTRL_MAC_ADDR 23
 #define VIRTIO_NET_F_MQ		  22
 #define VIRTIO_NET_F_GUEST_USO4	  54
 #define VIRTIO_NET_F_GUEST_USO6	  55

@@ -13,6 +13,7 @@ from linux import RVNET_HOST, MiB
 # virtio 1.2 §5.1.3 feature bits
 CSUM, GUEST_CSUM, MAC, HOST_TSO4, HOST_TSO6, VERSION_1 = 0, 1, 5, 11, 12, 32
 GUEST_TSO4, GUEST_TSO6, MRG_RXBUF = 7, 8, 15
+CTRL_VQ, CTRL_RX, CTRL_MAC_ADDR = 17, 18, 23
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +32,36 @@ def test_boots_with_one_vcpu_and_negotiates_the_vf(one):
     assert m.group(1) == "1"
     bits = one.virtio_features("linux")
     assert {VERSION_1, MAC, CSUM, HOST_TSO4, HOST_TSO6, GUEST_CSUM, GUEST_TSO4, GUEST_TSO6,
-            MRG_RXBUF} <= bits, sorted(bits)
+            MRG_RXBUF, CTRL_VQ, CTRL_RX, CTRL_MAC_ADDR} <= bits, sorted(bits)
     feat = one.ethtool_features("linux")
     for f in ("tx-checksum-ip-generic", "tx-scatter-gather", "tx-tcp-segmentation",
               "tx-tcp6-segmentation"):
         assert feat.get(f), f"{f} off: {feat}"
+
+
+def test_control_queue_answers_and_keeps_the_admins_rules(one):
+    """Linux's virtio_net sends its receive mode and MAC filter over the
+    control queue (CTRL_VQ) at `ip link set up` and whenever they change,
+    and busy-waits for each answer: all are answered. Promiscuous mode and
+    a MAC other than the one the admin gave are refused (the driver says
+    so, the link stays as it was); the VF keeps working."""
+    sh = one.shell("linux")
+    before = one.hv.counters("linux")["linux"]
+    for on in ("on", "off"):
+        rc, out = sh.run(f"ip link set eth0 promisc {on}", ok=False)
+        assert rc == 0, out  # refused by the device, not by Linux: it warns
+    rc, out = sh.run("ip link set eth0 address 02:00:00:00:00:77", ok=False)
+    assert rc != 0, out
+    _, link = sh.run("ip link show eth0")
+    after = one.hv.counters("linux")["linux"]
+    ok, refused = (after[k] - before[k] for k in ("ctrl_ok", "ctrl_refused"))
+    # promisc on: PROMISC 1 refused, ALLMULTI and MAC_TABLE_SET done; off:
+    # all three done; the MAC: refused (Linux may send its receive mode
+    # once more meanwhile, as its multicast list changes)
+    assert refused >= 2 and ok >= 5, (before, after)
+    assert not any("02:00:00:00:00:77" in l for l in link), link
+    assert after["needs_reset_events"] == before["needs_reset_events"], after
+    assert one.ping(guest_addr(0)), "no IPv4 echo reply after the control commands"
 
 
 def test_ping_v4_and_v6(one):

@@ -6,7 +6,7 @@
 
 #include <nic-firmware/vf.h>
 
-struct tq td_q[FH_VFS][2];
+struct tq td_q[FH_VFS][3];
 static uint16_t td_rx_next[FH_VFS];
 
 void td_mac(uint8_t mac[6], uint16_t vf)
@@ -44,19 +44,22 @@ int td_up_sized(struct nic *nic, uint16_t vf, uint64_t want, uint16_t rx_size, u
 	uint64_t base = FH_WIN_BASE;
 	int rc;
 
-	memset(fh.mem[vf], 0, 0x6000);
+	memset(fh.mem[vf], 0, 0x9000);
 	td_rx_next[vf] = 0;
-	for (int q = 0; q < 2; q++) {
+	for (int q = 0; q < 3; q++) {
 		td_q[vf][q] = (struct tq){.desc = base + q * 0x3000,
 					  .avail = base + q * 0x3000 + 0x1000,
 					  .used = base + q * 0x3000 + 0x2000,
-					  .size = q == VIRTIO_NET_RXQ ? rx_size : tx_size};
+					  .size = q == VIRTIO_NET_RXQ	? rx_size
+						  : q == VIRTIO_NET_TXQ ? tx_size
+									: TD_CTRL_QSIZE};
 	}
 	td_mbox(nic, NIC_MBOX_VF_GET_FEATURES, vf, 0, 0, 0, 0, 0, &m);
 	rc = td_mbox(nic, NIC_MBOX_VF_SET_FEATURES, vf, m.arg[0] & want, 0, 0, 0, 0, NULL);
 	if (rc)
 		return rc;
-	for (int q = 0; q < 2; q++) {
+	/* the control queue too when CTRL_VQ was negotiated (§5.1.2) */
+	for (int q = 0; q < ((m.arg[0] & want & VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ)) ? 3 : 2); q++) {
 		struct tq *t = &td_q[vf][q];
 
 		rc = td_mbox(nic, NIC_MBOX_VF_SET_QUEUE, vf, q, t->size, t->desc, t->avail, t->used,
@@ -198,16 +201,7 @@ void td_rx_post(uint16_t vf, int n, uint32_t buflen)
 
 int td_rx_used(uint16_t vf, uint32_t *len)
 {
-	struct tq *t = &td_q[vf][VIRTIO_NET_RXQ];
-	uint16_t now = __atomic_load_n((uint16_t *)fh_ptr(vf, t->used + 2), __ATOMIC_ACQUIRE);
-	struct virtq_used_elem e;
-
-	if (now == t->used_seen)
-		return -1;
-	e = ((struct virtq_used_elem *)fh_ptr(vf, t->used + 4))[t->used_seen++ % t->size];
-	assert(e.id < t->size);
-	*len = e.len;
-	return (int)e.id;
+	return td_used(vf, VIRTIO_NET_RXQ, len);
 }
 
 int td_rx(uint16_t vf, struct virtio_net_hdr *vh, uint8_t *out, uint32_t cap)
@@ -234,4 +228,40 @@ int td_rx(uint16_t vf, struct virtio_net_hdr *vh, uint8_t *out, uint32_t cap)
 		got += len - skip;
 	}
 	return (int)got;
+}
+
+int td_ctrl(struct nic *nic, uint16_t vf, uint8_t cls, uint8_t cmd, const void *data, uint32_t len)
+{
+	struct tq *t = &td_q[vf][VIRTIO_NET_CTRLQ];
+	uint8_t *ack = fh_ptr(vf, TD_CTRL_ACK), hdr[2] = {cls, cmd};
+	uint16_t head = (uint16_t)(t->avail_idx % 21 * 3); /* 3 descriptors each, within 64 */
+	uint32_t used;
+
+	memcpy(fh_ptr(vf, TD_CTRL_HDR), hdr, 2);
+	memcpy(fh_ptr(vf, TD_CTRL_DATA), data, len);
+	*ack = 0xee;
+	td_desc(vf, VIRTIO_NET_CTRLQ, head, TD_CTRL_HDR, 2, VIRTQ_DESC_F_NEXT, (uint16_t)(head + 1));
+	td_desc(vf, VIRTIO_NET_CTRLQ, (uint16_t)(head + 1), TD_CTRL_DATA, len, VIRTQ_DESC_F_NEXT,
+		(uint16_t)(head + 2));
+	td_desc(vf, VIRTIO_NET_CTRLQ, (uint16_t)(head + 2), TD_CTRL_ACK, 1, VIRTQ_DESC_F_WRITE, 0);
+	td_avail_add(vf, VIRTIO_NET_CTRLQ, head);
+	td_mbox(nic, NIC_MBOX_VF_KICK, vf, VIRTIO_NET_CTRLQ, 0, 0, 0, 0, NULL);
+	nic_poll(nic);
+	if (td_used(vf, VIRTIO_NET_CTRLQ, &used) != head || used != 1)
+		return -1;
+	return *ack;
+}
+
+int td_used(uint16_t vf, int q, uint32_t *len)
+{
+	struct tq *t = &td_q[vf][q];
+	uint16_t now = __atomic_load_n((uint16_t *)fh_ptr(vf, t->used + 2), __ATOMIC_ACQUIRE);
+	struct virtq_used_elem e;
+
+	if (now == t->used_seen)
+		return -1;
+	e = ((struct virtq_used_elem *)fh_ptr(vf, t->used + 4))[t->used_seen++ % t->size];
+	assert(e.id < t->size);
+	*len = e.len;
+	return (int)e.id;
 }

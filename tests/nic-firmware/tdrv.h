@@ -16,13 +16,19 @@
 #define TD_RXBUF(i) (FH_WIN_BASE + 0x10000 + (uint64_t)(i)*2048)
 #define TD_TXBUF(i) (FH_WIN_BASE + 0x50000 + (uint64_t)(i)*2048)
 #define TD_BIGBUF   (FH_WIN_BASE + 0x80000)
+/* The control queue (when CTRL_VQ is negotiated): rings at 0x6000/0x7000/
+ * 0x8000, a command's class and command, data and ack byte after them. */
+#define TD_CTRL_QSIZE 64
+#define TD_CTRL_HDR   (FH_WIN_BASE + 0x9000)
+#define TD_CTRL_DATA  (FH_WIN_BASE + 0x9100)
+#define TD_CTRL_ACK   (FH_WIN_BASE + 0xf000)
 
 struct tq {
 	uint64_t desc, avail, used;
 	uint16_t size, avail_idx, used_seen;
 };
 
-extern struct tq td_q[FH_VFS][2];
+extern struct tq td_q[FH_VFS][3];
 
 void td_mac(uint8_t mac[6], uint16_t vf); /* 02:00:00:00:00:vf+1 */
 int td_mbox(struct nic *nic, uint32_t cmd, uint16_t vf, uint64_t a0, uint64_t a1, uint64_t a2,
@@ -62,6 +68,12 @@ int td_tx_done(uint16_t vf);
 void td_rx_post(uint16_t vf, int n, uint32_t buflen);
 /* Next used RX element: its id (the buffer) and *len, or -1. */
 int td_rx_used(uint16_t vf, uint32_t *len);
+/* One control-queue command (class, command, data), kicked and answered
+ * by one nic_poll: the ack byte (VIRTIO_NET_OK/ERR), or -1 when the NIC
+ * did not use the chain. */
+int td_ctrl(struct nic *nic, uint16_t vf, uint8_t cls, uint8_t cmd, const void *data, uint32_t len);
+/* Next used element of queue q: its id and *len, or -1. */
+int td_used(uint16_t vf, int q, uint32_t *len);
 /* Next received frame (num_buffers chains joined): length, or -1. */
 int td_rx(uint16_t vf, struct virtio_net_hdr *vh, uint8_t *out, uint32_t cap);
 

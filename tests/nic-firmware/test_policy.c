@@ -24,7 +24,8 @@ static void all_offered_by_default(void **state)
 	uint64_t want = VIRTIO_BIT(VIRTIO_F_VERSION_1) | B(MAC) | B(STATUS) | B(MTU) | B(CSUM) |
 			B(GUEST_CSUM) | B(HOST_TSO4) | B(HOST_TSO6) | B(HOST_USO) | B(MRG_RXBUF) |
 			B(GUEST_TSO4) | B(GUEST_TSO6) | B(GUEST_ECN) |
-			VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
+			VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX) |
+			B(CTRL_VQ) | B(CTRL_RX) | B(CTRL_MAC_ADDR);
 
 	(void)state;
 	assert_int_equal(offered(0), want);

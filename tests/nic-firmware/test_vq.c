@@ -607,7 +607,7 @@ static void up_rx256(uint64_t want)
 	td_mbox(nic, NIC_MBOX_VF_GET_FEATURES, 0, 0, 0, 0, 0, 0, &m);
 	rc = td_mbox(nic, NIC_MBOX_VF_SET_FEATURES, 0, m.arg[0] & want, 0, 0, 0, 0, NULL);
 	assert_int_equal(rc, 0);
-	for (int q = 0; q < 2; q++) {
+	for (int q = 0; q < ((m.arg[0] & want & VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ)) ? 3 : 2); q++) {
 		struct tq *t = &td_q[0][q];
 
 		rc = td_mbox(nic, NIC_MBOX_VF_SET_QUEUE, 0, q, t->size, t->desc, t->avail, t->used,

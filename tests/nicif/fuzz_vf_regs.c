@@ -68,7 +68,7 @@ static struct {
 	struct {
 		uint32_t num, ready;
 		uint64_t desc, avail, used;
-	} q[2];
+	} q[VF_REGS_QUEUES];
 	int needs_reset; /* admin reset or NIC restart not yet cleared by a reset */
 	uint32_t gen;
 } sh;
@@ -86,7 +86,7 @@ static int fake_mbox(void *ctx, struct nic_mbox_msg *m)
 		break;
 	case NIC_MBOX_VF_SET_QUEUE: {
 		unsigned q = (unsigned)m->arg[0];
-		FZ_CHECK(m->arg[0] < 2, "SET_QUEUE of queue %llu", (unsigned long long)m->arg[0]);
+		FZ_CHECK(m->arg[0] < VF_REGS_QUEUES, "SET_QUEUE of queue %llu", (unsigned long long)m->arg[0]);
 		FZ_CHECK(m->arg[1] == sh.q[q].num && m->arg[2] == sh.q[q].desc &&
 			     m->arg[3] == sh.q[q].avail && m->arg[4] == sh.q[q].used,
 			 "SET_QUEUE %u: size %llu desc 0x%llx, driver wrote %u 0x%llx", q,
@@ -99,7 +99,7 @@ static int fake_mbox(void *ctx, struct nic_mbox_msg *m)
 		nic.may_own = 1;
 		break;
 	case NIC_MBOX_VF_KICK:
-		FZ_CHECK(m->arg[0] < 2, "KICK of queue %llu", (unsigned long long)m->arg[0]);
+		FZ_CHECK(m->arg[0] < VF_REGS_QUEUES, "KICK of queue %llu", (unsigned long long)m->arg[0]);
 		break;
 	case NIC_MBOX_VF_SET_FEATURES:
 		FZ_CHECK(m->arg[0] == sh.drv_features, "SET_FEATURES 0x%llx, driver wrote 0x%llx",
@@ -226,10 +226,10 @@ static void check_read(uint64_t off, unsigned width, uint32_t got)
 		if (sh.dev_sel < 2 && answered(NIC_MBOX_VF_GET_FEATURES))
 			want = (uint32_t)(nic.rep.arg[0] >> (32 * sh.dev_sel));
 	} else if (off == QUEUE_MAX) {
-		if (sh.queue_sel < 2 && answered(NIC_MBOX_VF_GET_STATE))
+		if (sh.queue_sel < VF_REGS_QUEUES && answered(NIC_MBOX_VF_GET_STATE))
 			want = (uint16_t)nic.rep.arg[4];
 	} else if (off == QUEUE_READY) {
-		want = sh.queue_sel < 2 ? sh.q[sh.queue_sel].ready : 0;
+		want = sh.queue_sel < VF_REGS_QUEUES ? sh.q[sh.queue_sel].ready : 0;
 	} else if (off == ISR) {
 		want = nic.isr;
 	} else if (off == STATUS) {
@@ -265,7 +265,7 @@ static void do_write(uint64_t off, unsigned width, uint32_t v)
 	struct vf_regs before = r;
 	int ctl = width == 4 && !(off & 3) && off < CONFIG;
 	uint32_t qs = sh.queue_sel;
-	int qok = qs < 2 && !sh.q[qs].ready;
+	int qok = qs < VF_REGS_QUEUES && !sh.q[qs].ready;
 	vf_regs_write(&r, off, width, v);
 	if (!ctl) {
 		FZ_CHECK(!memcmp(&r, &before, sizeof(r)) && !nic.calls,
@@ -307,7 +307,7 @@ static void do_write(uint64_t off, unsigned width, uint32_t v)
 			set_half(&sh.q[qs].used, off, v);
 		break;
 	case QUEUE_READY:
-		if (qs >= 2)
+		if (qs >= VF_REGS_QUEUES)
 			break;
 		if (!(v & 1))
 			sh.q[qs].ready = 0;
@@ -315,7 +315,7 @@ static void do_write(uint64_t off, unsigned width, uint32_t v)
 			sh.q[qs].ready = answered(NIC_MBOX_VF_SET_QUEUE);
 		break;
 	case NOTIFY:
-		FZ_CHECK(nic.calls == (v < 2 && !before.failed), "QueueNotify %u sent %u commands",
+		FZ_CHECK(nic.calls == (v < VF_REGS_QUEUES && !before.failed), "QueueNotify %u sent %u commands",
 			 v, nic.calls);
 		break;
 	case ISR_ACK:

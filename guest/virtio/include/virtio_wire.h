@@ -40,8 +40,22 @@ struct virtio_net_config {
 } __attribute__((packed));
 
 /* §5.1.2 virtqueues of a single-pair device */
-#define VIRTIO_NET_RXQ 0
-#define VIRTIO_NET_TXQ 1
+#define VIRTIO_NET_RXQ	 0
+#define VIRTIO_NET_TXQ	 1
+#define VIRTIO_NET_CTRLQ 2 /* with VIRTIO_NET_F_CTRL_VQ */
+
+/* §5.1.6.5 the control virtqueue: class, command, data, then the ack */
+#define VIRTIO_NET_OK		       0
+#define VIRTIO_NET_ERR		       1
+#define VIRTIO_NET_CTRL_RX	       0
+#define VIRTIO_NET_CTRL_RX_PROMISC     0
+#define VIRTIO_NET_CTRL_RX_ALLMULTI    1
+#define VIRTIO_NET_CTRL_MAC	       1
+#define VIRTIO_NET_CTRL_MAC_TABLE_SET  0
+#define VIRTIO_NET_CTRL_MAC_ADDR_SET   1
+#define VIRTIO_NET_CTRL_VLAN	       2
+#define VIRTIO_NET_CTRL_ANNOUNCE       3
+#define VIRTIO_NET_CTRL_MQ	       4
 
 /* §2.7.5 The Virtqueue Descriptor Table */
 #define VIRTQ_DESC_F_NEXT     1u
