@@ -13,7 +13,8 @@ For each: 16 MiB TCP guest -> peer and peer -> guest, --reps times, every
 byte checked by rvnet at the receiver; the median Mbit/s. Then the host CPU
 time QEMU takes over --idle seconds with every guest idle: bare Linux, the
 `linux` demo and the default (lwIP) demo, with the hart OpenSBI's lottery
-booted. Writes results.md and results.csv into --out.
+booted. Writes results.md (the table at its top; the "## " sections below
+it, the analysis, are kept) and results.csv into --out.
 
     run.py --out bench/linux [--reps 3] [--idle 20]
 """
@@ -147,7 +148,11 @@ def main():
            f"{min(pas['tx'] / ref_on['tx'], pas['rx'] / ref_on['rx']):.2f}×, wire "
            f"{min(wir['tx'] / ref_off['tx'], wir['rx'] / ref_off['rx']):.2f}× (the lower "
            "direction)."]
-    (a.out / "results.md").write_text("\n".join(md) + "\n")
+    # what people wrote below the table (analysis, "## ..." sections) stays
+    res = a.out / "results.md"
+    old = res.read_text() if res.exists() else ""
+    notes = old[old.index("\n## ") + 1:] if "\n## " in old else ""
+    res.write_text("\n".join(md) + "\n" + ("\n" + notes if notes else ""))
     print("\n".join(md))
     return 0
 
