@@ -10,15 +10,19 @@ uint64_t vf_features_for(uint32_t pol)
 {
 	uint64_t f = VF_FEATURES_BASE;
 
-	/* §5.1.3.1: GUEST_TSO4/6 require GUEST_CSUM, GUEST_ECN one of them;
-	 * tso4 and tso6 allow segmentation offload both ways. A super-frame
-	 * for a VF without them is cut up by the engines (vf_rx.c). */
+	/* §5.1.3.1: GUEST_TSO4/6 and GUEST_USO4/6 require GUEST_CSUM,
+	 * GUEST_ECN one of the TSOs; tso4, tso6 and uso allow segmentation
+	 * offload both ways. A super-frame for a VF without them is cut up by
+	 * the engines (vf_rx.c). */
 	if (pol & NIC_POL_RX_CSUM) {
 		f |= VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM);
 		if (pol & NIC_POL_TSO4)
 			f |= VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4);
 		if (pol & NIC_POL_TSO6)
 			f |= VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6);
+		if (pol & NIC_POL_USO)
+			f |= VIRTIO_BIT(VIRTIO_NET_F_GUEST_USO4) |
+			     VIRTIO_BIT(VIRTIO_NET_F_GUEST_USO6);
 		if (pol & (NIC_POL_TSO4 | NIC_POL_TSO6))
 			f |= VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN);
 	}
@@ -115,7 +119,9 @@ int vf_set_features(struct vf *vf, uint64_t f)
 				    VIRTIO_BIT(VIRTIO_NET_F_HOST_USO);
 	const uint64_t guest_gso = VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) |
 				   VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6) |
-				   VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN);
+				   VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN) |
+				   VIRTIO_BIT(VIRTIO_NET_F_GUEST_USO4) |
+				   VIRTIO_BIT(VIRTIO_NET_F_GUEST_USO6);
 
 	if (vf->state != VF_STATE_RESET)
 		return NIC_EBUSY;

@@ -27,7 +27,8 @@ extern uint8_t mac0[6], mac1[6], mac_bcast[6], mac_peer[6];
  * leaves out the one leaves out all. */
 #define NO_GUEST_CSUM                                                                              \
 	(VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) |               \
-	 VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN))
+	 VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN) |                \
+	 VIRTIO_BIT(VIRTIO_NET_F_GUEST_USO4) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_USO6))
 #define NO_GUEST_TSO (NO_GUEST_CSUM & ~VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM))
 /* A port in pass mode (hal_port_features): what QEMU 7.2's virtio-net with
  * a vnet_hdr TAP takes and gives. */

@@ -136,6 +136,45 @@ static void hairpin_whole_to_guest_tso_vf(void **state)
 	assert_int_equal(td_cnt(nic, 0, VFC_TX_GSO_WIRE), (30000 + 1447) / 1448);
 }
 
+/* A USO super-frame (UDP_L4) from VF 0 goes whole to VF 1 when it
+ * negotiated GUEST_USO4 and GUEST_USO6 (the header does not say which IP
+ * version, so both); to a VF with neither, as the engines' datagrams. */
+static void hairpin_uso_whole_to_guest_uso_vf(void **state)
+{
+	const uint64_t no_uso =
+	    ALLF & ~(VIRTIO_BIT(VIRTIO_NET_F_GUEST_USO4) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_USO6));
+	struct virtio_net_hdr vh, rh;
+	uint32_t len;
+	int n = 0, l;
+
+	(void)state;
+	nt_up(ALLF, ALLF);
+	len = fr_udp4(f, mac1, mac0, 20000, true, &vh);
+	vh.gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
+	vh.gso_size = 1400;
+	vh.hdr_len = 42;
+	td_tx(0, &vh, f, len);
+	nic_poll(nic);
+	assert_int_equal(td_rx(1, &rh, out, sizeof(out)), len);
+	assert_memory_equal(out, f, len);
+	assert_int_equal(rh.gso_type, VIRTIO_NET_HDR_GSO_UDP_L4);
+	assert_int_equal(rh.gso_size, 1400);
+	assert_int_equal(rh.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+	assert_int_equal(td_cnt(nic, 1, VFC_RX_GSO_WHOLE), 1);
+
+	nt_up(ALLF, no_uso);
+	td_tx(0, &vh, f, len);
+	nic_poll(nic);
+	while ((l = td_rx(1, &rh, out, sizeof(out))) > 0) {
+		assert_true(l <= 1400 + 42);
+		assert_int_equal(rh.gso_type, VIRTIO_NET_HDR_GSO_NONE);
+		assert_true(fr_csum_ok(out, (uint32_t)l));
+		n++;
+	}
+	assert_int_equal(n, (20000 + 1399) / 1400);
+	assert_int_equal(td_cnt(nic, 1, VFC_RX_GSO_WHOLE), 1);
+}
+
 /* Everything the engines refuse before stays refused in pass mode, and
  * nothing reaches the port. */
 static void hostile_headers_refused(void **state)
@@ -308,6 +347,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(tx_segmented_for_a_port_without_it, nt_setup,
 					    nt_teardown),
 	    cmocka_unit_test_setup_teardown(hairpin_whole_to_guest_tso_vf, nt_setup, nt_teardown),
+	    cmocka_unit_test_setup_teardown(hairpin_uso_whole_to_guest_uso_vf, nt_setup,
+					    nt_teardown),
 	    cmocka_unit_test_setup_teardown(hostile_headers_refused, nt_setup, nt_teardown),
 	    cmocka_unit_test_setup_teardown(rx_super_frame_whole_or_segmented, nt_setup,
 					    nt_teardown),

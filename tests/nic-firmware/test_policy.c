@@ -25,7 +25,7 @@ static void all_offered_by_default(void **state)
 			B(GUEST_CSUM) | B(HOST_TSO4) | B(HOST_TSO6) | B(HOST_USO) | B(MRG_RXBUF) |
 			B(GUEST_TSO4) | B(GUEST_TSO6) | B(GUEST_ECN) |
 			VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX) |
-			B(CTRL_VQ) | B(CTRL_RX) | B(CTRL_MAC_ADDR);
+			B(CTRL_VQ) | B(CTRL_RX) | B(CTRL_MAC_ADDR) | B(GUEST_USO4) | B(GUEST_USO6);
 
 	(void)state;
 	assert_int_equal(offered(0), want);
