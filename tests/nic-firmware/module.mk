@@ -39,12 +39,20 @@ test-unit-nic: $(NFT_BINS)
 FUZZ_SECONDS ?= 60
 NFZ_OUT	:= $(HOSTB)/fuzz/nic
 NFZ_BIN	:= $(NFZ_OUT)/fuzz_nic
-NFZ_SRCS = $(NF_SRCS) $(NICIF_SRCS) $(wildcard offload-engine/src/*.c) $(addprefix $(NFT_DIR)/,fake_hal.c tdrv.c frames.c)
+NFZ_SRCS = $(NF_SRCS) $(NICIF_SRCS) $(wildcard offload-engine/src/*.c)
+# The unit tests' driver, fake HAL and frame builder: sanitized like the
+# rest but without coverage, which is the firmware's and the engines' (and
+# the input decoding's, in fuzz_nic.c). Their loops (payload bytes, ring
+# writes) gave no guidance and took a third of the run in coverage calls.
+NFZ_HARNESS := $(addprefix $(NFZ_OUT)/,fake_hal.o tdrv.o frames.o)
+NFZ_CFLAGS = -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-sanitize-recover=all $(NF_INC) -I$(NFT_DIR)
 
-$(NFZ_BIN): $(NFT_DIR)/fuzz_nic.c $(NF_SRCS) $(NICIF_SRCS) $(NF_HDRS) $(wildcard nicif/*.h) $(wildcard $(NFT_DIR)/*.[ch]) $(wildcard offload-engine/src/*.[ch])
+$(NFZ_OUT)/%.o: $(NFT_DIR)/%.c $(wildcard $(NFT_DIR)/*.h) $(NF_HDRS)
 	@mkdir -p $(dir $@)
-	clang -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all $(NF_INC) -I$(NFT_DIR) $< $(NFZ_SRCS) -o $@
+	clang $(NFZ_CFLAGS) -fsanitize=address,undefined -c $< -o $@
+$(NFZ_BIN): $(NFT_DIR)/fuzz_nic.c $(NFZ_HARNESS) $(NF_SRCS) $(NICIF_SRCS) $(NF_HDRS) $(wildcard nicif/*.h) $(wildcard $(NFT_DIR)/*.h) $(wildcard offload-engine/src/*.[ch])
+	@mkdir -p $(dir $@)
+	clang $(NFZ_CFLAGS) -fsanitize=fuzzer,address,undefined $< $(NFZ_SRCS) $(NFZ_HARNESS) -o $@
 
 FUZZERS += nic
 .PHONY: fuzz-nic
