@@ -99,6 +99,7 @@ struct nic {
 #define NIC_STATE_LEN offsetof(struct nic, backlog)
 _Static_assert(NIC_MAX_VF <= 64, "rx_dirty has one bit per VF");
 _Static_assert(VEB_CLS_SLOTS >= 2 * NIC_MAX_VF, "classifier under 1/2 full");
+_Static_assert(NIC_FRAME_MAX <= OE_RSC_FRAME_LEN_MAX, "RSC takes every port frame");
 
 /* nic.c: struct nic is large (frame buffers): static in an image, heap
  * on the host. */

@@ -219,11 +219,16 @@ static int rsc_deliver(struct nic *nic, int port, const struct oe_rsc_out *o)
 	return 1;
 }
 
+/* The frames delivered, or -1 when RSC refused the frame (longer than it
+ * takes: never from a port, whose frames fit NIC_FRAME_MAX) and nothing
+ * changed: the caller delivers it as it is. */
 static int rsc_add(struct nic *nic, int port, const uint8_t *frame, uint32_t len)
 {
 	struct oe_rsc_out out[OE_RSC_OUT_MAX];
 	int n = oe_rsc_add(&nic->rsc[port], frame, len, 0, out), spent = 1;
 
+	if (n < 0)
+		return -1;
 	for (int i = 0; i < n; i++)
 		spent += rsc_deliver(nic, port, &out[i]);
 	return spent;
@@ -279,8 +284,8 @@ int veb_from_port(struct nic *nic, int port, uint32_t len, const struct virtio_n
 		return 1;
 	}
 	vf = &nic->vf[res.vf];
-	if (rsc_for(nic, port, vf, frame, len, vh))
-		return rsc_add(nic, port, frame, len);
+	if (rsc_for(nic, port, vf, frame, len, vh) && (n = rsc_add(nic, port, frame, len)) >= 0)
+		return n;
 	vf_rx_deliver(nic, vf, frame, len, &meta);
 	return 1;
 }
