@@ -184,10 +184,12 @@ static int tcp_send(char **av, int interval)
 	uint64_t at_tick = 0;
 	unsigned second = 0;
 	for (uint64_t off = 0; off < total;) {
-		if (interval && now() >= tick) {
+		/* Every second that ended gets its line: after a write that
+		 * blocked for seconds, those seconds say 0 (the bytes go to
+		 * the second the write returned in), not a chunk each. */
+		for (double t = interval ? now() : 0; interval && t >= tick; tick += 1) {
 			printf("rvnet: second %u %" PRIu64 " bytes\n", ++second, off - at_tick);
 			at_tick = off;
-			tick += 1;
 		}
 		size_t n = total - off < CHUNK ? total - off : CHUNK;
 		pattern(buf, off, n, seed);

@@ -9,7 +9,9 @@ an `rvnet recv` in the guest (which checks every byte). OUT.json gets
 A reporter's per-second line (iperf, rvnet) is counted in the second its
 own interval covers, not the second the line happened to arrive in: a line
 that comes a little late would otherwise leave one second at zero and the
-next at double.
+next at double. rvnet prints a line for every second that ended, 0 for
+each second a blocked write spanned, so a stall still shows as zero
+seconds; iperf's interval lines come from its reporter thread.
 Exit status: 0 ran (the test judges the numbers), 2 bad usage."""
 import json
 import socket
