@@ -21,7 +21,10 @@ void nic_init(struct nic *nic, uint32_t engine_caps)
 		nic->nports = NIC_MAX_PORTS;
 	for (int p = 0; p < nic->nports; p++) {
 		nic->port_feat[p] = hal_port_features(p);
-		oe_rsc_init(&nic->rsc[p], &rsc, nic->rsc_store[p], sizeof(nic->rsc_store[p]));
+		/* a wire port: what it gives is cut to the MTU */
+		if (!nic->port_feat[p] &&
+		    oe_rsc_init(&nic->rsc[p], &rsc, nic->rsc_store[p], sizeof(nic->rsc_store[p])) == OE_OK)
+			nic->rsc_ports |= 1u << p;
 	}
 	veb_init(&nic->veb);
 }
@@ -150,6 +153,13 @@ int nic_prepare_idle(struct nic *nic)
 		 * raced the flag would wait forever. */
 		hal_mb();
 		pending |= vq_has_work(&vf->dma, q);
+		/* A control command whose kick was lost (a driver spins for
+		 * its answer): answered before the core sleeps. */
+		if (vf_has(vf, VIRTIO_NET_F_CTRL_VQ) &&
+		    vq_has_work(&vf->dma, &vf->q[VIRTIO_NET_CTRLQ]) > 0) {
+			nic->ctrl_kicked |= 1ull << i;
+			pending = 1;
+		}
 		if (!vf->bl_count)
 			continue;
 		/* A backlog waits for receive buffers: their refill is kicked

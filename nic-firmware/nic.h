@@ -85,8 +85,10 @@ struct nic {
 	uint64_t ctrl_kicked;
 	struct vf_tx_sf tx_sf[NIC_MAX_VF]; /* super-frames in progress */
 	struct vf_rx_sf rx_sf[NIC_MAX_PORTS];
-	/* Receive segment coalescing per wire port (veb.c), over rsc_store. */
+	/* Receive segment coalescing per wire port (veb.c), over rsc_store;
+	 * rsc_ports: the ports it is on (bit = port). */
 	struct oe_rsc rsc[NIC_MAX_PORTS];
+	uint32_t rsc_ports;
 
 	/* Buffers, from here on: each byte is written before it is read, so
 	 * nic_init leaves them as they are (NIC_STATE_LEN). */

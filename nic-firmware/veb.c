@@ -170,14 +170,17 @@ struct vf_verdict veb_from_vf(struct nic *nic, struct vf *src, const struct virt
  * GUEST_TSO for the frame's IP version) and the VF has no backlog (which
  * holds wire frames only: a super-frame finding no buffer is dropped). A
  * flow's frames all go to one VF, whose features change only between
- * passes; nothing is held from one pass to the next (veb_port_rsc_flush),
+ * passes; nothing is held from one pass to the next (veb_port_rsc_flush).
+ * A VF's backlog can start mid-pass, after some of a flow's segments were
+ * taken: veb_from_port then delivers what is held before the next frame,
  * so each flow's frames keep their order. */
 static bool rsc_for(const struct nic *nic, int port, const struct vf *vf, const uint8_t *frame,
 		    uint32_t len, const struct virtio_net_hdr *vh)
 {
 	bool v4 = vf_has(vf, VIRTIO_NET_F_GUEST_TSO4), v6 = vf_has(vf, VIRTIO_NET_F_GUEST_TSO6);
 
-	if (nic->port_feat[port] || vh->gso_type != VIRTIO_NET_HDR_GSO_NONE || vh->flags ||
+	if (!(nic->rsc_ports >> port & 1) || nic->port_feat[port] ||
+	    vh->gso_type != VIRTIO_NET_HDR_GSO_NONE || vh->flags ||
 	    vf->state != VF_STATE_RUNNING || vf->bl_count || !(v4 || v6))
 		return false;
 	if (v4 && v6)
@@ -194,11 +197,13 @@ static bool rsc_for(const struct nic *nic, int port, const struct vf *vf, const 
 /* One of RSC's deliveries, to the VF its destination is: a frame as the
  * port gave it (its receive verdict already made) or a super-frame, which
  * the VF takes whole or not at all (meta.sf stays NULL: never cut, the
- * storage it is in is the context's). Returns the frames delivered. */
+ * storage it is in is the context's); a super-frame dropped counts each
+ * wire frame in it. Returns the frames delivered. */
 static int rsc_deliver(struct nic *nic, int port, const struct oe_rsc_out *o)
 {
 	struct oe_cls_result res = {.vf = -1};
 	struct vf_rx_meta meta = {.checked = true, .res = o->rx};
+	struct vf_verdict v;
 	struct vf *vf;
 
 	if (oe_cls_frame(&nic->veb.cls, o->frame, o->len, &res) < 0 || res.vf < 0 ||
@@ -207,15 +212,18 @@ static int rsc_deliver(struct nic *nic, int port, const struct oe_rsc_out *o)
 		return 1;
 	}
 	vf = &nic->vf[res.vf];
-	if (o->segs > 1) {
-		if (vf_rx_meta_vnet(&meta, &o->vh, o->frame, o->len) < 0) {
-			vf->cnt[VFC_RX_DROP_SIZE] += o->segs; /* never: oe_rsc.h */
-			return 1;
-		}
+	if (o->segs > 1 && vf_rx_meta_vnet(&meta, &o->vh, o->frame, o->len) < 0) {
+		vf->cnt[VFC_RX_DROP_SIZE] += o->segs; /* never: oe_rsc.h */
+		return 1;
+	}
+	v = vf_rx_frame(nic, vf, o->frame, o->len, &meta);
+	if (vf_verdict_passed(v) && o->segs > 1) {
 		vf->cnt[VFC_RX_HW_GRO]++;
 		vf->cnt[VFC_RX_HW_GRO_WIRE] += o->segs;
+	} else if (vf_verdict_act(v) == VF_DROP) {
+		v = vf_verdict_make(VF_DROP, vf_verdict_cause(v), o->segs);
 	}
-	vf_rx_deliver(nic, vf, o->frame, o->len, &meta);
+	vf_apply(vf, v);
 	return 1;
 }
 
@@ -237,7 +245,11 @@ static int rsc_add(struct nic *nic, int port, const uint8_t *frame, uint32_t len
 int veb_port_rsc_flush(struct nic *nic, int port)
 {
 	struct oe_rsc_out out[OE_RSC_FLOWS_MAX];
-	int n = oe_rsc_flush_all(&nic->rsc[port], out), spent = 0;
+	int n, spent = 0;
+
+	if (!(nic->rsc_ports >> port & 1))
+		return 0;
+	n = oe_rsc_flush_all(&nic->rsc[port], out);
 
 	for (int i = 0; i < n; i++)
 		spent += rsc_deliver(nic, port, &out[i]);
@@ -286,6 +298,10 @@ int veb_from_port(struct nic *nic, int port, uint32_t len, const struct virtio_n
 	vf = &nic->vf[res.vf];
 	if (rsc_for(nic, port, vf, frame, len, vh) && (n = rsc_add(nic, port, frame, len)) >= 0)
 		return n;
+	/* A backlog that began mid-pass: what RSC holds of this VF's flows
+	 * goes before this frame, which may be the next of one of them. */
+	if (vf->bl_count && (nic->rsc_ports >> port & 1))
+		n = veb_port_rsc_flush(nic, port);
 	vf_rx_deliver(nic, vf, frame, len, &meta);
-	return 1;
+	return 1 + n;
 }

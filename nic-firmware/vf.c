@@ -133,6 +133,9 @@ int vf_set_features(struct vf *vf, uint64_t f)
 		return NIC_EINVAL;
 	if ((f & guest_gso) && !(f & VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM)))
 		return NIC_EINVAL;
+	if ((f & (VIRTIO_BIT(VIRTIO_NET_F_CTRL_RX) | VIRTIO_BIT(VIRTIO_NET_F_CTRL_MAC_ADDR))) &&
+	    !(f & VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ)))
+		return NIC_EINVAL; /* §5.1.3.1 */
 	vf->drv_features = f;
 	vf->state = VF_STATE_FEATURES_OK;
 	return 0;
@@ -175,6 +178,9 @@ int vf_driver_ok(struct vf *vf)
 	rc = vq_set_no_notify(&vf->dma, &vf->q[VIRTIO_NET_TXQ], true);
 	if (!rc)
 		rc = vq_set_no_notify(&vf->dma, &vf->q[VIRTIO_NET_RXQ], true);
+	/* The control queue is not polled: its first command is kicked. */
+	if (!rc && vf_has(vf, VIRTIO_NET_F_CTRL_VQ))
+		rc = vq_want_kicks(&vf->dma, &vf->q[VIRTIO_NET_CTRLQ]);
 	if (rc) {
 		vf_apply(vf, vf_verdict_err(rc));
 		return NIC_EINVAL;

@@ -8,50 +8,83 @@
 #include "hal.h"
 #include "nic.h"
 
-/* The readable part of a chain into buf: its length, or -1 when it does
- * not fit (a command no Linux driver sends: refused). */
-static int chain_read(const struct vf *vf, const struct vq_chain *ch, uint8_t *buf, uint32_t cap)
+/* len bytes at off of the chain's readable part into dst: 0; 1 when they
+ * are not all there (a command with a bad length: refused); NIC_EFAULT. */
+static int chain_read_at(const struct vf *vf, const struct vq_chain *ch, uint32_t off, void *dst,
+			 uint32_t len)
 {
-	uint32_t at = 0;
+	uint8_t *d = dst;
 
-	if (ch->out_len > cap)
-		return -1;
-	for (unsigned int i = 0; i < ch->nout; i++) {
-		if (hal_dma_read(vf->dma.vf, ch->seg[i].addr, buf + at, ch->seg[i].len))
+	if (off > ch->out_len || len > ch->out_len - off)
+		return 1;
+	for (unsigned int i = 0; i < ch->nout && len; i++) {
+		const struct vq_seg *sg = &ch->seg[i];
+		uint32_t n;
+
+		if (off >= sg->len) {
+			off -= sg->len;
+			continue;
+		}
+		n = sg->len - off < len ? sg->len - off : len;
+		if (hal_dma_read(vf->dma.vf, sg->addr + off, d, n))
 			return NIC_EFAULT;
-		at += ch->seg[i].len;
+		d += n;
+		len -= n;
+		off = 0;
 	}
-	return (int)at;
+	return 0;
 }
 
-/* §5.1.6.5.2: a table is le32 entries, then that many MACs. The end of the
- * table at p (within end), or NULL when it does not fit. */
-static const uint8_t *mac_table(const uint8_t *p, const uint8_t *end, const uint8_t *own,
-				bool *foreign)
+/* §5.1.6.5.2 MAC_TABLE_SET: the unicast table (le32 entries, then the
+ * MACs), then the multicast one, and nothing after. Unicast entries other
+ * than the VF's own MAC would need the switch to deliver another MAC to
+ * it: refused, as more than VF_CTRL_UC_MAX of them (each is read).
+ * Multicast entries are only counted (every VF gets all multicast).
+ * VIRTIO_NET_OK or _ERR, or NIC_EFAULT. */
+static int mac_table(const struct vf *vf, const struct vq_chain *ch)
 {
-	uint32_t n;
+	uint32_t off = 2, n;
+	uint8_t mac[ETH_ALEN];
+	int rc;
 
-	if (end - p < 4)
-		return NULL;
-	n = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-	p += 4;
-	if (n > (uint32_t)(end - p) / ETH_ALEN)
-		return NULL;
-	for (uint32_t i = 0; own && i < n; i++)
-		*foreign |= memcmp(p + i * ETH_ALEN, own, ETH_ALEN) != 0;
-	return p + n * ETH_ALEN;
+	for (int t = 0; t < 2; t++) {
+		uint8_t le[4];
+
+		rc = chain_read_at(vf, ch, off, le, 4);
+		if (rc)
+			return rc < 0 ? rc : VIRTIO_NET_ERR;
+		n = (uint32_t)le[0] | (uint32_t)le[1] << 8 | (uint32_t)le[2] << 16 |
+		    (uint32_t)le[3] << 24;
+		off += 4;
+		if (n > (ch->out_len - off) / ETH_ALEN || (t == 0 && n > VF_CTRL_UC_MAX))
+			return VIRTIO_NET_ERR;
+		for (uint32_t i = 0; t == 0 && i < n; i++) {
+			rc = chain_read_at(vf, ch, off + i * ETH_ALEN, mac, ETH_ALEN);
+			if (rc)
+				return rc < 0 ? rc : VIRTIO_NET_ERR;
+			if (memcmp(mac, vf->mac, ETH_ALEN))
+				return VIRTIO_NET_ERR;
+		}
+		off += n * ETH_ALEN;
+	}
+	return off == ch->out_len ? VIRTIO_NET_OK : VIRTIO_NET_ERR;
 }
 
-/* One command: VIRTIO_NET_OK or VIRTIO_NET_ERR. */
-static uint8_t command(const struct vf *vf, const uint8_t *c, uint32_t len)
+/* One command (class and command in c): VIRTIO_NET_OK or VIRTIO_NET_ERR,
+ * or NIC_EFAULT. */
+static int command(const struct vf *vf, const struct vq_chain *ch, const uint8_t c[2])
 {
-	const uint8_t *d = c + 2, *end = c + len;
-	uint32_t dlen = len - 2;
+	uint32_t dlen = ch->out_len - 2;
+	uint8_t d[ETH_ALEN];
+	int rc;
 
 	switch (c[0]) {
 	case VIRTIO_NET_CTRL_RX:
 		if (!vf_has(vf, VIRTIO_NET_F_CTRL_RX) || dlen != 1)
 			return VIRTIO_NET_ERR;
+		rc = chain_read_at(vf, ch, 2, d, 1);
+		if (rc)
+			return rc < 0 ? rc : VIRTIO_NET_ERR;
 		/* Multicast is flooded to every VF: all of it is what the
 		 * driver gets either way, and its stack filters. Promiscuous
 		 * mode would show it other VMs' traffic: refused. */
@@ -64,21 +97,15 @@ static uint8_t command(const struct vf *vf, const uint8_t *c, uint32_t len)
 		if (c[1] == VIRTIO_NET_CTRL_MAC_ADDR_SET) {
 			/* The MAC is the admin's (`set vf`/config); the
 			 * driver may set it only to what it is. */
-			return vf_has(vf, VIRTIO_NET_F_CTRL_MAC_ADDR) && dlen == ETH_ALEN &&
-					   !memcmp(d, vf->mac, ETH_ALEN)
-				   ? VIRTIO_NET_OK
-				   : VIRTIO_NET_ERR;
+			if (!vf_has(vf, VIRTIO_NET_F_CTRL_MAC_ADDR) || dlen != ETH_ALEN)
+				return VIRTIO_NET_ERR;
+			rc = chain_read_at(vf, ch, 2, d, ETH_ALEN);
+			if (rc)
+				return rc < 0 ? rc : VIRTIO_NET_ERR;
+			return memcmp(d, vf->mac, ETH_ALEN) ? VIRTIO_NET_ERR : VIRTIO_NET_OK;
 		}
-		if (c[1] == VIRTIO_NET_CTRL_MAC_TABLE_SET && vf_has(vf, VIRTIO_NET_F_CTRL_RX)) {
-			/* Unicast entries other than its own MAC would need
-			 * the switch to deliver another MAC to it: refused.
-			 * Multicast entries: accepted (all of it is flooded). */
-			bool foreign = false;
-			const uint8_t *mc = mac_table(d, end, vf->mac, &foreign);
-			const uint8_t *e = mc ? mac_table(mc, end, NULL, &foreign) : NULL;
-
-			return e == end && !foreign ? VIRTIO_NET_OK : VIRTIO_NET_ERR;
-		}
+		if (c[1] == VIRTIO_NET_CTRL_MAC_TABLE_SET && vf_has(vf, VIRTIO_NET_F_CTRL_RX))
+			return mac_table(vf, ch);
 		return VIRTIO_NET_ERR;
 	default:
 		/* VIRTIO_NET_CTRL_MQ and the rest: not offered. */
@@ -90,13 +117,11 @@ struct vf_verdict vf_ctrl_run(struct nic *nic, struct vf *vf, bool *more)
 {
 	struct vq *q = &vf->q[VIRTIO_NET_CTRLQ];
 	struct vq_chain *ch = &nic->ctrl_chain;
-	uint8_t buf[VF_CTRL_CMD_MAX];
 	int rc, n;
 
 	*more = false;
 	for (n = 0; n < VF_CTRL_BUDGET; n++) {
-		uint8_t ack;
-		int len;
+		uint8_t c[2], ack;
 
 		rc = vq_pop(&vf->dma, q, ch);
 		if (rc < 0)
@@ -107,10 +132,12 @@ struct vf_verdict vf_ctrl_run(struct nic *nic, struct vf *vf, bool *more)
 		 * writable, after them. */
 		if (ch->out_len < 2 || ch->in_len < 1)
 			return vf_verdict_fail(VFC_MALFORMED_DESC);
-		len = chain_read(vf, ch, buf, sizeof(buf));
-		if (len == NIC_EFAULT)
-			return vf_verdict_err(len);
-		ack = len < 0 ? VIRTIO_NET_ERR : command(vf, buf, (uint32_t)len);
+		rc = chain_read_at(vf, ch, 0, c, 2); /* there: out_len >= 2 */
+		if (!rc)
+			rc = command(vf, ch, c);
+		if (rc < 0)
+			return vf_verdict_err(rc);
+		ack = (uint8_t)rc;
 		vf->cnt[ack == VIRTIO_NET_OK ? VFC_CTRL_OK : VFC_CTRL_REFUSED]++;
 		for (unsigned int i = ch->nout; i < ch->nseg; i++) {
 			if (!ch->seg[i].len)

@@ -3,7 +3,8 @@
  *   RX_PROMISC on: refused (it would see other VMs' traffic); off: ok.
  *   RX_ALLMULTI on or off: ok (every VF gets all multicast as it is).
  *   MAC_TABLE_SET: ok when every unicast entry is the VF's own MAC (the
- *     switch delivers no other MAC to a VF); multicast entries any.
+ *     switch delivers no other MAC to a VF; at most VF_CTRL_UC_MAX);
+ *     multicast entries any, as many as the chain holds.
  *   MAC_ADDR_SET: ok only for the MAC the admin gave the VF.
  *   Anything else (MQ, VLAN, ANNOUNCE, the RX extras): refused.
  * A refused command is answered VIRTIO_NET_ERR and changes nothing
@@ -21,9 +22,10 @@ struct nic;
 
 /* Commands answered per run; a longer queue goes on next pass. */
 #define VF_CTRL_BUDGET 16
-/* The longest command taken: class, command and MAC tables of 64 entries
- * each (Linux sends its unicast and multicast lists; longer: refused). */
-#define VF_CTRL_CMD_MAX (2 + 2 * (4 + 64 * 6))
+/* Unicast entries of a MAC table read at most (each must be the VF's own
+ * MAC; Linux sends its secondary unicast addresses, usually none). The
+ * multicast table is only bounds-checked: any length. */
+#define VF_CTRL_UC_MAX 64
 
 /* Answer what the driver queued, at most VF_CTRL_BUDGET commands; *more
  * when some are left (or came as the queue asked for kicks again). */

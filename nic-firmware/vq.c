@@ -343,9 +343,16 @@ int vq_set_no_notify(const struct vq_dma *dma, struct vq *q, bool on)
 
 int vq_want_kicks(const struct vq_dma *dma, struct vq *q)
 {
-	if (!q->event_idx || q->no_notify)
-		return vq_set_no_notify(dma, q, false);
-	return q->avail_event == q->avail_idx ? 0 : vq_write_avail_event(dma, q, q->avail_idx);
+	uint16_t flags = 0;
+	int rc;
+
+	/* Written each time, whatever we think is there: the driver may
+	 * have left anything in the used ring before DRIVER_OK. */
+	rc = q->event_idx ? vq_write_avail_event(dma, q, q->avail_idx)
+			  : vq_write(dma, q->used + VIRTQ_USED_FLAGS_OFF, &flags, 2);
+	if (!rc)
+		q->no_notify = false;
+	return rc;
 }
 
 void vq_prefetch(const struct vq_dma *dma, const struct vq *q, const struct vq_stash *st,

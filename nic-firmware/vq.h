@@ -127,8 +127,8 @@ int vq_publish(const struct vq_dma *dma, struct vq *q, uint16_t qid);
  * then stay 0). After asking for kicks, fence (hal_mb) and look again
  * (vq_has_work) before relying on one. */
 int vq_set_no_notify(const struct vq_dma *dma, struct vq *q, bool on);
-/* Kicks wanted for the next chain after those taken: as
- * vq_set_no_notify(false), and with EVENT_IDX avail_event moved up to it
+/* Kicks wanted for the next chain after those taken: used->flags 0, or
+ * with EVENT_IDX avail_event moved up to it, written whatever was there
  * (a queue that always wants kicks, as the control queue). */
 int vq_want_kicks(const struct vq_dma *dma, struct vq *q);
 /* 1 when the driver has made chains available (or the ring cannot be

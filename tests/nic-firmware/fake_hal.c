@@ -1,6 +1,7 @@
 /* Fake HAL: plain buffers, recording what the firmware did. */
 #include "fake_hal.h"
 #include <nic-firmware/hal_dma.h>
+#include "virtio_wire.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -218,7 +219,7 @@ int hal_port_rx(int port, void *buf, uint32_t cap, struct virtio_net_hdr *vh)
 void hal_irq_raise(uint16_t vf, uint16_t q)
 {
 	assert(vf < FH_VFS);
-	fh.irqs[vf][q == HAL_IRQ_CONFIG ? 2 : (q & 1)]++;
+	fh.irqs[vf][q == HAL_IRQ_CONFIG ? 2 : q == VIRTIO_NET_CTRLQ ? 3 : (q & 1)]++;
 }
 
 uint64_t hal_now_ns(void)

@@ -36,7 +36,7 @@ struct fake_hal {
 	unsigned int ntx;
 	struct fh_frame rx[FH_MAX_FRAMES]; /* queued for port 0 to receive */
 	unsigned int nrx, rx_next;
-	unsigned int irqs[FH_VFS][3];	    /* [queue 0, queue 1, config] */
+	unsigned int irqs[FH_VFS][4];	    /* [queue 0, queue 1, config, queue 2] */
 	unsigned int dma_faults;	    /* out-of-window requests refused */
 	unsigned int dma_reads, dma_writes; /* guest memory accesses */
 	unsigned int mbs;		    /* full fences (hal_mb) */

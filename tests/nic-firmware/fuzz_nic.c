@@ -41,7 +41,8 @@ static const uint64_t feats[4] = {
     VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |
 	VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX),
     ~0ull & ~(VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO4) |
-	      VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN))};
+	      VIRTIO_BIT(VIRTIO_NET_F_GUEST_TSO6) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_ECN) |
+	      VIRTIO_BIT(VIRTIO_NET_F_GUEST_USO4) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_USO6))};
 
 /* VF 0's features: feats[sel & 3], without INDIRECT_DESC if sel bit 4,
  * without EVENT_IDX if bit 5. */
@@ -103,6 +104,11 @@ enum fz_op {
 	 * avail_event (the device's field) = c[4..5]; bit 5: the idle
 	 * hand-off (nic_prepare_idle) now. */
 	FZ_EVENT,
+	/* A control-queue command of VF 0 (with CTRL_VQ): class c[1] % 6,
+	 * command c[2] % 3, c[3] % 64 data bytes (c[4..7] over and over),
+	 * in ring slot c[3] >> 6; the ack byte read-only if c[1] bit 7,
+	 * outside the window if bit 6; no kick if c[2] bit 7. */
+	FZ_CTRL,
 	FZ_OPS
 };
 
@@ -200,7 +206,8 @@ static void one_shot(const uint8_t *data, size_t size)
 {
 	size_t rings, rest;
 
-	td_up(nic, 0, feats_of(data[0]));
+	if (td_up(nic, 0, feats_of(data[0])))
+		abort(); /* a feature set the harness built wrong */
 	/* Rings and descriptors of both queues (0x0000-0x5fff), then the
 	 * buffer areas the descriptors may point at. */
 	rings = size - 5 < 0x6000 ? size - 5 : 0x6000;
@@ -308,9 +315,9 @@ static void cmd_reset(const uint8_t *c)
 			abort();
 	if (td_mbox(nic, NIC_MBOX_VF_RESET, 0, 0, 0, 0, 0, 0, NULL) != NIC_MBOX_OK)
 		abort();
-	if (!(c[3] & 1))
-		td_up_sized(nic, 0, feats_of(c[1]), c[2] & 1 ? NIC_QUEUE_MAX : TD_QSIZE,
-			    c[2] & 2 ? NIC_QUEUE_MAX : TD_QSIZE);
+	if (!(c[3] & 1) && td_up_sized(nic, 0, feats_of(c[1]), c[2] & 1 ? NIC_QUEUE_MAX : TD_QSIZE,
+				       c[2] & 2 ? NIC_QUEUE_MAX : TD_QSIZE))
+		abort(); /* after a reset that answered OK */
 }
 
 static void cmd_tx(const uint8_t *c)
@@ -414,12 +421,34 @@ static void cmd_event(const uint8_t *c)
 		nic_prepare_idle(nic);
 }
 
+static void cmd_ctrl(const uint8_t *c)
+{
+	uint16_t head = (uint16_t)(c[3] >> 6) * 3;
+	uint32_t len = c[3] % 64u;
+	uint8_t *d = fh_ptr(0, TD_CTRL_DATA), *h = fh_ptr(0, TD_CTRL_HDR);
+
+	h[0] = (uint8_t)(c[1] % 6);
+	h[1] = (uint8_t)(c[2] % 3);
+	for (uint32_t i = 0; i < len; i++)
+		d[i] = c[4 + i % 4];
+	td_desc(0, VIRTIO_NET_CTRLQ, head, TD_CTRL_HDR, 2, VIRTQ_DESC_F_NEXT, (uint16_t)(head + 1));
+	td_desc(0, VIRTIO_NET_CTRLQ, (uint16_t)(head + 1), TD_CTRL_DATA, len, VIRTQ_DESC_F_NEXT,
+		(uint16_t)(head + 2));
+	td_desc(0, VIRTIO_NET_CTRLQ, (uint16_t)(head + 2),
+		c[1] & 64 ? FH_WIN_BASE - 64 : TD_CTRL_ACK, 1, c[1] & 128 ? 0 : VIRTQ_DESC_F_WRITE,
+		0);
+	td_avail_add(0, VIRTIO_NET_CTRLQ, head);
+	if (!(c[2] & 128))
+		td_mbox(nic, NIC_MBOX_VF_KICK, 0, VIRTIO_NET_CTRLQ, 0, 0, 0, 0, NULL);
+}
+
 static void commands(const uint8_t *data, size_t size)
 {
 	uint8_t m = data[0];
 
-	td_up_sized(nic, 0, feats_of(m), m & 4 ? NIC_QUEUE_MAX : TD_QSIZE,
-		    m & 8 ? NIC_QUEUE_MAX : TD_QSIZE);
+	if (td_up_sized(nic, 0, feats_of(m), m & 4 ? NIC_QUEUE_MAX : TD_QSIZE,
+			m & 8 ? NIC_QUEUE_MAX : TD_QSIZE))
+		abort(); /* a feature set the harness built wrong */
 	for (size_t at = 1; at + 8 <= size; at += 8) {
 		const uint8_t *c = data + at;
 
@@ -448,6 +477,9 @@ static void commands(const uint8_t *data, size_t size)
 			break;
 		case FZ_EVENT:
 			cmd_event(c);
+			break;
+		case FZ_CTRL:
+			cmd_ctrl(c);
 			break;
 		default: /* FZ_POKE */
 			memcpy(fh.mem[0] + le16(c + 1), c + 3, 4);
@@ -517,7 +549,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	td_mac(mac1, 1);
 	td_create(nic, 0);
 	td_create(nic, 1);
-	td_up(nic, 1, ~0ull);
+	if (td_up(nic, 1, ~0ull))
+		abort();
 	if (data[0] & 0x80)
 		commands(data, size);
 	else

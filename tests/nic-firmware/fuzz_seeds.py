@@ -62,7 +62,7 @@ def vnet(flags=0, gso=0, hdr_len=0, gso_size=0, start=0, off=0):
 
 # Command form (fuzz_nic.c enum fz_op): byte 0 = 0x80 | RX256 << 2 |
 # TX256 << 3 | features index, then 8-byte commands.
-POST, AVAIL, INJECT, POLL, RESET, TX, POKE, ITABLE, EVENT = range(9)
+POST, AVAIL, INJECT, POLL, RESET, TX, POKE, ITABLE, EVENT, CTRL = range(10)
 RX256, TX256 = 4, 8
 NO_INDIRECT, NO_EVENT_IDX = 16, 32  # byte 0 (and RESET's c[1]): features out
 PASS = 64  # byte 0: the port takes and gives super-frames (port=pass)
@@ -209,9 +209,9 @@ seeds = {
                                   inject(2000, DST_VF0, V_CSUM | V_GSO, gso_size=1),
                                   inject(900, DST_VF0, V_CSUM | 1), poll(4)),
     # The port's super-frames cut for VF 0 over several passes (issue 12):
-    # VF 0 reset mid-cut and up again; a broadcast USO one cut for both VFs
-    # (neither has GUEST_USO), VF 0's ring broken (avail a ring ahead)
-    # mid-cut.
+    # VF 0 reset mid-cut and up again; a broadcast USO one cut for VF 0
+    # (no GUEST_USO) and whole to VF 1, VF 0's ring broken (avail a ring
+    # ahead) mid-cut.
     "cmd-pass-cut-over-passes": prog(PASS | 3, post(64, 0, 2048),
                                      inject(2000, DST_VF0, V_CSUM | V_GSO, n=2, gso_size=8),
                                      poll(), cmd(RESET, 3, 0), post(64, 0, 2048), poll(2),
@@ -219,6 +219,14 @@ seeds = {
                                      poll(), cmd(AVAIL, 0, 0xff, 0x7f), poll(3)),
     "cmd-no-event-idx": prog(NO_EVENT_IDX, post(4, 0, 2048), event(5), cmd(AVAIL, 0, 0, 0, 2, 1),
                              inject(100, n=2), poll(), event(0, IDLE), tx(100, 3), poll()),
+    # The control queue: promisc off and on, a MAC table with a count past
+    # its data, the ack byte read-only, outside the window, commands left
+    # unkicked and then kicked.
+    "cmd-ctrl": prog(0, cmd(CTRL, 0, 0, 1, 0), cmd(CTRL, 0, 0, 1 | 64, 1), poll(),
+                     cmd(CTRL, 1, 0, 9, 0xff, 0xff, 0xff, 0x7f), cmd(CTRL, 1, 1, 6 | 128, 2),
+                     cmd(CTRL, 0, 0x80, 1, 0), cmd(CTRL, 4, 0, 2 | 64, 1, 0), poll(2),
+                     cmd(CTRL, 0x80, 0, 1, 0), poll(), cmd(RESET, 0, 0), cmd(CTRL, 0x40, 0, 1, 0),
+                     poll()),
 }
 for name, data in seeds.items():
     with open(os.path.join(out, name), "wb") as f:
