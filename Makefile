@@ -35,6 +35,14 @@ BENCHES :=         # benchmark targets: bench-<name>
 FUZZERS :=         # libFuzzer targets: fuzz-<name>
 ALL    :=          # what plain `make` builds
 
+# How every libFuzzer target runs: FUZZ_SECONDS, or until FUZZ_RUNS
+# executions; FUZZ_JOBS=N runs N processes on one corpus (libFuzzer's
+# -jobs/-workers; FUZZ_RUNS and FUZZ_SECONDS are then each process's, and
+# each writes fuzz-<job>.log in the current directory).
+FUZZ_SECONDS ?= 60
+FUZZ_RUN = -max_total_time=$(FUZZ_SECONDS) $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS)) \
+	   $(if $(FUZZ_JOBS),-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS)) -print_final_stats=1
+
 .PHONY: all deps deps-run deps-test deps-bench run debug test tools fuzz bench clean
 .DEFAULT_GOAL := all
 

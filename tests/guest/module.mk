@@ -30,7 +30,6 @@ test-guest: $(GUEST_TESTS) $(GUEST_TB)/full.dtb $(GUEST_TB)/minimal.dtb
 
 # libFuzzer target for the DT/bootargs parsers, libfdt built in (clang) so
 # coverage guides it; seeded with the dtc-compiled test trees.
-FUZZ_SECONDS ?= 60
 GUEST_FUZZ    := $(HOSTB)/fuzz/guest
 FUZZERS += guest-dt
 $(GUEST_FUZZ)/fuzz_dt: tests/guest/fuzz_dt.c $(GUEST_DIR)/dt.c $(GUEST_DIR)/bootargs.c \
@@ -45,5 +44,5 @@ $(GUEST_FUZZ)/fuzz_dt: tests/guest/fuzz_dt.c $(GUEST_DIR)/dt.c $(GUEST_DIR)/boot
 fuzz-guest-dt: $(GUEST_FUZZ)/fuzz_dt $(GUEST_TB)/full.dtb $(GUEST_TB)/minimal.dtb
 	@mkdir -p $(GUEST_FUZZ)/corpus-dt $(GUEST_FUZZ)/artifacts-dt
 	@cp $(GUEST_TB)/full.dtb $(GUEST_TB)/minimal.dtb $(GUEST_FUZZ)/corpus-dt/
-	$(GUEST_FUZZ)/fuzz_dt -max_total_time=$(FUZZ_SECONDS) $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS)) -max_len=8192 -print_final_stats=1 \
+	$(GUEST_FUZZ)/fuzz_dt $(FUZZ_RUN) -max_len=8192 \
 		-artifact_prefix=$(GUEST_FUZZ)/artifacts-dt/ $(GUEST_FUZZ)/corpus-dt

@@ -105,7 +105,6 @@ test-unit-hv: $(UHV_BINS) $(UHV_OUT)/hv/core/guest_fdt_gen $(UHV_OUT)/platform/h
 # executions, when given) on a working corpus in build/host/fuzz/hv/<name>/,
 # seeded by tests/hv/fuzz_seeds.py; the fuzz-short suite runs every FUZZERS
 # entry for a few seconds.
-FUZZ_SECONDS ?= 60
 HVFZ_OUT   := $(HOSTB)/fuzz/hv
 HVFZ_FLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=all $(UHV_INC) -Itests/hv
@@ -120,8 +119,8 @@ $(HVFZ_OUT)/$(1)/fuzz: $(2) $(3) $(UHV_HDRS)
 fuzz-$(1): $(HVFZ_OUT)/$(1)/fuzz tests/hv/fuzz_seeds.py $(UHV_OUT)/mem_insns.h
 	@mkdir -p $(HVFZ_OUT)/$(1)/corpus $(HVFZ_OUT)/$(1)/artifacts
 	@$(PY) tests/hv/fuzz_seeds.py $(1) $(HVFZ_OUT)/$(1)/seeds $(UHV_OUT)/mem_insns.bin
-	$(HVFZ_OUT)/$(1)/fuzz -max_total_time=$$(FUZZ_SECONDS) $$(if $$(FUZZ_RUNS),-runs=$$(FUZZ_RUNS)) \
-	  -max_len=4096 -print_final_stats=1 \
+	$(HVFZ_OUT)/$(1)/fuzz $$(FUZZ_RUN) \
+	  -max_len=4096 \
 	  -artifact_prefix=$(HVFZ_OUT)/$(1)/artifacts/ $(HVFZ_OUT)/$(1)/corpus $(HVFZ_OUT)/$(1)/seeds
 endef
 $(eval $(call hvfz_rules,insn-decode,tests/arch/riscv/fuzz_insn_decode.c,arch/riscv/insn_decode.c))

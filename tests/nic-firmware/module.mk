@@ -36,7 +36,6 @@ test-unit-nic: $(NFT_BINS)
 # libFuzzer (clang): a hostile guest's rings and buffers against the
 # firmware on the fake HAL; the other VF must keep working. Registered in
 # FUZZERS, so the fuzz-short suite runs it too.
-FUZZ_SECONDS ?= 60
 NFZ_OUT	:= $(HOSTB)/fuzz/nic
 NFZ_BIN	:= $(NFZ_OUT)/fuzz_nic
 NFZ_SRCS = $(NF_SRCS) $(NICIF_SRCS) $(wildcard offload-engine/src/*.c)
@@ -59,5 +58,5 @@ FUZZERS += nic
 fuzz-nic: $(NFZ_BIN)
 	@mkdir -p $(NFZ_OUT)/corpus $(NFZ_OUT)/artifacts
 	$(PY) $(NFT_DIR)/fuzz_seeds.py $(NFZ_OUT)/seeds
-	$(NFZ_BIN) -max_total_time=$(FUZZ_SECONDS) $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS)) -max_len=200000 -print_final_stats=1 \
+	$(NFZ_BIN) $(FUZZ_RUN) -max_len=200000 \
 	  -artifact_prefix=$(NFZ_OUT)/artifacts/ $(NFZ_OUT)/corpus $(NFZ_OUT)/seeds

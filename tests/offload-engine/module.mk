@@ -69,7 +69,6 @@ test-unit-offload-scapy: $(OET_RSC_PCAP)
 # libFuzzer targets (clang): the library sources are built into each fuzzer
 # so coverage guides it. `make fuzz-oe-<x>` runs for FUZZ_SECONDS on a working
 # corpus under build/ seeded from the committed tests/offload-engine/fuzz/seeds/<x>.
-FUZZ_SECONDS ?= 60
 OE_FUZZ_CC   := clang
 OE_FUZZ_FLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I$(OE_INC) \
 		 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -93,8 +92,8 @@ FUZZERS += oe-$(1)
 .PHONY: fuzz-oe-$(1)
 fuzz-oe-$(1): $(OE_FUZZ_OUT)/fuzz_$(1)
 	@mkdir -p $(OE_FUZZ_OUT)/corpus-$(1) $(OE_FUZZ_OUT)/artifacts-$(1)
-	$(OE_FUZZ_OUT)/fuzz_$(1) -max_total_time=$$(FUZZ_SECONDS) $$(if $$(FUZZ_RUNS),-runs=$$(FUZZ_RUNS)) -max_len=$(OE_FUZZ_MAXLEN_$(1)) \
-		-print_final_stats=1 -artifact_prefix=$(OE_FUZZ_OUT)/artifacts-$(1)/ \
+	$(OE_FUZZ_OUT)/fuzz_$(1) $$(FUZZ_RUN) -max_len=$(OE_FUZZ_MAXLEN_$(1)) \
+		-artifact_prefix=$(OE_FUZZ_OUT)/artifacts-$(1)/ \
 		$(OE_FUZZ_OUT)/corpus-$(1) tests/offload-engine/fuzz/seeds/$(1)
 endef
 $(foreach f,$(OE_FUZZ_NAMES),$(eval $(call oe_fuzz_rule,$(f))))
