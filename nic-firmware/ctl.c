@@ -7,6 +7,7 @@
 
 #include "hal.h"
 #include "nic.h"
+#include "vf_policy.h"
 
 /* A command's result is its reply status as it is (err.h). */
 #define CTL_SAME(e) ((int)NIC_##e == (int)NIC_MBOX_##e)
@@ -49,6 +50,7 @@ static int ctl_vf_create(struct nic *nic, uint16_t id, uint64_t base, uint64_t s
 		return NIC_EINVAL;
 	rc = vf_create(&nic->vf[id], id, base, size, mac, mtu, ctl_allowed(nic));
 	if (!rc) {
+		nic->rate_capped &= ~(1ull << id); /* the defaults: no cap */
 		veb_vf_mac(&nic->veb, &nic->vf[id], true);
 		vf_tx_forget(nic, &nic->vf[id]);
 		vf_rx_forget(nic, &nic->vf[id]);
@@ -69,6 +71,7 @@ static void ctl_vf_destroy(struct nic *nic, struct vf *vf)
 	vf_tx_forget(nic, vf);
 	vf_rx_forget(nic, vf);
 	veb_vf_mac(&nic->veb, vf, false);
+	nic->rate_capped &= ~(1ull << vf->dma.vf);
 	vf_destroy(vf);
 }
 
@@ -216,6 +219,21 @@ int ctl_exec(struct nic *nic, struct nic_mbox_msg *m)
 		break;
 	case NIC_MBOX_VF_KICK:
 		kick(nic, vf, m->arg[0]);
+		break;
+	case NIC_MBOX_VF_SET_PARAM:
+		rc = vf_param_set(vf, (uint32_t)(m->arg[0] < NIC_VFP_COUNT ? m->arg[0] : NIC_VFP_COUNT),
+				  m->arg[1], hal_now_ns());
+		if (!rc && m->arg[0] == NIC_VFP_MAX_TX_RATE) {
+			nic->rate_capped &= ~(1ull << m->vf);
+			nic->rate_capped |= (uint64_t)(m->arg[1] != 0) << m->vf;
+			nic->tx_held &= ~(1ull << m->vf);
+		}
+		break;
+	case NIC_MBOX_VF_GET_PARAM:
+		if (m->arg[0] >= NIC_VFP_COUNT)
+			rc = NIC_EINVAL;
+		else
+			m->arg[0] = vf->param[m->arg[0]];
 		break;
 	case NIC_MBOX_VF_GET_STATE: {
 		struct nic_mbox_vf_state st = {

@@ -6,6 +6,7 @@
 #include "ctl.h"
 #include "hal.h"
 #include "vf_ctrl.h"
+#include "vf_policy.h"
 #include "vf_rx.h"
 #include "vf_tx.h"
 
@@ -33,6 +34,7 @@ int nic_poll(struct nic *nic)
 {
 	struct nic_mbox_msg m;
 	int work = 0;
+	uint64_t now;
 
 	for (int n = 0; n < NIC_MBOX_BUDGET && hal_mbox_poll(&m); n++) {
 		/* A reset that waits for the ports is polled again next pass,
@@ -55,6 +57,7 @@ int nic_poll(struct nic *nic)
 			nic->ctrl_kicked &= ~(1ull << i);
 		work++;
 	}
+	now = nic->rate_capped ? hal_now_ns() : 0;
 	/* The running VFs, round robin: each pass starts at the running VF
 	 * after the one the last pass started at (not at the next VF id: with
 	 * VFs 0 and 1 running that would be VF 0 in 63 passes of 64). Who is
@@ -77,8 +80,19 @@ int nic_poll(struct nic *nic)
 		 * others' chains hold. */
 		if ((nic->tx_sf_busy >> i & 1) || vq_has_work(&vf->dma, &vf->q[VIRTIO_NET_TXQ])) {
 			struct vf_tx_budget b = {NIC_TX_FRAMES, NIC_TX_BYTES};
+			int32_t allow = vf_rate_allow(vf, now);
 
+			/* Over its max-tx-rate: its chains wait in its ring
+			 * (backpressure), and the core sleeps until then. */
+			if (allow <= 0) {
+				vf->cnt[VFC_TX_RATE_HELD]++;
+				nic->tx_held |= 1ull << i;
+				continue;
+			}
+			nic->tx_held &= ~(1ull << i);
+			b.bytes = allow < b.bytes ? allow : b.bytes;
 			work += vf_tx_poll(nic, vf, &b);
+			vf_rate_charge(vf, (allow < NIC_TX_BYTES ? allow : NIC_TX_BYTES) - b.bytes);
 			hal_poll_progress();
 		}
 	}
@@ -152,7 +166,10 @@ int nic_prepare_idle(struct nic *nic)
 		/* §2.7.10: re-check after enabling, or a kick-less frame that
 		 * raced the flag would wait forever. */
 		hal_mb();
-		pending |= vq_has_work(&vf->dma, q);
+		/* A VF over its max-tx-rate is not work until its tokens are
+		 * back (nic_tx_wake_ns). */
+		if (!(nic->tx_held >> i & 1))
+			pending |= vq_has_work(&vf->dma, q);
 		/* A control command whose kick was lost (a driver spins for
 		 * its answer): answered before the core sleeps. */
 		if (vf_has(vf, VIRTIO_NET_F_CTRL_VQ) &&
@@ -174,4 +191,16 @@ int nic_prepare_idle(struct nic *nic)
 		pending |= vq_has_work(&vf->dma, q);
 	}
 	return pending;
+}
+
+uint64_t nic_tx_wake_ns(const struct nic *nic)
+{
+	uint64_t at = 0;
+
+	for (uint64_t m = nic->tx_held; m; m &= m - 1) {
+		uint64_t t = vf_rate_ready_ns(&nic->vf[__builtin_ctzll(m)]);
+
+		at = !at || t < at ? (t ? t : 1) : at;
+	}
+	return at;
 }

@@ -83,6 +83,10 @@ struct nic {
 	/* VFs whose control queue was kicked, or has commands left (bit =
 	 * VF id): answered by the next pass (vf_ctrl.c). */
 	uint64_t ctrl_kicked;
+	/* VFs with a max-tx-rate (bit = VF id): the pass reads the clock
+	 * only for them; and those of them that their cap held back when
+	 * they had chains (nic_tx_wake_ns). */
+	uint64_t rate_capped, tx_held;
 	struct vf_tx_sf tx_sf[NIC_MAX_VF]; /* super-frames in progress */
 	struct vf_rx_sf rx_sf[NIC_MAX_PORTS];
 	/* Receive segment coalescing per wire port (veb.c), over rsc_store;
@@ -114,6 +118,10 @@ int nic_poll(struct nic *nic);
  * super-frame is still being cut (no notification will come for that).
  * nic_poll turns the RX queue's off again once its backlog has drained. */
 int nic_prepare_idle(struct nic *nic);
+/* When a VF that its max-tx-rate holds back may send again (hal_now_ns
+ * time), or 0 when none waits: the backend's sleep ends by then. Its
+ * chains are not work for nic_prepare_idle meanwhile. */
+uint64_t nic_tx_wake_ns(const struct nic *nic);
 
 /* Accessor used by tests and tools. */
 static inline struct vf *nic_vf(struct nic *nic, uint16_t id)

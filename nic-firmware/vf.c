@@ -75,6 +75,7 @@ int vf_create(struct vf *vf, uint16_t id, uint64_t base, uint64_t size, const ui
 	memcpy(vf->next_mac, mac, 6);
 	vf->next_mtu = mtu;
 	vf->next_policy = NIC_POL_ALL;
+	nic_vf_param_defaults(vf->param);
 	vf->state = VF_STATE_RESET;
 	vf_reset(vf, allowed);
 	vf->cnt[VFC_RESETS] = 0;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <nicif/counters.h>
+#include <nicif/vf_param.h>
 #include "err.h"
 #include "oe_wire.h"
 #include "virtio_wire.h"
@@ -38,6 +39,14 @@ enum vf_state {
 	VF_STATE_FAILED,      /* DEVICE_NEEDS_RESET: nothing touched */
 };
 
+/* A token bucket (vf_policy.c): what may go now, after the last refill
+ * at last_ns. Tokens may go below zero: a frame that started within the
+ * budget is never cut, the debt is waited off. */
+struct vf_bucket {
+	int64_t tokens;
+	uint64_t last_ns;
+};
+
 struct vf {
 	/* What a poll pass reads of every VF comes first (two cache lines
 	 * for an idle VF: window, state, TX queue). The queues' view of the
@@ -61,6 +70,11 @@ struct vf {
 	uint16_t bl_head, bl_count; /* RX backlog (nic->backlog[id]) */
 	uint16_t bl_len[NIC_RX_BACKLOG];
 	uint8_t cls_mac[6];
+	/* The admin's switch settings (vf_param.h), in force at once; kept
+	 * over resets. The buckets are vf_policy.c's. */
+	uint32_t param[NIC_VFP_COUNT];
+	struct vf_bucket tx_rate; /* max-tx-rate: bytes */
+	struct vf_bucket storm;	  /* storm: flooded frames */
 	uint64_t cnt[VFC_COUNT];
 };
 

@@ -28,6 +28,7 @@
 #include "nic.h"
 #include "prefetch.h"
 #include "veb.h"
+#include "vf_policy.h"
 #include "virtio_le.h"
 
 /* Read readable bytes [off, off+len) of a chain into NIC memory. */
@@ -143,10 +144,11 @@ static struct vf_verdict tx_plain(struct nic *nic, struct vf *vf, const struct v
 	rc = chain_read(vf, ch, NIC_NET_HDR_LEN, nic->scr.tx, flen);
 	if (rc)
 		return vf_verdict_err(rc);
-	if (!veb_src_ok(vf, nic->scr.tx, flen))
-		return vf_verdict_drop(VFC_TX_DROP_SPOOF);
 	if (!veb_ports_ready(nic, veb_ports_of(nic, nic->scr.tx)))
 		return vf_verdict_make(VF_RETRY, 0, 0);
+	v = vf_tx_admit(vf, nic->scr.tx, flen, NULL, 1);
+	if (!vf_verdict_passed(v))
+		return v;
 	if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
 		if (oe_tx_csum_vnet(nic->scr.tx, flen, vh) < 0)
 			return vf_verdict_fail(VFC_TX_DROP_HDR);
@@ -304,8 +306,6 @@ static struct vf_verdict tx_gso(struct nic *nic, struct vf *vf, const struct vq_
 	rc = chain_read(vf, ch, NIC_NET_HDR_LEN, sf->hdr, hlen);
 	if (rc)
 		return vf_verdict_err(rc);
-	if (!veb_src_ok(vf, sf->hdr, hlen))
-		return vf_verdict_drop(VFC_TX_DROP_SPOOF);
 	sf->hlen = hlen;
 	sf->rest = rest;
 	sf->guest = false;
@@ -319,6 +319,9 @@ static struct vf_verdict tx_gso(struct nic *nic, struct vf *vf, const struct vq_
 	}
 	if (oe_gso_start(&sf->g, vh, sf->hdr, hlen, data, rest, 0) < 0)
 		return vf_verdict_fail(VFC_TX_DROP_HDR);
+	v = vf_tx_admit(vf, sf->hdr, hlen, &sf->g.pkt, sf->g.nsegs);
+	if (!vf_verdict_passed(v))
+		return v;
 	seg_l3 = (uint32_t)(sf->g.pkt.payload_off - sf->g.pkt.l3_off) + sf->g.mss;
 	if (seg_l3 > vf->mtu)
 		return vf_verdict_drop(VFC_TX_DROP_SIZE);
@@ -372,6 +375,7 @@ static void tx_sf_keep(struct vf_tx_sf *sf, const struct vq_chain *ch)
 void vf_tx_forget(struct nic *nic, const struct vf *vf)
 {
 	nic->tx_sf_busy &= ~(1ull << vf->dma.vf);
+	nic->tx_held &= ~(1ull << vf->dma.vf);
 }
 
 /* The VF's transmit driver: the one place its chains' verdicts are acted

@@ -38,7 +38,10 @@
 	X(RX_HW_GRO, "rx-hw-gro-packets")	/* super-frames RSC made of wire frames */         \
 	X(RX_HW_GRO_WIRE, "rx-hw-gro-wire-packets") /* the wire frames in them */                 \
 	X(CTRL_OK, "ctrl_ok")			    /* control-queue commands done */              \
-	X(CTRL_REFUSED, "ctrl_refused")		    /* answered VIRTIO_NET_ERR */
+	X(CTRL_REFUSED, "ctrl_refused")		    /* answered VIRTIO_NET_ERR */              \
+	X(TX_DROP_GUARD, "tx_drop_guard")	    /* dhcp-guard, router-guard */             \
+	X(TX_DROP_STORM, "tx_drop_storm")	    /* flooded frames over the storm cap */    \
+	X(TX_RATE_HELD, "tx_rate_held")		    /* passes max-tx-rate held the VF back */
 
 #define NIC_PORT_COUNTERS(X)                                                                       \
 	X(RX_PACKETS, "rx_packets")                                                                \

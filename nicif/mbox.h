@@ -38,6 +38,11 @@ enum nic_mbox_cmd {
 	NIC_MBOX_VF_GET_STATE = 14,    /* reply arg0 device status bits,
 					  arg1 MAC, arg2 MTU, arg3 link status,
 					  arg4 queue size max */
+	/* arg0 key (enum nic_vf_param, vf_param.h), arg1 value: applies at
+	 * once, to traffic in flight; EINVAL for an unknown key or a value
+	 * out of its range (nothing changes then) */
+	NIC_MBOX_VF_SET_PARAM = 15,
+	NIC_MBOX_VF_GET_PARAM = 16, /* arg0 key; reply arg0 value */
 };
 
 #define NIC_MBOX_HOST 0xffffu

@@ -163,6 +163,18 @@ static __attribute__((noreturn)) void poll_loop(struct nic_shared *sh)
 		idle = timer_now() - idle_since;
 		if (idle < us_to_ticks(NQ_IDLE_US))
 			continue;
+		if (nic.tx_held) {
+			/* A VF over its max-tx-rate: no kick announces its
+			 * tokens, so never deep; the nap ends when they are
+			 * back, if not before. */
+			uint64_t nap_us = nq_idle_nap_us(timer_ticks_to_us(idle));
+			uint64_t at = nic_tx_wake_ns(&nic), now = hal_now_ns();
+			uint64_t wait_us = at > now ? (at - now + 999) / 1000 : 0;
+
+			if (wait_us && !pending(sh))
+				nap(timer_now() + us_to_ticks(wait_us < nap_us ? wait_us : nap_us));
+			continue;
+		}
 		if (!deep && idle >= us_to_ticks(NQ_DEEP_US)) {
 			deep = true;
 			if (nic_prepare_idle(&nic))
