@@ -101,8 +101,8 @@ static bool router_msg(const uint8_t *eth, const struct oe_pkt *p)
 }
 
 /* A guard on: frames it cannot read to the end of their L4 header (more
- * tags than the parser looks through, a broken or cut IP header) do not
- * go either, or a guest would hide a server's reply behind them.
+ * tags than the parser looks through, a broken or cut IP or L4 header) do
+ * not go either, or a guest would hide a server's reply behind them.
  * Non-first fragments carry no L4 header and go: without their first they
  * make nothing. */
 static bool guard_drops(const struct vf *vf, const uint8_t *eth, uint32_t len,
@@ -114,13 +114,9 @@ static bool guard_drops(const struct vf *vf, const uint8_t *eth, uint32_t len,
 	if (!p) {
 		int rc = oe_parse(eth, len, &parsed);
 
+		if (rc != OE_OK) /* not IP, or too short to be: none of ours */
+			return rc != OE_ERR_NOT_IP && rc != OE_ERR_TRUNC_L2;
 		p = &parsed;
-		if (p->ethertype == ETH_P_8021Q || p->ethertype == ETH_P_8021AD)
-			return true;
-		if (rc != OE_OK)
-			return p->ethertype == ETH_P_IP || p->ethertype == ETH_P_IPV6;
-		if (!p->ip_ver)
-			return false;
 	}
 	return (vf->param[NIC_VFP_DHCP_GUARD] && dhcp_server(eth, p)) ||
 	       (vf->param[NIC_VFP_ROUTER_GUARD] && router_msg(eth, p));

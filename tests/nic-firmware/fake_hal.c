@@ -224,7 +224,7 @@ void hal_irq_raise(uint16_t vf, uint16_t q)
 
 uint64_t hal_now_ns(void)
 {
-	return 0;
+	return fh.now_ns;
 }
 
 int hal_mbox_poll(struct nic_mbox_msg *msg)

@@ -74,6 +74,8 @@ struct fake_hal {
 	unsigned int port_room;
 	/* hal_port_features of port 0: 0, a wire port, unless a test says. */
 	uint64_t port_features;
+	/* hal_now_ns: the time is the test's to move. */
+	uint64_t now_ns;
 };
 
 extern struct fake_hal fh;

@@ -1,0 +1,396 @@
+/* The admin's per-VF switch settings (nicif/vf_param.h, vf_policy.c):
+ * set and read back through the mailbox, each rule on the transmit path,
+ * and the max-tx-rate bucket against simulated time. */
+#include "nictest.h"
+
+#include <nicif/vf_param.h>
+#include <nic-firmware/vf_policy.h>
+
+#define TXQ VIRTIO_NET_TXQ
+#define MS  1000000ull
+
+static int set(uint16_t vf, enum nic_vf_param k, uint64_t v)
+{
+	return td_mbox(nic, NIC_MBOX_VF_SET_PARAM, vf, k, v, 0, 0, 0, NULL);
+}
+
+static uint64_t get(uint16_t vf, enum nic_vf_param k)
+{
+	struct nic_mbox_msg m;
+
+	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_GET_PARAM, vf, k, 0, 0, 0, 0, &m), 0);
+	return m.arg[0];
+}
+
+static int queued[2]; /* run_for's chains in each VF's TX ring */
+
+static int up(void **state)
+{
+	nt_setup(state);
+	nt_up(ALLF, ALLF);
+	queued[0] = queued[1] = 0;
+	return 0;
+}
+
+/* Does this frame from VF 0 leave through the port? */
+static bool leaves(const uint8_t *f, uint32_t len)
+{
+	struct virtio_net_hdr vh = {0};
+	unsigned int before = fh.ntx;
+
+	td_tx(0, &vh, f, len);
+	nic_poll(nic);
+	assert_int_equal(td_tx_done(0), 1); /* dropped or not, given back */
+	return fh.ntx == before + 1 && fh.tx[before].len == len &&
+	       !memcmp(fh.tx[before].data, f, len);
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Ethernet + IPv6 (link-local to all-nodes, hop limit 255) + l4 bytes of
+ * protocol nh; the L4 sums are not the NIC's business on plain frames. */
+static uint32_t ip6_frame(uint8_t *f, uint8_t nh, const uint8_t *l4, uint32_t l4len)
+{
+	static const uint8_t all_nodes[6] = {0x33, 0x33, 0, 0, 0, 1};
+
+	memcpy(f, all_nodes, 6);
+	memcpy(f + 6, mac0, 6);
+	put16(f + 12, ETH_P_IPV6);
+	memset(f + 14, 0, 40);
+	f[14] = 0x60;
+	put16(f + 18, (uint16_t)l4len);
+	f[20] = nh;
+	f[21] = 255;
+	f[22] = 0xfe;
+	f[23] = 0x80;
+	f[37] = 1;
+	f[38] = 0xff;
+	f[39] = 0x02;
+	f[53] = 1;
+	memcpy(f + 54, l4, l4len);
+	return 54 + l4len;
+}
+
+static uint32_t udp6_frame(uint8_t *f, uint16_t sport, uint16_t dport)
+{
+	uint8_t u[8 + 4] = {0};
+
+	put16(u, sport);
+	put16(u + 2, dport);
+	put16(u + 4, sizeof(u));
+	u[8] = 7; /* REPLY, or anything: the port tells */
+	return ip6_frame(f, IPPROTO_UDP, u, sizeof(u));
+}
+
+static uint32_t icmp6_frame(uint8_t *f, uint8_t type)
+{
+	uint8_t m[16] = {type};
+
+	return ip6_frame(f, IPPROTO_ICMPV6, m, sizeof(m));
+}
+
+/* An IPv4 UDP frame to the broadcast address with these ports. */
+static uint32_t udp4_frame(uint8_t *f, uint16_t sport, uint16_t dport)
+{
+	struct virtio_net_hdr vh;
+	uint32_t len = fr_udp4(f, mac_bcast, mac0, 300, false, &vh);
+
+	put16(f + FR_L4_OFF4, sport);
+	put16(f + FR_L4_OFF4 + 2, dport);
+	put16(f + FR_L4_OFF4 + 6, 0); /* no UDP sum (IPv4 allows it) */
+	return len;
+}
+
+static uint32_t icmp4_frame(uint8_t *f, uint8_t type)
+{
+	uint32_t len = udp4_frame(f, 1, 1);
+
+	f[14 + 9] = IPPROTO_ICMP; /* the IPv4 sum is not checked on transmit */
+	f[FR_L4_OFF4] = type;
+	return len;
+}
+
+static void params_set_and_read_back(void **state)
+{
+	(void)state;
+	for (int k = 0; k < NIC_VFP_COUNT; k++)
+		assert_int_equal(get(0, k), nic_vf_params[k].dflt);
+	assert_int_equal(set(0, NIC_VFP_MAX_TX_RATE, 250), 0);
+	assert_int_equal(set(0, NIC_VFP_DHCP_GUARD, 1), 0);
+	assert_int_equal(get(0, NIC_VFP_MAX_TX_RATE), 250);
+	assert_int_equal(get(0, NIC_VFP_DHCP_GUARD), 1);
+	assert_int_equal(get(1, NIC_VFP_DHCP_GUARD), 0); /* per VF */
+	/* Out of range, unknown key, unknown VF: refused, nothing changes. */
+	assert_int_equal(set(0, NIC_VFP_MAX_TX_RATE, 400001), NIC_MBOX_EINVAL);
+	assert_int_equal(set(0, NIC_VFP_MAX_TX_RATE, 1ull << 32 | 5), NIC_MBOX_EINVAL);
+	assert_int_equal(set(0, NIC_VFP_SPOOFCHK, 2), NIC_MBOX_EINVAL);
+	assert_int_equal(set(0, NIC_VFP_COUNT, 0), NIC_MBOX_EINVAL);
+	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_SET_PARAM, 0, ~0ull, 0, 0, 0, 0, NULL),
+			 NIC_MBOX_EINVAL);
+	assert_int_equal(td_mbox(nic, NIC_MBOX_VF_GET_PARAM, 0, NIC_VFP_COUNT, 0, 0, 0, 0, NULL),
+			 NIC_MBOX_EINVAL);
+	assert_int_equal(set(3, NIC_VFP_STORM, 1), NIC_MBOX_ENOENT);
+	assert_int_equal(get(0, NIC_VFP_MAX_TX_RATE), 250);
+	assert_int_equal(get(0, NIC_VFP_SPOOFCHK), 1);
+	/* Kept over a VF reset (the VF's driver cannot shake them off). */
+	nt_up(ALLF, ALLF);
+	assert_int_equal(get(0, NIC_VFP_MAX_TX_RATE), 250);
+	assert_int_equal(get(0, NIC_VFP_DHCP_GUARD), 1);
+	nt_teardown(state);
+}
+
+static void spoofchk_is_switchable(void **state)
+{
+	uint8_t f[256];
+	struct virtio_net_hdr vh;
+	uint32_t len = fr_udp4(f, mac_peer, mac1, 100, false, &vh); /* VF 1's MAC */
+
+	(void)state;
+	assert_false(leaves(f, len));
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_DROP_SPOOF), 1);
+	assert_int_equal(set(0, NIC_VFP_SPOOFCHK, 0), 0);
+	assert_true(leaves(f, len));
+	assert_int_equal(set(0, NIC_VFP_SPOOFCHK, 1), 0);
+	assert_false(leaves(f, len));
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_DROP_SPOOF), 2);
+	assert_false(td_needs_reset(nic, 0));
+	nt_teardown(state);
+}
+
+static void dhcp_guard_drops_servers_only(void **state)
+{
+	uint8_t f[512];
+	uint32_t offer4 = 0, req4 = 0;
+
+	(void)state;
+	offer4 = udp4_frame(f, 67, 68);
+	assert_true(leaves(f, offer4)); /* off by default */
+	assert_int_equal(set(0, NIC_VFP_DHCP_GUARD, 1), 0);
+	assert_false(leaves(f, offer4));
+	assert_false(leaves(f, udp4_frame(f, 67, 67))); /* a relay's reply */
+	req4 = udp4_frame(f, 68, 67);
+	assert_true(leaves(f, req4)); /* a client's request */
+	assert_false(leaves(f, udp6_frame(f, 547, 546)));
+	assert_true(leaves(f, udp6_frame(f, 546, 547)));
+	/* Router advertisements are router-guard's, not dhcp-guard's. */
+	assert_true(leaves(f, icmp6_frame(f, 134)));
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_DROP_GUARD), 3);
+	assert_false(td_needs_reset(nic, 0));
+	assert_true(nt_vf_to_uplink_ok(0));
+	nt_teardown(state);
+}
+
+static void router_guard_drops_ra_and_redirects(void **state)
+{
+	uint8_t f[512];
+
+	(void)state;
+	assert_true(leaves(f, icmp6_frame(f, 134)));
+	assert_int_equal(set(0, NIC_VFP_ROUTER_GUARD, 1), 0);
+	assert_false(leaves(f, icmp6_frame(f, 134))); /* router advertisement */
+	assert_false(leaves(f, icmp6_frame(f, 137))); /* redirect */
+	assert_false(leaves(f, icmp4_frame(f, 5)));   /* ICMPv4 redirect */
+	assert_true(leaves(f, icmp6_frame(f, 133)));  /* router solicitation */
+	assert_true(leaves(f, icmp6_frame(f, 135)));  /* neighbour solicitation */
+	assert_true(leaves(f, icmp4_frame(f, 8)));    /* echo request */
+	assert_true(leaves(f, udp4_frame(f, 67, 68)));
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_DROP_GUARD), 3);
+	assert_true(nt_vf_to_uplink_ok(0));
+	nt_teardown(state);
+}
+
+/* With a guard on, what the parser cannot read to its L4 header does not
+ * go: a guest must not hide a server's reply behind a broken header or a
+ * third tag. Without a guard such frames are not the switch's business. */
+static void guard_refuses_what_it_cannot_read(void **state)
+{
+	uint8_t f[512], t[600];
+	uint32_t len, bad;
+
+	(void)state;
+	bad = udp4_frame(f, 67, 68);
+	f[14] = 0x44; /* IHL 4: broken */
+	assert_true(leaves(f, bad));
+	/* Three 802.1Q tags in front of an offer. */
+	len = udp4_frame(f, 67, 68);
+	memcpy(t, f, 12);
+	for (int i = 0; i < 3; i++) {
+		put16(t + 12 + 4 * i, ETH_P_8021Q);
+		put16(t + 14 + 4 * i, 7);
+	}
+	memcpy(t + 24, f + 12, len - 12);
+	assert_true(leaves(t, len + 12));
+	assert_int_equal(set(0, NIC_VFP_ROUTER_GUARD, 1), 0);
+	udp4_frame(f, 67, 68);
+	f[14] = 0x44;
+	assert_false(leaves(f, bad));
+	assert_false(leaves(t, len + 12));
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_DROP_GUARD), 2);
+	/* An ARP (not IP) goes. */
+	memcpy(f, mac_bcast, 6);
+	put16(f + 12, ETH_P_ARP);
+	assert_true(leaves(f, 60));
+	nt_teardown(state);
+}
+
+static void storm_caps_flooded_frames(void **state)
+{
+	uint8_t f[512];
+	uint32_t len = udp4_frame(f, 1000, 2000), passed = 0;
+
+	(void)state;
+	fh.now_ns = 5 * MS;
+	assert_int_equal(set(0, NIC_VFP_STORM, 100), 0); /* 100/s, 10 at once */
+	for (int i = 0; i < 15; i++)
+		passed += leaves(f, len);
+	assert_int_equal(passed, 10);
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_DROP_STORM), 5);
+	/* Unicast is not flooded: not counted against it. */
+	assert_true(nt_vf_to_uplink_ok(0));
+	fh.now_ns += 50 * MS; /* 5 more */
+	for (int i = 0; i < 8; i++)
+		passed += leaves(f, len);
+	assert_int_equal(passed, 15);
+	/* Over 10 s at 200 frames offered a second: 100 a second go. */
+	fh.now_ns += 1000 * MS; /* full again: 10 */
+	fh.tx_count_only = true;
+	for (int i = 0; i < 2000; i++) {
+		struct virtio_net_hdr vh = {0};
+
+		fh.now_ns += 5 * MS;
+		td_tx(0, &vh, f, len);
+		nic_poll(nic);
+		assert_int_equal(td_tx_done(0), 1);
+	}
+	assert_in_range(fh.tx_from[0], 1000, 1010);
+	fh.tx_count_only = false;
+	/* Off: everything goes. */
+	assert_int_equal(set(0, NIC_VFP_STORM, 0), 0);
+	for (int i = 0; i < 20; i++)
+		assert_true(leaves(f, len));
+	assert_false(td_needs_reset(nic, 0));
+	nt_teardown(state);
+}
+
+/* Keep VF 0's TX ring (and VF 1's, with both) full of len-byte frames to
+ * the peer for `ns` of simulated time, a pass every step ns; the bytes
+ * each VF got out. */
+static void run_for(uint64_t ns, uint64_t step, uint32_t len, bool both, uint64_t out[2])
+{
+	uint8_t f[2][2048];
+	struct virtio_net_hdr vh;
+	uint64_t b0[2] = {fh.tx_bytes_from[0], fh.tx_bytes_from[1]};
+
+	for (int v = 0; v < 2; v++)
+		fr_udp4(f[v], mac_peer, v ? mac1 : mac0, len - 42, false, &vh);
+	for (uint64_t t = 0; t < ns; t += step) {
+		for (int v = 0; v < 1 + both; v++) {
+			queued[v] -= td_tx_done((uint16_t)v);
+			for (; queued[v] < TD_QSIZE / 2; queued[v]++)
+				td_tx((uint16_t)v, &vh, f[v], len);
+		}
+		nic_poll(nic);
+		fh.now_ns += step;
+	}
+	for (int v = 0; v < 2; v++)
+		out[v] = fh.tx_bytes_from[v] - b0[v];
+}
+
+static void max_tx_rate_holds_the_rate(void **state)
+{
+	uint64_t out[2];
+	const uint64_t burst = 64 * 1024;
+
+	(void)state;
+	fh.tx_count_only = true;
+	fh.now_ns = 1 * MS;
+	assert_int_equal(set(0, NIC_VFP_MAX_TX_RATE, 20), 0); /* 2.5 MB/s */
+	/* The first 2 s: the burst, then the rate. */
+	run_for(2000 * MS, 20000, 1000, true, out);
+	assert_in_range(out[0], 5000000 + burst - 3000, 5000000 + burst + 3000);
+	assert_true(out[1] > 10 * out[0]); /* VF 1 has no cap */
+	/* Then within 2 % of it, whatever the pass interval and frame size
+	 * (0.2 s, 1 s, 1 s, 1 s of it). */
+	static const uint64_t steps[] = {1000, 37000, 250000, 3 * MS};
+	for (unsigned int i = 0; i < 4; i++) {
+		uint64_t t = i ? 1000 * MS : 200 * MS, want = 2500000 * t / (1000 * MS);
+
+		run_for(t, steps[i], i & 1 ? 1514 : 64, false, out);
+		assert_in_range(out[0], want - want / 50, want + want / 50);
+	}
+	/* Changed at runtime: the new rate at once (the bucket starts full). */
+	assert_int_equal(set(0, NIC_VFP_MAX_TX_RATE, 100), 0);
+	run_for(1000 * MS, 20000, 1000, false, out);
+	assert_in_range(out[0], 12500000 + burst - 250000, 12500000 + burst + 250000);
+	/* Held back by not taking its chains, never by dropping them. */
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_DROP_PORT), 0);
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_DROP_SIZE), 0);
+	assert_true(td_cnt(nic, 0, VFC_TX_RATE_HELD) > 0);
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_BYTES), fh.tx_bytes_from[0]);
+	/* No cap: everything at once. */
+	assert_int_equal(set(0, NIC_VFP_MAX_TX_RATE, 0), 0);
+	run_for(100 * MS, 20000, 1000, false, out);
+	assert_true(out[0] > 12500000 / 10 * 4);
+	assert_false(td_needs_reset(nic, 0));
+	nt_teardown(state);
+}
+
+/* tx-burst: what goes at once after a quiet spell. */
+static void tx_burst_sets_the_depth(void **state)
+{
+	uint64_t out[2];
+
+	(void)state;
+	fh.tx_count_only = true;
+	fh.now_ns = 1 * MS;
+	assert_int_equal(set(0, NIC_VFP_MAX_TX_RATE, 8), 0); /* 1 MB/s */
+	assert_int_equal(set(0, NIC_VFP_TX_BURST, 512), 0);  /* 512 KiB */
+	run_for(1 * MS, 1000, 1000, false, out);	      /* one pass */
+	assert_in_range(out[0], 512 * 1024 - 1000, 512 * 1024 + 64 * 1024);
+	nt_teardown(state);
+}
+
+/* A VF its cap holds back is not work for the idle hand-over; the NIC
+ * says when it may go again, and then it does. */
+static void held_vf_lets_the_core_sleep(void **state)
+{
+	uint64_t out[2], at;
+
+	(void)state;
+	fh.tx_count_only = true;
+	fh.now_ns = 1 * MS;
+	assert_int_equal(set(0, NIC_VFP_MAX_TX_RATE, 10), 0);
+	assert_int_equal(nic_tx_wake_ns(nic), 0);
+	run_for(100 * MS, 1000, 1500, false, out);
+	for (int i = 0; i < 5 && !nic->tx_held; i++)
+		nic_poll(nic); /* the last tokens spent, same time */
+	at = nic_tx_wake_ns(nic);
+	assert_true(at > fh.now_ns);
+	assert_true(at - fh.now_ns <= 2 * 1500 * 8 * 1000 / 10); /* a frame's time or two */
+	assert_int_equal(nic_prepare_idle(nic), 0);
+	fh.now_ns = at;
+	uint64_t before = fh.tx_bytes_from[0];
+	nic_poll(nic);
+	assert_true(fh.tx_bytes_from[0] > before);
+	nt_teardown(state);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup(params_set_and_read_back, up),
+	    cmocka_unit_test_setup(spoofchk_is_switchable, up),
+	    cmocka_unit_test_setup(dhcp_guard_drops_servers_only, up),
+	    cmocka_unit_test_setup(router_guard_drops_ra_and_redirects, up),
+	    cmocka_unit_test_setup(guard_refuses_what_it_cannot_read, up),
+	    cmocka_unit_test_setup(storm_caps_flooded_frames, up),
+	    cmocka_unit_test_setup(max_tx_rate_holds_the_rate, up),
+	    cmocka_unit_test_setup(tx_burst_sets_the_depth, up),
+	    cmocka_unit_test_setup(held_vf_lets_the_core_sleep, up),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
