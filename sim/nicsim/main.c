@@ -83,6 +83,9 @@ static uint64_t parse_size(const char *s)
 	return v;
 }
 
+/* Why add_vf refused a spec, when it can say more than "invalid". */
+static char vf_why[96];
+
 static int add_vf(const char *spec)
 {
 	/* default MAC 02:00:00:00:00:<vf + 1> */
@@ -93,7 +96,10 @@ static int add_vf(const char *spec)
 	struct sim_mem *m = &sim_mem[nvf];
 	struct nic_mbox_msg msg = {0};
 	char buf[256], *save, *kv;
+	uint32_t param[NIC_VFP_COUNT];
 	int fd;
+
+	nic_vf_param_defaults(param);
 
 	if (nvf >= NIC_MAX_VF)
 		return -ENOSPC;
@@ -121,7 +127,16 @@ static int add_vf(const char *spec)
 		} else if (!strcmp(kv, "policy")) {
 			if (parse_policy(v, &policy))
 				return -EINVAL;
+		} else if (nic_vf_param_find(kv) >= 0) {
+			int k = nic_vf_param_find(kv);
+			const char *expect;
+
+			if (nic_vf_param_parse(k, v, &param[k], &expect)) {
+				snprintf(vf_why, sizeof(vf_why), "%s: expected %s", kv, expect);
+				return -EINVAL;
+			}
 		} else {
+			snprintf(vf_why, sizeof(vf_why), "unknown key '%s'", kv);
 			return -EINVAL;
 		}
 	}
@@ -151,6 +166,13 @@ static int add_vf(const char *spec)
 	msg =
 	    (struct nic_mbox_msg){.cmd = NIC_MBOX_SET_POLICY, .vf = (uint16_t)nvf, .arg = {policy}};
 	ctl_exec(nic, &msg);
+	for (int k = 0; k < NIC_VFP_COUNT; k++) {
+		msg = (struct nic_mbox_msg){
+		    .cmd = NIC_MBOX_VF_SET_PARAM, .vf = (uint16_t)nvf, .arg = {(uint64_t)k, param[k]}};
+		ctl_exec(nic, &msg);
+		if (msg.status)
+			return msg.status;
+	}
 	msg = (struct nic_mbox_msg){.cmd = NIC_MBOX_VF_RESET, .vf = (uint16_t)nvf};
 	ctl_exec(nic, &msg);
 	nvf++;
@@ -228,8 +250,27 @@ static const char usage_text[] =
     "              [--host-policy LIST] [--counters FILE] [--config FILE]\n"
     "       nicsim -h | --help\n"
     "LIST is all, none or a '+'-joined subset of tx_csum, tso4, tso6, uso, rx_csum.\n"
+
     "A config file holds the same options, one \"key value\" a line.\n"
     "exit: 0 stopped by a signal, 1 a port, VF or socket failed, 2 bad usage\n";
+
+/* The usage, and the switch's per-VF settings --vf also takes (from their
+ * one list, nicif/vf_param.h). */
+static void usage(FILE *to)
+{
+	fputs(usage_text, to);
+	fputs("--vf also takes the switch's per-VF settings:", to);
+	for (int k = 0; k < NIC_VFP_COUNT; k++) {
+		const struct nic_vf_param_info *p = &nic_vf_params[k];
+
+		fprintf(to, "%s %s=", k % 4 ? "" : "\n ", p->word);
+		if (p->kind == NIC_VFP_BOOL)
+			fputs("on|off", to);
+		else
+			fprintf(to, "%u..%u(%s)", p->min, p->max, p->unit);
+	}
+	fputc('\n', to);
+}
 
 /* A usage error: what was wrong, then the usage, on stderr; exit 2. */
 static void __attribute__((noreturn, format(printf, 1, 2))) bad_usage(const char *fmt, ...)
@@ -240,7 +281,8 @@ static void __attribute__((noreturn, format(printf, 1, 2))) bad_usage(const char
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s", usage_text);
+	fputc('\n', stderr);
+	usage(stderr);
 	exit(2);
 }
 
@@ -317,7 +359,7 @@ int main(int argc, char **argv)
 		const char *why;
 
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			fputs(usage_text, stdout);
+			usage(stdout);
 			return 0;
 		}
 		if (strncmp(argv[i], "--", 2))
@@ -358,7 +400,9 @@ int main(int argc, char **argv)
 
 		/* a spec it cannot parse, or values the NIC refuses */
 		if (rc == -EINVAL) {
-			fprintf(stderr, "nicsim: --vf %s: invalid\n%s", o.vfs[i], usage_text);
+			fprintf(stderr, "nicsim: --vf %s: %s\n", o.vfs[i],
+				vf_why[0] ? vf_why : "invalid");
+			usage(stderr);
 			status = 2;
 			goto out;
 		}

@@ -3,6 +3,7 @@ a TAP in one network namespace, and guests (vfdrv + the Linux stack) each
 in a namespace of its own, on documentation addresses (ARCHITECTURE.md §7)."""
 import json
 import os
+import re
 import signal
 import socket
 import struct
@@ -20,6 +21,11 @@ UP_ADDR6 = "2001:db8::1"
 SIMP_MBOX = 5
 # nic-firmware/mbox.h
 MBOX_SET_POLICY, MBOX_VF_GET_FEATURES, MBOX_HOST = 5, 9, 0xFFFF
+MBOX_VF_SET_PARAM, MBOX_VF_GET_PARAM = 15, 16
+# The switch's per-VF settings, word -> key, in the order of their one list
+# (nicif/vf_param.h).
+with open(os.path.join(ROOT, "nicif", "vf_param.h")) as _f:
+    VF_PARAM = {w: k for k, w in enumerate(re.findall(r'^\s*X\(\w+, "([a-z-]+)"', _f.read(), re.M))}
 # guest/virtio/include virtio feature bits (virtio 1.2 §5.1.3)
 F_CSUM, F_GUEST_CSUM, F_HOST_TSO4 = 0, 1, 11
 
@@ -45,7 +51,7 @@ class Topo:
     vm<i> in namespace vm<i>. Everything started here is stopped by pid."""
 
     def __init__(self, tmp, n_vfs, features, host_policy="all", vf_policy=None, tap_mac=None,
-                 port=None, guest_args=None):
+                 port=None, guest_args=None, vf_opts=None):
         tag = f"nsim{os.getpid()}x{id(self) % 10000}"
         self.tmp = tmp
         self.ctl = str(tmp / "ctl")
@@ -61,7 +67,8 @@ class Topo:
                 "--counters", self.counters_path]
         for i in range(n_vfs):
             pol = (vf_policy or {}).get(i, "all")
-            args += ["--vf", f"mac={vf_mac(i)},mtu=1500,mem=32M,policy={pol}"]
+            opts = "".join(f",{k}={v}" for k, v in (vf_opts or {}).get(i, {}).items())
+            args += ["--vf", f"mac={vf_mac(i)},mtu=1500,mem=32M,policy={pol}{opts}"]
         self.nicsim = self._start(args, "nicsim")
         for _ in range(100):
             if os.path.exists(self.ctl):
@@ -112,6 +119,15 @@ class Topo:
             r = s.recv(len(msg))
         f = struct.unpack("<IHHiI6Q", r[-64:])
         return f[3], list(f[5:])
+
+    def set_vf(self, vf, word, value):
+        """One of the switch's per-VF settings, at once: the mailbox status."""
+        return self.mbox(MBOX_VF_SET_PARAM, vf, VF_PARAM[word], value)[0]
+
+    def get_vf(self, vf, word):
+        status, args = self.mbox(MBOX_VF_GET_PARAM, vf, VF_PARAM[word])
+        assert status == 0, status
+        return args[0]
 
     def _start(self, args, name):
         out = open(self.tmp / f"{name}.out", "w")
