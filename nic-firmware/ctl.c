@@ -50,7 +50,9 @@ static int ctl_vf_create(struct nic *nic, uint16_t id, uint64_t base, uint64_t s
 		return NIC_EINVAL;
 	rc = vf_create(&nic->vf[id], id, base, size, mac, mtu, ctl_allowed(nic));
 	if (!rc) {
-		nic->rate_capped &= ~(1ull << id); /* the defaults: no cap */
+		/* the defaults: no cap, no guarantee */
+		nic->rate_capped &= ~(1ull << id);
+		nic->rate_min &= ~(1ull << id);
 		veb_vf_mac(&nic->veb, &nic->vf[id], true);
 		vf_tx_forget(nic, &nic->vf[id]);
 		vf_rx_forget(nic, &nic->vf[id]);
@@ -72,6 +74,7 @@ static void ctl_vf_destroy(struct nic *nic, struct vf *vf)
 	vf_rx_forget(nic, vf);
 	veb_vf_mac(&nic->veb, vf, false);
 	nic->rate_capped &= ~(1ull << vf->dma.vf);
+	nic->rate_min &= ~(1ull << vf->dma.vf);
 	vf_destroy(vf);
 }
 
@@ -227,6 +230,10 @@ int ctl_exec(struct nic *nic, struct nic_mbox_msg *m)
 			nic->rate_capped &= ~(1ull << m->vf);
 			nic->rate_capped |= (uint64_t)(m->arg[1] != 0) << m->vf;
 			nic->tx_held &= ~(1ull << m->vf);
+		}
+		if (!rc && m->arg[0] == NIC_VFP_MIN_TX_RATE) {
+			nic->rate_min &= ~(1ull << m->vf);
+			nic->rate_min |= (uint64_t)(m->arg[1] != 0) << m->vf;
 		}
 		break;
 	case NIC_MBOX_VF_GET_PARAM:

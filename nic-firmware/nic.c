@@ -5,6 +5,7 @@
 
 #include "ctl.h"
 #include "hal.h"
+#include "sched.h"
 #include "vf_ctrl.h"
 #include "vf_policy.h"
 #include "vf_rx.h"
@@ -57,45 +58,10 @@ int nic_poll(struct nic *nic)
 			nic->ctrl_kicked &= ~(1ull << i);
 		work++;
 	}
-	now = nic->rate_capped ? hal_now_ns() : 0;
-	/* The running VFs, round robin: each pass starts at the running VF
-	 * after the one the last pass started at (not at the next VF id: with
-	 * VFs 0 and 1 running that would be VF 0 in 63 passes of 64). Who is
-	 * first gets a full port's room first (hal_port_ready). */
-	unsigned int r = nic->rr % NIC_MAX_VF;
-	uint64_t order = r ? nic->running >> r | nic->running << (NIC_MAX_VF - r) : nic->running;
-
-	if (order)
-		nic->rr = ((unsigned int)__builtin_ctzll(order) + r + 1) % NIC_MAX_VF;
-	for (; order; order &= order - 1) {
-		unsigned int i = ((unsigned int)__builtin_ctzll(order) + r) % NIC_MAX_VF;
-		struct vf *vf = &nic->vf[i];
-
-		if (vf->state != VF_STATE_RUNNING) {
-			nic->running &= ~(1ull << i);
-			continue;
-		}
-		/* An idle VF costs one look at its avail index. Each VF's
-		 * budget is its own: the same share for each, whatever the
-		 * others' chains hold. */
-		if ((nic->tx_sf_busy >> i & 1) || vq_has_work(&vf->dma, &vf->q[VIRTIO_NET_TXQ])) {
-			struct vf_tx_budget b = {NIC_TX_FRAMES, NIC_TX_BYTES};
-			int32_t allow = vf_rate_allow(vf, now);
-
-			/* Over its max-tx-rate: its chains wait in its ring
-			 * (backpressure), and the core sleeps until then. */
-			if (allow <= 0) {
-				vf->cnt[VFC_TX_RATE_HELD]++;
-				nic->tx_held |= 1ull << i;
-				continue;
-			}
-			nic->tx_held &= ~(1ull << i);
-			b.bytes = allow < b.bytes ? allow : b.bytes;
-			work += vf_tx_poll(nic, vf, &b);
-			vf_rate_charge(vf, (allow < NIC_TX_BYTES ? allow : NIC_TX_BYTES) - b.bytes);
-			hal_poll_progress();
-		}
-	}
+	/* The VFs' transmit queues, by the admin's rates and weights. The
+	 * clock is read only for VFs that have a rate. */
+	now = nic->rate_capped | nic->rate_min ? hal_now_ns() : 0;
+	work += sched_tx(nic, now);
 	/* Each port's budget is in frames delivered to VFs: a super-frame
 	 * being cut goes on first, and the port gives no other frame until
 	 * its last segment is out, so each VF gets the port's frames in

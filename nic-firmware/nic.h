@@ -68,7 +68,7 @@ struct nic {
 	int nports;
 	uint64_t port_feat[NIC_MAX_PORTS]; /* hal_port_features: 0 a wire port */
 	uint64_t port_cnt[NIC_MAX_PORTS][PC_COUNT];
-	uint32_t rr; /* round-robin start over VFs: the VF after the last pass's first */
+	unsigned int sched_next; /* the VF the next pass's turns start at (sched.c) */
 	/* VFs whose reset or destroy is done but not answered: a port still
 	 * reads their memory (ctl.c; bit = VF id). */
 	uint64_t port_wait;
@@ -87,6 +87,8 @@ struct nic {
 	 * only for them; and those of them that their cap held back when
 	 * they had chains (nic_tx_wake_ns). */
 	uint64_t rate_capped, tx_held;
+	uint64_t rate_min; /* VFs with a min-tx-rate (bit = VF id) */
+	uint64_t tx_dirty; /* VFs with TX chains given back, unpublished */
 	struct vf_tx_sf tx_sf[NIC_MAX_VF]; /* super-frames in progress */
 	struct vf_rx_sf rx_sf[NIC_MAX_PORTS];
 	/* Receive segment coalescing per wire port (veb.c), over rsc_store;

@@ -73,8 +73,15 @@ struct vf {
 	/* The admin's switch settings (vf_param.h), in force at once; kept
 	 * over resets. The buckets are vf_policy.c's. */
 	uint32_t param[NIC_VFP_COUNT];
-	struct vf_bucket tx_rate; /* max-tx-rate: bytes */
-	struct vf_bucket storm;	  /* storm: flooded frames */
+	struct vf_bucket tx_rate;  /* max-tx-rate: bytes */
+	struct vf_bucket min_rate; /* min-tx-rate: bytes guaranteed */
+	struct vf_bucket storm;	   /* storm: flooded frames */
+	/* Transmit scheduling (sched.c): the deficits of its turn (frames in
+	 * hundredths, bytes), whether its turn goes on, what it spent this
+	 * pass. */
+	int32_t dfr, dby;
+	bool turn;
+	int32_t pass_frames, pass_bytes;
 	uint64_t cnt[VFC_COUNT];
 };
 

@@ -7,23 +7,32 @@
 
 #define NS_PER_S 1000000000ull
 
-static uint64_t rate_bytes_per_s(const struct vf *vf)
+static uint64_t mbit_to_bytes_per_s(uint32_t mbit)
 {
-	return (uint64_t)vf->param[NIC_VFP_MAX_TX_RATE] * 125000u; /* Mbit/s */
+	return (uint64_t)mbit * 125000u;
 }
 
-/* tx-burst, or the larger of 64 KiB and 20 ms at the rate: deep enough
- * that the NIC core's naps (at most 6.25 ms, qemu/nq_idle.h) never let
- * it overflow at any rate it can reach. */
+static uint64_t rate_bytes_per_s(const struct vf *vf)
+{
+	return mbit_to_bytes_per_s(vf->param[NIC_VFP_MAX_TX_RATE]);
+}
+
+/* The larger of 64 KiB and 20 ms at the rate: deep enough that the NIC
+ * core's naps (at most 6.25 ms, qemu/nq_idle.h) never let a bucket
+ * overflow at any rate it can reach. */
+static int64_t auto_depth(uint64_t bytes_per_s)
+{
+	uint64_t d = bytes_per_s / 50;
+
+	return (int64_t)(d < 65536 ? 65536 : d);
+}
+
+/* max-tx-rate's: tx-burst, or auto_depth. */
 static int64_t rate_depth(const struct vf *vf)
 {
 	uint64_t d = (uint64_t)vf->param[NIC_VFP_TX_BURST] * 1024u;
 
-	if (!d) {
-		d = rate_bytes_per_s(vf) / 50;
-		d = d < 65536 ? 65536 : d;
-	}
-	return (int64_t)d;
+	return d ? (int64_t)d : auto_depth(rate_bytes_per_s(vf));
 }
 
 /* storm: a tenth of a second's frames, at least one. */
@@ -62,9 +71,21 @@ static void bucket_fill(struct vf_bucket *b, uint64_t per_s, int64_t depth, uint
 
 int vf_param_set(struct vf *vf, uint32_t k, uint64_t val, uint64_t now_ns)
 {
+	uint32_t max_rate = vf->param[NIC_VFP_MAX_TX_RATE], min_rate = vf->param[NIC_VFP_MIN_TX_RATE];
+
 	if (k >= NIC_VFP_COUNT || val < nic_vf_params[k].min || val > nic_vf_params[k].max)
 		return NIC_EINVAL;
+	/* A guarantee above the cap could not be kept (Linux refuses it too). */
+	if (k == NIC_VFP_MAX_TX_RATE)
+		max_rate = (uint32_t)val;
+	if (k == NIC_VFP_MIN_TX_RATE)
+		min_rate = (uint32_t)val;
+	if (max_rate && min_rate > max_rate)
+		return NIC_EINVAL;
 	vf->param[k] = (uint32_t)val;
+	if (k == NIC_VFP_MIN_TX_RATE)
+		vf->min_rate = (struct vf_bucket){.tokens = auto_depth(mbit_to_bytes_per_s(min_rate)),
+						  .last_ns = now_ns};
 	if (k == NIC_VFP_MAX_TX_RATE || k == NIC_VFP_TX_BURST)
 		vf->tx_rate = (struct vf_bucket){.tokens = rate_depth(vf), .last_ns = now_ns};
 	else if (k == NIC_VFP_STORM)
@@ -145,6 +166,21 @@ int32_t vf_rate_allow(struct vf *vf, uint64_t now_ns)
 		return INT32_MAX;
 	bucket_fill(&vf->tx_rate, rate_bytes_per_s(vf), rate_depth(vf), now_ns);
 	return vf->tx_rate.tokens > INT32_MAX ? INT32_MAX : (int32_t)vf->tx_rate.tokens;
+}
+
+int32_t vf_min_allow(struct vf *vf, uint64_t now_ns)
+{
+	uint64_t per_s = mbit_to_bytes_per_s(vf->param[NIC_VFP_MIN_TX_RATE]);
+
+	if (!per_s)
+		return 0;
+	bucket_fill(&vf->min_rate, per_s, auto_depth(per_s), now_ns);
+	return vf->min_rate.tokens > INT32_MAX ? INT32_MAX : (int32_t)vf->min_rate.tokens;
+}
+
+void vf_min_charge(struct vf *vf, int32_t bytes)
+{
+	vf->min_rate.tokens -= bytes;
 }
 
 void vf_rate_charge(struct vf *vf, int32_t bytes)

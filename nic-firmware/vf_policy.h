@@ -28,6 +28,10 @@ struct vf_verdict vf_tx_admit(struct vf *vf, const uint8_t *eth, uint32_t len,
 int32_t vf_rate_allow(struct vf *vf, uint64_t now_ns);
 /* What the VF sent against its bucket (may take it below zero). */
 void vf_rate_charge(struct vf *vf, int32_t bytes);
+/* min-tx-rate: the bytes the VF's guarantee has earned (<= 0: none now),
+ * and what it sent against them. */
+int32_t vf_min_allow(struct vf *vf, uint64_t now_ns);
+void vf_min_charge(struct vf *vf, int32_t bytes);
 /* When a VF that vf_rate_allow held back may send again (ns). */
 uint64_t vf_rate_ready_ns(const struct vf *vf);
 

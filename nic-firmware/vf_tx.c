@@ -380,7 +380,8 @@ void vf_tx_forget(struct nic *nic, const struct vf *vf)
 
 /* The VF's transmit driver: the one place its chains' verdicts are acted
  * on. A failed chain is neither given back nor followed by any other: the
- * VF's memory is not touched again until its reset. */
+ * VF's memory is not touched again until its reset. The chains given back
+ * are published by vf_tx_publish. */
 int vf_tx_poll(struct nic *nic, struct vf *vf, struct vf_tx_budget *budget)
 {
 	struct vf_tx_budget lb = *budget, *b = &lb;
@@ -437,20 +438,36 @@ int vf_tx_poll(struct nic *nic, struct vf *vf, struct vf_tx_budget *budget)
 		}
 		n++;
 	}
-	if (!n)
-		goto out;
-	/* The ports are done with the zero-copy payload of these chains
-	 * before used->idx gives them back. */
-	hal_port_sync();
-	v = vf_publish(vf, VIRTIO_NET_TXQ);
-	/* Busy: poll instead of taking kicks (docs/ARCHITECTURE.md §4). */
-	if (vf_verdict_passed(v)) {
-		rc = vq_set_no_notify(&vf->dma, q, true);
-		if (rc)
-			v = vf_verdict_err(rc);
-	}
-	vf_apply(vf, v);
+	if (n)
+		nic->tx_dirty |= bit;
 out:
 	*budget = lb;
 	return frames0 - lb.frames;
+}
+
+void vf_tx_publish(struct nic *nic)
+{
+	struct vf_verdict v;
+
+	if (!nic->tx_dirty)
+		return;
+	/* The ports are done with the zero-copy payload of these chains
+	 * before used->idx gives them back. */
+	hal_port_sync();
+	for (uint64_t m = nic->tx_dirty; m; m &= m - 1) {
+		struct vf *vf = &nic->vf[__builtin_ctzll(m)];
+
+		if (vf->state != VF_STATE_RUNNING)
+			continue; /* failed since: its ring is not touched */
+		v = vf_publish(vf, VIRTIO_NET_TXQ);
+		/* Busy: poll instead of taking kicks (docs/ARCHITECTURE.md §4). */
+		if (vf_verdict_passed(v)) {
+			int rc = vq_set_no_notify(&vf->dma, &vf->q[VIRTIO_NET_TXQ], true);
+
+			if (rc)
+				v = vf_verdict_err(rc);
+		}
+		vf_apply(vf, v);
+	}
+	nic->tx_dirty = 0;
 }

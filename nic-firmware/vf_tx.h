@@ -35,8 +35,12 @@ struct vf_tx_sf {
 };
 
 /* Process the VF's TX queue while budget lasts, a super-frame in progress
- * first; returns the frames spent. */
+ * first; returns the frames spent. The chains it gives back are published
+ * by vf_tx_publish (the VF's bit in nic->tx_dirty). */
 int vf_tx_poll(struct nic *nic, struct vf *vf, struct vf_tx_budget *b);
+/* Publish the chains vf_tx_poll gave back since the last call, every VF's
+ * once the ports are done with them (hal_port_sync). */
+void vf_tx_publish(struct nic *nic);
 /* Forget the VF's super-frame in progress (its driver reset the rings). */
 void vf_tx_forget(struct nic *nic, const struct vf *vf);
 

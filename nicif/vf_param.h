@@ -38,7 +38,13 @@ enum nic_vf_param_kind {
 	X(MAX_TX_RATE, "max-tx-rate", NIC_VFP_NUM, 0, 400000, 0, "Mbit/s")                        \
 	/* the bucket's depth: what may go at once after a quiet spell; 0: the                     \
 	 * larger of 64 KiB and 20 ms at the cap */                                                \
-	X(TX_BURST, "tx-burst", NIC_VFP_NUM, 0, 65536, 0, "KiB")
+	X(TX_BURST, "tx-burst", NIC_VFP_NUM, 0, 65536, 0, "KiB")                                   \
+	/* the VF's guaranteed transmit rate under contention (served before                       \
+	 * the weighted shares); 0: none; at most max-tx-rate when that is set */                  \
+	X(MIN_TX_RATE, "min-tx-rate", NIC_VFP_NUM, 0, 400000, 0, "Mbit/s")                        \
+	/* the VF's share of what is left beyond the guarantees, against the                       \
+	 * other VFs' weights */                                                                   \
+	X(WEIGHT, "weight", NIC_VFP_NUM, 1, 100, 100, "")
 
 #define NIC_VFP_ENUM(id, word, kind, min, max, dflt, unit) NIC_VFP_##id,
 enum nic_vf_param { NIC_VF_PARAMS(NIC_VFP_ENUM) NIC_VFP_COUNT };

@@ -379,6 +379,135 @@ static void held_vf_lets_the_core_sleep(void **state)
 	nt_teardown(state);
 }
 
+/* Four VFs up (0 and 1 from the fixture, 2 and 3 made here). */
+static void four_up(void)
+{
+	for (uint16_t v = 2; v < 4; v++) {
+		assert_int_equal(td_create(nic, v), 0);
+		assert_int_equal(td_up(nic, v, ALLF), 0);
+	}
+}
+
+/* VFs 0..n-1 keep their TX rings full of len-byte frames to the peer for
+ * `passes` passes, `step` ns apart; with room, the port takes that many
+ * frames a pass (a ring its backend empties at its own pace). The bytes
+ * each got out, in out[]. */
+static void run_vfs(int n, int passes, uint64_t step, uint32_t len, unsigned int room,
+		    uint64_t out[4])
+{
+	static int q[4];
+	uint8_t f[2048], m[6];
+	struct virtio_net_hdr vh;
+	uint64_t b0[4];
+
+	fh.tx_count_only = true;
+	fh.port_limit = room != 0;
+	for (int v = 0; v < 4; v++) {
+		b0[v] = fh.tx_bytes_from[v];
+		q[v] = passes < 0 ? 0 : q[v];
+	}
+	for (int p = 0; p < passes; p++) {
+		for (int v = 0; v < n; v++) {
+			td_mac(m, (uint16_t)v);
+			fr_udp4(f, mac_peer, m, len - 42, false, &vh);
+			q[v] -= td_tx_done((uint16_t)v);
+			for (; q[v] < TD_QSIZE / 2; q[v]++)
+				td_tx((uint16_t)v, &vh, f, len);
+		}
+		fh.port_room = room;
+		nic_poll(nic);
+		fh.now_ns += step;
+	}
+	for (int v = 0; v < 4; v++)
+		out[v] = fh.tx_bytes_from[v] - b0[v];
+}
+
+static double jain(const uint64_t *x, int n)
+{
+	double s = 0, s2 = 0;
+
+	for (int i = 0; i < n; i++) {
+		s += (double)x[i];
+		s2 += (double)x[i] * (double)x[i];
+	}
+	return s * s / (n * s2);
+}
+
+/* Weights share the bottleneck a:b, whether it is a full port (it takes
+ * so many frames a pass) or the NIC core (each pass is all there is). */
+static void weights_share_the_bottleneck(void **state)
+{
+	uint64_t out[4];
+
+	(void)state;
+	four_up();
+	run_vfs(4, -1, 0, 1000, 0, out); /* reset the queue counts */
+	assert_int_equal(set(0, NIC_VFP_WEIGHT, 100), 0);
+	assert_int_equal(set(1, NIC_VFP_WEIGHT, 25), 0);
+	assert_int_equal(set(2, NIC_VFP_WEIGHT, 50), 0);
+	assert_int_equal(set(3, NIC_VFP_WEIGHT, 5), 0);
+	for (int port = 0; port < 2; port++) {
+		run_vfs(4, 400, 1000, 1000, port ? 24 : 0, out);
+		for (int v = 1; v < 4; v++) {
+			double want = (double)out[0] * nic->vf[v].param[NIC_VFP_WEIGHT] / 100;
+
+			assert_in_range(out[v], want * 0.98, want * 1.02);
+		}
+		if (port)
+			assert_int_equal(out[0] + out[1] + out[2] + out[3], 400 * 24 * 1000);
+	}
+	/* Equal weights: equal shares, at the port and with frames of
+	 * different sizes (bytes and frames both counted). */
+	for (int v = 0; v < 4; v++)
+		assert_int_equal(set((uint16_t)v, NIC_VFP_WEIGHT, 60), 0);
+	run_vfs(4, 400, 1000, 1514, 24, out);
+	assert_true(jain(out, 4) >= 0.99);
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_DROP_PORT), 0);
+	nt_teardown(state);
+}
+
+/* An idle VF's share goes to the others: alone, a VF of weight 1 gets a
+ * whole pass's budget. */
+static void weights_are_work_conserving(void **state)
+{
+	uint64_t out[4];
+
+	(void)state;
+	run_vfs(1, -1, 0, 1000, 0, out);
+	assert_int_equal(set(0, NIC_VFP_WEIGHT, 1), 0);
+	run_vfs(1, 10, 1000, 1000, 0, out);
+	assert_int_equal(out[0], 10 * NIC_TX_FRAMES * 1000);
+	nt_teardown(state);
+}
+
+/* min-tx-rate holds under contention: at a port that takes 1.6 Gbit/s
+ * (20 frames of 1000 bytes every 100 us), VF 0 of weight 1 and a 400
+ * Mbit/s guarantee against VF 1 of weight 100 gets its 400 Mbit/s and a
+ * hundredth of the rest; without the guarantee, about a hundredth. */
+static void min_tx_rate_is_guaranteed(void **state)
+{
+	uint64_t out[4];
+	const double sec = 20000 * 100e-6, cap = 20 * 1000 / 100e-6 * 8 / 1e6;
+
+	(void)state;
+	fh.now_ns = MS;
+	run_vfs(2, -1, 0, 1000, 0, out);
+	assert_int_equal(set(0, NIC_VFP_WEIGHT, 1), 0);
+	run_vfs(2, 2000, 100000, 1000, 20, out);
+	assert_true(out[0] * 8 / (sec / 10) / 1e6 < cap / 50);
+	assert_int_equal(set(0, NIC_VFP_MIN_TX_RATE, 400), 0);
+	run_vfs(2, 20000, 100000, 1000, 20, out);
+	double r0 = out[0] * 8 / sec / 1e6, r1 = out[1] * 8 / sec / 1e6;
+	assert_true(r0 >= 400 * 0.98 && r0 <= 400 + (cap - 400) / 101 + 400 * 0.03);
+	assert_true(r0 + r1 >= cap * 0.999); /* the port kept full */
+	/* Not above max-tx-rate; a guarantee of 0 takes it away. */
+	assert_int_equal(set(0, NIC_VFP_MAX_TX_RATE, 300), NIC_MBOX_EINVAL);
+	assert_int_equal(set(0, NIC_VFP_MAX_TX_RATE, 500), 0);
+	assert_int_equal(set(0, NIC_VFP_MIN_TX_RATE, 600), NIC_MBOX_EINVAL);
+	assert_int_equal(get(0, NIC_VFP_MIN_TX_RATE), 400);
+	nt_teardown(state);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +520,9 @@ int main(void)
 	    cmocka_unit_test_setup(max_tx_rate_holds_the_rate, up),
 	    cmocka_unit_test_setup(tx_burst_sets_the_depth, up),
 	    cmocka_unit_test_setup(held_vf_lets_the_core_sleep, up),
+	    cmocka_unit_test_setup(weights_share_the_bottleneck, up),
+	    cmocka_unit_test_setup(weights_are_work_conserving, up),
+	    cmocka_unit_test_setup(min_tx_rate_is_guaranteed, up),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

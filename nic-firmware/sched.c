@@ -1,0 +1,248 @@
+/* Transmit scheduling between VFs (sched.h).
+ *
+ * Deficit round robin (Shreedhar and Varghese, 1995) in two measures at
+ * once, the two of the pass budget (nic.h): a VF's turn is worth weight/100
+ * of NIC_TX_FRAMES frames and of NIC_TX_BYTES bytes, and ends when either
+ * is spent, its ring is empty, or it cannot go on now (its port is full,
+ * or it has had a pass's worth). Frames count as well as bytes because a
+ * port's ring fills by frames: a VF sending tiny segments must not take
+ * its room from one sending MTU frames. A turn that overdraws (a frame
+ * goes whole) carries the debt into the next; an idle VF keeps no credit.
+ *
+ * Each pass goes round the VFs with chains until a round moves nothing,
+ * or one of them has had a pass's worth: with weights a:b that is a:b of
+ * whatever the bottleneck lets through, an idle VF's share going to the
+ * others (work conserving), and a pass still bounded per VF as before.
+ * Once a turn is cut (its port is full, or its pass spent) no new turn
+ * starts behind it in that pass, and the next pass goes on there: so at a
+ * full port every turn is whole in the end and they come in order, as in
+ * DRR proper, while the VFs whose turns are under way still send where
+ * they can (to another VF). Else the next pass starts after the last VF
+ * whose turn ran out; when every VF ran dry, one VF further than this
+ * pass began, as the plain round robin did. Rounds in which every VF with
+ * chains only pays off a debt (a weight-1 VF earns a hundredth of a
+ * turn's worth) are skipped at once (skip_rounds). O(1) per frame; per pass,
+ * one look at each running VF's ring per round.
+ *
+ * min-tx-rate: before the rounds, each VF under its guarantee sends what a
+ * token bucket at that rate has earned; the rest is shared by weight.
+ * max-tx-rate caps every turn (vf_policy.c).
+ */
+#include "sched.h"
+
+#include "hal.h"
+#include "nic.h"
+#include "vf_policy.h"
+#include "vf_tx.h"
+
+#define SCHED_CENTI 100 /* frames are counted in hundredths in a deficit */
+/* A turn at weight 100: a quarter of a pass's budget, so that at a full
+ * port VFs take turns within a pass. */
+#define SCHED_TURN_FRAMES (NIC_TX_FRAMES / 4)
+#define SCHED_TURN_BYTES  (NIC_TX_BYTES / 4)
+
+/* Chains to send, a super-frame to go on with; none once it failed. */
+static bool tx_wants(struct nic *nic, struct vf *vf)
+{
+	return vf->state == VF_STATE_RUNNING &&
+	       ((nic->tx_sf_busy >> vf->dma.vf & 1) || vq_has_work(&vf->dma, &vf->q[VIRTIO_NET_TXQ]));
+}
+
+static int32_t min32(int32_t a, int32_t b)
+{
+	return a < b ? a : b;
+}
+
+/* One go of the VF within frames and bytes and what its max-tx-rate and
+ * the pass leave; the frames spent (*sent its bytes), or -1 when its cap
+ * holds it back. */
+static int go(struct nic *nic, struct vf *vf, int32_t frames, int32_t bytes, uint64_t now,
+	      int32_t *sent)
+{
+	int32_t allow = vf_rate_allow(vf, now);
+	struct vf_tx_budget b;
+	int n;
+
+	if (allow <= 0) {
+		vf->cnt[VFC_TX_RATE_HELD]++;
+		nic->tx_held |= 1ull << vf->dma.vf;
+		return -1;
+	}
+	nic->tx_held &= ~(1ull << vf->dma.vf);
+	b.frames = min32(frames, NIC_TX_FRAMES - vf->pass_frames);
+	b.bytes = min32(min32(bytes, allow), NIC_TX_BYTES - vf->pass_bytes);
+	if (b.frames <= 0 || b.bytes <= 0)
+		return 0;
+	bytes = b.bytes;
+	n = vf_tx_poll(nic, vf, &b);
+	*sent = bytes - b.bytes;
+	vf_rate_charge(vf, *sent);
+	vf->pass_frames += n;
+	vf->pass_bytes += *sent;
+	hal_poll_progress();
+	return n;
+}
+
+/* A turn's worth at the VF's weight, in hundredths of frames and bytes. */
+static int32_t turn_frames(const struct vf *vf)
+{
+	return (int32_t)(vf->param[NIC_VFP_WEIGHT] * SCHED_TURN_FRAMES);
+}
+
+static int32_t turn_bytes(const struct vf *vf)
+{
+	return (int32_t)(vf->param[NIC_VFP_WEIGHT] * (SCHED_TURN_BYTES / 100));
+}
+
+static void untake(struct vf *vf)
+{
+	vf->dfr -= turn_frames(vf);
+	vf->dby -= turn_bytes(vf);
+}
+
+/* Rounds in which only debts are paid: each VF of owe gets as many turns'
+ * worth as the first of them needs to owe nothing, less the one its next
+ * visit gives. Each stays in debt or, the first, reaches its turn, as
+ * that many rounds would have left them. */
+static void skip_rounds(struct nic *nic, uint64_t owe)
+{
+	int32_t r = INT32_MAX;
+
+	for (uint64_t m = owe; m; m &= m - 1) {
+		const struct vf *vf = &nic->vf[__builtin_ctzll(m)];
+		int32_t kf = vf->dfr > 0 ? 0 : -vf->dfr / turn_frames(vf) + 1;
+		int32_t kb = vf->dby > 0 ? 0 : -vf->dby / turn_bytes(vf) + 1;
+
+		r = min32(r, kf > kb ? kf : kb);
+	}
+	for (uint64_t m = owe; m; m &= m - 1) {
+		struct vf *vf = &nic->vf[__builtin_ctzll(m)];
+
+		vf->dfr += (r - 1) * turn_frames(vf);
+		vf->dby += (r - 1) * turn_bytes(vf);
+	}
+}
+
+static bool pass_full(const struct vf *vf)
+{
+	return vf->pass_frames >= NIC_TX_FRAMES || vf->pass_bytes >= NIC_TX_BYTES;
+}
+
+/* The VFs of mask in order from VF `from` on: bit k of the result is VF
+ * (k + from) % NIC_MAX_VF. */
+static uint64_t rotate(uint64_t mask, unsigned int from)
+{
+	return from ? mask >> from | mask << (NIC_MAX_VF - from) : mask;
+}
+
+#define FOR_EACH_IN_ORDER(i, want, from)                                                           \
+	for (uint64_t o_ = rotate(want, from), i = 0;                                              \
+	     o_ && ((i = ((unsigned int)__builtin_ctzll(o_) + (from)) % NIC_MAX_VF), 1);         \
+	     o_ &= o_ - 1)
+
+int sched_tx(struct nic *nic, uint64_t now)
+{
+	const unsigned int from = nic->sched_next % NIC_MAX_VF;
+	uint64_t want = 0, cut = ~0ull, first = ~0ull, done = ~0ull;
+	int work = 0, n;
+	int32_t sent;
+
+	FOR_EACH_IN_ORDER(i, nic->running, from) {
+		struct vf *vf = &nic->vf[i];
+
+		if (vf->state != VF_STATE_RUNNING) {
+			nic->running &= ~(1ull << i);
+			continue;
+		}
+		vf->pass_frames = vf->pass_bytes = 0;
+		/* An idle VF costs one look at its avail index. */
+		if (tx_wants(nic, vf)) {
+			want |= 1ull << i;
+			first = first == ~0ull ? i : first;
+			continue;
+		}
+		vf->turn = false;
+		vf->dfr = min32(vf->dfr, 0);
+		vf->dby = min32(vf->dby, 0);
+	}
+	if (!want)
+		return 0;
+	/* Guarantees first. */
+	for (uint64_t m = want & nic->rate_min; m; m &= m - 1) {
+		struct vf *vf = &nic->vf[__builtin_ctzll(m)];
+		int32_t g = vf_min_allow(vf, now);
+
+		if (g <= 0 || (n = go(nic, vf, NIC_TX_FRAMES, g, now, &sent)) <= 0)
+			continue;
+		vf_min_charge(vf, sent);
+		work += n;
+		if (!tx_wants(nic, vf))
+			want &= ~(1ull << vf->dma.vf);
+	}
+	/* Then rounds of turns by weight. */
+	for (bool moved = true, full = false; moved && !full && want;) {
+		uint64_t owe = 0; /* got a turn's worth and still owe: not a turn */
+		bool stuck = false;
+
+		moved = false;
+		FOR_EACH_IN_ORDER(i, want, from) {
+			struct vf *vf = &nic->vf[i];
+
+			if (!vf->turn) {
+				/* A turn was cut: the round robin waits there,
+				 * no new turn starts behind it this pass. */
+				if (cut != ~0ull)
+					continue;
+				vf->dfr += turn_frames(vf);
+				vf->dby += turn_bytes(vf);
+				vf->turn = true;
+			}
+			if (vf->dfr <= 0 || vf->dby <= 0) { /* a debt still */
+				vf->turn = false;
+				owe |= 1ull << i;
+				continue;
+			}
+			n = go(nic, vf, (vf->dfr + SCHED_CENTI - 1) / SCHED_CENTI, vf->dby, now, &sent);
+			if (n <= 0) {
+				stuck = true; /* its port is full, its pass or cap spent */
+				if (n < 0)
+					continue;
+			}
+			vf->dfr -= n * SCHED_CENTI;
+			vf->dby -= sent;
+			work += n;
+			moved |= n > 0;
+			full |= pass_full(vf);
+			if (!tx_wants(nic, vf)) {
+				want &= ~(1ull << i);
+				vf->turn = false;
+				vf->dfr = min32(vf->dfr, 0);
+				vf->dby = min32(vf->dby, 0);
+			} else if (vf->dfr <= 0 || vf->dby <= 0) {
+				vf->turn = false;
+				done = i;
+			} else if (cut == ~0ull) {
+				cut = i; /* its turn was cut: it goes first next pass */
+			}
+		}
+		if (moved || !owe)
+			continue;
+		if (stuck) {
+			/* Nothing could go: the rounds end, and what the
+			 * debtors got in this one was no turn. */
+			for (uint64_t m = owe; m; m &= m - 1)
+				untake(&nic->vf[__builtin_ctzll(m)]);
+		} else {
+			/* Everyone with chains owes: skip the rounds until
+			 * the first of them is out of debt. */
+			skip_rounds(nic, owe);
+			moved = true;
+		}
+	}
+	/* Where the round robin stopped: at the turn cut first; else after
+	 * the last turn that ran out; else (every VF ran dry) one VF further
+	 * than this pass began. */
+	nic->sched_next = (unsigned int)(cut != ~0ull ? cut : done != ~0ull ? done + 1 : first + 1);
+	vf_tx_publish(nic); /* each VF's turns at once */
+	return work;
+}
