@@ -144,6 +144,7 @@ int sched_tx(struct nic *nic, uint64_t now)
 {
 	const unsigned int from = nic->sched_next % NIC_MAX_VF;
 	uint64_t want = 0, cut = ~0ull, first = ~0ull, done = ~0ull;
+	bool stalled = false; /* a turn was cut by its port, not by the pass */
 	int work = 0, n;
 	int32_t sent;
 
@@ -189,9 +190,10 @@ int sched_tx(struct nic *nic, uint64_t now)
 			struct vf *vf = &nic->vf[i];
 
 			if (!vf->turn) {
-				/* A turn was cut: the round robin waits there,
-				 * no new turn starts behind it this pass. */
-				if (cut != ~0ull)
+				/* A turn was cut by a full port: the round
+				 * robin waits there, no new turn starts
+				 * behind it this pass. */
+				if (stalled)
 					continue;
 				vf->dfr += turn_frames(vf);
 				vf->dby += turn_bytes(vf);
@@ -221,8 +223,10 @@ int sched_tx(struct nic *nic, uint64_t now)
 			} else if (vf->dfr <= 0 || vf->dby <= 0) {
 				vf->turn = false;
 				done = i;
-			} else if (cut == ~0ull) {
-				cut = i; /* its turn was cut: it goes first next pass */
+			} else {
+				/* Its turn was cut: it goes on first next pass. */
+				cut = cut == ~0ull ? i : cut;
+				stalled |= !pass_full(vf) && !vf_rate_spent(vf);
 			}
 		}
 		if (moved || !owe)

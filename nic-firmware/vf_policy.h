@@ -26,6 +26,11 @@ struct vf_verdict vf_tx_admit(struct vf *vf, const uint8_t *eth, uint32_t len,
 /* max-tx-rate: the bytes the VF may send now (INT32_MAX without a cap;
  * <= 0: it waits, its chains stay in its ring), refilled up to now. */
 int32_t vf_rate_allow(struct vf *vf, uint64_t now_ns);
+/* Whether the VF's max-tx-rate has nothing left for now. */
+static inline bool vf_rate_spent(const struct vf *vf)
+{
+	return vf->param[NIC_VFP_MAX_TX_RATE] && vf->tx_rate.tokens <= 0;
+}
 /* What the VF sent against its bucket (may take it below zero). */
 void vf_rate_charge(struct vf *vf, int32_t bytes);
 /* min-tx-rate: the bytes the VF's guarantee has earned (<= 0: none now),

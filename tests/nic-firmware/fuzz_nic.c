@@ -109,6 +109,11 @@ enum fz_op {
 	 * in ring slot c[3] >> 6; the ack byte read-only if c[1] bit 7,
 	 * outside the window if bit 6; no kick if c[2] bit 7. */
 	FZ_CTRL,
+	/* The admin sets VF 0's setting c[1] % (NIC_VFP_COUNT + 1) (one past
+	 * the list: refused) to c[2..5] (out of range when c[1] bit 7), never
+	 * spoofchk off (VF 1's frames are told by their MAC); then time
+	 * moves c[6..7] * 1000 ns, for the rate buckets. */
+	FZ_PARAM,
 	FZ_OPS
 };
 
@@ -442,6 +447,29 @@ static void cmd_ctrl(const uint8_t *c)
 		td_mbox(nic, NIC_MBOX_VF_KICK, 0, VIRTIO_NET_CTRLQ, 0, 0, 0, 0, NULL);
 }
 
+static void cmd_param(const uint8_t *c)
+{
+	uint32_t k = c[1] % (NIC_VFP_COUNT + 1), v = le16(c + 2) | (uint32_t)le16(c + 4) << 16;
+	struct nic_mbox_msg m;
+	int rc;
+
+	if (k < NIC_VFP_COUNT && !(c[1] & 128)) /* in range, mostly small */
+		v = nic_vf_params[k].min + v % (nic_vf_params[k].max - nic_vf_params[k].min + 1) %
+						   (c[5] & 1 ? 2000 : 1u << 31);
+	if (k == NIC_VFP_SPOOFCHK)
+		v = 1;
+	rc = td_mbox(nic, NIC_MBOX_VF_SET_PARAM, 0, k, v, 0, 0, 0, NULL);
+	if (!rc != (k < NIC_VFP_COUNT && v >= nic_vf_params[k].min && v <= nic_vf_params[k].max &&
+		    !(k == NIC_VFP_MIN_TX_RATE && nic->vf[0].param[NIC_VFP_MAX_TX_RATE] &&
+		      v > nic->vf[0].param[NIC_VFP_MAX_TX_RATE]) &&
+		    !(k == NIC_VFP_MAX_TX_RATE && v && nic->vf[0].param[NIC_VFP_MIN_TX_RATE] > v)))
+		abort(); /* refused what is right, or took what is not */
+	td_mbox(nic, NIC_MBOX_VF_GET_PARAM, 0, k, 0, 0, 0, 0, &m);
+	if (k < NIC_VFP_COUNT && !rc && m.arg[0] != v)
+		abort();
+	fh.now_ns += (uint64_t)le16(c + 6) * 1000;
+}
+
 static void commands(const uint8_t *data, size_t size)
 {
 	uint8_t m = data[0];
@@ -480,6 +508,9 @@ static void commands(const uint8_t *data, size_t size)
 			break;
 		case FZ_CTRL:
 			cmd_ctrl(c);
+			break;
+		case FZ_PARAM:
+			cmd_param(c);
 			break;
 		default: /* FZ_POKE */
 			memcpy(fh.mem[0] + le16(c + 1), c + 3, 4);

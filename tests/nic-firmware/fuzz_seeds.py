@@ -62,7 +62,9 @@ def vnet(flags=0, gso=0, hdr_len=0, gso_size=0, start=0, off=0):
 
 # Command form (fuzz_nic.c enum fz_op): byte 0 = 0x80 | RX256 << 2 |
 # TX256 << 3 | features index, then 8-byte commands.
-POST, AVAIL, INJECT, POLL, RESET, TX, POKE, ITABLE, EVENT, CTRL = range(10)
+POST, AVAIL, INJECT, POLL, RESET, TX, POKE, ITABLE, EVENT, CTRL, PARAM = range(11)
+# PARAM's keys (nicif/vf_param.h's order)
+SPOOFCHK, DHCP_GUARD, ROUTER_GUARD, STORM, MAX_TX_RATE, TX_BURST, MIN_TX_RATE, WEIGHT = range(8)
 RX256, TX256 = 4, 8
 NO_INDIRECT, NO_EVENT_IDX = 16, 32  # byte 0 (and RESET's c[1]): features out
 PASS = 64  # byte 0: the port takes and gives super-frames (port=pass)
@@ -227,6 +229,17 @@ seeds = {
                      cmd(CTRL, 0, 0x80, 1, 0), cmd(CTRL, 4, 0, 2 | 64, 1, 0), poll(2),
                      cmd(CTRL, 0x80, 0, 1, 0), poll(), cmd(RESET, 0, 0), cmd(CTRL, 0x40, 0, 1, 0),
                      poll()),
+    # The admin's settings under traffic: a 1 Mbit/s cap on VF 0 while it
+    # sends a super-frame, time moving 1 ms a command; a guarantee, a low
+    # weight, a storm cap on broadcasts, the guards; a key past the list.
+    "cmd-param": prog(0, cmd(PARAM, MAX_TX_RATE, 1, 0, 0, 0, 0xe8, 0x03),
+                      tx(8000, tso=True, gso_size=500), poll(2),
+                      cmd(PARAM, MIN_TX_RATE, 1, 0, 0, 0, 0xe8, 0x03), poll(2),
+                      cmd(PARAM, WEIGHT, 1, 0, 0, 0, 0xe8, 0x03), tx(1400, dst=DST_BCAST),
+                      cmd(PARAM, STORM, 1, 0, 0, 0, 0xe8, 0x03), tx(100, dst=DST_BCAST),
+                      tx(100, dst=DST_BCAST), cmd(PARAM, DHCP_GUARD, 1), cmd(PARAM, ROUTER_GUARD, 1),
+                      tx(300, udp=True), cmd(PARAM, 8, 5), cmd(PARAM, MAX_TX_RATE | 128, 0xff, 0xff),
+                      poll(4), cmd(PARAM, MAX_TX_RATE, 0, 0, 0, 0, 0xff, 0xff), poll(4)),
 }
 for name, data in seeds.items():
     with open(os.path.join(out, name), "wb") as f:
