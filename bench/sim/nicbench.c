@@ -208,7 +208,10 @@ static void guest_up(uint16_t vf, int off, const char *size, uint64_t dst)
 	struct guest *q = &g[vf];
 	struct nic_mbox_msg m;
 	struct virtio_net_hdr vh;
-	uint64_t want = off ? ~0ull
+	/* No control queue here: its features would need queue 2 set up. */
+	const uint64_t ctrl = VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ) | VIRTIO_BIT(VIRTIO_NET_F_CTRL_RX) |
+			      VIRTIO_BIT(VIRTIO_NET_F_CTRL_MAC_ADDR);
+	uint64_t want = off ? ~ctrl
 			    : (VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |
 			       VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF));
 	uint8_t *m0;
