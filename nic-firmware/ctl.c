@@ -62,6 +62,7 @@ static int ctl_vf_create(struct nic *nic, uint16_t id, uint64_t base, uint64_t s
 
 static void ctl_vf_reset(struct nic *nic, struct vf *vf)
 {
+	nic->promisc &= ~(1ull << vf->dma.vf);
 	vf_tx_forget(nic, vf);
 	vf_rx_forget(nic, vf);
 	vf_reset(vf, ctl_allowed(nic));
@@ -75,6 +76,7 @@ static void ctl_vf_destroy(struct nic *nic, struct vf *vf)
 	veb_vf_mac(&nic->veb, vf, false);
 	nic->rate_capped &= ~(1ull << vf->dma.vf);
 	nic->rate_min &= ~(1ull << vf->dma.vf);
+	nic->promisc &= ~(1ull << vf->dma.vf);
 	vf_destroy(vf);
 }
 
@@ -230,6 +232,15 @@ int ctl_exec(struct nic *nic, struct nic_mbox_msg *m)
 			nic->rate_capped &= ~(1ull << m->vf);
 			nic->rate_capped |= (uint64_t)(m->arg[1] != 0) << m->vf;
 			nic->tx_held &= ~(1ull << m->vf);
+		}
+		/* Trust taken away: what it allowed goes at once. */
+		if (!rc && m->arg[0] == NIC_VFP_TRUST && !m->arg[1]) {
+			nic->promisc &= ~(1ull << m->vf);
+			vf->promisc = false;
+			if (memcmp(vf->mac, vf->next_mac, ETH_ALEN)) {
+				memcpy(vf->mac, vf->next_mac, ETH_ALEN);
+				veb_vf_mac(&nic->veb, vf, true);
+			}
 		}
 		if (!rc && m->arg[0] == NIC_VFP_MIN_TX_RATE) {
 			nic->rate_min &= ~(1ull << m->vf);

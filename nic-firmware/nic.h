@@ -89,6 +89,9 @@ struct nic {
 	uint64_t rate_capped, tx_held;
 	uint64_t rate_min; /* VFs with a min-tx-rate (bit = VF id) */
 	uint64_t tx_dirty; /* VFs with TX chains given back, unpublished */
+	/* Trusted VFs in promiscuous mode (bit = VF id): unicast from a port
+	 * for no VF goes to them (veb.c). */
+	uint64_t promisc;
 	struct vf_tx_sf tx_sf[NIC_MAX_VF]; /* super-frames in progress */
 	struct vf_rx_sf rx_sf[NIC_MAX_PORTS];
 	/* Receive segment coalescing per wire port (veb.c), over rsc_store;

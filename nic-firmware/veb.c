@@ -292,8 +292,16 @@ int veb_from_port(struct nic *nic, int port, uint32_t len, const struct virtio_n
 		return n ? n : 1;
 	}
 	if (res.vf < 0 || res.vf >= NIC_MAX_VF || nic->vf[res.vf].state == VF_STATE_FREE) {
-		pc[PC_RX_DROP_NO_VF]++;
-		return 1;
+		/* For no VF: to the trusted VFs in promiscuous mode. */
+		for (uint64_t m = nic->promisc; m; m &= m - 1) {
+			vf = &nic->vf[__builtin_ctzll(m)];
+			if (vf->state == VF_STATE_RUNNING) {
+				vf_rx_deliver(nic, vf, frame, len, &meta);
+				n++;
+			}
+		}
+		pc[PC_RX_DROP_NO_VF] += !n;
+		return n ? n : 1;
 	}
 	vf = &nic->vf[res.vf];
 	if (rsc_for(nic, port, vf, frame, len, vh) && (n = rsc_add(nic, port, frame, len)) >= 0)

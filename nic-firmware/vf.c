@@ -93,6 +93,7 @@ void vf_reset(struct vf *vf, uint32_t allowed)
 	vf->rx_stash.n = 0;		/* the old driver's buffers */
 	vf->bl_head = vf->bl_count = 0; /* frames for the old driver go */
 	vf->drv_features = 0;
+	vf->promisc = false; /* the old driver's */
 	memcpy(vf->mac, vf->next_mac, 6);
 	vf->mtu = vf->next_mtu;
 	vf->policy = vf->next_policy & allowed;

@@ -66,6 +66,7 @@ struct vf {
 	uint16_t next_mtu;
 	uint32_t next_policy;
 	bool cls_mac_set;	    /* cls_mac is in the switch's classifier */
+	bool promisc;		    /* a trusted VF's driver asked (vf_ctrl.c) */
 	struct vq_stash rx_stash;   /* RX chains taken, not used (vq.c) */
 	uint16_t bl_head, bl_count; /* RX backlog (nic->backlog[id]) */
 	uint16_t bl_len[NIC_RX_BACKLOG];

@@ -7,6 +7,7 @@
 
 #include "hal.h"
 #include "nic.h"
+#include "veb.h"
 
 /* len bytes at off of the chain's readable part into dst: 0; 1 when they
  * are not all there (a command with a bad length: refused); NIC_EFAULT. */
@@ -70,9 +71,32 @@ static int mac_table(const struct vf *vf, const struct vq_chain *ch)
 	return off == ch->out_len ? VIRTIO_NET_OK : VIRTIO_NET_ERR;
 }
 
+/* MAC_ADDR_SET: the MAC is the admin's (config, `set vf`); the driver may
+ * set it only to what it is, unless the VF is trusted: then to any
+ * unicast MAC no other VF has, at once (the switch delivers it there; the
+ * spoof check follows), until the VF's next reset or trust is taken
+ * away. VIRTIO_NET_OK or _ERR. */
+static int mac_addr_set(struct nic *nic, struct vf *vf, const uint8_t mac[ETH_ALEN])
+{
+	static const uint8_t zero[ETH_ALEN];
+	struct oe_cls_result res = {.vf = -1};
+	uint8_t eth[ETH_HLEN] = {0};
+
+	if (!memcmp(mac, vf->mac, ETH_ALEN))
+		return VIRTIO_NET_OK;
+	if (!vf->param[NIC_VFP_TRUST] || (mac[0] & 1) || !memcmp(mac, zero, ETH_ALEN))
+		return VIRTIO_NET_ERR;
+	memcpy(eth, mac, ETH_ALEN); /* a frame to it: whose is it? */
+	if (oe_cls_frame(&nic->veb.cls, eth, sizeof(eth), &res) == OE_OK && res.vf >= 0)
+		return VIRTIO_NET_ERR;
+	memcpy(vf->mac, mac, ETH_ALEN);
+	veb_vf_mac(&nic->veb, vf, true);
+	return VIRTIO_NET_OK;
+}
+
 /* One command (class and command in c): VIRTIO_NET_OK or VIRTIO_NET_ERR,
  * or NIC_EFAULT. */
-static int command(const struct vf *vf, const struct vq_chain *ch, const uint8_t c[2])
+static int command(struct nic *nic, struct vf *vf, const struct vq_chain *ch, const uint8_t c[2])
 {
 	uint32_t dlen = ch->out_len - 2;
 	uint8_t d[ETH_ALEN];
@@ -87,22 +111,24 @@ static int command(const struct vf *vf, const struct vq_chain *ch, const uint8_t
 			return rc < 0 ? rc : VIRTIO_NET_ERR;
 		/* Multicast is flooded to every VF: all of it is what the
 		 * driver gets either way, and its stack filters. Promiscuous
-		 * mode would show it other VMs' traffic: refused. */
+		 * mode would show it other VMs' traffic: only for a trusted
+		 * VF, and then the uplink's unicast for no VF. */
 		if (c[1] == VIRTIO_NET_CTRL_RX_ALLMULTI)
 			return VIRTIO_NET_OK;
-		if (c[1] == VIRTIO_NET_CTRL_RX_PROMISC)
-			return d[0] ? VIRTIO_NET_ERR : VIRTIO_NET_OK;
-		return VIRTIO_NET_ERR;
+		if (c[1] != VIRTIO_NET_CTRL_RX_PROMISC || (d[0] && !vf->param[NIC_VFP_TRUST]))
+			return VIRTIO_NET_ERR;
+		vf->promisc = d[0] != 0;
+		nic->promisc &= ~(1ull << vf->dma.vf);
+		nic->promisc |= (uint64_t)vf->promisc << vf->dma.vf;
+		return VIRTIO_NET_OK;
 	case VIRTIO_NET_CTRL_MAC:
 		if (c[1] == VIRTIO_NET_CTRL_MAC_ADDR_SET) {
-			/* The MAC is the admin's (`set vf`/config); the
-			 * driver may set it only to what it is. */
 			if (!vf_has(vf, VIRTIO_NET_F_CTRL_MAC_ADDR) || dlen != ETH_ALEN)
 				return VIRTIO_NET_ERR;
 			rc = chain_read_at(vf, ch, 2, d, ETH_ALEN);
 			if (rc)
 				return rc < 0 ? rc : VIRTIO_NET_ERR;
-			return memcmp(d, vf->mac, ETH_ALEN) ? VIRTIO_NET_ERR : VIRTIO_NET_OK;
+			return mac_addr_set(nic, vf, d);
 		}
 		if (c[1] == VIRTIO_NET_CTRL_MAC_TABLE_SET && vf_has(vf, VIRTIO_NET_F_CTRL_RX))
 			return mac_table(vf, ch);
@@ -134,7 +160,7 @@ struct vf_verdict vf_ctrl_run(struct nic *nic, struct vf *vf, bool *more)
 			return vf_verdict_fail(VFC_MALFORMED_DESC);
 		rc = chain_read_at(vf, ch, 0, c, 2); /* there: out_len >= 2 */
 		if (!rc)
-			rc = command(vf, ch, c);
+			rc = command(nic, vf, ch, c);
 		if (rc < 0)
 			return vf_verdict_err(rc);
 		ack = (uint8_t)rc;

@@ -24,6 +24,9 @@ enum nic_vf_param_kind {
 #define NIC_VF_PARAMS(X)                                                                           \
 	/* the source MAC of every frame from the VF must be its own */                           \
 	X(SPOOFCHK, "spoofchk", NIC_VFP_BOOL, 0, 1, 1, "")                                         \
+	/* the VF's driver may change its MAC and enter promiscuous mode (all                      \
+	 * unicast from the uplink for no other VF); off takes both back at once */                \
+	X(TRUST, "trust", NIC_VFP_BOOL, 0, 1, 0, "")                                               \
 	/* DHCPv4 server replies and DHCPv6 advertise/reply/reconfigure from the                   \
 	 * VF are dropped (tx_drop_guard) */                                                       \
 	X(DHCP_GUARD, "dhcp-guard", NIC_VFP_BOOL, 0, 1, 0, "")                                     \

@@ -11,6 +11,7 @@ around the wrap, one rewritten under the device's reads, the idle
 hand-off.
 usage: fuzz_seeds.py OUTDIR"""
 import os
+import re
 import struct
 import sys
 
@@ -63,8 +64,14 @@ def vnet(flags=0, gso=0, hdr_len=0, gso_size=0, start=0, off=0):
 # Command form (fuzz_nic.c enum fz_op): byte 0 = 0x80 | RX256 << 2 |
 # TX256 << 3 | features index, then 8-byte commands.
 POST, AVAIL, INJECT, POLL, RESET, TX, POKE, ITABLE, EVENT, CTRL, PARAM = range(11)
-# PARAM's keys (nicif/vf_param.h's order)
-SPOOFCHK, DHCP_GUARD, ROUTER_GUARD, STORM, MAX_TX_RATE, TX_BURST, MIN_TX_RATE, WEIGHT = range(8)
+# PARAM's keys, in the order of their one list (nicif/vf_param.h)
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "nicif",
+                       "vf_param.h")) as _f:
+    _KEYS = re.findall(r'^\s*X\((\w+), "', _f.read(), re.M)
+MAX_TX_RATE, MIN_TX_RATE, WEIGHT, STORM, DHCP_GUARD, ROUTER_GUARD, TRUST = (
+    _KEYS.index(k) for k in ("MAX_TX_RATE", "MIN_TX_RATE", "WEIGHT", "STORM", "DHCP_GUARD",
+                             "ROUTER_GUARD", "TRUST"))
+NKEYS = len(_KEYS)
 RX256, TX256 = 4, 8
 NO_INDIRECT, NO_EVENT_IDX = 16, 32  # byte 0 (and RESET's c[1]): features out
 PASS = 64  # byte 0: the port takes and gives super-frames (port=pass)
@@ -238,7 +245,8 @@ seeds = {
                       cmd(PARAM, WEIGHT, 1, 0, 0, 0, 0xe8, 0x03), tx(1400, dst=DST_BCAST),
                       cmd(PARAM, STORM, 1, 0, 0, 0, 0xe8, 0x03), tx(100, dst=DST_BCAST),
                       tx(100, dst=DST_BCAST), cmd(PARAM, DHCP_GUARD, 1), cmd(PARAM, ROUTER_GUARD, 1),
-                      tx(300, udp=True), cmd(PARAM, 8, 5), cmd(PARAM, MAX_TX_RATE | 128, 0xff, 0xff),
+                      tx(300, udp=True), cmd(PARAM, NKEYS, 5),
+                      cmd(PARAM, TRUST, 1), cmd(CTRL, 0, 0, 1, 1), cmd(CTRL, 1, 1, 6, 0x02, 0x33), inject(100, dst=3), cmd(PARAM, MAX_TX_RATE | 128, 0xff, 0xff),
                       poll(4), cmd(PARAM, MAX_TX_RATE, 0, 0, 0, 0, 0xff, 0xff), poll(4)),
 }
 for name, data in seeds.items():

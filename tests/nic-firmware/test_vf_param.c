@@ -379,6 +379,72 @@ static void held_vf_lets_the_core_sleep(void **state)
 	nt_teardown(state);
 }
 
+/* A frame from the uplink to dst: whether VF vf received it whole. */
+static bool vf_gets(uint16_t vf, const uint8_t dst[6])
+{
+	uint8_t f[256], out[2048];
+	struct virtio_net_hdr vh;
+	uint32_t len = fr_udp4(f, dst, mac_peer, 120, false, &vh);
+	int got = -1, n;
+
+	fh_port_inject(f, len);
+	nic_poll(nic);
+	while ((n = td_rx(vf, &vh, out, sizeof(out))) >= 0)
+		got = n;
+	return got == (int)len && !memcmp(out, f, len);
+}
+
+static int ctrl(uint8_t cls, uint8_t cmd, const void *d, uint32_t len)
+{
+	return td_ctrl(nic, 0, cls, cmd, d, len);
+}
+
+/* trust: off, the driver may neither change its MAC nor go promiscuous;
+ * on, it may (another VF's MAC still refused; the spoof check follows the
+ * new MAC); taken away, both go back at once. */
+static void trust_lets_the_driver_change_mac_and_listen(void **state)
+{
+	const uint8_t on = 1, off = 0, mine[6] = {0x02, 0x33, 0, 0, 0, 0x07};
+	const uint8_t stranger[6] = {0x02, 0x44, 0, 0, 0, 0x09};
+	uint8_t f[256];
+	struct virtio_net_hdr vh;
+
+	(void)state;
+	assert_int_equal(ctrl(VIRTIO_NET_CTRL_RX, VIRTIO_NET_CTRL_RX_PROMISC, &on, 1), VIRTIO_NET_ERR);
+	assert_int_equal(ctrl(VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET, mine, 6),
+			 VIRTIO_NET_ERR);
+	td_rx_post(0, 8, 2048);
+	assert_false(vf_gets(0, stranger));
+	assert_int_equal(td_pcnt(nic, PC_RX_DROP_NO_VF), 1);
+
+	assert_int_equal(set(0, NIC_VFP_TRUST, 1), 0);
+	assert_int_equal(ctrl(VIRTIO_NET_CTRL_RX, VIRTIO_NET_CTRL_RX_PROMISC, &on, 1), VIRTIO_NET_OK);
+	assert_true(vf_gets(0, stranger));  /* for no VF: to the promiscuous one */
+	assert_false(vf_gets(0, mac1));	    /* VF 1's stays VF 1's */
+	assert_int_equal(ctrl(VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET, mac1, 6),
+			 VIRTIO_NET_ERR);
+	assert_int_equal(ctrl(VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET, mac_bcast, 6),
+			 VIRTIO_NET_ERR);
+	assert_int_equal(ctrl(VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET, mine, 6),
+			 VIRTIO_NET_OK);
+	assert_int_equal(ctrl(VIRTIO_NET_CTRL_RX, VIRTIO_NET_CTRL_RX_PROMISC, &off, 1), VIRTIO_NET_OK);
+	assert_true(vf_gets(0, mine));
+	assert_false(vf_gets(0, mac0)); /* the old MAC is no one's now */
+	assert_false(vf_gets(0, stranger));
+	assert_true(leaves(f, fr_udp4(f, mac_peer, mine, 64, false, &vh)));
+	assert_false(leaves(f, fr_udp4(f, mac_peer, mac0, 64, false, &vh)));
+
+	/* Taken away: the admin's MAC back, promiscuous mode off. */
+	assert_int_equal(ctrl(VIRTIO_NET_CTRL_RX, VIRTIO_NET_CTRL_RX_PROMISC, &on, 1), VIRTIO_NET_OK);
+	assert_int_equal(set(0, NIC_VFP_TRUST, 0), 0);
+	assert_true(vf_gets(0, mac0));
+	assert_false(vf_gets(0, mine));
+	assert_false(vf_gets(0, stranger));
+	assert_true(leaves(f, fr_udp4(f, mac_peer, mac0, 64, false, &vh)));
+	assert_false(td_needs_reset(nic, 0));
+	nt_teardown(state);
+}
+
 /* Four VFs up (0 and 1 from the fixture, 2 and 3 made here). */
 static void four_up(void)
 {
@@ -520,6 +586,7 @@ int main(void)
 	    cmocka_unit_test_setup(max_tx_rate_holds_the_rate, up),
 	    cmocka_unit_test_setup(tx_burst_sets_the_depth, up),
 	    cmocka_unit_test_setup(held_vf_lets_the_core_sleep, up),
+	    cmocka_unit_test_setup(trust_lets_the_driver_change_mac_and_listen, up),
 	    cmocka_unit_test_setup(weights_share_the_bottleneck, up),
 	    cmocka_unit_test_setup(weights_are_work_conserving, up),
 	    cmocka_unit_test_setup(min_tx_rate_is_guaranteed, up),
