@@ -9,7 +9,7 @@ UHV_OUT   := $(HOSTB)/tests
 UHV_INC   := -I. -I$(UHV_OUT) -Iguest/virtio/include -Ioffload-engine/include
 # test name (its path under tests/, test_ prefix dropped) and what it links
 UHV_TESTS := arch/riscv/gstage arch/riscv/insn_decode arch/riscv/isa arch/riscv/vsstage \
-             arch/riscv/vstrap platform/ns16550 nicif/vf_regs nicif/shm_hv hv/core/vm_config \
+             arch/riscv/vstrap platform/ns16550 nicif/vf_regs nicif/vf_param nicif/shm_hv hv/core/vm_config \
              hv/core/vm_config_nic hv/core/sbi_args hv/core/vdev hv/core/spinlock \
              hv/core/console_filter hv/core/tbucket hv/vdev/vplic hv/vdev/vuart hv/vdev/vimsic \
              hv/nic/port_guard \
@@ -21,6 +21,7 @@ uhv_src_arch/riscv/vsstage     := arch/riscv/vsstage.c
 uhv_src_arch/riscv/vstrap      := arch/riscv/vstrap.c
 uhv_src_platform/ns16550       := platform/ns16550.c
 uhv_src_nicif/vf_regs          := nicif/vf_regs.c
+uhv_src_nicif/vf_param         := nicif/vf_param.c
 uhv_src_nicif/shm_hv           := nicif/shm_hv.c nicif/shm_nic.c
 uhv_src_hv/core/vm_config      := hv/core/vm_config.c
 uhv_src_hv/core/vm_config_nic  := hv/core/vm_config.c
