@@ -21,7 +21,8 @@ POWER_OFF = "hv: no VM running, powering off"
 
 def cfg(guest_args, nic="fake_nic", second="vm hello harts=2 ram=16M image=hello"):
     return (f"vm vfguest harts=1 ram=4M image={UNIT}/vf_guest.bin vf=yes "
-            f"mac=02:00:00:00:00:0a mtu=1400 policy=tx-csum,tso4 args=\"{guest_args}\"\n"
+            f"mac=02:00:00:00:00:0a mtu=1400 policy=tx-csum,tso4 dhcp-guard=on storm=500 "
+            f"args=\"{guest_args}\"\n"
             f"{second}\n"
             f"nic hart=3 ram=4M image={UNIT}/{nic}.bin policy=tx-csum,tso4,tso6,uso\n")
 
@@ -83,6 +84,9 @@ def test_nic_partition_device_tree(console_run):
     start, end = r.vms["vfguest"]
     assert (f"fakenic: vf 0 window 0x80000000+0x{end - start:x} hpa 0x{start:x} "
             f"mac 02:00:00:00:00:0a mtu 1400 policy 0x3 vm vfguest") in nic, r.describe()
+    # the switch settings of the config line, the others at their defaults
+    assert ("fakenic: vf 0 params spoofchk=on dhcp-guard=on router-guard=off storm=500 "
+            "max-tx-rate=0 tx-burst=0") in nic, r.describe()
     # the doorbell exists for the NIC only and refuses what is not a VF
     assert "fakenic: probe rvhv 1, raise_vf_irq(63) error -3" in nic, r.describe()
     assert any(re.match(r"^hv: nic hart 3 ram 0x[0-9a-f]+-0x[0-9a-f]+, 1 port\(s\) 0x10008000, "
@@ -320,8 +324,9 @@ def test_nic_restart_in_place_is_noticed_and_resynced(hv_run):
     for 3 s and comes back with every VF as its old DT says. The first hv
     look at the flag (here the console's `vms`) notices it: the started VF
     asks its driver for a reset, and the first call to the NIC once it is
-    back sends the policies again (the console's uso change is not in its
-    DT), before the driver's reset, after which the device works."""
+    back sends the policies (the console's uso change is not in its DT) and
+    every switch setting again, before the driver's reset, after which the
+    device works."""
     steps = [(r"vfguest: waiting for reset request 1", b"\x01c"),
              (r"hv> ", b"offload vfguest uso on\r"),
              (r"fakenic: restarting in place", b"vms\r"),
@@ -332,13 +337,15 @@ def test_nic_restart_in_place_is_noticed_and_resynced(hv_run):
     seen = r.index(lambda l: l.endswith("hv: nic: not ready any more, VFs need a reset"), down)
     back = r.index(lambda l: l == "[nic] fakenic: ready again, vf 0 policy 0x3 (from its DT)",
                    down)
-    sent = r.index(lambda l: l.endswith("hv: nic: back after a restart, policies sent again"),
-                   back)
+    sent = r.index(lambda l: l.endswith("hv: nic: back after a restart, policies and switch "
+                                        "settings sent again"), back)
     assert 0 <= down < seen < back < sent, r.describe()
     pol = r.index(lambda l: l == "[nic] fakenic: policy vf 0 = 0xb", back)
     host = r.index(lambda l: l == "[nic] fakenic: policy host0 = 0xf", back)
+    spoof = r.index(lambda l: l == "[nic] fakenic: param vf 0 spoofchk = 1", back)
+    storm = r.index(lambda l: l == "[nic] fakenic: param vf 0 storm = 500", back)
     reset = r.index(lambda l: l == "[nic] fakenic: vf 0 reset", back)
-    assert back < host < pol < reset, r.describe()
+    assert back < host < pol < spoof < storm < reset, r.describe()
     out = r.vm_lines("vfguest")
     assert not [l for l in out if "FAIL" in l], r.describe()
     assert any(re.match(r"vfguest: reset 2 handled, \d+ checks, 0 failed$", l) for l in out), \
