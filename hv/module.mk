@@ -48,6 +48,9 @@ $(RVB)/hv/obj/%.S.o: %.S
 
 -include $(HV_CORE_OBJS:.o=.d)
 
+# the host validator: checks a generated config.c (linked with it)
+VMCFG_CHECK_SRCS := hv/core/vmcfg_check.c hv/core/vm_config.c nicif/vf_param.c
+
 # $(1) = config name (output folder), $(2) = .cfg path, $(3) = external
 # (images not linked in) or empty
 define hv_image_rules
@@ -62,7 +65,9 @@ $$(shell mkdir -p $$(HV_OUT_$(1))/gen)
 $$(file >$$(HV_OUT_$(1))/gen/.source,$(abspath $(2)))
 endif
 
-$$(HV_OUT_$(1))/gen/.stamp: $(2) $$(HV_OUT_$(1))/gen/.source scripts/mkconfig.py $$(HV_IMAGES_$(1))
+# mkconfig.py reads the VF settings' list from nicif/vf_param.h
+$$(HV_OUT_$(1))/gen/.stamp: $(2) $$(HV_OUT_$(1))/gen/.source scripts/mkconfig.py nicif/vf_param.h \
+		$$(HV_IMAGES_$(1))
 	@mkdir -p $$(dir $$@)
 	@$(PY) scripts/mkconfig.py $(2) --apps $(RVB)/apps --out $$(dir $$@) \
 		$(if $(3),--external $$(HV_OUT_$(1))/images.txt)
@@ -70,15 +75,15 @@ $$(HV_OUT_$(1))/gen/.stamp: $(2) $$(HV_OUT_$(1))/gen/.source scripts/mkconfig.py
 
 $$(HV_OUT_$(1))/images.txt: $$(HV_OUT_$(1))/gen/.stamp
 
-$$(HV_OUT_$(1))/config.o: $$(HV_OUT_$(1))/gen/.stamp hv/core/vm_config.h
+$$(HV_OUT_$(1))/config.o: $$(HV_OUT_$(1))/gen/.stamp hv/core/vm_config.h nicif/vf_param.h
 	@$(RV_CC) $(HV_CFLAGS) -c $$(HV_OUT_$(1))/gen/config.c -o $$@
 
 $$(HV_OUT_$(1))/images.o: $$(HV_OUT_$(1))/gen/.stamp
 	@$(RV_CC) $(HV_CFLAGS) -c $$(HV_OUT_$(1))/gen/images.S -o $$@
 
-$$(HV_OUT_$(1))/vmcfg_check: $$(HV_OUT_$(1))/gen/.stamp hv/core/vmcfg_check.c hv/core/vm_config.c hv/core/vm_config.h
+$$(HV_OUT_$(1))/vmcfg_check: $$(HV_OUT_$(1))/gen/.stamp $(VMCFG_CHECK_SRCS) hv/core/vm_config.h nicif/vf_param.h
 	@mkdir -p $$(dir $$@)
-	@$(HOST_CC) $(HOST_CFLAGS) -I. -o $$@ hv/core/vmcfg_check.c hv/core/vm_config.c $$(HV_OUT_$(1))/gen/config.c
+	@$(HOST_CC) $(HOST_CFLAGS) -I. -o $$@ $(VMCFG_CHECK_SRCS) $$(HV_OUT_$(1))/gen/config.c
 
 # link, then validate the config against the linked layout before keeping it
 $$(HV_OUT_$(1))/hv.elf: $(HV_CORE_OBJS) $$(HV_OUT_$(1))/config.o $$(HV_OUT_$(1))/images.o \

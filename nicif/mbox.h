@@ -124,6 +124,12 @@ static inline struct nic_mbox_queue nic_mbox_queue_args(const struct nic_mbox_ms
 	return (struct nic_mbox_queue){m->arg[0], m->arg[1], m->arg[2], m->arg[3], m->arg[4]};
 }
 
+/* VF_SET_PARAM: setting key (enum nic_vf_param, vf_param.h) becomes val */
+static inline struct nic_mbox_msg nic_mbox_vf_param_msg(uint16_t vf, uint32_t key, uint32_t val)
+{
+	return (struct nic_mbox_msg){.cmd = NIC_MBOX_VF_SET_PARAM, .vf = vf, .arg = {key, val}};
+}
+
 /* the reply to VF_GET_STATE */
 struct nic_mbox_vf_state {
 	uint32_t status; /* device status bits the NIC sets (DEVICE_NEEDS_RESET) */

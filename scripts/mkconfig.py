@@ -3,8 +3,8 @@
 
     # comment
     vm NAME harts=1[,2...] ram=16M image=APP|PATH [args="..."] [base=0x...]
-           [vf=yes mac=02:00:00:00:00:01 [mtu=1500] [policy=tx-csum,tso4,...]]
-           [irq=plic|imsic]
+           [vf=yes mac=02:00:00:00:00:01 [mtu=1500] [policy=tx-csum,tso4,...]
+            [SETTING=VALUE...]] [irq=plic|imsic]
     nic hart=3 [ram=32M image=APP|PATH] [policy=tx-csum,tso4,tso6,uso,rx-csum]
         [port=pass|wire]
 
@@ -12,6 +12,12 @@ nic without ram=/image= only reserves the hart; with them the hart runs the
 NIC firmware in a partition of its own. policy= lists the offloads the
 admin allows (default all; "none" for none): on the nic line host-wide, on a
 vm line for that VM's VF. VF ids follow the order of the vm lines with vf=yes.
+SETTING=VALUE (vf=yes only) is one of the VF's switch settings, named by its
+word in nicif/vf_param.h's NIC_VF_PARAMS list, which is read from there so
+that the config takes exactly what the NIC and the console's `set vf` take:
+spoofchk, dhcp-guard, router-guard (on|off, also yes|no, 1|0), storm
+(frames/s), max-tx-rate (Mbit/s), tx-burst (KiB); decimal numbers only. A
+setting not given is its default; --help ends with the list as read.
 irq=imsic (AIA boards) gives each vCPU an IMSIC guest interrupt file and
 the VF's interrupts as MSIs into it; irq=plic (the default) the virtual PLIC.
 port= is how the NIC drives its physical port: pass (default) lets
@@ -51,14 +57,66 @@ USAGE = """usage: mkconfig.py CFG --apps DIR --images
        mkconfig.py -h | --help"""
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,15}$")
 MAC_RE = re.compile(r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")
-# NIC_POL_* of nic-firmware/mbox.h
+# NIC_POL_* of nicif/mbox.h
 POLICY_BITS = {"tx-csum": 1 << 0, "tso4": 1 << 1, "tso6": 1 << 2, "uso": 1 << 3,
                "rx-csum": 1 << 4}
 POLICY_ALL = 0x1F
+# The VF's switch settings: each X(ID, "word", NIC_VFP_BOOL|NIC_VFP_NUM, min,
+# max, default, "unit") of the NIC_VF_PARAMS list in nicif/vf_param.h.
+VF_PARAM_H = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "nicif",
+                          "vf_param.h")
+VF_PARAM_RE = re.compile(r'X\(\s*(\w+),\s*"([^"]+)",\s*NIC_VFP_(BOOL|NUM),\s*([0-9]+),\s*([0-9]+),'
+                         r'\s*([0-9]+),\s*"([^"]*)"\s*\)')
 
 
 class ConfigError(Exception):
     pass
+
+
+def read_vf_params(path=VF_PARAM_H):
+    """The settings of the NIC_VF_PARAMS list, in key order. An entry this
+    cannot read (an expression for a bound, say) stops everything rather
+    than leave a setting out of the config."""
+    with open(path) as f:
+        text = f.read()
+    start = text.find("#define NIC_VF_PARAMS(X)")
+    if start < 0:
+        raise RuntimeError(f"{path}: no '#define NIC_VF_PARAMS(X)'")
+    lines = text[start:].split("\n")
+    end = next(i for i, l in enumerate(lines) if not l.rstrip().endswith("\\"))
+    body = re.sub(r"/\*.*?\*/", "", " ".join(l.rstrip(" \t\\") for l in lines[:end + 1]),
+                  flags=re.S)
+    body = body[len("#define NIC_VF_PARAMS(X)"):]
+    params = []
+    for entry in re.findall(r"X\([^)]*\)", body):
+        m = VF_PARAM_RE.fullmatch(entry)
+        if not m:
+            raise RuntimeError(f"{path}: cannot read NIC_VF_PARAMS entry '{entry}'")
+        params.append({"id": m[1], "word": m[2], "bool": m[3] == "BOOL", "min": int(m[4]),
+                       "max": int(m[5]), "default": int(m[6]), "unit": m[7]})
+    if not params:
+        raise RuntimeError(f"{path}: NIC_VF_PARAMS lists nothing")
+    return params
+
+
+VF_PARAMS = read_vf_params()
+VF_PARAM_WORDS = [p["word"] for p in VF_PARAMS]
+
+
+def parse_vf_param(p, text):
+    """The value text gives setting p, or None: as nic_vf_param_parse."""
+    if p["bool"]:
+        value = {"on": 1, "yes": 1, "1": 1, "off": 0, "no": 0, "0": 0}.get(text)
+    else:
+        value = int(text) if re.fullmatch(r"[0-9]+", text) else None
+    return value if value is not None and p["min"] <= value <= p["max"] else None
+
+
+def vf_param_expect(p):
+    """What a bad value of p was expected to be, in nic_vf_param_parse's words."""
+    if p["bool"]:
+        return "on or off"
+    return f"a number from {p['min']} to {p['max']} ({p['unit']})"
 
 
 def parse_size(text, where):
@@ -117,7 +175,7 @@ def parse_vf(opts, name, where):
     if vf not in ("yes", "no"):
         raise ConfigError(f"{where}: vm {name}: vf= is yes or no")
     if vf == "no":
-        extra = {"mac", "mtu", "policy"} & set(opts)
+        extra = ({"mac", "mtu", "policy"} | set(VF_PARAM_WORDS)) & set(opts)
         if extra:
             raise ConfigError(f"{where}: vm {name}: {', '.join(sorted(extra))} without vf=yes")
         return None
@@ -128,10 +186,19 @@ def parse_vf(opts, name, where):
     mtu = opts.get("mtu", "1500")
     if not re.fullmatch(r"[0-9]+", mtu) or int(mtu) > 65535:
         raise ConfigError(f"{where}: vm {name}: bad mtu '{mtu}'")
+    params = []
+    for p in VF_PARAMS:
+        text = opts.get(p["word"])
+        value = p["default"] if text is None else parse_vf_param(p, text)
+        if value is None:
+            raise ConfigError(f"{where}: vm {name}: {p['word']}={text}: "
+                              f"expected {vf_param_expect(p)}")
+        params.append(value)
     return {
         "mac": [int(b, 16) for b in opts["mac"].split(":")],
         "mtu": int(mtu),
         "policy": parse_policy(opts["policy"], where) if "policy" in opts else POLICY_ALL,
+        "params": params,
     }
 
 
@@ -183,7 +250,7 @@ def parse(cfg_path, apps_dir):
         if not NAME_RE.match(name):
             raise ConfigError(f"{where}: vm '{name}': bad name (1-15 of A-Z a-z 0-9 _ -)")
         unknown = set(opts) - {"harts", "ram", "image", "args", "base", "vf", "mac", "mtu",
-                               "policy", "irq"}
+                               "policy", "irq", *VF_PARAM_WORDS}
         if unknown:
             raise ConfigError(f"{where}: vm {name}: unknown key(s) {', '.join(sorted(unknown))}")
         for k in ("harts", "ram", "image"):
@@ -287,8 +354,10 @@ def generate(cfg_path, vms, nic, out_dir, external=None):
         if vm["vf"]:
             vf = vm["vf"]
             mac = ", ".join(f"{b:#04x}" for b in vf["mac"])
+            params = ", ".join(f"[NIC_VFP_{p['id']}] = {v}u"
+                               for p, v in zip(VF_PARAMS, vf["params"]))
             c += ["\t\t.vf = 1,", f"\t\t.mac = {{{mac}}},", f"\t\t.mtu = {vf['mtu']},",
-                  f"\t\t.policy = {vf['policy']:#x}u,"]
+                  f"\t\t.policy = {vf['policy']:#x}u,", f"\t\t.vf_param = {{{params}}},"]
         if vm["irq_imsic"]:
             c += ["\t\t.irq_imsic = 1,"]
         c += ["\t},"]
@@ -359,6 +428,11 @@ def usage_error(msg):
 def main(argv):
     if any(a in ("-h", "--help") for a in argv):
         print(__doc__.strip())
+        print("\nVF settings (nicif/vf_param.h):")
+        for p in VF_PARAMS:
+            kind = "on|off" if p["bool"] else f"{p['min']}..{p['max']} {p['unit']}"
+            default = ("on" if p["default"] else "off") if p["bool"] else p["default"]
+            print(f"  {p['word']}={kind}, default {default}")
         return 0
     if argv[:1] == ["--guests"]:
         if len(argv) < 3:

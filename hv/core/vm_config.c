@@ -223,6 +223,13 @@ static enum vmcfg_err check_vf(const struct hv_config *cfg, int i, struct vmcfg_
 	if (v->policy & ~VMCFG_POLICY_ALL)
 		return fail(err, VMCFG_E_POLICY, i, "vm %s: unknown offload policy bits 0x%x",
 			    v->name, v->policy);
+	/* mkconfig.py checked them too; this is what a hand-made config meets */
+	for (int k = 0; k < NIC_VFP_COUNT; k++) {
+		const struct nic_vf_param_info *p = &nic_vf_params[k];
+		if (v->vf_param[k] < p->min || v->vf_param[k] > p->max)
+			return fail(err, VMCFG_E_VF_PARAM, i, "vm %s: %s %u not in %u..%u", v->name,
+				    p->word, v->vf_param[k], p->min, p->max);
+	}
 	return VMCFG_OK;
 }
 

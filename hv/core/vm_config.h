@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <platform/host_fdt.h> /* HOST_FDT_IMAGES_NODE */
+#include <nicif/vf_param.h>    /* the VF's switch settings */
 
 #define VMCFG_MAX_VMS	  8
 #define VMCFG_MAX_VCPUS	  8
@@ -36,6 +37,9 @@ struct vm_config {
 	uint8_t mac[6];	 /* unicast, unique */
 	uint16_t mtu;	 /* VMCFG_MTU_MIN..MAX */
 	uint32_t policy; /* offloads the admin allows this VF (NIC_POL_*) */
+	/* its switch settings by key, each within its range of
+	 * nic_vf_params[] (mkconfig.py writes every one, defaults included) */
+	uint32_t vf_param[NIC_VFP_COUNT];
 	/* irq=imsic: each vCPU gets an IMSIC guest interrupt file on its
 	 * hart, the VF's interrupts are MSIs into vCPU 0's (hv/vdev/vimsic.h);
 	 * 0: the virtual PLIC */
@@ -98,8 +102,9 @@ enum vmcfg_err {
 	VMCFG_E_VF_MAC, /* multicast or all-zero MAC */
 	VMCFG_E_VF_DUP_MAC,
 	VMCFG_E_VF_MTU,
-	VMCFG_E_POLICY,	 /* unknown offload bits */
-	VMCFG_E_NIC_RAM, /* VF without NIC partition, NIC RAM without hart */
+	VMCFG_E_VF_PARAM, /* a switch setting outside its range */
+	VMCFG_E_POLICY,	  /* unknown offload bits */
+	VMCFG_E_NIC_RAM,  /* VF without NIC partition, NIC RAM without hart */
 	VMCFG_E_NIC_IMAGE,
 	VMCFG_E_OVERLAP_RESV, /* explicit base in memory the DT reserves */
 	/* external images (vmcfg_check_image) */
@@ -126,9 +131,10 @@ enum vmcfg_err vmcfg_layout(const struct hv_config *cfg, const struct vmcfg_mach
 			    uint64_t *bases, struct vmcfg_error *err);
 
 /* vmcfg_layout, then the VF and NIC settings (MACs unicast and unique, MTU,
- * policy bits, a NIC partition with RAM whenever a VF is declared), and the
- * NIC partition's RAM placed after the VMs' into *nic_base (0 when there is
- * no NIC partition). What the build check and the boot use. */
+ * policy bits, switch settings within their ranges, a NIC partition with
+ * RAM whenever a VF is declared), and the NIC partition's RAM placed after
+ * the VMs' into *nic_base (0 when there is no NIC partition). What the
+ * build check and the boot use. */
 enum vmcfg_err vmcfg_layout_all(const struct hv_config *cfg, const struct vmcfg_machine *m,
 				uint64_t *bases, uint64_t *nic_base, struct vmcfg_error *err);
 

@@ -8,6 +8,7 @@
 #include <hv/nic/nic_mbox.h>
 #include <hv/nic/nic_part.h>
 #include <nicif/counters.h>
+#include <nicif/vf_param.h>
 #include <common/err.h>
 #include <hv/vdev/vf_transport.h>
 #include <hv/core/vm.h>
@@ -28,8 +29,14 @@ static const char *state_name(enum vm_state s)
 	return s == VM_RUNNING ? "running" : s == VM_REBOOTING ? "rebooting" : "stopped";
 }
 
-static int err(const char *why)
+static int err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int err(const char *fmt, ...)
 {
+	char why[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
 	hv_printf("hv: error: %s\n", why);
 	return ERR_INVAL; /* said; the command is over */
 }
@@ -52,6 +59,18 @@ static void add(struct linebuf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void add_mac(struct linebuf *b, const uint8_t *mac)
+{
+	add(b, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+/* the words of the VF's switch settings (nicif/vf_param.h), sep between */
+static void add_settings(struct linebuf *b, const char *sep)
+{
+	for (int k = 0; k < NIC_VFP_COUNT; k++)
+		add(b, "%s%s", k ? sep : "", nic_vf_params[k].word);
+}
+
 static int cmd_vms(void)
 {
 	for (unsigned i = 0; i < vm_count; i++) {
@@ -61,11 +80,12 @@ static int cmd_vms(void)
 		add(&b, "vm %u %s state=%s harts=", i, c->name, state_name(vm->state));
 		for (unsigned j = 0; j < c->num_vcpus; j++)
 			add(&b, "%s%u", j ? "," : "", c->harts[j]);
-		if (vm->vf_id >= 0)
-			add(&b, " vf=%d mac=%02x:%02x:%02x:%02x:%02x:%02x", vm->vf_id, c->mac[0],
-			    c->mac[1], c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
-		else
+		if (vm->vf_id >= 0) {
+			add(&b, " vf=%d mac=", vm->vf_id);
+			add_mac(&b, c->mac);
+		} else {
 			add(&b, " vf=- mac=-");
+		}
 		hv_printf("hv: %s\n", b.s);
 	}
 	/* the heartbeat: whether the NIC's poll loop moves, seen without
@@ -203,6 +223,83 @@ static int cmd_offload(int argc, char **argv)
 	return 0;
 }
 
+/* set vf <VF|VM> <setting> <value>: in force at once; kept in nic_part
+ * (for the NIC's next device tree and a resync) once the NIC took it */
+static int cmd_set(int argc, char **argv)
+{
+	if (argc != 5 || strcmp(argv[1], "vf"))
+		return err("usage: set vf <VF|VM> <setting> <value>");
+	if (!nic_part.vm)
+		return err("no NIC partition");
+	int id = nic_part_vf_by_name(argv[2]);
+	if (id < 0)
+		return err("no such VF");
+	int k = nic_vf_param_find(argv[3]);
+	if (k < 0) {
+		struct linebuf b = {.n = 0};
+		add_settings(&b, ", ");
+		return err("unknown setting '%s' (%s)", argv[3], b.s);
+	}
+	uint32_t val;
+	const char *expect;
+	if (nic_vf_param_parse(k, argv[4], &val, &expect))
+		return err("%s: expected %s", argv[3], expect);
+	int rc = nic_part_set_param(id, k, val);
+	if (rc == ERR_TIMEDOUT)
+		return err("the NIC did not answer");
+	if (rc)
+		return err("the NIC refused the value");
+	char text[16];
+	hv_printf("hv: vf %s: %s %s\n", nic_part.vf_vm[id]->cfg->name, argv[3],
+		  nic_vf_param_format(k, val, text, sizeof(text)));
+	return 0;
+}
+
+/* One VF's line: its MAC, MTU and switch settings as the NIC holds them
+ * now (what it enforces, asked rather than remembered). */
+static int show_vf(unsigned id)
+{
+	struct nic_mbox_msg m = {.cmd = NIC_MBOX_VF_GET_STATE, .vf = (uint16_t)id};
+	struct linebuf b = {.n = 0};
+	if (nic_mbox_call(&m))
+		return err("the NIC did not answer");
+	if (m.status)
+		return err("the NIC refused the request");
+	struct nic_mbox_vf_state st = nic_mbox_vf_state_of(&m);
+	add(&b, "vf %u %s mac=", id, nic_part.vf_vm[id]->cfg->name);
+	add_mac(&b, st.mac);
+	add(&b, " mtu=%u", st.mtu);
+	for (int k = 0; k < NIC_VFP_COUNT; k++) {
+		uint32_t val;
+		char text[16];
+		int rc = nic_part_get_param((int)id, k, &val);
+		if (rc == ERR_TIMEDOUT)
+			return err("the NIC did not answer");
+		if (rc)
+			return err("the NIC refused the request");
+		add(&b, " %s=%s", nic_vf_params[k].word,
+		    nic_vf_param_format(k, val, text, sizeof(text)));
+	}
+	hv_printf("hv: %s\n", b.s);
+	return 0;
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	if (argc < 2 || argc > 3 || strcmp(argv[1], "vf"))
+		return err("usage: show vf [VF|VM]");
+	if (!nic_part.vm)
+		return err("no NIC partition");
+	if (argc == 3) {
+		int id = nic_part_vf_by_name(argv[2]);
+		return id < 0 ? err("no such VF") : show_vf((unsigned)id);
+	}
+	for (unsigned id = 0; id < nic_part.nvf; id++)
+		if (show_vf(id))
+			return ERR_INVAL;
+	return 0;
+}
+
 static int cmd_reset(int argc, char **argv)
 {
 	if (argc != 2)
@@ -218,9 +315,13 @@ static int cmd_reset(int argc, char **argv)
 
 static int cmd_help(void)
 {
+	struct linebuf b = {.n = 0};
+	add_settings(&b, "|");
 	hv_printf("hv: vms | traps [VM] | counters [VF|port 0] | reset <VF>\n"
 		  "hv: offload <host|VF|VM> <tx-csum|tso4|tso6|uso|rx-csum|all> <on|off>\n"
-		  "hv: Ctrl-A 0..9 input to VM n, Ctrl-A x power off\n");
+		  "hv: set vf <VF|VM> <%s> <value> | show vf [VF|VM]\n"
+		  "hv: Ctrl-A 0..9 input to VM n, Ctrl-A x power off\n",
+		  b.s);
 	return 0;
 }
 
@@ -252,6 +353,10 @@ static void execute(char *s)
 		r = cmd_offload(argc, argv);
 	else if (!strcmp(argv[0], "reset"))
 		r = cmd_reset(argc, argv);
+	else if (!strcmp(argv[0], "set"))
+		r = cmd_set(argc, argv);
+	else if (!strcmp(argv[0], "show"))
+		r = cmd_show(argc, argv);
 	else if (!strcmp(argv[0], "help"))
 		r = cmd_help();
 	else

@@ -25,6 +25,12 @@ static int vf_node(void *fdt, unsigned id)
 	FDT_TRY(fdt_property(fdt, "mac", c->mac, 6));
 	FDT_TRY(fdt_property_u32(fdt, "mtu", c->mtu));
 	FDT_TRY(fdt_property_u32(fdt, "policy", nic_part.vf_policy[id]));
+	/* its switch settings as last set, one u32 a key in the order of
+	 * nicif/vf_param.h (nic-firmware/qemu/nq_dt.c) */
+	fdt32_t params[NIC_VFP_COUNT];
+	for (int k = 0; k < NIC_VFP_COUNT; k++)
+		params[k] = cpu_to_fdt32(nic_part.vf_param[id][k]);
+	FDT_TRY(fdt_property(fdt, "params", params, sizeof(params)));
 	FDT_TRY(fdt_property_string(fdt, "vm-name", c->name));
 	if (vm->vimsic) {
 		/* its interrupts are MSIs: the guest file page (mapped for the

@@ -96,6 +96,7 @@ static int attach_vfs(void)
 		unsigned id = nic_part.nvf++;
 		nic_part.vf_vm[id] = vm;
 		nic_part.vf_policy[id] = vm->cfg->policy;
+		memcpy(nic_part.vf_param[id], vm->cfg->vf_param, sizeof(nic_part.vf_param[id]));
 		int err = vf_transport_attach(vm, (uint16_t)id, &nic_mbox_vf_ops);
 		if (err) {
 			hv_printf("hv: vm %s: no room for its VF's MMIO regions\n", vm->cfg->name);
@@ -204,18 +205,30 @@ void nic_part_restart(void)
 	vf_transport_nic_restarted();
 }
 
+/* A command answered by its status alone: 0, ERR_TIMEDOUT or the NIC's
+ * refusal. */
+static int call(struct nic_mbox_msg m)
+{
+	return nic_mbox_call(&m) ? ERR_TIMEDOUT : m.status;
+}
+
+static struct nic_mbox_msg policy_msg(int vf, uint32_t policy)
+{
+	return (struct nic_mbox_msg){.cmd = NIC_MBOX_SET_POLICY,
+				     .vf = vf < 0 ? NIC_MBOX_HOST : (uint16_t)vf,
+				     .arg = {policy}};
+}
+
 void nic_part_resync(void)
 {
-	struct nic_mbox_msg m = {
-	    .cmd = NIC_MBOX_SET_POLICY, .vf = NIC_MBOX_HOST, .arg = {nic_part.host_policy}};
-	int err = nic_mbox_call(&m) ? ERR_TIMEDOUT : m.status;
+	int err = call(policy_msg(-1, nic_part.host_policy));
 	for (unsigned id = 0; id < nic_part.nvf && !err; id++) {
-		m = (struct nic_mbox_msg){.cmd = NIC_MBOX_SET_POLICY,
-					  .vf = (uint16_t)id,
-					  .arg = {nic_part.vf_policy[id]}};
-		err = nic_mbox_call(&m) ? ERR_TIMEDOUT : m.status;
+		const uint32_t *param = nic_part.vf_param[id];
+		err = call(policy_msg((int)id, nic_part.vf_policy[id]));
+		for (uint32_t k = 0; k < NIC_VFP_COUNT && !err; k++)
+			err = call(nic_mbox_vf_param_msg((uint16_t)id, k, param[k]));
 	}
-	hv_printf("hv: nic: back after a restart, policies sent again%s\n",
+	hv_printf("hv: nic: back after a restart, policies and switch settings sent again%s\n",
 		  err ? " (failed: the VFs keep their DT's)" : "");
 }
 
@@ -242,21 +255,41 @@ int nic_part_set_policy(int vf, uint32_t policy)
 {
 	if (vf >= (int)nic_part.nvf)
 		return ERR_NOENT;
-	struct nic_mbox_msg m = {.cmd = NIC_MBOX_SET_POLICY,
-				 .vf = vf < 0 ? NIC_MBOX_HOST : (uint16_t)vf,
-				 .arg = {policy}};
-	if (nic_mbox_call(&m))
-		return ERR_TIMEDOUT;
-	if (m.status)
-		return m.status;
+	int err = call(policy_msg(vf, policy));
 	/* kept for the NIC's next device tree and for a resync */
-	*(vf < 0 ? &nic_part.host_policy : &nic_part.vf_policy[vf]) = policy;
-	return 0;
+	if (!err)
+		*(vf < 0 ? &nic_part.host_policy : &nic_part.vf_policy[vf]) = policy;
+	return err;
 }
 
 uint32_t nic_part_policy(int vf)
 {
 	return vf < 0 ? nic_part.host_policy : nic_part.vf_policy[vf];
+}
+
+int nic_part_set_param(int vf, enum nic_vf_param k, uint32_t val)
+{
+	if (vf < 0 || vf >= (int)nic_part.nvf)
+		return ERR_NOENT;
+	if ((unsigned)k >= NIC_VFP_COUNT)
+		return ERR_INVAL;
+	int err = call(nic_mbox_vf_param_msg((uint16_t)vf, k, val));
+	if (!err) /* as a policy: for the next device tree and a resync */
+		nic_part.vf_param[vf][k] = val;
+	return err;
+}
+
+int nic_part_get_param(int vf, enum nic_vf_param k, uint32_t *val)
+{
+	if (vf < 0 || vf >= (int)nic_part.nvf)
+		return ERR_NOENT;
+	struct nic_mbox_msg m = {.cmd = NIC_MBOX_VF_GET_PARAM, .vf = (uint16_t)vf, .arg = {k}};
+	if (nic_mbox_call(&m))
+		return ERR_TIMEDOUT;
+	if (m.status)
+		return m.status;
+	*val = (uint32_t)m.arg[0];
+	return 0;
 }
 
 long nic_part_sbi(struct vm *nic, unsigned long fid, unsigned long a0, long *value)

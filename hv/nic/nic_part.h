@@ -6,6 +6,7 @@
 #define HV_NIC_PART_H
 #include <stdint.h>
 #include <hv/core/vm_config.h>
+#include <nicif/vf_param.h>
 #include <platform/virtio_probe.h>
 
 struct vm;
@@ -17,6 +18,8 @@ struct nic_part {
 	int nports;
 	uint32_t host_policy;		   /* as last set (config, then console) */
 	uint32_t vf_policy[VMCFG_MAX_VMS]; /* by VF id */
+	/* by VF id, its switch settings as last set (config, then console) */
+	uint32_t vf_param[VMCFG_MAX_VMS][NIC_VFP_COUNT];
 	struct vm *vf_vm[VMCFG_MAX_VMS];   /* VF id -> VM */
 	unsigned nvf;
 };
@@ -33,11 +36,12 @@ int nic_part_create(uint64_t nic_base, const uint8_t *image);
  * is reloaded): the mailbox starts a new epoch (nic_mbox_restart) and every
  * started VF asks its driver for a reset. The new NIC rebuilds its VFs from
  * the device tree vm_boot writes, which carries each VF's MAC and MTU and
- * the policies as last set (config, then console): no command is lost. */
+ * the policies and switch settings as last set (config, then console): no
+ * command is lost. */
 void nic_part_restart(void);
 /* The NIC restarted by itself (nic_ready went down and up): its VFs come
- * from the DT it still has, so the host-wide and per-VF policies as last
- * set are sent again. */
+ * from the DT it still has, so the host-wide and per-VF policies and every
+ * VF's switch settings as last set are sent again. */
 void nic_part_resync(void);
 /* VF id of a VM named or numbered by s ("1", "httpd"), ERR_NOENT when
  * none. */
@@ -48,6 +52,14 @@ int nic_part_vf_by_name(const char *s);
  * answer) or the NIC's refusal (<0). */
 int nic_part_set_policy(int vf, uint32_t policy);
 uint32_t nic_part_policy(int vf);
+/* Switch setting k (nicif/vf_param.h) of VF vf becomes val: sent to the
+ * NIC, which applies it at once, and kept like a policy once it accepted
+ * it. 0, ERR_NOENT (no such VF), ERR_INVAL (no such key), ERR_TIMEDOUT
+ * (no answer) or the NIC's refusal (<0: a value out of range). */
+int nic_part_set_param(int vf, enum nic_vf_param k, uint32_t val);
+/* What the NIC enforces for setting k of VF vf, read from it into *val:
+ * 0, ERR_NOENT (no such VF), ERR_TIMEDOUT or the NIC's refusal (<0). */
+int nic_part_get_param(int vf, enum nic_vf_param k, uint32_t *val);
 /* The NIC partition's device tree into buf (nic_fdt.c). 0 or libfdt error. */
 int nic_fdt_build(struct vm *nic, void *buf, uint64_t size);
 /* The NIC's SBI vendor extension (RVHV), fid and a0 of the call. SBI error

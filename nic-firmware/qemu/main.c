@@ -76,6 +76,8 @@ static int vfs_up(void)
 		if (!rc)
 			rc = exec((struct nic_mbox_msg){
 			    .cmd = NIC_MBOX_SET_POLICY, .vf = v->id, .arg = {v->policy}});
+		for (uint32_t k = 0; !rc && k < v->nparam; k++)
+			rc = exec(nic_mbox_vf_param_msg(v->id, k, v->param[k]));
 		if (rc) {
 			printf("nic: vf %u (%s) not created (%d)\n", v->id, v->vm_name, rc);
 			continue;

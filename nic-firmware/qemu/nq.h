@@ -10,6 +10,7 @@
 #include <nic-firmware/ctl.h>
 #include <nic-firmware/nic.h>
 #include <nicif/shared.h>
+#include <nicif/vf_param.h>
 
 #define NQ_MAX_PORTS NIC_MAX_PORTS
 #define NQ_MSI_IDS   3 /* configuration change, queue 0, queue 1 */
@@ -22,6 +23,10 @@ struct nq_vf_cfg {
 	uint8_t mac[6];
 	uint16_t mtu;
 	uint32_t policy;
+	/* its switch settings by key, set after VF_CREATE; nparam 0 (no
+	 * `params` in the DT): the NIC's defaults stand */
+	uint32_t param[NIC_VFP_COUNT];
+	unsigned int nparam;
 	char vm_name[32];
 	/* its interrupts as MSIs (the guest's VM has irq=imsic): the IMSIC
 	 * guest file page to write, ids <config queue0 queue1>; 0: doorbell */

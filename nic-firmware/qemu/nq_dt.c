@@ -1,7 +1,8 @@
 /* The NIC core's device tree (issue 5 interface): the `virtio,mmio` nodes
  * are candidate ports; `/rvhv-nic` (present only under the hypervisor)
  * gives the shared page, the host-wide policy, the port mode and one
- * `vf@<id>` child per VF. The hv wrote it, but every property is still length-checked: a bad
+ * `vf@<id>` child per VF (its switch settings in `params`, a u32 a key of
+ * nicif/vf_param.h). The hv wrote it, but every property is still length-checked: a bad
  * tree gives an error line, never a wild access. */
 #include <libfdt.h>
 #include <stdio.h>
@@ -78,6 +79,26 @@ static int read_msi(const void *fdt, int node, struct nq_vf_cfg *v, char *why, u
 	return 0;
 }
 
+/* params = <one u32 a key of nicif/vf_param.h, in its order>; none: the
+ * NIC's defaults. The NIC checks each value's range when it is set. */
+static int read_params(const void *fdt, int node, struct nq_vf_cfg *v, char *why, unsigned int n)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, "params", &len);
+
+	if (!p)
+		return 0;
+	if (len != 4 * NIC_VFP_COUNT) {
+		snprintf(why, n, "vf %u: params is %d bytes, not <%d u32>", v->id, len,
+			 NIC_VFP_COUNT);
+		return -1;
+	}
+	for (int k = 0; k < NIC_VFP_COUNT; k++)
+		v->param[k] = fdt32_to_cpu(p[k]);
+	v->nparam = NIC_VFP_COUNT;
+	return 0;
+}
+
 static int read_vf(const void *fdt, int node, struct nq_vf_cfg *v, char *why, unsigned int n)
 {
 	uint64_t id, w[2], hpa, mtu, pol;
@@ -113,6 +134,8 @@ static int read_vf(const void *fdt, int node, struct nq_vf_cfg *v, char *why, un
 	name = fdt_getprop(fdt, node, "vm-name", &len);
 	if (name && len > 0)
 		snprintf(v->vm_name, sizeof(v->vm_name), "%.*s", len, name);
+	if (read_params(fdt, node, v, why, n))
+		return -1;
 	return read_msi(fdt, node, v, why, n);
 }
 

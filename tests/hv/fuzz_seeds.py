@@ -156,8 +156,8 @@ def vm_config(insns):
 
     def vm(i, vf=0, base=0, vcpus=0):
         # name, vcpus, harts (8 x u8: 0x80 then the hart), base, size, image,
-        # vf, mac, mtu, policy
-        return u8(i, vcpus) + u8(0x80, 1 + i) + u8(0) * 7 + u8(base, 0, 0, vf, 0, 0, 0)
+        # vf, mac, mtu, policy, switch settings (0: the defaults)
+        return u8(i, vcpus) + u8(0x80, 1 + i) + u8(0) * 7 + u8(base, 0, 0, vf, 0, 0, 0, 0)
 
     imgs = u8(1, 0, 0) * 3
     return {"one": machine() + u8(0) + nic() + vm(0) + imgs,

@@ -9,7 +9,7 @@ UHV_OUT   := $(HOSTB)/tests
 UHV_INC   := -I. -I$(UHV_OUT) -Iguest/virtio/include -Ioffload-engine/include
 # test name (its path under tests/, test_ prefix dropped) and what it links
 UHV_TESTS := arch/riscv/gstage arch/riscv/insn_decode arch/riscv/isa arch/riscv/vsstage \
-             arch/riscv/vstrap platform/ns16550 nicif/vf_regs nicif/shm_hv hv/core/vm_config \
+             arch/riscv/vstrap platform/ns16550 nicif/vf_regs nicif/vf_param nicif/shm_hv hv/core/vm_config \
              hv/core/vm_config_nic hv/core/sbi_args hv/core/vdev hv/core/spinlock \
              hv/core/console_filter hv/core/tbucket hv/vdev/vplic hv/vdev/vuart hv/vdev/vimsic \
              hv/nic/port_guard \
@@ -21,14 +21,16 @@ uhv_src_arch/riscv/vsstage     := arch/riscv/vsstage.c
 uhv_src_arch/riscv/vstrap      := arch/riscv/vstrap.c
 uhv_src_platform/ns16550       := platform/ns16550.c
 uhv_src_nicif/vf_regs          := nicif/vf_regs.c
+uhv_src_nicif/vf_param         := nicif/vf_param.c
 uhv_src_nicif/shm_hv           := nicif/shm_hv.c nicif/shm_nic.c
-uhv_src_hv/core/vm_config      := hv/core/vm_config.c
-uhv_src_hv/core/vm_config_nic  := hv/core/vm_config.c
+uhv_src_hv/core/vm_config      := hv/core/vm_config.c nicif/vf_param.c
+uhv_src_hv/core/vm_config_nic  := hv/core/vm_config.c nicif/vf_param.c
 uhv_src_hv/core/sbi_args       := hv/core/sbi_args.c
 uhv_src_hv/core/vdev           := hv/core/vdev.c
 uhv_src_hv/vdev/vplic          := hv/vdev/vplic.c
 uhv_src_hv/vdev/vuart          := hv/vdev/vuart.c
-uhv_src_hv/vdev/vimsic         := hv/vdev/vimsic.c hv/core/vm_config.c arch/riscv/gstage.c
+uhv_src_hv/vdev/vimsic         := hv/vdev/vimsic.c hv/core/vm_config.c nicif/vf_param.c \
+                                  arch/riscv/gstage.c
 uhv_src_hv/mgmt/mgmt_input     := hv/mgmt/mgmt_input.c
 uhv_src_hv/core/spinlock       :=
 uhv_src_hv/core/console_filter := hv/core/console_filter.c
@@ -129,7 +131,7 @@ $(eval $(call hvfz_rules,sbi-args,tests/hv/core/fuzz_sbi_args.c,hv/core/sbi_args
 $(eval $(call hvfz_rules,vplic,tests/hv/vdev/fuzz_vplic.c,hv/vdev/vplic.c))
 $(eval $(call hvfz_rules,vf-regs,tests/nicif/fuzz_vf_regs.c,nicif/vf_regs.c))
 $(eval $(call hvfz_rules,shm-hv,tests/nicif/fuzz_shm_hv.c,nicif/shm_hv.c))
-$(eval $(call hvfz_rules,vm-config,tests/hv/core/fuzz_vm_config.c,hv/core/vm_config.c))
+$(eval $(call hvfz_rules,vm-config,tests/hv/core/fuzz_vm_config.c,hv/core/vm_config.c nicif/vf_param.c))
 # the SBI server with its CSR accessors, firmware calls, console and vCPU
 # lifecycle faked (fuzz_host_csr.h)
 $(eval $(call hvfz_rules,sbi-server,tests/hv/core/fuzz_sbi_server.c,hv/core/sbi_server.c hv/core/sbi_args.c hv/core/trap_stats.c,-include tests/hv/core/fuzz_host_csr.h))

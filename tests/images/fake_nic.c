@@ -16,7 +16,8 @@
  * the second kick of VF 0 (the hypervisor must notice, rebuild the VFs and
  * have their drivers reset them); FAKE_NIC_INPLACE restarts there without
  * the hypervisor: nic_ready down for 3 s, VF state back to its DT's, ready
- * again (the hypervisor must notice the flag, and send the policies again);
+ * again (the hypervisor must notice the flag, and send the policies and
+ * switch settings again);
  * FAKE_NIC_PORT_TX and _RX program the physical port with a buffer outside
  * the NIC partition (the hypervisor must stop the NIC before the port sees it). */
 #include <libfdt.h>
@@ -24,6 +25,7 @@
 #include <string.h>
 
 #include <nicif/counters.h>
+#include <nicif/vf_param.h>
 #include "guest/guest.h"
 #include "guest/sbi.h"
 #include "guest/timer.h"
@@ -37,6 +39,7 @@
 static struct {
 	uint64_t mac;
 	uint32_t mtu, policy;
+	uint32_t param[NIC_VFP_COUNT], dt_param[NIC_VFP_COUNT]; /* as set, as the DT says */
 	uint32_t needs_reset;
 	uint32_t kicks;
 	int started; /* DRIVER_OK seen since the last reset */
@@ -163,6 +166,23 @@ static __attribute__((unused)) void exec(struct nic_shared *s, struct nic_mbox_m
 			raise(s, vf, NIC_IRQ_CONFIG);
 		}
 		break;
+	case NIC_MBOX_VF_SET_PARAM:
+	case NIC_MBOX_VF_GET_PARAM: {
+		/* like the firmware: a known key, a value within its range */
+		uint64_t k = m->arg[0];
+		if (!known || k >= NIC_VFP_COUNT) {
+			m->status = known ? NIC_MBOX_EINVAL : NIC_MBOX_ENOENT;
+		} else if (m->cmd == NIC_MBOX_VF_GET_PARAM) {
+			m->arg[0] = vfs[vf].param[k];
+		} else if (m->arg[1] < nic_vf_params[k].min || m->arg[1] > nic_vf_params[k].max) {
+			m->status = NIC_MBOX_EINVAL;
+		} else {
+			vfs[vf].param[k] = (uint32_t)m->arg[1];
+			printf("fakenic: param vf %u %s = %lu\n", vf, nic_vf_params[k].word,
+			       (unsigned long)m->arg[1]);
+		}
+		break;
+	}
 	default:
 		m->status = NIC_MBOX_ENOTSUP;
 	}
@@ -236,9 +256,30 @@ static __attribute__((unused)) void restart_in_place(struct nic_shared *s)
 		vfs[v].needs_reset = 0;
 		vfs[v].started = 0;
 		vfs[v].kicks = 0;
+		memcpy(vfs[v].param, vfs[v].dt_param, sizeof(vfs[v].param));
 	}
 	__atomic_store_n(&s->nic_ready, 1, __ATOMIC_RELEASE);
 	printf("fakenic: ready again, vf 0 policy 0x%x (from its DT)\n", vfs[0].policy);
+}
+
+/* the VF's switch settings as its DT gives them: "fakenic: vf N params
+ * spoofchk=on ..." (each as the console writes it), or what is wrong */
+static void print_params(const void *fdt, int node, unsigned id)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, "params", &len);
+	if (!p || len != 4 * NIC_VFP_COUNT) {
+		printf("fakenic: vf %u params: %d bytes\n", id, p ? len : -1);
+		return;
+	}
+	char line[256], val[16];
+	int n = snprintf(line, sizeof(line), "fakenic: vf %u params", id);
+	for (int k = 0; k < NIC_VFP_COUNT && n < (int)sizeof(line); k++) {
+		vfs[id].param[k] = vfs[id].dt_param[k] = fdt32_to_cpu(p[k]);
+		n += snprintf(line + n, sizeof(line) - (unsigned)n, " %s=%s", nic_vf_params[k].word,
+			      nic_vf_param_format(k, vfs[id].param[k], val, sizeof(val)));
+	}
+	printf("%s\n", line);
 }
 
 int main(void)
@@ -278,6 +319,7 @@ int main(void)
 		    (unsigned long)prop_u64(fdt, node, "window", 1),
 		    (unsigned long)prop_u64(fdt, node, "hpa", 0), mac[0], mac[1], mac[2], mac[3],
 		    mac[4], mac[5], vfs[id].mtu, vfs[id].policy, name ? name : "?");
+		print_params(fdt, node, id);
 	}
 	/* the doorbell refuses what is not a VF */
 	struct sbiret r = sbi_ecall(SBI_EXT_RVHV, SBI_RVHV_RAISE_VF_IRQ, 63, 0, 0, 0);

@@ -21,7 +21,8 @@ POWER_OFF = "hv: no VM running, powering off"
 
 def cfg(guest_args, nic="fake_nic", second="vm hello harts=2 ram=16M image=hello"):
     return (f"vm vfguest harts=1 ram=4M image={UNIT}/vf_guest.bin vf=yes "
-            f"mac=02:00:00:00:00:0a mtu=1400 policy=tx-csum,tso4 args=\"{guest_args}\"\n"
+            f"mac=02:00:00:00:00:0a mtu=1400 policy=tx-csum,tso4 dhcp-guard=on storm=500 "
+            f"args=\"{guest_args}\"\n"
             f"{second}\n"
             f"nic hart=3 ram=4M image={UNIT}/{nic}.bin policy=tx-csum,tso4,tso6,uso\n")
 
@@ -83,6 +84,9 @@ def test_nic_partition_device_tree(console_run):
     start, end = r.vms["vfguest"]
     assert (f"fakenic: vf 0 window 0x80000000+0x{end - start:x} hpa 0x{start:x} "
             f"mac 02:00:00:00:00:0a mtu 1400 policy 0x3 vm vfguest") in nic, r.describe()
+    # the switch settings of the config line, the others at their defaults
+    assert ("fakenic: vf 0 params spoofchk=on dhcp-guard=on router-guard=off storm=500 "
+            "max-tx-rate=0 tx-burst=0") in nic, r.describe()
     # the doorbell exists for the NIC only and refuses what is not a VF
     assert "fakenic: probe rvhv 1, raise_vf_irq(63) error -3" in nic, r.describe()
     assert any(re.match(r"^hv: nic hart 3 ram 0x[0-9a-f]+-0x[0-9a-f]+, 1 port\(s\) 0x10008000, "
@@ -158,9 +162,12 @@ def test_console_counters_offload_reset(console_run):
 
 
 def test_silent_nic_fails_the_device_not_the_hypervisor(hv_run):
+    mute = r"hv: error: the NIC did not answer[\s\S]*"
     steps = [(r"vfguest: \d+ checks", b"\x01c"),
              (r"hv> ", b"counters\r"),
-             (r"hv: error: the NIC did not answer", b"vms\r"),
+             (mute, b"show vf\r"),
+             (mute * 2, b"set vf vfguest storm 1\r"),
+             (mute * 3, b"vms\r"),
              (r"hv: nic state=", b"\x01x")]
     r = hv_run("vf-mute", cfg("mute=1", nic="fake_nic_mute",
                               second="vm ticker harts=2 ram=16M image=ticker"),
@@ -172,7 +179,9 @@ def test_silent_nic_fails_the_device_not_the_hypervisor(hv_run):
     m = [x for x in m if x]
     assert m and int(m[0].group(2)) >= 900, r.describe()  # the 1 s bound was waited out
     assert "fakenic: ready, mute" in r.vm_lines("nic"), r.describe()
-    assert "hv: error: the NIC did not answer" in answer(r, "hv: error"), r.describe()
+    # counters, show vf, set vf: one error line each, nothing kept
+    assert answer(r, "hv: error") == ["hv: error: the NIC did not answer"] * 3, r.describe()
+    assert not answer(r, "hv: vf "), r.describe()
     # the ticker kept running until Ctrl-A x powered the machine off
     assert "hv: power off (Ctrl-A x)" in r.lines, r.describe()
     assert not r.timed_out and r.rc == 0, r.describe()
@@ -263,11 +272,13 @@ def test_reboot_keeps_ram_until_a_late_nic_lets_go(hv_run):
 def test_nic_restart_rebuilds_vfs(hv_run):
     """The NIC partition reboots itself while the guest's VF runs: the hv
     notices (it reboots the partition), the VFs come back from the NIC's
-    new device tree with the policy as last set on the console, the driver
-    is told (configuration interrupt, DEVICE_NEEDS_RESET) and after its
-    reset the device works again."""
+    new device tree with the policy and switch settings as last set on the
+    console, the driver is told (configuration interrupt, DEVICE_NEEDS_RESET)
+    and after its reset the device works again."""
     steps = [(r"vfguest: waiting for reset request 1", b"\x01c"),
-             (r"hv> ", b"offload vfguest uso on\r"),
+             (r"hv> ", b"set vf vfguest max-tx-rate 7\r"),
+             # the policy change has the driver reset, which leads to the restart
+             (r"hv: vf vfguest: max-tx-rate 7", b"offload vfguest uso on\r"),
              (r"fakenic: ready, boot 1", b"\x010")]
     r = hv_run("vf-nic-restart", cfg("resets=2 kick=2", nic="fake_nic_restart"),
                qemu_args=NET, script=steps)
@@ -283,6 +294,9 @@ def test_nic_restart_rebuilds_vfs(hv_run):
     assert len(vf_lines) == 2 and vf_lines[0].endswith("policy 0x3 vm vfguest") and \
         vf_lines[1].endswith("mac 02:00:00:00:00:0a mtu 1400 policy 0xb vm vfguest"), \
         r.describe()
+    params = [l for l in nic if l.startswith("fakenic: vf 0 params ")]
+    assert len(params) == 2 and "max-tx-rate=0 " in params[0], r.describe()
+    assert params[1] == params[0].replace("max-tx-rate=0 ", "max-tx-rate=7 "), r.describe()
     out = r.vm_lines("vfguest")
     assert not [l for l in out if "FAIL" in l], r.describe()
     assert any(re.match(r"vfguest: reset 2 handled, \d+ checks, 0 failed$", l) for l in out), \
@@ -320,8 +334,9 @@ def test_nic_restart_in_place_is_noticed_and_resynced(hv_run):
     for 3 s and comes back with every VF as its old DT says. The first hv
     look at the flag (here the console's `vms`) notices it: the started VF
     asks its driver for a reset, and the first call to the NIC once it is
-    back sends the policies again (the console's uso change is not in its
-    DT), before the driver's reset, after which the device works."""
+    back sends the policies (the console's uso change is not in its DT) and
+    every switch setting again, before the driver's reset, after which the
+    device works."""
     steps = [(r"vfguest: waiting for reset request 1", b"\x01c"),
              (r"hv> ", b"offload vfguest uso on\r"),
              (r"fakenic: restarting in place", b"vms\r"),
@@ -332,13 +347,15 @@ def test_nic_restart_in_place_is_noticed_and_resynced(hv_run):
     seen = r.index(lambda l: l.endswith("hv: nic: not ready any more, VFs need a reset"), down)
     back = r.index(lambda l: l == "[nic] fakenic: ready again, vf 0 policy 0x3 (from its DT)",
                    down)
-    sent = r.index(lambda l: l.endswith("hv: nic: back after a restart, policies sent again"),
-                   back)
+    sent = r.index(lambda l: l.endswith("hv: nic: back after a restart, policies and switch "
+                                        "settings sent again"), back)
     assert 0 <= down < seen < back < sent, r.describe()
     pol = r.index(lambda l: l == "[nic] fakenic: policy vf 0 = 0xb", back)
     host = r.index(lambda l: l == "[nic] fakenic: policy host0 = 0xf", back)
+    spoof = r.index(lambda l: l == "[nic] fakenic: param vf 0 spoofchk = 1", back)
+    storm = r.index(lambda l: l == "[nic] fakenic: param vf 0 storm = 500", back)
     reset = r.index(lambda l: l == "[nic] fakenic: vf 0 reset", back)
-    assert back < host < pol < reset, r.describe()
+    assert back < host < pol < spoof < storm < reset, r.describe()
     out = r.vm_lines("vfguest")
     assert not [l for l in out if "FAIL" in l], r.describe()
     assert any(re.match(r"vfguest: reset 2 handled, \d+ checks, 0 failed$", l) for l in out), \

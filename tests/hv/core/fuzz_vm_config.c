@@ -10,8 +10,9 @@
  *     on harts present, each once, not the NIC's; RAM a multiple of 4 KiB
  *     above 64 KiB, a 4 KiB aligned base; an image that fits below the
  *     64 KiB kept for the device tree; a VF only with a NIC partition, a
- *     unicast non-zero MAC used once, MTU 68..9000, known policy bits; a
- *     NIC partition on a hart present, its RAM and image as a VM's;
+ *     unicast non-zero MAC used once, MTU 68..9000, known policy bits,
+ *     switch settings within nic_vf_params[]' ranges; a NIC partition on
+ *     a hart present, its RAM and image as a VM's;
  *   - an accepted config is placed safely: every block (the VMs', the
  *     NIC's) inside host RAM, clear of the hypervisor, of every reserved
  *     range and of each other; an explicit base kept; an automatic one
@@ -117,6 +118,10 @@ static int static_ok(const struct hv_config *c, const struct vmcfg_machine *m)
 		if (c->nic_hart < 0 || !c->nic_ram_size || (v->mac[0] & 1) ||
 		    !memcmp(v->mac, zero, 6) || v->mtu < 68 || v->mtu > 9000 || v->policy & ~0x1fu)
 			return 0;
+		for (int k = 0; k < NIC_VFP_COUNT; k++)
+			if (v->vf_param[k] < nic_vf_params[k].min ||
+			    v->vf_param[k] > nic_vf_params[k].max)
+				return 0;
 		for (unsigned j = 0; j < i; j++)
 			if (c->vms[j].vf && !memcmp(c->vms[j].mac, v->mac, 6))
 				return 0;
@@ -215,6 +220,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			v->mac[b] = (uint8_t)(mac >> (40 - 8 * b));
 		v->mtu = (uint16_t)PICK(1500, 9000, 68, 67, 9001, 0);
 		v->policy = (uint32_t)PICK(0x1f, 0, 0x3, 0x20);
+		/* switch settings: one u8, even for every default (what
+		 * mkconfig.py writes for a line without any), odd for one pick
+		 * per key around its range */
+		int own = fz_u8(&in) & 1;
+		for (int k = 0; k < NIC_VFP_COUNT; k++) {
+			const struct nic_vf_param_info *p = &nic_vf_params[k];
+			const uint64_t around[] = {p->dflt, p->min, p->max, (uint64_t)p->max + 1,
+						   (uint32_t)(p->min - 1)};
+			v->vf_param[k] = own ? (uint32_t)pick(around, 5) : p->dflt;
+		}
 	}
 
 	uint64_t bases[VMCFG_MAX_VMS], nic_base = 0x5a5a;

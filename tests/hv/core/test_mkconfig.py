@@ -1,6 +1,7 @@
 """scripts/mkconfig.py: the .cfg grammar, its error messages, the generated
 C (compiled here with the host gcc and run through the shared validator
 hv/vm_config.c, as the build does) and `make run GUESTS=...` configs."""
+import importlib.util
 import os
 import subprocess
 import sys
@@ -9,6 +10,9 @@ import pytest
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 MKCONFIG = os.path.join(REPO, "scripts", "mkconfig.py")
+# the host validator as the build links it (hv/module.mk VMCFG_CHECK_SRCS)
+CHECK_SRCS = [REPO + "/hv/core/vmcfg_check.c", REPO + "/hv/core/vm_config.c",
+              REPO + "/nicif/vf_param.c"]
 
 
 def mkconfig(*args, cwd=REPO):
@@ -94,8 +98,7 @@ def build_checker(tmp_path, text, image_size=4096):
     assert r.returncode == 0, r.stderr
     exe = tmp_path / "check"
     subprocess.run(["gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I" + REPO,
-                    "-o", str(exe), REPO + "/hv/core/vmcfg_check.c", REPO + "/hv/core/vm_config.c",
-                    str(out / "config.c")], check=True)
+                    "-o", str(exe), *CHECK_SRCS, str(out / "config.c")], check=True)
     return str(exe), out
 
 
@@ -189,6 +192,179 @@ def test_nic_port_wire_generated_and_valid(tmp_path):
     assert ".nic_port_wire = 1," in (out / "config.c").read_text()
 
 
+# -- the VF's switch settings: the keys of nicif/vf_param.h's list -----------------------
+
+def load_mkconfig():
+    spec = importlib.util.spec_from_file_location("mkconfig", MKCONFIG)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+# the C side of the list (nic_vf_params[], nic_vf_param_parse): for each key
+# its table row, then for each probe value "ok V" or "bad EXPECT"
+VF_PARAM_PROBES = ["on", "off", "yes", "no", "1", "0", "On", "maybe", "", "-1", "+1", " 1",
+                   "0x10", "1e3", "007", "100", "1000", "65536", "65537", "400000", "400001",
+                   "10000000", "10000001", "4294967296", "99999999999999999999"]
+VF_PARAM_DUMP = r"""
+#include <stdio.h>
+#include <nicif/vf_param.h>
+int main(int argc, char **argv)
+{
+	for (int k = 0; k < NIC_VFP_COUNT; k++) {
+		const struct nic_vf_param_info *p = &nic_vf_params[k];
+		printf("%s %d %u %u %u %s\n", p->word, p->kind == NIC_VFP_BOOL, p->min, p->max,
+		       p->dflt, p->unit);
+		for (int a = 1; a < argc; a++) {
+			const char *expect;
+			uint32_t v;
+			if (nic_vf_param_parse(k, argv[a], &v, &expect))
+				printf("bad %s\n", expect);
+			else
+				printf("ok %u\n", v);
+		}
+	}
+	return 0;
+}
+"""
+
+
+def test_vf_settings_read_from_the_header_as_the_c_parser_reads_values(tmp_path):
+    """mkconfig.py's reading of the list and its value parser, against the
+    C table and nic_vf_param_parse compiled from the same header."""
+    (tmp_path / "dump.c").write_text(VF_PARAM_DUMP)
+    exe = tmp_path / "dump"
+    subprocess.run(["gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I" + REPO, "-o",
+                    str(exe), str(tmp_path / "dump.c"), REPO + "/nicif/vf_param.c"], check=True)
+    out = subprocess.run([str(exe), *VF_PARAM_PROBES], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    mk = load_mkconfig()
+    rows = len(VF_PARAM_PROBES) + 1
+    assert len(out) == rows * len(mk.VF_PARAMS), out
+    for i, p in enumerate(mk.VF_PARAMS):
+        word, is_bool, lo, hi, dflt, *unit = out[i * rows].split(" ")
+        assert (p["word"], p["bool"], p["min"], p["max"], p["default"], p["unit"]) == \
+            (word, is_bool == "1", int(lo), int(hi), int(dflt), " ".join(unit))
+        for text, c in zip(VF_PARAM_PROBES, out[i * rows + 1:(i + 1) * rows]):
+            v = mk.parse_vf_param(p, text)
+            want = f"ok {v}" if v is not None else f"bad {mk.vf_param_expect(p)}"
+            assert want == c, (word, text)
+
+
+def test_vf_settings_list_that_cannot_be_read_stops(tmp_path):
+    """An entry the reader does not understand is an error, not a setting
+    quietly left out of every config."""
+    mk = load_mkconfig()
+    h = tmp_path / "vf_param.h"
+    h.write_text('#define NIC_VF_PARAMS(X) \\\n\t/* fine */ \\\n'
+                 '\tX(A, "a", NIC_VFP_BOOL, 0, 1, 1, "") \\\n'
+                 '\tX(B, "b", NIC_VFP_NUM, 0, 64 * 1024, 0, "KiB")\n')
+    with pytest.raises(RuntimeError, match="cannot read NIC_VF_PARAMS entry"):
+        mk.read_vf_params(str(h))
+    h.write_text(h.read_text().replace("64 * 1024", "65536"))
+    assert [p["word"] for p in mk.read_vf_params(str(h))] == ["a", "b"]
+
+
+def config_dump(tmp_path, text):
+    """Generate C from text and print each VM's switch settings as the
+    console would (nic_vf_param_format): "NAME word=value ..." a VM."""
+    (tmp_path / "img.bin").write_bytes(b"\x13" * 4096)
+    cfg = write(tmp_path, text)
+    out = tmp_path / "gen"
+    r = mkconfig(cfg, "--apps", str(tmp_path), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    (tmp_path / "show.c").write_text(r"""
+#include <stdio.h>
+#include <hv/core/vm_config.h>
+extern const struct hv_config hv_config;
+int main(void)
+{
+	for (unsigned i = 0; i < hv_config.num_vms; i++) {
+		const struct vm_config *v = &hv_config.vms[i];
+		printf("%s", v->name);
+		for (int k = 0; v->vf && k < NIC_VFP_COUNT; k++) {
+			char b[16];
+			printf(" %s=%s", nic_vf_params[k].word,
+			       nic_vf_param_format(k, v->vf_param[k], b, sizeof(b)));
+		}
+		printf("\n");
+	}
+	return 0;
+}
+""")
+    exe = tmp_path / "show"
+    subprocess.run(["gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I" + REPO, "-o",
+                    str(exe), str(tmp_path / "show.c"), str(out / "config.c"),
+                    REPO + "/nicif/vf_param.c"], check=True)
+    return subprocess.run([str(exe)], capture_output=True, text=True,
+                          check=True).stdout.splitlines()
+
+
+def test_vf_settings_generated_with_defaults(tmp_path):
+    text = VF_CFG.replace("policy=tx-csum,rx-csum",
+                          "policy=tx-csum,rx-csum max-tx-rate=100 dhcp-guard=on storm=1000 "
+                          "spoofchk=no tx-burst=000064 router-guard=1")
+    assert text != VF_CFG
+    assert config_dump(tmp_path, text) == [
+        "a spoofchk=off dhcp-guard=on router-guard=on storm=1000 max-tx-rate=100 tx-burst=64",
+        "b",
+        # none given: the header's defaults
+        "c spoofchk=on dhcp-guard=off router-guard=off storm=0 max-tx-rate=0 tx-burst=0"]
+    # and the validator takes it
+    exe, out = build_checker(tmp_path, text)
+    r = subprocess.run([exe, *MACHINE], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "[NIC_VFP_MAX_TX_RATE] = 100u" in (out / "config.c").read_text()
+
+
+def test_vf_settings_bounds_accepted(tmp_path):
+    text = VF_CFG.replace("mtu=9000", "mtu=9000 max-tx-rate=400000 storm=10000000 "
+                          "tx-burst=65536 spoofchk=off")
+    assert config_dump(tmp_path, text)[0] == \
+        "a spoofchk=off dhcp-guard=off router-guard=off storm=10000000 " \
+        "max-tx-rate=400000 tx-burst=65536"
+
+
+VF_LINE = "vm a harts=1 ram=1M image=x vf=yes mac=02:00:00:00:00:01 "
+
+
+@pytest.mark.parametrize("text, message", [
+    (VF_LINE + "max-tx-rate=fast\n",
+     "vm a: max-tx-rate=fast: expected a number from 0 to 400000 (Mbit/s)"),
+    (VF_LINE + "max-tx-rate=400001\n",
+     "vm a: max-tx-rate=400001: expected a number from 0 to 400000 (Mbit/s)"),
+    (VF_LINE + "max-tx-rate=\n", "vm a: max-tx-rate=: expected a number from 0 to 400000"),
+    (VF_LINE + "storm=-1\n", "vm a: storm=-1: expected a number from 0 to 10000000 (frames/s)"),
+    (VF_LINE + "storm=1e3\n", "vm a: storm=1e3: expected a number from 0 to 10000000"),
+    (VF_LINE + "tx-burst=0x10\n", "vm a: tx-burst=0x10: expected a number from 0 to 65536 (KiB)"),
+    (VF_LINE + "tx-burst=٣\n", "vm a: tx-burst=٣: expected a number"),
+    (VF_LINE + "spoofchk=maybe\n", "vm a: spoofchk=maybe: expected on or off"),
+    (VF_LINE + "dhcp-guard=On\n", "vm a: dhcp-guard=On: expected on or off"),
+    (VF_LINE + "router-guard=2\n", "vm a: router-guard=2: expected on or off"),
+    (VF_LINE + "storm=1 storm=2\n", "'storm' given twice"),
+    (VF_LINE + "colour=1\n", "vm a: unknown key(s) colour"),
+    (VF_LINE + "max_tx_rate=1\n", "vm a: unknown key(s) max_tx_rate"),
+    ("vm a harts=1 ram=1M image=x dhcp-guard=on storm=1\n",
+     "vm a: dhcp-guard, storm without vf=yes"),
+    ("vm a harts=1 ram=1M image=x vf=no max-tx-rate=1\n", "vm a: max-tx-rate without vf=yes"),
+])
+def test_vf_settings_errors(tmp_path, text, message):
+    cfg = write(tmp_path, text)
+    r = mkconfig(cfg, "--apps", "build/riscv/apps", "--images")
+    assert r.returncode == 1, r.stderr
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"config error: {cfg}:1: "), r.stderr
+    assert message in lines[0], r.stderr
+
+
+def test_help_lists_the_vf_settings():
+    r = mkconfig("--help")
+    assert r.returncode == 0
+    for line in ("spoofchk=on|off, default on", "storm=0..10000000 frames/s, default 0",
+                 "max-tx-rate=0..400000 Mbit/s, default 0", "tx-burst=0..65536 KiB, default 0"):
+        assert f"  {line}\n" in r.stdout, r.stdout
+
+
 def test_missing_image(tmp_path):
     cfg = write(tmp_path, "vm a harts=1 ram=1M image=nothere\n")
     r = mkconfig(cfg, "--apps", str(tmp_path), "--out", str(tmp_path / "gen"))
@@ -276,8 +452,7 @@ def images_checker(tmp_path):
     assert r.returncode == 0, r.stderr
     exe = tmp_path / "icheck"
     subprocess.run(["gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I" + REPO,
-                    "-o", str(exe), REPO + "/hv/core/vmcfg_check.c",
-                    REPO + "/hv/core/vm_config.c", str(out / "config.c")], check=True)
+                    "-o", str(exe), *CHECK_SRCS, str(out / "config.c")], check=True)
     sizes = {l.split(" ")[0]: int(l.split(" ")[2]) for l in listing.read_text().splitlines()}
     return str(exe), sizes
 

@@ -26,14 +26,19 @@ EXTRA = [
     'vm a harts=1,2 ram=0x100000 base=0x90000000 image=hello args="x=1 y=\'2\'"\n',
     "vm b harts=0 ram=1G image=./b.bin vf=yes mac=02:00:00:00:00:0a mtu=9000 policy=tso4,uso\n"
     "nic hart=3 ram=32M image=nicfw policy=none\n",
+    "vm c harts=1 ram=16M image=c vf=yes mac=02:00:00:00:00:0c spoofchk=off dhcp-guard=on "
+    "router-guard=yes storm=1000 max-tx-rate=400000 tx-burst=64\n"
+    "nic hart=3 ram=32M image=nicfw\n",
 ]
 VALUES = ["", "0", "1", "8", "255", "256", "-1", "0x", "0x10", "1K", "16M", "1G", "16m", "1T",
           "99999999999999999999", "18446744073709551616", "0xffffffffffffffff", "²", "٣",
           "１", "1,2", "1,,2", ",1", "0,1,2,3,4,5,6,7,8", "yes", "no", "maybe", "all", "none",
           "tx-csum,tso4", "tso4,,", "all,none", "02:00:00:00:00:01", "ff:ff:ff:ff:ff:ff",
           "02:00:00:00:00", "a/b.bin", "/abs.bin", "x.bin", "'", '"', "#", "=", "a=b",
-          "\\", "\t", "é", "\x00"]
-KEYS = ["harts", "ram", "image", "args", "base", "vf", "mac", "mtu", "policy", "hart", "x", ""]
+          "\\", "\t", "é", "\x00", "on", "off", "On", "65536", "65537", "400000", "400001",
+          "10000000", "10000001", "4294967296"]
+KEYS = ["harts", "ram", "image", "args", "base", "vf", "mac", "mtu", "policy", "hart", "x", "",
+        *mkconfig.VF_PARAM_WORDS]
 
 
 def mutate(rng, text):
@@ -82,6 +87,9 @@ def check_config(vms, nic):
         if vf:
             assert len(vf["mac"]) == 6 and all(0 <= b <= 255 for b in vf["mac"]), vm
             assert 0 <= vf["mtu"] <= 65535 and 0 <= vf["policy"] <= 0x1F, vm
+            assert len(vf["params"]) == len(mkconfig.VF_PARAMS), vm
+            for p, v in zip(mkconfig.VF_PARAMS, vf["params"]):
+                assert isinstance(v, int) and p["min"] <= v <= p["max"], (p["word"], vm)
     assert -1 <= nic["hart"] <= 255 and 0 <= nic["ram"] < 1 << 64, nic
     assert 0 <= nic["policy"] <= 0x1F, nic
     assert (nic["ram"] == 0) == (nic["image"] is None) or nic["hart"] == -1, nic

@@ -1,10 +1,12 @@
 /* Partition validator, issue-5 part (hv/vm_config.c vmcfg_layout_all): VF
- * settings (MAC unicast and unique, MTU, policy bits), the NIC partition
+ * settings (MAC unicast and unique, MTU, policy bits, the switch settings'
+ * ranges), the NIC partition
  * required by any VF, and the NIC RAM placed after every VM block. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include <nicif/mbox.h>
@@ -41,6 +43,7 @@ static int setup(void **state)
 				    .mac = {2, 0, 0, 0, 0, 1},
 				    .mtu = 1500,
 				    .policy = NIC_POL_ALL};
+	nic_vf_param_defaults(vms[0].vf_param);
 	vms[1] = vms[0];
 	vms[1].name = "iperf";
 	vms[1].harts[0] = 2;
@@ -133,6 +136,40 @@ static void mtu_and_policy(void **state)
 	expect(VMCFG_E_POLICY, -1, "nic");
 }
 
+/* every key's bounds, from the list the NIC and mkconfig.py use */
+static void switch_settings(void **state)
+{
+	(void)state;
+	struct vmcfg_error err;
+	uint64_t bases[2], nic;
+	for (int k = 0; k < NIC_VFP_COUNT; k++) {
+		const struct nic_vf_param_info *p = &nic_vf_params[k];
+		char word[48];
+		vms[1].vf_param[k] = p->max;
+		assert_int_equal(vmcfg_layout_all(&cfg, &machine, bases, &nic, &err), VMCFG_OK);
+		vms[1].vf_param[k] = p->max + 1;
+		snprintf(word, sizeof(word), "%s %u not in %u..%u", p->word, p->max + 1, p->min,
+			 p->max);
+		expect(VMCFG_E_VF_PARAM, 1, word);
+		vms[1].vf_param[k] = p->min;
+		if (p->min) {
+			vms[1].vf_param[k] = p->min - 1;
+			expect(VMCFG_E_VF_PARAM, 1, p->word);
+			vms[1].vf_param[k] = p->min;
+		}
+	}
+	/* a VM without a VF: nothing to check */
+	vms[1].vf = 0;
+	vms[1].vf_param[NIC_VFP_SPOOFCHK] = 7;
+	assert_int_equal(vmcfg_layout_all(&cfg, &machine, bases, &nic, &err), VMCFG_OK);
+	/* the values of the header's own examples */
+	vms[0].vf_param[NIC_VFP_MAX_TX_RATE] = 400001;
+	expect(VMCFG_E_VF_PARAM, 0, "max-tx-rate 400001 not in 0..400000");
+	vms[0].vf_param[NIC_VFP_MAX_TX_RATE] = 400000;
+	vms[0].vf_param[NIC_VFP_DHCP_GUARD] = 2;
+	expect(VMCFG_E_VF_PARAM, 0, "dhcp-guard 2 not in 0..1");
+}
+
 static void nic_ram_and_image(void **state)
 {
 	(void)state;
@@ -157,6 +194,7 @@ int main(void)
 	    cmocka_unit_test_setup(vf_needs_nic, setup),
 	    cmocka_unit_test_setup(mac_rules, setup),
 	    cmocka_unit_test_setup(mtu_and_policy, setup),
+	    cmocka_unit_test_setup(switch_settings, setup),
 	    cmocka_unit_test_setup(nic_ram_and_image, setup),
 	};
 	return cmocka_run_group_tests_name("vm_config_nic", tests, NULL, NULL);
