@@ -194,6 +194,11 @@ def parse_vf(opts, name, where):
             raise ConfigError(f"{where}: vm {name}: {p['word']}={text}: "
                               f"expected {vf_param_expect(p)}")
         params.append(value)
+    # The NIC refuses a guarantee above the cap (nic-firmware/vf_policy.c).
+    rate = {p["word"]: v for p, v in zip(VF_PARAMS, params)}
+    if rate.get("max-tx-rate") and rate.get("min-tx-rate", 0) > rate["max-tx-rate"]:
+        raise ConfigError(f"{where}: vm {name}: min-tx-rate={rate['min-tx-rate']} is above "
+                          f"max-tx-rate={rate['max-tx-rate']}")
     return {
         "mac": [int(b, 16) for b in opts["mac"].split(":")],
         "mtu": int(mtu),
@@ -430,7 +435,7 @@ def main(argv):
         print(__doc__.strip())
         print("\nVF settings (nicif/vf_param.h):")
         for p in VF_PARAMS:
-            kind = "on|off" if p["bool"] else f"{p['min']}..{p['max']} {p['unit']}"
+            kind = "on|off" if p["bool"] else f"{p['min']}..{p['max']} {p['unit']}".rstrip()
             default = ("on" if p["default"] else "off") if p["bool"] else p["default"]
             print(f"  {p['word']}={kind}, default {default}")
         return 0

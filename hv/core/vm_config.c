@@ -230,6 +230,12 @@ static enum vmcfg_err check_vf(const struct hv_config *cfg, int i, struct vmcfg_
 			return fail(err, VMCFG_E_VF_PARAM, i, "vm %s: %s %u not in %u..%u", v->name,
 				    p->word, v->vf_param[k], p->min, p->max);
 	}
+	/* the NIC refuses a guarantee above the cap */
+	if (v->vf_param[NIC_VFP_MAX_TX_RATE] &&
+	    v->vf_param[NIC_VFP_MIN_TX_RATE] > v->vf_param[NIC_VFP_MAX_TX_RATE])
+		return fail(err, VMCFG_E_VF_PARAM, i, "vm %s: min-tx-rate %u above max-tx-rate %u",
+			    v->name, v->vf_param[NIC_VFP_MIN_TX_RATE],
+			    v->vf_param[NIC_VFP_MAX_TX_RATE]);
 	return VMCFG_OK;
 }
 
