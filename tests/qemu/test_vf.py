@@ -85,8 +85,8 @@ def test_nic_partition_device_tree(console_run):
     assert (f"fakenic: vf 0 window 0x80000000+0x{end - start:x} hpa 0x{start:x} "
             f"mac 02:00:00:00:00:0a mtu 1400 policy 0x3 vm vfguest") in nic, r.describe()
     # the switch settings of the config line, the others at their defaults
-    assert ("fakenic: vf 0 params spoofchk=on dhcp-guard=on router-guard=off storm=500 "
-            "max-tx-rate=0 tx-burst=0") in nic, r.describe()
+    assert ("fakenic: vf 0 params spoofchk=on trust=off dhcp-guard=on router-guard=off "
+            "storm=500 max-tx-rate=0 tx-burst=0 min-tx-rate=0 weight=100") in nic, r.describe()
     # the doorbell exists for the NIC only and refuses what is not a VF
     assert "fakenic: probe rvhv 1, raise_vf_irq(63) error -3" in nic, r.describe()
     assert any(re.match(r"^hv: nic hart 3 ram 0x[0-9a-f]+-0x[0-9a-f]+, 1 port\(s\) 0x10008000, "

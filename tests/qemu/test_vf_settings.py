@@ -14,19 +14,20 @@ CONFIG = ("vm httpd harts=1 ram=16M image=httpd vf=yes mac=02:00:00:00:00:01 "
           'max-tx-rate=50 dhcp-guard=on args="ip=192.0.2.10/24 gw=192.0.2.1"\n'
           "nic hart=3 ram=32M image=nicfw\n")
 SHOW = re.compile(r"hv: vf 0 httpd .*")
-# (command, its one answer line); each bad one leaves everything as it was
-BAD = [("set vf", "hv: error: usage: set vf <VF|VM> <setting> <value>"),
-       ("set vf 9 storm 1", "hv: error: no such VF"),
-       ("set vf 0 colour 1", "hv: error: unknown setting 'colour' (spoofchk, dhcp-guard, "
-                             "router-guard, storm, max-tx-rate, tx-burst)"),
-       ("set vf 0 storm -1", "hv: error: storm: expected a number from 0 to 10000000 (frames/s)"),
-       ("set vf 0 spoofchk maybe", "hv: error: spoofchk: expected on or off"),
-       ("show vf nosuch", "hv: error: no such VF")]
 
 
 def setting_words():
     """The words of nicif/vf_param.h's list, in key order."""
     return re.findall(r'X\(\w+, "([^"]+)"', (REPO / "nicif" / "vf_param.h").read_text())
+
+
+# (command, its one answer line); each bad one leaves everything as it was
+BAD = [("set vf", "hv: error: usage: set vf <VF|VM> <setting> <value>"),
+       ("set vf 9 storm 1", "hv: error: no such VF"),
+       ("set vf 0 colour 1", f"hv: error: unknown setting 'colour' ({', '.join(setting_words())})"),
+       ("set vf 0 storm -1", "hv: error: storm: expected a number from 0 to 10000000 (frames/s)"),
+       ("set vf 0 spoofchk maybe", "hv: error: spoofchk: expected on or off"),
+       ("show vf nosuch", "hv: error: no such VF")]
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +57,9 @@ def test_config_values_are_what_the_nic_enforces(run):
     shows = answers(r, "hv: vf 0 httpd ")
     assert len(shows) == 3, r.describe()
     # the config's two, every other setting its default, in the list's order
-    assert shows[0] == ("hv: vf 0 httpd mac=02:00:00:00:00:01 mtu=1500 spoofchk=on "
-                        "dhcp-guard=on router-guard=off storm=0 max-tx-rate=50 tx-burst=0"), \
-        r.describe()
+    assert shows[0] == ("hv: vf 0 httpd mac=02:00:00:00:00:01 mtu=1500 spoofchk=on trust=off "
+                        "dhcp-guard=on router-guard=off storm=0 max-tx-rate=50 tx-burst=0 "
+                        "min-tx-rate=0 weight=100"), r.describe()
     assert [kv.split("=")[0] for kv in shows[0].split()[6:]] == setting_words()
 
 
