@@ -125,10 +125,10 @@ static void defaults(void **state)
 	uint32_t v[NIC_VFP_COUNT];
 	memset(v, 0xa5, sizeof(v));
 	nic_vf_param_defaults(v);
-	/* the header's word: spoof checking on, every guard and cap off */
-	assert_int_equal(v[NIC_VFP_SPOOFCHK], 1);
-	for (int k = NIC_VFP_DHCP_GUARD; k < NIC_VFP_COUNT; k++)
-		assert_int_equal(v[k], 0);
+	/* the header's word: spoof checking on, equal weights, no trust,
+	 * every guard, cap and guarantee off */
+	for (int k = 0; k < NIC_VFP_COUNT; k++)
+		assert_int_equal(v[k], k == NIC_VFP_SPOOFCHK ? 1 : k == NIC_VFP_WEIGHT ? 100 : 0);
 	for (int k = 0; k < NIC_VFP_COUNT; k++) {
 		assert_true(nic_vf_params[k].min <= v[k] && v[k] <= nic_vf_params[k].max);
 		assert_true(nic_vf_params[k].kind == NIC_VFP_NUM || nic_vf_params[k].max == 1);

@@ -306,10 +306,12 @@ def test_vf_settings_generated_with_defaults(tmp_path):
                           "spoofchk=no tx-burst=000064 router-guard=1")
     assert text != VF_CFG
     assert config_dump(tmp_path, text) == [
-        "a spoofchk=off dhcp-guard=on router-guard=on storm=1000 max-tx-rate=100 tx-burst=64",
+        "a spoofchk=off trust=off dhcp-guard=on router-guard=on storm=1000 max-tx-rate=100 "
+        "tx-burst=64 min-tx-rate=0 weight=100",
         "b",
         # none given: the header's defaults
-        "c spoofchk=on dhcp-guard=off router-guard=off storm=0 max-tx-rate=0 tx-burst=0"]
+        "c spoofchk=on trust=off dhcp-guard=off router-guard=off storm=0 max-tx-rate=0 "
+        "tx-burst=0 min-tx-rate=0 weight=100"]
     # and the validator takes it
     exe, out = build_checker(tmp_path, text)
     r = subprocess.run([exe, *MACHINE], capture_output=True, text=True)
@@ -319,10 +321,17 @@ def test_vf_settings_generated_with_defaults(tmp_path):
 
 def test_vf_settings_bounds_accepted(tmp_path):
     text = VF_CFG.replace("mtu=9000", "mtu=9000 max-tx-rate=400000 storm=10000000 "
-                          "tx-burst=65536 spoofchk=off")
+                          "tx-burst=65536 spoofchk=off min-tx-rate=400000 weight=1 trust=on")
     assert config_dump(tmp_path, text)[0] == \
-        "a spoofchk=off dhcp-guard=off router-guard=off storm=10000000 " \
-        "max-tx-rate=400000 tx-burst=65536"
+        "a spoofchk=off trust=on dhcp-guard=off router-guard=off storm=10000000 " \
+        "max-tx-rate=400000 tx-burst=65536 min-tx-rate=400000 weight=1"
+
+
+def test_min_tx_rate_above_max_refused(tmp_path):
+    cfg = write(tmp_path, VF_LINE + "max-tx-rate=10 min-tx-rate=20\n")
+    r = mkconfig(cfg, "--apps", "build/riscv/apps", "--images")
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.strip().endswith("vm a: min-tx-rate=20 is above max-tx-rate=10"), r.stderr
 
 
 VF_LINE = "vm a harts=1 ram=1M image=x vf=yes mac=02:00:00:00:00:01 "
