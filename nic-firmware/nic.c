@@ -164,7 +164,11 @@ uint64_t nic_tx_wake_ns(const struct nic *nic)
 	uint64_t at = 0;
 
 	for (uint64_t m = nic->tx_held; m; m &= m - 1) {
-		uint64_t t = vf_rate_ready_ns(&nic->vf[__builtin_ctzll(m)]);
+		const struct vf *vf = &nic->vf[__builtin_ctzll(m)];
+		uint64_t t = vf_rate_ready_ns(vf);
+
+		if (vf->state != VF_STATE_RUNNING)
+			continue; /* its driver's reset forgets it */
 
 		at = !at || t < at ? (t ? t : 1) : at;
 	}

@@ -55,7 +55,8 @@ static int32_t min32(int32_t a, int32_t b)
 
 /* One go of the VF within frames and bytes and what its max-tx-rate and
  * the pass leave; the frames spent (*sent its bytes), or -1 when its cap
- * holds it back. */
+ * holds it back. Nothing for a VF that failed since the pass began (its
+ * memory is not touched again: another VF's frame may have failed it). */
 static int go(struct nic *nic, struct vf *vf, int32_t frames, int32_t bytes, uint64_t now,
 	      int32_t *sent)
 {
@@ -63,6 +64,9 @@ static int go(struct nic *nic, struct vf *vf, int32_t frames, int32_t bytes, uin
 	struct vf_tx_budget b;
 	int n;
 
+	*sent = 0;
+	if (vf->state != VF_STATE_RUNNING)
+		return 0;
 	if (allow <= 0) {
 		vf->cnt[VFC_TX_RATE_HELD]++;
 		nic->tx_held |= 1ull << vf->dma.vf;
@@ -94,10 +98,22 @@ static int32_t turn_bytes(const struct vf *vf)
 	return (int32_t)(vf->param[NIC_VFP_WEIGHT] * (SCHED_TURN_BYTES / 100));
 }
 
-static void untake(struct vf *vf)
+/* k turns' worth more (k may be 0), neither measure past one turn's worth:
+ * a measure that did not end the turns keeps no surplus (it would grow
+ * without bound, and with it the next turn), a debt is kept whole. */
+static void earn(struct vf *vf, int32_t k)
 {
-	vf->dfr -= turn_frames(vf);
-	vf->dby -= turn_bytes(vf);
+	vf->dfr = min32(vf->dfr + k * turn_frames(vf), turn_frames(vf));
+	vf->dby = min32(vf->dby + k * turn_bytes(vf), turn_bytes(vf));
+}
+
+/* The turn ends: what is left of either measure is not carried (its debt
+ * is). */
+static void end_turn(struct vf *vf)
+{
+	vf->turn = false;
+	vf->dfr = min32(vf->dfr, 0);
+	vf->dby = min32(vf->dby, 0);
 }
 
 /* Rounds in which only debts are paid: each VF of owe gets as many turns'
@@ -115,12 +131,8 @@ static void skip_rounds(struct nic *nic, uint64_t owe)
 
 		r = min32(r, kf > kb ? kf : kb);
 	}
-	for (uint64_t m = owe; m; m &= m - 1) {
-		struct vf *vf = &nic->vf[__builtin_ctzll(m)];
-
-		vf->dfr += (r - 1) * turn_frames(vf);
-		vf->dby += (r - 1) * turn_bytes(vf);
-	}
+	for (uint64_t m = owe; m; m &= m - 1)
+		earn(&nic->vf[__builtin_ctzll(m)], r - 1);
 }
 
 static bool pass_full(const struct vf *vf)
@@ -144,7 +156,7 @@ int sched_tx(struct nic *nic, uint64_t now)
 {
 	const unsigned int from = nic->sched_next % NIC_MAX_VF;
 	uint64_t want = 0, cut = ~0ull, first = ~0ull, done = ~0ull;
-	bool stalled = false; /* a turn was cut by its port, not by the pass */
+	bool stalled = false; /* a turn was cut by a full port */
 	int work = 0, n;
 	int32_t sent;
 
@@ -153,6 +165,7 @@ int sched_tx(struct nic *nic, uint64_t now)
 
 		if (vf->state != VF_STATE_RUNNING) {
 			nic->running &= ~(1ull << i);
+			nic->tx_held &= ~(1ull << i);
 			continue;
 		}
 		vf->pass_frames = vf->pass_bytes = 0;
@@ -162,53 +175,59 @@ int sched_tx(struct nic *nic, uint64_t now)
 			first = first == ~0ull ? i : first;
 			continue;
 		}
-		vf->turn = false;
-		vf->dfr = min32(vf->dfr, 0);
-		vf->dby = min32(vf->dby, 0);
+		nic->tx_held &= ~(1ull << i); /* nothing to hold back */
+		end_turn(vf);
 	}
 	if (!want)
 		return 0;
 	/* Guarantees first. */
-	for (uint64_t m = want & nic->rate_min; m; m &= m - 1) {
-		struct vf *vf = &nic->vf[__builtin_ctzll(m)];
+	FOR_EACH_IN_ORDER(i, want & nic->rate_min, from) {
+		struct vf *vf = &nic->vf[i];
 		int32_t g = vf_min_allow(vf, now);
 
 		if (g <= 0 || (n = go(nic, vf, NIC_TX_FRAMES, g, now, &sent)) <= 0)
 			continue;
 		vf_min_charge(vf, sent);
 		work += n;
-		if (!tx_wants(nic, vf))
-			want &= ~(1ull << vf->dma.vf);
+		if (!tx_wants(nic, vf) || pass_full(vf))
+			want &= ~(1ull << i);
 	}
-	/* Then rounds of turns by weight. */
+	/* Then rounds of turns by weight. A VF leaves them when it runs dry,
+	 * when its cap holds it, or when its turn is cut (a full port, its
+	 * pass spent): it goes on first next pass, and nothing of its frames
+	 * is read again meanwhile. */
 	for (bool moved = true, full = false; moved && !full && want;) {
-		uint64_t owe = 0; /* got a turn's worth and still owe: not a turn */
-		bool stuck = false;
+		uint64_t owe = 0;
 
 		moved = false;
 		FOR_EACH_IN_ORDER(i, want, from) {
 			struct vf *vf = &nic->vf[i];
+			const bool fresh = !vf->turn;
 
-			if (!vf->turn) {
-				/* A turn was cut by a full port: the round
-				 * robin waits there, no new turn starts
-				 * behind it this pass. */
-				if (stalled)
-					continue;
-				vf->dfr += turn_frames(vf);
-				vf->dby += turn_bytes(vf);
+			if (fresh) {
+				earn(vf, 1);
 				vf->turn = true;
 			}
 			if (vf->dfr <= 0 || vf->dby <= 0) { /* a debt still */
 				vf->turn = false;
-				owe |= 1ull << i;
+				/* Behind a full port a debt earns nothing: the
+				 * round robin waits there (DRR proper). */
+				if (!stalled)
+					owe |= 1ull << i;
+				else if (fresh)
+					earn(vf, -1);
 				continue;
 			}
 			n = go(nic, vf, (vf->dfr + SCHED_CENTI - 1) / SCHED_CENTI, vf->dby, now, &sent);
-			if (n <= 0) {
-				stuck = true; /* its port is full, its pass or cap spent */
-				if (n < 0)
-					continue;
+			if (n < 0 || (n == 0 && fresh && stalled)) {
+				/* Held by its cap; or a new turn that could not
+				 * start behind a full port: no turn either. */
+				if (n == 0) {
+					earn(vf, -1);
+					vf->turn = false;
+				}
+				want &= ~(1ull << i);
+				continue;
 			}
 			vf->dfr -= n * SCHED_CENTI;
 			vf->dby -= sent;
@@ -217,28 +236,20 @@ int sched_tx(struct nic *nic, uint64_t now)
 			full |= pass_full(vf);
 			if (!tx_wants(nic, vf)) {
 				want &= ~(1ull << i);
-				vf->turn = false;
-				vf->dfr = min32(vf->dfr, 0);
-				vf->dby = min32(vf->dby, 0);
+				end_turn(vf);
 			} else if (vf->dfr <= 0 || vf->dby <= 0) {
-				vf->turn = false;
+				end_turn(vf);
 				done = i;
 			} else {
 				/* Its turn was cut: it goes on first next pass. */
+				want &= ~(1ull << i);
 				cut = cut == ~0ull ? i : cut;
 				stalled |= !pass_full(vf) && !vf_rate_spent(vf);
 			}
 		}
-		if (moved || !owe)
-			continue;
-		if (stuck) {
-			/* Nothing could go: the rounds end, and what the
-			 * debtors got in this one was no turn. */
-			for (uint64_t m = owe; m; m &= m - 1)
-				untake(&nic->vf[__builtin_ctzll(m)]);
-		} else {
-			/* Everyone with chains owes: skip the rounds until
-			 * the first of them is out of debt. */
+		/* Everyone left owes: skip the rounds until the first of them
+		 * is out of debt. */
+		if (!moved && owe) {
 			skip_rounds(nic, owe);
 			moved = true;
 		}

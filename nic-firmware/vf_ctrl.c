@@ -89,6 +89,15 @@ static int mac_addr_set(struct nic *nic, struct vf *vf, const uint8_t mac[ETH_AL
 	memcpy(eth, mac, ETH_ALEN); /* a frame to it: whose is it? */
 	if (oe_cls_frame(&nic->veb.cls, eth, sizeof(eth), &res) == OE_OK && res.vf >= 0)
 		return VIRTIO_NET_ERR;
+	/* Nor another VF's MAC, in use or the admin's for it (one not yet
+	 * created, or trusted and moved away): it would lose its traffic. */
+	for (int i = 0; i < NIC_MAX_VF; i++) {
+		const struct vf *o = &nic->vf[i];
+
+		if (o != vf && o->state != VF_STATE_FREE &&
+		    (!memcmp(mac, o->mac, ETH_ALEN) || !memcmp(mac, o->next_mac, ETH_ALEN)))
+			return VIRTIO_NET_ERR;
+	}
 	memcpy(vf->mac, mac, ETH_ALEN);
 	veb_vf_mac(&nic->veb, vf, true);
 	return VIRTIO_NET_OK;

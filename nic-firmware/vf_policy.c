@@ -94,17 +94,19 @@ int vf_param_set(struct vf *vf, uint32_t k, uint64_t val, uint64_t now_ns)
 }
 
 /* dhcp-guard: DHCP servers and relays send from UDP port 67 (RFC 2131
- * §4.1), DHCPv6 servers and relays from 547 (RFC 8415 §7.2); clients from
- * 68 and 546. So the source port alone tells a server's message, whatever
- * type it claims. */
+ * §4.1), DHCPv6 servers and relays from 547 (RFC 8415 §7.2), and what is
+ * for a client goes to 68 or 546; a client sends from 68/546 to 67/547.
+ * So the ports alone tell a server's message, whatever type it claims and
+ * whatever port a rogue server sends it from. */
 static bool dhcp_server(const uint8_t *eth, const struct oe_pkt *p)
 {
-	uint16_t sport;
+	uint16_t sport, dport;
 
 	if (p->l4_proto != IPPROTO_UDP || !p->l4_hlen)
 		return false;
 	sport = oe_get_be16(eth + p->l4_off);
-	return sport == (p->ip_ver == 4 ? 67 : 547);
+	dport = oe_get_be16(eth + p->l4_off + 2);
+	return p->ip_ver == 4 ? sport == 67 || dport == 68 : sport == 547 || dport == 546;
 }
 
 /* router-guard: ICMPv6 router advertisement (134) and redirect (137),
@@ -123,9 +125,11 @@ static bool router_msg(const uint8_t *eth, const struct oe_pkt *p)
 
 /* A guard on: frames it cannot read to the end of their L4 header (more
  * tags than the parser looks through, a broken or cut IP or L4 header) do
- * not go either, or a guest would hide a server's reply behind them.
- * Non-first fragments carry no L4 header and go: without their first they
- * make nothing. */
+ * not go either, or a guest would hide a server's reply behind them; nor
+ * does the first fragment of a UDP or ICMP datagram (the parser reads no
+ * L4 header in a fragment, and receivers reassemble, or take a first
+ * fragment as it is). Later fragments go: without their first they make
+ * nothing. */
 static bool guard_drops(const struct vf *vf, const uint8_t *eth, uint32_t len,
 			const struct oe_pkt *given)
 {
@@ -139,6 +143,10 @@ static bool guard_drops(const struct vf *vf, const uint8_t *eth, uint32_t len,
 			return rc != OE_ERR_NOT_IP && rc != OE_ERR_TRUNC_L2;
 		p = &parsed;
 	}
+	if ((p->flags & OE_PKT_F_FRAG_FIRST) &&
+	    (p->l4_proto == IPPROTO_UDP || p->l4_proto == IPPROTO_ICMP ||
+	     p->l4_proto == IPPROTO_ICMPV6))
+		return true;
 	return (vf->param[NIC_VFP_DHCP_GUARD] && dhcp_server(eth, p)) ||
 	       (vf->param[NIC_VFP_ROUTER_GUARD] && router_msg(eth, p));
 }

@@ -144,16 +144,18 @@ static struct vf_verdict tx_plain(struct nic *nic, struct vf *vf, const struct v
 	rc = chain_read(vf, ch, NIC_NET_HDR_LEN, nic->scr.tx, flen);
 	if (rc)
 		return vf_verdict_err(rc);
+	/* The sum first: NEEDS_CSUM writes 16 bits wherever csum_start and
+	 * csum_offset say, which a guest can aim at any header field; every
+	 * rule then looks at the frame as it will leave. */
+	if ((vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && oe_tx_csum_vnet(nic->scr.tx, flen, vh) < 0)
+		return vf_verdict_fail(VFC_TX_DROP_HDR);
 	if (!veb_ports_ready(nic, veb_ports_of(nic, nic->scr.tx)))
 		return vf_verdict_make(VF_RETRY, 0, 0);
 	v = vf_tx_admit(vf, nic->scr.tx, flen, NULL, 1);
 	if (!vf_verdict_passed(v))
 		return v;
-	if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
-		if (oe_tx_csum_vnet(nic->scr.tx, flen, vh) < 0)
-			return vf_verdict_fail(VFC_TX_DROP_HDR);
+	if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
 		vf->cnt[VFC_TX_CSUM_OFFLOAD]++;
-	}
 	copies = veb_copies(nic, vf, nic->scr.tx);
 	v = tx_wire(nic, vf, NULL, &sg, 1, flen);
 	b->frames -= (int32_t)copies;

@@ -219,17 +219,25 @@ static struct nic_mbox_msg policy_msg(int vf, uint32_t policy)
 				     .arg = {policy}};
 }
 
+_Static_assert(NIC_VFP_MAX_TX_RATE < NIC_VFP_MIN_TX_RATE, "resync sends max before min");
+
 void nic_part_resync(void)
 {
-	int err = call(policy_msg(-1, nic_part.host_policy));
-	for (unsigned id = 0; id < nic_part.nvf && !err; id++) {
+	int err = call(policy_msg(-1, nic_part.host_policy)), failed = err != 0;
+	for (unsigned id = 0; id < nic_part.nvf && err != ERR_TIMEDOUT; id++) {
 		const uint32_t *param = nic_part.vf_param[id];
-		err = call(policy_msg((int)id, nic_part.vf_policy[id]));
-		for (uint32_t k = 0; k < NIC_VFP_COUNT && !err; k++)
+		failed |= call(policy_msg((int)id, nic_part.vf_policy[id])) != 0;
+		/* The NIC refuses a min-tx-rate above max-tx-rate: the one it
+		 * has goes first, so the list's order (max before min) holds
+		 * whatever the restarted NIC's tree said. */
+		err = call(nic_mbox_vf_param_msg((uint16_t)id, NIC_VFP_MIN_TX_RATE, 0));
+		for (uint32_t k = 0; k < NIC_VFP_COUNT && err != ERR_TIMEDOUT; k++) {
 			err = call(nic_mbox_vf_param_msg((uint16_t)id, k, param[k]));
+			failed |= err != 0;
+		}
 	}
 	hv_printf("hv: nic: back after a restart, policies and switch settings sent again%s\n",
-		  err ? " (failed: the VFs keep their DT's)" : "");
+		  failed ? " (some failed: those VFs keep their DT's)" : "");
 }
 
 int nic_part_vf_by_name(const char *s)

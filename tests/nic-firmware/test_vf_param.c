@@ -203,6 +203,81 @@ static void router_guard_drops_ra_and_redirects(void **state)
 	nt_teardown(state);
 }
 
+/* A server's reply in disguise: from another source port (the client
+ * takes it by its destination port), as the first fragment of its
+ * datagram (the parser reads no L4 header in fragments; receivers
+ * reassemble, or take a first fragment as it is). */
+static void dhcp_guard_sees_through_disguises(void **state)
+{
+	uint8_t f[512];
+	uint32_t len;
+
+	(void)state;
+	assert_int_equal(set(0, NIC_VFP_DHCP_GUARD, 1), 0);
+	assert_false(leaves(f, udp4_frame(f, 12345, 68)));
+	assert_false(leaves(f, udp6_frame(f, 12345, 546)));
+	len = udp4_frame(f, 67, 68);
+	f[14 + 6] = 0x20; /* MF: the first fragment */
+	assert_false(leaves(f, len));
+	f[14 + 6] = 0x20;
+	f[14 + 7] = 0x10; /* a later fragment: no L4 header, nothing alone */
+	assert_true(leaves(f, len));
+	assert_true(leaves(f, udp4_frame(f, 12345, 53))); /* DNS from an odd port */
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_DROP_GUARD), 3);
+	nt_teardown(state);
+}
+
+/* RFC 1071 sum of n bytes, folded. */
+static uint32_t sum16(const uint8_t *p, uint32_t n)
+{
+	uint32_t s = 0;
+
+	for (uint32_t i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)p[i] << 8 | p[i + 1];
+	if (n & 1)
+		s += (uint32_t)p[n - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s;
+}
+
+/* NEEDS_CSUM writes the sum wherever csum_start/csum_offset say: a guest
+ * that picks two payload bytes so that the sum it asks for is 67 and aims
+ * it at the UDP source port, or at its source MAC, must meet the rules
+ * on the frame as it leaves, not as it was given. */
+static void rules_judge_the_frame_after_its_sum(void **state)
+{
+	uint8_t f[512];
+	struct virtio_net_hdr vh = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM};
+	uint32_t len, want, w;
+	unsigned int before;
+
+	(void)state;
+	assert_int_equal(set(0, NIC_VFP_DHCP_GUARD, 1), 0);
+	for (int target = 0; target < 2; target++) {
+		len = udp4_frame(f, 1234, 69);
+		if (target)
+			memcpy(f, mac_peer, 6);
+		vh.csum_start = target ? 10 : FR_L4_OFF4; /* source MAC's end, or sport */
+		vh.csum_offset = 0;
+		f[vh.csum_start] = f[vh.csum_start + 1] = 0;
+		f[len - 2] = f[len - 1] = 0;
+		want = target ? (uint32_t)mac1[4] << 8 | mac1[5] : 67;
+		w = (0xffff - want + 0xffff - sum16(f + vh.csum_start, len - vh.csum_start)) % 0xffff;
+		f[len - 2] = (uint8_t)(w >> 8);
+		f[len - 1] = (uint8_t)w;
+		before = fh.ntx;
+		td_tx(0, &vh, f, len);
+		nic_poll(nic);
+		assert_int_equal(td_tx_done(0), 1);
+		assert_int_equal(fh.ntx, before); /* dropped: a server port, VF 1's MAC */
+	}
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_DROP_GUARD), 1);
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_DROP_SPOOF), 1);
+	assert_false(td_needs_reset(nic, 0));
+	nt_teardown(state);
+}
+
 /* With a guard on, what the parser cannot read to its L4 header does not
  * go: a guest must not hide a server's reply behind a broken header or a
  * third tag. Without a guard such frames are not the switch's business. */
@@ -434,6 +509,16 @@ static void trust_lets_the_driver_change_mac_and_listen(void **state)
 	assert_true(leaves(f, fr_udp4(f, mac_peer, mine, 64, false, &vh)));
 	assert_false(leaves(f, fr_udp4(f, mac_peer, mac0, 64, false, &vh)));
 
+	/* VF 1, trusted too, moves away from its MAC: that MAC is still
+	 * VF 1's (the admin's, back at its reset): not VF 0's to take. */
+	assert_int_equal(set(1, NIC_VFP_TRUST, 1), 0);
+	assert_int_equal(td_ctrl(nic, 1, VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET, stranger, 6),
+			 VIRTIO_NET_OK);
+	assert_int_equal(ctrl(VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_ADDR_SET, mac1, 6),
+			 VIRTIO_NET_ERR);
+	assert_int_equal(set(1, NIC_VFP_TRUST, 0), 0);
+	assert_true(vf_gets(1, mac1));
+
 	/* Taken away: the admin's MAC back, promiscuous mode off. */
 	assert_int_equal(ctrl(VIRTIO_NET_CTRL_RX, VIRTIO_NET_CTRL_RX_PROMISC, &on, 1), VIRTIO_NET_OK);
 	assert_int_equal(set(0, NIC_VFP_TRUST, 0), 0);
@@ -574,6 +659,79 @@ static void min_tx_rate_is_guaranteed(void **state)
 	nt_teardown(state);
 }
 
+/* A VF held by its max-tx-rate takes nothing from the others: a weight-1
+ * VF that owes a turn after every frame still gets a whole pass's worth. */
+static void held_vf_leaves_the_rest_to_the_others(void **state)
+{
+	uint64_t out[4];
+
+	(void)state;
+	fh.now_ns = MS;
+	run_vfs(2, -1, 0, 1000, 0, out);
+	assert_int_equal(set(1, NIC_VFP_WEIGHT, 1), 0);
+	assert_int_equal(set(0, NIC_VFP_MAX_TX_RATE, 1), 0);
+	run_vfs(2, 1000, 10000, 1000, 0, out);
+	assert_true(out[1] >= 1000 * NIC_TX_FRAMES * 1000 * 9 / 10);
+	assert_true(out[0] <= 125000 / 100 + 64 * 1024 + 1000); /* 10 ms at 1 Mbit/s and its burst */
+	nt_teardown(state);
+}
+
+/* A turn that ends on one measure carries no surplus of the other: small
+ * frames (frames bind) and big ones (bytes bind), both VFs always with
+ * chains (a port that takes 40 frames a pass), keep both deficits within
+ * a turn's worth, pass after pass. */
+static void deficits_stay_within_a_turn(void **state)
+{
+	uint64_t out[4];
+
+	(void)state;
+	run_vfs(2, -1, 0, 64, 0, out);
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i < 40; i++) {
+			run_vfs(2, 50, 1000, k ? 1514 : 64, 40, out);
+			for (int v = 0; v < 2; v++) {
+				const struct vf *vf = &nic->vf[v];
+
+				assert_true(vf->dfr <= 100 * NIC_TX_FRAMES / 4);
+				assert_true(vf->dfr > -100 * NIC_TX_FRAMES);
+				assert_true(vf->dby <= NIC_TX_BYTES / 4 && vf->dby > -NIC_TX_BYTES);
+			}
+		}
+	}
+	nt_teardown(state);
+}
+
+/* A port that takes nothing holds its senders' turns, not the other VFs'
+ * frames to VFs: VF 1 sends to VF 0 at its full pass while VF 0 floods
+ * the full uplink. */
+static void full_port_holds_only_its_senders(void **state)
+{
+	uint8_t f[256];
+	struct virtio_net_hdr vh;
+	uint32_t len = fr_udp4(f, mac0, mac1, 100, false, &vh), flen;
+	uint8_t g[256];
+	int q1 = 0, q0 = 0;
+
+	(void)state;
+	fh.tx_count_only = true;
+	fh.port_limit = true;
+	fh.port_room = 0;
+	flen = fr_udp4(g, mac_peer, mac0, 100, false, &vh);
+	for (int p = 0; p < 200; p++) {
+		q0 -= td_tx_done(0);
+		for (; q0 < TD_QSIZE / 2; q0++)
+			td_tx(0, &vh, g, flen);
+		q1 -= td_tx_done(1);
+		for (; q1 < TD_QSIZE / 2; q1++)
+			td_tx(1, &vh, f, len);
+		nic_poll(nic);
+	}
+	assert_true(td_cnt(nic, 1, VFC_TX_PACKETS) >= 199 * NIC_TX_FRAMES);
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_PACKETS), 0);
+	assert_int_equal(td_cnt(nic, 0, VFC_TX_DROP_PORT), 0);
+	nt_teardown(state);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -587,6 +745,11 @@ int main(void)
 	    cmocka_unit_test_setup(tx_burst_sets_the_depth, up),
 	    cmocka_unit_test_setup(held_vf_lets_the_core_sleep, up),
 	    cmocka_unit_test_setup(trust_lets_the_driver_change_mac_and_listen, up),
+	    cmocka_unit_test_setup(dhcp_guard_sees_through_disguises, up),
+	    cmocka_unit_test_setup(rules_judge_the_frame_after_its_sum, up),
+	    cmocka_unit_test_setup(held_vf_leaves_the_rest_to_the_others, up),
+	    cmocka_unit_test_setup(deficits_stay_within_a_turn, up),
+	    cmocka_unit_test_setup(full_port_holds_only_its_senders, up),
 	    cmocka_unit_test_setup(weights_share_the_bottleneck, up),
 	    cmocka_unit_test_setup(weights_are_work_conserving, up),
 	    cmocka_unit_test_setup(min_tx_rate_is_guaranteed, up),
