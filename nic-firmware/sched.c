@@ -2,27 +2,29 @@
  *
  * Deficit round robin (Shreedhar and Varghese, 1995) in two measures at
  * once, the two of the pass budget (nic.h): a VF's turn is worth weight/100
- * of NIC_TX_FRAMES frames and of NIC_TX_BYTES bytes, and ends when either
- * is spent, its ring is empty, or it cannot go on now (its port is full,
- * or it has had a pass's worth). Frames count as well as bytes because a
- * port's ring fills by frames: a VF sending tiny segments must not take
- * its room from one sending MTU frames. A turn that overdraws (a frame
- * goes whole) carries the debt into the next; an idle VF keeps no credit.
+ * of a quarter of NIC_TX_FRAMES frames and of NIC_TX_BYTES bytes, and ends
+ * when either is spent or its ring is empty. Frames count as well as
+ * bytes because a port's ring fills by frames: a VF sending tiny segments
+ * must not take its room from one sending MTU frames. A turn that
+ * overdraws (a frame goes whole) carries the debt into the next; the
+ * measure that did not end it carries nothing, and an idle VF keeps no
+ * credit, so no deficit is ever more than a turn's worth.
  *
  * Each pass goes round the VFs with chains until a round moves nothing,
  * or one of them has had a pass's worth: with weights a:b that is a:b of
  * whatever the bottleneck lets through, an idle VF's share going to the
- * others (work conserving), and a pass still bounded per VF as before.
- * Once a turn is cut (its port is full, or its pass spent) no new turn
- * starts behind it in that pass, and the next pass goes on there: so at a
- * full port every turn is whole in the end and they come in order, as in
- * DRR proper, while the VFs whose turns are under way still send where
- * they can (to another VF). Else the next pass starts after the last VF
- * whose turn ran out; when every VF ran dry, one VF further than this
- * pass began, as the plain round robin did. Rounds in which every VF with
- * chains only pays off a debt (a weight-1 VF earns a hundredth of a
- * turn's worth) are skipped at once (skip_rounds). O(1) per frame; per pass,
- * one look at each running VF's ring per round.
+ * others (work conserving), and a pass still bounded per VF as before. A
+ * VF leaves the pass's rounds when its turn is cut (its port is full, its
+ * pass or its cap spent) and goes on first next pass, so at a full port
+ * every turn is whole in the end and they come in order, as in DRR
+ * proper; the others go on sending where they can (to another VF), but
+ * behind a full port a new turn that sends nothing, or a debt, earns
+ * nothing. Else the next pass starts after the last VF whose turn ran
+ * out; when every VF ran dry, one VF further than this pass began, as the
+ * plain round robin did. Rounds in which every VF left only pays off a
+ * debt (a weight-1 VF earns a hundredth of a turn's worth) are skipped at
+ * once (skip_rounds). O(1) per frame; per pass, one look at each running
+ * VF's ring per round.
  *
  * min-tx-rate: before the rounds, each VF under its guarantee sends what a
  * token bucket at that rate has earned; the rest is shared by weight.
