@@ -41,7 +41,7 @@
 	X(CTRL_REFUSED, "ctrl_refused")		    /* answered VIRTIO_NET_ERR */              \
 	X(TX_DROP_GUARD, "tx_drop_guard")	    /* dhcp-guard, router-guard */             \
 	X(TX_DROP_STORM, "tx_drop_storm")	    /* flooded frames over the storm cap */    \
-	X(TX_RATE_HELD, "tx_rate_held")		    /* passes max-tx-rate held the VF back */
+	X(TX_RATE_HELD, "tx_rate_held")		    /* turns max-tx-rate held the VF back */
 
 #define NIC_PORT_COUNTERS(X)                                                                       \
 	X(RX_PACKETS, "rx_packets")                                                                \
