@@ -165,11 +165,11 @@ uint64_t nic_tx_wake_ns(const struct nic *nic)
 
 	for (uint64_t m = nic->tx_held; m; m &= m - 1) {
 		const struct vf *vf = &nic->vf[__builtin_ctzll(m)];
-		uint64_t t = vf_rate_ready_ns(vf);
+		uint64_t t;
 
 		if (vf->state != VF_STATE_RUNNING)
 			continue; /* its driver's reset forgets it */
-
+		t = vf_rate_ready_ns(vf);
 		at = !at || t < at ? (t ? t : 1) : at;
 	}
 	return at;
